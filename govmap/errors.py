@@ -1,0 +1,76 @@
+"""Every error govmap raises on purpose.
+
+::
+
+    GovmapError
+     ├── SourceError                 a document could not be pulled or parsed
+     │    ├── FetchError             network pull failed (404, timeout, redirect loop, too large)
+     │    ├── UnsupportedMediaType   bytes are not a PDF, text, Markdown or HTML document
+     │    ├── SourceTooLarge         document over the configured size limit
+     │    └── ParseError             bytes claim a type but cannot be read as it
+     ├── ExtractionError             the spaCy pipeline or a rule failed on a document
+     ├── ContractError               records do not fit the data contract
+     ├── ValidationFailed            a great-expectations suite failed; release not promoted
+     └── PublishError                a release could not be written or promoted
+
+Messages are one line: what, where, and what happens next.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GovmapError",
+    "SourceError",
+    "FetchError",
+    "UnsupportedMediaType",
+    "SourceTooLarge",
+    "ParseError",
+    "ExtractionError",
+    "ContractError",
+    "ValidationFailed",
+    "PublishError",
+]
+
+
+class GovmapError(Exception):
+    """Root of every error govmap raises on purpose."""
+
+
+class SourceError(GovmapError):
+    """A source document could not be pulled or parsed."""
+
+
+class FetchError(SourceError):
+    """A network pull failed; ``transient`` says whether a retry may help."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class UnsupportedMediaType(SourceError):
+    """The bytes are not a document type govmap reads."""
+
+
+class SourceTooLarge(SourceError):
+    """The document is larger than the configured limit."""
+
+
+class ParseError(SourceError):
+    """The bytes claim a type but cannot be read as it (corrupt, encrypted, no text layer)."""
+
+
+class ExtractionError(GovmapError):
+    """Extraction failed on a document."""
+
+
+class ContractError(GovmapError):
+    """Records do not fit the data contract."""
+
+
+class ValidationFailed(GovmapError):
+    """A table failed its expectation suite; the release was written but not promoted."""
+
+
+class PublishError(GovmapError):
+    """A release could not be written or promoted."""
