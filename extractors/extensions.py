@@ -1,0 +1,55 @@
+"""govmap's spaCy extension attributes, registered once at import time.
+
+Components communicate through these and through two span groups:
+``doc.spans["govmap_institutions"]`` and ``doc.spans["govmap_instruments"]``, whose spans carry the
+entity key in ``span.kb_id_`` and the entity type in ``span.label_``.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from spacy.tokens import Doc, Span
+
+__all__ = ["INSTITUTIONS", "INSTRUMENTS", "PAGE_SEPARATOR", "page_of", "register"]
+
+INSTITUTIONS = "govmap_institutions"
+INSTRUMENTS = "govmap_instruments"
+# Pages are joined with a blank line so no sentence or span runs across a page break.
+PAGE_SEPARATOR = "\n\n"
+
+
+def page_of(doc: Doc, char: int) -> tuple[int, int]:
+    """(1-based page, offset within that page) of a character offset into the doc text."""
+    starts = doc._.govmap_page_starts
+    i = bisect.bisect_right(starts, char) - 1
+    return i + 1, char - starts[i]
+
+
+def _span_page(span: Span) -> int:
+    return page_of(span.doc, span.start_char)[0]
+
+
+def register() -> None:
+    """Register every extension (idempotent: spaCy keeps them process-wide)."""
+    doc_attrs = {
+        "govmap_document": None,  # the sources.Document the Doc was made from
+        "govmap_page_starts": (0,),  # doc-text offset where each page starts
+        "govmap_linker": None,  # extractors.linking.Linker set by the institution ruler
+        "govmap_collaborations": None,  # list[Collaboration]
+        "govmap_ratings": None,  # list[Rating]
+        "govmap_discoveries": None,  # list[Discovery]
+        "govmap_metadata": None,  # DocMetadata
+    }
+    for name, default in doc_attrs.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+    span_attrs = {"govmap_extractor": "", "govmap_confidence": 1.0}
+    for name, default in span_attrs.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+    if not Span.has_extension("govmap_page"):
+        Span.set_extension("govmap_page", getter=_span_page)
+
+
+register()

@@ -1,0 +1,80 @@
+"""`extract_document`: run the pipeline over one parsed document and collect its records."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractors.extensions import INSTITUTIONS, INSTRUMENTS, PAGE_SEPARATOR, page_of
+from extractors.records import DocMetadata, Extraction, Mention
+from sources.model import Document
+
+__all__ = ["make_doc", "extract_document", "mentions_of"]
+
+# A sentence longer than this is a run-on from a table or a noisy page; evidence is clipped.
+MAX_SENTENCE_CHARS = 1000
+
+
+def make_doc(nlp: Language, document: Document) -> Doc:
+    """Tokenise the document's pages as one Doc, remembering where each page starts."""
+    starts: list[int] = []
+    parts: list[str] = []
+    offset = 0
+    for page in document.pages:
+        starts.append(offset)
+        parts.append(page.text)
+        offset += len(page.text) + len(PAGE_SEPARATOR)
+    doc = nlp.make_doc(PAGE_SEPARATOR.join(parts))
+    doc._.govmap_document = document
+    doc._.govmap_page_starts = tuple(starts) or (0,)
+    return doc
+
+
+def extract_document(nlp: Language, document: Document) -> Extraction:
+    """Every mention, collaboration, rating, discovery and the metadata of one document."""
+    doc = nlp(make_doc(nlp, document))
+    return Extraction(
+        doc_id=document.doc_id,
+        metadata=doc._.govmap_metadata or DocMetadata(),
+        mentions=tuple(mentions_of(doc)),
+        collaborations=tuple(doc._.govmap_collaborations or ()),
+        ratings=tuple(doc._.govmap_ratings or ()),
+        discoveries=tuple(doc._.govmap_discoveries or ()),
+    )
+
+
+def sentence_text(span: Span) -> str:
+    """The sentence holding `span`, on one line, clipped around the span when it is very long."""
+    sent = span.sent
+    text = sent.text
+    if len(text) > MAX_SENTENCE_CHARS:
+        lo = max(sent.start_char, span.start_char - MAX_SENTENCE_CHARS // 2)
+        text = span.doc.text[lo : lo + MAX_SENTENCE_CHARS]
+    return " ".join(text.split())
+
+
+def mentions_of(doc: Doc) -> list[Mention]:
+    """Mentions from the institution and instrument span groups, with page-relative offsets."""
+    document: Document = doc._.govmap_document
+    out: list[Mention] = []
+    for group in (INSTITUTIONS, INSTRUMENTS):
+        if group not in doc.spans:
+            continue
+        for span in doc.spans[group]:
+            page, start = page_of(doc, span.start_char)
+            out.append(
+                Mention(
+                    doc_id=document.doc_id,
+                    entity_type=span.label_,
+                    key=span.kb_id_,
+                    surface=span.text,
+                    page=page,
+                    char_start=start,
+                    char_end=start + len(span.text),
+                    sentence=sentence_text(span),
+                    extractor=span._.govmap_extractor,
+                    confidence=float(span._.govmap_confidence),
+                )
+            )
+    out.sort(key=lambda m: (m.page, m.char_start, m.char_end, m.entity_type))
+    return out
