@@ -1,0 +1,27 @@
+"""Great-expectations validation derived from the data contract, and the data-quality report.
+
+``suite_for(table)`` builds a table's suite from ``datasets.contract``; ``validate_release(frames)``
+runs all seven suites in one ephemeral GX context and returns plain frozen records;
+``write_quality_report`` renders them for machines (JSON) and people (HTML); ``summarize`` for the
+terminal.  great_expectations is imported lazily, on first use.
+"""
+
+from __future__ import annotations
+
+from expectations.report import QUALITY_DIR, render_html, summarize, write_quality_report
+from expectations.suites import SLUGS, derive_frames, suite_for
+from expectations.validate import CheckResult, TableResult, ValidationReport, validate_release
+
+__all__ = [
+    "CheckResult",
+    "QUALITY_DIR",
+    "SLUGS",
+    "TableResult",
+    "ValidationReport",
+    "derive_frames",
+    "render_html",
+    "suite_for",
+    "summarize",
+    "validate_release",
+    "write_quality_report",
+]

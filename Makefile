@@ -1,0 +1,38 @@
+# govmap: every target sets up .venv from the committed lock file first, so a fresh clone with
+# only Python 3.11 works.  uv installs the locked stack in seconds where pip takes minutes.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+OUT ?= datasets
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: setup run test test-fast eval bench samples clean
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --extra dev --quiet
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup  ## ingest the embedded samples and publish a release under $(OUT)
+	$(VENV)/bin/govmap run --out $(OUT)
+
+test: setup  ## the whole suite, shared-corpus and flow tests included
+	$(PY) -m pytest --slow -q -p no:cacheprovider
+
+test-fast: setup  ## unit tests only
+	$(PY) -m pytest -q
+
+eval: setup  ## precision/recall against our annotations (shared corpus + our own documents)
+	$(PY) -m extractors.evaluation
+
+samples: setup  ## rebuild the embedded sample PDF from its source script
+	$(PY) samples/src/build_sample_pdf.py
+
+clean:
+	rm -rf $(VENV) $(OUT)/releases $(OUT)/latest $(OUT)/.cache $(OUT)/.prefect .pytest_cache

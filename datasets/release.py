@@ -1,0 +1,214 @@
+"""Immutable releases and the atomic `latest` switch.
+
+Layout (DESIGN.md)::
+
+    <out>/releases/<release_id>/<table>.parquet
+    <out>/releases/<release_id>/manifest.json
+    <out>/releases/<release_id>/quality/
+    <out>/latest -> releases/<release_id>
+
+A release is written into a hidden staging folder beside its final name, fsynced, and renamed
+into place in one step; `latest` is a symlink replaced with ``os.replace``, which is atomic on
+POSIX.  A reader of ``<out>/latest/`` therefore sees one whole release or the previous one, even
+if the writer is killed at any instant.  Staging folders a killed run leaves behind are swept
+by the next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from datasets.contract import CONTRACT_VERSION, TABLES
+from govmap.errors import PublishError
+
+__all__ = [
+    "RELEASES",
+    "LATEST",
+    "StagedRelease",
+    "new_release_id",
+    "stage_release",
+    "build_manifest",
+    "commit_release",
+    "promote",
+    "latest_release",
+    "read_manifest",
+    "list_releases",
+    "input_fingerprint",
+    "sweep_staging",
+]
+
+RELEASES = "releases"
+LATEST = "latest"
+_STAGING_PREFIX = ".staging-"
+
+
+def new_release_id(fingerprint: str, now: dt.datetime | None = None) -> str:
+    """Sortable, unique release id: UTC time plus the first hex of the input fingerprint."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + fingerprint[:8]
+
+
+def input_fingerprint(sha256s: Iterable[str], *, pipeline_version: str, extra: str = "") -> str:
+    """Hash of what determines a release's content: inputs, pipeline and contract versions."""
+    h = hashlib.sha256()
+    for part in (pipeline_version, CONTRACT_VERSION, extra, *sorted(set(sha256s))):
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class StagedRelease:
+    """A release being written: files go into `path`, which nobody reads until it is committed."""
+
+    out: Path
+    release_id: str
+    path: Path
+
+    def table_path(self, table: str) -> Path:
+        return self.path / f"{table}.parquet"
+
+    @property
+    def final_path(self) -> Path:
+        return self.out / RELEASES / self.release_id
+
+
+def sweep_staging(out: Path) -> list[Path]:
+    """Remove staging folders left by killed runs; returns what was removed."""
+    root = out / RELEASES
+    removed = []
+    if root.is_dir():
+        for p in root.iterdir():
+            if p.name.startswith(_STAGING_PREFIX):
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+    for p in out.glob(f"{LATEST}.tmp-*"):
+        p.unlink(missing_ok=True)
+    return removed
+
+
+def stage_release(out: Path, release_id: str) -> StagedRelease:
+    """A fresh, empty staging folder for `release_id` under `out`."""
+    final = out / RELEASES / release_id
+    if final.exists():
+        raise PublishError(f"{final}: release already exists; releases are never rewritten")
+    path = out / RELEASES / f"{_STAGING_PREFIX}{release_id}"
+    try:
+        path.mkdir(parents=True, exist_ok=False)
+    except OSError as exc:
+        raise PublishError(f"{path}: cannot create staging folder ({exc.strerror}); nothing published") from exc
+    return StagedRelease(out=out, release_id=release_id, path=path)
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _fsync_tree(path: Path) -> None:
+    for p in sorted(path.rglob("*")):
+        if p.is_file():
+            with p.open("rb") as f:
+                os.fsync(f.fileno())
+    _fsync_dir(path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def build_manifest(staged: StagedRelease, *, pipeline_version: str, fingerprint: str, inputs: list[Mapping[str, Any]],
+                   validation_passed: bool, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The manifest, computed from the table files as written."""
+    tables = {}
+    for name in TABLES:
+        path = staged.table_path(name)
+        meta = pq.read_metadata(path)
+        tables[name] = {
+            "path": path.name,
+            "rows": meta.num_rows,
+            "bytes": path.stat().st_size,
+            "sha256": _sha256_file(path),
+            "schema": [{"name": f.name, "type": str(f.type), "nullable": f.nullable} for f in pq.read_schema(path)],
+        }
+    return {
+        "release_id": staged.release_id,
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "pipeline_version": pipeline_version,
+        "contract_version": CONTRACT_VERSION,
+        "input_fingerprint": fingerprint,
+        "validation_passed": validation_passed,
+        "tables": tables,
+        "inputs": inputs,
+        **(extra or {}),
+    }
+
+
+def commit_release(staged: StagedRelease, manifest: Mapping[str, Any]) -> Path:
+    """Write the manifest, flush everything to disk and rename the release into place."""
+    (staged.path / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    _fsync_tree(staged.path)
+    final = staged.final_path
+    try:
+        os.rename(staged.path, final)
+    except OSError as exc:
+        raise PublishError(f"{final}: cannot move release into place ({exc.strerror}); latest unchanged") from exc
+    _fsync_dir(final.parent)
+    return final
+
+
+def promote(out: Path, release_id: str) -> None:
+    """Point `<out>/latest` at `release_id` in one atomic step."""
+    target = Path(RELEASES) / release_id
+    if not (out / target / "manifest.json").is_file():
+        raise PublishError(f"{out / target}: no committed release to promote; latest unchanged")
+    tmp = out / f"{LATEST}.tmp-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    try:
+        os.symlink(target, tmp, target_is_directory=True)
+        os.replace(tmp, out / LATEST)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise PublishError(f"{out / LATEST}: cannot switch to {release_id} ({exc.strerror}); latest unchanged") from exc
+    _fsync_dir(out)
+
+
+def latest_release(out: Path) -> Path | None:
+    """The folder `<out>/latest` points at, or None before the first promoted release."""
+    link = out / LATEST
+    if not link.exists():
+        return None
+    return link.resolve()
+
+
+def read_manifest(release: Path) -> dict[str, Any]:
+    path = release / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PublishError(f"{path}: unreadable manifest ({exc}); is this a govmap release?") from exc
+
+
+def list_releases(out: Path) -> list[Path]:
+    """Committed releases under `out`, oldest first."""
+    root = out / RELEASES
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file())

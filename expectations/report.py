@@ -1,0 +1,166 @@
+"""The data-quality report: JSON for machines, one self-contained HTML page for reviewers.
+
+Both are rendered from a `ValidationReport` (plain records), never from GX output.  The HTML has
+inline CSS only: no scripts, no external assets, every value escaped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from datasets.contract import CONTRACT_VERSION
+from expectations.suites import SLUGS
+from expectations.validate import CheckResult, TableResult, ValidationReport
+
+__all__ = ["write_quality_report", "render_html", "summarize", "QUALITY_DIR"]
+
+QUALITY_DIR = "quality"
+
+
+def _quarantined(documents: pd.DataFrame) -> list[dict[str, str]]:
+    if documents.empty or "status" not in documents.columns:
+        return []
+    rows = documents[documents["status"] == "quarantined"]
+    return [
+        {
+            "doc_id": str(row.get("doc_id", "")),
+            "source_uri": str(row.get("source_uri", "")),
+            "error": "" if pd.isna(row.get("error")) else str(row.get("error")),
+        }
+        for _, row in rows.iterrows()
+    ]
+
+
+def write_quality_report(
+    report: ValidationReport, out_dir: Path, *, release_id: str, documents: pd.DataFrame,
+    row_counts: Mapping[str, int],
+) -> tuple[Path, Path]:
+    """Write ``<out_dir>/quality/report.json`` and ``report.html``; returns (json_path, html_path).
+
+    `out_dir` is the release folder, `documents` the release's documents table (quarantined rows
+    are listed with their error) and `row_counts` the rows written per table.
+    """
+    quality = Path(out_dir) / QUALITY_DIR
+    quality.mkdir(parents=True, exist_ok=True)
+    quarantined = _quarantined(documents)
+    created_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    payload: dict[str, Any] = {
+        "release_id": release_id,
+        "contract_version": CONTRACT_VERSION,
+        "created_at": created_at,
+        "passed": report.passed,
+        "row_counts": {name: int(n) for name, n in row_counts.items()},
+        "quarantined": quarantined,
+        "validation": report.to_dict(),
+    }
+    json_path = quality / "report.json"
+    json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    html_path = quality / "report.html"
+    html_path.write_text(
+        render_html(report, release_id=release_id, quarantined=quarantined, row_counts=row_counts,
+                     created_at=created_at),
+        encoding="utf-8",
+    )
+    return json_path, html_path
+
+
+def summarize(report: ValidationReport) -> str:
+    """A few plain lines for the terminal: the verdict, then each failing check."""
+    checks = sum(len(t.checks) for t in report.tables)
+    failures = report.failures
+    verdict = "PASSED" if report.passed else "FAILED"
+    lines = [f"validation {verdict}: {len(report.tables)} tables, {checks} checks, {len(failures)} failed"]
+    for table, check in failures:
+        example = f" e.g. {check.examples[0]}" if check.examples else ""
+        lines.append(f"  {table}.{check.column or '*'}: {check.slug} ({check.unexpected_count} rows){example}")
+    return "\n".join(lines)
+
+
+_CSS = """
+body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:70rem;color:#1d1d1f;padding:0 1rem}
+h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin-top:2rem}
+.meta{color:#555}.verdict{font-size:1.6rem;font-weight:700;padding:.8rem 1.2rem;border-radius:6px;margin:1rem 0}
+.pass{background:#e3f5e6;color:#135c21;border:2px solid #2f9a45}.fail{background:#fde6e6;color:#8a1616;border:2px solid #cc3333}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.bad td{background:#fff3f3}.ok{color:#2f9a45;font-weight:600}.no{color:#cc3333;font-weight:600}
+code,.ex{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em}ul.ex{margin:0;padding-left:1.1rem}
+details{margin:.3rem 0 1rem}summary{cursor:pointer;color:#555}
+"""
+
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _check_row(check: CheckResult) -> str:
+    status = '<span class="ok">pass</span>' if check.passed else '<span class="no">FAIL</span>'
+    examples = "".join(f"<li>{_e(x)}</li>" for x in check.examples)
+    return (
+        f'<tr class="{"" if check.passed else "bad"}"><td>{status}</td><td><code>{_e(check.slug)}</code>'
+        f'<br><small>{_e(SLUGS.get(check.slug, ""))}</small></td><td><code>{_e(check.column or "(table)")}</code></td>'
+        f'<td><code>{_e(check.expectation)}</code></td><td class="num">{check.unexpected_count}</td>'
+        f'<td>{f"<ul class=ex>{examples}</ul>" if examples else ""}</td></tr>'
+    )
+
+
+def _table_section(result: TableResult) -> str:
+    head = "<tr><th>result</th><th>check</th><th>column</th><th>expectation</th><th>failing rows</th><th>examples</th></tr>"
+    failing = [c for c in result.checks if not c.passed]
+    passing = [c for c in result.checks if c.passed]
+    verdict = '<span class="ok">passed</span>' if result.passed else f'<span class="no">{len(failing)} failed</span>'
+    parts = [f'<h2 id="t-{_e(result.table)}">{_e(result.table)} — {verdict}, {result.rows} rows, {len(result.checks)} checks</h2>']
+    if failing:
+        parts.append(f"<table>{head}{''.join(_check_row(c) for c in failing)}</table>")
+    if passing:
+        parts.append(
+            f"<details><summary>{len(passing)} passing checks</summary>"
+            f"<table>{head}{''.join(_check_row(c) for c in passing)}</table></details>")
+    return "\n".join(parts)
+
+
+def render_html(
+    report: ValidationReport, *, release_id: str, quarantined: list[dict[str, str]],
+    row_counts: Mapping[str, int], created_at: str = "",
+) -> str:
+    """The report page as one self-contained HTML string (inline CSS, no scripts)."""
+    failures = report.failures
+    if report.passed:
+        verdict = '<div class="verdict pass">PASSED — every expectation holds; the release may be promoted.</div>'
+    else:
+        verdict = (f'<div class="verdict fail">FAILED — {len(failures)} check(s) failed; '
+                   "the release is not promoted.</div>")
+    counts = "".join(
+        f'<tr><td><a href="#t-{_e(name)}">{_e(name)}</a></td><td class="num">{int(n)}</td></tr>'
+        for name, n in row_counts.items())
+    if quarantined:
+        q_rows = "".join(
+            f"<tr><td><code>{_e(q['doc_id'])}</code></td><td>{_e(q['source_uri'])}</td><td>{_e(q['error'])}</td></tr>"
+            for q in quarantined)
+        q_html = (f"<table><tr><th>doc_id</th><th>source</th><th>error</th></tr>{q_rows}</table>")
+    else:
+        q_html = "<p>None.</p>"
+    tables = "\n".join(_table_section(t) for t in report.tables)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>govmap data quality — {_e(release_id)}</title>
+<style>{_CSS}</style></head>
+<body>
+<h1>Data-quality report</h1>
+<p class="meta">release <code>{_e(release_id)}</code> · contract {_e(CONTRACT_VERSION)}{f" · {_e(created_at)}" if created_at else ""}</p>
+{verdict}
+<h2>Row counts</h2>
+<table><tr><th>table</th><th>rows</th></tr>{counts}</table>
+<h2>Quarantined documents ({len(quarantined)})</h2>
+{q_html}
+{tables}
+</body></html>
+"""

@@ -1,0 +1,136 @@
+"""Cue lexicons for prose collaborations: what words say a collaboration is stated, of which
+type, with which status, and when a statement is negated or only hypothetical.
+
+Everything here is data.  Patterns are case-insensitive regular expressions matched against one
+sentence on one line; `extractors.prose` decides what to do with the matches.
+
+* `TRIGGER_CUES` — a sentence needs one of these to state a collaboration at all.  Each names the
+  collaboration types it implies, the status it implies on its own (before modal words are read),
+  how strongly it signals a collaboration (`strength`, used as confidence), and its `role`:
+  ``"pair"`` (X ... with Y, X and Y ...), ``"absorb"`` (X absorbed Y, X merged into Y: the two
+  sides are the integrating and the integrated body) or ``"recommend"`` (a recommendation that
+  bodies should collaborate).
+* `TYPE_CUES` — words elsewhere in the sentence that add a type once a trigger is present
+  ("... to develop tests" adds model_testing to an MoU).
+* `STATUS_CUES` — modal and tense words, strongest first; the first that matches between the
+  sentence start and the end of the trigger decides the status.
+* `NEGATION_CUES`, `HYPOTHETICAL_CUES` — a trigger in their scope states no collaboration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "Cue",
+    "TRIGGER_CUES",
+    "TYPE_CUES",
+    "STATUS_CUES",
+    "NEGATION_CUES",
+    "HYPOTHETICAL_CUES",
+    "AISI_PLURAL_HEADS",
+    "PERSONAL_SUBJECT",
+    "SPECIFIC_OVER_GENERAL",
+]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue: a pattern, the types and status it implies, how strongly, and its rule name."""
+
+    rule: str
+    pattern: str
+    types: tuple[str, ...] = ()
+    status: str = "existing"
+    strength: float = 0.7
+    role: str = "pair"  # pair | absorb | recommend
+
+
+# Agreements that are signed, launched or announced are "announced" until the text says they are
+# in force; joint work described in the present perfect or progressive is "existing".
+TRIGGER_CUES: tuple[Cue, ...] = (
+    # --- agreements signed --------------------------------------------------------------------
+    Cue("agreement", r"\b(?:signed|sign|signs|signing|concluded|agreed)\b[^.;]{0,40}?\b(?:memorand(?:um|a) of understanding|mou|mous|agreement|partnership|joint statement|letter of intent|accord|arrangement)s?\b",
+        ("general_partnership",), "announced", 0.95),
+    Cue("agreement", r"\b(?:memorand(?:um|a) of understanding|mous?|joint statement|letter of intent|collaboration agreement|cooperation agreement|partnership agreement)\b",
+        ("general_partnership",), "existing", 0.8),
+    Cue("agreement", r"\b(?:announced|launched|unveiled|formed|established|entered into|forged)\b[^.;]{0,40}?\b(?:partnerships?|collaborations?|cooperation|alliance|joint (?:program|programme|initiative|project)s?)\b",
+        ("general_partnership",), "announced", 0.85),
+    Cue("partnership", r"\b(?:partnered|partnering|partners|partner)\s+(?:directly\s+|closely\s+)?with\b",
+        ("general_partnership",), "existing", 0.85),
+    Cue("partnership", r"\b(?:partnerships?|collaboration|cooperation|co-operation)\s+(?:with|between|among)\b",
+        ("general_partnership",), "existing", 0.7),
+    Cue("partnership", r"\b(?:collaborat(?:e|es|ed|ing)|cooperat(?:e|es|ed|ing)|co-operat(?:e|es|ed|ing)|team(?:s|ed)? up)\s+(?:closely\s+)?(?:with|on|to)\b",
+        ("general_partnership",), "existing", 0.75),
+    Cue("partnership", r"\b(?:work(?:s|ed|ing)?)\s+(?:closely\s+)?(?:with|together)\b",
+        ("general_partnership",), "existing", 0.6),
+    Cue("partnership", r"\b(?:engag(?:e|es|ed|ing)|coordinat(?:e|es|ed|ing)) (?:closely |directly |actively )?with\b",
+        ("general_partnership",), "existing", 0.55),
+    Cue("partnership", r"\b(?:collaborat(?:e|ed)|cooperat(?:e|ed)|partner)\b(?=\s*[.;,]|\s+(?:on|in|to)\b)",
+        ("general_partnership",), "existing", 0.6),
+    Cue("partnership", r"\b(?:have|has) (?:established|formed|built) (?:a |formal |strategic )*partnerships?\b",
+        ("general_partnership",), "existing", 0.85),
+    # --- joint work ---------------------------------------------------------------------------
+    Cue("joint_work", r"\b(?:joint(?:ly)?|together)\s+(?:model\s+)?(?:test(?:s|ed|ing)?|evaluat\w*|red[- ]team\w*|assess\w*)\b",
+        ("model_testing",), "existing", 0.9),
+    Cue("joint_work", r"\b(?:joint(?:ly)?|collaborative(?:ly)?)\s+(?:research|stud(?:y|ies)|projects?|programs?|programmes?|work(?:ed|ing)?|develop\w*|identify)\b",
+        ("joint_research",), "existing", 0.85),
+    Cue("joint_work", r"\bco-?(?:host(?:s|ed|ing)?|organi[sz](?:e|es|ed|ing)|produc(?:e|es|ed|ing)|author(?:s|ed|ing)?|authored|lead|led|convene[ds]?|sponsor(?:s|ed|ing)?|fund(?:s|ed|ing)?)\b",
+        ("joint_research",), "existing", 0.85),
+    # --- funding ------------------------------------------------------------------------------
+    Cue("funding", r"\b(?:fund(?:s|ed)?|financ(?:es|ed)|grant(?:ed|s)?|committ?(?:ed|s)?|pledged|contribut(?:ed|es))\b[^.;]{0,40}?(?:[£$€]\s?\d|\bfunding\b|\bgrants?\b)",
+        ("funding",), "announced", 0.75),
+    # --- personnel exchanges ------------------------------------------------------------------
+    Cue("personnel", r"\b(?:personnel|staff|expert|researcher|talent)[- ](?:exchanges?|secondments?|mobility|bridge)\b|\bsecond(?:s|ed|ing|ment) (?:staff|experts?|researchers?)\b",
+        ("capacity_building",), "existing", 0.8),
+    # --- access arrangements ------------------------------------------------------------------
+    Cue("access", r"\b(?:(?:pre|post)[- ]?deployment |early |privileged |priority )?access to\b[^.;]{0,60}?\bmodels?\b|\bmodel access\b",
+        ("model_testing",), "existing", 0.7),
+    Cue("access", r"\bshare[sd]?\b[^.;]{0,30}?\b(?:allocation|compute|computing|infrastructure|resources?|datasets?)\b",
+        ("resource_sharing",), "existing", 0.75),
+    # --- integration ----------------------------------------------------------------------------
+    Cue("integration", r"\b(?:absorb(?:s|ed|ing)?|incorporat(?:es|ed)|subsum(?:es|ed)|took over|takes over)\b",
+        ("institutional_integration",), "existing", 0.85, role="absorb"),
+    Cue("integration", r"\b(?:merg(?:e|es|ed|ing)|integrat(?:e|es|ed|ing)|fold(?:s|ed)?)\s+(?:fully\s+)?(?:into|with)\b|\b(?:hosted|housed|embedded) (?:by|within|in|at)\b|\bintegration of\b",
+        ("institutional_integration",), "existing", 0.85, role="absorb"),
+    # --- recommendations ----------------------------------------------------------------------
+    Cue("recommendation", r"\b(?:should|could|must|ought to)\s+(?:also\s+|actively\s+|closely\s+|further\s+)*(?:collaborate|cooperate|co-operate|partner|work (?:closely )?(?:with|together)|engage with|coordinate with|join forces)\b",
+        ("general_partnership",), "proposed", 0.75, role="recommend"),
+)
+
+# Words that add a type once a trigger has found a collaboration in the sentence.
+TYPE_CUES: tuple[tuple[str, str], ...] = (
+    (r"\b(?:test(?:s|ing)?|evaluat\w*|red[- ]team\w*|safety assessments?|model access)\b", "model_testing"),
+    # "research" names joint research, not the research bodies or infrastructures in the sentence.
+    (r"\bresearch\b(?! (?:infrastructures?|organi[sz]ations?|institut\w*|centres?|centers?|councils?|resources?))", "joint_research"),
+    (r"\b(?:standards?|guidelines?|benchmarks?|best practices|codes? of (?:conduct|practice))\b", "standards_guidelines"),
+    (r"\b(?:harmoni[sz]\w*|interoperab\w*|mutual recognition|map(?:ping)? (?:their |of )?(?:respective )?frameworks?|regulatory (?:frameworks?|alignment))\b", "regulatory_harmonization"),
+    (r"\b(?:personnel exchanges?|secondments?|training|capacity[- ]building|talent|professional development)\b", "capacity_building"),
+    (r"\b(?:compute|computing|computational resources|infrastructure|datasets?|shar\w+ resources)\b", "resource_sharing"),
+    (r"\b(?:funding|grants?|[£$€]\s?\d[\d,.]*\s*(?:million|billion|m|bn)?)\b", "funding"),
+    (r"\b(?:information[- ]sharing|knowledge[- ]sharing|shar\w+ (?:of )?(?:information|expertise|knowledge|results|findings)|exchange of (?:information|expertise))\b", "information_sharing"),
+)
+
+# A specific type makes "general_partnership" redundant: an MoU "to develop tests" is model testing.
+SPECIFIC_OVER_GENERAL = True
+
+# Checked in this order between the sentence start and the end of the trigger; the first match
+# wins.  Proposals beat plans beat announcements beat the trigger's own default.
+STATUS_CUES: tuple[tuple[str, str], ...] = (
+    (r"\b(?:should|could|might|ought to|would (?:benefit|be well placed)|we (?:recommend|propose|suggest)|it is recommended|recommend(?:s|ed)? that|propos(?:e|es|ed) that)\b", "proposed"),
+    (r"\b(?:will|shall|plan(?:s|ned|ning)? (?:to|on)|seek(?:s|ing)?|intend(?:s|ed)? to|intention to|aim(?:s)? to|are set to|is set to|going to|commit(?:s|ted)? to (?:creat|launch|establish|develop)\w*|pledged to|expected to|upcoming|forthcoming)\b", "planned"),
+    (r"\b(?:signed|launched|announced|unveiled|agreed|concluded|committed|pledged)\b", "announced"),
+    (r"\b(?:in force|have been|has been|has (?:established|formed|partnered)|have (?:established|formed|partnered)|currently|already|ongoing|since \d{4})\b", "existing"),
+)
+
+# A trigger in the scope of one of these states no collaboration (scope: the few words before it).
+NEGATION_CUES = r"\b(?:not|never|no|neither|nor|declined to|refused to|failed to|without|ceased|ended|withdr[ae]wn?|cancel(?:led|ed))\b|n't\b"
+
+# A sentence that only imagines a collaboration states none: conditionals and counterfactuals.
+HYPOTHETICAL_CUES = r"\b(?:if|unless|whether|were to|in the event that|hypothetical(?:ly)?|imagine|suppose)\b"
+
+# A sentence about a person ("She previously worked with X") is a biography, not a collaboration.
+PERSONAL_SUBJECT = r"^(?:He|She)\b"
+
+# "the UK and U.S. AISIs": coordinated country names before a plural institute head.
+AISI_PLURAL_HEADS = r"(?:AISIs|AI Safety Institutes|Safety Institutes|AI Security Institutes|AI safety institutes)"

@@ -1,0 +1,339 @@
+"""Discovery of bodies the knowledge base lacks: pure functions over text.
+
+Three rules, each returning `Candidate`s (name, acronym, character range, rule):
+
+- acronym definitions, "Full Name (ACR)" and "ACR (Full Name)", where the acronym's letters
+  follow the initials of the name;
+- organisation-name patterns: a run of capitalised words headed by an organisational word
+  ("... Institute", "... Council for ...", "Ministry of ...");
+- affiliations in author notes: "is a fellow at the X", "Director of Policy at X".
+
+`guess_kind` maps a name's head word to an institution kind.  The institution ruler decides which
+candidates to keep (it drops those the KB already knows or that overlap a known name).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "Candidate",
+    "ORG_HEADS",
+    "INSTRUMENT_HEADS",
+    "EVENT_HEADS",
+    "find_acronym_definitions",
+    "find_org_names",
+    "find_affiliations",
+    "guess_kind",
+    "head_word",
+    "is_generic_name",
+    "initials_match",
+]
+
+# Head word (lower case) -> institution kind guessed from it.
+ORG_HEADS: dict[str, str] = {
+    "institute": "research_organization",
+    "institution": "research_organization",
+    "council": "other",
+    "organisation": "other",
+    "organization": "other",
+    "agency": "government_body",
+    "office": "government_body",
+    "panel": "scientific_assessment_body",
+    "committee": "other",
+    "network": "network_or_partnership",
+    "partnership": "network_or_partnership",
+    "foundation": "civil_society",
+    "centre": "research_organization",
+    "center": "research_organization",
+    "commission": "government_body",
+    "endowment": "research_organization",
+    "school": "research_organization",
+    "university": "research_organization",
+    "college": "research_organization",
+    "academy": "research_organization",
+    "academies": "scientific_assessment_body",
+    "initiative": "research_organization",
+    "programme": "research_organization",
+    "program": "research_organization",
+    "consortium": "network_or_partnership",
+    "alliance": "network_or_partnership",
+    "coalition": "network_or_partnership",
+    "forum": "network_or_partnership",
+    "laboratory": "research_organization",
+    "laboratories": "research_organization",
+    "lab": "research_organization",
+    "authority": "government_body",
+    "ministry": "government_body",
+    "department": "government_body",
+    "bureau": "government_body",
+    "directorate": "government_body",
+    "secretariat": "intergovernmental_organization",
+    "bank": "intergovernmental_organization",
+    "fund": "funder",
+    "trust": "funder",
+    "society": "civil_society",
+    "association": "civil_society",
+    "union": "intergovernmental_organization",
+    "assembly": "intergovernmental_organization",
+    "board": "other",
+    "taskforce": "government_body",
+    "observatory": "research_organization",
+    "corporation": "company",
+    "inc": "company",
+    "ltd": "company",
+    "group": "other",
+}
+# Head words that make a name an instrument, an event or a document, never an institution.
+INSTRUMENT_HEADS = frozenset(
+    {"act", "treaty", "convention", "compact", "agreement", "framework", "code", "protocol", "declaration",
+     "principles", "recommendation", "regulation", "directive", "order", "charter", "strategy", "plan", "pact"}
+)
+EVENT_HEADS = frozenset({"summit", "conference", "meeting", "workshop", "dialogue", "process", "review", "report", "series", "course"})
+_CONNECTORS = frozenset({"of", "for", "on", "and", "the", "de", "du", "la", "pour", "des", "in", "&", "to"})
+# Modifiers that, with an organisational head and nothing else, make a generic phrase
+# ("the Executive Committee", "a Working Group", "Member States", "National Committees").
+_GENERIC_WORDS = frozenset(
+    """national international intergovernmental global regional executive standing steering advisory scientific
+    technical working joint research similar other new existing central key independent special expert
+    member state states ai safety security public private permanent high-level level high senior our their this
+    that its a an each every any some such proposed relevant multilateral bilateral local main host hosting
+    coordinating facilitating thematic designated established secretariat organizational organisational
+    network networks partner partners static rotating leading single dedicated head publications communications source list""".split()
+)
+# Words that start headings or sentences, not names ("How Could the ...", "Key Considerations ...").
+_BAD_FIRST = frozenset(
+    """ceo co-director director housed led hosted funded based how what why when where which who could should would can will may might key considerations integrating
+    placing leveraging securing make making each for if in on at by to from with as this these those our
+    their its his her a an is are was be see appendix table figure section chapter note source notes
+    collaborating establishing developing enhance expanding representing monitoring defining managing
+    organizing sharing providing supporting""".split()
+)
+
+# Words that occur in titles and headings but not in the names of bodies.
+_NOT_IN_NAMES = frozenset("too any one very more most not no all be is are can could should would how why what".split())
+_CAP = r"[A-Z][\w'’.\-]*"
+_WORD = rf"(?:{_CAP}|[A-Z0-9][A-Z0-9&\-]+|of|for|on|and|the|de|du|la|pour|des|in|&)"
+# A run of words that starts and ends capitalised, on one line.
+_RUN = re.compile(rf"{_CAP}(?:(?:[ \t]+|[ \t]*\n[ \t]*){_WORD})*")
+_ACRONYM = r"[A-Z][A-Za-z0-9&\-]*[A-Z0-9][A-Za-z0-9]?s?"
+_DEF_AFTER = re.compile(rf"\(\s*(?:the\s+)?({_ACRONYM})\s*\)")
+_DEF_BEFORE = re.compile(rf"\b({_ACRONYM})\s*\(\s*((?:the\s+)?[A-Z][^()\n]{{4,120}}?)\s*\)")
+_AFFILIATION = re.compile(
+    r"\b(?:fellow|researcher|director|manager|lead|associate|professor|candidate|scholar|adviser|advisor|"
+    r"analyst|chair|co-chair|co-founder|founder|ceo|affiliate|member|head|officer|scientist|lecturer|"
+    r"student|postdoc|intern|assistant|president|partner|consultant|engineer|counsel|coordinator)"
+    r"\b[^.\n]{0,80}?\b(?:at|with|of)\s+(?:the\s+)?(" + _CAP + r"(?:[ \t]+" + _WORD + r")*)"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A name found by a discovery rule, with its character range in the searched text."""
+
+    name: str
+    start: int
+    end: int
+    rule: str  # "acronym_definition" | "org_pattern" | "affiliation"
+    acronym: str | None = None
+    acronym_start: int | None = None
+    acronym_end: int | None = None
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s]+", name.strip()) if w]
+
+
+def initials_match(name: str, acronym: str) -> bool:
+    """Do the acronym's letters follow the initials of the name's words, in order?
+
+    Every content word's initial must be used, connectors ("of", "the") may be; letters of a word
+    may stand in for later letters ("Co-operation" -> "C", "EuroHPC" -> "HPC")."""
+    letters = [c.lower() for c in acronym.rstrip("s") if c.isalnum()]
+    if acronym.endswith("s") and acronym[:-1].isupper():
+        letters = [c.lower() for c in acronym[:-1] if c.isalnum()]
+    words = [w for w in re.split(r"[\s\-/]+", name) if w]
+    if not letters or not words:
+        return False
+
+    @__import__("functools").lru_cache(maxsize=None)
+    def go(wi: int, li: int) -> bool:
+        if li == len(letters):
+            return all(w.lower() in _CONNECTORS for w in words[wi:])
+        if wi == len(words):
+            return False
+        w = words[wi]
+        lw = w.lower().strip("'’.,")
+        if lw in _CONNECTORS and go(wi + 1, li):
+            return True
+        if not lw or lw[0] != letters[li]:
+            return False
+        # consume the initial, then maybe more letters from inside the same word
+        k = li + 1
+        if go(wi + 1, k):
+            return True
+        pos = 1
+        while k < len(letters):
+            j = lw.find(letters[k], pos)
+            if j < 0:
+                break
+            k += 1
+            pos = j + 1
+            if go(wi + 1, k):
+                return True
+        return False
+
+    return go(0, 0)
+
+
+def head_word(name: str) -> str | None:
+    """The organisational head of a name: the first word (from the right of its first part) that is
+    an org head — 'Organisation for Economic Co-operation and Development' -> 'organisation'."""
+    words = _words(name)
+    first_part = []
+    for w in words:
+        if w.lower() in {"of", "for", "on", "to", "in"} and first_part:
+            break
+        first_part.append(w)
+    for w in reversed(first_part):
+        lw = w.lower().strip("'’.,")
+        if lw in ORG_HEADS or lw in INSTRUMENT_HEADS or lw in EVENT_HEADS:
+            return lw
+    for w in reversed(words):
+        lw = w.lower().strip("'’.,")
+        if lw in ORG_HEADS or lw in INSTRUMENT_HEADS or lw in EVENT_HEADS:
+            return lw
+    return None
+
+
+def guess_kind(name: str) -> str:
+    """Institution kind from the head word ("... Foundation" -> civil_society); 'other' if none."""
+    head = head_word(name)
+    return ORG_HEADS.get(head or "", "other")
+
+
+def is_generic_name(name: str) -> bool:
+    """True for phrases made only of generic words and an org head ("Executive Committee")."""
+    words = [w.lower().strip("'’.,") for w in _words(name)]
+    content = [w for w in words if w not in _CONNECTORS]
+    return all(w in _GENERIC_WORDS or w in ORG_HEADS for w in content)
+
+
+def _trim_name(words: list[str]) -> list[str]:
+    while words and (words[0].lower() in _BAD_FIRST or words[0].lower() in _CONNECTORS):
+        words = words[1:]
+    while words and words[-1].lower() in _CONNECTORS:
+        words = words[:-1]
+    return words
+
+
+def find_acronym_definitions(text: str) -> list[Candidate]:
+    """'Full Name (ACR)' and 'ACR (Full Name)' where the acronym follows the name's initials."""
+    out: list[Candidate] = []
+    for m in _DEF_AFTER.finditer(text):
+        acronym = m.group(1)
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start : m.start()].rstrip()
+        # the shortest tail of the words before the bracket whose initials give the acronym
+        tokens = list(re.finditer(r"\S+", before))
+        for k in range(len(tokens) - 1, max(-1, len(tokens) - 16), -1):
+            name = before[tokens[k].start() :].strip().rstrip(",;:")
+            first = tokens[k].group(0)
+            if not first[:1].isupper():
+                continue
+            if initials_match(name, acronym):
+                start = line_start + tokens[k].start()
+                out.append(Candidate(name, start, start + len(name), "acronym_definition", acronym, m.start(1), m.end(1)))
+                break
+    for m in _DEF_BEFORE.finditer(text):
+        acronym, name = m.group(1), m.group(2)
+        name = re.sub(r"^the\s+", "", name).strip()
+        if initials_match(name, acronym):
+            s = m.start(2) + m.group(2).find(name)
+            out.append(Candidate(name, s, s + len(name), "acronym_definition", acronym, m.start(1), m.end(1)))
+    return out
+
+
+def _segments(run: str) -> list[tuple[int, list[str]]]:
+    """Split a capitalised run at punctuation and possessives: (offset in run, words)."""
+    out: list[tuple[int, list[str]]] = []
+    words: list[str] = []
+    start = 0
+    for m in re.finditer(r"\S+", run):
+        w = m.group(0)
+        if not words:
+            start = m.start()
+        if w.endswith(("'s", "’s")):
+            words = []
+            continue
+        words.append(w.rstrip(".,;:"))
+        if w.endswith((".", ",", ";", ":")) and not re.fullmatch(r"(?:[A-Z]\.)+", w):
+            out.append((start, words))
+            words = []
+    if words:
+        out.append((start, words))
+    return out
+
+
+def find_org_names(text: str) -> list[Candidate]:
+    """Capitalised runs headed by an organisational word: 'Simon Institute for Longterm Governance'."""
+    out: list[Candidate] = []
+    for m in _RUN.finditer(text):
+        for seg_start, words in _segments(m.group(0)):
+            if len(words) < 2:
+                continue
+            for i, w in enumerate(words):
+                if w.lower() not in ORG_HEADS:
+                    continue
+                end = i + 1
+                if end < len(words) and words[end].lower() in {"of", "for", "on"}:
+                    j = end + 1
+                    while j < len(words) and (words[j][:1].isupper() or words[j].lower() in {"and", "the", "&", "of", "for", "on"}):
+                        j += 1
+                    end = j
+                prefix = words[:i]
+                for k in range(len(prefix) - 1, 0, -1):
+                    if prefix[k - 1].lower() == "and" and prefix[k].lower() == "the":
+                        prefix = prefix[k + 1 :]
+                        break
+                tail = words[i + 1 : end]
+                for k, tw in enumerate(tail):
+                    if tw.lower() == "and" and any(x.lower() in ORG_HEADS or x.isupper() for x in tail[k + 1 :]):
+                        tail = tail[:k]
+                        break
+                name_words = _trim_name(prefix + [words[i]] + tail)
+                if name_words and name_words[0].lower().endswith("ing") and name_words[0].lower() not in ORG_HEADS:
+                    break
+                if len(name_words) < 2 or is_generic_name(" ".join(name_words)) or any(x.lower() in _NOT_IN_NAMES for x in name_words):
+                    break
+                name = " ".join(name_words)
+                rel = m.group(0).find(name, seg_start)
+                if rel >= 0:
+                    out.append(Candidate(name, m.start() + rel, m.start() + rel + len(name), "org_pattern"))
+                break
+    return out
+
+
+def find_affiliations(text: str) -> list[Candidate]:
+    """Organisations named as someone's affiliation: 'a research fellow at the X'."""
+    out: list[Candidate] = []
+    for m in _AFFILIATION.finditer(text):
+        words = _trim_name(m.group(1).split())
+        # stop at a sentence end inside the run ("Peace. Please")
+        kept: list[str] = []
+        for w in words:
+            kept.append(w)
+            if w.endswith((".", ",", ";", ":")):
+                break
+        kept = _trim_name([w.rstrip(".,;:") for w in kept])
+        if not kept or is_generic_name(" ".join(kept)):
+            continue
+        if len(kept) == 1 and not re.search(r"[A-Z].*[A-Z]|\d", kept[0]) and len(kept[0]) < 4:
+            continue
+        name = " ".join(kept)
+        start = text.find(name, m.start(1))
+        if start < 0:
+            continue
+        out.append(Candidate(name, start, start + len(name), "affiliation"))
+    return out

@@ -1,0 +1,334 @@
+"""The knowledge base of known institutions and instruments: versioned JSONL data, an alias index,
+and the `Linker` every component uses to turn a name into a key.
+
+    kb = load_kb()                                   # the packaged extractors/kb/*.jsonl
+    kb.link("OpenAl")                                # 'openai'  (OCR "Al" for "AI")
+    kb.link("Japan", kind_hint="ai_safety_institute")  # 'japan-aisi'
+
+Data files (one JSON object a line, ids are stable slugs):
+``institutions.jsonl`` — id, name, acronym, aliases, kind, country, ambiguous_acronym;
+``instruments.jsonl`` — id, name, category, aliases; ``countries.jsonl`` — code, names;
+``VERSION`` — the knowledge base's version, part of the pipeline's cache key.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from datasets.contract import INSTITUTION_KINDS, INSTRUMENT_CATEGORIES
+
+__all__ = [
+    "DEFAULT_KB_PATH",
+    "KBInstitution",
+    "KBInstrument",
+    "KnowledgeBase",
+    "DocLinker",
+    "load_kb",
+    "normalize_surface",
+    "squash",
+    "AISI_HEADS",
+]
+
+DEFAULT_KB_PATH = Path(__file__).resolve().parent / "kb"
+
+# What follows a country to name its AI safety institute: "Japan's AISI", "US AI Safety Institute".
+AISI_HEADS = frozenset({"aisi", "ai safety institute", "ai security institute", "safety institute", "ai office"})
+_GOVERNMENT_HEADS = frozenset({"government", "govt", "administration"})
+# PDF/OCR text prints "AI" as "Al" ("OpenAl", "Al Safety Institute"); an upper-case A then a lower
+# case l ending a word is almost never a real word in these reports.
+_OCR_AL = re.compile(r"(?<![a-z])Al\b|(?<=[a-z])Al\b")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+
+
+def normalize_surface(text: str) -> str:
+    """Comparable form of a surface: ASCII, OCR "Al" repaired, no "the"/possessive/dots, lower case.
+
+    'the U.S. AI Safety Institute' -> 'us ai safety institute'; "Japan's AISI" -> 'japan aisi'.
+    """
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = _OCR_AL.sub("AI", text.strip())
+    text = _LEADING_THE.sub("", text)
+    text = _POSSESSIVE.sub("", text)
+    text = text.replace(".", "").replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def squash(text: str) -> str:
+    """`normalize_surface` without spaces, so 'Open AI' and 'OpenAI' compare equal."""
+    return normalize_surface(text).replace(" ", "")
+
+
+def _is_acronym_like(form: str) -> bool:
+    """One word with an upper-case letter after the first ("OECD", "MoU", "GovAI", "xAI") or a
+    number ("G7"): such forms are matched case-sensitively."""
+    return " " not in form.strip() and bool(re.search(r".[A-Z0-9]", form))
+
+
+@dataclass(frozen=True)
+class KBInstitution:
+    id: str
+    name: str
+    kind: str
+    acronym: str | None = None
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    # An acronym that also means other things ("ESG", "SI"): it only counts in a document that
+    # names the body in full or defines the acronym.
+    ambiguous_acronym: bool = False
+
+    @property
+    def surfaces(self) -> tuple[str, ...]:
+        forms = [self.name, *self.aliases]
+        if self.acronym:
+            forms.append(self.acronym)
+        return tuple(dict.fromkeys(forms))
+
+
+@dataclass(frozen=True)
+class KBInstrument:
+    id: str
+    name: str
+    category: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def surfaces(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([self.name, *self.aliases]))
+
+
+class KnowledgeBase:
+    """Known institutions and instruments with an exact and a normalised alias index.
+
+    Implements `extractors.linking.Linker` for institutions; `link_instrument` for instruments.
+    """
+
+    def __init__(
+        self,
+        institutions: Iterable[KBInstitution],
+        instruments: Iterable[KBInstrument] = (),
+        countries: Mapping[str, str] | None = None,
+        *,
+        version: str = "0",
+    ) -> None:
+        self.version = version
+        self.institutions: dict[str, KBInstitution] = {}
+        for inst in institutions:
+            if inst.id in self.institutions:
+                raise ValueError(f"knowledge base: duplicate institution id {inst.id!r}")
+            if inst.kind not in INSTITUTION_KINDS:
+                raise ValueError(f"knowledge base: institution {inst.id!r} has unknown kind {inst.kind!r}")
+            self.institutions[inst.id] = inst
+        self.instruments: dict[str, KBInstrument] = {}
+        for ins in instruments:
+            if ins.id in self.instruments:
+                raise ValueError(f"knowledge base: duplicate instrument id {ins.id!r}")
+            if ins.category not in INSTRUMENT_CATEGORIES:
+                raise ValueError(f"knowledge base: instrument {ins.id!r} has unknown category {ins.category!r}")
+            self.instruments[ins.id] = ins
+        # surface as printed in any casing -> country code
+        self.countries: dict[str, str] = {normalize_surface(k): v for k, v in (countries or {}).items()}
+        self._exact: dict[str, set[str]] = {}
+        self._norm: dict[str, set[str]] = {}
+        self._squashed: dict[str, set[str]] = {}
+        for inst in self.institutions.values():
+            for form in inst.surfaces:
+                self._exact.setdefault(form, set()).add(inst.id)
+                if len(squash(form)) >= 5:
+                    self._squashed.setdefault(squash(form), set()).add(inst.id)
+                if not _is_acronym_like(form):
+                    self._norm.setdefault(normalize_surface(form), set()).add(inst.id)
+                    self._squashed.setdefault(squash(form), set()).add(inst.id)
+                else:
+                    # Acronyms stay case-sensitive, but dots and OCR damage do not matter: "U.S. AISI".
+                    self._exact.setdefault(_OCR_AL.sub("AI", form.replace(".", "")), set()).add(inst.id)
+        self._instrument_norm: dict[str, str] = {}
+        for ins in self.instruments.values():
+            for form in ins.surfaces:
+                self._instrument_norm.setdefault(normalize_surface(form), ins.id)
+        self._by_kind_country: dict[tuple[str, str], list[str]] = {}
+        for inst in self.institutions.values():
+            if inst.country:
+                self._by_kind_country.setdefault((inst.kind, inst.country), []).append(inst.id)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @classmethod
+    def from_disk(cls, path: str | Path = DEFAULT_KB_PATH) -> "KnowledgeBase":
+        """Load ``institutions.jsonl``, ``instruments.jsonl``, ``countries.jsonl`` and ``VERSION``
+        from the folder `path`. Raises FileNotFoundError when institutions.jsonl is missing and
+        ValueError naming the file and line of a bad record."""
+        path = Path(path)
+        institutions = [
+            KBInstitution(
+                id=r["id"],
+                name=r["name"],
+                kind=r["kind"],
+                acronym=r.get("acronym") or None,
+                aliases=tuple(r.get("aliases") or ()),
+                country=r.get("country") or None,
+                ambiguous_acronym=bool(r.get("ambiguous_acronym", False)),
+            )
+            for r in _read_jsonl(path / "institutions.jsonl")
+        ]
+        instruments = [
+            KBInstrument(id=r["id"], name=r["name"], category=r["category"], aliases=tuple(r.get("aliases") or ()))
+            for r in _read_jsonl(path / "instruments.jsonl", missing_ok=True)
+        ]
+        countries = {name: r["code"] for r in _read_jsonl(path / "countries.jsonl", missing_ok=True) for name in r["names"]}
+        version_file = path / "VERSION"
+        version = version_file.read_text().strip() if version_file.exists() else "0"
+        return cls(institutions, instruments, countries, version=version)
+
+    def to_disk(self, path: str | Path) -> None:
+        """Write the knowledge base as JSONL files into the folder `path` (created if needed)."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        with open(path / "institutions.jsonl", "w", encoding="utf-8") as f:
+            for i in self.institutions.values():
+                rec = {"id": i.id, "name": i.name, "acronym": i.acronym, "aliases": list(i.aliases), "kind": i.kind, "country": i.country}
+                if i.ambiguous_acronym:
+                    rec["ambiguous_acronym"] = True
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        with open(path / "instruments.jsonl", "w", encoding="utf-8") as f:
+            for s in self.instruments.values():
+                f.write(json.dumps({"id": s.id, "name": s.name, "category": s.category, "aliases": list(s.aliases)}, ensure_ascii=False) + "\n")
+        by_code: dict[str, list[str]] = {}
+        for name, code in self.countries.items():
+            by_code.setdefault(code, []).append(name)
+        with open(path / "countries.jsonl", "w", encoding="utf-8") as f:
+            for code, names in sorted(by_code.items()):
+                f.write(json.dumps({"code": code, "names": sorted(names)}) + "\n")
+        (path / "VERSION").write_text(self.version + "\n")
+
+    # -- linking -------------------------------------------------------------------------------
+
+    def country_of(self, surface: str) -> str | None:
+        """ISO code of a country name or adjective ("U.S.", "Japanese", "the EU"), else None."""
+        return self.countries.get(normalize_surface(surface))
+
+    def candidates(self, surface: str) -> set[str]:
+        """Every institution id some index gives for `surface` (exact, then normalised, then squashed)."""
+        text = surface.strip()
+        found = self._exact.get(text) or self._exact.get(_OCR_AL.sub("AI", _LEADING_THE.sub("", text).replace(".", "")))
+        if found:
+            return set(found)
+        norm = normalize_surface(text)
+        if norm in self._norm:
+            return set(self._norm[norm])
+        sq = norm.replace(" ", "")
+        if len(sq) >= 5 and sq in self._squashed:
+            return set(self._squashed[sq])
+        return set()
+
+    def link(self, surface: str, *, kind_hint: str | None = None) -> str | None:
+        """Institution id for `surface`, or None. `kind_hint` breaks ties and turns a country
+        ("US", "Japan's") into that country's body of that kind ("ai_safety_institute",
+        "government_body")."""
+        found = self.candidates(surface)
+        if len(found) == 1:
+            return next(iter(found))
+        if len(found) > 1:
+            hinted = sorted(i for i in found if self.institutions[i].kind == kind_hint)
+            return hinted[0] if len(hinted) == 1 else None
+        return self._link_country_qualified(surface, kind_hint)
+
+    def _link_country_qualified(self, surface: str, kind_hint: str | None) -> str | None:
+        norm = normalize_surface(surface)
+        code = self.countries.get(norm)
+        if code and kind_hint:
+            return self.body_of_country(code, kind_hint)
+        # "<country> <head>": "American AISI", "Japan's AI Safety Institute", "UK government"
+        words = norm.split()
+        for cut in range(len(words) - 1, 0, -1):
+            code = self.countries.get(" ".join(words[:cut]))
+            if not code:
+                continue
+            head = " ".join(words[cut:])
+            if head in AISI_HEADS:
+                return self.body_of_country(code, "ai_safety_institute")
+            if head in _GOVERNMENT_HEADS:
+                return self.body_of_country(code, "government_body")
+            return None
+        return None
+
+    def body_of_country(self, code: str, kind: str) -> str | None:
+        """The one body of `kind` a country has in the KB (for government_body: its government)."""
+        ids = self._by_kind_country.get((kind, code), [])
+        if kind == "government_body":
+            ids = [i for i in ids if "government" in self.institutions[i].name.lower()]
+        return ids[0] if len(ids) == 1 else None
+
+    def link_instrument(self, surface: str) -> str | None:
+        """Instrument id for `surface` (case-insensitive, simple plurals), or None."""
+        norm = normalize_surface(surface)
+        for cand in (norm, re.sub(r"ies$", "y", norm), re.sub(r"es$", "", norm), re.sub(r"s$", "", norm)):
+            if cand in self._instrument_norm:
+                return self._instrument_norm[cand]
+        return None
+
+
+def _read_jsonl(path: Path, *, missing_ok: bool = False) -> list[dict]:
+    if not path.exists():
+        if missing_ok:
+            return []
+        raise FileNotFoundError(f"knowledge base file not found: {path}")
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path} line {n}: not JSON ({exc.msg}); fix the knowledge base") from exc
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str) -> KnowledgeBase:
+    return KnowledgeBase.from_disk(path)
+
+
+def load_kb(path: str | Path | None = None) -> KnowledgeBase:
+    """The knowledge base at `path` (default: the packaged one), loaded once per process."""
+    return _load_cached(str(Path(path) if path else DEFAULT_KB_PATH))
+
+
+@dataclass
+class DocLinker:
+    """The Linker a document's components use: the KB, plus the bodies the document itself
+    defines (discoveries), plus what bare heads ("the Network") refer to in this document."""
+
+    kb: KnowledgeBase
+    discovered: dict[str, str] = field(default_factory=dict)  # normalised name/acronym -> key
+    discovered_exact: dict[str, str] = field(default_factory=dict)  # acronym as printed -> key
+    heads: dict[str, str] = field(default_factory=dict)  # "network" -> key of the dominant network
+
+    def add_discovery(self, key: str, name: str, acronym: str | None = None, aliases: Iterable[str] = ()) -> None:
+        for form in (name, *aliases):
+            self.discovered.setdefault(normalize_surface(form), key)
+        if acronym:
+            self.discovered_exact.setdefault(acronym, key)
+
+    def link(self, surface: str, *, kind_hint: str | None = None) -> str | None:
+        """Key for `surface`: a KB id, a discovered key ("new:..."), or None."""
+        key = self.kb.link(surface, kind_hint=kind_hint)
+        if key:
+            return key
+        text = _LEADING_THE.sub("", surface.strip())
+        text = _POSSESSIVE.sub("", text)
+        if text in self.discovered_exact:
+            return self.discovered_exact[text]
+        norm = normalize_surface(surface)
+        if norm in self.discovered:
+            return self.discovered[norm]
+        words = norm.split()
+        if len(words) == 1 and words[0] in self.heads:
+            return self.heads[words[0]]
+        return None

@@ -1,0 +1,398 @@
+"""`govmap_prose_collaborations`: collaborations between resolved institutions stated in prose.
+
+One sentence at a time.  A sentence states a collaboration when it holds a trigger cue
+(`extractors.cues.TRIGGER_CUES`: an agreement signed, joint work, funding, personnel exchange,
+access arrangement, integration, or a recommendation to collaborate) and at least two distinct
+institutions placed around it:
+
+* subject side — the institution nearest before the trigger, plus those coordinated with it
+  ("X and Y signed ...");
+* counterparts — the institutions after the trigger, coordinated from the first one
+  ("... with Y and Z"); each counterpart is one collaboration with the subject side;
+* "between X and Y", or a trigger with no subject ("joint testing by X and Y"), gives one
+  collaboration among the counterparts; a subject side of two or more with no counterpart gives
+  one collaboration among the subjects.
+
+"the UK and U.S. AISIs" (coordinated country names before a plural institute head) is read as the
+countries' AI Safety Institutes through the document's linker.  Negated triggers ("did not sign")
+and hypotheticals ("if X were to partner with Y") state nothing; nor do questions, nor
+biographies ("She previously worked with X at Y").
+The status comes from modal and tense words before the trigger (`extractors.cues.STATUS_CUES`),
+else from the trigger itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractors import cues as cue_lexicon
+from extractors.extensions import INSTITUTIONS, page_of
+from extractors.records import Collaboration
+
+__all__ = ["ProseCollaborations", "find_collaborations", "DEFAULT_MIN_CONFIDENCE", "DEFAULT_MAX_SENTENCE_CHARS"]
+
+DEFAULT_MIN_CONFIDENCE = 0.5
+# Longer "sentences" are table rows or contents pages run together by the splitter: no prose.
+DEFAULT_MAX_SENTENCE_CHARS = 1500
+# Evidence is clipped like extractors.extract does for mentions.
+MAX_EVIDENCE_CHARS = 1000
+# How far (characters) a subject or counterpart may stand from its trigger.
+SUBJECT_REACH = 120
+COUNTERPART_REACH = 90
+# A modal word this far before the subject still governs it ("We recommend that X engage with Y").
+STATUS_LOOKBEHIND = 40
+NEGATION_LOOKBEHIND = 25
+STATUS_LOOKAHEAD = 25
+
+_SPACE = re.compile(r"\s+")
+# Between two coordinated institution names: "X, Y and Z", "X and the Y", "X & Y", "X as well as Y".
+_COORDINATION_GAP = re.compile(r"^(?:\s|,|\band\b|&|\bas well as\b|\bthe\b|\bboth\b|\bits\b)*$", re.I)
+_BETWEEN = re.compile(r"^\W*(?:\(\w+\)\s*)?(?:between|among|amongst)\b", re.I)
+_WITH = re.compile(r"\bwith\b", re.I)
+_CLAUSE_BREAK = re.compile(r";|:|\u2014|\s-\s|\bwhile\b|\bwhereas\b|\bwhich\b")
+_COUNTRY = r"(?:U\.S\.|U\.K\.|US|UK|EU|[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+_PLURAL_AISI = re.compile(
+    rf"\b(?P<countries>{_COUNTRY}(?:, {_COUNTRY})*,? (?:and|&) {_COUNTRY}) {cue_lexicon.AISI_PLURAL_HEADS}(?![\w-])"
+)
+_COUNTRY_RE = re.compile(_COUNTRY)
+# "The UK and Canada commit to ...": coordinated countries as the subject of a clause stand for
+# their governments (or, where the linker knows no government, their institutes).
+_COUNTRY_SUBJECT = re.compile(
+    rf"(?:^|, )(?:[Tt]he )?(?P<countries>{_COUNTRY}(?:, (?:the )?{_COUNTRY})*,? (?:and|&) (?:the )?{_COUNTRY})(?! {cue_lexicon.AISI_PLURAL_HEADS})(?= [a-z])"
+)
+COUNTRY_KIND_HINTS = ("government_body", "ai_safety_institute")
+_NOT_COUNTRIES = frozenset({"The", "Both", "Other", "Several", "National", "Member", "Some"})
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    cue: cue_lexicon.Cue
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Party:
+    start: int
+    end: int
+    key: str
+    surface: str
+
+
+@Language.factory(
+    "govmap_prose_collaborations",
+    default_config={
+        "min_confidence": DEFAULT_MIN_CONFIDENCE,
+        "max_sentence_chars": DEFAULT_MAX_SENTENCE_CHARS,
+    },
+    assigns=["doc._.govmap_collaborations"],
+    requires=["token.is_sent_start"],
+)
+def make_prose_collaborations(nlp: Language, name: str, min_confidence: float, max_sentence_chars: int) -> "ProseCollaborations":
+    return ProseCollaborations(min_confidence=min_confidence, max_sentence_chars=max_sentence_chars)
+
+
+class ProseCollaborations:
+    """Finds collaborations in sentences, then appends them to ``doc._.govmap_collaborations``.
+
+    min_confidence: collaborations whose cue is weaker than this are dropped (default 0.5).
+    max_sentence_chars: longer sentences are treated as noise (default 1500).
+    """
+
+    def __init__(self, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE, max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS) -> None:
+        if not 0.0 <= min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be in [0, 1], got {min_confidence}")
+        if max_sentence_chars < 1:
+            raise ValueError(f"max_sentence_chars must be ≥ 1, got {max_sentence_chars}")
+        self.min_confidence = min_confidence
+        self.max_sentence_chars = max_sentence_chars
+        self._triggers = [(c, _compile(c.pattern)) for c in cue_lexicon.TRIGGER_CUES]
+        self._types = [(_compile(p), t) for p, t in cue_lexicon.TYPE_CUES]
+        self._status = [(_compile(p), s) for p, s in cue_lexicon.STATUS_CUES]
+        self._negation = _compile(cue_lexicon.NEGATION_CUES)
+        self._hypothetical = _compile(cue_lexicon.HYPOTHETICAL_CUES)
+        self._personal = re.compile(cue_lexicon.PERSONAL_SUBJECT)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.find(doc))
+        return doc
+
+    @staticmethod
+    def set_annotations(doc: Doc, collaborations: list[Collaboration]) -> None:
+        """Append to the doc's collaborations, keeping what other components put there."""
+        if doc._.govmap_collaborations is None:
+            doc._.govmap_collaborations = []
+        doc._.govmap_collaborations.extend(collaborations)
+
+    # -- finding -------------------------------------------------------------------------------
+
+    def find(self, doc: Doc) -> list[Collaboration]:
+        """Every collaboration stated in the doc's sentences, in reading order."""
+        spans = list(doc.spans[INSTITUTIONS]) if INSTITUTIONS in doc.spans else []
+        by_sentence: dict[int, list[Span]] = {}
+        sentences = list(doc.sents)
+        starts = [s.start for s in sentences]
+        for span in spans:
+            if not span.kb_id_:
+                continue
+            i = bisect.bisect_right(starts, span.start) - 1
+            by_sentence.setdefault(i, []).append(span)
+        document = doc._.govmap_document
+        doc_id = getattr(document, "doc_id", "") or ""
+        linker = doc._.govmap_linker
+        out: list[Collaboration] = []
+        for i, sent in enumerate(sentences):
+            mentions = by_sentence.get(i, [])
+            if not mentions and linker is None:
+                continue
+            if len(sent.text) > self.max_sentence_chars:
+                continue
+            page = page_of(doc, sent.start_char)[0]
+            out.extend(self.find_in_sentence(sent, mentions, linker=linker, doc_id=doc_id, page=page))
+        return out
+
+    def find_in_sentence(self, sent: Span, mentions: list[Span], *, linker=None, doc_id: str = "", page: int = 1) -> list[Collaboration]:
+        """Collaborations one sentence states, from its institution spans (in any order)."""
+        text, index = _collapse(sent.text)
+        if not text or text.rstrip().endswith("?") or self._personal.match(text):
+            return []
+        parties = self._parties(sent, mentions, text, index, linker)
+        if len({p.key for p in parties}) < 2:
+            return []
+        triggers = self._find_triggers(text)
+        if not triggers:
+            return []
+        type_hits = [(m.group(0), t) for rx, t in self._types for m in rx.finditer(text)]
+        found: dict[tuple[str, ...], Collaboration] = {}
+        for n, trig in enumerate(triggers):
+            if self._is_negated(text, trig) or self._hypothetical.search(text, 0, trig.start):
+                continue
+            lo = triggers[n - 1].end if n else 0
+            hi = triggers[n + 1].start if n + 1 < len(triggers) else len(text)
+            groups, structure_penalty = _party_groups(text, trig, parties, lo, hi)
+            if not groups:
+                continue
+            first = min(p.start for g in groups for p in g)
+            last = max(p.end for g in groups for p in g)
+            status = self._status_of(text, trig, min(first, trig.start), max(last, trig.end))
+            confidence = round(max(0.0, min(1.0, trig.cue.strength * structure_penalty)), 3)
+            if confidence < self.min_confidence:
+                continue
+            types, raw = _types_of(trig, type_hits)
+            for group in groups:
+                keyed = {}
+                for p in group:
+                    keyed.setdefault(p.key, p.surface)
+                if len(keyed) < 2:
+                    continue
+                keys = tuple(sorted(keyed))
+                collab = Collaboration(
+                    doc_id=doc_id,
+                    parties=keys,
+                    types=types,
+                    raw_types=raw,
+                    status=status,
+                    page=page,
+                    evidence=_evidence(text),
+                    extractor=f"prose:{trig.cue.rule}",
+                    confidence=confidence,
+                    party_surfaces=tuple(keyed[k] for k in keys),
+                )
+                found[keys] = _merge(found.get(keys), collab)
+        return list(found.values())
+
+    # -- pieces --------------------------------------------------------------------------------
+
+    def _parties(self, sent: Span, mentions: list[Span], text: str, index: list[int], linker) -> list[_Party]:
+        base = sent.start_char
+        parties = [
+            _Party(_to_collapsed(index, s.start_char - base), _to_collapsed(index, s.end_char - base), s.kb_id_, " ".join(s.text.split()))
+            for s in mentions
+        ]
+        if linker is not None:
+            for m in _COUNTRY_SUBJECT.finditer(text):
+                if any(not (q.end <= m.start("countries") or q.start >= m.end()) for q in parties):
+                    continue
+                expanded = []
+                for c in _COUNTRY_RE.finditer(m.group("countries")):
+                    if c.group(0) in _NOT_COUNTRIES:
+                        continue
+                    key = next((k for hint in COUNTRY_KIND_HINTS if (k := linker.link(c.group(0), kind_hint=hint))), None)
+                    if key:
+                        start = m.start("countries") + c.start()
+                        expanded.append(_Party(start, start + len(c.group(0)), key, c.group(0)))
+                if len(expanded) >= 2:
+                    parties = parties + expanded
+            for m in _PLURAL_AISI.finditer(text):
+                expanded = []
+                for c in _COUNTRY_RE.finditer(m.group("countries")):
+                    if c.group(0) in _NOT_COUNTRIES:
+                        continue
+                    key = linker.link(c.group(0), kind_hint="ai_safety_institute")
+                    if key:
+                        start = m.start("countries") + c.start()
+                        expanded.append(_Party(start, start + len(c.group(0)), key, f"{c.group(0)} AISI"))
+                if len(expanded) >= 2:
+                    parties = [p for p in parties if p.end <= m.start() or p.start >= m.end()] + expanded
+        return sorted(parties, key=lambda p: (p.start, p.end))
+
+    def _find_triggers(self, text: str) -> list[_Trigger]:
+        hits = [_Trigger(c, m.start(), m.end(), m.group(0)) for c, rx in self._triggers for m in rx.finditer(text)]
+        # Overlapping cues describe one trigger; the strongest (then longest) names it.
+        hits.sort(key=lambda t: (-t.cue.strength, -(t.end - t.start), t.start))
+        kept: list[_Trigger] = []
+        for t in hits:
+            if all(t.end <= k.start or t.start >= k.end for k in kept):
+                kept.append(t)
+        return sorted(kept, key=lambda t: t.start)
+
+    def _is_negated(self, text: str, trig: _Trigger) -> bool:
+        return bool(self._negation.search(text, max(0, trig.start - NEGATION_LOOKBEHIND), trig.end))
+
+    def _status_of(self, text: str, trig: _Trigger, first: int, last: int) -> str:
+        # From just before the first party (a modal or "we recommend that") to just after the
+        # last one (a passive "... was announced").
+        window = text[max(0, first - STATUS_LOOKBEHIND) : last + STATUS_LOOKAHEAD]
+        if trig.cue.role == "recommend":
+            return "proposed"
+        for rx, status in self._status:
+            if rx.search(window):
+                return status
+        return trig.cue.status
+
+
+def find_collaborations(doc: Doc, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE, max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS) -> list[Collaboration]:
+    """Collaborations stated in the prose of a doc whose sentences and institution spans are set.
+
+    Writes nothing to the doc; the pipeline component does that.
+    Raises ValueError for a setting out of range.
+    """
+    return ProseCollaborations(min_confidence=min_confidence, max_sentence_chars=max_sentence_chars).find(doc)
+
+
+def _collapse(text: str) -> tuple[str, list[int]]:
+    """Text with whitespace runs as one space, stripped, and each character's original offset."""
+    out: list[str] = []
+    index: list[int] = []
+    space = True  # drop leading whitespace
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if space:
+                continue
+            out.append(" ")
+            index.append(i)
+            space = True
+        else:
+            out.append(ch)
+            index.append(i)
+            space = False
+    while out and out[-1] == " ":
+        out.pop()
+        index.pop()
+    return "".join(out), index
+
+
+def _to_collapsed(index: list[int], original: int) -> int:
+    return bisect.bisect_left(index, original)
+
+
+def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi: int) -> tuple[list[list[_Party]], float]:
+    """Party groups (one per collaboration) around a trigger, and a confidence factor for the structure."""
+    before = [p for p in parties if lo <= p.start and p.end <= trig.start and trig.start - p.end <= SUBJECT_REACH]
+    before = [p for p in before if not _CLAUSE_BREAK.search(text, p.end, trig.start)]
+    subjects = _coordinated_backwards(text, before)
+    after = [p for p in parties if p.start >= trig.end and p.end <= hi]
+    after = [p for p in after if not _CLAUSE_BREAK.search(text, trig.end, p.start)]
+    between = bool(_BETWEEN.match(text[trig.end :])) or trig.text.lower().endswith(("between", "among"))
+    if after and not between:
+        # "X shares its allocation of the Y with Z": the counterpart is what follows "with".
+        with_at = _WITH.search(text, trig.end, after[0].start) if not trig.text.lower().endswith("with") else None
+        later = _WITH.search(text, after[0].end, after[-1].start) if after else None
+        if with_at is None and later is not None and not _COORDINATION_GAP.match(text[after[0].end : later.start()]):
+            after = [p for p in after if p.start >= later.end]
+    counterparts = _coordinated_forwards(text, after, trig.end)
+    if trig.cue.role == "absorb":
+        if subjects and counterparts:
+            return [[subjects[-1], counterparts[0]]], 1.0
+        if len(counterparts) >= 2:
+            return [counterparts[:2]], 0.9
+        if len(subjects) >= 2:
+            return [subjects[-2:]], 0.85
+        return [], 0.0
+    if between and len(counterparts) >= 2:
+        return [counterparts], 1.0
+    if subjects and counterparts:
+        return [subjects + [c] for c in counterparts], 1.0
+    if len(subjects) >= 2:
+        return [subjects], 0.95
+    if len(counterparts) >= 2:
+        return [counterparts], 0.85
+    return [], 0.0
+
+
+def _coordinated_backwards(text: str, before: list[_Party]) -> list[_Party]:
+    """The institution nearest before the trigger plus those coordinated with it ("X, Y and Z")."""
+    if not before:
+        return []
+    group = [before[-1]]
+    for p in reversed(before[:-1]):
+        if p.end <= group[0].start and _COORDINATION_GAP.match(text[p.end : group[0].start]):
+            group.insert(0, p)
+        elif p.end > group[0].start:  # nested or overlapping spans: keep the outer one's group
+            continue
+        else:
+            break
+    return group
+
+
+def _coordinated_forwards(text: str, after: list[_Party], trigger_end: int) -> list[_Party]:
+    """The first institution after the trigger plus those coordinated with it."""
+    if not after or after[0].start - trigger_end > COUNTERPART_REACH:
+        return []
+    group = [after[0]]
+    for p in after[1:]:
+        if p.start >= group[-1].end and _COORDINATION_GAP.match(text[group[-1].end : p.start]):
+            group.append(p)
+        elif p.start < group[-1].end:
+            continue
+        else:
+            break
+    return group
+
+
+def _types_of(trig: _Trigger, type_hits: list[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    types = set(trig.cue.types)
+    raw = [trig.text]
+    for printed, t in type_hits:
+        types.add(t)
+        if printed not in raw:
+            raw.append(printed)
+    if cue_lexicon.SPECIFIC_OVER_GENERAL and len(types) > 1:
+        types.discard("general_partnership")
+    return tuple(sorted(types)), tuple(raw)
+
+
+def _merge(old: Collaboration | None, new: Collaboration) -> Collaboration:
+    """Two triggers in one sentence for the same parties: one collaboration, the stronger's status."""
+    if old is None:
+        return new
+    strong, weak = (old, new) if old.confidence >= new.confidence else (new, old)
+    types = set(strong.types) | set(weak.types)
+    if len(types) > 1:
+        types.discard("general_partnership")
+    raw = tuple(dict.fromkeys(strong.raw_types + weak.raw_types))
+    return replace(strong, types=tuple(sorted(types)), raw_types=raw)
+
+
+def _evidence(text: str) -> str:
+    return text if len(text) <= MAX_EVIDENCE_CHARS else text[: MAX_EVIDENCE_CHARS - 1] + "…"

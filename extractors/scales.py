@@ -1,0 +1,151 @@
+"""Rating scales as data: each scale names its ordered values, and a value's score is its rank in [0, 1].
+
+    scale = detect_scale(["Strong", "Mixed", "Weak", "Uncertain"])   # strong-mixed-weak
+    scale.score("Mixed")       # 0.5
+    scale.score("Uncertain")   # None: printed, kept, but not on the scale
+    PRESENCE.score("x")        # 1.0; PRESENCE.score("") -> 0.0
+
+Ordinal scales list their values from lowest to highest; value i of n scores i / (n - 1).  Synonyms
+("moderate" for "medium") map onto a listed value.  Numeric scales score (v - low) / (high - low).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+__all__ = [
+    "Scale",
+    "ORDINAL_SCALES",
+    "NUMERIC_SCALES",
+    "PRESENCE",
+    "PRESENCE_MARKS",
+    "DEFAULT_MIN_SCALE_SHARE",
+    "normalize_rating",
+    "detect_scale",
+    "is_presence_mark",
+]
+
+# Marks that say "this option has this feature" in a presence matrix.  "✗"/"-" are absences printed
+# explicitly, so they read as blank.
+PRESENCE_MARKS = frozenset({"x", "✓", "✔", "☑", "●", "•", "■", "✅", "yes", "y", "*"})
+PRESENCE_ABSENT = frozenset({"", "✗", "✘", "-", "–", "—", "no", "n"})
+# Share of a matrix's non-blank cells that must be values of one scale for the table to be read
+# as rated on it; the rest keep their text with score None ("Uncertain", "TBD").
+DEFAULT_MIN_SCALE_SHARE = 0.6
+
+_TRAILING = re.compile(r"[\s.:;,*_]+$")
+_LEADING = re.compile(r"^[\s*_]+")
+
+
+def normalize_rating(text: str | None) -> str:
+    """Comparable form of a printed rating: lower case, no surrounding space, markup or full stop."""
+    if text is None:
+        return ""
+    text = _LEADING.sub("", _TRAILING.sub("", text))
+    return " ".join(text.lower().split())
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A named scale.  ``values`` are the canonical values from lowest to highest; ``synonyms`` map
+    other printed forms onto them.  A numeric scale has ``low``/``high`` instead of values."""
+
+    name: str
+    values: tuple[str, ...] = ()
+    synonyms: Mapping[str, str] = field(default_factory=dict)
+    low: float | None = None
+    high: float | None = None
+
+    def canonical(self, rating: str | None) -> str | None:
+        """The scale value a printed rating stands for, or None when it is not on this scale."""
+        key = normalize_rating(rating)
+        if self.low is not None and self.high is not None:
+            try:
+                value = float(key)
+            except ValueError:
+                return None
+            return key if self.low <= value <= self.high else None
+        key = self.synonyms.get(key, key)
+        return key if key in self.values else None
+
+    def score(self, rating: str | None) -> float | None:
+        """The rating's score in [0, 1], or None when it is not on this scale."""
+        key = self.canonical(rating)
+        if key is None:
+            return None
+        if self.low is not None and self.high is not None:
+            return (float(key) - self.low) / (self.high - self.low)
+        return self.values.index(key) / (len(self.values) - 1)
+
+
+def _ordinal(name: str, values: Iterable[str], **synonyms: str) -> Scale:
+    return Scale(name=name, values=tuple(values), synonyms={k.replace("_", " "): v for k, v in synonyms.items()})
+
+
+# Lowest first.  Names list the values highest first, as reports print them in legends.
+ORDINAL_SCALES: tuple[Scale, ...] = (
+    _ordinal("strong-mixed-weak", ("weak", "mixed", "strong"), moderate="mixed", partial="mixed"),
+    _ordinal("high-medium-low", ("low", "medium", "high"), moderate="medium", med="medium", mid="medium"),
+    _ordinal("yes-partial-no", ("no", "partial", "yes"), partly="partial", partially="partial", some="partial"),
+    _ordinal("good-fair-poor", ("poor", "fair", "good")),
+    _ordinal("strong-moderate-weak", ("weak", "moderate", "strong")),
+    _ordinal("very-high-to-very-low", ("very low", "low", "medium", "high", "very high"), moderate="medium"),
+)
+NUMERIC_SCALES: tuple[Scale, ...] = (
+    Scale(name="numeric-1-5", low=1.0, high=5.0),
+    Scale(name="numeric-1-10", low=1.0, high=10.0),
+)
+
+
+class _Presence(Scale):
+    def canonical(self, rating: str | None) -> str | None:
+        key = normalize_rating(rating)
+        if key in PRESENCE_MARKS:
+            return "x"
+        if key in PRESENCE_ABSENT:
+            return ""
+        return None
+
+    def score(self, rating: str | None) -> float | None:
+        key = self.canonical(rating)
+        return None if key is None else (1.0 if key == "x" else 0.0)
+
+
+PRESENCE: Scale = _Presence(name="presence", values=("", "x"))
+
+
+def is_presence_mark(text: str | None) -> bool:
+    return normalize_rating(text) in PRESENCE_MARKS
+
+
+def detect_scale(values: Iterable[str | None], *, min_share: float = DEFAULT_MIN_SCALE_SHARE) -> Scale | None:
+    """The scale a matrix's cell values are printed on, or None when they are not ratings.
+
+    values: every body cell of the matrix (None and "" are blanks).  Presence when every non-blank
+    cell is a presence mark; otherwise the ordinal or numeric scale covering the most non-blank
+    cells, if it covers at least `min_share` of them and at least two cells.  Out-of-scale values
+    must be short (a word or two) — long text means a description table, not a rating matrix.
+    """
+    printed = [normalize_rating(v) for v in values]
+    filled = [v for v in printed if v]
+    if not filled:
+        return None
+    if all(v in PRESENCE_MARKS for v in filled):
+        return PRESENCE
+    if any(len(v.split()) > 3 for v in filled):
+        return None
+    counts = Counter(filled)
+    best: tuple[int, int, Scale] | None = None
+    for scale in (*ORDINAL_SCALES, *NUMERIC_SCALES):
+        covered = sum(n for v, n in counts.items() if scale.canonical(v) is not None)
+        # On a tie the scale whose own words are printed wins over one reached through synonyms
+        # ("moderate" is strong-moderate-weak's word, a synonym in strong-mixed-weak).
+        direct = sum(n for v, n in counts.items() if v in scale.values)
+        if covered and (best is None or (covered, direct) > best[:2]):
+            best = (covered, direct, scale)
+    if best is None or best[0] < 2 or best[0] < min_share * len(filled):
+        return None
+    return best[2]

@@ -1,0 +1,211 @@
+"""Per-document work as plain functions: pull -> parse -> extract, or quarantine with a reason.
+
+Everything here runs without Prefect.  `process_raw` is what a worker process runs; its result is
+written to the `ResultCache` and only a small `DocumentSummary` travels back to the flow, so no
+process ever holds the whole corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from spacy.language import Language
+
+from extractors.extract import extract_document
+from extractors.nlp import NlpConfig, build_nlp
+from extractors.records import Extraction
+from govmap.errors import GovmapError, SourceError
+from govmap.version import pipeline_version
+from sources import ParseSettings, RawDocument, SourceRef, parse, pull
+from sources.model import doc_id_of
+
+__all__ = [
+    "DocumentRow",
+    "DocumentResult",
+    "DocumentSummary",
+    "ResultCache",
+    "process_raw",
+    "quarantine",
+    "init_worker",
+    "run_in_worker",
+]
+
+log = logging.getLogger(__name__)
+
+_MEDIA_BY_SUFFIX = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html", ".md": "text/markdown", ".markdown": "text/markdown"}
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A `documents` row: fields are the contract's columns."""
+
+    doc_id: str
+    source_uri: str
+    media_type: str
+    title: str | None
+    authors: tuple[str, ...]
+    publisher: str | None
+    published: str | None
+    n_pages: int
+    n_chars: int
+    sha256: str
+    status: str
+    error: str | None
+    ingested_at: dt.datetime
+    pipeline_version: str
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """Everything one document contributes to a release."""
+
+    row: DocumentRow
+    pages: tuple[str, ...] = ()  # normalised text of page 1, 2, ...
+    extraction: Extraction | None = None
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """What the flow needs to know about a processed document (small, cheap to pass around)."""
+
+    doc_id: str
+    source_uri: str
+    sha256: str
+    status: str
+    error: str | None = None
+    n_pages: int = 0
+    cached: bool = False  # True when the result came from the cache, not fresh work
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def quarantine(source_uri: str, error: GovmapError | str, *, raw: RawDocument | None = None) -> DocumentResult:
+    """A quarantined document: its one-line reason, and no records.
+
+    Without bytes (a pull that failed) the identity is the sha256 of the source URI, so each
+    failed source still has its own row.
+    """
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if raw is not None:
+        sha, media = raw.sha256, raw.media_type
+    else:
+        sha = hashlib.sha256(source_uri.encode()).hexdigest()
+        media = _MEDIA_BY_SUFFIX.get(PurePosixPath(source_uri.split("?", 1)[0]).suffix.lower(), "text/plain")
+    row = DocumentRow(
+        doc_id=doc_id_of(sha), source_uri=source_uri, media_type=media, title=None, authors=(), publisher=None,
+        published=None, n_pages=0, n_chars=0, sha256=sha, status="quarantined", error=message,
+        ingested_at=_now(), pipeline_version=pipeline_version(),
+    )
+    return DocumentResult(row=row)
+
+
+def process_raw(raw: RawDocument, settings: ParseSettings, nlp: Language) -> DocumentResult:
+    """Parse and extract one document; a SourceError or ExtractionError quarantines it."""
+    try:
+        document = parse(raw, settings)
+        extraction = extract_document(nlp, document)
+    except GovmapError as exc:
+        log.warning("%s", exc)
+        return quarantine(raw.source_uri, exc, raw=raw)
+    except Exception as exc:  # the one catch-all: a bug on one document must not stop the corpus
+        log.exception("%s: unexpected error", raw.source_uri)
+        return quarantine(raw.source_uri, f"{raw.source_uri}: internal error {type(exc).__name__}: {exc}; document quarantined", raw=raw)
+    meta = extraction.metadata
+    row = DocumentRow(
+        doc_id=document.doc_id, source_uri=raw.source_uri, media_type=raw.media_type, title=meta.title,
+        authors=tuple(meta.authors), publisher=meta.publisher, published=meta.published,
+        n_pages=len(document.pages), n_chars=document.n_chars, sha256=raw.sha256, status="ok", error=None,
+        ingested_at=_now(), pipeline_version=pipeline_version(),
+    )
+    return DocumentResult(row=row, pages=tuple(p.text for p in document.pages), extraction=extraction)
+
+
+@dataclass(frozen=True)
+class ResultCache:
+    """Per-document results on disk, keyed by (sha256, pipeline version, settings).
+
+    An unchanged document is never parsed or extracted again; a change to the code, the
+    knowledge base or the settings changes `namespace` and so misses.
+    """
+
+    root: Path
+    settings_key: str = ""
+    namespace: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        key = hashlib.sha256(f"{pipeline_version()}|{self.settings_key}".encode()).hexdigest()[:16]
+        object.__setattr__(self, "namespace", key)
+
+    @property
+    def folder(self) -> Path:
+        return self.root / self.namespace
+
+    def path(self, sha256: str) -> Path:
+        return self.folder / f"{sha256}.pkl"
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def get(self, sha256: str) -> DocumentResult:
+        with self.path(sha256).open("rb") as f:
+            return pickle.load(f)
+
+    def put(self, result: DocumentResult) -> None:
+        """Write atomically: a killed writer leaves no half-written entry."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path(result.row.sha256))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def summarize(result: DocumentResult, *, cached: bool = False) -> DocumentSummary:
+    r = result.row
+    return DocumentSummary(r.doc_id, r.source_uri, r.sha256, r.status, r.error, r.n_pages, cached)
+
+
+# --- worker processes -------------------------------------------------------------------------
+# The spaCy pipeline is built once per worker process by the pool's initializer, never pickled
+# with a task.
+_WORKER_NLP: Language | None = None
+
+
+def init_worker(nlp_config: NlpConfig | None = None) -> None:
+    """Process-pool initializer: build the pipeline once for this process."""
+    global _WORKER_NLP
+    _WORKER_NLP = build_nlp(nlp_config)
+
+
+def worker_nlp() -> Language:
+    if _WORKER_NLP is None:
+        init_worker()
+    assert _WORKER_NLP is not None
+    return _WORKER_NLP
+
+
+def run_in_worker(raw: RawDocument, settings: ParseSettings, cache: ResultCache) -> DocumentSummary:
+    """Process one document in a worker: parse, extract, cache the result, return its summary."""
+    result = process_raw(raw, settings, worker_nlp())
+    cache.put(result)
+    return summarize(result)
+
+
+def pull_or_quarantine(ref: SourceRef, settings: ParseSettings) -> RawDocument | DocumentResult:
+    """Pull without retries (the flow adds them); a SourceError becomes a quarantined result."""
+    try:
+        return pull(ref, settings)
+    except SourceError as exc:
+        return quarantine(ref.uri, exc)

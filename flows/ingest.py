@@ -1,0 +1,148 @@
+"""The ingestion flow: pull -> parse -> extract (per document, concurrently) -> resolve ->
+validate -> publish.
+
+The flow composes the plain functions of `flows.documents` and `flows.release`; Prefect adds
+retries on network pulls, per-document task runs and logging.  CPU-bound parsing and extraction
+run on a process pool whose workers build the spaCy pipeline once, in the pool's initializer.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from prefect import flow, task, unmapped
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
+
+from datasets.release import input_fingerprint, sweep_staging
+from extractors.nlp import NlpConfig
+from flows.documents import (
+    DocumentResult,
+    DocumentSummary,
+    ResultCache,
+    init_worker,
+    quarantine,
+    run_in_worker,
+    summarize,
+)
+from flows.release import PublishOutcome, publish_release, unchanged_since_latest
+from govmap.errors import FetchError, SourceError
+from govmap.version import pipeline_version
+from sources import ParseSettings, SourceRef, iter_sources, pull
+
+__all__ = ["RunResult", "ingest", "run_ingest", "default_workers"]
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".cache"
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run did: the documents it saw and the release it published (None when unchanged)."""
+
+    documents: tuple[DocumentSummary, ...]
+    outcome: PublishOutcome | None
+    unchanged_release: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def _retry_transient(task, task_run, state) -> bool:
+    """Retry only fetch errors that may go away (timeouts, 5xx, dropped connections)."""
+    try:
+        state.result()
+    except FetchError as exc:
+        return exc.transient
+    except Exception:
+        return False
+    return False
+
+
+@task(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5,
+      retry_condition_fn=_retry_transient, task_run_name="pull {ref.uri}")
+def pull_task(ref: SourceRef, settings: ParseSettings):
+    return pull(ref, settings)
+
+
+@task(task_run_name="process {ref.uri}")
+def process_task(ref: SourceRef, settings: ParseSettings, cache: ResultCache, pool: ProcessPoolExecutor) -> DocumentSummary:
+    """One document: pull (with retries), then parse + extract in a worker unless cached."""
+    try:
+        raw = pull_task(ref, settings)
+    except SourceError as exc:
+        # A failed pull still gets its documents row; it is cached under the URI's hash so the
+        # publish step reads every document the same way.
+        result = quarantine(ref.uri, exc)
+        cache.put(result)
+        return summarize(result)
+    if cache.has(raw.sha256):
+        log.info("%s: unchanged since it was last extracted (cache hit)", ref.uri)
+        return replace(summarize(cache.get(raw.sha256), cached=True), source_uri=ref.uri)
+    return replace(pool.submit(run_in_worker, raw, settings, cache).result(), source_uri=ref.uri)
+
+
+def _load_results(cache: ResultCache, summaries: Sequence[DocumentSummary]) -> Iterator[DocumentResult]:
+    """Each distinct document's result, read from the cache one at a time, in input order."""
+    seen: set[str] = set()
+    for s in summaries:
+        if s.sha256 in seen:  # the same bytes under two names are one document
+            continue
+        seen.add(s.sha256)
+        result = cache.get(s.sha256)
+        if result.row.source_uri != s.source_uri:
+            result = replace(result, row=replace(result.row, source_uri=s.source_uri))
+        yield result
+
+
+@task(task_run_name="publish")
+def publish_task(cache: ResultCache, summaries: Sequence[DocumentSummary], out: Path, fingerprint: str) -> PublishOutcome:
+    return publish_release(lambda: _load_results(cache, summaries), out, fingerprint=fingerprint,
+                           pipeline_version=pipeline_version())
+
+
+def run_ingest(
+    sources: Sequence[str],
+    out: Path,
+    *,
+    settings: ParseSettings | None = None,
+    nlp_config: NlpConfig | None = None,
+    workers: int | None = None,
+    force: bool = False,
+) -> RunResult:
+    """The whole run as a plain function composition (the flow body); see `ingest`."""
+    settings = ParseSettings.resolve(settings)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    swept = sweep_staging(out)
+    for p in swept:
+        log.warning("removed %s left by an interrupted run", p)
+    refs = list(iter_sources(sources, settings))
+    if not refs:
+        raise SourceError(f"{', '.join(map(str, sources))}: no .pdf, .txt, .md or .html documents found; nothing to ingest")
+    cache = ResultCache(out / CACHE_DIR, settings_key=settings.cache_key() + (nlp_config or NlpConfig()).cache_key())
+    with ProcessPoolExecutor(max_workers=workers or default_workers(), initializer=init_worker, initargs=(nlp_config,)) as pool:
+        futures = process_task.map(refs, settings=unmapped(settings), cache=unmapped(quote(cache)), pool=unmapped(quote(pool)))
+        summaries = tuple(f.result() for f in futures)
+    fingerprint = input_fingerprint((s.sha256 for s in summaries), pipeline_version=pipeline_version(), extra=settings.cache_key())
+    unchanged = None if force else unchanged_since_latest(out, fingerprint)
+    if unchanged:
+        log.info("inputs unchanged since release %s; nothing published", unchanged)
+        return RunResult(documents=summaries, outcome=None, unchanged_release=unchanged)
+    outcome = publish_task(quote(cache), quote(summaries), out, fingerprint)
+    return RunResult(documents=summaries, outcome=outcome)
+
+
+@flow(name="govmap-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
+def ingest(sources: list[str], out: str = "datasets", workers: int | None = None, force: bool = False) -> RunResult:
+    """Pull every source, extract its records, and publish a validated release under `out`."""
+    return run_ingest(sources, Path(out), workers=workers, force=force)

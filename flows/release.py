@@ -1,0 +1,174 @@
+"""Turn per-document results into a validated release: resolve -> tables -> validate -> publish.
+
+Plain functions; the flow wraps `publish_release` as one task.  Per-document results are read from
+the cache one at a time, so memory holds one document's pages plus the corpus-wide summaries that
+resolution needs (entity keys and surfaces), never every page of the corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from datasets.contract import TABLES
+from datasets.parquet import TableSink, to_arrow
+from datasets.release import (
+    build_manifest,
+    commit_release,
+    latest_release,
+    new_release_id,
+    promote,
+    read_manifest,
+    stage_release,
+)
+from extractors.records import Extraction
+from extractors.kb import KnowledgeBase, load_kb
+from extractors.resolve import Resolution, resolve, summarize as summarize_extraction
+from flows.documents import DocumentResult
+
+__all__ = ["PublishOutcome", "publish_release", "table_rows"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    release_id: str
+    path: Path
+    promoted: bool
+    validation_passed: bool
+    rows: dict[str, int]
+    report_html: Path
+    report_json: Path
+    summary: str
+
+
+def _stable_id(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def table_rows(result: DocumentResult, resolution: Resolution) -> dict[str, list[dict[str, Any]]]:
+    """The pages, mentions, collaborations and criteria_ratings rows of one document."""
+    doc_id = result.row.doc_id
+    key_map = resolution.key_map
+    out: dict[str, list[dict[str, Any]]] = {"pages": [], "mentions": [], "collaborations": [], "criteria_ratings": []}
+    out["pages"] = [{"doc_id": doc_id, "page": i, "text": text} for i, text in enumerate(result.pages, start=1)]
+    ex: Extraction | None = result.extraction
+    if ex is None:
+        return out
+    seen: set[str] = set()
+    for m in ex.mentions:
+        entity_map = resolution.instrument_key_map if m.entity_type == "instrument" else key_map
+        entity_id = entity_map.get(m.key)
+        if entity_id is None:
+            continue
+        mention_id = _stable_id(doc_id, m.entity_type, m.page, m.char_start, m.char_end)
+        if mention_id in seen:
+            continue
+        seen.add(mention_id)
+        out["mentions"].append({
+            "mention_id": mention_id, "doc_id": doc_id, "entity_type": m.entity_type, "entity_id": entity_id,
+            "surface": m.surface, "page": m.page, "char_start": m.char_start, "char_end": m.char_end,
+            "sentence": m.sentence, "extractor": m.extractor, "confidence": m.confidence,
+        })
+    for c in ex.collaborations:
+        parties = sorted({key_map[k] for k in c.parties if k in key_map})
+        if len(parties) < 2:  # two names of one body, or a party resolution dropped
+            continue
+        collaboration_id = _stable_id(doc_id, parties, c.page, c.evidence)
+        if collaboration_id in seen:
+            continue
+        seen.add(collaboration_id)
+        out["collaborations"].append({
+            "collaboration_id": collaboration_id, "doc_id": doc_id, "parties": parties,
+            "types": sorted(set(c.types)), "raw_types": list(c.raw_types), "status": c.status, "page": c.page,
+            "evidence": c.evidence, "extractor": c.extractor, "confidence": c.confidence,
+        })
+    for r in ex.ratings:
+        rating_id = _stable_id(doc_id, r.table_id, r.subject, r.criterion)
+        if rating_id in seen:
+            continue
+        seen.add(rating_id)
+        out["criteria_ratings"].append({
+            "rating_id": rating_id, "doc_id": doc_id, "subject": r.subject,
+            "subject_id": key_map.get(r.subject_key) if r.subject_key else None, "criterion": r.criterion,
+            "rating": r.rating, "score": r.score, "scale": r.scale, "rationale": r.rationale,
+            "table_id": r.table_id, "page": r.page, "extractor": r.extractor,
+        })
+    return out
+
+
+def _document_row(result: DocumentResult) -> dict[str, Any]:
+    row = asdict(result.row)
+    row["authors"] = list(row["authors"])
+    return row
+
+
+def publish_release(
+    load_results: Callable[[], Iterator[DocumentResult]],
+    out: Path,
+    *,
+    fingerprint: str,
+    pipeline_version: str,
+    kb: KnowledgeBase | None = None,
+) -> PublishOutcome:
+    """Write, validate and (when every suite passes) promote a release of the given documents.
+
+    `load_results` is called twice (resolution, then writing) and yields each document's result,
+    ok or quarantined.  Raises PublishError when the release cannot be written; a failed
+    validation is not an error: the release is written with its report but not promoted.
+    """
+    from expectations import validate_release, write_quality_report, summarize  # lazy: GX costs seconds
+
+    resolution: Resolution = resolve(
+        (summarize_extraction(r.extraction) for r in load_results() if r.extraction is not None), kb or load_kb()
+    )
+    release_id = new_release_id(fingerprint)
+    staged = stage_release(out, release_id)
+    inputs: list[dict[str, Any]] = []
+    documents: list[dict[str, Any]] = []
+    sinks = {name: TableSink(TABLES[name], staged.table_path(name)) for name in ("pages", "mentions", "collaborations", "criteria_ratings")}
+    try:
+        for result in load_results():
+            documents.append(_document_row(result))
+            inputs.append({"doc_id": result.row.doc_id, "source_uri": result.row.source_uri, "sha256": result.row.sha256, "status": result.row.status})
+            for name, rows in table_rows(result, resolution).items():
+                sinks[name].add(rows)
+    finally:
+        for sink in sinks.values():
+            sink.close()
+    pq.write_table(to_arrow(TABLES["documents"], documents), staged.table_path("documents"), compression="zstd")
+    pq.write_table(to_arrow(TABLES["institutions"], [asdict(r) for r in resolution.institutions]), staged.table_path("institutions"), compression="zstd")
+    pq.write_table(to_arrow(TABLES["instruments"], [asdict(r) for r in resolution.instruments]), staged.table_path("instruments"), compression="zstd")
+
+    frames = {name: pq.read_table(staged.table_path(name)).to_pandas() for name in TABLES}
+    report = validate_release(frames)
+    rows = {name: len(df) for name, df in frames.items()}
+    js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"], row_counts=rows)
+    manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
+                              validation_passed=report.passed)
+    final = commit_release(staged, manifest)
+    if report.passed:
+        promote(out, release_id)
+    else:
+        log.error("release %s failed validation; latest unchanged", release_id)
+    return PublishOutcome(
+        release_id=release_id, path=final, promoted=report.passed, validation_passed=report.passed, rows=rows,
+        report_html=final / html.relative_to(staged.path), report_json=final / js.relative_to(staged.path),
+        summary=summarize(report),
+    )
+
+
+def unchanged_since_latest(out: Path, fingerprint: str) -> str | None:
+    """The latest release's id when it was built from exactly these inputs, else None."""
+    latest = latest_release(out)
+    if latest is None:
+        return None
+    manifest = read_manifest(latest)
+    return manifest["release_id"] if manifest.get("input_fingerprint") == fingerprint else None

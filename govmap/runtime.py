@@ -1,0 +1,30 @@
+"""Process environment for runs: nothing phones home, and Prefect keeps its state beside the data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["configure_environment"]
+
+# Prefect's temporary local server needs 12-20 s to start on a fresh PREFECT_HOME here; its
+# default 20 s start-up timeout fails intermittently, so it gets more room.
+_STARTUP_TIMEOUT_S = "180"
+
+
+def configure_environment(prefect_home: Path | None = None) -> None:
+    """Set telemetry off and give Prefect its own home, unless the operator set them already.
+
+    Must run before `prefect` or `great_expectations` is imported.
+    """
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", _STARTUP_TIMEOUT_S)
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+    os.environ.setdefault("PREFECT_UI_ENABLED", "false")
+    if prefect_home is not None and "PREFECT_API_URL" not in os.environ:
+        os.environ.setdefault("PREFECT_HOME", str(prefect_home))
+        # The temporary server's subprocess cannot create its database under a missing folder
+        # and then only reports a start-up timeout.
+        Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)

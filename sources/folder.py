@@ -1,0 +1,48 @@
+"""Local sources: expand a file or folder spec into files, and read a file's bytes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+from govmap.errors import SourceError, SourceTooLarge
+
+__all__ = ["DOCUMENT_SUFFIXES", "iter_folder", "read_file"]
+
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".html", ".htm"})
+
+
+def iter_folder(folder: Path) -> Iterator[Path]:
+    """Document files under `folder`, recursively, sorted by relative path (deterministic).
+
+    Hidden files and folders (a leading dot: .git, .cache) are skipped; symlinked folders are not
+    followed, so a link loop cannot make the walk endless.
+    """
+    found: list[tuple[str, Path]] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(root) / name
+            if name.startswith(".") or path.suffix.lower() not in DOCUMENT_SUFFIXES or not path.is_file():
+                continue
+            found.append((path.relative_to(folder).as_posix(), path))
+    for _, path in sorted(found):
+        yield path
+
+
+def read_file(path: Path, *, max_bytes: int) -> bytes:
+    """The bytes of `path`; raises SourceTooLarge over `max_bytes`, SourceError if unreadable."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceTooLarge(
+                f"{path}: {size} bytes is over the {max_bytes}-byte limit (max_bytes); document skipped"
+            )
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read ({exc.strerror or exc}); check permissions; document skipped") from exc
+    if len(data) > max_bytes:  # the file grew between stat and read
+        raise SourceTooLarge(f"{path}: over the {max_bytes}-byte limit (max_bytes); document skipped")
+    return data

@@ -1,0 +1,337 @@
+"""Repairs of extraction artefacts, each a small pure function, applied in the order of `REPAIRS`.
+
+The result is a page's published text: every downstream offset points into it, so a repair runs
+before anything is located.  Most repairs look at one page's text (``str -> str``); two need the
+whole document (running headers recur across pages, pull quotes repeat across pages) and take
+the list of page texts.  `REPAIRS` is the one place their order is written down; `TEXT_REPAIRS`
+is the per-text subset, which table cells go through too so cell text matches page text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Sequence
+
+if TYPE_CHECKING:
+    from sources.settings import ParseSettings
+
+__all__ = [
+    "Repair",
+    "REPAIRS",
+    "TEXT_REPAIRS",
+    "normalize_pages",
+    "normalize_text",
+    "normalize_cell",
+    "normalize_newlines",
+    "fix_ligatures",
+    "remove_soft_hyphens",
+    "normalize_spaces",
+    "drop_noise_lines",
+    "join_hyphenated_words",
+    "fix_ai_ocr",
+    "tidy_whitespace",
+    "strip_running_lines",
+    "drop_repeated_paragraphs",
+]
+
+# --- per-text repairs -----------------------------------------------------------------------
+
+
+def normalize_newlines(text: str) -> str:
+    r"""CRLF/CR -> LF.  pdfium reports every hyphen at a line end as U+FFFE; it cannot tell
+    "gover-nance" from "well-organised", so it becomes a plain hyphen for
+    `join_hyphenated_words` to judge."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "-")
+
+
+_LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
+_LIGATURE_TABLE = str.maketrans(_LIGATURES)
+
+
+def fix_ligatures(text: str) -> str:
+    """Typographic ligatures (ﬁ ﬂ ﬀ ﬃ ﬄ) -> their letters; full NFKC would also rewrite ² and ½."""
+    return text.translate(_LIGATURE_TABLE)
+
+
+# A soft hyphen at a line end splits a word; the rest of the word moves up so lines keep count.
+_SOFT_HYPHEN_BREAK = re.compile(r"(\w)\u00ad[ \t]*\n[ \t]*(\w+)[ \t]?")
+
+
+def remove_soft_hyphens(text: str) -> str:
+    """Soft hyphens vanish; one at a line end joins the word split across the break."""
+    return _SOFT_HYPHEN_BREAK.sub(r"\1\2\n", text).replace("\u00ad", "")
+
+
+_SPACE_TABLE = str.maketrans({
+    "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ",
+    "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+})
+
+
+def normalize_spaces(text: str) -> str:
+    """No-break and thin spaces -> space; zero-width characters and stray BOMs removed."""
+    return text.translate(_SPACE_TABLE)
+
+
+# Lines made only of leaders, rules or bullets (". . .", "......", "____", "• • •", and the
+# LaTeX "$\bullet \bullet$" left by some converters): decoration, not words.
+_NOISE_LINE = re.compile(
+    r"^[ \t]*(?:(?:[.\-_•·●▪■◦∙*=~–—…]|\$?\\bullet\$?|\$)[ \t]*){3,}$|^[ \t]*\$(?:\\bullet[ \t]*)+\$[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def drop_noise_lines(text: str) -> str:
+    """Decorative lines of only dots, dashes, underscores or bullets become empty lines."""
+    return _NOISE_LINE.sub("", text)
+
+
+# "gover-\nnance" is a word split by the typesetter; "long-\nterm" a compound that keeps its hyphen.
+_HYPHEN_BREAK = re.compile(r"\b([A-Za-z]*[a-z])-[ \t]*\n[ \t]*([a-z]+)\b[ \t]?")
+_KEEP_HYPHEN = frozenset({
+    "self", "non", "co", "cross", "multi", "well", "long", "short", "high", "low", "state", "open",
+    "real", "large", "small", "full", "third", "first", "so", "human", "risk", "rule", "decision",
+    "evidence", "cutting", "far", "wide", "fine", "pre", "post", "anti", "inter", "intra", "sub",
+    "semi", "policy", "data", "mid", "all", "one", "two", "three", "general", "domain", "task",
+    "safety", "value", "end", "top", "bottom", "closed", "private", "public", "for",
+})
+
+
+def join_hyphenated_words(text: str) -> str:
+    """A word hyphen-split at a line end is rejoined when the next line goes on in lowercase."""
+
+    def join(m: re.Match[str]) -> str:
+        head, tail = m.group(1), m.group(2)
+        hyphen = "-" if head.lower() in _KEEP_HYPHEN else ""
+        return f"{head}{hyphen}{tail}\n"
+
+    return _HYPHEN_BREAK.sub(join, text)
+
+
+# OCR and some fonts print "AI" (capital i) as "Al" (lowercase L).  "Al" is also a name
+# (Al Gore, Al-Jazeera, Al Mansoori), so it is changed only where the context says AI.
+_AI_NOUNS = frozenset("""
+act acts actor actors adoption agent agents alignment application applications assurance audit
+audits capabilities capability chip chips companies company compute deployment deployments
+developer developers development ethics evaluation evaluations expert experts firm firms
+framework frameworks governance hardware harms hazard hazards incident incidents industry
+infrastructure innovation lab labs landscape law laws literacy model models office policies policy
+product products regulation regulations regulatory research researcher researchers risk risks
+safety sector security software startups strategy strategies summit system systems talent tool
+tools technologies technology use uses usage workforce ecosystem ecosystems race readiness
+principles standards standard index investment investments progress creators expertise
+""".split())
+_AI_CAPITALISED_NEXT = frozenset("""
+Act Action Advisory Alliance Assurance Board Bill Business Code Commission Convention Council
+Ethics Forum Framework Governance Hub Incident Incidents Index Initiative Institute Institutes
+Lab Labs Management Network Observatory Office Pact Partnership Policy Principles Readiness
+Regulation Research Risk Safety Seoul Security Standards Strategy Summit Task Verify Watch
+""".split())
+_AI_PREVIOUS = frozenset("""
+generative frontier advanced responsible trustworthy safe ethical narrow general-purpose
+open-source powerful capable agentic sovereign human-centric global of on in for about the and
+using use regulate regulating govern governing national international european eu us uk
+""".split())
+_AL_WORD = re.compile(r"\bAl\b")
+_GLUED_AL = re.compile(r"\b([A-Z][a-z]+|[a-z])Al\b")  # OpenAl, GenAl, xAl
+_AL_SUFFIX = re.compile(r"\bAl(?=-[a-z])")  # Al-driven, Al-generated (but not Al-Jazeera)
+_AL_ACRONYM = re.compile(r"\bAl(SIs?|ML|/ML)\b|\(Al\)")  # AlSI, (Al)
+_OPEN_AL = re.compile(r"\bOpen Al\b")  # the company, printed with a space
+# Neighbouring words may sit across a line wrap, but not across a blank line.
+_WORD_BEFORE = re.compile(r"([\w'-]+)(?:[ \t]+|[ \t]*\n[ \t]*)$")
+_WORD_AFTER = re.compile(r"(?:[ \t]+|[ \t]*\n[ \t]*)([\w'-]+)")
+
+
+def fix_ai_ocr(text: str) -> str:
+    """'Al' misread for 'AI' -> 'AI' where the context means AI; the name 'Al' stays."""
+    text = _GLUED_AL.sub(r"\1AI", text)
+    text = _AL_SUFFIX.sub("AI", text)
+    text = _OPEN_AL.sub("Open AI", text)
+    text = _AL_ACRONYM.sub(lambda m: "(AI)" if m.group(0) == "(Al)" else "AI" + m.group(1), text)
+
+    def replace(m: re.Match[str]) -> str:
+        # A bounded window keeps this linear: the neighbouring word is never far away.
+        before = _WORD_BEFORE.search(text[max(0, m.start() - 64) : m.start()])
+        after = _WORD_AFTER.match(text, m.end(), m.end() + 64)
+        prev = before.group(1) if before else ""
+        nxt = after.group(1) if after else ""
+        if nxt in _AI_CAPITALISED_NEXT or nxt.lower() in _AI_NOUNS and nxt[:1].islower():
+            return "AI"
+        # "generative Al." / "use of Al, ..." — a trigger word before, and no name after it.
+        if prev.lower() in _AI_PREVIOUS and not (nxt[:1].isupper()) and not text.startswith("-", m.end()):
+            return "AI"
+        return m.group(0)
+
+    return _AL_WORD.sub(replace, text)
+
+
+_TRAILING_SPACE = re.compile(r"[ ]+$", re.MULTILINE)
+_MANY_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def tidy_whitespace(text: str) -> str:
+    """Trailing spaces go and runs of blank lines shrink to one; tabs stay (they separate cells)."""
+    return _MANY_BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", text)).strip("\n")
+
+
+# --- whole-document repairs -------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d+")
+
+
+def _line_key(line: str) -> str:
+    # Running headers often carry the page number ("Report title | 7"): compare without digits.
+    return _DIGITS.sub("#", " ".join(line.split()).lower())
+
+
+def _zone(lines: list[str], zone: int) -> list[int]:
+    """Indexes of the first and last `zone` non-blank lines."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return sorted(set(filled[:zone] + filled[-zone:])) if zone else []
+
+
+def strip_running_lines(pages: Sequence[str], settings: "ParseSettings") -> list[str]:
+    """Drop running headers/footers (a line recurring at the top or bottom of most pages) and bare
+    page numbers at the top or bottom of a page.  Needs several pages; one page is left alone."""
+    if len(pages) < 2:
+        return list(pages)
+    split = [page.split("\n") for page in pages]
+    zones = [_zone(lines, settings.header_zone_lines) for lines in split]
+    counts: Counter[str] = Counter()
+    for lines, zone in zip(split, zones):
+        counts.update({_line_key(lines[i]) for i in zone})
+    threshold = max(settings.header_min_pages, settings.header_min_ratio * len(pages))
+    running = {key for key, n in counts.items() if n >= threshold and key.strip("# ")}
+    out = []
+    for lines, zone in zip(split, zones):
+        drop = {i for i in zone if _line_key(lines[i]) in running or _PAGE_NUMBER.match(lines[i])}
+        out.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
+    return out
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# A run of PDF lines is a whole paragraph only if it starts like a sentence and ends like one.
+_STARTS_SENTENCE = re.compile(r"^\s*[\"'“‘(\[•\-–]?\s*[A-Z0-9]")
+_ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]?\s*$")
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split())
+
+
+def drop_repeated_paragraphs(pages: Sequence[str], settings: "ParseSettings") -> list[str]:
+    """A paragraph of at least `pullquote_min_words` words printed verbatim again later (a pull
+    quote) keeps its first occurrence only.
+
+    A paragraph is a block between blank lines.  PDF pages come without blank lines; there a
+    paragraph is a run of consecutive lines, each printed before, that starts and ends like a
+    sentence — so one line that happens to recur inside different paragraphs is never cut out
+    of the middle of a sentence.
+    """
+    seen_blocks: set[str] = set()
+    seen_lines: set[str] = set()
+    out = []
+    for page in pages:
+        if _PARAGRAPH_BREAK.search(page):
+            kept = []
+            for block in _PARAGRAPH_BREAK.split(page):
+                key = _key(block)
+                if len(key.split()) >= settings.pullquote_min_words:
+                    if key in seen_blocks:
+                        continue
+                    seen_blocks.add(key)
+                kept.append(block)
+            out.append("\n\n".join(kept))
+            continue
+        lines = page.split("\n")
+        drop: set[int] = set()
+        i = 0
+        while i < len(lines):
+            j = i
+            while j < len(lines) and _key(lines[j]) and _key(lines[j]) in seen_lines:
+                j += 1
+            run = lines[i:j]
+            if (
+                run
+                and len(_key(" ".join(run)).split()) >= settings.pullquote_min_words
+                and _STARTS_SENTENCE.match(run[0])
+                and _ENDS_SENTENCE.search(run[-1])
+            ):
+                drop.update(range(i, j))
+            for line in lines[i : max(j, i + 1)]:
+                seen_lines.add(_key(line))
+            i = max(j, i + 1)
+        out.append("\n".join(line for k, line in enumerate(lines) if k not in drop))
+    return out
+
+
+# --- the order, written once --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One repair: a function of one text, or of the document's page texts and the settings."""
+
+    name: str
+    text_fn: Callable[[str], str] | None = None
+    document_fn: Callable[[Sequence[str], "ParseSettings"], list[str]] | None = None
+
+    def apply(self, pages: Sequence[str], settings: "ParseSettings") -> list[str]:
+        if self.text_fn is not None:
+            return [self.text_fn(page) for page in pages]
+        assert self.document_fn is not None
+        return self.document_fn(pages, settings)
+
+
+REPAIRS: tuple[Repair, ...] = (
+    Repair("newlines", text_fn=normalize_newlines),
+    # Running headers are found on the lines as printed, before any line is joined or emptied.
+    Repair("running_lines", document_fn=strip_running_lines),
+    Repair("ligatures", text_fn=fix_ligatures),
+    Repair("soft_hyphens", text_fn=remove_soft_hyphens),
+    Repair("spaces", text_fn=normalize_spaces),
+    Repair("noise_lines", text_fn=drop_noise_lines),
+    Repair("hyphenated_words", text_fn=join_hyphenated_words),
+    Repair("ai_ocr", text_fn=fix_ai_ocr),
+    Repair("whitespace", text_fn=tidy_whitespace),
+    # Pull quotes are compared on repaired text, so two printings differing only in artefacts match.
+    Repair("pull_quotes", document_fn=drop_repeated_paragraphs),
+)
+TEXT_REPAIRS: tuple[Callable[[str], str], ...] = tuple(r.text_fn for r in REPAIRS if r.text_fn is not None)
+
+
+def normalize_pages(pages: Sequence[str], settings: "ParseSettings") -> list[str]:
+    """Every repair of `REPAIRS`, in order, over a document's page texts."""
+    out = list(pages)
+    for repair in REPAIRS:
+        out = repair.apply(out, settings)
+    return out
+
+
+def normalize_text(text: str) -> str:
+    """The per-text repairs over one text (no document-level repairs)."""
+    for fn in TEXT_REPAIRS:
+        text = fn(text)
+    return text
+
+
+def normalize_cell(text: str | None) -> str | None:
+    """A table cell's text: the same repairs as page text, then its lines joined with a space
+    (a cell whose text wraps is still one cell).  None (no cell) stays None."""
+    if text is None:
+        return None
+    return " ".join(normalize_text(text).split())

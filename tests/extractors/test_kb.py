@@ -1,0 +1,58 @@
+import pytest
+
+from extractors.kb import KnowledgeBase, load_kb, normalize_surface
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb()
+
+
+@pytest.mark.parametrize(
+    "surface, hint, expected",
+    [
+        ("US", "ai_safety_institute", "us-aisi"),  # a country plus a kind hint names its institute
+        ("UK", "ai_safety_institute", "uk-aisi"),
+        ("EU", "ai_safety_institute", "eu-ai-office"),  # the EU's institute is the AI Office
+        ("OpenAl", None, "openai"),  # OCR prints "AI" as "Al"
+        ("Open Al", None, "openai"),  # ...and splits the word
+        ("OECD", None, "oecd"),
+        ("International Science Council", None, "isc"),
+        ("AISI Network", None, "network-of-aisis"),
+        ("Japan's AISI", None, "japan-aisi"),  # possessive country
+        ("the American AISI", None, "us-aisi"),  # adjective country and "the"
+        ("U.S. AISI", None, "us-aisi"),  # dotted acronym
+        ("UK government", None, "uk-government"),  # governments are bodies, countries are not
+        ("UK", None, None),  # a bare country is not an institution
+        ("who", None, None),  # acronyms are case-sensitive
+    ],
+)
+def test_link(kb, surface, hint, expected):
+    assert kb.link(surface, kind_hint=hint) == expected
+
+
+def test_distinct_un_bodies(kb):
+    # UN, UNESCO and UNGA must never collapse into one id
+    assert len({kb.link("UN"), kb.link("UNESCO"), kb.link("UNGA")}) == 3
+
+
+def test_instrument_link_plural(kb):
+    assert kb.link_instrument("memoranda of understanding") == "mou"
+    assert kb.link_instrument("audits") == "audits"
+    assert kb.link_instrument("EU AI Act") == "eu-ai-act"
+
+
+def test_round_trip(kb, tmp_path):
+    kb.to_disk(tmp_path)
+    again = KnowledgeBase.from_disk(tmp_path)
+    assert again.institutions == kb.institutions and again.version == kb.version
+
+
+def test_bad_jsonl_names_file(tmp_path):
+    (tmp_path / "institutions.jsonl").write_text("{not json\n")
+    with pytest.raises(ValueError, match="line 1"):
+        KnowledgeBase.from_disk(tmp_path)
+
+
+def test_normalize():
+    assert normalize_surface("the U.S. Al Safety Institute") == "us ai safety institute"

@@ -1,0 +1,193 @@
+"""Prose collaborations on sentences written for these tests, with a stand-in institution ruler."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+import extractors.prose  # noqa: F401  (registers govmap_prose_collaborations)
+import extractors.sentences  # noqa: F401  (registers govmap_sentences)
+from datasets.contract import COLLABORATION_STATUSES, COLLABORATION_TYPES
+from extractors.extensions import INSTITUTIONS
+from extractors.prose import ProseCollaborations, find_collaborations
+from extractors.records import Collaboration
+
+# Names the stand-in ruler tags, longest first so "Northland AISI" wins over "Northland".
+NAMES = {
+    "Northland AI Safety Institute": "northland-aisi",
+    "Northland AISI": "northland-aisi",
+    "Southland AISI": "southland-aisi",
+    "Eastmark Institute": "eastmark-institute",
+    "Westwind Labs": "westwind-labs",
+    "Bluefield AI": "bluefield-ai",
+    "Redrock Systems": "redrock-systems",
+    "Global Data Forum": "global-data-forum",
+    "Compute Alliance": "compute-alliance",
+    "Treaty Office": "treaty-office",
+}
+COUNTRY_AISI = {"Northland": "northland-aisi", "Southland": "southland-aisi", "Eastmark": "eastmark-aisi"}
+
+
+class FakeLinker:
+    """Links a country name to its AISI when the context is about AI safety institutes."""
+
+    def link(self, surface: str, *, kind_hint: str | None = None) -> str | None:
+        if kind_hint == "ai_safety_institute":
+            return COUNTRY_AISI.get(surface)
+        return NAMES.get(surface)
+
+
+@Language.component("test_fake_institutions")
+def fake_institutions(doc: Doc) -> Doc:
+    spans: list[Span] = []
+    taken: set[int] = set()
+    for name in sorted(NAMES, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), doc.text):
+            span = doc.char_span(m.start(), m.end(), label="institution", kb_id=NAMES[name])
+            if span is not None and not taken & set(range(span.start, span.end)):
+                spans.append(span)
+                taken |= set(range(span.start, span.end))
+    doc.spans[INSTITUTIONS] = sorted(spans, key=lambda s: s.start)
+    doc._.govmap_linker = FakeLinker()
+    return doc
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("govmap_sentences")
+    nlp.add_pipe("test_fake_institutions")
+    nlp.add_pipe("govmap_prose_collaborations")
+    return nlp
+
+
+def collaborations(nlp: Language, text: str) -> list[Collaboration]:
+    return list(nlp(text)._.govmap_collaborations)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A signed MoU is news of an agreement: announced, not yet known to be in force.
+        ("Northland AISI signed a memorandum of understanding with Westwind Labs in March.",
+         [(("northland-aisi", "westwind-labs"), "announced", "general_partnership")]),
+        # Present perfect progressive joint testing is going on now: existing model testing.
+        ("Eastmark Institute and Bluefield AI have been jointly testing frontier systems since 2023.",
+         [(("bluefield-ai", "eastmark-institute"), "existing", "model_testing")]),
+        # "plan to" is a plan.
+        ("Southland AISI plans to partner with Redrock Systems on evaluation tooling.",
+         [(("redrock-systems", "southland-aisi"), "planned", "model_testing")]),
+        # "should collaborate" is the authors' recommendation.
+        ("In our view, Global Data Forum should collaborate with Treaty Office on shared reporting.",
+         [(("global-data-forum", "treaty-office"), "proposed", "general_partnership")]),
+        # A recommendation spelled out by the authors.
+        ("We recommend that Compute Alliance work with Eastmark Institute to pool infrastructure.",
+         [(("compute-alliance", "eastmark-institute"), "proposed", "resource_sharing")]),
+        # Absorption is institutional integration, whatever the order of the parties.
+        ("Last year Treaty Office absorbed Global Data Forum and took over its staff.",
+         [(("global-data-forum", "treaty-office"), "existing", "institutional_integration")]),
+        # Passive integration: "merged into".
+        ("Global Data Forum fully merged into Compute Alliance in 2022.",
+         [(("compute-alliance", "global-data-forum"), "existing", "institutional_integration")]),
+        # "between X and Y" names both sides after the cue.
+        ("A research partnership between Westwind Labs and Bluefield AI was announced on Monday.",
+         [(("bluefield-ai", "westwind-labs"), "announced", "joint_research")]),
+        # Funding with an amount is a funding commitment.
+        ("Compute Alliance committed $5 million in funding to Southland AISI for safety research.",
+         [(("compute-alliance", "southland-aisi"), "announced", "funding")]),
+        # Personnel exchanges are capacity building.
+        ("Northland AISI and Southland AISI will run personnel exchanges from next spring.",
+         [(("northland-aisi", "southland-aisi"), "planned", "capacity_building")]),
+    ],
+)
+def test_one_collaboration(nlp: Language, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
+    found = collaborations(nlp, text)
+    assert [(c.parties, c.status) for c in found] == [(p, s) for p, s, _ in expected]
+    for c, (_, _, a_type) in zip(found, expected):
+        assert a_type in c.types
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Negated agreement: nothing at all, certainly nothing existing.
+        "Northland AISI did not sign an agreement with Westwind Labs.",
+        # Hypothetical partnership: nothing stated.
+        "If Eastmark Institute were to partner with Bluefield AI, costs would fall.",
+        # A list of bodies without any collaboration cue.
+        "The survey covered Northland AISI, Westwind Labs, Bluefield AI and Treaty Office.",
+        # A collaboration cue but only one institution.
+        "Westwind Labs has partnered with several universities.",
+        # A question is no statement.
+        "Should Treaty Office partner with Compute Alliance?",
+        # "never" negates.
+        "Redrock Systems has never worked with Southland AISI.",
+    ],
+)
+def test_no_existing_collaboration(nlp: Language, text: str) -> None:
+    found = collaborations(nlp, text)
+    assert all(c.status != "existing" for c in found)
+    assert found == []
+
+
+def test_enumeration_gives_one_collaboration_per_counterpart(nlp: Language) -> None:
+    found = collaborations(nlp, "Northland AISI signed memoranda of understanding with Westwind Labs and Bluefield AI.")
+    assert sorted(c.parties for c in found) == [("bluefield-ai", "northland-aisi"), ("northland-aisi", "westwind-labs")]
+    assert {c.status for c in found} == {"announced"}
+
+
+def test_coordinated_countries_before_plural_aisis(nlp: Language) -> None:
+    # No span covers "Northland" or "Eastmark" alone: the plural head makes them institutes.
+    found = collaborations(nlp, "In May, the Northland and Eastmark AISIs signed an MoU for working together to develop tests.")
+    assert [c.parties for c in found] == [("eastmark-aisi", "northland-aisi")]
+    assert found[0].status == "announced"
+    assert "model_testing" in found[0].types
+
+
+def test_record_fields(nlp: Language) -> None:
+    doc = nlp.make_doc("Intro line.\n\nNorthland AISI has partnered with Redrock Systems\non safety testing.")
+    doc._.govmap_page_starts = (0, 13)
+    doc = nlp(doc)
+    (c,) = doc._.govmap_collaborations
+    assert c.page == 2
+    assert c.evidence == "Northland AISI has partnered with Redrock Systems on safety testing."
+    assert c.extractor == "prose:partnership"
+    assert 0.0 <= c.confidence <= 1.0
+    assert c.party_surfaces == ("Northland AISI", "Redrock Systems")
+    assert set(c.types) <= set(COLLABORATION_TYPES) and c.status in COLLABORATION_STATUSES
+    assert c.raw_types[0] == "partnered with"
+    assert list(c.types) == sorted(set(c.types))
+
+
+def test_keeps_collaborations_set_by_others(nlp: Language) -> None:
+    doc = nlp.make_doc("Westwind Labs partnered with Bluefield AI.")
+    doc._.govmap_collaborations = ["from tables"]
+    doc = nlp(doc)
+    assert doc._.govmap_collaborations[0] == "from tables"
+    assert len(doc._.govmap_collaborations) == 2
+
+
+def test_find_collaborations_writes_nothing(nlp: Language) -> None:
+    doc = nlp.make_doc("Westwind Labs partnered with Bluefield AI.")
+    for name, proc in nlp.pipeline:
+        if name != "govmap_prose_collaborations":
+            doc = proc(doc)
+    found = find_collaborations(doc)
+    assert [c.parties for c in found] == [("bluefield-ai", "westwind-labs")]
+    assert doc._.govmap_collaborations is None
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"min_confidence": 1.5}, "min_confidence"),  # a probability above 1
+        ({"max_sentence_chars": 0}, "max_sentence_chars"),  # would drop every sentence
+    ],
+)
+def test_invalid_settings(settings: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ProseCollaborations(**settings)

@@ -1,0 +1,34 @@
+from extractors.kb import load_kb
+from extractors.records import Collaboration, Discovery, Extraction, Mention
+from extractors.resolve import resolve
+
+
+def mention(doc, key, surface, etype="institution"):
+    return Mention(doc, etype, key, surface, 1, 0, len(surface), surface, "t", 1.0)
+
+
+def corpus():
+    a = Extraction("a", mentions=(mention("a", "new:frontier-safety-council", "Frontier Safety Council"), mention("a", "oecd", "OECD")),
+                   discoveries=(Discovery("institution", "new:frontier-safety-council", "Frontier Safety Council", "FSC", "other"),))
+    b = Extraction("b", mentions=(mention("b", "new:fsc", "FSC"), mention("b", "un", "UN"), mention("b", "unesco", "UNESCO")),
+                   collaborations=(Collaboration("b", ("new:only-party", "un"), ("funding",), ("f",), "existing", 1, "e", "t", 1.0),))
+    return [a, b]
+
+
+def test_acronym_and_name_merge_across_documents():
+    r = resolve(corpus(), load_kb())
+    assert r.key_map["new:fsc"] == r.key_map["new:frontier-safety-council"] == "frontier-safety-council"
+    row = next(x for x in r.institutions if x.institution_id == "frontier-safety-council")
+    assert (row.acronym, row.n_documents, row.n_mentions, row.known) == ("FSC", 2, 2, False)
+    assert row.aliases == ("FSC", "Frontier Safety Council")
+
+
+def test_distinct_bodies_and_party_only_rows():
+    r = resolve(corpus(), load_kb())
+    ids = [x.institution_id for x in r.institutions]
+    assert {"un", "unesco", "oecd", "only-party"} <= set(ids)
+    assert next(x for x in r.institutions if x.institution_id == "only-party").n_mentions == 0
+
+
+def test_deterministic():
+    assert resolve(corpus(), load_kb()) == resolve(list(reversed(corpus())), load_kb())

@@ -1,0 +1,85 @@
+"""Rating scales: detection from a matrix's values and scores in [0, 1]."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.scales import NUMERIC_SCALES, ORDINAL_SCALES, PRESENCE, detect_scale, normalize_rating
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # the common three-level verdict, with an out-of-scale value that must not break detection
+        (["Strong", "Mixed", "Weak", "Uncertain", "Strong"], "strong-mixed-weak"),
+        # case and a trailing full stop are print artefacts, not different values
+        (["HIGH", "medium.", "Low", "high"], "high-medium-low"),
+        (["Yes", "Partial", "No", "yes"], "yes-partial-no"),
+        # "moderate" is a value of its own scale, so that scale wins the tie over a synonym
+        (["Strong", "Moderate", "Weak"], "strong-moderate-weak"),
+        # integers 1-5 are the usual numeric scale
+        (["1", "3", "5", "4"], "numeric-1-5"),
+        # marks and blanks: a presence matrix; blanks are absences, not missing values
+        (["x", "", "X", None, ""], "presence"),
+        (["✓", "", "✓"], "presence"),
+        # description tables: long text is never a rating
+        (["Proposal focuses on advancing capabilities", "Mechanism relies on exclusive control"], None),
+        # a single recognisable cell among free text is no scale
+        (["Strong", "Joint Research Projects", "Model Access and Testing"], None),
+        # nothing filled in at all
+        (["", None], None),
+    ],
+)
+def test_detect_scale(values, expected):
+    scale = detect_scale(values)
+    assert (scale.name if scale else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("scale_name", "rating", "score"),
+    [
+        ("strong-mixed-weak", "Strong", 1.0),
+        ("strong-mixed-weak", "Mixed", 0.5),
+        ("strong-mixed-weak", "Weak", 0.0),
+        # printed but off the scale: kept by the caller, scored None
+        ("strong-mixed-weak", "Uncertain", None),
+        # synonym of the middle value
+        ("high-medium-low", "Moderate", 0.5),
+        ("yes-partial-no", "Partially", 0.5),
+        # (v - 1) / 4
+        ("numeric-1-5", "2", 0.25),
+        ("numeric-1-5", "5", 1.0),
+        # out of range is off the scale
+        ("numeric-1-5", "7", None),
+    ],
+)
+def test_scale_score(scale_name, rating, score):
+    scale = {s.name: s for s in (*ORDINAL_SCALES, *NUMERIC_SCALES)}[scale_name]
+    assert scale.score(rating) == score
+
+
+@pytest.mark.parametrize(
+    ("printed", "rating", "score"),
+    [
+        ("x", "x", 1.0),
+        ("✓", "x", 1.0),
+        ("", "", 0.0),
+        # an explicit "no" mark is an absence
+        ("✗", "", 0.0),
+        # free text is not a presence value
+        ("maybe later", None, None),
+    ],
+)
+def test_presence(printed, rating, score):
+    assert PRESENCE.canonical(printed) == rating
+    assert PRESENCE.score(printed) == score
+
+
+def test_normalize_rating_strips_markup_and_stop():
+    assert normalize_rating(" **Strong.** ") == "strong"
+    assert normalize_rating(None) == ""
+
+
+def test_scale_names_are_unique():
+    names = [s.name for s in (*ORDINAL_SCALES, *NUMERIC_SCALES, PRESENCE)]
+    assert len(names) == len(set(names))

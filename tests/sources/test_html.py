@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from govmap.errors import ParseError
+from sources.html import parse_html
+from sources.model import RawDocument
+
+PAGE = b"""<!DOCTYPE html>
+<html><head><title>Harbour Notice</title><meta name="author" content="Port Office">
+<style>p { color: red }</style><script>var tracking = "do not keep";</script></head>
+<body>
+<header>Site banner</header><nav><a href="/">Home</a> | <a href="/x">About</a></nav>
+<main>
+<h1>Winter rules</h1>
+<p>Ships must report to the <b>harbour master</b> on arrival.</p>
+<p>New Al systems log each berth.</p>
+<h2>Fees by vessel</h2>
+<table>
+  <tr><th>Vessel</th><th colspan="2">Fee</th></tr>
+  <tr><td rowspan="2">Ferry</td><td>Day</td><td>5</td></tr>
+  <tr><td>Night</td><td></td></tr>
+</table>
+<table><caption>Table 9. Pilots</caption><tr><td>Name</td><td>Years</td></tr><tr><td>Ada</td><td>4</td></tr></table>
+</main>
+<aside>Related links</aside><footer>Copyright notice</footer>
+</body></html>"""
+
+
+def _raw(data: bytes) -> RawDocument:
+    return RawDocument("notice.html", data, "text/html")
+
+
+def test_main_text_without_chrome() -> None:
+    doc = parse_html(_raw(PAGE))
+    text = doc.pages[0].text
+    assert "Ships must report to the harbour master on arrival." in text.split("\n")
+    assert "AI systems" in text  # normalised like every other text
+    for gone in ("do not keep", "color", "Site banner", "Home", "Related links", "Copyright"):
+        assert gone not in text
+    assert doc.meta_title == "Harbour Notice"
+    assert doc.meta_author == "Port Office"
+    assert len(doc.pages) == 1
+
+
+def test_tables_with_spans_and_titles() -> None:
+    first, second = parse_html(_raw(PAGE)).tables
+    assert first.title == "Fees by vessel"  # preceding heading
+    assert first.grid == [["Vessel", "Fee", None], ["Ferry", "Day", "5"], [None, "Night", ""]]
+    assert second.title == "Table 9. Pilots"  # <caption>
+    assert second.grid == [["Name", "Years"], ["Ada", "4"]]
+    assert [first.index, second.index] == [0, 1]
+
+
+def test_first_h1_when_no_title() -> None:
+    doc = parse_html(_raw(b"<html><body><h1>Only heading</h1><p>Body.</p></body></html>"))
+    assert doc.meta_title == "Only heading"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html><head><script>a()</script></head><body><script>b()</script><nav>menu</nav></body></html>",  # only scripts/nav
+        b"<html><body><style>x{}</style></body></html>",  # only style
+        b"   ",  # blank
+    ],
+)
+def test_no_text_left_is_a_parse_error(data: bytes) -> None:
+    with pytest.raises(ParseError, match="notice.html") as info:
+        parse_html(_raw(data))
+    assert "\n" not in str(info.value)

@@ -1,0 +1,231 @@
+"""Each repair as a table of cases, with sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from sources.normalize import (
+    REPAIRS,
+    TEXT_REPAIRS,
+    drop_noise_lines,
+    drop_repeated_paragraphs,
+    fix_ai_ocr,
+    fix_ligatures,
+    join_hyphenated_words,
+    normalize_cell,
+    normalize_newlines,
+    normalize_pages,
+    normalize_spaces,
+    remove_soft_hyphens,
+    strip_running_lines,
+    tidy_whitespace,
+)
+from sources.settings import ParseSettings
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("the \ufb01rst \ufb02ow", "the first flow"),  # fi and fl ligatures
+        ("e\ufb00ort and e\ufb03cient", "effort and efficient"),  # ff and ffi
+        ("ba\ufb04e", "baffle"),  # ffl
+        ("x\u00b2 stays", "x\u00b2 stays"),  # not full NFKC: superscripts keep their meaning
+    ],
+)
+def test_fix_ligatures(given: str, expected: str) -> None:
+    assert fix_ligatures(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("regu\u00adlation", "regulation"),  # inline soft hyphen is invisible
+        ("regu\u00ad\nlation of ports", "regulation\nof ports"),  # at a line end the word is rejoined
+        ("no soft hyphen", "no soft hyphen"),  # untouched
+    ],
+)
+def test_remove_soft_hyphens(given: str, expected: str) -> None:
+    assert remove_soft_hyphens(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("harb\ufffe\r\nour rules", "harbour\nrules"),  # pdfium's line-end hyphen marker, a split word
+        ("well\ufffe\r\nkept quays", "well-kept\nquays"),  # the same marker on a real compound
+    ],
+)
+def test_pdfium_line_end_hyphen_marker(given: str, expected: str) -> None:
+    assert join_hyphenated_words(normalize_newlines(given)) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("good gover-\nnance of ports", "good governance\nof ports"),  # typesetter's split
+        ("Gover-\nnance matters", "Governance\nmatters"),  # capitalised first half still a split word
+        ("a long-\nterm plan", "a long-term\nplan"),  # a real compound keeps its hyphen
+        ("the UK-\nFrance deal", "the UK-\nFrance deal"),  # uppercase continuation: a name, not a split
+        ("see item 4-\n5 below", "see item 4-\n5 below"),  # numbers are ranges, not words
+    ],
+)
+def test_join_hyphenated_words(given: str, expected: str) -> None:
+    assert join_hyphenated_words(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("intro\n. . . . .\nbody", "intro\n\nbody"),  # spaced leader dots
+        ("intro\n..........\nbody", "intro\n\nbody"),  # packed leader dots
+        ("intro\n______\nbody", "intro\n\nbody"),  # underscores rule
+        ("intro\n• • •\nbody", "intro\n\nbody"),  # bullet ornament
+        ("intro\n $\\bullet \\bullet \\bullet$\nbody", "intro\n\nbody"),  # LaTeX bullets left by a converter
+        ("Wait...\nbody", "Wait...\nbody"),  # an ellipsis after words is text
+        ("- one item", "- one item"),  # a list item is text
+        ("| a | b |\n|---|---|", "| a | b |\n|---|---|"),  # a Markdown table separator is structure
+    ],
+)
+def test_drop_noise_lines(given: str, expected: str) -> None:
+    assert drop_noise_lines(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("a\u00a0b", "a b"),  # no-break space
+        ("a\u200bb", "ab"),  # zero-width space
+        ("\ufeffstart", "start"),  # stray BOM
+    ],
+)
+def test_normalize_spaces(given: str, expected: str) -> None:
+    assert normalize_spaces(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("OpenAl released a model.", "OpenAI released a model."),  # glued company name
+        ("GenAl tools spread.", "GenAI tools spread."),  # glued abbreviation
+        ("The Al Safety Institute met.", "The AI Safety Institute met."),  # capitalised AI name
+        ("New Al systems appeared.", "New AI systems appeared."),  # technical noun follows
+        ("Rules on Al governance vary.", "Rules on AI governance vary."),  # technical noun follows
+        ("They fear generative Al.", "They fear generative AI."),  # trigger word before
+        ("It is about the Al Act.", "It is about the AI Act."),  # the Act
+        ("Uses of Al, broadly.", "Uses of AI, broadly."),  # 'of' before, punctuation after
+        ("Al-driven ships sail.", "AI-driven ships sail."),  # lowercase hyphenated suffix
+        ("Some Al developers agree.", "Some AI developers agree."),  # noun follows
+        ("Al Gore spoke on climate.", "Al Gore spoke on climate."),  # personal name
+        ("Al-Jazeera reported it.", "Al-Jazeera reported it."),  # name with capitalised suffix
+        ("Minister Al Mansoori said so.", "Minister Al Mansoori said so."),  # surname follows
+        ("A speech of Al Gore.", "A speech of Al Gore."),  # trigger before, but a name follows
+        ("Al said hello.", "Al said hello."),  # a person doing something
+        ("Five AlSIs joined.", "Five AISIs joined."),  # acronym misread
+        ("They talk with Al\ndevelopers daily.", "They talk with AI\ndevelopers daily."),  # noun after a line wrap
+        ("Deals with Open Al grew.", "Deals with Open AI grew."),  # the company, spaced
+        ("Al\n\nsystems", "Al\n\nsystems"),  # a blank line separates paragraphs, not words
+    ],
+)
+def test_fix_ai_ocr(given: str, expected: str) -> None:
+    assert fix_ai_ocr(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("a  \nb\t\n", "a\nb\t"),  # trailing spaces go, a trailing TAB (empty cell) stays
+        ("a\n\n\n\nb", "a\n\nb"),  # runs of blank lines shrink
+        ("\tx\ty", "\tx\ty"),  # a leading TAB is an empty first cell
+    ],
+)
+def test_tidy_whitespace(given: str, expected: str) -> None:
+    assert tidy_whitespace(given) == expected
+
+
+_BODIES = ["Quays and cranes.\nSilt.", "Tides and locks.\nFog.", "Ferries and fees.\nIce.", "Pilots and buoys.\nGulls."]
+
+
+def _pages_with_header(n: int) -> list[str]:
+    return [f"Harbour Review 2031\n{_BODIES[i - 1]}\n{i}" for i in range(1, n + 1)]
+
+
+def test_strip_running_lines_removes_headers_and_page_numbers() -> None:
+    out = strip_running_lines(_pages_with_header(4), ParseSettings())
+    assert all("Harbour Review" not in page for page in out)
+    assert out[1] == "Tides and locks.\nFog."
+
+
+def test_strip_running_lines_header_with_changing_page_number() -> None:
+    pages = [f"Harbour Review | page {i}\nUnique body {chr(65 + i)}." for i in range(1, 5)]
+    out = strip_running_lines(pages, ParseSettings())
+    assert out == [f"Unique body {chr(65 + i)}." for i in range(1, 5)]
+
+
+def test_strip_running_lines_leaves_single_page_alone() -> None:
+    page = "Harbour Review 2031\n7"
+    assert strip_running_lines([page], ParseSettings()) == [page]
+
+
+def test_strip_running_lines_keeps_rare_top_lines() -> None:
+    # A heading at the top of one page out of five is not a running header.
+    pages = ["Chapter one\nText a."] + [f"Text {i}." for i in range(4)]
+    assert strip_running_lines(pages, ParseSettings())[0].startswith("Chapter one")
+
+
+def test_drop_repeated_paragraphs_keeps_first_occurrence() -> None:
+    quote = "Every port should publish its tide tables to every ship in advance."
+    pages = [f"Intro.\n\n{quote}\n\nMore.", f"Later.\n\n{quote}\n\nEnd."]
+    out = drop_repeated_paragraphs(pages, ParseSettings())
+    assert out[0].count(quote) == 1
+    assert quote not in out[1] and out[1] == "Later.\n\nEnd."
+
+
+def test_drop_repeated_paragraphs_keeps_short_repeats() -> None:
+    # Short lines ("See Annex B.") legitimately recur; only long ones are pull quotes.
+    pages = ["See Annex B.\n\nText one.", "See Annex B.\n\nText two."]
+    assert drop_repeated_paragraphs(pages, ParseSettings()) == pages
+
+
+def test_repairs_order_is_declared_once() -> None:
+    names = [r.name for r in REPAIRS]
+    assert names.index("newlines") < names.index("running_lines") < names.index("hyphenated_words")
+    assert names[-1] == "pull_quotes"
+    assert len(TEXT_REPAIRS) == sum(1 for r in REPAIRS if r.text_fn is not None)
+
+
+def test_normalize_pages_end_to_end() -> None:
+    pages = ["Harbour Review\r\nThe \ufb01rst gover-\r\nnance rule on Al systems.\r\n1",
+             "Harbour Review\r\nSecond page.\r\n2",
+             "Harbour Review\r\nThird page.\r\n3"]
+    out = normalize_pages(pages, ParseSettings())
+    assert out[0] == "The first governance\nrule on AI systems."
+    assert out[1:] == ["Second page.", "Third page."]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("International Harbour\nCouncil", "International Harbour Council"),  # wrapped cell is one cell
+        ("coordi-\nnation body", "coordination body"),  # split word rejoined inside a cell
+        ("", ""),  # empty cell stays empty
+        (None, None),  # no cell stays no cell
+    ],
+)
+def test_normalize_cell(given: str | None, expected: str | None) -> None:
+    assert normalize_cell(given) == expected
+
+
+def test_pdf_lines_repeated_as_a_whole_paragraph_are_dropped() -> None:
+    # PDF text has no blank lines: a repeated run of lines that is a whole sentence goes.
+    quote = "Every port should publish its tide\ntables to every ship in advance."
+    pages = [f"Intro line.\n{quote}\nMore body.", f"Other body.\n{quote}\nEnd line here."]
+    out = drop_repeated_paragraphs(pages, ParseSettings())
+    assert out[0] == pages[0]
+    assert out[1] == "Other body.\nEnd line here."
+
+
+def test_pdf_line_recurring_mid_sentence_is_kept() -> None:
+    # The same printed line inside two different sentences is not a pull quote.
+    line = "harbour masters and river pilots agree on the"
+    pages = [f"In winter the\n{line}\nrules.", f"In summer the\n{line}\nfees."]
+    assert drop_repeated_paragraphs(pages, ParseSettings()) == pages

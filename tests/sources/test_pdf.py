@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from govmap.errors import ParseError
+from sources.model import RawDocument
+from sources.pdf import page_has_ruling, parse_pdf
+from sources.settings import ParseSettings
+from tests.sources.conftest import write_pdf
+
+
+def _raw(path: Path) -> RawDocument:
+    return RawDocument(path.name, path.read_bytes(), "application/pdf")
+
+
+def test_text_metadata_and_running_headers(tmp_path: Path) -> None:
+    pages = [
+        ["Ports of the north coast", "The first survey of Al systems in harbours."],
+        ["Tides and locks are logged daily."],
+        ["Pilots board at the outer buoy."],
+    ]
+    path = write_pdf(tmp_path / "ports.pdf", pages, title="North Coast Ports", author="Harbour Office",
+                     header="Harbour Review 2031")
+    doc = parse_pdf(_raw(path))
+    assert [p.number for p in doc.pages] == [1, 2, 3]
+    assert doc.meta_title == "North Coast Ports" and doc.meta_author == "Harbour Office"
+    assert doc.pages[0].text == "Ports of the north coast\nThe first survey of AI systems in harbours."
+    assert doc.pages[1].text == "Tides and locks are logged daily."  # header and page number gone
+    assert doc.media_type == "application/pdf" and doc.doc_id == _raw(path).doc_id
+
+
+def test_placeholder_metadata_is_dropped(tmp_path: Path) -> None:
+    # reportlab writes "(anonymous)" when no author is set: not an author.
+    doc = parse_pdf(_raw(write_pdf(tmp_path / "a.pdf", [["Some words here."]])))
+    assert doc.meta_author is None
+
+
+def test_ruled_table_continued_on_next_page(table_pdf: Path) -> None:
+    doc = parse_pdf(_raw(table_pdf))
+    [table] = doc.tables
+    assert table.title == "Table 3. Harbour authorities and their duties"
+    assert table.grid[0] == ["Authority", "Duty", "Reach"]
+    assert [row[0] for row in table.grid] == ["Authority", "North Quay Board", None, "Salt Lane Office", "Pier Trust"]
+    assert table.grid[1] == ["North Quay Board", "Dredging", "x"]
+    assert table.grid[3][2] == ""  # an empty cell, not a missing one
+    assert table.pages == (1, 2) and table.row_pages == (1, 1, 1, 1, 2)
+    assert table.page == 1 and table.index == 0 and doc.pages[0].tables == (table,)
+    x0, top, x1, bottom = table.bbox
+    assert x0 < x1 and top < bottom
+    assert all(c.bbox is not None for c in table.rows[1])
+    # Table text stays in the page text for mention finding.
+    assert "North Quay Board" in doc.pages[0].text
+
+
+def test_tables_can_be_switched_off(table_pdf: Path) -> None:
+    assert parse_pdf(_raw(table_pdf), {"tables": False}).tables == ()
+
+
+def test_ruling_prefilter(table_pdf: Path, tmp_path: Path) -> None:
+    plain = write_pdf(tmp_path / "plain.pdf", [["No lines on this page."]])
+    settings = ParseSettings()
+    with_table = pdfium.PdfDocument(str(table_pdf))
+    without = pdfium.PdfDocument(str(plain))
+    try:
+        assert page_has_ruling(with_table[0], settings)
+        assert not page_has_ruling(without[0], settings)
+    finally:
+        with_table.close()
+        without.close()
+
+
+def test_image_only_pdf_needs_ocr(image_only_pdf: Path) -> None:
+    with pytest.raises(ParseError, match=r"scan\.pdf page 1: no text layer; needs OCR; document quarantined"):
+        parse_pdf(_raw(image_only_pdf))
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "locked.pdf", [["Secret harbour plans."]], encrypt="open-sesame")
+    with pytest.raises(ParseError, match=r"locked\.pdf: encrypted PDF; needs a password"):
+        parse_pdf(_raw(path))
+
+
+def test_encrypted_with_empty_user_password_is_readable(tmp_path: Path) -> None:
+    # Owner-password-only PDFs (printing restrictions) open without a password.
+    from reportlab.lib import pdfencrypt
+
+    enc = pdfencrypt.StandardEncryption("", ownerPassword="owner-only", canPrint=0)
+    path = write_pdf(tmp_path / "restricted.pdf", [["Open harbour plans."]], encrypt=enc)  # type: ignore[arg-type]
+    assert "Open harbour plans." in parse_pdf(_raw(path)).pages[0].text
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda good: b"", "empty file"),  # zero bytes
+        (lambda good: good[: len(good) // 3], "corrupt or truncated|no text layer"),  # cut off mid-file
+        (lambda good: b"%PDF-1.4\n" + b"garbage " * 50, "corrupt or truncated"),  # header, then junk
+    ],
+)
+def test_broken_pdfs(tmp_path: Path, make, match: str) -> None:
+    good = write_pdf(tmp_path / "good.pdf", [["Line one of a harbour memo."] * 30] * 3).read_bytes()
+    raw = RawDocument("broken.pdf", make(good), "application/pdf")
+    with pytest.raises(ParseError, match=match) as info:
+        parse_pdf(raw)
+    message = str(info.value)
+    assert message.startswith("broken.pdf") and "\n" not in message and "quarantined" in message
+
+
+def _one_page_table(path: Path, above: list[tuple[str, str]], parts: int = 1) -> Path:
+    """A page with lines (font, text) above a ruled table; `parts` > 1 restarts the table right
+    below itself with its header repeated, as some generators do."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from tests.sources.conftest import draw_table
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    _, height = A4
+    y = height - 100
+    for font, text in above:
+        c.setFont(font, 10)
+        c.drawString(72, y, text)
+        y -= 14
+    top = y - 6
+    for k in range(parts):
+        top = draw_table(c, 72, top, [["Port", "Depth"], [f"Harbour {k}", f"{k + 4} m"]], [150, 150]) - 8
+    c.showPage()
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("above", "title"),
+    [
+        ([("Helvetica", "Some body text before it."), ("Helvetica-Bold", "Depths of small ports")], "Depths of small ports"),  # short bold line
+        ([("Helvetica", "Table 7. Depths of"), ("Helvetica", "small ports")], "Table 7. Depths of small ports"),  # wrapped "Table N" caption
+        ([("Helvetica", "A plain sentence of body text sits right above the grid.")], None),  # body text is no caption
+        ([], None),  # nothing above
+    ],
+)
+def test_table_captions(tmp_path: Path, above: list[tuple[str, str]], title: str | None) -> None:
+    [table] = parse_pdf(_raw(_one_page_table(tmp_path / "cap.pdf", above))).tables
+    assert table.title == title
+
+
+def test_table_restarted_below_with_repeated_header_is_one_table(tmp_path: Path) -> None:
+    [table] = parse_pdf(_raw(_one_page_table(tmp_path / "twice.pdf", [], parts=2))).tables
+    assert table.grid == [["Port", "Depth"], ["Harbour 0", "4 m"], ["Harbour 1", "5 m"]]
+    assert table.pages == (1,) and table.row_pages == ()
+
+
+def test_parsing_on_threads(table_pdf: Path) -> None:
+    # Flows may parse on a thread pool; pdfium is not thread-safe, so parse_pdf serialises it.
+    from concurrent.futures import ThreadPoolExecutor
+
+    raw = _raw(table_pdf)
+    with ThreadPoolExecutor(4) as pool:
+        docs = list(pool.map(lambda _: parse_pdf(raw), range(8)))
+    assert {d.tables[0].grid[1][0] for d in docs} == {"North Quay Board"}
