@@ -6,6 +6,7 @@ promoted); 2 bad usage or no readable source.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -110,6 +111,12 @@ def report(out: OutOption = DEFAULT_OUT) -> None:
     out_console.print(f"release: {release.name}")
     out_console.print(summarize(rep))
     out_console.print(f"HTML report: {quality / 'report.html'}")
+
+
+# Modules that add their commands with `register(app)`; each keeps its command group apart.
+_COMMAND_MODULES: tuple[str, ...] = ()
+for _module in _COMMAND_MODULES:
+    importlib.import_module(_module).register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point
