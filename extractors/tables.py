@@ -35,7 +35,7 @@ from extractors.collab_types import map_collaboration_type, split_raw_types
 from extractors.linking import Linker
 from extractors.records import Collaboration, Rating
 from extractors.scales import DEFAULT_MIN_SCALE_SHARE, PRESENCE, Scale, detect_scale
-from extractors.table_grid import LogicalRow, find_header_row, header_cells, logical_rows, row_evidence, table_id_of
+from extractors.table_grid import find_header_row, header_cells, logical_rows, row_evidence, table_id_of
 from extractors.table_rationales import find_rationales
 from sources.model import Document, Table
 
@@ -394,7 +394,7 @@ def _linker_of(doc: Doc) -> Linker:
         "find_rationale": True,
     },
     assigns=["doc._.govmap_ratings"],
-    requires=["doc._.govmap_document"],
+    requires=["doc._.govmap_linker"],  # govmap_document is set by make_doc, not a component
 )
 def make_rating_tables(nlp: Language, name: str, subject_headers: list[str], min_scale_share: float, find_rationale: bool) -> "RatingTables":
     return RatingTables(subject_headers=subject_headers, min_scale_share=min_scale_share, find_rationale=find_rationale)
@@ -447,7 +447,7 @@ class RatingTables:
         "confidence": DEFAULT_COLLABORATION_CONFIDENCE,
     },
     assigns=["doc._.govmap_collaborations"],
-    requires=["doc._.govmap_document"],
+    requires=["doc._.govmap_linker"],  # govmap_document is set by make_doc, not a component
 )
 def make_collaboration_tables(nlp: Language, name: str, kind_hint: str | None, aisi_min_mentions: int, confidence: float) -> "CollaborationTables":
     return CollaborationTables(kind_hint=kind_hint, aisi_min_mentions=aisi_min_mentions, confidence=confidence)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from prefect import flow, task, unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
@@ -68,13 +69,16 @@ def _retry_transient(task, task_run, state) -> bool:
     return False
 
 
-@task(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5,
+# Prefect's own task caching is off: per-document results are cached by `ResultCache` under
+# (sha256, pipeline version, settings), which survives across runs without persisting every
+# task result, and a source must be pulled afresh each run to notice that it changed.
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5,
       retry_condition_fn=_retry_transient, task_run_name="pull {ref.uri}")
 def pull_task(ref: SourceRef, settings: ParseSettings):
     return pull(ref, settings)
 
 
-@task(task_run_name="process {ref.uri}")
+@task(cache_policy=NO_CACHE, task_run_name="process {ref.uri}")
 def process_task(ref: SourceRef, settings: ParseSettings, cache: ResultCache, pool: ProcessPoolExecutor) -> DocumentSummary:
     """One document: pull (with retries), then parse + extract in a worker unless cached."""
     try:
@@ -104,7 +108,7 @@ def _load_results(cache: ResultCache, summaries: Sequence[DocumentSummary]) -> I
         yield result
 
 
-@task(task_run_name="publish")
+@task(cache_policy=NO_CACHE, task_run_name="publish")
 def publish_task(cache: ResultCache, summaries: Sequence[DocumentSummary], out: Path, fingerprint: str) -> PublishOutcome:
     return publish_release(lambda: _load_results(cache, summaries), out, fingerprint=fingerprint,
                            pipeline_version=pipeline_version())
