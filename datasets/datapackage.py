@@ -122,6 +122,8 @@ def schema_descriptor(table: Table) -> dict[str, Any]:
     schema: dict[str, Any] = {
         "fields": [field_descriptor(c) for c in table.columns],
         "primaryKey": list(table.primary_key),
+        # Parquet has real nulls; "" is a value (an empty cell of a presence matrix), not a missing one.
+        "missingValues": [],
     }
     foreign_keys = _foreign_keys(table)
     if foreign_keys:

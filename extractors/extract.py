@@ -62,6 +62,8 @@ def mentions_of(doc: Doc) -> list[Mention]:
             continue
         for span in doc.spans[group]:
             page, start = page_of(doc, span.start_char)
+            if page_of(doc, span.end_char - 1)[0] != page:
+                continue  # a match that runs across a page break is not one mention
             out.append(
                 Mention(
                     doc_id=document.doc_id,

@@ -31,6 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors import cues as cue_lexicon
+from extractors.grounding import ground_mention
 from extractors.extensions import INSTITUTIONS, page_of
 from extractors.records import Collaboration
 
@@ -133,6 +134,14 @@ class ProseCollaborations:
         if doc._.govmap_collaborations is None:
             doc._.govmap_collaborations = []
         doc._.govmap_collaborations.extend(collaborations)
+        keys_mentioned = {s.kb_id_ for s in doc.spans[INSTITUTIONS]} if INSTITUTIONS in doc.spans else set()
+        for c in collaborations:
+            for key, surface in zip(c.parties, c.party_surfaces):
+                # Parties read from bare country words ("the UK and Japan") have no ruler span.
+                if surface and key not in keys_mentioned and ground_mention(
+                    doc, c.page, surface, key, anchor=None, extractor="prose:party", confidence=c.confidence
+                ):
+                    keys_mentioned.add(key)
 
     # -- finding -------------------------------------------------------------------------------
 

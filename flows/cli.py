@@ -7,6 +7,7 @@ promoted); 2 bad usage or no readable source.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import sys
 from pathlib import Path
@@ -105,11 +106,14 @@ def report(out: OutOption = DEFAULT_OUT) -> None:
         _fail(f"{out}: no promoted release yet; run `govmap run --out {out}` first", 2)
     quality = release / "quality"
     try:
-        rep = ValidationReport.from_json((quality / "report.json").read_text(encoding="utf-8"))
-    except OSError as exc:
-        _fail(f"{quality / 'report.json'}: cannot read the quality report ({exc.strerror})", 2)
+        data = json.loads((quality / "report.json").read_text(encoding="utf-8"))
+        rep = ValidationReport.from_dict(data["validation"])
+    except (OSError, KeyError, ValueError) as exc:
+        _fail(f"{quality / 'report.json'}: cannot read the quality report ({exc}); the release may predate it", 2)
     out_console.print(f"release: {release.name}")
     out_console.print(summarize(rep))
+    for doc in data.get("quarantined", []):
+        out_console.print(f"  quarantined: {doc.get('error')}", soft_wrap=True)
     out_console.print(f"HTML report: {quality / 'report.html'}")
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, task, unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -21,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
+from datasets.lock import release_lock
 from datasets.release import input_fingerprint, sweep_staging
 from extractors.nlp import NlpConfig
 from flows.documents import (
@@ -122,11 +124,23 @@ def run_ingest(
     nlp_config: NlpConfig | None = None,
     workers: int | None = None,
     force: bool = False,
+    wait_seconds: float = 0.0,
 ) -> RunResult:
-    """The whole run as a plain function composition (the flow body); see `ingest`."""
+    """The whole run as a plain function composition (the flow body); see `ingest`.
+
+    The run holds `<out>/.lock` throughout, waiting up to `wait_seconds` for another run: a
+    second writer would sweep this run's staging folder and race it for `latest`.  Raises
+    ReleaseLocked when the lock stays taken.
+    """
     settings = ParseSettings.resolve(settings)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    with release_lock(out, wait_seconds=wait_seconds):
+        return _run_locked(sources, out, settings=settings, nlp_config=nlp_config, workers=workers, force=force)
+
+
+def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, nlp_config: NlpConfig | None,
+                workers: int | None, force: bool) -> RunResult:
     swept = sweep_staging(out)
     for p in swept:
         log.warning("removed %s left by an interrupted run", p)
@@ -147,6 +161,12 @@ def run_ingest(
 
 
 @flow(name="govmap-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
-def ingest(sources: list[str], out: str = "datasets", workers: int | None = None, force: bool = False) -> RunResult:
-    """Pull every source, extract its records, and publish a validated release under `out`."""
-    return run_ingest(sources, Path(out), workers=workers, force=force)
+def ingest(sources: list[str], out: str = "datasets", workers: int | None = None, force: bool = False,
+           settings: dict[str, Any] | None = None, wait_seconds: float = 0.0) -> RunResult:
+    """Pull every source, extract its records, and publish a validated release under `out`.
+
+    `settings` overrides ParseSettings by name (a dict, so a deployment can carry it as JSON);
+    `wait_seconds` is how long to wait for another run holding `out`'s lock.
+    """
+    return run_ingest(sources, Path(out), settings=ParseSettings.resolve(settings), workers=workers, force=force,
+                      wait_seconds=wait_seconds)

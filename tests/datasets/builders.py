@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +13,20 @@ from datasets.parquet import to_arrow
 from datasets.release import build_manifest, commit_release, promote, stage_release
 from tests.expectations.conftest import DOC_BAD, DOC_OK, QUARANTINE_ERROR, release_rows
 
-__all__ = ["DOC_BAD", "DOC_OK", "QUARANTINE_ERROR", "release_rows", "write_release", "second_release_rows"]
+__all__ = [
+    "DOC_BAD", "DOC_OK", "QUARANTINE_ERROR", "RELEASE_1", "RELEASE_2",
+    "release_rows", "second_release_rows", "write_release",
+]
 
 Rows = dict[str, list[dict[str, Any]]]
 
+RELEASE_1 = "20250101T000000Z-aaaaaaaa"
+RELEASE_2 = "20250201T000000Z-bbbbbbbb"
 
-def write_release(out: Path, rows: Rows, release_id: str, *, promote_it: bool = True,
-                  extra_files: bool = False) -> Path:
-    """Write `rows` as release `release_id` under `out` (committed, and promoted unless told not to)."""
+
+def write_release(out: Path, rows: Rows, release_id: str, *, promote_it: bool = True, docs: bool = False) -> Path:
+    """Write `rows` as release `release_id` under `out`: committed, promoted unless told not to,
+    with README.md and datapackage.json when `docs`."""
     staged = stage_release(out, release_id)
     for name, tbl in TABLES.items():
         pq.write_table(to_arrow(tbl, rows[name]), staged.table_path(name), compression="zstd")
@@ -29,15 +34,10 @@ def write_release(out: Path, rows: Rows, release_id: str, *, promote_it: bool = 
               for d in rows["documents"]]
     manifest = build_manifest(staged, pipeline_version="0.1.0", fingerprint="f" * 64, inputs=inputs,
                               validation_passed=True)
-    if extra_files:
-        from datasets.card import write_card
-        from datasets.datapackage import DATAPACKAGE, to_datapackage
-        import json
+    if docs:
+        from datasets.card import write_release_docs
 
-        (staged.path / DATAPACKAGE).write_text(json.dumps(to_datapackage(manifest), indent=2), encoding="utf-8")
-        import pandas as pd  # noqa: F401
-
-        write_card(staged.path, manifest, to_arrow(TABLES["documents"], rows["documents"]).to_pandas())
+        write_release_docs(staged.path, manifest, to_arrow(TABLES["documents"], rows["documents"]).to_pandas())
     final = commit_release(staged, manifest)
     if promote_it:
         promote(out, release_id)
@@ -45,21 +45,17 @@ def write_release(out: Path, rows: Rows, release_id: str, *, promote_it: bool = 
 
 
 def second_release_rows() -> Rows:
-    """The first release's rows, changed: one institution gone, one new, a rating changed, a mention added."""
+    """The first release changed: an institution added and one changed, the instrument gone,
+    a rating changed, a mention swapped."""
     rows = copy.deepcopy(release_rows())
-    rows["institutions"][0]["n_mentions"] = 2  # changed
+    rows["institutions"][0]["n_mentions"] = 2
     rows["institutions"].append({
         "institution_id": "eastgate-lab", "name": "Eastgate Lab", "acronym": "EGL", "aliases": ["Eastgate Lab", "EGL"],
         "kind": "research_organization", "country": "DE", "known": False, "n_documents": 1, "n_mentions": 1,
     })
-    rows["instruments"] = []  # removed
+    rows["instruments"] = []
     rows["criteria_ratings"][0]["rating"] = "mixed"
     rows["criteria_ratings"][0]["score"] = 0.5
-    m = dict(rows["mentions"][0], mention_id="m-4")
-    rows["mentions"] = [x for x in rows["mentions"] if x["entity_type"] != "instrument"] + [m]
+    rows["mentions"] = [m for m in rows["mentions"] if m["entity_type"] != "instrument"]
+    rows["mentions"].append(dict(rows["mentions"][0], mention_id="m-4"))
     return rows
-
-
-RELEASE_1 = "20250101T000000Z-aaaaaaaa"
-RELEASE_2 = "20250201T000000Z-bbbbbbbb"
-_ = dt
