@@ -1,0 +1,55 @@
+"""publish_release as a plain function: a passing release is promoted, a failing one is written
+with its quality report but never becomes `latest`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from datasets.release import LATEST, input_fingerprint, latest_release, list_releases
+from extractors.records import DocMetadata, Extraction, Mention
+from flows.documents import DocumentResult, DocumentRow
+from flows.release import publish_release
+
+PAGE = "The Frontier Review Board (FRB) met the OECD in spring."
+
+
+def result(*, char_end: int = 25, sha: str = "a" * 64) -> DocumentResult:
+    doc_id = sha[:16]
+    row = DocumentRow(
+        doc_id=doc_id, source_uri="memo.txt", media_type="text/plain", title="Memo", authors=(), publisher=None,
+        published="2025", n_pages=1, n_chars=len(PAGE), sha256=sha, status="ok", error=None,
+        ingested_at=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc), pipeline_version="test",
+    )
+    mention = Mention(doc_id, "institution", "oecd", "OECD", 1, PAGE.index("OECD"), PAGE.index("OECD") + 4,
+                      PAGE, "kb:test", 1.0)
+    frb = Mention(doc_id, "institution", "new:frontier-review-board", "Frontier Review Board", 1, 4, char_end,
+                  PAGE, "discovery:test", 0.8)
+    return DocumentResult(row=row, pages=(PAGE,), extraction=Extraction(doc_id, DocMetadata(), (frb, mention)))
+
+
+def publish(out: Path, results: list[DocumentResult], tag: str):
+    fingerprint = input_fingerprint([r.row.sha256 for r in results], pipeline_version="test", extra=tag)
+    return publish_release(lambda: iter(results), out, fingerprint=fingerprint, pipeline_version="test")
+
+
+@pytest.mark.slow  # great-expectations validation costs a few seconds
+def test_failing_release_is_written_but_not_promoted(tmp_path: Path) -> None:
+    good = publish(tmp_path, [result()], "good")
+    assert good.promoted and latest_release(tmp_path) == good.path
+    before = os.readlink(tmp_path / LATEST)
+
+    # A mention whose end lies past the page text: offsets must stay inside `pages.text`.
+    bad = publish(tmp_path, [result(char_end=len(PAGE) + 40, sha="b" * 64)], "bad")
+    assert not bad.promoted and not bad.validation_passed
+    assert os.readlink(tmp_path / LATEST) == before
+    assert [p.name for p in list_releases(tmp_path)] == sorted([good.release_id, bad.release_id])
+    report = json.loads(bad.report_json.read_text())
+    assert report["passed"] is False
+    assert "offset-in-page" in bad.summary
+    assert "FAILED" in bad.report_html.read_text().upper()
+    assert json.loads((bad.path / "manifest.json").read_text())["validation_passed"] is False
