@@ -187,7 +187,7 @@ def render_card(manifest: Mapping[str, Any], documents: pd.DataFrame) -> str:
     """The release's ``README.md``: front matter, then tables, columns, documents and provenance."""
     tables = manifest["tables"]
     counts = "\n".join(
-        f"| [`{name}`](#{name.replace('_', '')}) | {int(tables[name]['rows'])} | {_cell(tbl.description)} |"
+        f"| [`{name}`](#{name}) | {int(tables[name]['rows'])} | {_cell(tbl.description)} |"
         for name, tbl in TABLES.items() if name in tables
     )
     families = "\n".join(f"| `{pattern}` | {_cell(meaning)} |" for pattern, meaning in EXTRACTOR_FAMILIES)
@@ -227,7 +227,7 @@ This is machine-extracted data. The source documents keep their own licences and
 
 `mentions`, `collaborations` and `criteria_ratings` carry an `extractor` column naming the rule
 that produced the row; `mentions` and `collaborations` also carry a `confidence` in [0, 1]. Use
-the pair as the review flag: sort by confidence and read the families below from the bottom up.
+the pair as the review flag: review low-confidence rows first, and discovered entities before matched ones.
 
 | extractor | meaning |
 |---|---|

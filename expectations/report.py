@@ -7,7 +7,7 @@ inline CSS only: no scripts, no external assets, every value escaped.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
@@ -40,12 +40,13 @@ def _quarantined(documents: pd.DataFrame) -> list[dict[str, str]]:
 
 def write_quality_report(
     report: ValidationReport, out_dir: Path, *, release_id: str, documents: pd.DataFrame,
-    row_counts: Mapping[str, int],
+    row_counts: Mapping[str, int], diff: Mapping[str, Any] | None = None, figures: Sequence[Any] = (),
 ) -> tuple[Path, Path]:
     """Write ``<out_dir>/quality/report.json`` and ``report.html``; returns (json_path, html_path).
 
     `out_dir` is the release folder, `documents` the release's documents table (quarantined rows
-    are listed with their error) and `row_counts` the rows written per table.
+    are listed with their error) and `row_counts` the rows written per table.  `diff` (a
+    ``ReleaseDiff.to_dict()``) and `figures` (records with ``title`` and ``svg``) are optional.
     """
     quality = Path(out_dir) / QUALITY_DIR
     quality.mkdir(parents=True, exist_ok=True)
@@ -59,13 +60,15 @@ def write_quality_report(
         "row_counts": {name: int(n) for name, n in row_counts.items()},
         "quarantined": quarantined,
         "validation": report.to_dict(),
+        "diff": dict(diff) if diff is not None else None,
+        "figures": [f"{getattr(f, 'name', 'figure')}.svg" for f in figures],
     }
     json_path = quality / "report.json"
     json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     html_path = quality / "report.html"
     html_path.write_text(
         render_html(report, release_id=release_id, quarantined=quarantined, row_counts=row_counts,
-                     created_at=created_at),
+                     created_at=created_at, diff=diff, figures=figures),
         encoding="utf-8",
     )
     return json_path, html_path
@@ -126,9 +129,39 @@ def _table_section(result: TableResult) -> str:
     return "\n".join(parts)
 
 
+def _diff_section(diff: Mapping[str, Any] | None) -> str:
+    if diff is None:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(t['table'])}</td><td class=num>{t['old_rows']}</td><td class=num>{t['new_rows']}</td>"
+        f"<td class=num>{t['added']}</td><td class=num>{t['removed']}</td><td class=num>{t['changed']}</td></tr>"
+        for t in diff["tables"])
+    def names(items: Sequence[Mapping[str, Any]]) -> str:
+        return _e(", ".join(f"{i['name']} ({i['institution_id']})" for i in items)) or "none"
+    return (f"<h2>Changes since release <code>{_e(diff['old'])}</code></h2>"
+            "<table><tr><th>table</th><th>old rows</th><th>new rows</th><th>added</th><th>removed</th>"
+            f"<th>changed</th></tr>{rows}</table>"
+            f"<p>Institutions appeared: {names(diff['institutions_appeared'])}</p>"
+            f"<p>Institutions vanished: {names(diff['institutions_vanished'])}</p>")
+
+
+def _figures_section(figures: Sequence[Any]) -> str:
+    if not figures:
+        return ""
+    # SVG written by matplotlib from the release's own data: embedded as is (no scripts, no links).
+    parts = [f"<figure><figcaption>{_e(f.title)}</figcaption>{_strip_xml_prolog(f.svg)}</figure>" for f in figures]
+    return "<h2>Figures</h2>" + "".join(parts)
+
+
+def _strip_xml_prolog(svg: str) -> str:
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else ""
+
+
 def render_html(
     report: ValidationReport, *, release_id: str, quarantined: list[dict[str, str]],
-    row_counts: Mapping[str, int], created_at: str = "",
+    row_counts: Mapping[str, int], created_at: str = "", diff: Mapping[str, Any] | None = None,
+    figures: Sequence[Any] = (),
 ) -> str:
     """The report page as one self-contained HTML string (inline CSS, no scripts)."""
     failures = report.failures
@@ -161,6 +194,8 @@ def render_html(
 <table><tr><th>table</th><th>rows</th></tr>{counts}</table>
 <h2>Quarantined documents ({len(quarantined)})</h2>
 {q_html}
+{_diff_section(diff)}
+{_figures_section(figures)}
 {tables}
 </body></html>
 """

@@ -60,6 +60,14 @@ TRIGGER_CUES: tuple[Cue, ...] = (
         ("general_partnership",), "existing", 0.85),
     Cue("partnership", r"\b(?:partnerships?|collaboration|cooperation|co-operation)\s+(?:with|between|among)\b",
         ("general_partnership",), "existing", 0.7),
+    # "It is a long-standing partner of X"
+    Cue("partnership", r"\bpartners? (?:of|to)\b",
+        ("general_partnership",), "existing", 0.7),
+    # "exploring collaboration on testing", "commitments have been made between X and Y"
+    Cue("partnership", r"\b(?:collaboration|cooperation|co-operation)\s+on\b",
+        ("general_partnership",), "existing", 0.6),
+    Cue("partnership", r"\b(?:commitments?|arrangements?|dialogues?|ties|links)\b[^.;,]{0,30}?\bbetween\b",
+        ("general_partnership",), "existing", 0.6),
     Cue("partnership", r"\b(?:collaborat(?:e|es|ed|ing)|cooperat(?:e|es|ed|ing)|co-operat(?:e|es|ed|ing)|team(?:s|ed)? up)\s+(?:closely\s+)?(?:with|on|to)\b",
         ("general_partnership",), "existing", 0.75),
     Cue("partnership", r"\b(?:work(?:s|ed|ing)?)\s+(?:closely\s+)?(?:with|together)\b",
@@ -93,6 +101,13 @@ TRIGGER_CUES: tuple[Cue, ...] = (
         ("institutional_integration",), "existing", 0.85, role="absorb"),
     Cue("integration", r"\b(?:merg(?:e|es|ed|ing)|integrat(?:e|es|ed|ing)|fold(?:s|ed)?)\s+(?:fully\s+)?(?:into|with)\b|\b(?:hosted|housed|embedded) (?:by|within|in|at)\b|\bintegration of\b",
         ("institutional_integration",), "existing", 0.85, role="absorb"),
+    # "X, set to operate within Y", "X as part of Y", "X sits within Y", "X is hosted by Y": X is
+    # (or will be) a unit of Y.
+    Cue("integration", r"\b(?:operat(?:e|es|ed|ing)|sit(?:s|ting)?|situated|located|placed|nested) (?:with)?in\b|\b(?:as|is|are|was|were|became|becomes) (?:a |an )?(?:formal |integral )?part of\b|\b(?:housed|hosted|embedded) (?:by|within|in|at)\b|\bunder the (?:auspices|umbrella) of\b",
+        ("institutional_integration",), "existing", 0.8, role="absorb"),
+    # "X and Y have collaborated on a yearly report": joint work on a publication.
+    Cue("joint_work", r"\b(?:collaborat(?:e|es|ed|ing)|cooperat(?:e|es|ed|ing)|partner(?:s|ed)?) (?:together )?on (?:a |an |the |their |joint )?\[?(?:\w+ ){0,2}(?:reports?|publications?|stud(?:y|ies)|papers?|surveys?)\b",
+        ("joint_research",), "existing", 0.8),
     # --- recommendations ----------------------------------------------------------------------
     Cue("recommendation", r"\b(?:should|could|must|ought to)\s+(?:also\s+|actively\s+|closely\s+|further\s+)*(?:collaborate|cooperate|co-operate|partner|work (?:closely )?(?:with|together)|engage with|coordinate with|join forces)\b",
         ("general_partnership",), "proposed", 0.75, role="recommend"),
@@ -117,7 +132,7 @@ SPECIFIC_OVER_GENERAL = True
 # Checked in this order between the sentence start and the end of the trigger; the first match
 # wins.  Proposals beat plans beat announcements beat the trigger's own default.
 STATUS_CUES: tuple[tuple[str, str], ...] = (
-    (r"\b(?:should|could|might|ought to|would (?:benefit|be well placed)|we (?:recommend|propose|suggest)|it is recommended|recommend(?:s|ed)? that|propos(?:e|es|ed) that)\b", "proposed"),
+    (r"\b(?:should|could|might|ought to|would (?:benefit|be (?:well[- ](?:placed|positioned)|able)|have the (?:capacity|ability|means))|(?:will|would) be (?:essential|crucial|important|vital|key|necessary|critical)|we (?:recommend|propose|suggest)|it is recommended|recommend(?:s|ed)? that|propos(?:e|es|ed) that)\b", "proposed"),
     (r"\b(?:will|shall|plan(?:s|ned|ning)? (?:to|on)|seek(?:s|ing)?|intend(?:s|ed)? to|intention to|aim(?:s)? to|are set to|is set to|going to|commit(?:s|ted)? to (?:creat|launch|establish|develop)\w*|pledged to|expected to|upcoming|forthcoming)\b", "planned"),
     (r"\b(?:signed|launched|announced|unveiled|agreed|concluded|committed|pledged)\b", "announced"),
     (r"\b(?:in force|have been|has been|has (?:established|formed|partnered)|have (?:established|formed|partnered)|currently|already|ongoing|since \d{4})\b", "existing"),

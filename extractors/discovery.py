@@ -1,12 +1,15 @@
 """Discovery of bodies the knowledge base lacks: pure functions over text.
 
-Three rules, each returning `Candidate`s (name, acronym, character range, rule):
+Four rules, each returning `Candidate`s (name, acronym, character range, rule):
 
-- acronym definitions, "Full Name (ACR)" and "ACR (Full Name)", where the acronym's letters
-  follow the initials of the name;
+- acronym definitions, "Full Name (ACR)", "ACR (Full Name)" and "ACR stands for Full Name",
+  where the acronym's letters follow the initials of the name (a digit repeats the letter before
+  it: "C4", "W3C");
 - organisation-name patterns: a run of capitalised words headed by an organisational word
   ("... Institute", "... Council for ...", "Ministry of ...");
-- affiliations in author notes: "is a fellow at the X", "Director of Policy at X".
+- affiliations in author notes: "is a fellow at the X", "Director of Policy at X";
+- names listed as examples of a class of bodies: "collaborations (such as X and Y)",
+  "coordination bodies, including the X".
 
 `guess_kind` maps a name's head word to an institution kind.  The institution ruler decides which
 candidates to keep (it drops those the KB already knows or that overlap a known name).
@@ -25,6 +28,10 @@ __all__ = [
     "find_acronym_definitions",
     "find_org_names",
     "find_affiliations",
+    "find_stands_for",
+    "find_listed_names",
+    "DEFINED_HEADS",
+    "LIST_CLASS_NOUNS",
     "guess_kind",
     "head_word",
     "is_generic_name",
@@ -85,6 +92,20 @@ ORG_HEADS: dict[str, str] = {
     "ltd": "company",
     "group": "other",
 }
+# Heads that make a name a body only when the name is explicitly defined ("ACR stands for ...",
+# "Full Name (ACR)"): "Economic Community of West African States", "LIGO Scientific Collaboration".
+# Bare capitalised runs with these heads are too often headings ("Research Community").
+DEFINED_HEADS: dict[str, str] = {
+    "community": "intergovernmental_organization",
+    "collaboration": "network_or_partnership",
+    "project": "research_organization",
+}
+# Plural nouns for classes of bodies: names listed after them ("such as", "including") are bodies.
+LIST_CLASS_NOUNS = frozenset(
+    """bodies organisations organizations institutions institutes agencies collaborations consortia networks
+    laboratories labs committees councils centres centers universities foundations funders ministries
+    departments alliances""".split()
+)
 # Head words that make a name an instrument, an event or a document, never an institution.
 INSTRUMENT_HEADS = frozenset(
     {"act", "treaty", "convention", "compact", "agreement", "framework", "code", "protocol", "declaration",
@@ -153,6 +174,11 @@ def initials_match(name: str, acronym: str) -> bool:
     letters = [c.lower() for c in acronym.rstrip("s") if c.isalnum()]
     if acronym.endswith("s") and acronym[:-1].isupper():
         letters = [c.lower() for c in acronym[:-1] if c.isalnum()]
+    # a digit after a letter repeats it: "C4" = C C C C, "W3C" = W W W C
+    if re.search(r"[A-Za-z][2-9]", acronym):
+        expanded = re.sub(r"([A-Za-z])([2-9])", lambda m: m.group(1) * int(m.group(2)), acronym)
+        if initials_match(name, expanded):
+            return True
     words = [w for w in re.split(r"[\s\-/]+", name) if w]
     if not letters or not words:
         return False
@@ -210,7 +236,24 @@ def head_word(name: str) -> str | None:
 def guess_kind(name: str) -> str:
     """Institution kind from the head word ("... Foundation" -> civil_society); 'other' if none."""
     head = head_word(name)
-    return ORG_HEADS.get(head or "", "other")
+    if head is None:
+        head = defined_head(name)
+    return ORG_HEADS.get(head or "", DEFINED_HEADS.get(head or "", "other"))
+
+
+def defined_head(name: str) -> str | None:
+    """The weak head ("community", "collaboration", "project") of a name's first part, if any."""
+    words = _words(name)
+    first_part = []
+    for w in words:
+        if w.lower() in {"of", "for", "on", "to", "in"} and first_part:
+            break
+        first_part.append(w)
+    for w in reversed(first_part):
+        lw = w.lower().strip("'’.,")
+        if lw in DEFINED_HEADS:
+            return lw
+    return None
 
 
 def is_generic_name(name: str) -> bool:
@@ -283,8 +326,11 @@ def find_org_names(text: str) -> list[Candidate]:
         for seg_start, words in _segments(m.group(0)):
             if len(words) < 2:
                 continue
-            for i, w in enumerate(words):
+            lo, i, search_from = 0, 0, seg_start
+            while i < len(words):
+                w = words[i]
                 if w.lower() not in ORG_HEADS:
+                    i += 1
                     continue
                 end = i + 1
                 if end < len(words) and words[end].lower() in {"of", "for", "on"}:
@@ -292,15 +338,17 @@ def find_org_names(text: str) -> list[Candidate]:
                     while j < len(words) and (words[j][:1].isupper() or words[j].lower() in {"and", "the", "&", "of", "for", "on"}):
                         j += 1
                     end = j
-                prefix = words[:i]
+                prefix = words[lo:i]
                 for k in range(len(prefix) - 1, 0, -1):
                     if prefix[k - 1].lower() == "and" and prefix[k].lower() == "the":
                         prefix = prefix[k + 1 :]
                         break
                 tail = words[i + 1 : end]
+                coordinated = False  # "the University of X and the Y University of Z": two names
                 for k, tw in enumerate(tail):
                     if tw.lower() == "and" and any(x.lower() in ORG_HEADS or x.isupper() for x in tail[k + 1 :]):
                         tail = tail[:k]
+                        coordinated = True
                         break
                 name_words = _trim_name(prefix + [words[i]] + tail)
                 if name_words and name_words[0].lower().endswith("ing") and name_words[0].lower() not in ORG_HEADS:
@@ -308,10 +356,13 @@ def find_org_names(text: str) -> list[Candidate]:
                 if len(name_words) < 2 or is_generic_name(" ".join(name_words)) or any(x.lower() in _NOT_IN_NAMES for x in name_words):
                     break
                 name = " ".join(name_words)
-                rel = m.group(0).find(name, seg_start)
+                rel = m.group(0).find(name, search_from)
                 if rel >= 0:
                     out.append(Candidate(name, m.start() + rel, m.start() + rel + len(name), "org_pattern"))
-                break
+                    search_from = rel + len(name)
+                if not coordinated:
+                    break
+                lo = i = i + 1 + len(tail) + 1  # past the "and"
     return out
 
 
@@ -336,4 +387,82 @@ def find_affiliations(text: str) -> list[Candidate]:
         if start < 0:
             continue
         out.append(Candidate(name, start, start + len(name), "affiliation"))
+    return out
+
+
+_NAME_RUN = rf"{_CAP}(?:[ \t]*\n?[ \t]*{_WORD})*"
+_STANDS_FOR = re.compile(
+    rf"\b({_ACRONYM}|[A-Z][A-Za-z]*[0-9]+[A-Za-z]*)\s*,?\s+(?:(?:which|that)\s+)?(?:stands|stood)\s+for\s+(?:the\s+)?({_NAME_RUN})"
+)
+
+
+def find_stands_for(text: str) -> list[Candidate]:
+    """'ACR stands for Full Name' and 'ACR, which stands for Full Name', initials matching."""
+    out: list[Candidate] = []
+    for m in _STANDS_FOR.finditer(text):
+        acronym = m.group(1)
+        words = m.group(2).split()
+        # the name ends at the first punctuation; the longest leading run whose initials give the acronym
+        cut = next((i + 1 for i, w in enumerate(words) if w[-1:] in ".,;:"), len(words))
+        words = words[:cut]
+        for k in range(len(words), 0, -1):
+            name = " ".join(w.rstrip(".,;:") for w in words[:k])
+            if initials_match(name, acronym):
+                start = text.find(words[0], m.start(2))
+                end = start
+                for w in words[:k]:
+                    end = text.find(w, end) + len(w.rstrip(".,;:"))
+                out.append(Candidate(" ".join(text[start:end].split()), start, end, "acronym_definition", acronym,
+                                     m.start(1), m.end(1)))
+                break
+    return out
+
+
+_LIST_INTRO = re.compile(
+    r"\b(" + "|".join(sorted(LIST_CLASS_NOUNS)) + r")\b\s*(?:\(\s*|,\s*|\s)(?:such\s+as|including|e\.g\.,?|like|notably)\s+",
+    re.IGNORECASE,
+)
+_FOOTNOTE = re.compile(r"(?<=[A-Za-z]{2})\d{1,2}$")  # "Artifact2": a footnote mark glued to a name
+_LIST_END = re.compile(r"(?<!\b[A-Z])\.(?=\s)|[;:!?()\[\]]|\n\s*\n")
+
+
+def find_listed_names(text: str) -> list[Candidate]:
+    """Proper names listed as examples of a class of bodies: 'collaborations (such as X and Y)',
+    'coordination bodies, including the X and the Y'.  Items must be capitalised throughout;
+    the list ends at the first item that is running text or at a sentence end."""
+    out: list[Candidate] = []
+    for m in _LIST_INTRO.finditer(text):
+        stop = _LIST_END.search(text[m.end() : m.end() + 300])
+        end = m.end() + (stop.start() if stop else 300)
+        pos = m.end()
+        for item in re.split(r"(\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)", text[m.end() : end]):
+            start = pos
+            pos += len(item)
+            if not item.strip() or re.fullmatch(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", item):
+                continue
+            words = item.split()
+            lead = 0
+            while lead < len(words) and words[lead].lower() in {"the", "a", "an"}:
+                lead += 1
+            words = words[lead:]
+            if not words:
+                break
+            if not words[0][:1].isupper():
+                break  # running text: the list is over
+            if len(words) > 8 or any(not (w[:1].isupper() or w[:1].isdigit() or w.lower() in _CONNECTORS) for w in words):
+                continue  # "the CIO-level board": a description, not a name
+            if words[-1].lower() in _CONNECTORS or is_generic_name(" ".join(words)) and len(words) < 3:
+                continue
+            if re.search(r"[a-z]", words[-1]):
+                words[-1] = _FOOTNOTE.sub("", words[-1])
+            if sum(c.isalpha() for c in " ".join(words)) < 2:
+                continue
+            name = " ".join(words)
+            s = text.find(words[0], start)
+            e = s
+            for w in words:
+                e = text.find(w, e) + len(w)
+            if s < 0 or e > end:
+                continue
+            out.append(Candidate(" ".join(text[s:e].split()), s, e, "listed"))
     return out

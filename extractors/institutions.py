@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from spacy.language import Language
@@ -107,10 +108,11 @@ def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _char_span(doc: Doc, m: Match, label: str) -> Span | None:
+def _char_span(doc: Doc, m: Match, label: str, text: str) -> Span | None:
     """The tokens of a match: contracted to whole tokens unless that loses letters of the name
-    (tokens glued to markup or footnote numbers, "AI</u"), then expanded."""
-    wanted = sum(ch.isalnum() for ch in doc.text[m.start : m.end])
+    (tokens glued to markup or footnote numbers, "AI</u"), then expanded.  `text` is doc.text,
+    passed in because spaCy rebuilds it from the tokens on every access."""
+    wanted = sum(ch.isalnum() for ch in text[m.start : m.end])
     span = doc.char_span(m.start, m.end, label=label, kb_id=m.key, alignment_mode="contract")
     if span is None or sum(ch.isalnum() for ch in span.text) < wanted:
         span = doc.char_span(m.start, m.end, label=label, kb_id=m.key, alignment_mode="expand")
@@ -157,6 +159,12 @@ class InstitutionRuler:
             re.IGNORECASE,
         )
         self._country_name = re.compile(country, re.IGNORECASE)
+        # "the U.S. Departments of State and Commerce", "Japan's Ministries of Foreign Affairs and Defense"
+        part = r"[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|and(?=\s+[A-Z][\w’'-]*\s*(?:,|and|or)\b)))*?"
+        self._plural_heads = re.compile(
+            rf"(?<![\w.])(?:(?P<c>{country})(?:['’]s)?\s+)?(?P<h>Departments|Ministries)\s+of\s+"
+            rf"(?P<list>{part}(?:\s*,\s*{part})*\s*,?\s+(?:and|&)\s+{part})(?![\w’'-])"
+        )
         self._country_government = re.compile(rf"(?<![\w.])(?P<c>{country})(?:['’]s)?\s+[Gg]overnment(?![\w])")
 
     def __call__(self, doc: Doc) -> Doc:
@@ -179,7 +187,26 @@ class InstitutionRuler:
             new, discoveries = self._discovered(text, matches)
             matches += new
         matches += self._head_matches(text, matches)
-        return matches, discoveries
+        return self._split_at_pages(doc, matches), discoveries
+
+    @staticmethod
+    def _split_at_pages(doc: Doc, matches: list[Match]) -> list[Match]:
+        """A name broken by a page break ("US" | "government") is kept as one mention on the page
+        where it begins: the match is cut at the page boundary."""
+        starts = [s for s in (doc._.govmap_page_starts or ()) if s > 0]
+        if not starts:
+            return matches
+        out = []
+        text = doc.text  # rebuilt from the tokens on every access: read it once
+        for m in matches:
+            cut = next((s for s in starts if m.start < s < m.end), None)
+            if cut is not None:
+                end = m.start + len(text[m.start:cut].rstrip())
+                if end <= m.start:
+                    continue
+                m = Match(m.start, end, m.key, m.extractor, m.confidence)
+            out.append(m)
+        return out
 
     def _kb_matches(self, text: str) -> list[Match]:
         out: list[Match] = []
@@ -208,6 +235,24 @@ class InstitutionRuler:
                 if key:
                     s = m.start("list") + c.start()
                     out.append(Match(s, s + len(c.group(0)), key, EXTRACTOR_COUNTRY, 0.8))
+        for m in self._plural_heads.finditer(text):
+            singular = {"Departments": "Department", "Ministries": "Ministry"}[m.group("h")]
+            country = m.group("c")
+            code = self.kb.country_of(country) if country else None
+            for p in re.finditer(r"[^,&]+?(?=\s*,|\s+(?:and|&)\s+|$)", m.group("list")):
+                name = re.sub(r"^\s*(?:and|&)\s+", "", p.group(0)).strip()
+                if not name:
+                    continue
+                key = None
+                for form in ((f"{country} {singular} of {name}",) if country else ()) + (f"{singular} of {name}",):
+                    key = self.kb.link(form)
+                    if key:
+                        break
+                inst = self.kb.institutions.get(key) if key else None
+                if not inst or (code and inst.country and inst.country != code):
+                    continue
+                s = m.start("list") + p.start() + p.group(0).find(name)
+                out.append(Match(s, s + len(name), key, EXTRACTOR_COUNTRY, 0.8))
         for m in self._country_government.finditer(text):
             key = self.kb.link(m.group("c"), kind_hint="government_body")
             if key:
@@ -220,11 +265,12 @@ class InstitutionRuler:
         def overlaps(s: int, e: int) -> bool:
             return any(a < e and s < b for a, b in taken)
 
+        named = sorted({m.key for m in known if m.key in self.kb.institutions})
         found: dict[str, Discovery] = {}
         new: list[Match] = []
         acronyms: dict[str, str] = {}
-        for c in disc.find_acronym_definitions(text):
-            head = disc.head_word(c.name)
+        for c in disc.find_acronym_definitions(text) + disc.find_stands_for(text):
+            head = disc.head_word(c.name) or disc.defined_head(c.name)
             if head in disc.INSTRUMENT_HEADS or head in disc.EVENT_HEADS or self.kb.country_of(c.name):
                 continue
             known_key = self.kb.link(c.name) or (self.kb.link(c.acronym) if c.acronym else None)
@@ -232,7 +278,7 @@ class InstitutionRuler:
                 # the KB knows it: the definition only adds an alias for this document
                 acronyms.setdefault(c.acronym or "", known_key)
                 continue
-            if head not in disc.ORG_HEADS or disc.is_generic_name(c.name) or (c.acronym and c.acronym.endswith("s") and c.name.endswith("s")):
+            if (head not in disc.ORG_HEADS and head not in disc.DEFINED_HEADS) or disc.is_generic_name(c.name) or (c.acronym and c.acronym.endswith("s") and c.name.endswith("s")):
                 continue  # "Artificial Intelligence (AI)", "AI Safety Institutes (AISIs)": not a body
             key = discovered_key(c.name)
             found.setdefault(key, Discovery("institution", key, c.name, c.acronym, disc.guess_kind(c.name), extractor="acronym_definition"))
@@ -241,7 +287,8 @@ class InstitutionRuler:
             if not overlaps(c.start, c.end):
                 new.append(Match(c.start, c.end, key, "discovery.acronym_definition", 0.85))
                 taken.append((c.start, c.end))
-        for rule, cands, conf in (("affiliation", disc.find_affiliations(text), 0.7), ("org_pattern", disc.find_org_names(text), 0.75)):
+        for rule, cands, conf in (("affiliation", disc.find_affiliations(text), 0.7), ("listed", disc.find_listed_names(text), 0.7),
+                                  ("org_pattern", disc.find_org_names(text), 0.75)):
             for c in cands:
                 if overlaps(c.start, c.end) or self.kb.country_of(c.name):
                     continue
@@ -250,7 +297,7 @@ class InstitutionRuler:
                     continue
                 if rule == "affiliation" and head is None and len(c.name.split()) < 2:
                     continue
-                key = self.kb.link(c.name) or discovered_key(c.name)
+                key = self.kb.link(c.name) or self._variant_of(c.name, named) or discovered_key(c.name)
                 if key.startswith("new:"):
                     found.setdefault(key, Discovery("institution", key, c.name, None, disc.guess_kind(c.name), extractor=rule))
                 new.append(Match(c.start, c.end, key, "discovery." + rule, conf))
@@ -270,6 +317,27 @@ class InstitutionRuler:
                     taken.append((m.start(), m.end()))
         self._doc_acronyms = acronyms
         return new, sorted(found.values(), key=lambda d: d.key)
+
+    def _variant_of(self, name: str, keys: list[str]) -> str | None:
+        """The body, among those the document names (`keys`), of which `name` is a variant: the
+        tail of one of its names ("Policy Observatory" for "AI Policy Observatory") or the same
+        name with one word misspelt or swapped for a near one ("Centre"/"Center",
+        "Initiative"/"Institute")."""
+        words = normalize_surface(name).split()
+        if len(words) < 2:
+            return None
+        hits = set()
+        for key in keys:
+            for form in self.kb.institutions[key].surfaces:
+                fw = normalize_surface(form).split()
+                if len(fw) > len(words) and fw[-len(words):] == words:
+                    hits.add(key)
+                elif len(fw) == len(words):
+                    diff = [(a, b) for a, b in zip(words, fw) if a != b]
+                    if len(diff) == 1 and diff[0][0][:2] == diff[0][1][:2] and min(map(len, diff[0])) >= 4:
+                        if SequenceMatcher(None, " ".join(words), " ".join(fw)).ratio() >= 0.8:
+                            hits.add(key)
+        return next(iter(hits)) if len(hits) == 1 else None
 
     def _head_matches(self, text: str, matches: list[Match]) -> list[Match]:
         counts = Counter(m.key for m in matches)
@@ -294,17 +362,40 @@ class InstitutionRuler:
 
     # -- writing -------------------------------------------------------------------------------
 
+    @staticmethod
+    def _compound_parties(doc: Doc, spans: list[Span], kept: list[Span]) -> list[Span]:
+        """Known bodies joined by a hyphen at the start of a longer name name parties of it
+        ("China-BRICS ... Center" names BRICS): kept as mentions of their own, nested."""
+        kept_ids = {(s.start, s.end) for s in kept}
+        text = doc.text  # rebuilt from the tokens on every access: read it once
+        out: list[Span] = []
+        for s in spans:
+            if s._.govmap_extractor != EXTRACTOR_KB or (s.start, s.end) in kept_ids:
+                continue
+            for c in kept:
+                if c.start <= s.start and s.end < c.end and c.kb_id_ != s.kb_id_:
+                    before = text[c.start_char : s.start_char]
+                    after = text[s.end_char : s.end_char + 1]
+                    if after in "-‐–" and after and re.fullmatch(r"(?:[\w.]+[-‐–])*", before):
+                        out.append(s)
+                    elif re.fullmatch(r"(?:[\w.]+[-‐–])+", before):
+                        out.append(s)
+                    break
+        return out
+
     def set_annotations(self, doc: Doc, matches: list[Match], discoveries: list[Discovery]) -> None:
         """Write the span group (longest match wins), the discoveries and the document's linker."""
+        text = doc.text
         spans: list[Span] = []
         for m in matches:
-            span = _char_span(doc, m, "institution")
+            span = _char_span(doc, m, "institution", text)
             if span is None or not span.text.strip():
                 continue
             span._.govmap_extractor = m.extractor
             span._.govmap_confidence = m.confidence
             spans.append(span)
-        kept = sorted(filter_spans(spans), key=lambda s: (s.start, s.end))
+        kept = filter_spans(spans)
+        kept = sorted(kept + self._compound_parties(doc, spans, kept), key=lambda s: (s.start, s.end))
         group = list(doc.spans[INSTITUTIONS]) if INSTITUTIONS in doc.spans else []
         doc.spans[INSTITUTIONS] = group + kept
         existing = list(doc._.govmap_discoveries or [])
@@ -317,5 +408,5 @@ class InstitutionRuler:
                 linker.discovered_exact.setdefault(acronym, key)
         for m in matches:
             if m.extractor == EXTRACTOR_HEAD:
-                linker.heads.setdefault(doc.text[m.start : m.end].lower(), m.key)
+                linker.heads.setdefault(text[m.start : m.end].lower(), m.key)
         doc._.govmap_linker = linker

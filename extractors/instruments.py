@@ -138,9 +138,10 @@ class InstrumentRuler:
     def set_annotations(self, doc: Doc, matches: list[Match], discoveries: list[Discovery]) -> None:
         from spacy.util import filter_spans
 
+        text = doc.text
         kept = []
         for m in matches:
-            s = _char_span(doc, m, "instrument")
+            s = _char_span(doc, m, "instrument", text)
             if s is not None:
                 s._.govmap_extractor = m.extractor
                 s._.govmap_confidence = m.confidence

@@ -45,6 +45,7 @@ MAX_EVIDENCE_CHARS = 1000
 # How far (characters) a subject or counterpart may stand from its trigger.
 SUBJECT_REACH = 120
 COUNTERPART_REACH = 90
+LEAD_SUBJECT_REACH = 200
 # A modal word this far before the subject still governs it ("We recommend that X engage with Y").
 STATUS_LOOKBEHIND = 40
 NEGATION_LOOKBEHIND = 25
@@ -52,10 +53,27 @@ STATUS_LOOKAHEAD = 25
 
 _SPACE = re.compile(r"\s+")
 # Between two coordinated institution names: "X, Y and Z", "X and the Y", "X & Y", "X as well as Y".
-_COORDINATION_GAP = re.compile(r"^(?:\s|,|\band\b|&|\bas well as\b|\bthe\b|\bboth\b|\bits\b)*$", re.I)
+_COORDINATION_GAP = re.compile(r"^(?:\s|,|\band\b|&|\bas well as\b|\bthe\b|\bboth\b|\bits\b|\]\([^)]*\)|\[|\(|\))*$", re.I)
+# "X-Y", "X–Y", "X/Y": two institutions joined into one compound name of a bilateral pair.
+_PAIR_JOIN = re.compile(r"^(?:\]\([^)]*\))?\s?[-\u2013/]\s?\[?$")
+# Examples of a category ("agencies like X and Y", "bodies such as X"): they are not each other's partners.
+_EXAMPLES = re.compile(r"\b(?:such as|like|including|e\.g\.,?|for example|for instance)\s+(?:the\s+)?$", re.I)
+# A participle clause after a comma (", aligning their efforts with ...") leaves the trigger's clause.
+_PARTICIPLE_BREAK = re.compile(r",\s+(?!including\b)[a-z]+ing\b")
+# A heading: a short line without final punctuation, mostly capitalised words.
+_FINAL_PUNCT = tuple(".!?:;\"\u201d)")
+MAX_HEADING_WORDS = 14
+# Sentence-initial pronouns that continue the topic of the previous sentence.
+_PRONOUN_START = re.compile(r"^(?:[-\u2013\u2022*]\s+)?(?P<pronoun>It|Its)\b(?!['\u2019]s)")
+# "It" in "It is unclear whether ..." or "It's also not clear ..." is not a referent.
+_EXPLETIVE_IT = re.compile(r"^(?:[-\u2013\u2022*]\s+)?It\s+(?:is|was|would|could|may|might|seems|remains)\s+(?:\w+\s+)?(?:that|whether|to|unclear|clear|likely|unlikely|possible|important|crucial|essential|necessary)\b", re.I)
+# A sentence that opens with an institution ("The OECD has ...") makes it the topic.
+_TOPIC_LEAD = 12
 _BETWEEN = re.compile(r"^\W*(?:\(\w+\)\s*)?(?:between|among|amongst)\b", re.I)
 _WITH = re.compile(r"\bwith\b", re.I)
 _CLAUSE_BREAK = re.compile(r";|:|\u2014|\s-\s|\bwhile\b|\bwhereas\b|\bwhich\b")
+# "X and Y ..." with a leading list marker, or "between X and Y".
+_COUNTRY_LEAD = r"(?:^(?:[-\u2013\u2022*]\s)?|, |\bbetween )"
 _COUNTRY = r"(?:U\.S\.|U\.K\.|US|UK|EU|[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
 _PLURAL_AISI = re.compile(
     rf"\b(?P<countries>{_COUNTRY}(?:, {_COUNTRY})*,? (?:and|&) {_COUNTRY}) {cue_lexicon.AISI_PLURAL_HEADS}(?![\w-])"
@@ -64,7 +82,7 @@ _COUNTRY_RE = re.compile(_COUNTRY)
 # "The UK and Canada commit to ...": coordinated countries as the subject of a clause stand for
 # their governments (or, where the linker knows no government, their institutes).
 _COUNTRY_SUBJECT = re.compile(
-    rf"(?:^|, )(?:[Tt]he )?(?P<countries>{_COUNTRY}(?:, (?:the )?{_COUNTRY})*,? (?:and|&) (?:the )?{_COUNTRY})(?! {cue_lexicon.AISI_PLURAL_HEADS})(?= [a-z])"
+    rf"{_COUNTRY_LEAD}(?:[Tt]he )?(?P<countries>{_COUNTRY}(?:, (?:the )?{_COUNTRY})*,? (?:and|&) (?:the )?{_COUNTRY})(?! {cue_lexicon.AISI_PLURAL_HEADS})(?= [a-z])"
 )
 COUNTRY_KIND_HINTS = ("government_body", "ai_safety_institute")
 _NOT_COUNTRIES = frozenset({"The", "Both", "Other", "Several", "National", "Member", "Some"})
@@ -160,28 +178,43 @@ class ProseCollaborations:
         doc_id = getattr(document, "doc_id", "") or ""
         linker = doc._.govmap_linker
         out: list[Collaboration] = []
+        topic: Span | None = None  # the institution the last sentences are about
         for i, sent in enumerate(sentences):
             mentions = by_sentence.get(i, [])
+            text = _SPACE.sub(" ", sent.text).strip()
+            referent = topic if _refers_back(text) else None
+            topic = _topic_of(sent, mentions, text) or referent
             if not mentions and linker is None:
                 continue
             if len(sent.text) > self.max_sentence_chars:
                 continue
             page = page_of(doc, sent.start_char)[0]
-            out.extend(self.find_in_sentence(sent, mentions, linker=linker, doc_id=doc_id, page=page))
+            out.extend(self.find_in_sentence(sent, mentions, linker=linker, doc_id=doc_id, page=page, referent=referent))
         return out
 
-    def find_in_sentence(self, sent: Span, mentions: list[Span], *, linker=None, doc_id: str = "", page: int = 1) -> list[Collaboration]:
-        """Collaborations one sentence states, from its institution spans (in any order)."""
+    def find_in_sentence(
+        self, sent: Span, mentions: list[Span], *, linker=None, doc_id: str = "", page: int = 1, referent: Span | None = None
+    ) -> list[Collaboration]:
+        """Collaborations one sentence states, from its institution spans (in any order).
+
+        referent: the institution a sentence-initial "It"/"Its" stands for (the previous
+        sentences' topic), if any.
+        """
         text, index = _collapse(sent.text)
-        if not text or text.rstrip().endswith("?") or self._personal.match(text):
+        if not text or text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text):
             return []
         parties = self._parties(sent, mentions, text, index, linker)
+        if referent is not None and (m := _PRONOUN_START.match(text)) and referent.kb_id_ not in {p.key for p in parties[:1]}:
+            # "It serves as a key UN partner": the pronoun stands for the previous topic.
+            parties = sorted(parties + [_Party(m.start("pronoun"), m.end("pronoun"), referent.kb_id_, "")], key=lambda p: (p.start, p.end))
         if len({p.key for p in parties}) < 2:
             return []
-        triggers = self._find_triggers(text)
+        # Cue words inside a name ("Center for AI Standards", "Global Partnership on AI") are no cues.
+        named = [(p.start, p.end) for p in parties if p.surface]
+        triggers = [t for t in self._find_triggers(text) if not _inside(t.start, t.end, named)]
         if not triggers:
             return []
-        type_hits = [(m.group(0), t) for rx, t in self._types for m in rx.finditer(text)]
+        type_hits = [(m.group(0), t) for rx, t in self._types for m in rx.finditer(text) if not _inside(m.start(), m.end(), named)]
         found: dict[tuple[str, ...], Collaboration] = {}
         for n, trig in enumerate(triggers):
             if self._is_negated(text, trig) or self._hypothetical.search(text, 0, trig.start):
@@ -198,10 +231,11 @@ class ProseCollaborations:
             if confidence < self.min_confidence:
                 continue
             types, raw = _types_of(trig, type_hits)
-            for group in groups:
+            for group in _split_compound_pairs(text, groups, parties):
                 keyed = {}
                 for p in group:
-                    keyed.setdefault(p.key, p.surface)
+                    if not keyed.get(p.key):
+                        keyed[p.key] = p.surface
                 if len(keyed) < 2:
                     continue
                 keys = tuple(sorted(keyed))
@@ -315,21 +349,97 @@ def _to_collapsed(index: list[int], original: int) -> int:
     return bisect.bisect_left(index, original)
 
 
+def _inside(start: int, end: int, named: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) overlaps an institution's name."""
+    return any(start < e and s < end for s, e in named)
+
+
+def _is_heading(text: str) -> bool:
+    """A short line without final punctuation and mostly capitalised words: a heading, not a statement."""
+    text = text.strip("#* ")  # Markdown heading and emphasis markers
+    words = text.split()
+    if not words or len(words) > MAX_HEADING_WORDS or text.endswith(_FINAL_PUNCT):
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+    return capitalised * 2 >= len(words)
+
+
+def _refers_back(text: str) -> bool:
+    return bool(_PRONOUN_START.match(text)) and not _EXPLETIVE_IT.match(text)
+
+
+def _topic_of(sent: Span, mentions: list[Span], text: str) -> Span | None:
+    """The institution a sentence opens with ("The OECD has ...", "- UNESCO is ..."), if any."""
+    if _is_heading(text) or not mentions:
+        return None
+    first = min(mentions, key=lambda s: s.start_char)
+    lead = _SPACE.sub(" ", sent.text[: first.start_char - sent.start_char]).strip()
+    if len(lead) <= _TOPIC_LEAD and re.fullmatch(r"(?:[-\u2013\u2022*]\s*)?(?:[Tt]he\s*)?\[?", lead):
+        return first
+    return None
+
+
+def _split_compound_pairs(text: str, groups: list[list[_Party]], parties: list[_Party]) -> list[list[_Party]]:
+    """A group member named in a compound pair ("MoUs for X-Y, X-Z") stands for that pair only."""
+    pairs: dict[int, list[_Party]] = {}
+    for a, b in zip(parties, parties[1:]):
+        if a.end <= b.start and a.key != b.key and _PAIR_JOIN.match(text[a.end : b.start]):
+            pairs.setdefault(id(a), [a, b])
+            pairs.setdefault(id(b), [a, b])
+    if not pairs:
+        return groups
+    out: list[list[_Party]] = []
+    for group in groups:
+        compound = [pairs[id(p)] for p in group if id(p) in pairs]
+        out.extend(compound or [group])
+    return out
+
+
 def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi: int) -> tuple[list[list[_Party]], float]:
     """Party groups (one per collaboration) around a trigger, and a confidence factor for the structure."""
-    before = [p for p in parties if lo <= p.start and p.end <= trig.start and trig.start - p.end <= SUBJECT_REACH]
+    # The sentence's own subject ("The UK and Canada commit to ... and to jointly identify ...")
+    # governs the whole clause; other institutions only the trigger they stand near.
+    before = [
+        p for p in parties
+        if lo <= p.start and p.end <= trig.start and trig.start - p.end <= (LEAD_SUBJECT_REACH if _leads(text, parties, p) else SUBJECT_REACH)
+    ]
     before = [p for p in before if not _CLAUSE_BREAK.search(text, p.end, trig.start)]
     subjects = _coordinated_backwards(text, before)
+    if subjects and _PARTICIPLE_BREAK.search(text, subjects[-1].end, trig.end):
+        # "X signed an MoU with A and B, enabling collaboration on ...": the participle's subject is
+        # the sentence's subject, not the nearest institution.
+        lead = parties[0]
+        subjects = _coordinated_forwards(text, [q for q in before if q.start >= lead.start], lead.start) if lead.start <= _TOPIC_LEAD and lead in before else []
     after = [p for p in parties if p.start >= trig.end and p.end <= hi]
-    after = [p for p in after if not _CLAUSE_BREAK.search(text, trig.end, p.start)]
+    after = [p for p in after if not _CLAUSE_BREAK.search(text, trig.end, p.start) and not _PARTICIPLE_BREAK.search(text, trig.end, p.start)]
+    after = [p for p in after if not _in_example_parenthesis(text, trig.end, p.start)]
+    if subjects and not text[subjects[-1].end : trig.start].strip() and trig.text.lower().startswith("partner") and not trig.text.lower().endswith("with"):
+        # "It is a key UN partner", "The ISC ... as well as being a key UN partner": the institution
+        # before the noun "partner" is the counterpart of the sentence's subject.
+        lead = parties[0]
+        if lead.start <= _TOPIC_LEAD and lead.key != subjects[-1].key:
+            return [[lead, subjects[-1]]], 0.9
+        return [], 0.0
+    if trig.cue.role == "absorb" and trig.text.lower().endswith("of") and after:
+        # "the integration of X with Y", "integration of X into Y"
+        first = after[0]
+        nxt = next((p for p in after[1:] if p.start >= first.end), None)
+        if nxt is not None and re.fullmatch(r"\s*(?:\(\w+\)\s*)?(?:with|into|in|within)\s+(?:the\s+)?", text[first.end : nxt.start]):
+            return [[first, nxt]], 1.0
     between = bool(_BETWEEN.match(text[trig.end :])) or trig.text.lower().endswith(("between", "among"))
     if after and not between:
         # "X shares its allocation of the Y with Z": the counterpart is what follows "with".
         with_at = _WITH.search(text, trig.end, after[0].start) if not trig.text.lower().endswith("with") else None
         later = _WITH.search(text, after[0].end, after[-1].start) if after else None
-        if with_at is None and later is not None and not _COORDINATION_GAP.match(text[after[0].end : later.start()]):
-            after = [p for p in after if p.start >= later.end]
+        gap = text[after[0].end : later.start()] if later is not None else ""
+        if with_at is None and later is not None and (not gap.strip() or not _COORDINATION_GAP.match(gap)):
+            after = [p for p in after if p.start >= later.end()]
     counterparts = _coordinated_forwards(text, after, trig.end)
+    lead_in = text[trig.end : counterparts[0].start] if counterparts else ""
+    # "collaborating with agencies like X and Y": X and Y are the counterparts of an unnamed
+    # subject, or examples of a category, never each other's partners.
+    examples = bool(_EXAMPLES.search(lead_in))
+    with_intro = trig.text.lower().endswith("with") or bool(_WITH.search(lead_in))
     if trig.cue.role == "absorb":
         if subjects and counterparts:
             return [[subjects[-1], counterparts[0]]], 1.0
@@ -338,15 +448,32 @@ def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi:
         if len(subjects) >= 2:
             return [subjects[-2:]], 0.85
         return [], 0.0
-    if between and len(counterparts) >= 2:
+    if between and len(counterparts) >= 2 and not examples:
         return [counterparts], 1.0
     if subjects and counterparts:
         return [subjects + [c] for c in counterparts], 1.0
     if len(subjects) >= 2:
         return [subjects], 0.95
-    if len(counterparts) >= 2:
+    if len(counterparts) >= 2 and not examples and not with_intro:
         return [counterparts], 0.85
     return [], 0.0
+
+
+def _leads(text: str, parties: list[_Party], p: _Party) -> bool:
+    """Whether p is (coordinated into) the subject the sentence opens with."""
+    lead = parties[0]
+    if lead.start > _TOPIC_LEAD:
+        return False
+    group = _coordinated_forwards(text, [q for q in parties if q.start >= lead.start], lead.start)
+    return any(q is p for q in group)
+
+
+def _in_example_parenthesis(text: str, lo: int, at: int) -> bool:
+    """Whether position `at` sits in a parenthesis of examples "(e.g. the G7 model)" opened after lo."""
+    opened = text.rfind("(", lo, at)
+    return opened >= 0 and ")" not in text[opened:at] and bool(
+        re.match(r"\(\s*(?:e\.g\.|i\.e\.|such as|like|for example|for instance|as in)", text[opened:at], re.I)
+    )
 
 
 def _coordinated_backwards(text: str, before: list[_Party]) -> list[_Party]:
@@ -355,7 +482,7 @@ def _coordinated_backwards(text: str, before: list[_Party]) -> list[_Party]:
         return []
     group = [before[-1]]
     for p in reversed(before[:-1]):
-        if p.end <= group[0].start and _COORDINATION_GAP.match(text[p.end : group[0].start]):
+        if p.end <= group[0].start and (_COORDINATION_GAP.match(text[p.end : group[0].start]) or _PAIR_JOIN.match(text[p.end : group[0].start])):
             group.insert(0, p)
         elif p.end > group[0].start:  # nested or overlapping spans: keep the outer one's group
             continue
@@ -370,7 +497,7 @@ def _coordinated_forwards(text: str, after: list[_Party], trigger_end: int) -> l
         return []
     group = [after[0]]
     for p in after[1:]:
-        if p.start >= group[-1].end and _COORDINATION_GAP.match(text[group[-1].end : p.start]):
+        if p.start >= group[-1].end and (_COORDINATION_GAP.match(text[group[-1].end : p.start]) or _PAIR_JOIN.match(text[group[-1].end : p.start])):
             group.append(p)
         elif p.start < group[-1].end:
             continue

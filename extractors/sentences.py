@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 __all__ = ["SentenceSplitter"]
 
 _END = frozenset(".!?:;")
+# Markers that open a list item in the middle of a line ("... in 2024. - The UK ..." or "• ...").
+_INLINE_MARKERS = frozenset({"-", "\u2013", "\u2022", "\u25aa", "\u25e6", "*"})
+# Bullets that open an item wherever they stand (a dash may be a clause dash, so it needs a full stop).
+_BULLETS = frozenset({"\u2022", "\u25aa", "\u25e6"})
+_QUOTES = frozenset('"\u201d\u2019\'')
 _LIST_OPENER = re.compile(r"^\s*([-*•▪◦]|\d{1,2}[.)]|\(?[a-z]\)|#+|\|)\s")
 # Abbreviations that end with a full stop but do not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -41,11 +48,14 @@ class SentenceSplitter:
         self.max_heading_chars = max_heading_chars
 
     def __call__(self, doc: Doc) -> Doc:
-        starts = self.find_starts(doc)
-        for token in doc[1:]:
-            token.is_sent_start = token.i in starts
-        if len(doc):
-            doc[0].is_sent_start = True
+        if not len(doc):
+            return doc
+        # Written in one array: setting token.is_sent_start one token at a time rescans the whole
+        # doc each time (Doc.has_annotation), which is quadratic on a report of hundreds of pages.
+        # SENT_START: 1 starts a sentence, -1 (as uint64, the array type spaCy reads) does not.
+        values = numpy.full((len(doc), 1), numpy.iinfo(numpy.uint64).max, dtype=numpy.uint64)
+        values[sorted(self.find_starts(doc) | {0}), 0] = 1
+        doc.from_array([SENT_START], values)
         return doc
 
     def find_starts(self, doc: Doc) -> set[int]:
@@ -58,8 +68,18 @@ class SentenceSplitter:
                     if self._line_break_ends_sentence(text, token, nxt):
                         starts.add(self._first_non_space(doc, nxt.i))
                 continue
+            if nxt.text in _BULLETS and token.whitespace_ and token.i + 2 < len(doc):
+                # A bullet inside a line ("... risks • Testing ...") opens a new item.
+                starts.add(nxt.i)
+                continue
             if token.text in _END or token.text.endswith("."):
                 if token.text.endswith(".") and token.text.rstrip(".").lower() in _ABBREVIATIONS:
+                    continue
+                if nxt.text in _QUOTES and not token.whitespace_ and nxt.whitespace_ and nxt.i + 1 < len(doc):
+                    # A closing quote belongs to the sentence it closes: '... AI Safety." - The ...'
+                    after = doc[nxt.i + 1]
+                    if self._starts_sentence(doc, after):
+                        starts.add(self._first_non_space(doc, after.i))
                     continue
                 if self._starts_sentence(doc, nxt):
                     starts.add(self._first_non_space(doc, nxt.i))
@@ -68,7 +88,7 @@ class SentenceSplitter:
     def _line_break_ends_sentence(self, text: str, token, nxt) -> bool:
         newline_at = token.idx + token.text.index("\n") if "\n" in token.text else token.idx + len(token.text) + token.whitespace_.index("\n")
         line = text[text.rfind("\n", 0, newline_at) + 1 : newline_at].strip()
-        after = text[newline_at:]
+        after = text[newline_at : newline_at + 2000]  # bounded: a slice to the end per line is quadratic
         if not line or re.match(r"\n[ \t]*\n", after):
             return True
         if line[-1] in _END or line.endswith(('."', '.\u201d')):
@@ -87,6 +107,8 @@ class SentenceSplitter:
         if i >= len(doc):
             return False
         t = doc[i].text
+        if t in _INLINE_MARKERS and doc[i].whitespace_:
+            return True  # "... last year. - The UK ...": a list item run into the line
         return t[:1].isupper() or t[:1].isdigit() or t[:1] in "\"“‘(["
 
     @staticmethod

@@ -55,18 +55,20 @@ def run(
     out: OutOption = DEFAULT_OUT,
     workers: Annotated[Optional[int], typer.Option(help="Worker processes for parsing and extraction (default: cores).")] = None,
     force: Annotated[bool, typer.Option(help="Publish a new release even when the inputs are unchanged.")] = False,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for another run writing to --out, then fail (exit 2).")] = 0.0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every stage.")] = False,
 ) -> None:
     """Ingest SOURCES and publish a validated release under --out."""
     configure_environment(out.resolve() / ".prefect")
     _setup_logging(verbose)
     from govmap.errors import GovmapError, SourceError
+    from datasets.lock import ReleaseLocked
     from flows.ingest import ingest
 
     specs = [str(s) for s in sources] if sources else [str(SAMPLES)]
     try:
-        result = ingest(specs, str(out), workers=workers, force=force)
-    except SourceError as exc:
+        result = ingest(specs, str(out), workers=workers, force=force, wait_seconds=wait)
+    except (SourceError, ReleaseLocked) as exc:
         _fail(str(exc), 2)
     except GovmapError as exc:
         _fail(str(exc), 1)
@@ -118,7 +120,7 @@ def report(out: OutOption = DEFAULT_OUT) -> None:
 
 
 # Modules that add their commands with `register(app)`; each keeps its command group apart.
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = ("flows.analyst_commands",)
 for _module in _COMMAND_MODULES:
     importlib.import_module(_module).register(app)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from datasets.card import write_release_docs
 from datasets.contract import TABLES
 from datasets.parquet import TableSink, to_arrow
 from datasets.release import (
@@ -110,6 +113,29 @@ def _document_row(result: DocumentResult) -> dict[str, Any]:
     return row
 
 
+def _diff_and_figures(out: Path, staged: Path, release_id: str, frames: Mapping[str, Any]) -> tuple[dict[str, Any] | None, list[Any]]:
+    """The diff against the promoted release (None for the first) and the report's figures.
+
+    Both only inform the report: a failure is logged and never stops the release.
+    """
+    from datasets.diff import diff_releases
+    from datasets.figures import render_figures
+
+    diff = None
+    previous = latest_release(out)
+    if previous is not None:
+        try:
+            diff = {**diff_releases(previous, staged).to_dict(), "new": release_id}
+        except Exception as exc:  # a previous release under an older contract must not block this one
+            log.warning("release %s: no diff against %s (%s)", release_id, previous.name, exc)
+    try:
+        figures = render_figures(dict(frames), staged / "quality")
+    except Exception as exc:
+        log.warning("release %s: figures not drawn (%s)", release_id, exc)
+        figures = []
+    return diff, figures
+
+
 def publish_release(
     load_results: Callable[[], Iterator[DocumentResult]],
     out: Path,
@@ -150,11 +176,16 @@ def publish_release(
     frames = {name: pq.read_table(staged.table_path(name)).to_pandas() for name in TABLES}
     report = validate_release(frames)
     rows = {name: len(df) for name, df in frames.items()}
-    js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"], row_counts=rows)
+    diff, figures = _diff_and_figures(out, staged.path, release_id, frames)
+    js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"], row_counts=rows,
+                                    diff=diff, figures=figures)
     manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
                               validation_passed=report.passed)
+    write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest
+    _test_kill_at("before-commit")
     final = commit_release(staged, manifest)
     if report.passed:
+        _test_kill_at("before-promote")
         promote(out, release_id)
     else:
         log.error("release %s failed validation; latest unchanged", release_id)
@@ -163,6 +194,12 @@ def publish_release(
         report_html=final / html.relative_to(staged.path), report_json=final / js.relative_to(staged.path),
         summary=summarize(report),
     )
+
+
+def _test_kill_at(point: str) -> None:
+    """Test-only crash hook: GOVMAP_TEST_KILL_AT=<point> SIGKILLs this process here (crash-safety tests)."""
+    if os.environ.get("GOVMAP_TEST_KILL_AT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def unchanged_since_latest(out: Path, fingerprint: str) -> str | None:

@@ -56,3 +56,73 @@ def test_linker_resolves_discoveries_and_heads(nlp):
 def test_markup_and_urls_are_not_mentions(nlp):
     found, _ = keys(nlp, "See https://example.org/OECD-report and the <u>World Bank</u> note.")
     assert found == {"world-bank"}
+
+
+def test_stands_for_definition_with_digit_acronym(nlp):
+    # "NC3" = N C C C; "community" is a head only for an explicitly defined name
+    found, doc = keys(nlp, "The pool is run by NC3, which stands for Nordic Compute Coordination Community. NC3 meets monthly.")
+    assert found == {"new:nordic-compute-coordination-community"}
+    assert [s.text for s in doc.spans[INSTITUTIONS]] == ["NC3", "Nordic Compute Coordination Community", "NC3"]
+    found, _ = keys(nlp, "Here AI stands for Artificial Intelligence. The Research Community agreed.")
+    assert found == set()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # proper names listed as examples of a class of bodies, footnote marks dropped
+        ("Research collaborations (such as Helix3 and Northlight) share data.", {"new:helix", "new:northlight"}),
+        # a name of generic words counts when listed as a body, a lower-case description does not
+        ("It works through coordination bodies, including the project board and the Technical Steering Committee, to decide.",
+         {"new:technical-steering-committee"}),
+        # countries, events and instruments listed after a class noun are not bodies
+        ("Institutions such as the U.S. or UK may lead.", set()),
+        ("Alliances like the Hiroshima AI Process matter.", set()),
+        # the list ends with the sentence
+        ("Agencies such as the World Bank. Helix then spoke.", {"world-bank"}),
+    ],
+)
+def test_listed_names(nlp, text, expected):
+    assert keys(nlp, text)[0] == expected
+
+
+def test_coordinated_org_names(nlp):
+    found, _ = keys(nlp, "Scientists at the University of Bergen and the Norwegian University of Science and Technology wrote it.")
+    assert found == {"new:university-of-bergen", "new:norwegian-university-of-science-and-technology"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Staff of the U.S. Departments of Energy and Commerce attended.", {"us-doe", "us-doc"}),
+        ("The Departments of State, Energy and Commerce agreed.", {"us-state-department", "us-doe", "us-doc"}),
+    ],
+)
+def test_plural_departments(nlp, text, expected):
+    assert keys(nlp, text)[0] == expected
+
+
+def test_known_body_in_hyphenated_compound_is_a_party(nlp):
+    found, doc = keys(nlp, "The China-BRICS Artificial Intelligence Development and Cooperation Center opened.")
+    assert found == {"china-brics-ai-center", "brics"}
+
+
+def test_variant_of_a_named_body_links_to_it(nlp):
+    # a near spelling of, or the tail of, a body the document already names is that body
+    found, _ = keys(nlp, "GovAI wrote it. Later the Center for the Governanse of AI added notes.")
+    assert "govai" in found and not any(k.startswith("new:") for k in found)
+    found, _ = keys(nlp, "The OECD AI Policy Observatory tracks laws. Its Policy Observatory also lists papers.")
+    assert found == {"oecd-ai-observatory"}
+    # without the body named elsewhere, nothing is guessed
+    found, _ = keys(nlp, "The Policy Observatory lists papers.")
+    assert found == {"new:policy-observatory"}
+
+
+def test_name_broken_by_a_page_break_is_kept_on_its_first_page(nlp):
+    from extractors.extract import make_doc, mentions_of
+    from sources.model import Document, Page
+
+    document = Document("d", "file:///d", "text/plain", "0" * 64, (Page(1, "Then the US"), Page(2, "government scrapped it.")))
+    doc = nlp(make_doc(nlp, document))
+    (m,) = [m for m in mentions_of(doc) if m.entity_type == "institution"]
+    assert (m.key, m.page, m.surface) == ("us-government", 1, "US")

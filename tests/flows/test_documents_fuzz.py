@@ -7,6 +7,7 @@ nothing is lost), but only the errors listed in KNOWN_UNTRANSLATED are tolerated
 from __future__ import annotations
 
 import random
+import traceback
 from pathlib import Path
 
 import pytest
@@ -19,13 +20,25 @@ from tests.flows.conftest import SAMPLES
 
 N_MUTATIONS = 300
 
-# (exception type, message) pairs known to escape a parser untranslated.  Each is a bug in sources/:
-# remove the entry when it is fixed, so the test guards the fix.
+# (exception type, function in sources/ it escaped from) known to leave a parser untranslated.
+# Each is a bug in sources/: remove the entry when it is fixed, so the test then guards the fix.
 KNOWN_UNTRANSLATED = {
     # sources/pdf.py _read_text: `page = pdf[i]` sits outside the try that maps PdfiumError to
     # ParseError, so a PDF whose page tree is damaged raises pypdfium2's "Failed to load page.".
-    ("PdfiumError", "Failed to load page."),
+    ("PdfiumError", "sources/pdf.py:_read_text"),
+    # sources/pdf.py _find_tables: `with pdf:` -- pdfplumber's __exit__ -> close() walks
+    # `pdf.pages` again and re-raises PdfminerException outside the `except _TABLE_ERRORS`.
+    ("PdfminerException", "sources/pdf.py:_find_tables"),
 }
+
+
+def _escaped_from(exc: BaseException) -> tuple[str, str]:
+    """(exception type, last sources/ function on its traceback)."""
+    where = "?"
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if "/sources/" in frame.filename:
+            where = f"sources/{Path(frame.filename).name}:{frame.name}"
+    return type(exc).__name__, where
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +56,7 @@ def test_mutated_inputs_parse_or_quarantine_with_one_line(tmp_path: Path, nlp) -
     seeds["generated.pdf"] = text_pdf(["The Global Compute Registry and the Standards Forum share incident data."], pages=2)
     settings = ParseSettings(max_bytes=1_000_000)
     outcomes = {"ok": 0, "quarantined": 0}
-    untranslated: dict[tuple[str, str], str] = {}
+    untranslated: dict[tuple[str, str], str] = {}  # (type, where) -> first file
     for i in range(N_MUTATIONS):
         name = rng.choice(sorted(seeds))
         path = tmp_path / f"{i:03d}-{name}"
@@ -56,7 +69,7 @@ def test_mutated_inputs_parse_or_quarantine_with_one_line(tmp_path: Path, nlp) -
             assert row.status == "quarantined" and row.error and "\n" not in row.error, (path.name, row.error)
             outcomes["quarantined"] += 1
         except Exception as exc:  # a parser bug: the document must still be quarantined, not lost
-            untranslated.setdefault((type(exc).__name__, str(exc)), path.name)
+            untranslated.setdefault(_escaped_from(exc), f"{path.name}: {str(exc)[:80]}")
             row = process_raw(pull(SourceRef(str(path), "file"), settings), settings, nlp).row
             assert row.status == "quarantined" and "internal error" in row.error and "\n" not in row.error, row.error
             outcomes["quarantined"] += 1

@@ -1,0 +1,115 @@
+"""Figures for the quality report: the collaboration network and one heat map per rating table.
+
+Each figure is saved as SVG and PNG in the release's ``quality/`` folder; `render_figures`
+returns them as `Figure` records whose SVG text the HTML report embeds inline.  matplotlib is
+imported inside the functions (Agg backend), so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from datasets.contract import COLLABORATION_TYPES, INSTITUTION_KINDS
+
+__all__ = ["Figure", "render_figures"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    title: str
+    svg_path: Path
+    png_path: Path
+
+    @property
+    def svg(self) -> str:
+        return self.svg_path.read_text(encoding="utf-8")
+
+
+def _pyplot():  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, folder: Path, name: str, title: str) -> Figure:  # type: ignore[no-untyped-def]
+    plt = _pyplot()
+    folder.mkdir(parents=True, exist_ok=True)
+    svg, png = folder / f"{name}.svg", folder / f"{name}.png"
+    fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return Figure(name, title, svg, png)
+
+
+def _network(institutions: pd.DataFrame, collaborations: pd.DataFrame, folder: Path) -> Figure | None:
+    import networkx as nx
+
+    if collaborations.empty:
+        return None
+    plt = _pyplot()
+    kind_of = dict(zip(institutions["institution_id"], institutions["kind"], strict=True))
+    name_of = {i: (a if isinstance(a, str) and a else n) for i, n, a in
+               zip(institutions["institution_id"], institutions["name"], institutions["acronym"], strict=True)}
+    g = nx.Graph()
+    for parties, types in zip(collaborations["parties"], collaborations["types"], strict=True):
+        parties, types = list(parties), list(types)
+        first = types[0] if types else "general_partnership"
+        for i, a in enumerate(parties):
+            for b in parties[i + 1:]:
+                g.add_edge(a, b, type=first)
+    cmap = plt.get_cmap("tab20")
+    kind_colour = {k: cmap(i % 20) for i, k in enumerate(INSTITUTION_KINDS)}
+    type_colour = {t: plt.get_cmap("tab10")(i % 10) for i, t in enumerate(COLLABORATION_TYPES)}
+    fig, ax = plt.subplots(figsize=(10, 7))
+    pos = nx.spring_layout(g, seed=7)
+    nx.draw_networkx_edges(g, pos, ax=ax, width=1.6,
+                           edge_color=[type_colour.get(d["type"], "grey") for _, _, d in g.edges(data=True)])
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=260,
+                           node_color=[kind_colour.get(kind_of.get(n, "other"), "grey") for n in g.nodes])
+    nx.draw_networkx_labels(g, pos, ax=ax, labels={n: name_of.get(n, n) for n in g.nodes}, font_size=8)
+    from matplotlib.lines import Line2D
+
+    kinds = sorted({kind_of.get(n, "other") for n in g.nodes})
+    types = sorted({d["type"] for _, _, d in g.edges(data=True)})
+    handles = [Line2D([], [], marker="o", linestyle="", color=kind_colour[k], label=k) for k in kinds]
+    handles += [Line2D([], [], color=type_colour.get(t, "grey"), label=t) for t in types]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    ax.set_title("Collaborations: institutions by kind, links by first collaboration type")
+    ax.axis("off")
+    return _save(fig, folder, "collaboration_network", "Collaboration network")
+
+
+def _heat_maps(ratings: pd.DataFrame, folder: Path) -> list[Figure]:
+    if ratings.empty:
+        return []
+    plt = _pyplot()
+    figures = []
+    for index, ((doc_id, table_id), group) in enumerate(ratings.groupby(["doc_id", "table_id"], sort=True)):
+        grid = group.pivot_table(index="subject", columns="criterion", values="score", aggfunc="mean", sort=False)
+        if grid.empty:
+            continue
+        fig, ax = plt.subplots(figsize=(1.2 + 0.9 * grid.shape[1], 1.0 + 0.45 * grid.shape[0]))
+        image = ax.imshow(grid.to_numpy(dtype=float), cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
+        ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=40, ha="right", fontsize=8)
+        ax.set_yticks(range(grid.shape[0]), [str(s) for s in grid.index], fontsize=8)
+        ax.set_title(f"{table_id} ({doc_id})", fontsize=9)
+        fig.colorbar(image, ax=ax, label="score")
+        figures.append(_save(fig, folder, f"ratings_{index:02d}", f"Ratings: table {table_id} of {doc_id}"))
+    return figures
+
+
+def render_figures(frames: dict[str, pd.DataFrame], folder: Path) -> list[Figure]:
+    """The collaboration network and one heat map per rating table, saved under `folder`."""
+    figures = []
+    network = _network(frames["institutions"], frames["collaborations"], folder)
+    if network is not None:
+        figures.append(network)
+    figures.extend(_heat_maps(frames["criteria_ratings"], folder))
+    return figures

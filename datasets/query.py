@@ -1,0 +1,249 @@
+"""Reading a release: find it, load a table, query it with DuckDB, profile an institution or a document.
+
+Plain functions over a release folder; the Python API (`govmap.load`, `govmap.connect`) and the
+analyst commands (`govmap sql`, `govmap show`) are thin wrappers around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from datasets.contract import TABLE_NAMES, TABLES
+from datasets.release import RELEASES, latest_release
+from govmap.errors import GovmapError
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = [
+    "ReleaseNotFound",
+    "NotFound",
+    "Ambiguous",
+    "resolve_release",
+    "load_table",
+    "connect_release",
+    "describe_views",
+    "run_sql",
+    "find_institutions",
+    "institution_profile",
+    "find_documents",
+    "document_profile",
+]
+
+
+class ReleaseNotFound(GovmapError, LookupError):
+    """No release where one was asked for (no promoted release yet, or an unknown release id)."""
+
+
+class NotFound(GovmapError, LookupError):
+    """No institution or document matches what was asked for."""
+
+
+class Ambiguous(GovmapError, LookupError):
+    """Several institutions or documents match; `candidates` lists them."""
+
+    def __init__(self, message: str, candidates: Sequence[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates)
+
+
+def resolve_release(out: str | Path = "datasets", release: str | Path | None = None) -> Path:
+    """The folder of `release` (an id under ``<out>/releases``, a release folder, or "latest"/None
+    for the promoted one); raises ReleaseNotFound with a one-line reason."""
+    out = Path(out)
+    if release is None or str(release) == "latest":
+        found = latest_release(out)
+        if found is None:
+            raise ReleaseNotFound(f"{out}: no promoted release yet; run `govmap run --out {out}` first")
+        return found
+    candidate = Path(release)
+    for path in (out / RELEASES / str(release), candidate):
+        if (path / "manifest.json").is_file():
+            return path.resolve()
+    raise ReleaseNotFound(f"{out}: no release {str(release)!r} (see {out / RELEASES})")
+
+
+def _check_table(name: str) -> None:
+    if name not in TABLES:
+        raise KeyError(f"no table {name!r}; tables: {', '.join(TABLE_NAMES)}")
+
+
+def _table_file(release_dir: Path, name: str) -> Path:
+    path = release_dir / f"{name}.parquet"
+    if not path.exists():
+        raise ReleaseNotFound(f"{release_dir}: release has no {path.name}")
+    return path
+
+
+def load_table(release_dir: Path, name: str) -> pd.DataFrame:
+    """Table `name` of the release as a DataFrame in the contract's types.
+
+    Strings are pandas string dtype, list columns hold Python lists, timestamps are tz-aware
+    (UTC), required integers and booleans keep their width, nullable floats use NaN.
+    """
+    _check_table(name)
+    table = pq.read_table(_table_file(release_dir, name))
+    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get)
+    for field in table.schema:
+        if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
+            df[field.name] = pd.Series(table.column(field.name).to_pylist(), index=df.index, dtype=object)
+    return df
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def connect_release(release_dir: Path, con: "duckdb.DuckDBPyConnection | None" = None) -> "duckdb.DuckDBPyConnection":
+    """An in-memory DuckDB connection with one view per table of the release."""
+    import duckdb
+
+    con = con or duckdb.connect()
+    for name in TABLES:
+        path = _table_file(release_dir, name)
+        con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet({_sql_string(str(path))})')
+    return con
+
+
+def describe_views(con: "duckdb.DuckDBPyConnection") -> dict[str, list[tuple[str, str]]]:
+    """view -> [(column, DuckDB type)] for every table view, in contract order."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name in TABLES:
+        rows = con.execute(f'DESCRIBE "{name}"').fetchall()
+        out[name] = [(r[0], r[1]) for r in rows]
+    return out
+
+
+def run_sql(con: "duckdb.DuckDBPyConnection", query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """(column names, rows) of `query`; DuckDB errors are re-raised as GovmapError with one line."""
+    import duckdb
+
+    try:
+        result = con.execute(query)
+        if result.description is None:
+            return [], []
+        return [d[0] for d in result.description], result.fetchall()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise GovmapError(f"SQL error: {first}") from exc
+
+
+def _records(con: "duckdb.DuckDBPyConnection", query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    result = con.execute(query, list(params))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+# --- institutions ------------------------------------------------------------------------------
+
+
+def _institution_names(con: "duckdb.DuckDBPyConnection") -> dict[str, str]:
+    return dict(con.execute("SELECT institution_id, name FROM institutions").fetchall())
+
+
+def find_institutions(con: "duckdb.DuckDBPyConnection", key: str) -> list[dict[str, Any]]:
+    """Institutions whose id, name, acronym or an alias equals `key`, case-insensitively.
+
+    An exact id match wins alone; otherwise every institution matching any of the others.
+    """
+    k = key.strip().lower()
+    by_id = _records(con, "SELECT institution_id, name, acronym, kind, country FROM institutions "
+                          "WHERE lower(institution_id) = ?", [k])
+    if by_id:
+        return by_id
+    return _records(con, """
+        SELECT institution_id, name, acronym, kind, country FROM institutions
+        WHERE lower(name) = ? OR lower(coalesce(acronym, '')) = ?
+           OR list_contains(list_transform(aliases, lambda a: lower(a)), ?)
+        ORDER BY institution_id""", [k, k, k])
+
+
+def institution_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str, Any]:
+    """Everything the release says about one institution: its row, the documents naming it with
+    mention counts, every collaboration (with whom) and every rating it received.
+
+    Raises NotFound when nothing matches `key`, Ambiguous when several institutions do.
+    """
+    matches = find_institutions(con, key)
+    if not matches:
+        raise NotFound(f"no institution with id, name, acronym or alias {key!r}")
+    if len(matches) > 1:
+        raise Ambiguous(f"{len(matches)} institutions match {key!r}; give an institution_id", matches)
+    iid = matches[0]["institution_id"]
+    (institution,) = _records(con, "SELECT * FROM institutions WHERE institution_id = ?", [iid])
+    documents = _records(con, """
+        WITH m AS (SELECT doc_id, count(*) AS mentions FROM mentions
+                   WHERE entity_type = 'institution' AND entity_id = ? GROUP BY doc_id),
+             c AS (SELECT doc_id, count(*) AS collaborations FROM collaborations
+                   WHERE list_contains(parties, ?) GROUP BY doc_id),
+             r AS (SELECT doc_id, count(*) AS ratings FROM criteria_ratings WHERE subject_id = ? GROUP BY doc_id),
+             ids AS (SELECT doc_id FROM m UNION SELECT doc_id FROM c UNION SELECT doc_id FROM r)
+        SELECT ids.doc_id, d.title, d.source_uri, coalesce(m.mentions, 0) AS mentions,
+               coalesce(c.collaborations, 0) AS collaborations, coalesce(r.ratings, 0) AS ratings
+        FROM ids LEFT JOIN documents d USING (doc_id) LEFT JOIN m USING (doc_id)
+             LEFT JOIN c USING (doc_id) LEFT JOIN r USING (doc_id)
+        ORDER BY mentions DESC, ids.doc_id""", [iid, iid, iid])
+    collaborations = _records(con, """
+        SELECT collaboration_id, doc_id, page, status, types, parties, evidence, extractor, confidence
+        FROM collaborations WHERE list_contains(parties, ?)
+        ORDER BY doc_id, page, collaboration_id""", [iid])
+    names = _institution_names(con)
+    for c in collaborations:
+        c["partners"] = [names.get(p, p) for p in c["parties"] if p != iid]
+    ratings = _records(con, """
+        SELECT rating_id, doc_id, page, table_id, criterion, rating, score, scale, rationale, extractor
+        FROM criteria_ratings WHERE subject_id = ? ORDER BY doc_id, table_id, criterion""", [iid])
+    return {"institution": institution, "documents": documents, "collaborations": collaborations, "ratings": ratings}
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def find_documents(con: "duckdb.DuckDBPyConnection", key: str) -> list[dict[str, Any]]:
+    """Documents whose doc_id starts with `key`, or whose source path is `key` (or ends with it)."""
+    k = key.strip()
+    exact = _records(con, "SELECT doc_id, source_uri, title, status FROM documents "
+                          "WHERE doc_id = lower(?) OR source_uri = ?", [k, k])
+    if exact:
+        return exact
+    return _records(con, """
+        SELECT doc_id, source_uri, title, status FROM documents
+        WHERE starts_with(doc_id, lower(?)) OR ends_with(source_uri, '/' || ?) OR ends_with(source_uri, ?)
+        ORDER BY doc_id""", [k, k, k if "/" in k else "\x00"])
+
+
+def document_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str, Any]:
+    """One document: its row, rows per table, the institutions it names, its collaborations and ratings.
+
+    Raises NotFound when nothing matches `key`, Ambiguous when several documents do.
+    """
+    matches = find_documents(con, key)
+    if not matches:
+        raise NotFound(f"no document with doc_id prefix or source path {key!r}")
+    if len(matches) > 1:
+        raise Ambiguous(f"{len(matches)} documents match {key!r}; give a longer doc_id prefix", matches)
+    doc_id = matches[0]["doc_id"]
+    (document,) = _records(con, "SELECT * FROM documents WHERE doc_id = ?", [doc_id])
+    counts = {
+        name: con.execute(f'SELECT count(*) FROM "{name}" WHERE doc_id = ?', [doc_id]).fetchone()[0]
+        for name in ("pages", "mentions", "collaborations", "criteria_ratings")
+    }
+    institutions = _records(con, """
+        SELECT m.entity_id AS institution_id, i.name, i.kind, count(*) AS mentions
+        FROM mentions m LEFT JOIN institutions i ON i.institution_id = m.entity_id
+        WHERE m.doc_id = ? AND m.entity_type = 'institution'
+        GROUP BY ALL ORDER BY mentions DESC, institution_id""", [doc_id])
+    collaborations = _records(con, """
+        SELECT collaboration_id, page, status, types, parties, evidence, extractor, confidence
+        FROM collaborations WHERE doc_id = ? ORDER BY page, collaboration_id""", [doc_id])
+    ratings = _records(con, """
+        SELECT rating_id, page, table_id, subject, subject_id, criterion, rating, score, scale
+        FROM criteria_ratings WHERE doc_id = ? ORDER BY table_id, subject, criterion""", [doc_id])
+    return {"document": document, "counts": counts, "institutions": institutions,
+            "collaborations": collaborations, "ratings": ratings}

@@ -1,0 +1,221 @@
+"""Analyst commands: `govmap sql`, `govmap show institution|document`, `govmap diff`.
+
+Thin wrappers: the work is in `datasets.query` and `datasets.diff`; these only parse arguments
+and print.  Exit codes: 0 ok; 2 no release, nothing found, an ambiguous name or a bad query.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+__all__ = ["register"]
+
+out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder that holds releases/ and latest.")]
+ReleaseOption = Annotated[Optional[str], typer.Option("--release", help="Release id (default: latest).")]
+DEFAULT_OUT = Path("datasets")
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True, markup=True)
+    raise typer.Exit(code)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    return str(value)
+
+
+def _table(title: str | None, columns: list[str], rows: list[tuple[Any, ...]] | list[list[Any]]) -> RichTable:
+    table = RichTable(title=title, title_justify="left")
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for row in rows:
+        table.add_row(*(_text(v) for v in row))
+    return table
+
+
+def _records_table(title: str, records: list[dict[str, Any]], columns: list[str]) -> RichTable:
+    return _table(f"{title} ({len(records)})", columns, [[r.get(c) for c in columns] for r in records])
+
+
+def _connect(out: Path, release: str | None) -> Any:
+    from datasets.query import connect_release, resolve_release
+    from govmap.errors import GovmapError
+
+    try:
+        return connect_release(resolve_release(out, release))
+    except GovmapError as exc:
+        _fail(str(exc))
+
+
+def sql(
+    query: Annotated[Optional[str], typer.Argument(help="A DuckDB query over the table views. None: list the views.")] = None,
+    out: OutOption = DEFAULT_OUT,
+    release: ReleaseOption = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """Query the latest release with DuckDB SQL (one view per table)."""
+    from datasets.query import describe_views, run_sql
+    from govmap.errors import GovmapError
+
+    con = _connect(out, release)
+    if query is None:
+        for name, columns in describe_views(con).items():
+            out_console.print(_table(name, ["column", "type"], columns))
+        return
+    try:
+        columns, rows = run_sql(con, query)
+    except GovmapError as exc:
+        _fail(str(exc))
+    if fmt is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_csv(v) for v in row] for row in rows])
+    elif fmt is Format.json:
+        sys.stdout.write(json.dumps([dict(zip(columns, row, strict=True)) for row in rows],
+                                    default=str, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out_console.print(_table(None, columns, rows))
+        out_console.print(f"{len(rows)} rows")
+
+
+def _csv(value: Any) -> Any:
+    return json.dumps(value, default=str, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+
+
+def _print_collaborations(records: list[dict[str, Any]], who: str, *, with_doc: bool) -> None:
+    """One block per collaboration: the evidence is too long for a table column."""
+    out_console.print(f"[italic]collaborations ({len(records)})[/]")
+    for c in records:
+        where = f"{c['doc_id']} p.{c['page']}" if with_doc else f"p.{c['page']}"
+        out_console.print(f"- with {_text(c[who])}: {_text(c['types'])} ({c['status']}) — {where} "
+                          f"[{c['extractor']}, confidence {_text(c['confidence'])}]", soft_wrap=True, markup=False)
+        out_console.print(f"    {c['evidence']}", soft_wrap=True, markup=False)
+
+
+show_app = typer.Typer(help="Profile one institution or one document of the latest release.", no_args_is_help=True)
+
+
+def _candidates(exc: Any, columns: list[str]) -> None:
+    err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+    err_console.print(_table("candidates", columns, [[c.get(k) for k in columns] for c in exc.candidates]))
+    raise typer.Exit(2)
+
+
+@show_app.command("institution")
+def show_institution(
+    key: Annotated[str, typer.Argument(metavar="ID_OR_NAME", help="institution_id, name, acronym or alias (any case).")],
+    out: OutOption = DEFAULT_OUT,
+    release: ReleaseOption = None,
+) -> None:
+    """Kind, country, aliases, documents, collaborations and ratings of one institution."""
+    from datasets.query import Ambiguous, NotFound, institution_profile
+
+    con = _connect(out, release)
+    try:
+        p = institution_profile(con, key)
+    except Ambiguous as exc:
+        _candidates(exc, ["institution_id", "name", "acronym", "kind", "country"])
+    except NotFound as exc:
+        _fail(str(exc))
+    i = p["institution"]
+    out_console.print(f"[bold]{i['name']}[/] ({i['institution_id']})")
+    for label, value in (("acronym", i["acronym"]), ("kind", i["kind"]), ("country", i["country"]),
+                         ("known", "knowledge base" if i["known"] else "discovered"), ("aliases", i["aliases"]),
+                         ("documents", i["n_documents"]), ("mentions", i["n_mentions"])):
+        out_console.print(f"  {label}: {_text(value)}", soft_wrap=True)
+    out_console.print(_records_table("documents", p["documents"],
+                                     ["doc_id", "title", "mentions", "collaborations", "ratings"]))
+    _print_collaborations(p["collaborations"], "partners", with_doc=True)
+    out_console.print(_records_table("ratings received", p["ratings"],
+                                     ["criterion", "rating", "score", "scale", "doc_id", "page", "table_id", "rationale"]))
+
+
+@show_app.command("document")
+def show_document(
+    key: Annotated[str, typer.Argument(metavar="DOC", help="doc_id (or a prefix) or source path.")],
+    out: OutOption = DEFAULT_OUT,
+    release: ReleaseOption = None,
+) -> None:
+    """Metadata, status, row counts, institutions, collaborations and ratings of one document."""
+    from datasets.query import Ambiguous, NotFound, document_profile
+
+    con = _connect(out, release)
+    try:
+        p = document_profile(con, key)
+    except Ambiguous as exc:
+        _candidates(exc, ["doc_id", "source_uri", "title", "status"])
+    except NotFound as exc:
+        _fail(str(exc))
+    d = p["document"]
+    out_console.print(f"[bold]{_text(d['title']) or '(untitled)'}[/] ({d['doc_id']})", soft_wrap=True)
+    for label in ("source_uri", "media_type", "authors", "publisher", "published", "n_pages", "n_chars",
+                  "status", "error", "ingested_at", "pipeline_version"):
+        if d.get(label) not in (None, "", []):
+            out_console.print(f"  {label}: {_text(d[label])}", soft_wrap=True)
+    out_console.print("  rows: " + ", ".join(f"{k} {v}" for k, v in p["counts"].items()))
+    out_console.print(_records_table("institutions", p["institutions"], ["institution_id", "name", "kind", "mentions"]))
+    _print_collaborations(p["collaborations"], "parties", with_doc=False)
+    out_console.print(_records_table("ratings", p["ratings"],
+                                     ["subject", "subject_id", "criterion", "rating", "score", "scale", "page", "table_id"]))
+
+
+def diff(
+    old: Annotated[Optional[str], typer.Argument(help="Older release id (default: the one before NEW).")] = None,
+    new: Annotated[Optional[str], typer.Argument(help="Newer release id (default: latest).")] = None,
+    out: OutOption = DEFAULT_OUT,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the diff as JSON.")] = False,
+) -> None:
+    """Rows added, removed and changed per table between two releases, by primary key."""
+    from datasets.diff import default_pair, diff_releases
+    from govmap.errors import GovmapError
+
+    try:
+        d = diff_releases(*default_pair(out, old, new))
+    except GovmapError as exc:
+        _fail(str(exc))
+    if as_json:
+        sys.stdout.write(json.dumps(d.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+    out_console.print(_table(
+        f"{d.old} -> {d.new}", ["table", "old rows", "new rows", "added", "removed", "changed", "e.g."],
+        [[t.table, t.old_rows, t.new_rows, t.added, t.removed, t.changed,
+          ", ".join(t.added_keys[:2] + t.removed_keys[:2] + t.changed_keys[:2])] for t in d.tables]))
+    for t in d.tables:
+        if t.columns_added or t.columns_removed:
+            out_console.print(f"{t.table}: columns added {t.columns_added}, removed {t.columns_removed}")
+    for label, items in (("appeared", d.institutions_appeared), ("vanished", d.institutions_vanished)):
+        out_console.print(f"institutions {label} ({len(items)}): "
+                          + (", ".join(f"{i['name']} ({i['institution_id']})" for i in items) or "none"), soft_wrap=True)
+    if d.unchanged:
+        out_console.print("no changes")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `sql`, `show` and `diff` to the govmap app."""
+    app.command("sql")(sql)
+    app.add_typer(show_app, name="show")
+    app.command("diff")(diff)

@@ -1,0 +1,112 @@
+"""`govmap sql`, `show` and `diff` through typer's CliRunner, over small releases on disk (no Prefect)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+import flows.analyst_commands as analyst_commands
+
+from flows.cli import app
+from tests.datasets.builders import DOC_BAD, DOC_OK, RELEASE_1, RELEASE_2, release_rows, second_release_rows, write_release
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wide consoles, so table cells are not folded across lines (rich uses 80 columns off a TTY)."""
+    monkeypatch.setattr(analyst_commands, "out_console", Console(highlight=False, width=300))
+    monkeypatch.setattr(analyst_commands, "err_console", Console(stderr=True, highlight=False, width=300))
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    write_release(tmp_path, release_rows(), RELEASE_1)
+    return tmp_path
+
+
+def invoke(*args: str) -> "object":
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_sql_table_output(out: Path) -> None:
+    result = invoke("sql", "SELECT institution_id, kind FROM institutions ORDER BY 1", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "harbor-aisi" in result.output and "standards_body" in result.output and "2 rows" in result.output
+
+
+def test_sql_csv_and_json(out: Path) -> None:
+    result = invoke("sql", "SELECT institution_id, aliases FROM institutions ORDER BY 1", "--out", str(out), "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["institution_id", "aliases"] and rows[1][0] == "harbor-aisi"
+    assert json.loads(rows[1][1]) == ["Harbor AI Safety Institute"]
+    result = invoke("sql", "SELECT count(*) AS n FROM mentions", "--out", str(out), "--format", "json")
+    assert json.loads(result.stdout) == [{"n": 3}]
+
+
+def test_sql_without_query_lists_views(out: Path) -> None:
+    result = invoke("sql", "--out", str(out))
+    assert result.exit_code == 0
+    for name in ("documents", "criteria_ratings", "collaboration_id", "ingested_at"):
+        assert name in result.output
+
+
+def test_sql_error_exits_2(out: Path) -> None:
+    result = invoke("sql", "SELECT nope FROM institutions", "--out", str(out))
+    assert result.exit_code == 2
+    assert "SQL error" in result.output
+
+
+def test_no_release_exits_2(tmp_path: Path) -> None:
+    result = invoke("sql", "SELECT 1", "--out", str(tmp_path))
+    assert result.exit_code == 2 and "no promoted release" in result.output
+
+
+def test_show_institution(out: Path) -> None:
+    result = invoke("show", "institution", "nso", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    for text in ("Northwind Standards Office", "standards_body", "with Harbor AI Safety Institute",
+                 "information_sharing", "announced", DOC_OK):
+        assert text in result.output
+
+
+def test_show_institution_ambiguous_and_missing(tmp_path: Path) -> None:
+    rows = release_rows()
+    rows["institutions"][1]["acronym"] = "HAISI"
+    rows["institutions"][0]["acronym"] = "HAISI"
+    write_release(tmp_path, rows, RELEASE_1)
+    result = invoke("show", "institution", "haisi", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "2 institutions match" in result.output and "northwind-standards-office" in result.output
+    assert invoke("show", "institution", "nobody", "--out", str(tmp_path)).exit_code == 2
+
+
+def test_show_document(out: Path) -> None:
+    result = invoke("show", "document", DOC_BAD[:8], "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "quarantined" in result.output and "no text layer" in result.output
+    result = invoke("show", "document", "reports/one.txt", "--out", str(out))
+    assert result.exit_code == 0 and "Harbor report" in result.output and "Independence" in result.output
+
+
+def test_diff_table_and_json(out: Path) -> None:
+    write_release(out, second_release_rows(), RELEASE_2)
+    result = invoke("diff", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"{RELEASE_1} -> {RELEASE_2}" in result.output and "Eastgate Lab (eastgate-lab)" in result.output
+    result = invoke("diff", RELEASE_2, RELEASE_1, "--out", str(out), "--json")
+    data = json.loads(result.stdout)
+    assert data["old"] == RELEASE_2 and [i["institution_id"] for i in data["institutions_vanished"]] == ["eastgate-lab"]
+
+
+def test_diff_without_previous_release_exits_2(out: Path) -> None:
+    result = invoke("diff", "--out", str(out))
+    assert result.exit_code == 2 and "no release before" in result.output
