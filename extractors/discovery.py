@@ -422,6 +422,10 @@ _LIST_INTRO = re.compile(
     r"\b(" + "|".join(sorted(LIST_CLASS_NOUNS)) + r")\b\s*(?:\(\s*|,\s*|\s)(?:such\s+as|including|e\.g\.,?|like|notably)\s+",
     re.IGNORECASE,
 )
+_CLAUSE_WORDS = frozenset(
+    """to which that who whose where when while would will can could may might should must is are was were be been
+    has have had do does did with for in on at by as from but not also then""".split()
+)
 _FOOTNOTE = re.compile(r"(?<=[A-Za-z]{2})\d{1,2}$")  # "Artifact2": a footnote mark glued to a name
 _LIST_END = re.compile(r"(?<!\b[A-Z])\.(?=\s)|[;:!?()\[\]]|\n\s*\n")
 
@@ -448,7 +452,9 @@ def find_listed_names(text: str) -> list[Candidate]:
             if not words:
                 break
             if not words[0][:1].isupper():
-                break  # running text: the list is over
+                if len(words) > 4 or words[0].lower() in _CLAUSE_WORDS:
+                    break  # running text: the list is over
+                continue  # "the project board": a description, not a name
             if len(words) > 8 or any(not (w[:1].isupper() or w[:1].isdigit() or w.lower() in _CONNECTORS) for w in words):
                 continue  # "the CIO-level board": a description, not a name
             if words[-1].lower() in _CONNECTORS or is_generic_name(" ".join(words)) and len(words) < 3:

@@ -62,10 +62,18 @@ def run(
     configure_environment(out.resolve() / ".prefect")
     _setup_logging(verbose)
     from govmap.errors import GovmapError, SourceError
+    specs = [str(s) for s in sources] if sources else [str(SAMPLES)]
+    # Check the specs before Prefect's server starts: a typo should fail in a second, not thirty.
+    from sources import iter_sources
+
+    try:
+        if not list(iter_sources(specs)):
+            _fail(f"{', '.join(specs)}: no .pdf, .txt, .md or .html documents found; nothing to ingest", 2)
+    except SourceError as exc:
+        _fail(str(exc), 2)
     from datasets.lock import ReleaseLocked
     from flows.ingest import ingest
 
-    specs = [str(s) for s in sources] if sources else [str(SAMPLES)]
     try:
         result = ingest(specs, str(out), workers=workers, force=force, wait_seconds=wait)
     except (SourceError, ReleaseLocked) as exc:

@@ -28,6 +28,9 @@ NAMES = {
     "Global Data Forum": "global-data-forum",
     "Compute Alliance": "compute-alliance",
     "Treaty Office": "treaty-office",
+    # Names holding cue words ("Standards", "Partnership"): the words are part of a name, no cue.
+    "Southland Standards and Research Centre": "southland-src",
+    "Eastmark Partnership on AI": "eastmark-pai",
 }
 COUNTRY_AISI = {"Northland": "northland-aisi", "Southland": "southland-aisi", "Eastmark": "eastmark-aisi"}
 
@@ -191,3 +194,109 @@ def test_find_collaborations_writes_nothing(nlp: Language) -> None:
 def test_invalid_settings(settings: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         ProseCollaborations(**settings)
+
+
+# -- rules for report layout and wording (issue #5) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A sentence-initial "It" stands for the institution the previous sentence opened with.
+        ("Eastmark Institute trains auditors. It is a long-standing partner of Westwind Labs.",
+         [(("eastmark-institute", "westwind-labs"), "existing", "general_partnership")]),
+        # "Its" continues the topic through a sentence that names nobody.
+        ("Treaty Office keeps registries. Its staff are few. It works closely with Compute Alliance.",
+         [(("compute-alliance", "treaty-office"), "existing", "general_partnership")]),
+        # "a key X partner": X is the partner of the sentence's subject; "its ..." examples are not.
+        ("Eastmark Institute is a key Treaty Office partner on audits, like its Southland AISI pilot.",
+         [(("eastmark-institute", "treaty-office"), "existing", "general_partnership")]),
+        # Integration cues: "set to operate within", "sits within", "housed in", "as part of".
+        ("Southland AISI opened in May, set to operate within Treaty Office.",
+         [(("southland-aisi", "treaty-office"), "existing", "institutional_integration")]),
+        ("Northland AISI sits within Compute Alliance.",
+         [(("compute-alliance", "northland-aisi"), "existing", "institutional_integration")]),
+        ("Bluefield AI is housed in Eastmark Institute.",
+         [(("bluefield-ai", "eastmark-institute"), "existing", "institutional_integration")]),
+        ("Westwind Labs was founded as part of Global Data Forum.",
+         [(("global-data-forum", "westwind-labs"), "existing", "institutional_integration")]),
+        # "the integration of X with Y" names both sides after the cue.
+        ("Its record includes the integration of Westwind Labs with Compute Alliance.",
+         [(("compute-alliance", "westwind-labs"), "existing", "institutional_integration")]),
+        # A compound "X-Y MoU" is one bilateral agreement.
+        ("The Westwind Labs-Bluefield AI MoU was renewed in 2023.",
+         [(("bluefield-ai", "westwind-labs"), "existing", "general_partnership")]),
+        # Collaborating on a publication is joint research.
+        ("Treaty Office and Global Data Forum have collaborated on an annual report since 2019.",
+         [(("global-data-forum", "treaty-office"), "existing", "joint_research")]),
+        # A parenthesised example after the cue is no counterpart.
+        ("Northland AISI should partner with Westwind Labs on audits (e.g. the Treaty Office model).",
+         [(("northland-aisi", "westwind-labs"), "proposed", "general_partnership")]),
+        # A participle clause after the counterparts belongs to the sentence's subject.
+        ("Northland AISI signed an MoU with Westwind Labs and Bluefield AI, enabling collaboration on audits.",
+         [(("northland-aisi", "westwind-labs"), "announced", "general_partnership"),
+          (("bluefield-ai", "northland-aisi"), "announced", "general_partnership")]),
+    ],
+)
+def test_layout_and_wording_rules(nlp: Language, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
+    found = collaborations(nlp, text)
+    assert sorted((c.parties, c.status) for c in found) == sorted((p, s) for p, s, _ in expected)
+    by_parties = {c.parties: c for c in found}
+    for parties, _, a_type in expected:
+        assert a_type in by_parties[parties].types
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Examples of a category after "with" are not each other's partners.
+        "Collaborating with bodies such as Treaty Office and Compute Alliance could help.",
+        "Partnerships with Westwind Labs and Bluefield AI could enable regional approaches.",
+        # Examples inside a "between" phrase either.
+        "Below we list opportunities for collaboration between institutes and actors such as Treaty Office and Compute Alliance.",
+        # A heading repeating a collaboration is no statement of its own.
+        "Partnership Between Westwind Labs and Bluefield AI",
+        "## The Westwind Labs and Bluefield AI Partnership",
+        # "It" in "It is unclear whether ..." refers to nothing.
+        "Eastmark Institute trains auditors. It is unclear whether anyone works with Westwind Labs.",
+    ],
+)
+def test_no_collaboration_from_layout_or_examples(nlp: Language, text: str) -> None:
+    assert collaborations(nlp, text) == []
+
+
+def test_recommendation_pairs_each_counterpart_with_the_subject(nlp: Language) -> None:
+    found = collaborations(nlp, "Global Data Forum could collaborate with Westwind Labs and Bluefield AI on training.")
+    assert sorted(c.parties for c in found) == [("bluefield-ai", "global-data-forum"), ("global-data-forum", "westwind-labs")]
+    assert {c.status for c in found} == {"proposed"}
+    assert all("capacity_building" in c.types for c in found)
+
+
+def test_compound_agreements_give_one_collaboration_per_pair(nlp: Language) -> None:
+    found = collaborations(nlp, "Treaty Office lists MoUs for Treaty Office-Westwind Labs, Treaty Office-Bluefield AI, and Compute Alliance-Redrock Systems.")
+    assert sorted(c.parties for c in found) == [
+        ("bluefield-ai", "treaty-office"),
+        ("compute-alliance", "redrock-systems"),
+        ("treaty-office", "westwind-labs"),
+    ]
+
+
+def test_cue_words_inside_names_give_no_type_or_trigger(nlp: Language) -> None:
+    (c,) = collaborations(nlp, "Southland Standards and Research Centre has partnered with Westwind Labs.")
+    assert c.types == ("general_partnership",)
+    # "Partnership" inside a name is no trigger.
+    assert collaborations(nlp, "Eastmark Partnership on AI and Westwind Labs met in May.") == []
+
+
+def test_bullets_in_one_line_are_separate_statements(nlp: Language) -> None:
+    text = "Two deals were struck. \u2022 Westwind Labs partnered with Bluefield AI. \u2022 Treaty Office partnered with Compute Alliance."
+    found = collaborations(nlp, text)
+    assert sorted(c.parties for c in found) == [("bluefield-ai", "westwind-labs"), ("compute-alliance", "treaty-office")]
+    assert all(c.evidence.startswith("\u2022") for c in found)
+
+
+def test_coordinated_countries_after_a_list_marker_or_between(nlp: Language) -> None:
+    found = collaborations(nlp, "- Northland and Southland commit to jointly develop shared evaluations of frontier models.")
+    assert [c.parties for c in found] == [("northland-aisi", "southland-aisi")]
+    found = collaborations(nlp, "Similar commitments have been made between Northland and Eastmark to promote training.")
+    assert [c.parties for c in found] == [("eastmark-aisi", "northland-aisi")]
