@@ -19,6 +19,18 @@ and hypotheticals ("if X were to partner with Y") state nothing; nor do question
 biographies ("She previously worked with X at Y").
 The status comes from modal and tense words before the trigger (`extractors.cues.STATUS_CUES`),
 else from the trigger itself.
+
+Report wording and layout:
+
+* a sentence-initial "It"/"Its" (not "It is unclear whether ...") stands for the institution the
+  previous sentence opened with, carried through further "It"/"Its" sentences;
+* "a key X partner" pairs X with the sentence's subject;
+* compound pairs "X-Y", "X–Y" ("MoUs for X-Y, X-Z", "the X–Y MoU") are one collaboration each;
+* institutions introduced as examples ("agencies such as X and Y", "(e.g. the X model)") are not
+  each other's partners, nor are counterparts after "with" that have no subject;
+* a participle clause (", enabling ...") belongs to the sentence's subject, not the nearest name;
+* headings (short lines without final punctuation, mostly capitalised) state nothing;
+* cue words inside an institution's name ("Center for AI Standards") are neither triggers nor types.
 """
 
 from __future__ import annotations

@@ -56,13 +56,22 @@ def run(
     workers: Annotated[Optional[int], typer.Option(help="Worker processes for parsing and extraction (default: cores).")] = None,
     force: Annotated[bool, typer.Option(help="Publish a new release even when the inputs are unchanged.")] = False,
     wait: Annotated[float, typer.Option(help="Seconds to wait for another run writing to --out, then fail (exit 2).")] = 0.0,
+    registry: Annotated[Optional[Path], typer.Option(help="sources.yaml naming the sources (added to SOURCES).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every stage.")] = False,
 ) -> None:
     """Ingest SOURCES and publish a validated release under --out."""
     configure_environment(out.resolve() / ".prefect")
     _setup_logging(verbose)
     from govmap.errors import GovmapError, SourceError
-    specs = [str(s) for s in sources] if sources else [str(SAMPLES)]
+    specs = [str(s) for s in sources or ()]
+    if registry is not None:
+        from flows.registry import load_registry, registry_specs
+
+        try:
+            specs += registry_specs(load_registry(registry))
+        except SourceError as exc:
+            _fail(str(exc), 2)
+    specs = specs or [str(SAMPLES)]
     # Check the specs before Prefect's server starts: a typo should fail in a second, not thirty.
     from sources import iter_sources
 
@@ -128,7 +137,7 @@ def report(out: OutOption = DEFAULT_OUT) -> None:
 
 
 # Modules that add their commands with `register(app)`; each keeps its command group apart.
-_COMMAND_MODULES: tuple[str, ...] = ("flows.analyst_commands",)
+_COMMAND_MODULES: tuple[str, ...] = ("flows.analyst_commands", "flows.ops_commands")
 for _module in _COMMAND_MODULES:
     importlib.import_module(_module).register(app)
 

@@ -162,11 +162,16 @@ def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, n
 
 @flow(name="govmap-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
 def ingest(sources: list[str], out: str = "datasets", workers: int | None = None, force: bool = False,
-           settings: dict[str, Any] | None = None, wait_seconds: float = 0.0) -> RunResult:
+           settings: dict[str, Any] | None = None, wait_seconds: float = 0.0, registry: str | None = None) -> RunResult:
     """Pull every source, extract its records, and publish a validated release under `out`.
 
     `settings` overrides ParseSettings by name (a dict, so a deployment can carry it as JSON);
-    `wait_seconds` is how long to wait for another run holding `out`'s lock.
+    `wait_seconds` is how long to wait for another run holding `out`'s lock; `registry` a
+    sources.yaml whose sources are added to `sources`, re-read at each run (scheduled serving).
     """
+    if registry is not None:
+        from flows.registry import load_registry, registry_specs
+
+        sources = [*sources, *registry_specs(load_registry(Path(registry)))]
     return run_ingest(sources, Path(out), settings=ParseSettings.resolve(settings), workers=workers, force=force,
                       wait_seconds=wait_seconds)

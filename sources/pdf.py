@@ -124,7 +124,10 @@ def _read_text(data: bytes, where: str, settings: ParseSettings) -> tuple[list[s
         if n_pages == 0:
             raise ParseError(f"{where}: PDF has no pages; document quarantined")
         for i in range(n_pages):
-            page = pdf[i]
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError as exc:
+                raise ParseError(f"{where} page {i + 1}: unreadable page ({exc}); document quarantined") from exc
             try:
                 textpage = page.get_textpage()
                 texts.append(textpage.get_text_range())
@@ -214,27 +217,39 @@ def _find_tables(data: bytes, candidates: list[int], where: str, settings: Parse
     except _TABLE_ERRORS as exc:
         log.warning("%s: pdfplumber cannot open the file (%s); tables skipped, text kept", where, exc)
         return parts
-    with pdf:
-        for i in candidates:
-            try:
-                page = pdf.pages[i]
-            except _TABLE_ERRORS as exc:
-                log.warning("%s page %d: pdfplumber cannot read the page (%s); its tables skipped", where, i + 1, exc)
-                continue
-            try:
-                found = page.find_tables(_table_settings(settings))
-                page_parts = [p for t in found if (p := _part(page, t, settings)) is not None]
-            except _TABLE_ERRORS as exc:
-                log.warning("%s page %d: table finder failed (%s); its tables skipped", where, i + 1, exc)
-                page_parts = []
-            finally:
-                page.close()
-            page_parts.sort(key=lambda p: (p.bbox[1], p.bbox[0]))
-            if page_parts:
-                page_parts[0].first_on_page = True
-                page_parts[-1].last_on_page = True
-            parts.extend(page_parts)
+    try:
+        _find_parts(pdf, candidates, where, settings, parts)
+    finally:
+        # pdfplumber's close walks the pages again and can raise on a corrupt file; the tables
+        # found so far stand, and text never depended on them.
+        try:
+            pdf.close()
+        except _TABLE_ERRORS as exc:
+            log.warning("%s: pdfplumber failed closing the file (%s); tables found are kept", where, exc)
     return parts
+
+
+def _find_parts(pdf: Any, candidates: list[int], where: str, settings: ParseSettings, parts: list[PdfTablePart]) -> None:
+    """Append the table parts of each candidate page (0-based) to `parts`, in reading order."""
+    for i in candidates:
+        try:
+            page = pdf.pages[i]
+        except _TABLE_ERRORS as exc:
+            log.warning("%s page %d: pdfplumber cannot read the page (%s); its tables skipped", where, i + 1, exc)
+            continue
+        try:
+            found = page.find_tables(_table_settings(settings))
+            page_parts = [p for t in found if (p := _part(page, t, settings)) is not None]
+        except _TABLE_ERRORS as exc:
+            log.warning("%s page %d: table finder failed (%s); its tables skipped", where, i + 1, exc)
+            page_parts = []
+        finally:
+            page.close()
+        page_parts.sort(key=lambda p: (p.bbox[1], p.bbox[0]))
+        if page_parts:
+            page_parts[0].first_on_page = True
+            page_parts[-1].last_on_page = True
+        parts.extend(page_parts)
 
 
 def _part(page: Any, table: Any, settings: ParseSettings) -> PdfTablePart | None:

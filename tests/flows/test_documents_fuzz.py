@@ -22,14 +22,9 @@ N_MUTATIONS = 300
 
 # (exception type, function in sources/ it escaped from) known to leave a parser untranslated.
 # Each is a bug in sources/: remove the entry when it is fixed, so the test then guards the fix.
-KNOWN_UNTRANSLATED = {
-    # sources/pdf.py _read_text: `page = pdf[i]` sits outside the try that maps PdfiumError to
-    # ParseError, so a PDF whose page tree is damaged raises pypdfium2's "Failed to load page.".
-    ("PdfiumError", "sources/pdf.py:_read_text"),
-    # sources/pdf.py _find_tables: `with pdf:` -- pdfplumber's __exit__ -> close() walks
-    # `pdf.pages` again and re-raises PdfminerException outside the `except _TABLE_ERRORS`.
-    ("PdfminerException", "sources/pdf.py:_find_tables"),
-}
+# Library errors that escape the translation at the sources/ boundary; empty since both pdfium
+# page loads and pdfplumber's close were brought inside it.  A new entry needs an issue.
+KNOWN_UNTRANSLATED: set[tuple[str, str]] = set()
 
 
 def _escaped_from(exc: BaseException) -> tuple[str, str]:

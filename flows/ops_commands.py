@@ -1,0 +1,91 @@
+"""Operations commands: `govmap serve` (scheduled ingestion) and `govmap prune` (old releases)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+__all__ = ["register", "build_deployment", "prune_releases"]
+
+DEFAULT_DEPLOYMENT = "govmap-scheduled"
+DEFAULT_OUT = Path("datasets")
+# Module-level, not imported inside register(): typer evaluates these string annotations
+# (from __future__ import annotations) in this module's globals.
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder that holds releases/ and latest.")]
+
+
+def build_deployment(registry: Path, cron: str, out: Path, *, name: str = DEFAULT_DEPLOYMENT) -> Any:
+    """The Prefect deployment `govmap serve` runs: the ingest flow over the registry on `cron`.
+
+    The registry is validated now (RegistryError), and its specs are re-read at each run so new
+    files in a registered folder are picked up.
+    """
+    from flows.ingest import ingest
+    from flows.registry import load_registry
+
+    load_registry(registry)
+    return ingest.to_deployment(
+        name=name, cron=cron,
+        parameters={"sources": [], "out": str(out.resolve()), "registry": str(registry.resolve())},
+    )
+
+
+def prune_releases(out: Path, *, keep: int) -> list[Path]:
+    """Remove committed releases except the `keep` newest and the one `latest` points at.
+
+    Returns what was removed; raises ValueError for keep < 1.
+    """
+    from datasets.release import latest_release, list_releases
+
+    if keep < 1:
+        raise ValueError(f"keep must be >= 1, not {keep!r}")
+    releases = list_releases(out)  # oldest first (ids start with the UTC time)
+    latest = latest_release(out)
+    protected = set(releases[-keep:]) | ({latest} if latest is not None else set())
+    removed = []
+    for release in releases:
+        if release.resolve() not in {p.resolve() for p in protected}:
+            shutil.rmtree(release)
+            removed.append(release)
+    return removed
+
+
+def register(app: typer.Typer) -> None:
+    from flows.cli import _fail, out_console
+    from govmap.runtime import configure_environment
+
+    @app.command()
+    def serve(
+        registry: Annotated[Path, typer.Option(help="sources.yaml naming the sources to ingest.")],
+        cron: Annotated[str, typer.Option(help='Schedule, e.g. "0 6 * * *" (06:00 daily).')],
+        out: OutOption = DEFAULT_OUT,
+        name: Annotated[str, typer.Option(help="Deployment name.")] = DEFAULT_DEPLOYMENT,
+    ) -> None:
+        """Serve the ingest flow over REGISTRY on CRON until interrupted."""
+        configure_environment(out.resolve() / ".prefect")
+        from govmap.errors import SourceError
+        from prefect import serve as prefect_serve
+
+        try:
+            deployment = build_deployment(registry, cron, out, name=name)
+        except (SourceError, ValueError) as exc:
+            _fail(str(exc).splitlines()[0], 2)
+        out_console.print(f"serving {name} on {cron!r}; Ctrl-C to stop")
+        prefect_serve(deployment)
+
+    @app.command()
+    def prune(
+        keep: Annotated[int, typer.Option(help="How many of the newest releases to keep (latest is always kept).")],
+        out: OutOption = DEFAULT_OUT,
+    ) -> None:
+        """Remove old releases, keeping the KEEP newest and the one latest points at."""
+        try:
+            removed = prune_releases(out, keep=keep)
+        except ValueError as exc:
+            _fail(str(exc), 2)
+        for p in removed:
+            out_console.print(f"removed {p}")
+        out_console.print(f"{len(removed)} release(s) removed")

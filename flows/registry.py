@@ -1,0 +1,133 @@
+"""`sources.yaml`: the named sources a scheduled run ingests, validated with pydantic.
+
+    sources:
+      think-tanks:
+        folder: reports/            # relative paths are relative to this file
+        include: ["*.pdf", "*.md"]  # optional globs on the path relative to the folder
+        exclude: ["drafts/*"]
+        on_removed: keep            # keep | drop (default: drop)
+      press:
+        urls: [https://example.org/brief.html]
+      strategies:
+        files: [docs/a.pdf, docs/b.pdf]
+
+Each source has exactly one of `folder`, `files` or `urls`.  `on_removed` says what a source's
+documents that disappeared since the last release should become: `drop` (the new release lists
+only what is there now; today's behaviour) or `keep` (carry them over; recorded in the registry
+but not yet acted on by the flow, see issue #6).  Mistakes (an unknown key, a missing path, two
+kinds in one source) raise RegistryError with one line naming the source and the key.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from govmap.errors import SourceError
+from sources.folder import iter_folder
+from sources.http import is_url
+
+__all__ = ["RegistryError", "Registry", "RegisteredSource", "load_registry", "registry_specs"]
+
+
+class RegistryError(SourceError):
+    """sources.yaml is unreadable or invalid."""
+
+
+class RegisteredSource(BaseModel):
+    """One named source: a folder, a list of files, or a list of URLs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    folder: Path | None = None
+    files: list[Path] | None = None
+    urls: list[str] | None = None
+    include: list[str] = []
+    exclude: list[str] = []
+    on_removed: Literal["keep", "drop"] = "drop"
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "RegisteredSource":
+        kinds = [k for k in ("folder", "files", "urls") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(f"needs exactly one of folder, files, urls (got {', '.join(kinds) or 'none'})")
+        if (self.include or self.exclude) and self.folder is None:
+            raise ValueError("include/exclude apply to a folder only")
+        if self.files == [] or self.urls == []:
+            raise ValueError("an empty list names nothing")
+        for url in self.urls or ():
+            if not is_url(url):
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return self
+
+
+class Registry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: dict[str, RegisteredSource]
+
+
+def load_registry(path: Path) -> Registry:
+    """Read and validate `path`; relative paths are resolved against its folder and must exist.
+
+    Raises RegistryError with one line: the file, the source and key at fault, what to fix.
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RegistryError(f"{path}: cannot read the registry ({exc.strerror}); nothing pulled") from exc
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"{path}: not valid YAML ({' '.join(str(exc).split())}); nothing pulled") from exc
+    try:
+        registry = Registry.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        # A misspelt key also makes the intended key "missing"; the typo is the useful message.
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        where = ".".join(str(p) for p in err["loc"]) or "top level"
+        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
+        raise RegistryError(f"{path}: {where}: {message}; fix the registry; nothing pulled") from None
+    if not registry.sources:
+        raise RegistryError(f"{path}: sources: no sources listed; nothing pulled")
+    base = path.resolve().parent
+    resolved = {}
+    for name, src in registry.sources.items():
+        update: dict[str, object] = {}
+        if src.folder is not None:
+            folder = base / src.folder
+            if not folder.is_dir():
+                raise RegistryError(f"{path}: sources.{name}.folder: {folder} is not a folder; nothing pulled")
+            update["folder"] = folder
+        if src.files is not None:
+            files = [base / f for f in src.files]
+            for f in files:
+                if not f.is_file():
+                    raise RegistryError(f"{path}: sources.{name}.files: {f} does not exist; nothing pulled")
+            update["files"] = files
+        resolved[name] = src.model_copy(update=update)
+    return Registry(sources=resolved)
+
+
+def registry_specs(registry: Registry) -> list[str]:
+    """The file paths and URLs the registry names, source by source, for `run_ingest`."""
+    specs: list[str] = []
+    for src in registry.sources.values():
+        if src.urls is not None:
+            specs.extend(src.urls)
+        elif src.files is not None:
+            specs.extend(str(f) for f in src.files)
+        else:
+            assert src.folder is not None
+            for f in iter_folder(src.folder):
+                rel = f.relative_to(src.folder).as_posix()
+                if src.include and not any(fnmatch.fnmatch(rel, g) for g in src.include):
+                    continue
+                if any(fnmatch.fnmatch(rel, g) for g in src.exclude):
+                    continue
+                specs.append(str(f))
+    return specs
