@@ -81,7 +81,11 @@ def run(
     except SourceError as exc:
         _fail(str(exc), 2)
     from datasets.lock import ReleaseLocked
-    from flows.ingest import ingest
+    from flows.ingest import ingest, unchanged_local_inputs
+
+    if not force and (same := unchanged_local_inputs(specs, out)):
+        out_console.print(f"nothing changed since release {same}; no new release published")
+        return
 
     try:
         result = ingest(specs, str(out), workers=workers, force=force, wait_seconds=wait)

@@ -8,6 +8,7 @@ run on a process pool whose workers build the spaCy pipeline once, in the pool's
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Iterator, Sequence
@@ -158,6 +159,30 @@ def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, n
         return RunResult(documents=summaries, outcome=None, unchanged_release=unchanged)
     outcome = publish_task(quote(cache), quote(summaries), out, fingerprint)
     return RunResult(documents=summaries, outcome=outcome)
+
+
+def unchanged_local_inputs(sources: Sequence[str], out: Path, settings: ParseSettings | None = None) -> str | None:
+    """The latest release's id when every source is a local file whose bytes it was built from.
+
+    Lets the CLI answer "nothing changed" by hashing files, without starting Prefect's server
+    (which costs more than the rest of such a run).  URLs, or any file that differs, give None:
+    the full run decides.
+    """
+    settings = ParseSettings.resolve(settings)
+    shas = []
+    for ref in iter_sources(sources, settings):
+        if ref.kind != "file":
+            return None
+        h = hashlib.sha256()
+        try:
+            with open(ref.uri, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+        except OSError:
+            return None
+        shas.append(h.hexdigest())
+    fingerprint = input_fingerprint(shas, pipeline_version=pipeline_version(), extra=settings.cache_key())
+    return unchanged_since_latest(Path(out), fingerprint)
 
 
 @flow(name="govmap-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
