@@ -29,7 +29,12 @@ test-fast: setup  ## unit tests only
 	$(PY) -m pytest -q
 
 eval: setup  ## precision/recall against our annotations (shared corpus + our own documents)
+	@echo "== institutions and instruments (text and PDF) =="
 	$(PY) -m extractors.evaluation
+	@echo "== table-borne ratings and collaborations (text and PDF) =="
+	$(PY) -m extractors.table_evaluation
+	@echo "== prose collaborations =="
+	$(PY) -m extractors.prose_evaluation
 
 samples: setup  ## rebuild the embedded sample PDF from its source script
 	$(PY) samples/src/build_sample_pdf.py
