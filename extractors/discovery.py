@@ -422,6 +422,8 @@ _LIST_INTRO = re.compile(
     r"\b(" + "|".join(sorted(LIST_CLASS_NOUNS)) + r")\b\s*(?:\(\s*|,\s*|\s)(?:such\s+as|including|e\.g\.,?|like|notably)\s+",
     re.IGNORECASE,
 )
+# Classes whose members are usually named by a single plain word ("collaborations such as Helix").
+_NAMED_CLASS_NOUNS = frozenset("collaborations consortia laboratories labs networks alliances funders foundations".split())
 _CLAUSE_WORDS = frozenset(
     """to which that who whose where when while would will can could may might should must is are was were be been
     has have had do does did with for in on at by as from but not also then""".split()
@@ -463,6 +465,8 @@ def find_listed_names(text: str) -> list[Candidate]:
                 words[-1] = _FOOTNOTE.sub("", words[-1])
             if sum(c.isalpha() for c in " ".join(words)) < 2:
                 continue
+            if len(words) == 1 and not re.search(r".[A-Z0-9]", words[0]) and m.group(1).lower() not in _NAMED_CLASS_NOUNS:
+                continue  # "national bodies such as Colombia": a plain word after a broad class is often a place
             name = " ".join(words)
             s = text.find(words[0], start)
             e = s

@@ -100,6 +100,18 @@ class KBMatcher:
                 yield m.start(), m.end(), m.group(0)
 
 
+# Head words writers swap for one another in the same body's name.
+_HEAD_VARIANTS = ({"institute", "institution", "initiative"}, {"centre", "center"}, {"organisation", "organization"},
+                  {"programme", "program"}, {"laboratory", "lab"})
+
+
+def _near_word(a: str, b: str) -> bool:
+    """A misspelling ("governanse"/"governance") or a swapped variant of a head ("Institute"/"Initiative")."""
+    if any(a in g and b in g for g in _HEAD_VARIANTS):
+        return True
+    return min(len(a), len(b)) >= 5 and a[:2] == b[:2] and SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
 def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
     """`text` with the given ranges replaced by spaces (offsets unchanged)."""
     chars = list(text)
@@ -321,7 +333,7 @@ class InstitutionRuler:
     def _variant_of(self, name: str, keys: list[str]) -> str | None:
         """The body, among those the document names (`keys`), of which `name` is a variant: the
         tail of one of its names ("Policy Observatory" for "AI Policy Observatory") or the same
-        name with one word misspelt or swapped for a near one ("Centre"/"Center",
+        name with one word misspelt or its head swapped for a variant ("Centre"/"Center",
         "Initiative"/"Institute")."""
         words = normalize_surface(name).split()
         if len(words) < 2:
@@ -334,9 +346,8 @@ class InstitutionRuler:
                     hits.add(key)
                 elif len(fw) == len(words):
                     diff = [(a, b) for a, b in zip(words, fw) if a != b]
-                    if len(diff) == 1 and diff[0][0][:2] == diff[0][1][:2] and min(map(len, diff[0])) >= 4:
-                        if SequenceMatcher(None, " ".join(words), " ".join(fw)).ratio() >= 0.8:
-                            hits.add(key)
+                    if len(diff) == 1 and _near_word(*diff[0]):
+                        hits.add(key)
         return next(iter(hits)) if len(hits) == 1 else None
 
     def _head_matches(self, text: str, matches: list[Match]) -> list[Match]:

@@ -78,6 +78,8 @@ def test_stands_for_definition_with_digit_acronym(nlp):
         # countries, events and instruments listed after a class noun are not bodies
         ("Institutions such as the U.S. or UK may lead.", set()),
         ("Alliances like the Hiroshima AI Process matter.", set()),
+        # a plain word after a broad class is often a place named for its government
+        ("It cites national bodies such as Colombia and Rwanda.", set()),
         # the list ends with the sentence
         ("Agencies such as the World Bank. Helix then spoke.", {"world-bank"}),
     ],
@@ -113,6 +115,9 @@ def test_variant_of_a_named_body_links_to_it(nlp):
     assert "govai" in found and not any(k.startswith("new:") for k in found)
     found, _ = keys(nlp, "The OECD AI Policy Observatory tracks laws. Its Policy Observatory also lists papers.")
     assert found == {"oecd-ai-observatory"}
+    # a different word is a different body
+    found, _ = keys(nlp, "The University of Cambridge and the University of Canberra met.")
+    assert found == {"university-of-cambridge", "new:university-of-canberra"}
     # without the body named elsewhere, nothing is guessed
     found, _ = keys(nlp, "The Policy Observatory lists papers.")
     assert found == {"new:policy-observatory"}
