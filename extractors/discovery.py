@@ -213,24 +213,39 @@ def initials_match(name: str, acronym: str) -> bool:
     return go(0, 0)
 
 
-def head_word(name: str) -> str | None:
-    """The organisational head of a name: the first word (from the right of its first part) that is
-    an org head — 'Organisation for Economic Co-operation and Development' -> 'organisation'."""
-    words = _words(name)
-    first_part = []
-    for w in words:
+def _first_part(name: str) -> list[str]:
+    """The words of a name before its first linking preposition: 'Organisation' of
+    'Organisation for Economic Co-operation and Development'."""
+    first_part: list[str] = []
+    for w in _words(name):
         if w.lower() in {"of", "for", "on", "to", "in"} and first_part:
             break
         first_part.append(w)
-    for w in reversed(first_part):
-        lw = w.lower().strip("'’.,")
-        if lw in ORG_HEADS or lw in INSTRUMENT_HEADS or lw in EVENT_HEADS:
-            return lw
+    return first_part
+
+
+def _last_in(words: list[str], heads) -> str | None:
     for w in reversed(words):
         lw = w.lower().strip("'’.,")
-        if lw in ORG_HEADS or lw in INSTRUMENT_HEADS or lw in EVENT_HEADS:
+        if lw in heads:
             return lw
     return None
+
+
+_ANY_HEAD = (ORG_HEADS, INSTRUMENT_HEADS, EVENT_HEADS)
+
+
+class _Heads:
+    """Membership in any of the head-word vocabularies."""
+
+    def __contains__(self, word: str) -> bool:
+        return any(word in heads for heads in _ANY_HEAD)
+
+
+def head_word(name: str) -> str | None:
+    """The organisational head of a name: the first word (from the right of its first part) that is
+    an org head — 'Organisation for Economic Co-operation and Development' -> 'organisation'."""
+    return _last_in(_first_part(name), _Heads()) or _last_in(_words(name), _Heads())
 
 
 def guess_kind(name: str) -> str:
@@ -243,17 +258,7 @@ def guess_kind(name: str) -> str:
 
 def defined_head(name: str) -> str | None:
     """The weak head ("community", "collaboration", "project") of a name's first part, if any."""
-    words = _words(name)
-    first_part = []
-    for w in words:
-        if w.lower() in {"of", "for", "on", "to", "in"} and first_part:
-            break
-        first_part.append(w)
-    for w in reversed(first_part):
-        lw = w.lower().strip("'’.,")
-        if lw in DEFINED_HEADS:
-            return lw
-    return None
+    return _last_in(_first_part(name), DEFINED_HEADS)
 
 
 def is_generic_name(name: str) -> bool:
