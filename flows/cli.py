@@ -63,7 +63,8 @@ def run(
     configure_environment(out.resolve() / ".prefect")
     _setup_logging(verbose)
     from govmap.errors import GovmapError, SourceError
-    specs = [str(s) for s in sources or ()]
+    given = [str(s) for s in sources or ()]
+    specs = list(given)
     if registry is not None:
         from flows.registry import load_registry, registry_specs
 
@@ -71,7 +72,8 @@ def run(
             specs += registry_specs(load_registry(registry))
         except SourceError as exc:
             _fail(str(exc), 2)
-    specs = specs or [str(SAMPLES)]
+    elif not given:
+        specs = given = [str(SAMPLES)]
     # Check the specs before Prefect's server starts: a typo should fail in a second, not thirty.
     from sources import iter_sources
 
@@ -83,12 +85,14 @@ def run(
     from datasets.lock import ReleaseLocked
     from flows.ingest import ingest, unchanged_local_inputs
 
-    if not force and (same := unchanged_local_inputs(specs, out)):
+    # With a registry the flow decides: `on_removed: keep` may carry documents over.
+    if not force and registry is None and (same := unchanged_local_inputs(specs, out)):
         out_console.print(f"nothing changed since release {same}; no new release published")
         return
 
     try:
-        result = ingest(specs, str(out), workers=workers, force=force, wait_seconds=wait)
+        result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait,
+                        registry=str(registry) if registry is not None else None)
     except (SourceError, ReleaseLocked) as exc:
         _fail(str(exc), 2)
     except GovmapError as exc:

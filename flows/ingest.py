@@ -98,6 +98,19 @@ def process_task(ref: SourceRef, settings: ParseSettings, cache: ResultCache, po
     return replace(pool.submit(run_in_worker, raw, settings, cache).result(), source_uri=ref.uri)
 
 
+def _carried(carry: Sequence[dict], cache: ResultCache) -> tuple[DocumentSummary, ...]:
+    """Summaries of documents a `keep` source no longer lists, from the cache; a document whose
+    cached result is gone (the pipeline changed since) cannot be re-extracted without its bytes
+    and is left out with a warning."""
+    kept = []
+    for entry in carry:
+        if cache.has(entry["sha256"]):
+            kept.append(replace(summarize(cache.get(entry["sha256"]), cached=True), source_uri=entry["source_uri"]))
+        else:
+            log.warning("%s: removed from its source and no cached extraction for this pipeline version; not carried over", entry["source_uri"])
+    return tuple(kept)
+
+
 def _load_results(cache: ResultCache, summaries: Sequence[DocumentSummary]) -> Iterator[DocumentResult]:
     """Each distinct document's result, read from the cache one at a time, in input order."""
     seen: set[str] = set()
@@ -126,6 +139,7 @@ def run_ingest(
     workers: int | None = None,
     force: bool = False,
     wait_seconds: float = 0.0,
+    carry: Sequence[dict] = (),
 ) -> RunResult:
     """The whole run as a plain function composition (the flow body); see `ingest`.
 
@@ -137,11 +151,11 @@ def run_ingest(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with release_lock(out, wait_seconds=wait_seconds):
-        return _run_locked(sources, out, settings=settings, nlp_config=nlp_config, workers=workers, force=force)
+        return _run_locked(sources, out, settings=settings, nlp_config=nlp_config, workers=workers, force=force, carry=carry)
 
 
 def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, nlp_config: NlpConfig | None,
-                workers: int | None, force: bool) -> RunResult:
+                workers: int | None, force: bool, carry: Sequence[dict] = ()) -> RunResult:
     swept = sweep_staging(out)
     for p in swept:
         log.warning("removed %s left by an interrupted run", p)
@@ -152,6 +166,7 @@ def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, n
     with ProcessPoolExecutor(max_workers=workers or default_workers(), initializer=init_worker, initargs=(nlp_config,)) as pool:
         futures = process_task.map(refs, settings=unmapped(settings), cache=unmapped(quote(cache)), pool=unmapped(quote(pool)))
         summaries = tuple(f.result() for f in futures)
+    summaries += _carried(carry, cache)
     fingerprint = input_fingerprint((s.sha256 for s in summaries), pipeline_version=pipeline_version(), extra=settings.cache_key())
     unchanged = None if force else unchanged_since_latest(out, fingerprint)
     if unchanged:
@@ -194,9 +209,15 @@ def ingest(sources: list[str], out: str = "datasets", workers: int | None = None
     `wait_seconds` is how long to wait for another run holding `out`'s lock; `registry` a
     sources.yaml whose sources are added to `sources`, re-read at each run (scheduled serving).
     """
+    carry: list[dict] = []
     if registry is not None:
-        from flows.registry import load_registry, registry_specs
+        from datasets.release import latest_release, read_manifest
+        from flows.registry import load_registry, registry_specs, removed_to_keep
 
-        sources = [*sources, *registry_specs(load_registry(Path(registry)))]
+        reg = load_registry(Path(registry))
+        sources = [*sources, *registry_specs(reg)]
+        previous = latest_release(Path(out))
+        if previous is not None:
+            carry = removed_to_keep(reg, read_manifest(previous).get("inputs", []), sources)
     return run_ingest(sources, Path(out), settings=ParseSettings.resolve(settings), workers=workers, force=force,
-                      wait_seconds=wait_seconds)
+                      wait_seconds=wait_seconds, carry=carry)

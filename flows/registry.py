@@ -13,8 +13,8 @@
 
 Each source has exactly one of `folder`, `files` or `urls`.  `on_removed` says what a source's
 documents that disappeared since the last release should become: `drop` (the new release lists
-only what is there now; today's behaviour) or `keep` (carry them over; recorded in the registry
-but not yet acted on by the flow, see issue #6).  Mistakes (an unknown key, a missing path, two
+only what is there now) or `keep` (the new release carries them over from the previous one, with
+their cached extraction, as long as the pipeline version is unchanged; see `removed_to_keep`).  Mistakes (an unknown key, a missing path, two
 kinds in one source) raise RegistryError with one line naming the source and the key.
 """
 
@@ -31,7 +31,7 @@ from govmap.errors import SourceError
 from sources.folder import iter_folder
 from sources.http import is_url
 
-__all__ = ["RegistryError", "Registry", "RegisteredSource", "load_registry", "registry_specs"]
+__all__ = ["RegistryError", "Registry", "RegisteredSource", "load_registry", "registry_specs", "removed_to_keep"]
 
 
 class RegistryError(SourceError):
@@ -131,3 +131,33 @@ def registry_specs(registry: Registry) -> list[str]:
                     continue
                 specs.append(str(f))
     return specs
+
+
+def _belongs(src: RegisteredSource, uri: str) -> bool:
+    if src.urls is not None:
+        return uri in src.urls
+    if src.files is not None:
+        return any(uri == str(f) for f in src.files)
+    assert src.folder is not None
+    try:
+        rel = Path(uri).relative_to(src.folder).as_posix()
+    except ValueError:
+        return False
+    if src.include and not any(fnmatch.fnmatch(rel, g) for g in src.include):
+        return False
+    return not any(fnmatch.fnmatch(rel, g) for g in src.exclude)
+
+
+def removed_to_keep(registry: Registry, previous_inputs: list[dict], current_specs: list[str]) -> list[dict]:
+    """Inputs of the previous release that a `keep` source no longer lists, to carry over.
+
+    `previous_inputs` are the manifest's `inputs` entries (source_uri, sha256, status); only
+    documents that were ingested (status ok) are carried.
+    """
+    current = set(current_specs)
+    keep = [src for src in registry.sources.values() if src.on_removed == "keep"]
+    return [
+        entry for entry in previous_inputs
+        if entry.get("status") == "ok" and entry["source_uri"] not in current
+        and any(_belongs(src, entry["source_uri"]) for src in keep)
+    ]
