@@ -21,9 +21,9 @@ def gold(stem: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def corpus_out(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def corpus_out(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory, prefect_server: str) -> Path:
     out = tmp_path_factory.mktemp("corpus-release")
-    result = run_cli("run", str(shared_corpus / "text"), str(shared_corpus / "pdf"), "--out", str(out))
+    result = run_cli("run", str(shared_corpus / "text"), str(shared_corpus / "pdf"), "--out", str(out), api_url=prefect_server)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
