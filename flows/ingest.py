@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -163,7 +164,10 @@ def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, n
     if not refs:
         raise SourceError(f"{', '.join(map(str, sources))}: no .pdf, .txt, .md or .html documents found; nothing to ingest")
     cache = ResultCache(out / CACHE_DIR, settings_key=settings.cache_key() + (nlp_config or NlpConfig()).cache_key())
-    with ProcessPoolExecutor(max_workers=workers or default_workers(), initializer=init_worker, initargs=(nlp_config,)) as pool:
+    # Workers are spawned, not forked: the flow runs beside Prefect's and httpx's threads, and a
+    # fork taken while one of them holds a lock (logging, imports) leaves the child hung forever.
+    with ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=multiprocessing.get_context("spawn"),
+                             initializer=init_worker, initargs=(nlp_config,)) as pool:
         futures = process_task.map(refs, settings=unmapped(settings), cache=unmapped(quote(cache)), pool=unmapped(quote(pool)))
         summaries = tuple(f.result() for f in futures)
     summaries += _carried(carry, cache)
