@@ -103,6 +103,18 @@ class KBInstrument:
         return tuple(dict.fromkeys([self.name, *self.aliases]))
 
 
+def _index(entries: Iterable, what: str, field: str, vocabulary: tuple[str, ...]) -> dict:
+    """Entries by id; a duplicate id or a value outside the contract's vocabulary is refused."""
+    out: dict = {}
+    for entry in entries:
+        if entry.id in out:
+            raise ValueError(f"knowledge base: duplicate {what} id {entry.id!r}")
+        if getattr(entry, field) not in vocabulary:
+            raise ValueError(f"knowledge base: {what} {entry.id!r} has unknown {field} {getattr(entry, field)!r}")
+        out[entry.id] = entry
+    return out
+
+
 class KnowledgeBase:
     """Known institutions and instruments with an exact and a normalised alias index.
 
@@ -118,20 +130,8 @@ class KnowledgeBase:
         version: str = "0",
     ) -> None:
         self.version = version
-        self.institutions: dict[str, KBInstitution] = {}
-        for inst in institutions:
-            if inst.id in self.institutions:
-                raise ValueError(f"knowledge base: duplicate institution id {inst.id!r}")
-            if inst.kind not in INSTITUTION_KINDS:
-                raise ValueError(f"knowledge base: institution {inst.id!r} has unknown kind {inst.kind!r}")
-            self.institutions[inst.id] = inst
-        self.instruments: dict[str, KBInstrument] = {}
-        for ins in instruments:
-            if ins.id in self.instruments:
-                raise ValueError(f"knowledge base: duplicate instrument id {ins.id!r}")
-            if ins.category not in INSTRUMENT_CATEGORIES:
-                raise ValueError(f"knowledge base: instrument {ins.id!r} has unknown category {ins.category!r}")
-            self.instruments[ins.id] = ins
+        self.institutions: dict[str, KBInstitution] = _index(institutions, "institution", "kind", INSTITUTION_KINDS)
+        self.instruments: dict[str, KBInstrument] = _index(instruments, "instrument", "category", INSTRUMENT_CATEGORIES)
         # surface as printed in any casing -> country code
         self.countries: dict[str, str] = {normalize_surface(k): v for k, v in (countries or {}).items()}
         self._exact: dict[str, set[str]] = {}

@@ -32,10 +32,9 @@ class NlpConfig:
 
     components: tuple[tuple[str, str], ...] = DEFAULT_COMPONENTS
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
-    spacy_model: str | None = None  # optional trained pipeline whose NER adds candidates
 
     def cache_key(self) -> str:
-        return repr((self.components, sorted((k, sorted(v.items())) for k, v in self.overrides.items()), self.spacy_model))
+        return repr((self.components, sorted((k, sorted(v.items())) for k, v in self.overrides.items())))
 
 
 def build_nlp(config: NlpConfig | None = None) -> Language:

@@ -21,9 +21,9 @@ from spacy.language import Language
 from extractors.extract import extract_document
 from extractors.nlp import NlpConfig, build_nlp
 from extractors.records import Extraction
-from govmap.errors import GovmapError, SourceError
+from govmap.errors import GovmapError
 from govmap.version import pipeline_version
-from sources import ParseSettings, RawDocument, SourceRef, parse, pull
+from sources import ParseSettings, RawDocument, parse
 from sources.model import doc_id_of
 
 __all__ = [
@@ -201,11 +201,3 @@ def run_in_worker(raw: RawDocument, settings: ParseSettings, cache: ResultCache)
     result = process_raw(raw, settings, worker_nlp())
     cache.put(result)
     return summarize(result)
-
-
-def pull_or_quarantine(ref: SourceRef, settings: ParseSettings) -> RawDocument | DocumentResult:
-    """Pull without retries (the flow adds them); a SourceError becomes a quarantined result."""
-    try:
-        return pull(ref, settings)
-    except SourceError as exc:
-        return quarantine(ref.uri, exc)
