@@ -32,9 +32,11 @@ class NlpConfig:
 
     components: tuple[tuple[str, str], ...] = DEFAULT_COMPONENTS
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # An installed trained spaCy pipeline (package name or path) whose NER adds candidates.
+    spacy_model: str | None = None
 
     def cache_key(self) -> str:
-        return repr((self.components, sorted((k, sorted(v.items())) for k, v in self.overrides.items())))
+        return repr((self.components, sorted((k, sorted(v.items())) for k, v in self.overrides.items()), self.spacy_model))
 
 
 def build_nlp(config: NlpConfig | None = None) -> Language:

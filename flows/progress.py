@@ -1,0 +1,50 @@
+"""How a run reports progress: the flow calls a `RunProgress`; the CLI decides how to show it.
+
+The flow never prints.  It tells the object it was given what happened (a document pulled, a
+document parsed and extracted, a publish stage begun), and `flows.cli` renders that as rich
+progress bars on a terminal or as plain lines elsewhere.  Calls may come from any thread.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from flows.documents import DocumentSummary
+
+__all__ = ["RunProgress", "NullProgress"]
+
+
+class RunProgress(Protocol):
+    def start(self, total_documents: int) -> None:
+        """The run found this many documents to process."""
+
+    def pulled(self, uri: str) -> None:
+        """One document's bytes were fetched (or failed to be)."""
+
+    def processed(self, summary: DocumentSummary) -> None:
+        """One document was parsed and extracted, read from the cache, or quarantined."""
+
+    def stage(self, name: str) -> None:
+        """A corpus-wide stage began: "resolve", "validate" or "publish"."""
+
+    def finish(self) -> None:
+        """The run ended (normally or not)."""
+
+
+class NullProgress:
+    """The default: reports nothing."""
+
+    def start(self, total_documents: int) -> None:
+        pass
+
+    def pulled(self, uri: str) -> None:
+        pass
+
+    def processed(self, summary: DocumentSummary) -> None:
+        pass
+
+    def stage(self, name: str) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
