@@ -1,17 +1,21 @@
 """How a run reports progress: the flow calls a `RunProgress`; the CLI decides how to show it.
 
-The flow never prints.  It tells the object it was given what happened (a document pulled, a
+The flow never prints and takes no progress parameter (Prefect records a flow's parameters):
+the caller installs a reporter with `with reporting(progress): ingest(...)` and the flow's
+stages look it up with `current_progress()`.  The flow never prints.  It tells the object it was given what happened (a document pulled, a
 document parsed and extracted, a publish stage begun), and `flows.cli` renders that as rich
 progress bars on a terminal or as plain lines elsewhere.  Calls may come from any thread.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 from flows.documents import DocumentSummary
 
-__all__ = ["RunProgress", "NullProgress"]
+__all__ = ["RunProgress", "NullProgress", "current_progress", "reporting"]
 
 
 class RunProgress(Protocol):
@@ -48,3 +52,23 @@ class NullProgress:
 
     def finish(self) -> None:
         pass
+
+
+_CURRENT: RunProgress = NullProgress()
+
+
+def current_progress() -> RunProgress:
+    """The reporter installed by `reporting`, or one that reports nothing."""
+    return _CURRENT
+
+
+@contextmanager
+def reporting(progress: RunProgress) -> Iterator[RunProgress]:
+    """Install `progress` for runs started in this process until the block ends."""
+    global _CURRENT
+    previous, _CURRENT = _CURRENT, progress
+    try:
+        yield progress
+    finally:
+        progress.finish()
+        _CURRENT = previous
