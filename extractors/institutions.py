@@ -26,6 +26,7 @@ from extractors import discovery as disc
 from extractors.extensions import INSTITUTIONS
 from extractors.kb import DocLinker, KnowledgeBase, load_kb, normalize_surface
 from extractors.records import Discovery, discovered_key
+from extractors.model_ner import model_candidates
 
 __all__ = ["InstitutionRuler", "KBMatcher", "Match", "surface_regex"]
 
@@ -196,7 +197,7 @@ class InstitutionRuler:
         matches = self._kb_matches(text) + self._country_matches(text)
         discoveries: list[Discovery] = []
         if self.discover:
-            new, discoveries = self._discovered(text, matches)
+            new, discoveries = self._discovered(text, matches, model_candidates(doc))
             matches += new
         matches += self._head_matches(text, matches)
         return self._split_at_pages(doc, matches), discoveries
@@ -271,7 +272,7 @@ class InstitutionRuler:
                 out.append(Match(m.start(), m.end(), key, EXTRACTOR_COUNTRY, 0.9))
         return out
 
-    def _discovered(self, text: str, known: list[Match]) -> tuple[list[Match], list[Discovery]]:
+    def _discovered(self, text: str, known: list[Match], model: list[disc.Candidate] = ()) -> tuple[list[Match], list[Discovery]]:
         taken = sorted((m.start, m.end) for m in known)
 
         def overlaps(s: int, e: int) -> bool:
@@ -300,7 +301,7 @@ class InstitutionRuler:
                 new.append(Match(c.start, c.end, key, "discovery.acronym_definition", 0.85))
                 taken.append((c.start, c.end))
         for rule, cands, conf in (("affiliation", disc.find_affiliations(text), 0.7), ("listed", disc.find_listed_names(text), 0.7),
-                                  ("org_pattern", disc.find_org_names(text), 0.75)):
+                                  ("org_pattern", disc.find_org_names(text), 0.75), ("model_ner", model, 0.65)):
             for c in cands:
                 if overlaps(c.start, c.end) or self.kb.country_of(c.name):
                     continue
@@ -308,6 +309,8 @@ class InstitutionRuler:
                 if head in disc.INSTRUMENT_HEADS or head in disc.EVENT_HEADS:
                     continue
                 if rule == "affiliation" and head is None and len(c.name.split()) < 2:
+                    continue
+                if rule == "model_ner" and not self._model_candidate_ok(c, head, model):
                     continue
                 key = self.kb.link(c.name) or self._variant_of(c.name, named) or discovered_key(c.name)
                 if key.startswith("new:"):
@@ -329,6 +332,16 @@ class InstitutionRuler:
                     taken.append((m.start(), m.end()))
         self._doc_acronyms = acronyms
         return new, sorted(found.values(), key=lambda d: d.key)
+
+    def _model_candidate_ok(self, c: disc.Candidate, head: str | None, model: list[disc.Candidate]) -> bool:
+        """A trained model's entity counts where the rules would accept the name: the KB knows it,
+        it has an organisation head, or — a name the rules cannot judge — the model tagged it at
+        least twice in the document and it is neither generic nor lower-case."""
+        if self.kb.link(c.name) or head in disc.ORG_HEADS:
+            return True
+        if disc.is_generic_name(c.name) or not c.name[:1].isupper():
+            return False
+        return sum(1 for o in model if o.name == c.name) >= 2
 
     def _variant_of(self, name: str, keys: list[str]) -> str | None:
         """The body, among those the document names (`keys`), of which `name` is a variant: the

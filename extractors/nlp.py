@@ -26,6 +26,9 @@ DEFAULT_COMPONENTS: tuple[tuple[str, str], ...] = (
 )
 
 
+MODEL_NER = "govmap_model_ner"
+
+
 @dataclass(frozen=True)
 class NlpConfig:
     """Which components to run and their settings (component name -> config overrides)."""
@@ -36,15 +39,30 @@ class NlpConfig:
     spacy_model: str | None = None
 
     def cache_key(self) -> str:
-        return repr((self.components, sorted((k, sorted(v.items())) for k, v in self.overrides.items()), self.spacy_model))
+        model = None
+        if self.spacy_model:
+            from extractors.model_ner import model_fingerprint
+
+            model = (self.spacy_model, model_fingerprint(self.spacy_model))
+        return repr((self.components, sorted((k, sorted(v.items())) for k, v in self.overrides.items()), model))
 
 
 def build_nlp(config: NlpConfig | None = None) -> Language:
-    """A blank English pipeline with govmap's rule components, initialised and ready to run."""
+    """A blank English pipeline with govmap's rule components, initialised and ready to run; with
+    `config.spacy_model`, also that trained pipeline's NER as a candidate source (loaded here,
+    once: raises ModelNotAvailable when it is not installed)."""
     config = config or NlpConfig()
     nlp = spacy.blank("en")
-    for name, module in config.components:
+    components = list(config.components)
+    if config.spacy_model:
+        # before the institution ruler, which reads the model's entities as candidates
+        at = next((i for i, (name, _) in enumerate(components) if name == "govmap_institution_ruler"), len(components))
+        components.insert(at, (MODEL_NER, "extractors.model_ner"))
+    for name, module in components:
         importlib.import_module(module)
-        nlp.add_pipe(name, config=config.overrides.get(name, {}))
+        overrides = dict(config.overrides.get(name, {}))
+        if name == MODEL_NER and config.spacy_model:
+            overrides.setdefault("model", config.spacy_model)
+        nlp.add_pipe(name, config=overrides)
     nlp.max_length = 50_000_000  # reports of thousands of pages; rules are linear, no parser memory
     return nlp

@@ -1,0 +1,129 @@
+"""The optional trained-model path (`--spacy-model`), with a tiny NER model the test trains."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import spacy
+from spacy.training import Example
+
+from extractors.model_ner import ModelNotAvailable, _chunks
+from extractors.nlp import NlpConfig, build_nlp
+from sources.model import Document, Page
+
+# Made-up organisations with no organisation head word ("Institute", "Agency", ...), so the
+# rules alone cannot find them; the model has to.
+ORGS = ["Quillfeather", "Brantmoor Dynamics", "Solvane", "Tidewright Labsworks", "Corvannic"]
+FRAMES = [
+    "{} signed a memorandum with the regulator last spring.",
+    "Researchers at {} published a new evaluation of frontier models.",
+    "The board of {} met with officials in the capital.",
+    "According to {}, compute thresholds should be reviewed yearly.",
+    "A spokesperson for {} declined to comment on the audit.",
+    "{} and its partners announced a joint safety benchmark.",
+]
+
+
+def _examples(nlp):
+    out = []
+    for org in ORGS:
+        for frame in FRAMES:
+            text = frame.format(org)
+            start = text.index(org)
+            out.append(Example.from_dict(nlp.make_doc(text), {"entities": [(start, start + len(org), "ORG")]}))
+    return out
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A blank English pipeline with an NER trained on our own sentences, saved to disk."""
+    spacy.util.fix_random_seed(0)
+    nlp = spacy.blank("en")
+    ner = nlp.add_pipe("ner")
+    ner.add_label("ORG")
+    examples = _examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    rng = random.Random(0)
+    for _ in range(30):
+        rng.shuffle(examples)
+        for batch in spacy.util.minibatch(examples, size=8):
+            nlp.update(batch, sgd=optimizer, drop=0.1)
+    path = tmp_path_factory.mktemp("model") / "tiny-ner"
+    nlp.to_disk(path)
+    return str(path)
+
+
+def _doc(nlp, text: str):
+    from extractors.extract import extract_document
+
+    document = Document(doc_id="d" * 16, source_uri="mem://test.txt", media_type="text/plain", sha256="0" * 64,
+                        pages=(Page(number=1, text=text),))
+    return extract_document(nlp, document)
+
+
+TEXT = ("Quillfeather signed a memorandum with the regulator last spring. Later, a spokesperson for "
+        "Quillfeather declined to comment on the audit. The OECD welcomed the step.")
+
+
+def _institution_names(extraction) -> dict[str, str]:
+    return {m.surface: m.extractor for m in extraction.mentions if m.entity_type == "institution"}
+
+
+def test_without_a_model_the_rules_miss_a_headless_name():
+    names = _institution_names(_doc(build_nlp(), TEXT))
+    assert "Quillfeather" not in names
+    assert "OECD" in names
+
+
+def test_the_model_adds_an_organisation_the_rules_cannot_find(tiny_model):
+    nlp = build_nlp(NlpConfig(spacy_model=tiny_model))
+    assert nlp.pipe_names.index("govmap_model_ner") < nlp.pipe_names.index("govmap_institution_ruler")
+    extraction = _doc(nlp, TEXT)
+    names = _institution_names(extraction)
+    assert names.get("Quillfeather") == "discovery.model_ner"
+    assert "Later" not in names  # the model tags "Later" once: not enough on its own
+    # the knowledge base still links what it knows, however the candidate was found
+    assert "OECD" in names and names["OECD"].startswith("institution_ruler")
+    found = [m for m in extraction.mentions if m.surface == "Quillfeather"]
+    assert len(found) == 2 and len({m.key for m in found}) == 1
+
+
+def test_a_name_the_model_tags_once_is_not_trusted(tiny_model):
+    nlp = build_nlp(NlpConfig(spacy_model=tiny_model))
+    names = _institution_names(_doc(nlp, "Researchers at Solvane published a new evaluation of frontier models."))
+    assert "Solvane" not in names
+
+
+def test_model_choice_and_retraining_change_the_cache_key(tiny_model, tmp_path):
+    assert NlpConfig().cache_key() != NlpConfig(spacy_model=tiny_model).cache_key()
+    copy = tmp_path / "retrained"
+    spacy.load(tiny_model).to_disk(copy)
+    before = NlpConfig(spacy_model=str(copy)).cache_key()
+    weights = copy / "ner" / "model"
+    weights.write_bytes(weights.read_bytes() + b"\0")
+    assert NlpConfig(spacy_model=str(copy)).cache_key() != before
+
+
+def test_a_missing_model_is_one_clear_line(tmp_path):
+    with pytest.raises(ModelNotAvailable) as err:
+        build_nlp(NlpConfig(spacy_model=str(tmp_path / "no-such-model")))
+    message = str(err.value)
+    assert "\n" not in message and "--spacy-model" in message
+
+
+def test_a_pipeline_without_ner_is_refused(tmp_path):
+    path = tmp_path / "no-ner"
+    spacy.blank("en").to_disk(path)
+    with pytest.raises(ModelNotAvailable, match="no 'ner' component"):
+        build_nlp(NlpConfig(spacy_model=str(path)))
+
+
+def test_chunks_cover_the_text_at_page_breaks():
+    pages = ["a" * 30, "b" * 30, "c" * 100]
+    text = "\n\n".join(pages)
+    starts = [0, 32, 64]
+    chunks = _chunks(text, starts, limit=70)
+    assert all(len(c) <= 70 for _, c in chunks)
+    assert "".join(c for _, c in chunks).replace("\n", "") == text.replace("\n", "")
+    assert all(text[o:o + len(c)] == c for o, c in chunks)
