@@ -10,7 +10,7 @@ import json
 import logging
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -102,12 +102,14 @@ class ValidationReport:
         return cls.from_dict(json.loads(text))
 
 
-def validate_release(frames: Mapping[str, pd.DataFrame], *, examples: int = DEFAULT_EXAMPLES) -> ValidationReport:
+def validate_release(frames: Mapping[str, pd.DataFrame], *, examples: int = DEFAULT_EXAMPLES,
+                     on_table: Callable[[str], None] | None = None) -> ValidationReport:
     """Validate every contract table of a release against its suite.
 
     `frames` maps each contract table name to its DataFrame (as read from the release's Parquet;
     list cells may be numpy arrays or lists).  `examples` caps the failing values kept per check.
     Returns a `ValidationReport`; it does not raise on failed checks (see `raise_for_failure`).
+    `on_table` is called with each table's name once its suite has run (progress reporting).
     Raises ContractError when a table is missing or an unknown one is given.
     """
     missing = [name for name in TABLE_NAMES if name not in frames]
@@ -125,11 +127,13 @@ def validate_release(frames: Mapping[str, pd.DataFrame], *, examples: int = DEFA
     asset = context.data_sources.add_pandas("govmap").add_dataframe_asset("frame")
     batch_definition = asset.add_batch_definition_whole_dataframe("whole")
     parameters = reference_parameters(frames)
-    results = tuple(
-        _validate_table(gx, batch_definition, TABLES[name], frames, parameters, examples) for name in TABLE_NAMES
-    )
+    results = []
+    for name in TABLE_NAMES:
+        results.append(_validate_table(gx, batch_definition, TABLES[name], frames, parameters, examples))
+        if on_table is not None:
+            on_table(name)
     log.info("validated %d tables in %.2fs", len(results), time.perf_counter() - started)
-    return ValidationReport(passed=all(t.passed for t in results), tables=results)
+    return ValidationReport(passed=all(t.passed for t in results), tables=tuple(results))
 
 
 def _validate_table(

@@ -15,7 +15,10 @@ from typing import Protocol
 
 from flows.documents import DocumentSummary
 
-__all__ = ["RunProgress", "NullProgress", "current_progress", "reporting"]
+__all__ = ["STAGES", "RunProgress", "NullProgress", "current_progress", "reporting"]
+
+# The corpus-wide stages after every document is extracted, in order.
+STAGES = ("resolve", "write", "validate", "publish")
 
 
 class RunProgress(Protocol):
@@ -29,7 +32,10 @@ class RunProgress(Protocol):
         """One document was parsed and extracted, read from the cache, or quarantined."""
 
     def stage(self, name: str) -> None:
-        """A corpus-wide stage began: "resolve", "validate" or "publish"."""
+        """A corpus-wide stage began: one of STAGES."""
+
+    def validated(self, table: str) -> None:
+        """One table's expectation suite ran (during the "validate" stage)."""
 
     def finish(self) -> None:
         """The run ended (normally or not)."""
@@ -48,6 +54,9 @@ class NullProgress:
         pass
 
     def stage(self, name: str) -> None:
+        pass
+
+    def validated(self, table: str) -> None:
         pass
 
     def finish(self) -> None:

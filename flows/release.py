@@ -11,8 +11,9 @@ import hashlib
 import logging
 import os
 import signal
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from extractors.records import Extraction
 from extractors.kb import KnowledgeBase, load_kb
 from extractors.resolve import Resolution, resolve, summarize as summarize_extraction
 from flows.documents import DocumentResult
+from flows.progress import current_progress
 
 __all__ = ["PublishOutcome", "publish_release", "table_rows"]
 
@@ -50,6 +52,8 @@ class PublishOutcome:
     report_html: Path
     report_json: Path
     summary: str
+    # wall seconds of each corpus-wide stage (flows.progress.STAGES), for the summary and the bench
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _stable_id(*parts: object) -> str:
@@ -152,9 +156,13 @@ def publish_release(
     """
     from expectations import validate_release, write_quality_report, summarize  # lazy: GX costs seconds
 
+    progress = current_progress()
+    clock = _StageClock(progress)
+    clock.begin("resolve")
     resolution: Resolution = resolve(
         (summarize_extraction(r.extraction) for r in load_results() if r.extraction is not None), kb or load_kb()
     )
+    clock.begin("write")
     release_id = new_release_id(fingerprint)
     staged = stage_release(out, release_id)
     inputs: list[dict[str, Any]] = []
@@ -173,9 +181,11 @@ def publish_release(
     pq.write_table(to_arrow(TABLES["institutions"], [asdict(r) for r in resolution.institutions]), staged.table_path("institutions"), compression="zstd")
     pq.write_table(to_arrow(TABLES["instruments"], [asdict(r) for r in resolution.instruments]), staged.table_path("instruments"), compression="zstd")
 
+    clock.begin("validate")
     frames = {name: pq.read_table(staged.table_path(name)).to_pandas() for name in TABLES}
-    report = validate_release(frames)
+    report = validate_release(frames, on_table=progress.validated)
     rows = {name: len(df) for name, df in frames.items()}
+    clock.begin("publish")
     diff, figures = _diff_and_figures(out, staged.path, release_id, frames)
     js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"], row_counts=rows,
                                     diff=diff, figures=figures)
@@ -189,11 +199,32 @@ def publish_release(
         promote(out, release_id)
     else:
         log.error("release %s failed validation; latest unchanged", release_id)
+    clock.end()
     return PublishOutcome(
         release_id=release_id, path=final, promoted=report.passed, validation_passed=report.passed, rows=rows,
         report_html=final / html.relative_to(staged.path), report_json=final / js.relative_to(staged.path),
-        summary=summarize(report),
+        summary=summarize(report), stage_seconds=clock.seconds,
     )
+
+
+class _StageClock:
+    """Tells the progress reporter each stage as it begins and keeps the stages' wall times."""
+
+    def __init__(self, progress) -> None:
+        self.progress = progress
+        self.seconds: dict[str, float] = {}
+        self._current: tuple[str, float] | None = None
+
+    def begin(self, stage: str) -> None:
+        self.end()
+        self.progress.stage(stage)
+        self._current = (stage, time.perf_counter())
+
+    def end(self) -> None:
+        if self._current is not None:
+            name, started = self._current
+            self.seconds[name] = round(time.perf_counter() - started, 3)
+            self._current = None
 
 
 def _test_kill_at(point: str) -> None:
