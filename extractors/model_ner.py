@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from govmap.errors import ExtractionError
 
-__all__ = ["ModelEntity", "ModelNer", "ModelNotAvailable", "load_model", "model_candidates", "model_fingerprint", "model_entities"]
+__all__ = ["ModelEntity", "ModelNer", "ModelNotAvailable", "check_model", "load_model", "model_candidates", "model_fingerprint", "model_entities"]
 
 ATTR = "govmap_model_ents"
 DEFAULT_LABELS = ("ORG",)
@@ -61,6 +61,18 @@ def model_fingerprint(name: str) -> str:
             h.update(f"{f.relative_to(path)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
         return h.hexdigest()[:16]
     return spacy.util.get_package_version(name) or "unknown"
+
+
+def check_model(name: str) -> None:
+    """Fail fast, without loading weights, when `name` is neither an installed spaCy pipeline
+    package nor a saved pipeline folder (the CLI calls this before any work starts)."""
+    path = Path(name)
+    if path.is_dir() and (path / "config.cfg").is_file():
+        return
+    if not path.exists() and spacy.util.is_package(name):
+        return
+    raise ModelNotAvailable(f"--spacy-model {name}: no installed spaCy pipeline package or saved pipeline folder "
+                            "(with config.cfg) of that name; install it (pip install <package>) or give the folder's path")
 
 
 def load_model(name: str) -> Language:

@@ -8,7 +8,7 @@ import pytest
 import spacy
 from spacy.training import Example
 
-from extractors.model_ner import ModelNotAvailable, _chunks
+from extractors.model_ner import ModelNotAvailable, _chunks, check_model
 from extractors.nlp import NlpConfig, build_nlp
 from sources.model import Document, Page
 
@@ -105,11 +105,14 @@ def test_model_choice_and_retraining_change_the_cache_key(tiny_model, tmp_path):
     assert NlpConfig(spacy_model=str(copy)).cache_key() != before
 
 
-def test_a_missing_model_is_one_clear_line(tmp_path):
-    with pytest.raises(ModelNotAvailable) as err:
-        build_nlp(NlpConfig(spacy_model=str(tmp_path / "no-such-model")))
-    message = str(err.value)
-    assert "\n" not in message and "--spacy-model" in message
+def test_a_missing_model_is_one_clear_line(tmp_path, tiny_model):
+    for fails in (lambda: build_nlp(NlpConfig(spacy_model=str(tmp_path / "no-such-model"))),
+                  lambda: check_model(str(tmp_path / "no-such-model")), lambda: check_model("no_such_spacy_package")):
+        with pytest.raises(ModelNotAvailable) as err:
+            fails()
+        message = str(err.value)
+        assert "\n" not in message and "--spacy-model" in message
+    check_model(tiny_model)  # a saved pipeline folder passes the check without being loaded
 
 
 def test_a_pipeline_without_ner_is_refused(tmp_path):
