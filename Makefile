@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup run test test-fast eval bench samples clean
+.PHONY: setup browser run test test-fast eval bench samples clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,10 +19,13 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 setup: $(VENV)/.installed
 
+browser:  ## headless Chromium (Debian's package) for the quality report's browser test; never fails
+	@bash .ci/ensure-chromium
+
 run: setup  ## ingest the embedded samples and publish a release under $(OUT)
 	$(VENV)/bin/govmap run --out $(OUT)
 
-test: setup  ## the whole suite, shared-corpus and flow tests included
+test: setup browser  ## the whole suite, shared-corpus and flow tests included
 	$(PY) -m pytest --slow -q -p no:cacheprovider
 
 test-fast: setup  ## unit tests only

@@ -16,6 +16,9 @@ from datasets.contract import COLLABORATION_TYPES, INSTITUTION_KINDS
 
 __all__ = ["Figure", "render_figures"]
 
+UNKNOWN = "#9a9a9a"  # colour of a kind or type the contract does not know
+MAX_ANNOTATED_CELLS = 400  # past this a heat map's cells are too small to carry text
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -42,7 +45,10 @@ def _save(fig, folder: Path, name: str, title: str) -> Figure:  # type: ignore[n
     plt = _pyplot()
     folder.mkdir(parents=True, exist_ok=True)
     svg, png = folder / f"{name}.svg", folder / f"{name}.png"
-    fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
+    # Text stays text in the SVG (not glyph outlines): the report page can be searched and read
+    # by assistive tools, and the file is smaller.
+    with plt.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
     fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
     return Figure(name, title, svg, png)
@@ -67,41 +73,72 @@ def _network(institutions: pd.DataFrame, collaborations: pd.DataFrame, folder: P
     cmap = plt.get_cmap("tab20")
     kind_colour = {k: cmap(i % 20) for i, k in enumerate(INSTITUTION_KINDS)}
     type_colour = {t: plt.get_cmap("tab10")(i % 10) for i, t in enumerate(COLLABORATION_TYPES)}
+    # A failing release is when the figure helps most: a kind or type outside the contract's
+    # vocabulary is drawn grey, never a reason to drop the figure.
     fig, ax = plt.subplots(figsize=(10, 7))
     pos = nx.spring_layout(g, seed=7)
-    nx.draw_networkx_edges(g, pos, ax=ax, width=1.6,
-                           edge_color=[type_colour.get(d["type"], "grey") for _, _, d in g.edges(data=True)])
-    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=260,
-                           node_color=[kind_colour.get(kind_of.get(n, "other"), "grey") for n in g.nodes])
-    nx.draw_networkx_labels(g, pos, ax=ax, labels={n: name_of.get(n, n) for n in g.nodes}, font_size=8)
+    nx.draw_networkx_edges(g, pos, ax=ax, width=1.8,
+                           edge_color=[type_colour.get(d["type"], UNKNOWN) for _, _, d in g.edges(data=True)])
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=320, edgecolors="white", linewidths=1.0,
+                           node_color=[kind_colour.get(kind_of.get(n, "other"), UNKNOWN) for n in g.nodes])
+    # Names sit just below their node on a white box, unclipped: a label must never be cut at the
+    # edge of the axes or hidden under an edge.
+    below = {n: (x, y - 0.06) for n, (x, y) in pos.items()}
+    nx.draw_networkx_labels(g, below, ax=ax, labels={n: name_of.get(n, n) for n in g.nodes}, font_size=8,
+                            verticalalignment="top", clip_on=False,
+                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+    ax.margins(0.12)
     from matplotlib.lines import Line2D
 
     kinds = sorted({kind_of.get(n, "other") for n in g.nodes})
     types = sorted({d["type"] for _, _, d in g.edges(data=True)})
-    handles = [Line2D([], [], marker="o", linestyle="", color=kind_colour[k], label=k) for k in kinds]
-    handles += [Line2D([], [], color=type_colour.get(t, "grey"), label=t) for t in types]
+    handles = [Line2D([], [], marker="o", linestyle="", color=kind_colour.get(k, UNKNOWN), label=k) for k in kinds]
+    handles += [Line2D([], [], color=type_colour.get(t, UNKNOWN), label=t) for t in types]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.set_title("Collaborations: institutions by kind, links by first collaboration type")
     ax.axis("off")
     return _save(fig, folder, "collaboration_network", "Collaboration network")
 
 
-def _heat_maps(ratings: pd.DataFrame, folder: Path) -> list[Figure]:
+def _document_names(documents: pd.DataFrame) -> dict[str, str]:
+    """doc_id -> the document's file name, which a reader recognises (doc_id is a hash)."""
+    if documents.empty:
+        return {}
+    return {d: Path(str(uri)).name or d for d, uri in zip(documents["doc_id"], documents["source_uri"], strict=True)}
+
+
+def _heat_maps(ratings: pd.DataFrame, documents: pd.DataFrame, folder: Path) -> list[Figure]:
     if ratings.empty:
         return []
     plt = _pyplot()
+    names = _document_names(documents)
+    cmap = plt.get_cmap("viridis").with_extremes(bad="#e6e6e6")  # no score: a light grey cell
     figures = []
     for index, ((doc_id, table_id), group) in enumerate(ratings.groupby(["doc_id", "table_id"], sort=True)):
-        grid = group.pivot_table(index="subject", columns="criterion", values="score", aggfunc="mean", sort=False)
+        grid = group.pivot_table(index="subject", columns="criterion", values="score", aggfunc="mean",
+                                 sort=False, dropna=False)
         if grid.empty:
             continue
-        fig, ax = plt.subplots(figsize=(1.2 + 0.9 * grid.shape[1], 1.0 + 0.45 * grid.shape[0]))
-        image = ax.imshow(grid.to_numpy(dtype=float), cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
+        printed = group.pivot_table(index="subject", columns="criterion", values="rating", aggfunc="first",
+                                    sort=False, dropna=False).reindex(index=grid.index, columns=grid.columns)
+        fig, ax = plt.subplots(figsize=(2.6 + 1.0 * grid.shape[1], 1.2 + 0.5 * grid.shape[0]))
+        scores = grid.to_numpy(dtype=float)
+        image = ax.imshow(scores, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
         ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=40, ha="right", fontsize=8)
         ax.set_yticks(range(grid.shape[0]), [str(s) for s in grid.index], fontsize=8)
-        ax.set_title(f"{table_id} ({doc_id})", fontsize=9)
+        if grid.size <= MAX_ANNOTATED_CELLS:  # the rating as printed, so the colours can be checked
+            for row in range(grid.shape[0]):
+                for col in range(grid.shape[1]):
+                    text = printed.iat[row, col]
+                    if pd.isna(text):  # the table does not rate this subject on this criterion
+                        continue
+                    dark = bool(scores[row, col] < 0.6)  # False for NaN: no score sits on light grey
+                    ax.text(col, row, str(text)[:12] or "(blank)", ha="center", va="center", fontsize=7,
+                            color="white" if dark else "#222222")
+        document = names.get(doc_id, doc_id)
+        ax.set_title(f"{table_id} in {document}", fontsize=9)
         fig.colorbar(image, ax=ax, label="score")
-        figures.append(_save(fig, folder, f"ratings_{index:02d}", f"Ratings: table {table_id} of {doc_id}"))
+        figures.append(_save(fig, folder, f"ratings_{index:02d}", f"Ratings: {table_id} in {document}"))
     return figures
 
 
@@ -111,5 +148,5 @@ def render_figures(frames: dict[str, pd.DataFrame], folder: Path) -> list[Figure
     network = _network(frames["institutions"], frames["collaborations"], folder)
     if network is not None:
         figures.append(network)
-    figures.extend(_heat_maps(frames["criteria_ratings"], folder))
+    figures.extend(_heat_maps(frames["criteria_ratings"], frames.get("documents", pd.DataFrame()), folder))
     return figures

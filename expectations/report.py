@@ -7,6 +7,7 @@ inline CSS only: no scripts, no external assets, every value escaped.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from html import escape
@@ -88,14 +89,21 @@ def summarize(report: ValidationReport) -> str:
 
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:70rem;color:#1d1d1f;padding:0 1rem}
-h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin-top:2rem}
+h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+h3{font-size:1.05rem;margin:1.4rem 0 .4rem}
 .meta{color:#555}.verdict{font-size:1.6rem;font-weight:700;padding:.8rem 1.2rem;border-radius:6px;margin:1rem 0}
 .pass{background:#e3f5e6;color:#135c21;border:2px solid #2f9a45}.fail{background:#fde6e6;color:#8a1616;border:2px solid #cc3333}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f4f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
+ul.failures{margin:.2rem 0 1rem;padding-left:1.3rem}ul.failures li{margin:.15rem 0;overflow-wrap:anywhere}
+.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}table.narrow{width:auto;min-width:min(32rem,100%)}
+th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f6;white-space:nowrap}td{overflow-wrap:break-word}td.wrap,ul.ex{overflow-wrap:anywhere}
+.nowrap{white-space:nowrap}small.gx{color:#666}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:normal}
 tr.bad td{background:#fff3f3}.ok{color:#2f9a45;font-weight:600}.no{color:#cc3333;font-weight:600}
 code,.ex{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em}ul.ex{margin:0;padding-left:1.1rem}
 details{margin:.3rem 0 1rem}summary{cursor:pointer;color:#555}
+figure{margin:1rem 0 2rem}figcaption{font-weight:600;margin-bottom:.4rem}
+figure svg{display:block;max-width:100%;height:auto}
 """
 
 
@@ -103,29 +111,36 @@ def _e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
+def _table(head: str, rows: str, *, narrow: bool = False) -> str:
+    # Long values (failing examples, errors, sources) wrap instead of widening the page; a table
+    # still too wide for a narrow window scrolls inside its own box, never the whole page.
+    return f'<div class="scroll"><table{" class=narrow" if narrow else ""}>{head}{rows}</table></div>'
+
+
 def _check_row(check: CheckResult) -> str:
     status = '<span class="ok">pass</span>' if check.passed else '<span class="no">FAIL</span>'
     examples = "".join(f"<li>{_e(x)}</li>" for x in check.examples)
     return (
         f'<tr class="{"" if check.passed else "bad"}"><td>{status}</td><td><code>{_e(check.slug)}</code>'
-        f'<br><small>{_e(SLUGS.get(check.slug, ""))}</small></td><td><code>{_e(check.column or "(table)")}</code></td>'
-        f'<td><code>{_e(check.expectation)}</code></td><td class="num">{check.unexpected_count}</td>'
+        f'<br><small>{_e(SLUGS.get(check.slug, ""))}</small><br><small class="gx">{_e(check.expectation)}</small></td>'
+        f'<td class="nowrap"><code>{_e(check.column or "(table)")}</code></td>'
+        f'<td class="num">{check.unexpected_count}</td>'
         f'<td>{f"<ul class=ex>{examples}</ul>" if examples else ""}</td></tr>'
     )
 
 
 def _table_section(result: TableResult) -> str:
-    head = "<tr><th>result</th><th>check</th><th>column</th><th>expectation</th><th>failing rows</th><th>examples</th></tr>"
+    head = "<tr><th>result</th><th>check</th><th>column</th><th class=num>failing rows</th><th>examples</th></tr>"
     failing = [c for c in result.checks if not c.passed]
     passing = [c for c in result.checks if c.passed]
     verdict = '<span class="ok">passed</span>' if result.passed else f'<span class="no">{len(failing)} failed</span>'
-    parts = [f'<h2 id="t-{_e(result.table)}">{_e(result.table)} — {verdict}, {result.rows} rows, {len(result.checks)} checks</h2>']
+    parts = [f'<h3 id="t-{_e(result.table)}">{_e(result.table)} — {verdict}, {result.rows} rows, {len(result.checks)} checks</h3>']
     if failing:
-        parts.append(f"<table>{head}{''.join(_check_row(c) for c in failing)}</table>")
+        parts.append(_table(head, "".join(_check_row(c) for c in failing)))
     if passing:
         parts.append(
             f"<details><summary>{len(passing)} passing checks</summary>"
-            f"<table>{head}{''.join(_check_row(c) for c in passing)}</table></details>")
+            f"{_table(head, ''.join(_check_row(c) for c in passing))}</details>")
     return "\n".join(parts)
 
 
@@ -138,9 +153,10 @@ def _diff_section(diff: Mapping[str, Any] | None) -> str:
         for t in diff["tables"])
     def names(items: Sequence[Mapping[str, Any]]) -> str:
         return _e(", ".join(f"{i['name']} ({i['institution_id']})" for i in items)) or "none"
+    head = ("<tr><th>table</th><th class=num>old rows</th><th class=num>new rows</th><th class=num>added</th>"
+            "<th class=num>removed</th><th class=num>changed</th></tr>")
     return (f"<h2>Changes since release <code>{_e(diff['old'])}</code></h2>"
-            "<table><tr><th>table</th><th>old rows</th><th>new rows</th><th>added</th><th>removed</th>"
-            f"<th>changed</th></tr>{rows}</table>"
+            f"{_table(head, rows)}"
             f"<p>Institutions appeared: {names(diff['institutions_appeared'])}</p>"
             f"<p>Institutions vanished: {names(diff['institutions_vanished'])}</p>")
 
@@ -149,13 +165,48 @@ def _figures_section(figures: Sequence[Any]) -> str:
     if not figures:
         return ""
     # SVG written by matplotlib from the release's own data: embedded as is (no scripts, no links).
-    parts = [f"<figure><figcaption>{_e(f.title)}</figcaption>{_strip_xml_prolog(f.svg)}</figure>" for f in figures]
+    parts = [f"<figure><figcaption>{_e(f.title)}</figcaption>{_inline_svg(f.svg)}</figure>" for f in figures]
     return "<h2>Figures</h2>" + "".join(parts)
 
 
-def _strip_xml_prolog(svg: str) -> str:
+_SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+
+
+def _inline_svg(svg: str) -> str:
+    """The <svg> element alone: no XML prolog or DOCTYPE, and no RDF metadata block (the files in
+    the release keep it; on the page it only adds vocabulary URIs nobody needs)."""
     start = svg.find("<svg")
-    return svg[start:] if start >= 0 else ""
+    return _SVG_METADATA.sub("", svg[start:], count=1) if start >= 0 else ""
+
+
+def _overview(report: ValidationReport, row_counts: Mapping[str, int]) -> str:
+    """One line per table: rows written and how its checks went, linked to its section."""
+    results = {t.table: t for t in report.tables}
+    rows = []
+    for name in dict.fromkeys([*row_counts, *results]):
+        result = results.get(name)
+        if result is None:
+            checks, outcome = "", ""
+        else:
+            failed = sum(not c.passed for c in result.checks)
+            checks = f"{len(result.checks) - failed} of {len(result.checks)} passed"
+            outcome = '<span class="ok">passed</span>' if result.passed else f'<span class="no">{failed} failed</span>'
+        count = row_counts.get(name, result.rows if result is not None else 0)
+        link = f'<a href="#t-{_e(name)}">{_e(name)}</a>' if result is not None else _e(name)
+        rows.append(f'<tr><td>{link}</td><td class="num">{int(count)}</td><td>{checks}</td><td>{outcome}</td></tr>')
+    head = '<tr><th>table</th><th class="num">rows</th><th>checks</th><th>result</th></tr>'
+    return _table(head, "".join(rows), narrow=True)
+
+
+def _failure_list(report: ValidationReport) -> str:
+    """Under a failed verdict: each failing check in one line, linked to its table's section."""
+    items = []
+    for table, check in report.failures:
+        rows = f"{check.unexpected_count} row{'' if check.unexpected_count == 1 else 's'}"
+        example = f" — e.g. <code>{_e(check.examples[0])}</code>" if check.examples else ""
+        items.append(f'<li><a href="#t-{_e(table)}">{_e(table)}.{_e(check.column or "*")}</a>: '
+                     f"<code>{_e(check.slug)}</code> ({rows}){example}</li>")
+    return f'<ul class="failures">{"".join(items)}</ul>' if items else ""
 
 
 def render_html(
@@ -163,21 +214,23 @@ def render_html(
     row_counts: Mapping[str, int], created_at: str = "", diff: Mapping[str, Any] | None = None,
     figures: Sequence[Any] = (),
 ) -> str:
-    """The report page as one self-contained HTML string (inline CSS, no scripts)."""
+    """The report page as one self-contained HTML string (inline CSS, no scripts).
+
+    Reading order is a reviewer's: the verdict (with each failing check under it), the tables at a
+    glance, quarantined documents, every table's checks, then the diff and the figures.
+    """
     failures = report.failures
     if report.passed:
         verdict = '<div class="verdict pass">PASSED — every expectation holds; the release may be promoted.</div>'
     else:
         verdict = (f'<div class="verdict fail">FAILED — {len(failures)} check(s) failed; '
-                   "the release is not promoted.</div>")
-    counts = "".join(
-        f'<tr><td><a href="#t-{_e(name)}">{_e(name)}</a></td><td class="num">{int(n)}</td></tr>'
-        for name, n in row_counts.items())
+                   "the release is not promoted.</div>" + _failure_list(report))
     if quarantined:
         q_rows = "".join(
-            f"<tr><td><code>{_e(q['doc_id'])}</code></td><td>{_e(q['source_uri'])}</td><td>{_e(q['error'])}</td></tr>"
+            f"<tr><td class=nowrap><code>{_e(q['doc_id'])}</code></td><td class=wrap>{_e(q['source_uri'])}</td>"
+            f"<td class=wrap>{_e(q['error'])}</td></tr>"
             for q in quarantined)
-        q_html = (f"<table><tr><th>doc_id</th><th>source</th><th>error</th></tr>{q_rows}</table>")
+        q_html = _table("<tr><th>doc_id</th><th>source</th><th>error</th></tr>", q_rows)
     else:
         q_html = "<p>None.</p>"
     tables = "\n".join(_table_section(t) for t in report.tables)
@@ -190,12 +243,13 @@ def render_html(
 <h1>Data-quality report</h1>
 <p class="meta">release <code>{_e(release_id)}</code> · contract {_e(CONTRACT_VERSION)}{f" · {_e(created_at)}" if created_at else ""}</p>
 {verdict}
-<h2>Row counts</h2>
-<table><tr><th>table</th><th>rows</th></tr>{counts}</table>
+<h2>Tables</h2>
+{_overview(report, row_counts)}
 <h2>Quarantined documents ({len(quarantined)})</h2>
 {q_html}
+<h2>Expectations per table</h2>
+{tables}
 {_diff_section(diff)}
 {_figures_section(figures)}
-{tables}
 </body></html>
 """
