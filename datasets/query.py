@@ -1,7 +1,9 @@
 """Reading a release: find it, load a table, query it with DuckDB, profile an institution or a document.
 
-Plain functions over a release folder; the Python API (`govmap.load`, `govmap.connect`) and the
-analyst commands (`govmap sql`, `govmap show`) are thin wrappers around them.
+Plain functions over a release folder, or a release in object storage (`out` an ``s3://`` or other
+fsspec URL, resolved through its `latest` pointer object: see datasets.objectstore); the Python
+API (`govmap.load`, `govmap.connect`) and the analyst commands (`govmap sql`, `govmap show`) are
+thin wrappers around them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from govmap.errors import GovmapError
 
 if TYPE_CHECKING:
     import duckdb
+
+    from datasets.objectstore import RemoteRelease
+
+    Release = Path | RemoteRelease
 
 __all__ = [
     "ReleaseNotFound",
@@ -53,9 +59,17 @@ class Ambiguous(GovmapError, LookupError):
         self.candidates = list(candidates)
 
 
-def resolve_release(out: str | Path = "datasets", release: str | Path | None = None) -> Path:
+def resolve_release(out: str | Path = "datasets", release: str | Path | None = None) -> "Release":
     """The folder of `release` (an id under ``<out>/releases``, a release folder, or "latest"/None
-    for the promoted one); raises ReleaseNotFound with a one-line reason."""
+    for the promoted one); raises ReleaseNotFound with a one-line reason.
+
+    For an object-store `out` (``s3://bucket/prefix``) it is a RemoteRelease: "latest" is the
+    release the pointer object names, an id one under ``releases/``.
+    """
+    from datasets.objectstore import is_remote
+
+    if is_remote(out):
+        return _resolve_remote(str(out), release)
     out = Path(out)
     if release is None or str(release) == "latest":
         found = latest_release(out)
@@ -67,6 +81,19 @@ def resolve_release(out: str | Path = "datasets", release: str | Path | None = N
         if (path / "manifest.json").is_file():
             return path.resolve()
     raise ReleaseNotFound(f"{out}: no release {str(release)!r} (see {out / RELEASES})")
+
+
+def _resolve_remote(out: str, release: str | Path | None) -> "RemoteRelease":
+    from datasets.objectstore import ReleaseStore
+
+    try:
+        store = ReleaseStore.open(out)
+        return store.latest() if release is None or str(release) == "latest" else store.release(str(release))
+    except ReleaseNotFound:
+        raise
+    except Exception as exc:  # unreachable store, bad credentials, a garbled pointer
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ReleaseNotFound(f"{out}: cannot read the release ({type(exc).__name__}: {first})") from exc
 
 
 def _check_table(name: str) -> None:
@@ -81,14 +108,22 @@ def _table_file(release_dir: Path, name: str) -> Path:
     return path
 
 
-def load_table(release_dir: Path, name: str) -> pd.DataFrame:
+def _table_source(release: "Release", name: str) -> tuple[str, Any]:
+    """(path, filesystem) of table `name`: pyarrow's `filesystem=` is None for a local release."""
+    if isinstance(release, Path):
+        return str(_table_file(release, name)), None
+    return release.table_path(name), release.fs
+
+
+def load_table(release_dir: "Release", name: str) -> pd.DataFrame:
     """Table `name` of the release as a DataFrame in the contract's types.
 
     Strings are pandas string dtype, list columns hold Python lists, timestamps are tz-aware
     (UTC), required integers and booleans keep their width, nullable floats use NaN.
     """
     _check_table(name)
-    table = pq.read_table(_table_file(release_dir, name))
+    path, filesystem = _table_source(release_dir, name)
+    table = pq.read_table(path, filesystem=filesystem)
     df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get)
     for field in table.schema:
         if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
@@ -100,13 +135,22 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def connect_release(release_dir: Path, con: "duckdb.DuckDBPyConnection | None" = None) -> "duckdb.DuckDBPyConnection":
-    """An in-memory DuckDB connection with one view per table of the release."""
+def connect_release(release_dir: "Release", con: "duckdb.DuckDBPyConnection | None" = None) -> "duckdb.DuckDBPyConnection":
+    """An in-memory DuckDB connection with one view per table of the release.
+
+    A release in object storage is read in place: its fsspec filesystem is registered with the
+    connection (DuckDB's own httpfs extension needs a download this cannot rely on).
+    """
     import duckdb
 
     con = con or duckdb.connect()
+    remote = not isinstance(release_dir, Path)
+    if remote:
+        protocol = release_dir.fs.protocol
+        if (protocol if isinstance(protocol, str) else protocol[0]) not in con.list_filesystems():
+            con.register_filesystem(release_dir.fs)
     for name in TABLES:
-        path = _table_file(release_dir, name)
+        path = release_dir.table_url(name) if remote else _table_file(release_dir, name)
         con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet({_sql_string(str(path))})')
     return con
 

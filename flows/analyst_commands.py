@@ -1,13 +1,15 @@
 """Analyst commands: `govmap sql`, `govmap show institution|document`, `govmap diff`.
 
 Thin wrappers: the work is in `datasets.query` and `datasets.diff`; these only parse arguments
-and print.  Exit codes: 0 ok; 2 no release, nothing found, an ambiguous name or a bad query.
+and print.  `--out` is a folder or an object-store URL (``s3://bucket/prefix``), read through its
+`latest` pointer.  Exit codes: 0 ok; 2 no release, nothing found, an ambiguous name or a bad query.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -17,14 +19,26 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-__all__ = ["register"]
+__all__ = ["register", "OutOption", "S3EndpointOption", "use_s3_endpoint"]
 
 out_console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
-OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder that holds releases/ and latest.")]
+# A str, not a Path: a Path cannot hold a URL (Path("s3://b/x") is "s3:/b/x").
+OutOption = Annotated[str, typer.Option("--out", "-o", help="Folder, or object-store URL (s3://bucket/prefix), "
+                                                            "that holds releases/ and latest.")]
 ReleaseOption = Annotated[Optional[str], typer.Option("--release", help="Release id (default: latest).")]
-DEFAULT_OUT = Path("datasets")
+S3EndpointOption = Annotated[Optional[str], typer.Option(
+    "--s3-endpoint", metavar="URL", help="S3 API endpoint for s3:// URLs (default: AWS_ENDPOINT_URL, else AWS).")]
+DEFAULT_OUT = "datasets"
+
+
+def use_s3_endpoint(endpoint: str | None) -> None:
+    """Make `endpoint` this process's S3 endpoint.  The environment is the carrier because it
+    reaches every worker process a run starts (spawned pool workers, a local Dask cluster)."""
+    if endpoint:
+        os.environ["AWS_ENDPOINT_URL"] = endpoint
+        os.environ["AWS_ENDPOINT_URL_S3"] = endpoint  # botocore prefers the service-specific one
 
 
 class Format(str, Enum):
@@ -61,7 +75,7 @@ def _records_table(title: str, records: list[dict[str, Any]], columns: list[str]
     return _table(f"{title} ({len(records)})", columns, [[r.get(c) for c in columns] for r in records])
 
 
-def _connect(out: Path, release: str | None) -> Any:
+def _connect(out: str, release: str | None) -> Any:
     from datasets.query import connect_release, resolve_release
     from govmap.errors import GovmapError
 
@@ -76,11 +90,13 @@ def sql(
     out: OutOption = DEFAULT_OUT,
     release: ReleaseOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    s3_endpoint: S3EndpointOption = None,
 ) -> None:
     """Query the latest release with DuckDB SQL (one view per table)."""
     from datasets.query import describe_views, run_sql
     from govmap.errors import GovmapError
 
+    use_s3_endpoint(s3_endpoint)
     con = _connect(out, release)
     if query is None:
         for name, columns in describe_views(con).items():
@@ -130,10 +146,12 @@ def show_institution(
     key: Annotated[str, typer.Argument(metavar="ID_OR_NAME", help="institution_id, name, acronym or alias (any case).")],
     out: OutOption = DEFAULT_OUT,
     release: ReleaseOption = None,
+    s3_endpoint: S3EndpointOption = None,
 ) -> None:
     """Kind, country, aliases, documents, collaborations and ratings of one institution."""
     from datasets.query import Ambiguous, NotFound, institution_profile
 
+    use_s3_endpoint(s3_endpoint)
     con = _connect(out, release)
     try:
         p = institution_profile(con, key)
@@ -159,10 +177,12 @@ def show_document(
     key: Annotated[str, typer.Argument(metavar="DOC", help="doc_id (or a prefix) or source path.")],
     out: OutOption = DEFAULT_OUT,
     release: ReleaseOption = None,
+    s3_endpoint: S3EndpointOption = None,
 ) -> None:
     """Metadata, status, row counts, institutions, collaborations and ratings of one document."""
     from datasets.query import Ambiguous, NotFound, document_profile
 
+    use_s3_endpoint(s3_endpoint)
     con = _connect(out, release)
     try:
         p = document_profile(con, key)
@@ -188,13 +208,17 @@ def diff(
     new: Annotated[Optional[str], typer.Argument(help="Newer release id (default: latest).")] = None,
     out: OutOption = DEFAULT_OUT,
     as_json: Annotated[bool, typer.Option("--json", help="Print the diff as JSON.")] = False,
+    s3_endpoint: S3EndpointOption = None,
 ) -> None:
     """Rows added, removed and changed per table between two releases, by primary key."""
     from datasets.diff import default_pair, diff_releases
+    from datasets.objectstore import is_remote, remote_pair
     from govmap.errors import GovmapError
 
+    use_s3_endpoint(s3_endpoint)
     try:
-        d = diff_releases(*default_pair(out, old, new))
+        pair = remote_pair(out, old, new) if is_remote(out) else default_pair(Path(out), old, new)
+        d = diff_releases(*pair)
     except GovmapError as exc:
         _fail(str(exc))
     if as_json:

@@ -9,14 +9,15 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table as RichTable
 
+from flows.analyst_commands import OutOption, S3EndpointOption, use_s3_endpoint
 from govmap.runtime import configure_environment
 
 __all__ = ["app", "main"]
@@ -34,7 +35,6 @@ app = typer.Typer(
 out_console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
-OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder that holds releases/ and latest.")]
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -42,25 +42,37 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _local_folder(out: str) -> Path:
+    """The folder a run writes in: `out` itself, or for an object-store URL its working folder."""
+    from datasets.objectstore import is_remote, work_dir_for
+
+    return work_dir_for(out) if is_remote(out) else Path(out).resolve()
+
+
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not verbose:
-        for name in ("prefect", "httpx", "great_expectations"):
+        for name in ("prefect", "httpx", "great_expectations", "distributed"):
             logging.getLogger(name).setLevel(logging.ERROR)
 
 
 @app.command()
 def run(
-    sources: Annotated[Optional[list[str]], typer.Argument(help="Files, folders or http(s) URLs. Default: the embedded samples.")] = None,
-    out: OutOption = DEFAULT_OUT,
+    sources: Annotated[Optional[list[str]], typer.Argument(help="Files, folders, http(s) URLs or object-store URLs (s3://bucket/prefix). Default: the embedded samples.")] = None,
+    out: OutOption = str(DEFAULT_OUT),
+    s3_endpoint: S3EndpointOption = None,
     workers: Annotated[Optional[int], typer.Option(help="Worker processes for parsing and extraction (default: cores).")] = None,
     force: Annotated[bool, typer.Option(help="Publish a new release even when the inputs are unchanged.")] = False,
     wait: Annotated[float, typer.Option(help="Seconds to wait for another run writing to --out, then fail (exit 2).")] = 0.0,
     registry: Annotated[Optional[Path], typer.Option(help="sources.yaml naming the sources (added to SOURCES).")] = None,
+    task_runner: Annotated[str, typer.Option(help="Where parsing and extraction run: process (a process pool here) or dask.")] = "process",
+    dask_address: Annotated[Optional[str], typer.Option(help="Scheduler of an existing Dask cluster (tcp://host:8786); default: a local cluster.")] = None,
+    spacy_model: Annotated[Optional[str], typer.Option(help="An installed trained spaCy pipeline (package or folder) whose NER adds candidates.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every stage.")] = False,
 ) -> None:
     """Ingest SOURCES and publish a validated release under --out."""
-    configure_environment(out.resolve() / ".prefect")
+    use_s3_endpoint(s3_endpoint)
+    configure_environment(_local_folder(out) / ".prefect")
     _setup_logging(verbose)
     from govmap.errors import GovmapError, SourceError
     given = [str(s) for s in sources or ()]
@@ -82,38 +94,58 @@ def run(
             _fail(f"{', '.join(specs)}: no .pdf, .txt, .md or .html documents found; nothing to ingest", 2)
     except SourceError as exc:
         _fail(str(exc), 2)
+    from datasets.objectstore import ReleaseStore, is_remote
+
+    if is_remote(out):  # an unreachable store or a missing bucket fails now, not after the run
+        try:
+            ReleaseStore.open(out).check()
+        except GovmapError as exc:
+            _fail(str(exc), 2)
     from datasets.lock import ReleaseLocked
     from flows.ingest import ingest, unchanged_local_inputs
+    from flows.runners import RunnerError, check_dask_address, check_runner_options
+
+    try:
+        check_runner_options(task_runner, workers=workers, dask_address=dask_address)
+        if dask_address:
+            check_dask_address(dask_address, os.environ.get("PREFECT_API_URL"))
+        if spacy_model:
+            from extractors.model_ner import check_model
+
+            check_model(spacy_model)
+    except GovmapError as exc:
+        _fail(str(exc), 2)
 
     # With a registry the flow decides: `on_removed: keep` may carry documents over.
-    if not force and registry is None and (same := unchanged_local_inputs(specs, out)):
+    from extractors.nlp import NlpConfig
+
+    nlp_config = NlpConfig(spacy_model=spacy_model)
+    if not force and registry is None and (same := unchanged_local_inputs(specs, out, nlp_config=nlp_config)):
         out_console.print(f"nothing changed since release {same}; no new release published")
         return
 
+    from flows.console import ConsoleProgress, print_summary
+    from flows.progress import reporting
+
     try:
-        result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait,
-                        registry=str(registry) if registry is not None else None)
-    except (SourceError, ReleaseLocked) as exc:
+        # progress goes to stderr: stdout carries the summary and stays clean for scripts
+        with reporting(ConsoleProgress(err_console)):
+            result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait,
+                            registry=str(registry) if registry is not None else None,
+                            task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model)
+    except (SourceError, ReleaseLocked, RunnerError) as exc:
         _fail(str(exc), 2)
     except GovmapError as exc:
         _fail(str(exc), 1)
-    ok = sum(1 for d in result.documents if d.status == "ok")
-    quarantined = [d for d in result.documents if d.status != "ok"]
-    out_console.print(f"documents: {ok} ok, {len(quarantined)} quarantined")
-    for d in quarantined:
-        out_console.print(f"  quarantined: {d.error}", soft_wrap=True)
+    print_summary(out_console, result.documents, result.outcome)
     if result.outcome is None:
         out_console.print(f"nothing changed since release {result.unchanged_release}; no new release published")
         return
     o = result.outcome
-    table = RichTable(title=f"release {o.release_id}")
-    table.add_column("table")
-    table.add_column("rows", justify="right")
-    for name, rows in o.rows.items():
-        table.add_row(name, str(rows))
-    out_console.print(table)
     out_console.print(f"release: {o.release_id}")
     out_console.print(f"quality report: {o.report_html}")
+    for note in result.notes:  # where an object-store release went
+        out_console.print(note, soft_wrap=True)
     if not o.promoted:
         err_console.print("[bold red]validation failed:[/] release written but not promoted; latest unchanged. See the quality report.")
         err_console.print(o.summary)
@@ -122,26 +154,31 @@ def run(
 
 
 @app.command()
-def report(out: OutOption = DEFAULT_OUT) -> None:
+def report(out: OutOption = str(DEFAULT_OUT), s3_endpoint: S3EndpointOption = None) -> None:
     """Print the latest release's data-quality summary and the path of its HTML report."""
+    use_s3_endpoint(s3_endpoint)
     configure_environment()
-    from datasets.release import latest_release
+    from datasets.query import ReleaseNotFound, resolve_release
     from expectations import ValidationReport, summarize
 
-    release = latest_release(out)
-    if release is None:
-        _fail(f"{out}: no promoted release yet; run `govmap run --out {out}` first", 2)
-    quality = release / "quality"
     try:
-        data = json.loads((quality / "report.json").read_text(encoding="utf-8"))
+        release = resolve_release(out)
+    except ReleaseNotFound as exc:
+        _fail(str(exc), 2)
+    # A local release is a folder; one in object storage is read in place (`quality` is then a URL).
+    quality = release / "quality" if isinstance(release, Path) else f"{release.url}/quality"
+    try:
+        text = (quality / "report.json").read_text(encoding="utf-8") if isinstance(release, Path) \
+            else release.read_text("quality/report.json")
+        data = json.loads(text)
         rep = ValidationReport.from_dict(data["validation"])
     except (OSError, KeyError, ValueError) as exc:
-        _fail(f"{quality / 'report.json'}: cannot read the quality report ({exc}); the release may predate it", 2)
+        _fail(f"{quality}/report.json: cannot read the quality report ({exc}); the release may predate it", 2)
     out_console.print(f"release: {release.name}")
     out_console.print(summarize(rep))
     for doc in data.get("quarantined", []):
         out_console.print(f"  quarantined: {doc.get('error')}", soft_wrap=True)
-    out_console.print(f"HTML report: {quality / 'report.html'}")
+    out_console.print(f"HTML report: {quality}/report.html", soft_wrap=True)  # a path or URL to copy whole
 
 
 # Modules that add their commands with `register(app)`; each keeps its command group apart.

@@ -13,6 +13,7 @@ import logging
 import os
 import pickle
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -35,6 +36,8 @@ __all__ = [
     "quarantine",
     "init_worker",
     "run_in_worker",
+    "worker_nlp",
+    "nlp_builds",
 ]
 
 log = logging.getLogger(__name__)
@@ -178,26 +181,39 @@ def summarize(result: DocumentResult, *, cached: bool = False) -> DocumentSummar
 
 
 # --- worker processes -------------------------------------------------------------------------
-# The spaCy pipeline is built once per worker process by the pool's initializer, never pickled
-# with a task.
-_WORKER_NLP: Language | None = None
+# The spaCy pipeline is built once per worker process and kept there, never pickled with a task:
+# a process-pool worker builds it in the pool's initializer, a Dask worker on its first document
+# (`worker_nlp` is the same lazy per-process cache in both).  Keyed by the configuration, so a
+# long-lived Dask worker serving runs with different settings keeps one pipeline per setting.
+_WORKER_NLP: dict[str, Language] = {}
+_BUILD_LOCK = threading.Lock()  # a Dask worker may run several tasks at once, in threads
+_BUILDS = 0
 
 
 def init_worker(nlp_config: NlpConfig | None = None) -> None:
     """Process-pool initializer: build the pipeline once for this process."""
-    global _WORKER_NLP
-    _WORKER_NLP = build_nlp(nlp_config)
+    worker_nlp(nlp_config)
 
 
-def worker_nlp() -> Language:
-    if _WORKER_NLP is None:
-        init_worker()
-    assert _WORKER_NLP is not None
-    return _WORKER_NLP
+def worker_nlp(nlp_config: NlpConfig | None = None) -> Language:
+    """This process's pipeline for `nlp_config`, built on first use."""
+    global _BUILDS
+    key = repr(nlp_config or NlpConfig())  # not cache_key(): that hashes a model's files, per call
+    with _BUILD_LOCK:
+        if key not in _WORKER_NLP:
+            _WORKER_NLP[key] = build_nlp(nlp_config)
+            _BUILDS += 1
+        return _WORKER_NLP[key]
 
 
-def run_in_worker(raw: RawDocument, settings: ParseSettings, cache: ResultCache) -> DocumentSummary:
+def nlp_builds() -> int:
+    """How many times this process has built a pipeline (once per configuration it served)."""
+    return _BUILDS
+
+
+def run_in_worker(raw: RawDocument, settings: ParseSettings, cache: ResultCache,
+                  nlp_config: NlpConfig | None = None) -> DocumentSummary:
     """Process one document in a worker: parse, extract, cache the result, return its summary."""
-    result = process_raw(raw, settings, worker_nlp())
+    result = process_raw(raw, settings, worker_nlp(nlp_config))
     cache.put(result)
     return summarize(result)

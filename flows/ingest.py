@@ -2,23 +2,22 @@
 validate -> publish.
 
 The flow composes the plain functions of `flows.documents` and `flows.release`; Prefect adds
-retries on network pulls, per-document task runs and logging.  CPU-bound parsing and extraction
-run on a process pool whose workers build the spaCy pipeline once, in the pool's initializer.
+retries on network pulls, per-document task runs and logging.  The flow pulls each document and
+checks the result cache; CPU-bound parsing and extraction run on a local process pool or a Dask
+cluster (`flows.runners`) whose workers build the spaCy pipeline once per process.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
-import os
+import queue
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, task, unmapped
+from prefect import flow, task
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
@@ -31,25 +30,21 @@ from flows.documents import (
     DocumentResult,
     DocumentSummary,
     ResultCache,
-    init_worker,
     quarantine,
-    run_in_worker,
     summarize,
 )
+from flows.progress import RunProgress, current_progress
 from flows.release import PublishOutcome, publish_release, unchanged_since_latest
+from flows.runners import Extractor, default_workers, open_extractor
 from govmap.errors import FetchError, SourceError
 from govmap.version import pipeline_version
-from sources import ParseSettings, SourceRef, iter_sources, pull
+from sources import ParseSettings, RawDocument, SourceRef, iter_sources, pull
 
 __all__ = ["RunResult", "ingest", "run_ingest", "default_workers"]
 
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
-
-
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
 
 
 @dataclass(frozen=True)
@@ -82,9 +77,18 @@ def pull_task(ref: SourceRef, settings: ParseSettings):
     return pull(ref, settings)
 
 
-@task(cache_policy=NO_CACHE, task_run_name="process {ref.uri}")
-def process_task(ref: SourceRef, settings: ParseSettings, cache: ResultCache, pool: ProcessPoolExecutor) -> DocumentSummary:
-    """One document: pull (with retries), then parse + extract in a worker unless cached."""
+@dataclass(frozen=True)
+class Fetched:
+    """A pulled document: either its bytes, still to extract, or its summary when it is done
+    already (a cache hit, or quarantined because the pull failed)."""
+
+    raw: RawDocument | None = None
+    summary: DocumentSummary | None = None
+
+
+@task(cache_policy=NO_CACHE, task_run_name="fetch {ref.uri}")
+def fetch_task(ref: SourceRef, settings: ParseSettings, cache: ResultCache) -> Fetched:
+    """One document's bytes (pulled with retries), unless the cache already holds its result."""
     try:
         raw = pull_task(ref, settings)
     except SourceError as exc:
@@ -92,11 +96,60 @@ def process_task(ref: SourceRef, settings: ParseSettings, cache: ResultCache, po
         # publish step reads every document the same way.
         result = quarantine(ref.uri, exc)
         cache.put(result)
-        return summarize(result)
+        return Fetched(summary=summarize(result))
     if cache.has(raw.sha256):
         log.info("%s: unchanged since it was last extracted (cache hit)", ref.uri)
-        return replace(summarize(cache.get(raw.sha256), cached=True), source_uri=ref.uri)
-    return replace(pool.submit(run_in_worker, raw, settings, cache).result(), source_uri=ref.uri)
+        return Fetched(summary=replace(summarize(cache.get(raw.sha256), cached=True), source_uri=ref.uri))
+    return Fetched(raw=raw)
+
+
+def _process_documents(refs: Sequence[SourceRef], settings: ParseSettings, cache: ResultCache, extractor: Extractor,
+                       progress: RunProgress) -> tuple[DocumentSummary, ...]:
+    """Every document's summary, in input order, reported to `progress` as each one finishes.
+
+    At most `extractor.window` documents are between their pull and their end at once, so
+    neither this process nor the workers ever hold more than that many documents' bytes.
+    """
+    progress.start(len(refs))
+    finished: queue.Queue = queue.Queue()  # futures, put by their done-callbacks (any thread)
+    in_flight: dict[Any, tuple[int, str]] = {}  # future -> (index in refs, "fetch" | "extract")
+    summaries: list[DocumentSummary | None] = [None] * len(refs)
+    todo = iter(enumerate(refs))
+
+    def watch(future: Any, index: int, step: str) -> None:
+        in_flight[future] = (index, step)
+        future.add_done_callback(finished.put)
+
+    def fill() -> None:
+        while len(in_flight) < extractor.window and (nxt := next(todo, None)) is not None:
+            watch(fetch_task.submit(nxt[1], settings, quote(cache)), nxt[0], "fetch")
+
+    fill()
+    while in_flight:
+        future = finished.get()
+        index, step = in_flight.pop(future)
+        uri = refs[index].uri
+        if step == "fetch":
+            fetched: Fetched = future.result()
+            progress.pulled(uri)
+            if fetched.raw is not None:
+                watch(extractor.submit(fetched.raw), index, "extract")
+                continue
+            summary = fetched.summary
+        else:
+            summary = replace(extractor.collect(future), source_uri=uri)
+        assert summary is not None
+        summaries[index] = summary
+        progress.processed(summary)
+        fill()
+    return tuple(s for s in summaries if s is not None)
+
+
+def _fingerprint_extra(settings: ParseSettings, nlp_config: NlpConfig | None) -> str:
+    """What besides the inputs and the code decides a release: the settings, and the pipeline's
+    configuration when it is not the default (so default runs keep their fingerprints)."""
+    nlp = nlp_config or NlpConfig()
+    return settings.cache_key() + ("" if nlp == NlpConfig() else nlp.cache_key())
 
 
 def _carried(carry: Sequence[dict], cache: ResultCache) -> tuple[DocumentSummary, ...]:
@@ -141,22 +194,28 @@ def run_ingest(
     force: bool = False,
     wait_seconds: float = 0.0,
     carry: Sequence[dict] = (),
+    task_runner: str = "process",
+    dask_address: str | None = None,
+    api_url: str | None = None,
 ) -> RunResult:
     """The whole run as a plain function composition (the flow body); see `ingest`.
 
     The run holds `<out>/.lock` throughout, waiting up to `wait_seconds` for another run: a
     second writer would sweep this run's staging folder and race it for `latest`.  Raises
-    ReleaseLocked when the lock stays taken.
+    ReleaseLocked when the lock stays taken, RunnerError when the task runner cannot run.
+    `api_url` is the Prefect API that Dask workers report their task runs to.
     """
     settings = ParseSettings.resolve(settings)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with release_lock(out, wait_seconds=wait_seconds):
-        return _run_locked(sources, out, settings=settings, nlp_config=nlp_config, workers=workers, force=force, carry=carry)
+        return _run_locked(sources, out, settings=settings, nlp_config=nlp_config, workers=workers, force=force, carry=carry,
+                           task_runner=task_runner, dask_address=dask_address, api_url=api_url)
 
 
 def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, nlp_config: NlpConfig | None,
-                workers: int | None, force: bool, carry: Sequence[dict] = ()) -> RunResult:
+                workers: int | None, force: bool, carry: Sequence[dict] = (), task_runner: str = "process",
+                dask_address: str | None = None, api_url: str | None = None) -> RunResult:
     swept = sweep_staging(out)
     for p in swept:
         log.warning("removed %s left by an interrupted run", p)
@@ -164,14 +223,12 @@ def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, n
     if not refs:
         raise SourceError(f"{', '.join(map(str, sources))}: no .pdf, .txt, .md or .html documents found; nothing to ingest")
     cache = ResultCache(out / CACHE_DIR, settings_key=settings.cache_key() + (nlp_config or NlpConfig()).cache_key())
-    # Workers are spawned, not forked: the flow runs beside Prefect's and httpx's threads, and a
-    # fork taken while one of them holds a lock (logging, imports) leaves the child hung forever.
-    with ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=multiprocessing.get_context("spawn"),
-                             initializer=init_worker, initargs=(nlp_config,)) as pool:
-        futures = process_task.map(refs, settings=unmapped(settings), cache=unmapped(quote(cache)), pool=unmapped(quote(pool)))
-        summaries = tuple(f.result() for f in futures)
+    with open_extractor(task_runner, cache, settings, nlp_config, workers=workers, dask_address=dask_address,
+                        api_url=api_url) as extractor:
+        summaries = _process_documents(refs, settings, cache, extractor, current_progress())
     summaries += _carried(carry, cache)
-    fingerprint = input_fingerprint((s.sha256 for s in summaries), pipeline_version=pipeline_version(), extra=settings.cache_key())
+    fingerprint = input_fingerprint((s.sha256 for s in summaries), pipeline_version=pipeline_version(),
+                                    extra=_fingerprint_extra(settings, nlp_config))
     unchanged = None if force else unchanged_since_latest(out, fingerprint)
     if unchanged:
         log.info("inputs unchanged since release %s; nothing published", unchanged)
@@ -180,7 +237,8 @@ def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, n
     return RunResult(documents=summaries, outcome=outcome)
 
 
-def unchanged_local_inputs(sources: Sequence[str], out: Path, settings: ParseSettings | None = None) -> str | None:
+def unchanged_local_inputs(sources: Sequence[str], out: Path | str, settings: ParseSettings | None = None,
+                           nlp_config: NlpConfig | None = None) -> str | None:
     """The latest release's id when every source is a local file whose bytes it was built from.
 
     Lets the CLI answer "nothing changed" by hashing files, without starting Prefect's server
@@ -200,28 +258,54 @@ def unchanged_local_inputs(sources: Sequence[str], out: Path, settings: ParseSet
         except OSError:
             return None
         shas.append(h.hexdigest())
-    fingerprint = input_fingerprint(shas, pipeline_version=pipeline_version(), extra=settings.cache_key())
+    fingerprint = input_fingerprint(shas, pipeline_version=pipeline_version(), extra=_fingerprint_extra(settings, nlp_config))
+    from datasets.objectstore import is_remote
+
+    if is_remote(out):  # object storage: compare with the release its pointer names
+        from flows.remote import remote_unchanged
+
+        return remote_unchanged(out, fingerprint)
     return unchanged_since_latest(Path(out), fingerprint)
 
 
+def _prefect_api_url() -> str | None:
+    """The API this flow run reports to (also Prefect's temporary server, which sets no
+    PREFECT_API_URL), for Dask workers to report their task runs to the same place."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    return str(ctx.client.api_url) if ctx is not None and ctx.client is not None else None
+
+
+# The flow's own threads pull documents (I/O); `task_runner` chooses where extraction runs.
 @flow(name="govmap-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
 def ingest(sources: list[str], out: str = "datasets", workers: int | None = None, force: bool = False,
-           settings: dict[str, Any] | None = None, wait_seconds: float = 0.0, registry: str | None = None) -> RunResult:
+           settings: dict[str, Any] | None = None, wait_seconds: float = 0.0, registry: str | None = None,
+           task_runner: str = "process", dask_address: str | None = None, spacy_model: str | None = None) -> RunResult:
     """Pull every source, extract its records, and publish a validated release under `out`.
 
     `settings` overrides ParseSettings by name (a dict, so a deployment can carry it as JSON);
     `wait_seconds` is how long to wait for another run holding `out`'s lock; `registry` a
     sources.yaml whose sources are added to `sources`, re-read at each run (scheduled serving).
+    `task_runner` is "process" (a process pool of `workers` on this machine) or "dask" (a local
+    Dask cluster of `workers` processes, or the scheduler at `dask_address`); `spacy_model` an
+    installed trained spaCy pipeline whose NER adds candidates.
     """
-    carry: list[dict] = []
-    if registry is not None:
-        from datasets.release import latest_release, read_manifest
-        from flows.registry import load_registry, registry_specs, removed_to_keep
+    from flows.remote import output_target
 
-        reg = load_registry(Path(registry))
-        sources = [*sources, *registry_specs(reg)]
-        previous = latest_release(Path(out))
-        if previous is not None:
-            carry = removed_to_keep(reg, read_manifest(previous).get("inputs", []), sources)
-    return run_ingest(sources, Path(out), settings=ParseSettings.resolve(settings), workers=workers, force=force,
-                      wait_seconds=wait_seconds, carry=carry)
+    # An object-store `out` (s3://...) is published through a local working folder: see flows.remote.
+    with output_target(out, wait_seconds=wait_seconds) as target:
+        carry: list[dict] = []
+        if registry is not None:
+            from datasets.release import latest_release, read_manifest
+            from flows.registry import load_registry, registry_specs, removed_to_keep
+
+            reg = load_registry(Path(registry))
+            sources = [*sources, *registry_specs(reg)]
+            previous = latest_release(target.local)
+            if previous is not None:
+                carry = removed_to_keep(reg, read_manifest(previous).get("inputs", []), sources)
+        return target.publish(run_ingest(sources, target.local, settings=ParseSettings.resolve(settings), workers=workers,
+                                         force=force, wait_seconds=wait_seconds, carry=carry,
+                                         nlp_config=NlpConfig(spacy_model=spacy_model) if spacy_model else None,
+                                         task_runner=task_runner, dask_address=dask_address, api_url=_prefect_api_url()))

@@ -1,4 +1,7 @@
-"""Operations commands: `govmap serve` (scheduled ingestion) and `govmap prune` (old releases)."""
+"""Operations commands: `govmap serve` (scheduled ingestion) and `govmap prune` (old releases).
+
+`--out` is a folder or an object-store URL (``s3://bucket/prefix``), as for `govmap run`.
+"""
 
 from __future__ import annotations
 
@@ -8,40 +11,48 @@ from typing import Annotated, Any
 
 import typer
 
+# Module-level, not imported inside register(): typer evaluates these string annotations
+# (from __future__ import annotations) in this module's globals.
+from flows.analyst_commands import OutOption, S3EndpointOption, use_s3_endpoint
+
 __all__ = ["register", "build_deployment", "prune_releases"]
 
 DEFAULT_DEPLOYMENT = "govmap-scheduled"
 DEFAULT_OUT = Path("datasets")
-# Module-level, not imported inside register(): typer evaluates these string annotations
-# (from __future__ import annotations) in this module's globals.
-OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder that holds releases/ and latest.")]
 
 
-def build_deployment(registry: Path, cron: str, out: Path, *, name: str = DEFAULT_DEPLOYMENT) -> Any:
+def build_deployment(registry: Path, cron: str, out: Path | str, *, name: str = DEFAULT_DEPLOYMENT) -> Any:
     """The Prefect deployment `govmap serve` runs: the ingest flow over the registry on `cron`.
 
     The registry is validated now (RegistryError), and its specs are re-read at each run so new
     files in a registered folder are picked up.
     """
+    from datasets.objectstore import is_remote
     from flows.ingest import ingest
     from flows.registry import load_registry
 
     load_registry(registry)
+    target = str(out) if is_remote(out) else str(Path(out).resolve())
     return ingest.to_deployment(
         name=name, cron=cron,
-        parameters={"sources": [], "out": str(out.resolve()), "registry": str(registry.resolve())},
+        parameters={"sources": [], "out": target, "registry": str(registry.resolve())},
     )
 
 
-def prune_releases(out: Path, *, keep: int) -> list[Path]:
+def prune_releases(out: Path | str, *, keep: int) -> list[Path] | list[str]:
     """Remove committed releases except the `keep` newest and the one `latest` points at.
 
-    Returns what was removed; raises ValueError for keep < 1.
+    Returns what was removed (release folders, or release URLs in object storage); raises
+    ValueError for keep < 1.
     """
+    from datasets.objectstore import is_remote
     from datasets.release import latest_release, list_releases
 
     if keep < 1:
         raise ValueError(f"keep must be >= 1, not {keep!r}")
+    if is_remote(out):
+        return _prune_store(str(out), keep=keep)
+    out = Path(out)
     releases = list_releases(out)  # oldest first (ids start with the UTC time)
     latest = latest_release(out)
     protected = set(releases[-keep:]) | ({latest} if latest is not None else set())
@@ -53,19 +64,37 @@ def prune_releases(out: Path, *, keep: int) -> list[Path]:
     return removed
 
 
+def _prune_store(out: str, *, keep: int) -> list[str]:
+    """`prune_releases` for an output URL.  Only committed releases (manifest present) are
+    candidates: a prefix without one may be another writer's upload in progress."""
+    from datasets.objectstore import ReleaseStore
+
+    store = ReleaseStore.open(out)
+    releases = store.list_releases()  # oldest first
+    protected = set(releases[-keep:]) | {store.read_pointer()}
+    removed = []
+    for release_id in releases:
+        if release_id not in protected:
+            store.delete_release(release_id)
+            removed.append(store.release_url(release_id))
+    return removed
+
+
 def register(app: typer.Typer) -> None:
-    from flows.cli import _fail, out_console
+    from flows.cli import _fail, _local_folder, out_console
     from govmap.runtime import configure_environment
 
     @app.command()
     def serve(
         registry: Annotated[Path, typer.Option(help="sources.yaml naming the sources to ingest.")],
         cron: Annotated[str, typer.Option(help='Schedule, e.g. "0 6 * * *" (06:00 daily).')],
-        out: OutOption = DEFAULT_OUT,
+        out: OutOption = str(DEFAULT_OUT),
         name: Annotated[str, typer.Option(help="Deployment name.")] = DEFAULT_DEPLOYMENT,
+        s3_endpoint: S3EndpointOption = None,
     ) -> None:
         """Serve the ingest flow over REGISTRY on CRON until interrupted."""
-        configure_environment(out.resolve() / ".prefect")
+        use_s3_endpoint(s3_endpoint)
+        configure_environment(_local_folder(out) / ".prefect")
         from govmap.errors import SourceError
         from prefect import serve as prefect_serve
 
@@ -79,12 +108,16 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def prune(
         keep: Annotated[int, typer.Option(help="How many of the newest releases to keep (latest is always kept).")],
-        out: OutOption = DEFAULT_OUT,
+        out: OutOption = str(DEFAULT_OUT),
+        s3_endpoint: S3EndpointOption = None,
     ) -> None:
         """Remove old releases, keeping the KEEP newest and the one latest points at."""
+        from govmap.errors import GovmapError
+
+        use_s3_endpoint(s3_endpoint)
         try:
             removed = prune_releases(out, keep=keep)
-        except ValueError as exc:
+        except (ValueError, GovmapError) as exc:
             _fail(str(exc), 2)
         for p in removed:
             out_console.print(f"removed {p}")

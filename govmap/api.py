@@ -6,6 +6,11 @@
     institutions = govmap.load("institutions")                 # latest release under ./datasets
     con = govmap.connect(out="/data/govmap")                    # one view per table
     con.sql("SELECT kind, count(*) FROM institutions GROUP BY kind").show()
+    ratings = govmap.load("criteria_ratings", out="s3://bucket/govmap")  # through its `latest` pointer
+
+`out` is a folder or an object-store URL (``s3://bucket/prefix``, any fsspec URL); S3 credentials
+and endpoint come from the standard AWS environment variables (AWS_ENDPOINT_URL for a non-AWS
+server).
 """
 
 from __future__ import annotations

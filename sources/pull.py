@@ -1,4 +1,4 @@
-"""Resolve source specs (files, folders, http(s) URLs) and pull their bytes into RawDocuments."""
+"""Resolve source specs (files, folders, http(s) URLs, object-store URLs) and pull their bytes into RawDocuments."""
 
 from __future__ import annotations
 
@@ -14,16 +14,17 @@ from sources.detect import detect_media_type
 from sources.folder import iter_folder, read_file
 from sources.http import fetch_url, is_url
 from sources.model import RawDocument
+from sources.objectstore import is_object_url, iter_objects, read_object
 from sources.settings import ParseSettings
 
 __all__ = ["SourceRef", "iter_sources", "pull"]
 
-SourceKind = Literal["file", "url"]
+SourceKind = Literal["file", "url", "object"]
 
 
 @dataclass(frozen=True)
 class SourceRef:
-    """One source document to pull: a local file path or an http(s) URL."""
+    """One source document to pull: a local file path, an http(s) URL or an object-store URL."""
 
     uri: str
     kind: SourceKind
@@ -35,7 +36,9 @@ def iter_sources(
     """Expand specs into SourceRefs, in order, each document once.
 
     A spec is a file, a folder (searched recursively for .pdf .txt .md .markdown .html .htm,
-    sorted by path) or an http(s) URL.  Raises SourceError for a spec that names nothing.
+    sorted by path), an http(s) URL, or an object-store URL (``s3://bucket/key`` for one
+    document, ``s3://bucket/prefix`` walked like a folder; any fsspec protocol).  Raises
+    SourceError for a spec that names nothing.
     """
     ParseSettings.resolve(settings)  # invalid settings fail here, before anything is pulled
     if isinstance(specs, (str, Path)):
@@ -54,9 +57,13 @@ def _expand(spec: str) -> Iterator[SourceRef]:
             raise SourceError(f"{spec}: URL has no host; fix the spec; nothing pulled")
         yield SourceRef(spec, "url")
         return
+    if is_object_url(spec):
+        for uri in iter_objects(spec):
+            yield SourceRef(uri, "object")
+        return
     scheme = spec.split("://", 1)[0] if "://" in spec else ""
     if scheme:
-        raise SourceError(f"{spec}: {scheme}:// sources are not supported (files, folders, http(s) only); nothing pulled")
+        raise SourceError(f"{spec}: {scheme}:// sources are not supported (files, folders, http(s), fsspec URLs such as s3://); nothing pulled")
     path = Path(spec)
     if path.is_file():
         yield SourceRef(str(path), "file")
@@ -75,7 +82,7 @@ def pull(
 ) -> RawDocument:
     """Read a file's bytes or fetch a URL (through `client` when given) into a RawDocument.
 
-    Raises SourceError (unreadable file), FetchError (network; see ``transient``), SourceTooLarge
+    Raises SourceError (unreadable file), FetchError (network or object store; see ``transient``), SourceTooLarge
     (over ``max_bytes``), UnsupportedMediaType (not a PDF, text or HTML document).
     """
     settings = ParseSettings.resolve(settings)
@@ -89,4 +96,7 @@ def pull(
         path = Path(ref.uri)
         data = read_file(path, max_bytes=settings.max_bytes)
         return RawDocument(source_uri=ref.uri, data=data, media_type=detect_media_type(data, path.name))
+    if ref.kind == "object":
+        data = read_object(ref.uri, max_bytes=settings.max_bytes)
+        return RawDocument(source_uri=ref.uri, data=data, media_type=detect_media_type(data, ref.uri.rsplit("/", 1)[-1]))
     raise SourceError(f"{ref.uri}: unknown source kind {ref.kind!r}; nothing pulled")

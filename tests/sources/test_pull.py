@@ -39,7 +39,7 @@ def test_specs_mix_and_duplicates(tree: Path) -> None:
     "spec",
     [
         "no/such/place",  # missing path
-        "s3://bucket/key.pdf",  # scheme not supported yet
+        "nosuchscheme://bucket/key.pdf",  # a scheme fsspec does not know
         "https://",  # URL without a host
     ],
 )

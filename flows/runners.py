@@ -1,0 +1,260 @@
+"""Where parsing and extraction run: a process pool on this machine (the default) or a Dask cluster.
+
+The flow itself pulls every document and checks the result cache (pulls retry, and the sources
+and `<out>/.cache` are on its machine); only the bytes of a document that needs work go to an
+`Extractor`, and the flow learns what became of it from the future `submit` returns:
+
+- `ProcessExtractor`: a spawned process pool; a worker writes the result to the cache itself
+  (same disk) and returns a small `DocumentSummary`.
+- `DaskExtractor`: Prefect's `DaskTaskRunner`; `extract_task` runs on a Dask worker and returns
+  the `DocumentResult`, which the flow writes to the cache.  Workers need no shared file system,
+  neither for the sources nor for the cache, only govmap installed and a route to Prefect's API.
+
+Either way the spaCy pipeline is built once per worker process (`flows.documents.worker_nlp`)
+and never travels with a task: a task carries one document's bytes and two small settings
+objects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import multiprocessing
+import os
+import socket
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from extractors.nlp import NlpConfig
+from flows.documents import DocumentResult, DocumentSummary, ResultCache, init_worker, process_raw, run_in_worker, summarize, worker_nlp
+from govmap.errors import GovmapError
+from govmap.version import pipeline_version
+from sources import ParseSettings, RawDocument
+
+__all__ = [
+    "TASK_RUNNERS",
+    "RunnerError",
+    "Extractor",
+    "ProcessExtractor",
+    "DaskExtractor",
+    "open_extractor",
+    "check_dask_address",
+    "check_runner_options",
+    "default_workers",
+]
+
+TASK_RUNNERS = ("process", "dask")
+_CONNECT_TIMEOUT_S = 10
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+class RunnerError(GovmapError):
+    """The chosen task runner cannot run: a bad runner name, or a Dask cluster that cannot serve."""
+
+
+class Extractor(Protocol):
+    window: int  # documents that may be between pull and done at once (bounds memory)
+
+    def submit(self, raw: RawDocument) -> PrefectFuture[Any]:
+        """Start parsing and extracting one document."""
+
+    def collect(self, future: PrefectFuture[Any]) -> DocumentSummary:
+        """The finished document's summary, its result written to the cache."""
+
+
+# --- process pool (one machine) ----------------------------------------------------------------
+
+@task(cache_policy=NO_CACHE, task_run_name="extract {raw.source_uri}")
+def extract_in_pool_task(raw: RawDocument, settings: ParseSettings, cache: ResultCache, pool: ProcessPoolExecutor,
+                         nlp_config: NlpConfig | None) -> DocumentSummary:
+    return pool.submit(run_in_worker, raw, settings, cache, nlp_config).result()
+
+
+class ProcessExtractor:
+    """A spawned process pool whose initializer builds the pipeline; workers write the cache."""
+
+    def __init__(self, cache: ResultCache, settings: ParseSettings, nlp_config: NlpConfig | None, workers: int) -> None:
+        self.cache, self.settings, self.nlp_config, self.workers = cache, settings, nlp_config, workers
+        self.window = 2 * workers  # one document being extracted and one pulled ahead per worker
+        self._stack = ExitStack()
+
+    def __enter__(self) -> ProcessExtractor:
+        # Spawned, not forked: the flow runs beside Prefect's and httpx's threads, and a fork
+        # taken while one of them holds a lock (logging, imports) leaves the child hung forever.
+        self._pool = self._stack.enter_context(ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker, initargs=(self.nlp_config,)))
+        # Each task waits on its pool future in a thread of its own, so pulls (on the flow's
+        # threads) never queue behind extractions.
+        self._threads = self._stack.enter_context(ThreadPoolTaskRunner(max_workers=self.workers))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.__exit__(*exc)
+
+    def submit(self, raw: RawDocument) -> PrefectFuture[Any]:
+        return self._threads.submit(extract_in_pool_task, {
+            "raw": raw, "settings": self.settings, "cache": self.cache, "pool": self._pool, "nlp_config": self.nlp_config})
+
+    def collect(self, future: PrefectFuture[Any]) -> DocumentSummary:
+        return future.result()
+
+
+# --- Dask ----------------------------------------------------------------------------------------
+
+@task(cache_policy=NO_CACHE, task_run_name="extract {raw.source_uri}")
+def extract_task(raw: RawDocument, settings: ParseSettings, nlp_config: NlpConfig | None) -> DocumentResult:
+    """Runs on a Dask worker: the result goes back to the flow, which owns the cache."""
+    return process_raw(raw, settings, worker_nlp(nlp_config))
+
+
+def _is_loopback(host: str | None) -> bool:
+    if not host or host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_dask_address(address: str, api_url: str | None) -> None:
+    """Fail in a second, before any run starts, when `address` cannot serve this run.
+
+    Dask workers report their task runs to Prefect themselves, so a scheduler on another machine
+    needs a Prefect API that is not on this machine's loopback (where the temporary server
+    listens).  Raises RunnerError with one line.
+    """
+    from distributed.comm.addressing import get_address_host_port
+
+    try:
+        host, port = get_address_host_port(address)
+    except ValueError as exc:
+        raise RunnerError(f"--dask-address {address}: not a Dask scheduler address ({exc}); expected e.g. tcp://host:8786") from None
+    if not _is_loopback(host) and _is_loopback(urlsplit(api_url).hostname if api_url else None):
+        where = api_url or "Prefect's temporary server on this machine"
+        raise RunnerError(f"--dask-address {address}: workers on other machines cannot reach {where}; "
+                          "set PREFECT_API_URL to a Prefect server they can reach")
+    try:
+        socket.create_connection((host, port), timeout=_CONNECT_TIMEOUT_S).close()  # a refusal, at once
+        identity = asyncio.run(asyncio.wait_for(_scheduler_identity(address), _CONNECT_TIMEOUT_S))
+    except Exception as exc:  # refused, silent, or not speaking Dask's protocol: all the same to the user
+        reason = (str(exc).splitlines() or [""])[0][:160] or type(exc).__name__
+        raise RunnerError(f"--dask-address {address}: no Dask scheduler answers there ({reason}); "
+                          "start one (`dask scheduler`) or leave the option out for a local cluster") from None
+    if identity.get("type") != "Scheduler":
+        raise RunnerError(f"--dask-address {address}: a Dask {identity.get('type')} answers there, not a scheduler; "
+                          "give the scheduler's address")
+
+
+async def _scheduler_identity(address: str) -> dict:
+    # A plain Client waits forever on a port that accepts but never answers; this is bounded.
+    from distributed.core import rpc
+
+    async with rpc(address, timeout=_CONNECT_TIMEOUT_S) as scheduler:
+        return await scheduler.identity()
+
+
+class DaskExtractor:
+    """Prefect's DaskTaskRunner: a local cluster of worker processes, or the scheduler at `address`."""
+
+    def __init__(self, cache: ResultCache, settings: ParseSettings, nlp_config: NlpConfig | None, *,
+                 workers: int, address: str | None = None, api_url: str | None = None) -> None:
+        self.cache, self.settings, self.nlp_config = cache, settings, nlp_config
+        self.workers, self.address, self.api_url = workers, address, api_url
+        self.window = 2 * workers
+        self._version = pipeline_version()
+        self._stack = ExitStack()
+
+    def __enter__(self) -> DaskExtractor:
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+        from prefect_dask import DaskTaskRunner
+
+        if self.address:
+            check_dask_address(self.address, self.api_url)  # the CLI checked too, but not `govmap serve`
+            runner = DaskTaskRunner(address=self.address, client_kwargs={"timeout": f"{_CONNECT_TIMEOUT_S}s"})
+        else:
+            # Processes, one thread each: extraction is pure Python, so threads would share one GIL.
+            runner = DaskTaskRunner(cluster_kwargs={"n_workers": self.workers, "threads_per_worker": 1,
+                                                    "processes": True, "dashboard_address": None})
+        try:
+            if self.api_url:
+                # Each task carries the flow's settings to its worker; with Prefect's temporary
+                # server they hold no URL, and a worker would start a server of its own.
+                self._stack.enter_context(temporary_settings(updates={PREFECT_API_URL: self.api_url}))
+            self._runner = self._stack.enter_context(runner)
+            client = self._runner.client
+            self._check_workers(client)
+        except OSError as exc:
+            self._stack.close()
+            where = f"--dask-address {self.address}: cannot connect to the Dask scheduler" if self.address \
+                else "cannot start a local Dask cluster"
+            raise RunnerError(f"{where} ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
+        except BaseException:
+            self._stack.close()
+            raise
+        self.window = max(4, 2 * sum(client.nthreads().values()))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.__exit__(*exc)
+
+    def _check_workers(self, client: Any) -> None:
+        """Every worker must run this very pipeline: results from other code would be cached
+        under this version's key."""
+        try:
+            versions = client.run(pipeline_version)
+        except (ImportError, AttributeError) as exc:
+            raise RunnerError(f"Dask workers at {self.address}: cannot import govmap ({exc}); "
+                              "install the same govmap on every worker") from None
+        wrong = {w: v for w, v in versions.items() if v != self._version}
+        if wrong:
+            worker, version = next(iter(wrong.items()))
+            raise RunnerError(f"Dask worker {worker} runs govmap pipeline {version}, this run {self._version}; "
+                              "install the same govmap version on every worker")
+
+    def submit(self, raw: RawDocument) -> PrefectFuture[Any]:
+        return self._runner.submit(extract_task, {"raw": raw, "settings": self.settings, "nlp_config": self.nlp_config})
+
+    def collect(self, future: PrefectFuture[Any]) -> DocumentSummary:
+        result: DocumentResult = future.result()
+        if result.row.pipeline_version != self._version:  # a worker that joined after the start check
+            raise RunnerError(f"{result.row.source_uri}: extracted by govmap pipeline {result.row.pipeline_version}, "
+                              f"this run {self._version}; install the same govmap version on every Dask worker")
+        self.cache.put(result)
+        return summarize(result)
+
+
+def check_runner_options(task_runner: str, *, workers: int | None = None, dask_address: str | None = None) -> None:
+    """Raise RunnerError (one line) for a combination of options that cannot run."""
+    if task_runner not in TASK_RUNNERS:
+        raise RunnerError(f"--task-runner {task_runner}: unknown; choose one of {', '.join(TASK_RUNNERS)}")
+    if workers is not None and workers < 1:
+        raise RunnerError(f"--workers {workers}: must be at least 1")
+    if task_runner == "process" and dask_address:
+        raise RunnerError("--dask-address needs --task-runner dask")
+    if dask_address and workers is not None:
+        raise RunnerError(f"--workers sizes a local pool or cluster; the Dask cluster at {dask_address} has its own workers")
+
+
+def open_extractor(task_runner: str, cache: ResultCache, settings: ParseSettings, nlp_config: NlpConfig | None, *,
+                   workers: int | None = None, dask_address: str | None = None,
+                   api_url: str | None = None) -> ProcessExtractor | DaskExtractor:
+    """The extractor for `task_runner` ("process" or "dask"), to be entered with `with`.
+
+    `workers` sizes the process pool or the local Dask cluster (default: the machine's cores, at
+    most 8); a cluster at `dask_address` brings its own workers.  Raises RunnerError.
+    """
+    check_runner_options(task_runner, workers=workers, dask_address=dask_address)
+    if task_runner == "process":
+        return ProcessExtractor(cache, settings, nlp_config, workers or default_workers())
+    return DaskExtractor(cache, settings, nlp_config, workers=workers or default_workers(), address=dask_address, api_url=api_url)

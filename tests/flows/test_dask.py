@@ -1,0 +1,142 @@
+"""The Dask task runner: the shared corpus published through a two-worker Dask cluster gives the
+same tables, row for row, as the local process pool; each Dask worker builds the spaCy pipeline
+once however many documents it extracts; the flow reports live progress with either runner."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from datasets.contract import TABLES
+from flows.documents import DocumentSummary
+from flows.progress import NullProgress
+
+pytestmark = pytest.mark.slow
+
+
+class Recorder(NullProgress):
+    """A RunProgress that remembers the per-document calls (they come from several threads)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+        self._lock = threading.Lock()
+
+    def _add(self, name: str, value: object) -> None:
+        with self._lock:
+            self.calls.append((name, value))
+
+    def start(self, total_documents: int) -> None:
+        self._add("start", total_documents)
+
+    def pulled(self, uri: str) -> None:
+        self._add("pulled", uri)
+
+    def processed(self, summary: DocumentSummary) -> None:
+        self._add("processed", summary)
+
+    def of(self, name: str) -> list:
+        return [v for n, v in self.calls if n == name]
+
+
+def _run(corpus: Path, out: Path, **options):
+    from flows.ingest import ingest
+    from flows.progress import reporting
+
+    recorder = Recorder()
+    with reporting(recorder):
+        result = ingest([str(corpus)], str(out), **options)
+    return result, recorder
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator:
+    """A local two-worker cluster (processes, one thread each), reached by its address as an
+    operator's existing cluster would be."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, Client(c) as client:
+        yield c, client
+
+
+@pytest.fixture(scope="module")
+def runs(shared_corpus: Path, prefect_server: str, cluster, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("runners")
+    corpus = shared_corpus / "text"
+    local_cluster, client = cluster
+    return {
+        "process": (*_run(corpus, root / "process", workers=2), root / "process"),
+        "dask": (*_run(corpus, root / "dask", task_runner="dask", dask_address=local_cluster.scheduler_address),
+                 root / "dask"),
+        "corpus": corpus,
+        "root": root,
+    }
+
+
+def _tables(out: Path) -> dict[str, pa.Table]:
+    """Every published table without its timestamp columns (when a document was ingested)."""
+    tables = {}
+    for name in TABLES:
+        table = pq.read_table(out / "latest" / f"{name}.parquet")
+        times = [f.name for f in table.schema if pa.types.is_timestamp(f.type)]
+        tables[name] = table.drop_columns(times)
+    return tables
+
+
+def test_dask_and_process_pool_publish_identical_tables(runs: dict) -> None:
+    (p_result, _, p_out), (d_result, _, d_out) = runs["process"], runs["dask"]
+    assert p_result.outcome.promoted and d_result.outcome.promoted
+    expected, got = _tables(p_out), _tables(d_out)
+    assert expected["documents"].num_rows == len(list(runs["corpus"].iterdir()))
+    assert expected["mentions"].num_rows > 0 and expected["institutions"].num_rows > 0
+    for name in TABLES:
+        assert got[name].schema == expected[name].schema, name
+        assert got[name].to_pylist() == expected[name].to_pylist(), f"{name} differs between the Dask and process runners"
+
+
+def test_each_dask_worker_builds_the_pipeline_once(runs: dict, cluster) -> None:
+    from flows.documents import nlp_builds
+
+    _, client = cluster
+    documents = len(runs["dask"][0].documents)
+    builds = client.run(nlp_builds)  # worker address -> pipelines built in that worker process
+    assert len(builds) == 2 and documents > len(builds)
+    assert sum(builds.values()) >= 1
+    assert all(n <= 1 for n in builds.values()), builds
+
+
+@pytest.mark.parametrize("runner", ["process", "dask"])
+def test_progress_reports_every_document(runs: dict, runner: str) -> None:
+    result, recorder, _ = runs[runner]
+    uris = sorted(d.source_uri for d in result.documents)
+    assert recorder.of("start") == [len(uris)]
+    assert sorted(recorder.of("pulled")) == uris
+    assert sorted(s.source_uri for s in recorder.of("processed")) == uris
+    assert all(s.status == "ok" and not s.cached for s in recorder.of("processed"))
+    # each document is pulled before it is reported done
+    order = [(n, v if n == "pulled" else v.source_uri) for n, v in recorder.calls if n in ("pulled", "processed")]
+    for uri in uris:
+        assert order.index(("pulled", uri)) < order.index(("processed", uri))
+
+
+def test_the_dask_run_fills_the_cache_the_process_pool_reads(runs: dict) -> None:
+    """Workers return their results and the flow writes the cache, so a later run (here with the
+    other runner) finds every document unchanged and publishes nothing."""
+    result, recorder, out = runs["dask"]
+    again, again_progress = _run(runs["corpus"], out, workers=2)
+    assert again.outcome is None and again.unchanged_release == result.outcome.release_id
+    assert [s.cached for s in again_progress.of("processed")] == [True] * len(result.documents)
+
+
+def test_cli_runs_on_a_local_dask_cluster(runs: dict, prefect_server: str, samples_folder: Path) -> None:
+    from tests.flows.test_end_to_end import query, run_cli
+
+    out = runs["root"] / "cli"
+    done = run_cli("run", str(samples_folder), "--out", str(out), "--task-runner", "dask", "--workers", "2",
+                   api_url=prefect_server)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert query(out, "SELECT status, count(*) FROM documents GROUP BY status") == [("ok", 3)]
