@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from datasets.contract import TABLE_NAMES, TABLES
 from datasets.release import RELEASES, latest_release
-from govmap.errors import GovmapError
+from govmap.errors import Ambiguous, GovmapError, NotFound, ReleaseNotFound
 
 if TYPE_CHECKING:
     import duckdb
@@ -41,22 +41,6 @@ __all__ = [
     "find_documents",
     "document_profile",
 ]
-
-
-class ReleaseNotFound(GovmapError, LookupError):
-    """No release where one was asked for (no promoted release yet, or an unknown release id)."""
-
-
-class NotFound(GovmapError, LookupError):
-    """No institution or document matches what was asked for."""
-
-
-class Ambiguous(GovmapError, LookupError):
-    """Several institutions or documents match; `candidates` lists them."""
-
-    def __init__(self, message: str, candidates: Sequence[dict[str, Any]]) -> None:
-        super().__init__(message)
-        self.candidates = list(candidates)
 
 
 def resolve_release(out: str | Path = "datasets", release: str | Path | None = None) -> "Release":

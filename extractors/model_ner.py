@@ -15,12 +15,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from govmap.errors import ExtractionError
+
+if TYPE_CHECKING:
+    from extractors.discovery import Candidate
 
 __all__ = ["ModelEntity", "ModelNer", "ModelNotAvailable", "check_model", "load_model", "model_candidates", "model_fingerprint", "model_entities"]
 

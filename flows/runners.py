@@ -34,7 +34,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors.nlp import NlpConfig
 from flows.documents import DocumentResult, DocumentSummary, ResultCache, init_worker, process_raw, run_in_worker, summarize, worker_nlp
-from govmap.errors import GovmapError
+from govmap.errors import RunnerError
 from govmap.version import pipeline_version
 from sources import ParseSettings, RawDocument
 
@@ -56,10 +56,6 @@ _CONNECT_TIMEOUT_S = 10
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
-
-
-class RunnerError(GovmapError):
-    """The chosen task runner cannot run: a bad runner name, or a Dask cluster that cannot serve."""
 
 
 class Extractor(Protocol):

@@ -11,12 +11,19 @@
      ├── ExtractionError             the spaCy pipeline or a rule failed on a document
      ├── ContractError               records do not fit the data contract
      ├── ValidationFailed            a great-expectations suite failed; release not promoted
-     └── PublishError                a release could not be written or promoted
+     ├── PublishError                a release could not be written or promoted
+     ├── RunnerError                 the chosen task runner cannot run (bad name, Dask cluster unusable)
+     ├── ReleaseNotFound             no release where one was asked for
+     ├── NotFound                    no institution or document matches a query
+     └── Ambiguous                   several institutions or documents match a query
 
 Messages are one line: what, where, and what happens next.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 __all__ = [
     "GovmapError",
@@ -29,6 +36,10 @@ __all__ = [
     "ContractError",
     "ValidationFailed",
     "PublishError",
+    "RunnerError",
+    "ReleaseNotFound",
+    "NotFound",
+    "Ambiguous",
 ]
 
 
@@ -74,3 +85,23 @@ class ValidationFailed(GovmapError):
 
 class PublishError(GovmapError):
     """A release could not be written or promoted."""
+
+
+class RunnerError(GovmapError):
+    """The chosen task runner cannot run: a bad runner name, or a Dask cluster that cannot serve."""
+
+
+class ReleaseNotFound(GovmapError, LookupError):
+    """No release where one was asked for (no promoted release yet, or an unknown release id)."""
+
+
+class NotFound(GovmapError, LookupError):
+    """No institution or document matches what was asked for."""
+
+
+class Ambiguous(GovmapError, LookupError):
+    """Several institutions or documents match; `candidates` lists them."""
+
+    def __init__(self, message: str, candidates: Sequence[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates)
