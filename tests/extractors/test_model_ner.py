@@ -2,56 +2,19 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
 import spacy
-from spacy.training import Example
 
 from extractors.model_ner import ModelNotAvailable, _chunks, check_model
 from extractors.nlp import NlpConfig, build_nlp
 from sources.model import Document, Page
-
-# Made-up organisations with no organisation head word ("Institute", "Agency", ...), so the
-# rules alone cannot find them; the model has to.
-ORGS = ["Quillfeather", "Brantmoor Dynamics", "Solvane", "Tidewright Labsworks", "Corvannic"]
-FRAMES = [
-    "{} signed a memorandum with the regulator last spring.",
-    "Researchers at {} published a new evaluation of frontier models.",
-    "The board of {} met with officials in the capital.",
-    "According to {}, compute thresholds should be reviewed yearly.",
-    "A spokesperson for {} declined to comment on the audit.",
-    "{} and its partners announced a joint safety benchmark.",
-]
-
-
-def _examples(nlp):
-    out = []
-    for org in ORGS:
-        for frame in FRAMES:
-            text = frame.format(org)
-            start = text.index(org)
-            out.append(Example.from_dict(nlp.make_doc(text), {"entities": [(start, start + len(org), "ORG")]}))
-    return out
+from tests.tiny_model import train_tiny_ner
 
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
     """A blank English pipeline with an NER trained on our own sentences, saved to disk."""
-    spacy.util.fix_random_seed(0)
-    nlp = spacy.blank("en")
-    ner = nlp.add_pipe("ner")
-    ner.add_label("ORG")
-    examples = _examples(nlp)
-    optimizer = nlp.initialize(lambda: examples)
-    rng = random.Random(0)
-    for _ in range(30):
-        rng.shuffle(examples)
-        for batch in spacy.util.minibatch(examples, size=8):
-            nlp.update(batch, sgd=optimizer, drop=0.1)
-    path = tmp_path_factory.mktemp("model") / "tiny-ner"
-    nlp.to_disk(path)
-    return str(path)
+    return str(train_tiny_ner(tmp_path_factory.mktemp("model") / "tiny-ner"))
 
 
 def _doc(nlp, text: str):
