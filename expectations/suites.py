@@ -22,6 +22,7 @@ great_expectations is imported inside functions: importing it costs seconds.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -71,6 +72,9 @@ def import_gx() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
 
+    # GX sets this module's logger to INFO, which prints a line about a temporary docs folder
+    # on every validation; hand the level back to the logging configuration.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.NOTSET)
     return gx
 
 

@@ -52,6 +52,8 @@ def _local_folder(out: str) -> Path:
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not verbose:
+        # Prefect configures its own loggers when a flow starts; this is the setting it reads.
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         for name in ("prefect", "httpx", "great_expectations", "distributed"):
             logging.getLogger(name).setLevel(logging.ERROR)
 
@@ -142,8 +144,9 @@ def run(
         out_console.print(f"nothing changed since release {result.unchanged_release}; no new release published")
         return
     o = result.outcome
-    out_console.print(f"release: {o.release_id}")
-    out_console.print(f"quality report: {o.report_html}")
+    # plain lines for scripts: never wrapped, whatever the terminal's width
+    out_console.print(f"release: {o.release_id}", soft_wrap=True)
+    out_console.print(f"quality report: {o.report_html}", soft_wrap=True)
     for note in result.notes:  # where an object-store release went
         out_console.print(note, soft_wrap=True)
     if not o.promoted:

@@ -19,7 +19,7 @@ from rich.table import Table as RichTable
 
 from datasets.contract import TABLE_NAMES
 from flows.documents import DocumentSummary
-from flows.progress import STAGES
+from flows.progress import DONE, STAGES
 
 __all__ = ["ConsoleProgress", "plain_output", "print_summary"]
 
@@ -83,11 +83,12 @@ class ConsoleProgress:
 
     def stage(self, name: str) -> None:
         if self.plain:
-            self.console.print(f"{name} ...")
+            self.console.print("release written" if name == DONE else f"{name} ...")
             return
         with self._lock:
             if self._progress is not None and "stage" in self._tasks:
-                self._progress.update(self._tasks["stage"], description=name, completed=STAGES.index(name) if name in STAGES else 0)
+                step = len(STAGES) if name == DONE else STAGES.index(name) if name in STAGES else 0
+                self._progress.update(self._tasks["stage"], description="publish" if name == DONE else name, completed=step)
 
     def validated(self, table: str) -> None:
         with self._lock:

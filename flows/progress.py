@@ -15,10 +15,12 @@ from typing import Protocol
 
 from flows.documents import DocumentSummary
 
-__all__ = ["STAGES", "RunProgress", "NullProgress", "current_progress", "reporting"]
+__all__ = ["DONE", "STAGES", "RunProgress", "NullProgress", "current_progress", "reporting"]
 
 # The corpus-wide stages after every document is extracted, in order.
 STAGES = ("resolve", "write", "validate", "publish")
+# Reported as a stage once the release is written (promoted or not).
+DONE = "done"
 
 
 class RunProgress(Protocol):
@@ -32,7 +34,7 @@ class RunProgress(Protocol):
         """One document was parsed and extracted, read from the cache, or quarantined."""
 
     def stage(self, name: str) -> None:
-        """A corpus-wide stage began: one of STAGES."""
+        """A corpus-wide stage began (one of STAGES), or DONE: the release is written."""
 
     def validated(self, table: str) -> None:
         """One table's expectation suite ran (during the "validate" stage)."""

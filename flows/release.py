@@ -12,7 +12,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from extractors.records import Extraction
 from extractors.kb import KnowledgeBase, load_kb
 from extractors.resolve import Resolution, resolve, summarize as summarize_extraction
 from flows.documents import DocumentResult
-from flows.progress import current_progress
+from flows.progress import DONE, current_progress
 
 __all__ = ["PublishOutcome", "publish_release", "table_rows"]
 
@@ -199,7 +199,7 @@ def publish_release(
         promote(out, release_id)
     else:
         log.error("release %s failed validation; latest unchanged", release_id)
-    clock.end()
+    clock.end(done=True)
     return PublishOutcome(
         release_id=release_id, path=final, promoted=report.passed, validation_passed=report.passed, rows=rows,
         report_html=final / html.relative_to(staged.path), report_json=final / js.relative_to(staged.path),
@@ -220,11 +220,13 @@ class _StageClock:
         self.progress.stage(stage)
         self._current = (stage, time.perf_counter())
 
-    def end(self) -> None:
+    def end(self, *, done: bool = False) -> None:
         if self._current is not None:
             name, started = self._current
             self.seconds[name] = round(time.perf_counter() - started, 3)
             self._current = None
+        if done:
+            self.progress.stage(DONE)
 
 
 def _test_kill_at(point: str) -> None:

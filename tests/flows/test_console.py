@@ -35,6 +35,7 @@ def _drive(progress: ConsoleProgress) -> None:
         progress.stage(stage)
     progress.validated("documents")
     progress.stage("publish")
+    progress.stage("done")
     progress.finish()
 
 
@@ -48,7 +49,7 @@ def test_plain_lines_outside_a_terminal():
     assert "[1/3] ok  reports/one.pdf (12 pages)" in out
     assert "[2/3] ok  reports/two.md (cached)" in out
     assert "[3/3] quarantined  reports/bad.pdf: encrypted PDF" in out
-    assert "validate ..." in out and "validated documents" in out
+    assert "validate ..." in out and "validated documents" in out and "release written" in out
     assert "\x1b[" not in out  # no terminal control codes in a log file
 
 
@@ -70,9 +71,11 @@ def test_bars_on_a_terminal_for_a_run_that_lasts(monkeypatch):
         progress.pulled(d.source_uri)
         progress.processed(d)
     progress.stage("validate")
+    progress.stage("done")
     progress.finish()
     out = buf.getvalue()
     assert "parse + extract" in out and "3/3" in out and "pull" in out
+    assert "4/4" in out  # the publish bar completes when the release is written
     assert "[1/3]" not in out  # bars replace the per-document lines
 
 
