@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -21,21 +21,27 @@ DEFAULT_DEPLOYMENT = "govmap-scheduled"
 DEFAULT_OUT = Path("datasets")
 
 
-def build_deployment(registry: Path, cron: str, out: Path | str, *, name: str = DEFAULT_DEPLOYMENT) -> Any:
-    """The Prefect deployment `govmap serve` runs: the ingest flow over the registry on `cron`.
+def build_deployment(registry: Path, cron: str, out: Path | str, *, name: str = DEFAULT_DEPLOYMENT,
+                     task_runner: str = "process", dask_address: str | None = None, workers: int | None = None) -> Any:
+    """The Prefect deployment `govmap serve` runs: the ingest flow over the registry on `cron`,
+    extracting with `task_runner` (as `govmap run --task-runner`).
 
-    The registry is validated now (RegistryError), and its specs are re-read at each run so new
-    files in a registered folder are picked up.
+    The registry and runner options are validated now (RegistryError, RunnerError), and the
+    registry's specs are re-read at each run so new files in a registered folder are picked up.
     """
+    from flows.runners import check_runner_options
+
     from datasets.objectstore import is_remote
     from flows.ingest import ingest
     from flows.registry import load_registry
 
     load_registry(registry)
+    check_runner_options(task_runner, workers=workers, dask_address=dask_address)
     target = str(out) if is_remote(out) else str(Path(out).resolve())
     return ingest.to_deployment(
         name=name, cron=cron,
-        parameters={"sources": [], "out": target, "registry": str(registry.resolve())},
+        parameters={"sources": [], "out": target, "registry": str(registry.resolve()), "task_runner": task_runner,
+                    "dask_address": dask_address, "workers": workers},
     )
 
 
@@ -91,16 +97,20 @@ def register(app: typer.Typer) -> None:
         out: OutOption = str(DEFAULT_OUT),
         name: Annotated[str, typer.Option(help="Deployment name.")] = DEFAULT_DEPLOYMENT,
         s3_endpoint: S3EndpointOption = None,
+        task_runner: Annotated[str, typer.Option(help="Where parsing and extraction run: process or dask (see `run`).")] = "process",
+        dask_address: Annotated[Optional[str], typer.Option(help="Scheduler of an existing Dask cluster (tcp://host:8786).")] = None,
+        workers: Annotated[Optional[int], typer.Option(help="Size of the local process pool or Dask cluster.")] = None,
     ) -> None:
         """Serve the ingest flow over REGISTRY on CRON until interrupted."""
         use_s3_endpoint(s3_endpoint)
         configure_environment(_local_folder(out) / ".prefect")
-        from govmap.errors import SourceError
+        from govmap.errors import RunnerError, SourceError
         from prefect import serve as prefect_serve
 
         try:
-            deployment = build_deployment(registry, cron, out, name=name)
-        except (SourceError, ValueError) as exc:
+            deployment = build_deployment(registry, cron, out, name=name, task_runner=task_runner,
+                                          dask_address=dask_address, workers=workers)
+        except (SourceError, RunnerError, ValueError) as exc:
             _fail(str(exc).splitlines()[0], 2)
         out_console.print(f"serving {name} on {cron!r}; Ctrl-C to stop")
         prefect_serve(deployment)

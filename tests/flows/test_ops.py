@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.ops_commands import build_deployment, prune_releases
+from govmap.errors import RunnerError
 from flows.registry import RegistryError, load_registry, registry_specs
 
 
@@ -105,6 +106,16 @@ def test_served_deployment_can_be_built(tree: Path) -> None:
     assert deployment.parameters["registry"] == str(path.resolve())
     assert deployment.parameters["out"] == str((tree / "out").resolve())
     assert [s.schedule.cron for s in deployment.schedules] == ["0 6 * * *"]
+    assert deployment.parameters["task_runner"] == "process"
+
+
+def test_served_deployment_carries_the_dask_runner(tree: Path) -> None:
+    path = tree / "sources.yaml"
+    path.write_text("sources:\n  r:\n    folder: reports\n")
+    deployment = build_deployment(path, "0 6 * * *", tree / "out", task_runner="dask", workers=2)
+    assert (deployment.parameters["task_runner"], deployment.parameters["workers"]) == ("dask", 2)
+    with pytest.raises(RunnerError, match="--dask-address needs --task-runner dask"):
+        build_deployment(path, "0 6 * * *", tree / "out", dask_address="tcp://127.0.0.1:8786")
 
 
 def test_serve_refuses_a_bad_registry(tree: Path) -> None:
