@@ -45,5 +45,5 @@ samples: setup  ## rebuild the embedded sample PDF from its source script
 clean:
 	rm -rf $(VENV) $(OUT)/releases $(OUT)/latest $(OUT)/.cache $(OUT)/.prefect .pytest_cache
 
-bench: setup  ## throughput, memory and floors on scaled PDF corpora (BENCH_SIZES=100,1000,5000)
-	$(PY) -m flows.bench --stages
+bench: setup  ## throughput, memory, stage times and floors on 100/1,000/5,000-page PDF corpora (BENCH_SIZES to change)
+	$(PY) -m flows.bench

@@ -11,12 +11,30 @@ import bisect
 
 from spacy.tokens import Doc, Span
 
-__all__ = ["INSTITUTIONS", "INSTRUMENTS", "PAGE_SEPARATOR", "page_of", "register"]
+__all__ = ["INSTITUTIONS", "INSTRUMENTS", "PAGE_SEPARATOR", "doc_text", "page_of", "register", "remember_text"]
 
 INSTITUTIONS = "govmap_institutions"
 INSTRUMENTS = "govmap_instruments"
 # Pages are joined with a blank line so no sentence or span runs across a page break.
 PAGE_SEPARATOR = "\n\n"
+
+
+_TEXT_KEY = ("govmap", "text")
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, built once per Doc: spaCy rebuilds it from every token on each access, which
+    costs a pass over the whole document each time a component reads it.  Tokens never change
+    the text they cover, so the first copy stays right."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Give `doc_text` the text the Doc was tokenised from (the tokens rebuild exactly it)."""
+    doc.user_data[_TEXT_KEY] = text
 
 
 def page_of(doc: Doc, char: int) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.extensions import INSTITUTIONS, INSTRUMENTS, PAGE_SEPARATOR, page_of
+from extractors.extensions import INSTITUTIONS, INSTRUMENTS, PAGE_SEPARATOR, doc_text, page_of, remember_text
 from extractors.records import DocMetadata, Extraction, Mention
 from sources.model import Document
 
@@ -24,7 +24,9 @@ def make_doc(nlp: Language, document: Document) -> Doc:
         starts.append(offset)
         parts.append(page.text)
         offset += len(page.text) + len(PAGE_SEPARATOR)
-    doc = nlp.make_doc(PAGE_SEPARATOR.join(parts))
+    text = PAGE_SEPARATOR.join(parts)
+    doc = nlp.make_doc(text)
+    remember_text(doc, text)
     doc._.govmap_document = document
     doc._.govmap_page_starts = tuple(starts) or (0,)
     return doc
@@ -49,7 +51,7 @@ def sentence_text(span: Span) -> str:
     text = sent.text
     if len(text) > MAX_SENTENCE_CHARS:
         lo = max(sent.start_char, span.start_char - MAX_SENTENCE_CHARS // 2)
-        text = span.doc.text[lo : lo + MAX_SENTENCE_CHARS]
+        text = doc_text(span.doc)[lo : lo + MAX_SENTENCE_CHARS]
     return " ".join(text.split())
 
 

@@ -12,7 +12,7 @@ import re
 
 from spacy.tokens import Doc
 
-from extractors.extensions import INSTITUTIONS
+from extractors.extensions import INSTITUTIONS, doc_text
 
 __all__ = ["ground_mention", "DEFAULT_GROUNDED_CONFIDENCE"]
 
@@ -40,8 +40,8 @@ def ground_mention(
     if not 1 <= page <= len(starts):
         return False
     page_start = starts[page - 1]
-    page_end = starts[page] if page < len(starts) else len(doc.text)
-    text = doc.text[page_start:page_end]
+    page_end = starts[page] if page < len(starts) else len(doc_text(doc))
+    text = doc_text(doc)[page_start:page_end]
     lo, hi = 0, len(text)
     if anchor is not None:
         lo = text.find(anchor)

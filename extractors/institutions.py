@@ -23,7 +23,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors import discovery as disc
-from extractors.extensions import INSTITUTIONS
+from extractors.extensions import INSTITUTIONS, doc_text
+from extractors.fastmatch import Alternation
 from extractors.kb import DocLinker, KnowledgeBase, load_kb, normalize_surface
 from extractors.records import Discovery, discovered_key
 from extractors.model_ner import model_candidates
@@ -74,7 +75,8 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:org|com|net|edu|
 
 class KBMatcher:
     """Finds every KB surface form in a text: two alternations (case-sensitive and not), longest
-    form first so the regex engine prefers "UN General Assembly" over "UN"."""
+    form first so the regex engine prefers "UN General Assembly" over "UN", each searched through
+    `Alternation`, which tries at a position only the forms that start with its character."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
@@ -89,7 +91,7 @@ class KBMatcher:
                 for f in forms:
                     (sensitive if _case_sensitive(f) else insensitive)[f] = None
         self._patterns = [
-            re.compile("|".join(surface_regex(f) for f in sorted(group, key=lambda s: (-len(s), s))), flags)
+            Alternation([(f, surface_regex(f)) for f in sorted(group, key=lambda s: (-len(s), s))], flags)
             for group, flags in ((sensitive, 0), (insensitive, re.IGNORECASE))
             if group
         ]
@@ -123,8 +125,8 @@ def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
 
 def _char_span(doc: Doc, m: Match, label: str, text: str) -> Span | None:
     """The tokens of a match: contracted to whole tokens unless that loses letters of the name
-    (tokens glued to markup or footnote numbers, "AI</u"), then expanded.  `text` is doc.text,
-    passed in because spaCy rebuilds it from the tokens on every access."""
+    (tokens glued to markup or footnote numbers, "AI</u"), then expanded.  `text` is the doc's text
+    (`doc_text`), passed in to keep the call cheap."""
     wanted = sum(ch.isalnum() for ch in text[m.start : m.end])
     span = doc.char_span(m.start, m.end, label=label, kb_id=m.key, alignment_mode="contract")
     if span is None or sum(ch.isalnum() for ch in span.text) < wanted:
@@ -189,7 +191,7 @@ class InstitutionRuler:
 
     def match(self, doc: Doc) -> tuple[list[Match], list[Discovery]]:
         """Candidate mentions and the discoveries behind the new ones."""
-        text = doc.text
+        text = doc_text(doc)
         # Names inside URLs and e-mail addresses are not mentions ("cset.georgetown.edu/...CSET-...").
         urls = [(m.start(), m.end()) for pat in (_URL, _MARKUP) for m in pat.finditer(text)]
         if urls:
@@ -210,7 +212,7 @@ class InstitutionRuler:
         if not starts:
             return matches
         out = []
-        text = doc.text  # rebuilt from the tokens on every access: read it once
+        text = doc_text(doc)
         for m in matches:
             cut = next((s for s in starts if m.start < s < m.end), None)
             if cut is not None:
@@ -391,7 +393,7 @@ class InstitutionRuler:
         """Known bodies joined by a hyphen at the start of a longer name name parties of it
         ("China-BRICS ... Center" names BRICS): kept as mentions of their own, nested."""
         kept_ids = {(s.start, s.end) for s in kept}
-        text = doc.text  # rebuilt from the tokens on every access: read it once
+        text = doc_text(doc)
         out: list[Span] = []
         for s in spans:
             if s._.govmap_extractor != EXTRACTOR_KB or (s.start, s.end) in kept_ids:
@@ -409,7 +411,7 @@ class InstitutionRuler:
 
     def set_annotations(self, doc: Doc, matches: list[Match], discoveries: list[Discovery]) -> None:
         """Write the span group (longest match wins), the discoveries and the document's linker."""
-        text = doc.text
+        text = doc_text(doc)
         spans: list[Span] = []
         for m in matches:
             span = _char_span(doc, m, "institution", text)

@@ -13,7 +13,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.extensions import INSTRUMENTS
+from extractors.extensions import INSTRUMENTS, doc_text
+from extractors.fastmatch import Alternation
 from extractors.institutions import Match, _blank, _char_span, _MARKUP, _URL, surface_regex
 from extractors.kb import KnowledgeBase, load_kb, normalize_surface
 from extractors.records import Discovery, discovered_key
@@ -109,7 +110,7 @@ class InstrumentRuler:
                 acronym = " " not in form and bool(re.search(r".[A-Z]", form))
                 (sensitive if acronym else insensitive).append(form)
         self._patterns = [
-            re.compile("|".join(plural_regex(f) if flags else surface_regex(f) for f in sorted(group, key=lambda s: (-len(s), s))), flags)
+            Alternation([(f, plural_regex(f) if flags else surface_regex(f)) for f in sorted(group, key=lambda s: (-len(s), s))], flags)
             for group, flags in ((sensitive, 0), (insensitive, re.IGNORECASE))
             if group
         ]
@@ -120,7 +121,8 @@ class InstrumentRuler:
         return doc
 
     def match(self, doc: Doc) -> tuple[list[Match], list[Discovery]]:
-        text = _blank(doc.text, [(m.start(), m.end()) for pat in (_URL, _MARKUP) for m in pat.finditer(doc.text)])
+        raw = doc_text(doc)
+        text = _blank(raw, [(m.start(), m.end()) for pat in (_URL, _MARKUP) for m in pat.finditer(raw)])
         out: list[Match] = []
         discoveries: list[Discovery] = []
         if self.tables and doc._.govmap_document is not None:
@@ -138,7 +140,7 @@ class InstrumentRuler:
     def set_annotations(self, doc: Doc, matches: list[Match], discoveries: list[Discovery]) -> None:
         from spacy.util import filter_spans
 
-        text = doc.text
+        text = doc_text(doc)
         kept = []
         for m in matches:
             s = _char_span(doc, m, "instrument", text)

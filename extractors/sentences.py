@@ -15,6 +15,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.extensions import doc_text
+
 __all__ = ["SentenceSplitter"]
 
 _END = frozenset(".!?:;")
@@ -59,7 +61,7 @@ class SentenceSplitter:
         return doc
 
     def find_starts(self, doc: Doc) -> set[int]:
-        text = doc.text
+        text = doc_text(doc)
         starts: set[int] = set()
         for token in doc[:-1]:
             nxt = doc[token.i + 1]

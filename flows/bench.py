@@ -1,15 +1,23 @@
 """`make bench`: where time and memory go, against two reference floors on the same PDFs.
 
-For each corpus size it reports
-- end-to-end wall time of the real CLI (Prefect flow, process pool, validation, publishing), the
-  Prefect server start measured apart, and the re-run time over unchanged inputs;
-- per-stage times of the same work run as plain functions in one process (parse, extract,
-  resolve + write, validate), so Prefect's own overhead is end-to-end minus the stages;
-- peak RSS of the whole process tree (CLI plus workers), sampled from /proc;
+For each corpus size (default 100, 1,000 and 5,000 pages) it reports
+- end-to-end wall time of the real CLI (`govmap run`: Prefect flow, process pool, resolution,
+  Parquet, validation, publishing), pointed at one Prefect server the bench starts first, whose
+  start is reported apart (it is a one-off per machine, not per document);
+- the same run as plain functions without Prefect (`python -m flows.bench plain`): the same process
+  pool, worker count, per-document functions and `publish_release`, in a fresh interpreter like the
+  CLI.  It gives the stage times: parse and extract as worker-seconds (summed over documents, in
+  the workers), resolve / write / validate / publish as wall seconds;
+- Prefect overhead = CLI end-to-end minus the plain run's end-to-end: what the flow, its task
+  runs, state reporting to the server and the CLI's own imports add to identical work;
+- peak RSS of the whole process tree (CLI plus workers), of the CLI process and of the largest
+  worker (any child process, Dask's included), sampled from /proc every 0.2 s;
 - floor (a): pypdfium2 plain text of every page; floor (b): pdfplumber text + extract_tables of
-  every page; and the pipeline's throughput as a multiple of each.
-Corpora are built by concatenating the shared corpus PDFs and our sample PDF into files of about
-50 pages, cached under .bench/ between runs.  Results: .bench/results.md and .bench/results.json.
+  every page, each in one process; floor (b) is measured up to 1,000 pages and extrapolated
+  beyond from the 1,000-page per-page rate (the corpora repeat the same seed pages);
+- a least-squares fit of end-to-end seconds = a + b * pages over the sizes run.
+Corpora concatenate the shared corpus PDFs and our sample PDFs into files of 50 pages, cached
+under .bench/.  Results: .bench/results.md and .bench/results.json.
 """
 
 from __future__ import annotations
@@ -18,18 +26,30 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"
 SEED_DIRS = (ROOT.parent / "shared" / "corpus" / "pdf", ROOT.parent / "shared" / "corpus" / "real", ROOT / "samples")
 PAGES_PER_FILE = 50
-DEFAULT_SIZES = (100, 1000)
+DEFAULT_SIZES = (100, 1000, 5000)
+FLOOR_B_MAX_PAGES = 1000  # larger corpora: floor (b) extrapolated from the 1,000-page rate
+QUIET_ENV = {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false",
+             "PREFECT_UI_ENABLED": "false", "PREFECT_LOGGING_TO_API_ENABLED": "false"}
+OVERHEAD_DEFINITION = ("Prefect overhead = CLI end-to-end (flow, task runs, server round trips, CLI imports) minus the "
+                       "same work as plain functions in a fresh interpreter (same process pool and worker count, "
+                       "same per-document functions, same publish_release); the server start is reported apart.")
+
+
+# --- corpora and floors -----------------------------------------------------------------------
 
 
 def build_corpus(pages: int) -> Path:
@@ -84,126 +104,362 @@ def floor_pdfplumber(folder: Path) -> float:
     return time.perf_counter() - t
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of `pid` and all its descendants."""
+# --- measuring a process tree -----------------------------------------------------------------
+
+
+def _processes() -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Children of every process and every process's resident bytes, from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
         try:
             stat = (d / "stat").read_text().rsplit(")", 1)[1].split()
             children.setdefault(int(stat[1]), []).append(int(d.name))
-            rss[int(d.name)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+            rss[int(d.name)] = int(stat[21]) * page
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [pid]
+    return children, rss
+
+
+def tree_rss(pid: int) -> tuple[int, int, int]:
+    """(resident bytes of `pid` and all its descendants, of `pid` alone, of the largest descendant:
+    a worker process)."""
+    children, rss = _processes()
+    total, largest, stack = 0, 0, [pid]
     while stack:
         p = stack.pop()
         total += rss.get(p, 0)
+        if p != pid:
+            largest = max(largest, rss.get(p, 0))
         stack.extend(children.get(p, []))
-    return total
+    return total, rss.get(pid, 0), largest
 
 
-def run_cli(args: list[str]) -> tuple[float, int, str]:
-    """Wall time, peak tree RSS and stdout of one `govmap` run."""
-    env = {**os.environ, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false"}
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, int, str]:
+    """Wall time, peak RSS of the process tree, of the command's own process and of its largest
+    child process (a worker), and stdout of one command."""
     t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = main = largest = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, main, largest
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            total, own, child = tree_rss(proc.pid)
+            peak, main, largest = max(peak, total), max(main, own), max(largest, child)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     out, err = proc.communicate()
+    wall = time.perf_counter() - t
     done.set()
     sampler.join()
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"bench: govmap {' '.join(args)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return time.perf_counter() - t, peak, out
+        raise SystemExit(f"bench: {' '.join(cmd[1:])} failed ({proc.returncode}):\n{err[-3000:]}")
+    return wall, peak, main, largest, out
 
 
-def prefect_start_seconds() -> float:
-    """One-off cost of Prefect's temporary server: a trivial flow on a fresh PREFECT_HOME."""
-    home = BENCH / "prefect-probe"
-    shutil.rmtree(home, ignore_errors=True)
-    env = {**os.environ, "PREFECT_HOME": str(home), "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
-    code = "from prefect import flow\n@flow\ndef f():\n    return 1\nf()\n"
-    t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
-    return time.perf_counter() - t
+# --- one Prefect server for every run ---------------------------------------------------------
 
 
-def stage_times(folder: Path) -> dict[str, float]:
-    """The same work as plain functions in one process: parse, extract, resolve + write, validate."""
-    from extractors.extract import extract_document
-    from extractors.kb import load_kb
-    from extractors.nlp import build_nlp
-    from extractors.resolve import resolve, summarize
-    from sources import ParseSettings, iter_sources, parse, pull
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    settings = ParseSettings()
+
+class PrefectServer:
+    """`prefect server start` on a free loopback port with its own PREFECT_HOME; `seconds` is the
+    time from launch until /api/health answers."""
+
+    def __init__(self) -> None:
+        home = BENCH / "prefect-home"
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+        port = _free_port()
+        self.api_url = f"http://127.0.0.1:{port}/api"
+        env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home)}
+        env.pop("PREFECT_API_URL", None)
+        t = time.perf_counter()
+        self.proc = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1",
+                                      "--port", str(port)], cwd=BENCH, env=env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = t + 180
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"bench: prefect server exited ({self.proc.returncode}) before answering")
+            try:
+                with urllib.request.urlopen(self.api_url + "/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            self.stop()
+            raise SystemExit("bench: prefect server did not answer /api/health within 180 s")
+        self.seconds = time.perf_counter() - t
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, 15)  # the server's own session: it and the uvicorn it started
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, 9)
+
+
+# --- the pipeline without Prefect -------------------------------------------------------------
+
+_STAGE_SECONDS = {"parse": 0.0, "extract": 0.0}
+
+
+def _timed(name: str, fn):
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _STAGE_SECONDS[name] += time.perf_counter() - t
+
+    return wrapper
+
+
+def _init_plain_worker() -> None:
+    """Pool initializer: build the pipeline once, and time parse and extract in this worker by
+    wrapping the very functions `process_raw` calls (only in this bench's worker processes)."""
+    import flows.documents as documents
+
+    documents.parse = _timed("parse", documents.parse)
+    documents.extract_document = _timed("extract", documents.extract_document)
+    documents.init_worker()
+
+
+def _plain_document(raw, settings, cache) -> tuple[object, dict[str, float]]:
+    from flows.documents import run_in_worker
+
+    before = dict(_STAGE_SECONDS)
+    summary = run_in_worker(raw, settings, cache)
+    return summary, {k: _STAGE_SECONDS[k] - before[k] for k in _STAGE_SECONDS}
+
+
+def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
+    """pull -> parse + extract on a spawned process pool -> publish_release, no Prefect.
+
+    It imports nothing from `flows.ingest` (which imports Prefect), so Prefect's import time
+    counts as Prefect overhead.  The bench corpora hold no duplicate files, so reading each
+    summary's cached result once is what the flow's loader does."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from dataclasses import replace
+
+    from datasets.release import input_fingerprint
+    from extractors.nlp import NlpConfig
+    from flows.documents import ResultCache
+    from flows.release import publish_release
+    from govmap.version import pipeline_version
+    from sources import ParseSettings, iter_sources, pull
+
     t0 = time.perf_counter()
-    nlp = build_nlp()
-    times = {"build_nlp": time.perf_counter() - t0, "parse": 0.0, "extract": 0.0}
-    summaries = []
-    for ref in iter_sources([str(folder)], settings):
-        t = time.perf_counter()
-        document = parse(pull(ref, settings), settings)
-        times["parse"] += time.perf_counter() - t
-        t = time.perf_counter()
-        summaries.append(summarize(extract_document(nlp, document)))
-        times["extract"] += time.perf_counter() - t
-    t = time.perf_counter()
-    resolve(summaries, load_kb())
-    times["resolve"] = time.perf_counter() - t
-    return times
+    settings = ParseSettings.resolve(None)
+    out.mkdir(parents=True, exist_ok=True)
+    cache = ResultCache(out / ".cache", settings_key=settings.cache_key() + NlpConfig().cache_key())
+    refs = list(iter_sources([str(folder)], settings))
+    times = {"parse": 0.0, "extract": 0.0}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_init_plain_worker) as pool:
+        futures = [(ref, pool.submit(_plain_document, pull(ref, settings), settings, cache)) for ref in refs]
+        summaries = []
+        for ref, f in futures:
+            summary, spent = f.result()
+            summaries.append(replace(summary, source_uri=ref.uri))
+            for k, v in spent.items():
+                times[k] += v
+    pool_s = time.perf_counter() - t0
+    fingerprint = input_fingerprint((s.sha256 for s in summaries), pipeline_version=pipeline_version(), extra=settings.cache_key())
+    outcome = publish_release(lambda: (cache.get(s.sha256) for s in summaries), out, fingerprint=fingerprint,
+                              pipeline_version=pipeline_version())
+    return {"pull_parse_extract_wall": pool_s, **times, **outcome.stage_seconds}
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def linear_fit(xs: list[float], ys: list[float]) -> dict[str, float] | None:
+    """Least squares y = a + b x, with R^2 (None for fewer than two sizes)."""
+    n = len(xs)
+    if n < 2:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+    a = my - b * mx
+    ss_tot = sum((y - my) ** 2 for y in ys)
+    ss_res = sum((y - a - b * x) ** 2 for x, y in zip(xs, ys))
+    return {"a_s": round(a, 2), "b_s_per_page": round(b, 4), "r2": round(1 - ss_res / ss_tot, 4) if ss_tot else 1.0}
+
+
+def _mib(n: int) -> int:
+    return round(n / 2**20)
+
+
+def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bool) -> dict:
+    folder = build_corpus(pages)
+    row: dict = {"pages": pages, "files": len(list(folder.glob("*.pdf"))), "workers": workers}
+    fa = floor_pdfium(folder)
+    row["floor_a_pdfium_s"] = round(fa, 2)
+    if pages <= FLOOR_B_MAX_PAGES:
+        fb = floor_pdfplumber(folder)
+        row["floor_b_pdfplumber_s"], row["floor_b_extrapolated"] = round(fb, 2), False
+        measure.floor_b_per_page = fb / pages  # type: ignore[attr-defined]
+    else:
+        per_page = getattr(measure, "floor_b_per_page", None)
+        if per_page is None:
+            per_page = floor_pdfplumber(build_corpus(100)) / 100
+        fb = per_page * pages
+        row["floor_b_pdfplumber_s"], row["floor_b_extrapolated"] = round(fb, 2), True
+
+    out = BENCH / f"out-{pages}"
+    shutil.rmtree(out, ignore_errors=True)
+    cli = [sys.executable, "-m", "flows.cli", "run", str(folder), "--out", str(out), "--workers", str(workers)]
+    wall, peak, main, largest, cli_out = run_measured(cli, env)
+    # what the run says it did: documents ok and quarantined, pages published (the CLI's summary)
+    for key, pattern in (("documents_ok", r"documents(?: ok\W+|: )(\d+)"), ("documents_quarantined", r"(\d+) quarantined|quarantined\W+(\d+)"),
+                         ("pages_published", r"rows: pages\W+([\d,]+)")):
+        if m := re.search(pattern, cli_out):
+            row[key] = int(next(g for g in m.groups() if g).replace(",", ""))
+    row.update(end_to_end_s=round(wall, 2), pages_per_s=round(pages / wall, 1), peak_rss_mib=_mib(peak),
+               cli_process_rss_mib=_mib(main), max_worker_rss_mib=_mib(largest), vs_floor_a=round(wall / fa, 1), vs_floor_b=round(wall / fb, 3),
+               speedup_vs_floor_b=round(fb / wall, 2))
+
+    rerun, _, _, _, rerun_out = run_measured(cli, env)
+    row.update(unchanged_rerun_s=round(rerun, 2), rerun_published_nothing="nothing changed" in rerun_out)
+
+    if plain:
+        plain_out = BENCH / f"plain-{pages}"
+        shutil.rmtree(plain_out, ignore_errors=True)
+        pwall, ppeak, _, _, pout = run_measured([sys.executable, "-m", "flows.bench", "plain", str(folder), str(plain_out),
+                                              "--workers", str(workers)], env)
+        shutil.rmtree(plain_out, ignore_errors=True)
+        stages = json.loads(pout.strip().splitlines()[-1])
+        row["plain_end_to_end_s"] = round(pwall, 2)
+        row["plain_peak_rss_mib"] = _mib(ppeak)
+        row["stages_s"] = {k: round(v, 2) for k, v in stages.items()}
+        row["prefect_overhead_s"] = round(wall - pwall, 2)
+        row["prefect_overhead_pct"] = round(100 * (wall - pwall) / wall, 1)
+
+    if dask:
+        shutil.rmtree(out, ignore_errors=True)
+        dwall, dpeak, dmain, dlargest, _ = run_measured(cli + ["--task-runner", "dask"], env)
+        row["dask"] = {"end_to_end_s": round(dwall, 2), "pages_per_s": round(pages / dwall, 1), "peak_rss_mib": _mib(dpeak),
+                       "cli_process_rss_mib": _mib(dmain), "max_worker_rss_mib": _mib(dlargest)}
+    shutil.rmtree(out, ignore_errors=True)
+    return row
+
+
+def _dask_available(env: dict[str, str]) -> bool:
+    """Whether this checkout's CLI has `--task-runner` (the Dask task runner)."""
+    r = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--help"], cwd=ROOT, env=env, capture_output=True, text=True)
+    return "--task-runner" in r.stdout
+
+
+STAGE_COLUMNS = ("parse", "extract", "resolve", "write", "validate", "publish")
+
+
+def render(results: dict) -> str:
+    runs = results["runs"]
+    head = ["pages", "end-to-end s", "pages/s", "floor (a) s", "floor (b) s", "e2e ÷ floor (a)", "× faster than floor (b)",
+            "Prefect overhead s (%)", "peak RSS MiB", "CLI process MiB", "largest worker MiB", "unchanged re-run s"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    for r in runs:
+        fb = f"{r['floor_b_pdfplumber_s']}" + (" (extrapolated)" if r["floor_b_extrapolated"] else "")
+        lines.append("| " + " | ".join(map(str, [
+            r["pages"], r["end_to_end_s"], r["pages_per_s"], r["floor_a_pdfium_s"], fb, r["vs_floor_a"], r["speedup_vs_floor_b"],
+            f"{r['prefect_overhead_s']} ({r['prefect_overhead_pct']}%)" if "stages_s" in r else "not measured", r["peak_rss_mib"], r["cli_process_rss_mib"], r["max_worker_rss_mib"], r["unchanged_rerun_s"],
+        ])) + " |")
+    shead = ["pages", "plain end-to-end s", "pool wall s", *[f"{s} s" for s in STAGE_COLUMNS]]
+    slines = ["| " + " | ".join(shead) + " |", "|" + "---:|" * len(shead)]
+    for r in (r for r in runs if "stages_s" in r):
+        st = r["stages_s"]
+        slines.append("| " + " | ".join(map(str, [r["pages"], r["plain_end_to_end_s"], st.get("pull_parse_extract_wall", ""),
+                                                   *[st.get(s, "") for s in STAGE_COLUMNS]])) + " |")
+    parts = [
+        f"Machine: {results['machine']['cores']} cores, Python {results['machine']['python']}; workers per run: {runs[0]['workers'] if runs else '-'}.",
+        f"Prefect server start (one-off, outside every run below): {results['prefect_server_start_s']} s.",
+        "",
+        "\n".join(lines),
+        "",
+        "Stage times of the same work without Prefect (parse and extract: worker-seconds summed over documents; the rest: wall seconds; "
+        "larger sizes skip this comparison to keep the bench under 15 minutes):",
+        "",
+        "\n".join(slines),
+        "",
+        results["overhead_definition"],
+    ]
+    if results.get("fit"):
+        f = results["fit"]
+        parts += ["", f"Linear fit of end-to-end time over the sizes run: seconds = {f['a_s']} + {f['b_s_per_page']} x pages (R^2 = {f['r2']})."]
+    dask_rows = [r for r in runs if "dask" in r]
+    for r in dask_rows:
+        d = r["dask"]
+        parts += ["", f"{r['pages']} pages, --task-runner dask: {d['end_to_end_s']} s ({d['pages_per_s']} pages/s), peak RSS {d['peak_rss_mib']} MiB, "
+                      f"largest worker {d['max_worker_rss_mib']} MiB; process pool: {r['end_to_end_s']} s ({r['pages_per_s']} pages/s), "
+                      f"peak RSS {r['peak_rss_mib']} MiB, largest worker {r['max_worker_rss_mib']} MiB."]
+    if results.get("dask_note"):
+        parts += ["", results["dask_note"]]
+    parts += ["", f"Bench wall time: {results['bench_wall_s']} s."]
+    return "\n".join(parts) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["plain"]:
+        ap = argparse.ArgumentParser(prog="flows.bench plain", description="the pipeline as plain functions, no Prefect")
+        ap.add_argument("folder", type=Path)
+        ap.add_argument("out", type=Path)
+        ap.add_argument("--workers", type=int, required=True)
+        a = ap.parse_args(argv[1:])
+        print(json.dumps(plain_run(a.folder, a.out, a.workers)))
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", ",".join(map(str, DEFAULT_SIZES))))
-    ap.add_argument("--stages", action="store_true", help="also time each stage in one process (slow)")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    # Stage times are always measured now; the flag stays accepted for `make bench`.
+    ap.add_argument("--stages", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--plain-max-pages", type=int, default=1000,
+                    help="run the Prefect-free comparison (stage times, Prefect overhead) up to this size; it doubles a size's cost")
+    ap.add_argument("--dask-size", type=int, default=1000, help="also run this size with --task-runner dask when the CLI has it (0: never)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    started = time.perf_counter()
     BENCH.mkdir(exist_ok=True)
-    results = {"machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-               "prefect_server_start_s": round(prefect_start_seconds(), 2), "runs": []}
-    print(f"prefect temporary server start (trivial flow, fresh home): {results['prefect_server_start_s']} s", flush=True)
     for pages in sizes:
-        folder = build_corpus(pages)
-        fa, fb = floor_pdfium(folder), floor_pdfplumber(folder)
-        out = BENCH / f"out-{pages}"
-        shutil.rmtree(out, ignore_errors=True)
-        wall, peak, _ = run_cli(["run", str(folder), "--out", str(out)])
-        rerun, _, rerun_out = run_cli(["run", str(folder), "--out", str(out)])
-        row = {
-            "pages": pages, "files": len(list(folder.glob("*.pdf"))), "end_to_end_s": round(wall, 2),
-            "pages_per_s": round(pages / wall, 1), "peak_rss_mib": round(peak / 2**20),
-            "floor_a_pdfium_s": round(fa, 2), "floor_b_pdfplumber_s": round(fb, 2),
-            "vs_floor_a": round(wall / fa, 1), "speedup_vs_floor_b": round(fb / wall, 2),
-            "unchanged_rerun_s": round(rerun, 2), "rerun_ratio": round(rerun / wall, 3),
-            "rerun_published_nothing": "nothing changed" in rerun_out,
-        }
-        if args.stages:
-            row["stages_s"] = {k: round(v, 2) for k, v in stage_times(folder).items()}
-        results["runs"].append(row)
-        print(json.dumps(row), flush=True)
+        build_corpus(pages)
+    server = PrefectServer()
+    results: dict = {"machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+                     "prefect_server_start_s": round(server.seconds, 2), "overhead_definition": OVERHEAD_DEFINITION, "runs": []}
+    print(f"prefect server start: {results['prefect_server_start_s']} s ({server.api_url})", flush=True)
+    env = {**os.environ, **QUIET_ENV, "PREFECT_API_URL": server.api_url}
+    try:
+        dask = bool(args.dask_size) and args.dask_size in sizes and _dask_available(env)
+        if args.dask_size and not dask:
+            results["dask_note"] = "Dask task runner: not measured (this checkout's `govmap run` has no --task-runner)."
+        for pages in sizes:
+            row = measure(pages, args.workers, env, dask and pages == args.dask_size, pages <= args.plain_max_pages)
+            results["runs"].append(row)
+            print(json.dumps(row), flush=True)
+    finally:
+        server.stop()
+    results["fit"] = linear_fit([r["pages"] for r in results["runs"]], [r["end_to_end_s"] for r in results["runs"]])
+    results["bench_wall_s"] = round(time.perf_counter() - started, 1)
     (BENCH / "results.json").write_text(json.dumps(results, indent=2))
-    cols = ["pages", "end_to_end_s", "pages_per_s", "peak_rss_mib", "floor_a_pdfium_s", "floor_b_pdfplumber_s",
-            "vs_floor_a", "speedup_vs_floor_b", "unchanged_rerun_s", "rerun_ratio"]
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(str(r[c]) for c in cols) + " |" for r in results["runs"]]
-    table = "\n".join(lines)
-    (BENCH / "results.md").write_text(f"Prefect server start: {results['prefect_server_start_s']} s\n\n{table}\n")
-    print(table)
+    text = render(results)
+    (BENCH / "results.md").write_text(text)
+    print(text)
     return 0
 
 

@@ -21,6 +21,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
+from pdfplumber.table import TableSettings, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from pdfplumber.utils import filter_edges
 from pdfplumber.utils.exceptions import PdfminerException
 
 from govmap.errors import ParseError
@@ -28,7 +30,7 @@ from sources.model import BBox, Cell, Document, Page, RawDocument, Table
 from sources.normalize import normalize_cell, normalize_pages
 from sources.settings import ParseSettings
 
-__all__ = ["parse_pdf", "page_has_ruling", "PdfTablePart"]
+__all__ = ["parse_pdf", "page_has_ruling", "ruled_cells_make_table", "PdfTablePart"]
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +134,7 @@ def _read_text(data: bytes, where: str, settings: ParseSettings) -> tuple[list[s
                 textpage = page.get_textpage()
                 texts.append(textpage.get_text_range())
                 textpage.close()
-                if settings.tables and page_has_ruling(page, settings):
+                if settings.tables and page_has_ruling(page, settings) and ruled_cells_make_table(page, settings):
                     candidates.append(i)
             except pdfium.PdfiumError as exc:
                 raise ParseError(f"{where} page {i + 1}: unreadable page ({exc}); document quarantined") from exc
@@ -184,6 +186,56 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings) -> bool:
             if len(ruled_rows) >= need_h:
                 return True
     return False
+
+
+def _path_edges(page: pdfium.PdfPage) -> list[dict[str, Any]] | None:
+    """The edges pdfplumber's table finder would take from the page's drawing, in its (top-down)
+    coordinates: the four sides of each path's bounds, as pdfplumber takes a rectangle's (a line's
+    two sides lie within a stroke width and snap into one).  None when a path is more than a
+    rectangle or a line, or sits inside a form: its bounds would hide the lines it draws."""
+    height = page.get_size()[1]
+    edges: list[dict[str, Any]] = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4):
+        if obj.level > 0 or pdfium_c.FPDFPath_CountSegments(obj.raw) > 5:
+            return None
+        left, bottom, right, top = obj.get_bounds()
+        t, b = height - top, height - bottom
+        w, h = right - left, b - t
+        edges += [
+            {"x0": left, "x1": right, "top": t, "bottom": t, "width": w, "height": 0, "orientation": "h", "object_type": "rect_edge"},
+            {"x0": left, "x1": right, "top": b, "bottom": b, "width": w, "height": 0, "orientation": "h", "object_type": "rect_edge"},
+            {"x0": left, "x1": left, "top": t, "bottom": b, "width": 0, "height": h, "orientation": "v", "object_type": "rect_edge"},
+            {"x0": right, "x1": right, "top": t, "bottom": b, "width": 0, "height": h, "orientation": "v", "object_type": "rect_edge"},
+        ]
+    return edges
+
+
+def ruled_cells_make_table(page: pdfium.PdfPage, settings: ParseSettings) -> bool:
+    """Whether pdfplumber's own cell finder (merge edges, intersections, cells, tables), run on the
+    ruling pdfium sees, gives a table `_part` could keep: at least `table_min_rows` rows and
+    `table_min_cols` columns, and no more empty slots than `table_max_none_ratio`.  Costs
+    milliseconds where pdfplumber's layout analysis of the page costs most of a second; pages of
+    stacked boxes (side bars, highlights, panels) make one-column or ragged "tables" and are
+    skipped here.  True when the drawing cannot be read this way."""
+    edges = _path_edges(page)
+    if edges is None:
+        return True
+    ts = TableSettings.resolve(_table_settings(settings))
+    edges = filter_edges(edges, min_length=ts.edge_min_length_prefilter)
+    edges = merge_edges(edges, ts.snap_x_tolerance, ts.snap_y_tolerance, ts.join_x_tolerance, ts.join_y_tolerance)
+    edges = filter_edges(edges, min_length=ts.edge_min_length)
+    cells = intersections_to_cells(edges_to_intersections(edges, ts.intersection_x_tolerance, ts.intersection_y_tolerance))
+    return any(_grid_kept(group, settings) for group in cells_to_tables(cells))
+
+
+def _grid_kept(cells: list[tuple[float, float, float, float]], settings: ParseSettings) -> bool:
+    """`_part`'s tests that need no text, on one table's cells: pdfplumber's rows are the cells'
+    distinct tops, each row with a slot (a cell or None) per distinct left edge."""
+    rows, cols = len({c[1] for c in cells}), len({c[0] for c in cells})
+    if rows < settings.table_min_rows or cols < settings.table_min_cols:
+        return False
+    slots_filled = len({(c[0], c[1]) for c in cells})
+    return rows * cols - slots_filled <= settings.table_max_none_ratio * rows * cols
 
 
 def _join_collinear(edges: list[tuple[float, float, float]], tol: float) -> list[tuple[float, float, float]]:

@@ -160,3 +160,43 @@ def test_parsing_on_threads(table_pdf: Path) -> None:
     with ThreadPoolExecutor(4) as pool:
         docs = list(pool.map(lambda _: parse_pdf(raw), range(8)))
     assert {d.tables[0].grid[1][0] for d in docs} == {"North Quay Board"}
+
+
+def _boxes_pdf(path: Path) -> Path:
+    """One page of stacked boxes (a side bar and highlight panels), ruled but holding no grid."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    c.setLineWidth(0.5)
+    y = height - 100
+    for i, h in enumerate((60, 40, 80, 50)):
+        c.rect(72, y - h, 300 + 20 * i, h)  # panels of different widths, one under the other
+        c.setFont("Helvetica", 9)
+        c.drawString(80, y - 15, f"Panel {i + 1} says something about fictional harbours.")
+        y -= h
+    c.line(60, height - 100, 60, y)  # a side bar down the panels
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_cell_geometry_keeps_ruled_tables_and_skips_stacked_boxes(table_pdf: Path, tmp_path: Path) -> None:
+    from sources.pdf import ruled_cells_make_table
+
+    settings = ParseSettings()
+    with_table = pdfium.PdfDocument(str(table_pdf))
+    boxes = pdfium.PdfDocument(str(_boxes_pdf(tmp_path / "boxes.pdf")))
+    try:
+        assert ruled_cells_make_table(with_table[0], settings) and ruled_cells_make_table(with_table[1], settings)
+        assert page_has_ruling(boxes[0], settings)  # the cheap test alone would send it to pdfplumber
+        assert not ruled_cells_make_table(boxes[0], settings)
+    finally:
+        with_table.close()
+        boxes.close()
+    # pdfplumber, made to look at the skipped page, finds nothing a release would keep either
+    from sources.pdf import _find_tables
+
+    data = (tmp_path / "boxes.pdf").read_bytes()
+    assert _find_tables(data, [0], "boxes.pdf", settings) == []
