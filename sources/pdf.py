@@ -9,6 +9,7 @@ when some page needs it.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import logging
 import re
@@ -191,13 +192,17 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings) -> bool:
 def _path_edges(page: pdfium.PdfPage) -> list[dict[str, Any]] | None:
     """The edges pdfplumber's table finder would take from the page's drawing, in its (top-down)
     coordinates: the four sides of each path's bounds, as pdfplumber takes a rectangle's (a line's
-    two sides lie within a stroke width and snap into one).  None when a path is more than a
-    rectangle or a line, or sits inside a form: its bounds would hide the lines it draws."""
+    two sides lie within a stroke width and snap into one); a path of more segments (several
+    boxes in one path, an icon) gives its axis-parallel segments, see `_segment_edges`.  None
+    when a path sits inside a form, whose transform its bounds would hide."""
     height = page.get_size()[1]
     edges: list[dict[str, Any]] = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4):
-        if obj.level > 0 or pdfium_c.FPDFPath_CountSegments(obj.raw) > 5:
+        if obj.level > 0:
             return None
+        if pdfium_c.FPDFPath_CountSegments(obj.raw) > 5:
+            edges += _segment_edges(obj, height)
+            continue
         left, bottom, right, top = obj.get_bounds()
         t, b = height - top, height - bottom
         w, h = right - left, b - t
@@ -207,6 +212,43 @@ def _path_edges(page: pdfium.PdfPage) -> list[dict[str, Any]] | None:
             {"x0": left, "x1": left, "top": t, "bottom": b, "width": 0, "height": h, "orientation": "v", "object_type": "rect_edge"},
             {"x0": right, "x1": right, "top": t, "bottom": b, "width": 0, "height": h, "orientation": "v", "object_type": "rect_edge"},
         ]
+    return edges
+
+
+def _segment_edges(obj: Any, height: float) -> list[dict[str, Any]]:
+    """The edges pdfplumber takes from a many-segment path, in its (top-down) coordinates: pdfminer
+    splits the path at each move into subpaths, and an edge joins each point a segment ends on to
+    the next (a Bezier's control points are skipped; a close goes back to the subpath's start).
+    Only horizontal and vertical edges reach the table finder; within 0.01 pt counts as either,
+    as pdfium keeps points in single precision where pdfminer compares them exactly."""
+    matrix = obj.get_matrix()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[list[tuple[float, float]]] = []
+    beziers = 0
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = matrix.on_point(x.value, y.value)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([point])
+            beziers = 0
+        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            beziers += 1
+            if beziers % 3 == 0:  # the curve's end point; the two before it steer the curve
+                subpaths[-1].append(point)
+        else:
+            subpaths[-1].append(point)
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            subpaths[-1].append(subpaths[-1][0])
+    edges: list[dict[str, Any]] = []
+    for points in subpaths:
+        for (xa, ya), (xb, yb) in zip(points, points[1:]):
+            x0, x1, t, b = min(xa, xb), max(xa, xb), height - max(ya, yb), height - min(ya, yb)
+            if abs(ya - yb) <= 0.01 and x1 - x0 > 0.01:
+                edges.append({"x0": x0, "x1": x1, "top": t, "bottom": t, "width": x1 - x0, "height": 0, "orientation": "h", "object_type": "curve_edge"})
+            elif abs(xa - xb) <= 0.01 and b - t > 0.01:
+                edges.append({"x0": x0, "x1": x0, "top": t, "bottom": b, "width": 0, "height": b - t, "orientation": "v", "object_type": "curve_edge"})
     return edges
 
 

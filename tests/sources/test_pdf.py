@@ -200,3 +200,47 @@ def test_cell_geometry_keeps_ruled_tables_and_skips_stacked_boxes(table_pdf: Pat
 
     data = (tmp_path / "boxes.pdf").read_bytes()
     assert _find_tables(data, [0], "boxes.pdf", settings) == []
+
+
+def _drawn_in_one_path(path: Path, grid: bool) -> Path:
+    """A page with a round logo (Bezier curves); below it either a 2 x 3 ruled grid drawn as ONE
+    path of six boxes, with text in each box, or stacked panels and a side bar."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    _, height = A4
+    c.circle(500, height - 60, 12, stroke=1, fill=1)
+    p = c.beginPath()
+    top = height - 150
+    if grid:
+        cells = [["Port", "Depth", "Pilot"], ["Harbour A", "4 m", "yes"]]
+        for r, row in enumerate(cells):
+            for k, text in enumerate(row):
+                p.rect(72 + 120 * k, top - 20 * (r + 1), 120, 20)
+                c.drawString(76 + 120 * k, top - 20 * (r + 1) + 6, text)
+        c.drawPath(p, stroke=1, fill=0)
+    else:
+        for i, h in enumerate((60, 40, 80, 50)):
+            c.rect(72, top - h, 300 + 20 * i, h)
+            top -= h
+        c.line(60, height - 150, 60, top)  # a side bar down the panels
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_cell_geometry_reads_paths_of_many_segments(tmp_path: Path) -> None:
+    # A logo made of curves no longer sends a page of panels to pdfplumber, and a grid drawn as
+    # one path of many boxes is still seen as a grid (pdfminer splits it into its boxes too).
+    from sources.pdf import ruled_cells_make_table
+
+    settings = ParseSettings()
+    panels = pdfium.PdfDocument(str(_drawn_in_one_path(tmp_path / "panels.pdf", grid=False)))
+    grid = pdfium.PdfDocument(str(_drawn_in_one_path(tmp_path / "grid.pdf", grid=True)))
+    try:
+        assert page_has_ruling(panels[0], settings) and not ruled_cells_make_table(panels[0], settings)
+        assert ruled_cells_make_table(grid[0], settings)
+    finally:
+        panels.close()
+        grid.close()
