@@ -200,7 +200,8 @@ def institution_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str,
     """
     matches = find_institutions(con, key)
     if not matches:
-        raise NotFound(f"no institution with id, name, acronym or alias {key!r}")
+        raise NotFound(f"no institution with id, name, acronym or alias {key!r}; list candidates with "
+                       f"govmap sql \"SELECT institution_id, name FROM institutions WHERE name ILIKE '%{key}%'\"")
     if len(matches) > 1:
         raise Ambiguous(f"{len(matches)} institutions match {key!r}; give an institution_id", matches)
     iid = matches[0]["institution_id"]
@@ -253,7 +254,8 @@ def document_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str, An
     """
     matches = find_documents(con, key)
     if not matches:
-        raise NotFound(f"no document with doc_id prefix or source path {key!r}")
+        raise NotFound(f"no document with doc_id prefix or source path {key!r}; list them with "
+                       "govmap sql \"SELECT doc_id, source_uri, title FROM documents\"")
     if len(matches) > 1:
         raise Ambiguous(f"{len(matches)} documents match {key!r}; give a longer doc_id prefix", matches)
     doc_id = matches[0]["doc_id"]
