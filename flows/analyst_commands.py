@@ -141,6 +141,21 @@ def _candidates(exc: Any, columns: list[str]) -> None:
     raise typer.Exit(2)
 
 
+def _profile(profile: Any, key: str, out: str, release: str | None, s3_endpoint: str | None,
+             candidate_columns: list[str]) -> dict[str, Any]:
+    """`profile(con, key)` over the chosen release; no match or several end the command in one line."""
+    from datasets.query import Ambiguous, NotFound
+
+    use_s3_endpoint(s3_endpoint)
+    con = _connect(out, release)
+    try:
+        return profile(con, key)
+    except Ambiguous as exc:
+        _candidates(exc, candidate_columns)
+    except NotFound as exc:
+        _fail(str(exc))
+
+
 @show_app.command("institution")
 def show_institution(
     key: Annotated[str, typer.Argument(metavar="ID_OR_NAME", help="institution_id, name, acronym or alias (any case).")],
@@ -149,16 +164,9 @@ def show_institution(
     s3_endpoint: S3EndpointOption = None,
 ) -> None:
     """Kind, country, aliases, documents, collaborations and ratings of one institution."""
-    from datasets.query import Ambiguous, NotFound, institution_profile
+    from datasets.query import institution_profile
 
-    use_s3_endpoint(s3_endpoint)
-    con = _connect(out, release)
-    try:
-        p = institution_profile(con, key)
-    except Ambiguous as exc:
-        _candidates(exc, ["institution_id", "name", "acronym", "kind", "country"])
-    except NotFound as exc:
-        _fail(str(exc))
+    p = _profile(institution_profile, key, out, release, s3_endpoint, ["institution_id", "name", "acronym", "kind", "country"])
     i = p["institution"]
     out_console.print(f"[bold]{i['name']}[/] ({i['institution_id']})")
     for label, value in (("acronym", i["acronym"]), ("kind", i["kind"]), ("country", i["country"]),
@@ -180,16 +188,9 @@ def show_document(
     s3_endpoint: S3EndpointOption = None,
 ) -> None:
     """Metadata, status, row counts, institutions, collaborations and ratings of one document."""
-    from datasets.query import Ambiguous, NotFound, document_profile
+    from datasets.query import document_profile
 
-    use_s3_endpoint(s3_endpoint)
-    con = _connect(out, release)
-    try:
-        p = document_profile(con, key)
-    except Ambiguous as exc:
-        _candidates(exc, ["doc_id", "source_uri", "title", "status"])
-    except NotFound as exc:
-        _fail(str(exc))
+    p = _profile(document_profile, key, out, release, s3_endpoint, ["doc_id", "source_uri", "title", "status"])
     d = p["document"]
     out_console.print(f"[bold]{_text(d['title']) or '(untitled)'}[/] ({d['doc_id']})", soft_wrap=True)
     for label in ("source_uri", "media_type", "authors", "publisher", "published", "n_pages", "n_chars",
