@@ -7,6 +7,7 @@ joins it.  Only small per-document summaries are kept (`summarize`), so extracti
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -60,11 +61,22 @@ class Resolution:
     instrument_key_map: dict[str, str] = field(default_factory=dict)
 
 
+# Inline markup some text reports carry ("International Network</u> of <u>AI ..."): a mention's
+# surface keeps it (offsets point into the page text), an alias does not.  A tag cut by the
+# mention's end ("...Institutes</u") counts too.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>|</?[A-Za-z]*$|^[A-Za-z]*/?>")
+
+
+def alias_form(surface: str) -> str:
+    """How a mention's surface is listed among its entity's aliases: no markup, single spaces."""
+    return " ".join(_TAG.sub(" ", surface).split())
+
+
 def summarize(extraction: Extraction) -> DocSummary:
     """The small per-document summary `resolve` works from."""
     mentions: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for m in extraction.mentions:
-        mentions[(m.entity_type, m.key)][" ".join(m.surface.split())] += 1
+        mentions[(m.entity_type, m.key)][alias_form(m.surface)] += 1
     others = {p for c in extraction.collaborations for p in c.parties}
     others |= {r.subject_key for r in extraction.ratings if r.subject_key}
     return DocSummary(extraction.doc_id, dict(mentions), tuple(extraction.discoveries), frozenset(others))

@@ -32,3 +32,12 @@ def test_distinct_bodies_and_party_only_rows():
 
 def test_deterministic():
     assert resolve(corpus(), load_kb()) == resolve(list(reversed(corpus())), load_kb())
+
+
+def test_aliases_leave_out_inline_markup_the_text_carried():
+    # a report with underline tags inside a name; the mention keeps them (its offsets point into
+    # the page text), the published alias does not
+    a = Extraction("a", mentions=(mention("a", "oecd", "Organisation for Economic</u> Co-operation and <u>Development</u"),
+                                  mention("a", "oecd", "OECD")))
+    row = next(x for x in resolve([a], load_kb()).institutions if x.institution_id == "oecd")
+    assert row.aliases == ("OECD", "Organisation for Economic Co-operation and Development")
