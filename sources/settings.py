@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 # Bump when parsing or normalisation changes output for the same bytes and settings.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 DEFAULT_HTTP_TIMEOUT = 30.0

@@ -7,7 +7,8 @@ import pytest
 
 from govmap.errors import ParseError
 from sources.model import RawDocument
-from sources.pdf import page_has_ruling, parse_pdf
+from sources.pdf import parse_pdf
+from sources.pdf_ruling import page_has_ruling
 from sources.settings import ParseSettings
 from tests.sources.conftest import write_pdf
 
@@ -183,7 +184,7 @@ def _boxes_pdf(path: Path) -> Path:
 
 
 def test_cell_geometry_keeps_ruled_tables_and_skips_stacked_boxes(table_pdf: Path, tmp_path: Path) -> None:
-    from sources.pdf import ruled_cells_make_table
+    from sources.pdf_ruling import ruled_cells_make_table
 
     settings = ParseSettings()
     with_table = pdfium.PdfDocument(str(table_pdf))
@@ -196,10 +197,10 @@ def test_cell_geometry_keeps_ruled_tables_and_skips_stacked_boxes(table_pdf: Pat
         with_table.close()
         boxes.close()
     # pdfplumber, made to look at the skipped page, finds nothing a release would keep either
-    from sources.pdf import _find_tables
+    from sources.pdf_tables import find_tables_pdfplumber
 
     data = (tmp_path / "boxes.pdf").read_bytes()
-    assert _find_tables(data, [0], "boxes.pdf", settings) == []
+    assert find_tables_pdfplumber(data, [1], "boxes.pdf", settings) == {1: []}
 
 
 def _drawn_in_one_path(path: Path, grid: bool) -> Path:
@@ -233,7 +234,7 @@ def _drawn_in_one_path(path: Path, grid: bool) -> Path:
 def test_cell_geometry_reads_paths_of_many_segments(tmp_path: Path) -> None:
     # A logo made of curves no longer sends a page of panels to pdfplumber, and a grid drawn as
     # one path of many boxes is still seen as a grid (pdfminer splits it into its boxes too).
-    from sources.pdf import ruled_cells_make_table
+    from sources.pdf_ruling import ruled_cells_make_table
 
     settings = ParseSettings()
     panels = pdfium.PdfDocument(str(_drawn_in_one_path(tmp_path / "panels.pdf", grid=False)))

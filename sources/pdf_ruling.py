@@ -1,0 +1,192 @@
+"""Ruled grids on a PDF page, read from pdfium's drawing without layout analysis.
+
+Two questions, both answered from path objects alone: does a page draw a grid that could be a
+table (`page_has_ruling`, about a millisecond), and what are its cells (`ruled_cell_groups`,
+pdfplumber's own cell finder fed the edges pdfplumber would take from the same drawing).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfplumber.table import TableSettings, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from pdfplumber.utils import filter_edges
+
+from sources.settings import ParseSettings
+
+__all__ = ["CellBox", "page_has_ruling", "ruled_cell_groups", "ruled_cells_make_table", "grid_kept", "table_settings"]
+
+# A cell as pdfplumber gives it: (x0, top, x1, bottom) in points from the page's top left.
+CellBox = tuple[float, float, float, float]
+# A ruling line is a path this thin (points) and at least this long.
+_RULE_THICKNESS = 3.0
+_RULE_MIN_LENGTH = 5.0
+
+
+def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings) -> bool:
+    """Whether a pdfium page draws a grid that could be a ruled table of at least
+    `table_min_rows` x `table_min_cols` cells: that many + 1 horizontal edges each crossed by
+    that many + 1 vertical edges.
+
+    Looks only at path objects' bounds (lines, and the four sides of anything else), with no
+    layout analysis, so it costs about a millisecond a page.  Loose boxes (highlights, panels,
+    a frame around a paragraph) do not cross one another and so do not count.
+    """
+    width, height = page.get_size()
+    tol = settings.table_intersection_tolerance + settings.table_snap_tolerance
+    horizontal: list[tuple[float, float, float]] = []  # (x0, x1, y)
+    vertical: list[tuple[float, float, float]] = []  # (y0, y1, x)
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if h <= _RULE_THICKNESS and w >= _RULE_MIN_LENGTH:
+            horizontal.append((left, right, (top + bottom) / 2))
+        elif w <= _RULE_THICKNESS and h >= _RULE_MIN_LENGTH:
+            vertical.append((bottom, top, (left + right) / 2))
+        elif w >= _RULE_MIN_LENGTH and h >= _RULE_MIN_LENGTH and not (w > 0.9 * width and h > 0.9 * height):
+            # A box (cell border or fill) rules along its four sides; a page-sized background does not.
+            horizontal += [(left, right, bottom), (left, right, top)]
+            vertical += [(bottom, top, left), (bottom, top, right)]
+    need_h, need_v = settings.table_min_rows + 1, settings.table_min_cols + 1
+    if len(horizontal) < need_h or len(vertical) < need_v:
+        return False
+    # Word and others draw each cell's border as its own segment; join collinear pieces first,
+    # as pdfplumber's join_tolerance does, so a row border spans the whole table.
+    horizontal = _join_collinear(horizontal, tol)
+    vertical = _join_collinear(vertical, tol)
+    ruled_rows: set[int] = set()
+    for x0, x1, y in horizontal:
+        crossings = {round(x / tol) for y0, y1, x in vertical
+                     if x0 - tol <= x <= x1 + tol and y0 - tol <= y <= y1 + tol}
+        if len(crossings) >= need_v:
+            ruled_rows.add(round(y / tol))
+            if len(ruled_rows) >= need_h:
+                return True
+    return False
+
+
+def _path_edges(page: pdfium.PdfPage) -> list[dict[str, Any]] | None:
+    """The edges pdfplumber's table finder would take from the page's drawing, in its (top-down)
+    coordinates: the four sides of each path's bounds, as pdfplumber takes a rectangle's (a line's
+    two sides lie within a stroke width and snap into one); a path of more segments (several
+    boxes in one path, an icon) gives its axis-parallel segments, see `_segment_edges`.  None
+    when a path sits inside a form, whose transform its bounds would hide."""
+    height = page.get_size()[1]
+    edges: list[dict[str, Any]] = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4):
+        if obj.level > 0:
+            return None
+        if pdfium_c.FPDFPath_CountSegments(obj.raw) > 5:
+            edges += _segment_edges(obj, height)
+            continue
+        left, bottom, right, top = obj.get_bounds()
+        t, b = height - top, height - bottom
+        w, h = right - left, b - t
+        edges += [
+            {"x0": left, "x1": right, "top": t, "bottom": t, "width": w, "height": 0, "orientation": "h", "object_type": "rect_edge"},
+            {"x0": left, "x1": right, "top": b, "bottom": b, "width": w, "height": 0, "orientation": "h", "object_type": "rect_edge"},
+            {"x0": left, "x1": left, "top": t, "bottom": b, "width": 0, "height": h, "orientation": "v", "object_type": "rect_edge"},
+            {"x0": right, "x1": right, "top": t, "bottom": b, "width": 0, "height": h, "orientation": "v", "object_type": "rect_edge"},
+        ]
+    return edges
+
+
+def _segment_edges(obj: Any, height: float) -> list[dict[str, Any]]:
+    """The edges pdfplumber takes from a many-segment path, in its (top-down) coordinates: pdfminer
+    splits the path at each move into subpaths, and an edge joins each point a segment ends on to
+    the next (a Bezier's control points are skipped; a close goes back to the subpath's start).
+    Only horizontal and vertical edges reach the table finder; within 0.01 pt counts as either,
+    as pdfium keeps points in single precision where pdfminer compares them exactly."""
+    matrix = obj.get_matrix()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[list[tuple[float, float]]] = []
+    beziers = 0
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = matrix.on_point(x.value, y.value)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([point])
+            beziers = 0
+        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            beziers += 1
+            if beziers % 3 == 0:  # the curve's end point; the two before it steer the curve
+                subpaths[-1].append(point)
+        else:
+            subpaths[-1].append(point)
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            subpaths[-1].append(subpaths[-1][0])
+    edges: list[dict[str, Any]] = []
+    for points in subpaths:
+        for (xa, ya), (xb, yb) in zip(points, points[1:]):
+            x0, x1, t, b = min(xa, xb), max(xa, xb), height - max(ya, yb), height - min(ya, yb)
+            if abs(ya - yb) <= 0.01 and x1 - x0 > 0.01:
+                edges.append({"x0": x0, "x1": x1, "top": t, "bottom": t, "width": x1 - x0, "height": 0, "orientation": "h", "object_type": "curve_edge"})
+            elif abs(xa - xb) <= 0.01 and b - t > 0.01:
+                edges.append({"x0": x0, "x1": x0, "top": t, "bottom": b, "width": 0, "height": b - t, "orientation": "v", "object_type": "curve_edge"})
+    return edges
+
+
+def ruled_cell_groups(page: pdfium.PdfPage, settings: ParseSettings) -> list[list[CellBox]] | None:
+    """The cells of each ruled table on a pdfium page, as pdfplumber's table finder ("lines"
+    strategy) would group them: the same edge filters, snapping, joining, intersections and cell
+    grouping, run on the edges pdfium's drawing gives.  None when a path sits inside a form,
+    whose transform its bounds would hide."""
+    edges = _path_edges(page)
+    if edges is None:
+        return None
+    ts = TableSettings.resolve(table_settings(settings))
+    edges = filter_edges(edges, min_length=ts.edge_min_length_prefilter)
+    edges = merge_edges(edges, ts.snap_x_tolerance, ts.snap_y_tolerance, ts.join_x_tolerance, ts.join_y_tolerance)
+    edges = filter_edges(edges, min_length=ts.edge_min_length)
+    cells = intersections_to_cells(edges_to_intersections(edges, ts.intersection_x_tolerance, ts.intersection_y_tolerance))
+    return cells_to_tables(cells)
+
+
+def ruled_cells_make_table(page: pdfium.PdfPage, settings: ParseSettings) -> bool:
+    """Whether pdfplumber's own cell finder, run on the ruling pdfium sees, gives a table the
+    reader could keep: at least `table_min_rows` rows and `table_min_cols` columns, and no more
+    empty slots than `table_max_none_ratio`.  Costs milliseconds where pdfplumber's layout
+    analysis of the page costs most of a second; pages of stacked boxes (side bars, highlights,
+    panels) make one-column or ragged "tables" and are skipped here.  True when the drawing
+    cannot be read this way."""
+    groups = ruled_cell_groups(page, settings)
+    return groups is None or any(grid_kept(group, settings) for group in groups)
+
+
+def grid_kept(cells: list[CellBox], settings: ParseSettings) -> bool:
+    """The table reader's tests that need no text, on one table's cells: pdfplumber's rows are the cells'
+    distinct tops, each row with a slot (a cell or None) per distinct left edge."""
+    rows, cols = len({c[1] for c in cells}), len({c[0] for c in cells})
+    if rows < settings.table_min_rows or cols < settings.table_min_cols:
+        return False
+    slots_filled = len({(c[0], c[1]) for c in cells})
+    return rows * cols - slots_filled <= settings.table_max_none_ratio * rows * cols
+
+
+def _join_collinear(edges: list[tuple[float, float, float]], tol: float) -> list[tuple[float, float, float]]:
+    """Edges (start, end, position) on the same line that touch or overlap, joined into one."""
+    joined: list[tuple[float, float, float]] = []
+    for start, end, pos in sorted(edges, key=lambda e: (round(e[2] / tol), e[0])):
+        if joined:
+            s0, e0, p0 = joined[-1]
+            if abs(pos - p0) <= tol and start <= e0 + tol:
+                joined[-1] = (s0, max(e0, end), p0)
+                continue
+        joined.append((start, end, pos))
+    return joined
+
+
+def table_settings(settings: ParseSettings) -> dict[str, Any]:
+    """pdfplumber table settings for ruled tables ("lines" both ways) with govmap's tolerances."""
+    return {
+        "vertical_strategy": "lines",
+        "horizontal_strategy": "lines",
+        "snap_tolerance": settings.table_snap_tolerance,
+        "join_tolerance": settings.table_join_tolerance,
+        "intersection_tolerance": settings.table_intersection_tolerance,
+    }

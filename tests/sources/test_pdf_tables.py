@@ -1,0 +1,172 @@
+"""The pdfium table reader gives pdfplumber's tables, and falls back to pdfplumber where it must."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from sources.model import RawDocument
+from sources.pdf import parse_pdf
+from sources.pdf_ruling import page_has_ruling
+from sources.pdf_tables import find_tables_pdfplumber, merge_parts, read_page_tables
+from sources.settings import ParseSettings
+from tests.sources.conftest import draw_table
+
+SETTINGS = ParseSettings.resolve(None)
+
+
+def _raw(path: Path) -> RawDocument:
+    return RawDocument(path.name, path.read_bytes(), "application/pdf")
+
+
+def _grids(tables) -> list[tuple[str | None, list[list[str | None]]]]:
+    return [(t.title, t.grid) for t in tables]
+
+
+def _pdfplumber_tables(path: Path):
+    """What pdfplumber alone reads on every page with ruling, merged the same way."""
+    pdf = pdfium.PdfDocument(path)
+    try:
+        pages = [i + 1 for i in range(len(pdf)) if page_has_ruling(pdf[i], SETTINGS)]
+    finally:
+        pdf.close()
+    found = find_tables_pdfplumber(path.read_bytes(), pages, path.name, SETTINGS)
+    return merge_parts([p for n in sorted(found) for p in found[n]], SETTINGS)
+
+
+def _needs_pdfplumber(path: Path) -> bool:
+    """Whether the pdfium reader hands the first page to pdfplumber."""
+    pdf = pdfium.PdfDocument(path)
+    try:
+        page = pdf[0]
+        return read_page_tables(page, page.get_textpage(), 1, SETTINGS) is None
+    finally:
+        pdf.close()
+
+
+def _mixed_tables_pdf(path: Path) -> Path:
+    """Two captioned tables in other fonts and sizes, cells wrapped over two lines, a bold
+    header, numbers and punctuation."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=letter)
+    _, height = letter
+    c.setFont("Times-Bold", 11)
+    c.drawString(60, height - 70, "Table 2. Ferry crossings rated by the island councils")
+    top = height - 80
+    widths = [120, 170, 90]
+    xs = [60, 180, 350, 440]
+    rows = [["Crossing", "Council view", "Rating"],
+            ["Gull Sound", "Cheap; slow in (winter) fog", "3/5"],
+            ["Rook Narrows", "Needs a second vessel", "High"],
+            ["Tern Race", "Closed 12-14 May", "n/a"]]
+    row_height = 30
+    c.setLineWidth(0.6)
+    for i in range(len(rows) + 1):
+        c.line(xs[0], top - i * row_height, xs[-1], top - i * row_height)
+    for x in xs:
+        c.line(x, top, x, top - len(rows) * row_height)
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            c.setFont("Times-Bold" if i == 0 else "Times-Roman", 10)
+            words = text.split()
+            if len(words) > 3:  # wrap onto a second line inside the cell
+                c.drawString(xs[j] + 4, top - i * row_height - 12, " ".join(words[:3]))
+                c.drawString(xs[j] + 4, top - i * row_height - 24, " ".join(words[3:]))
+            else:
+                c.drawString(xs[j] + 4, top - i * row_height - 12, text)
+    body_y = top - len(rows) * row_height - 30
+    c.setFont("Helvetica", 9)
+    c.drawString(60, body_y, "Body text between the two tables, long enough to be a sentence of prose.")
+    c.setFont("Courier-Bold", 9)
+    c.drawString(60, body_y - 30, "Pier fees")
+    draw_table(c, 60, body_y - 36, [["Pier", "Fee (EUR)", "Since"], ["East", "1,200", "2029"], ["West", "950.50", "2031"]],
+               [100, 100, 80])
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_pdfium_reader_gives_pdfplumbers_tables(tmp_path: Path, table_pdf: Path) -> None:
+    for path in (table_pdf, _mixed_tables_pdf(tmp_path / "mixed.pdf")):
+        tables = parse_pdf(_raw(path)).tables
+        assert tables and _grids(tables) == _grids(_pdfplumber_tables(path))
+        assert [(t.pages, t.row_pages) for t in tables] == [(t.pages, t.row_pages) for t in _pdfplumber_tables(path)]
+    mixed = parse_pdf(_raw(tmp_path / "mixed.pdf")).tables
+    assert mixed[0].title == "Table 2. Ferry crossings rated by the island councils"
+    assert mixed[0].grid[1] == ["Gull Sound", "Cheap; slow in (winter) fog", "3/5"]
+    assert mixed[1].title == "Pier fees" and mixed[1].grid[2] == ["West", "950.50", "2031"]
+
+
+def _spaced_words_pdf(path: Path, gap: float) -> Path:
+    """A ruled table whose cell words are placed one by one, `gap` points apart, with no space
+    glyph between them (as some layout programs write text)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    _, height = A4
+    top = height - 100
+    draw_table(c, 72, top, [["Office", "Duty"], ["", ""], ["Quay office", "Tolls"]], [200, 100])
+    c.setFont("Helvetica", 10)
+    x = 75
+    for word in ("Harbour", "master"):
+        c.drawString(x, top - 18 - 13, word)
+        x += c.stringWidth(word, "Helvetica", 10) + gap
+    c.drawString(275, top - 18 - 13, "Pilots")
+    c.showPage()
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize(("gap", "cell"), [(2.6, "Harbour master"), (0.4, "Harbourmaster")])
+def test_words_placed_apart_without_space_glyphs(tmp_path: Path, gap: float, cell: str) -> None:
+    # A word-sized gap (a quarter of the font size) is a space even though pdfplumber, whose
+    # 3-point tolerance it is under, would glue the words; a kerning-sized gap is not.
+    [table] = parse_pdf(_raw(_spaced_words_pdf(tmp_path / "spaced.pdf", gap))).tables
+    assert table.grid[1] == [cell, "Pilots"]
+
+
+def test_table_in_a_form_xobject_is_read_by_pdfplumber(tmp_path: Path) -> None:
+    # pdfium's object bounds inside a form hide the form's transform, so the page goes to pdfplumber.
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "form.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    _, height = A4
+    c.beginForm("grid")
+    draw_table(c, 0, 100, [["Port", "Depth"], ["Harbour A", "4 m"], ["Harbour B", "6 m"]], [150, 100])
+    c.endForm()
+    c.saveState()
+    c.translate(72, height - 300)
+    c.doForm("grid")
+    c.restoreState()
+    c.setFont("Helvetica", 10)
+    c.drawString(72, height - 80, "A survey of invented ports comes first on this page.")
+    c.showPage()
+    c.save()
+    assert _needs_pdfplumber(path)
+    [table] = parse_pdf(_raw(path)).tables
+    assert table.grid == [["Port", "Depth"], ["Harbour A", "4 m"], ["Harbour B", "6 m"]]
+
+
+def test_rotated_page_is_read_by_pdfplumber(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "rotated.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    _, height = A4
+    c.setPageRotation(90)
+    draw_table(c, 72, height - 100, [["Port", "Depth"], ["Harbour A", "4 m"], ["Harbour B", "6 m"]], [150, 100])
+    c.setFont("Helvetica", 10)
+    c.drawString(72, height - 200, "Prose under the grid on a page shown turned.")
+    c.showPage()
+    c.save()
+    assert _needs_pdfplumber(path)
+    tables = parse_pdf(_raw(path)).tables
+    assert len(tables) == 1 and _grids(tables) == _grids(_pdfplumber_tables(path))
