@@ -14,7 +14,7 @@ import pandas as pd
 
 from datasets.contract import COLLABORATION_TYPES, INSTITUTION_KINDS
 
-__all__ = ["Figure", "render_figures"]
+__all__ = ["FIGURE_TABLES", "Figure", "render_figures", "render_figures_from_files", "warm_up"]
 
 UNKNOWN = "#9a9a9a"  # colour of a kind or type the contract does not know
 MAX_ANNOTATED_CELLS = 400  # past this a heat map's cells are too small to carry text
@@ -150,3 +150,23 @@ def render_figures(frames: dict[str, pd.DataFrame], folder: Path) -> list[Figure
         figures.append(network)
     figures.extend(_heat_maps(frames["criteria_ratings"], frames.get("documents", pd.DataFrame()), folder))
     return figures
+
+
+FIGURE_TABLES = ("institutions", "collaborations", "criteria_ratings", "documents")
+
+
+def warm_up() -> None:
+    """Import what drawing needs (matplotlib, networkx, pyarrow): seconds, best spent early."""
+    import networkx  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    _pyplot()
+
+
+def render_figures_from_files(tables: dict[str, Path], folder: Path) -> list[Figure]:
+    """`render_figures` on the release's Parquet files (`FIGURE_TABLES`): what a separate process
+    runs, so the figures are drawn while the release is validated."""
+    import pyarrow.parquet as pq
+
+    return render_figures({name: pq.read_table(tables[name]).to_pandas() for name in FIGURE_TABLES}, folder)
+

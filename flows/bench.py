@@ -260,7 +260,7 @@ def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
     from datasets.release import input_fingerprint
     from extractors.nlp import NlpConfig
     from flows.documents import ResultCache
-    from flows.release import publish_release
+    from flows.release import prepare_publish, publish_release
     from govmap.version import pipeline_version
     from sources import ParseSettings, iter_sources, pull
 
@@ -269,6 +269,7 @@ def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
     out.mkdir(parents=True, exist_ok=True)
     cache = ResultCache(out / ".cache", settings_key=settings.cache_key() + NlpConfig().cache_key())
     refs = list(iter_sources([str(folder)], settings))
+    prepare_publish()  # as the flow does once a document needs extracting
     times = {"parse": 0.0, "extract": 0.0}
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_init_plain_worker) as pool:

@@ -34,7 +34,7 @@ from flows.documents import (
     summarize,
 )
 from flows.progress import RunProgress, current_progress
-from flows.release import PublishOutcome, publish_release, unchanged_since_latest
+from flows.release import PublishOutcome, prepare_publish, publish_release, unchanged_since_latest
 from flows.runners import Extractor, default_workers, open_extractor
 from govmap.errors import FetchError, SourceError
 from govmap.version import pipeline_version
@@ -133,6 +133,9 @@ def _process_documents(refs: Sequence[SourceRef], settings: ParseSettings, cache
             fetched: Fetched = future.result()
             progress.pulled(uri)
             if fetched.raw is not None:
+                # A document to extract means a release to publish: what publishing takes
+                # seconds to load loads while the workers extract.
+                prepare_publish()
                 watch(extractor.submit(fetched.raw), index, "extract")
                 continue
             summary = fetched.summary

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import signal
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,13 +33,14 @@ from datasets.release import (
     read_manifest,
     stage_release,
 )
+from expectations.suites import import_gx_in_background
 from extractors.records import Extraction
 from extractors.kb import KnowledgeBase, load_kb
 from extractors.resolve import Resolution, resolve, summarize as summarize_extraction
 from flows.documents import DocumentResult
 from flows.progress import DONE, current_progress
 
-__all__ = ["PublishOutcome", "publish_release", "table_rows"]
+__all__ = ["PublishOutcome", "prepare_publish", "publish_release", "table_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -117,27 +120,89 @@ def _document_row(result: DocumentResult) -> dict[str, Any]:
     return row
 
 
-def _diff_and_figures(out: Path, staged: Path, release_id: str, frames: Mapping[str, Any]) -> tuple[dict[str, Any] | None, list[Any]]:
-    """The diff against the promoted release (None for the first) and the report's figures.
-
-    Both only inform the report: a failure is logged and never stops the release.
-    """
+def _diff(out: Path, staged: Path, release_id: str) -> dict[str, Any] | None:
+    """The diff against the promoted release (None for the first); it only informs the report,
+    so a failure is logged and never stops the release."""
     from datasets.diff import diff_releases
-    from datasets.figures import render_figures
 
-    diff = None
     previous = latest_release(out)
-    if previous is not None:
-        try:
-            diff = {**diff_releases(previous, staged).to_dict(), "new": release_id}
-        except Exception as exc:  # a previous release under an older contract must not block this one
-            log.warning("release %s: no diff against %s (%s)", release_id, previous.name, exc)
+    if previous is None:
+        return None
     try:
-        figures = render_figures(dict(frames), staged / "quality")
-    except Exception as exc:
-        log.warning("release %s: figures not drawn (%s)", release_id, exc)
-        figures = []
-    return diff, figures
+        return {**diff_releases(previous, staged).to_dict(), "new": release_id}
+    except Exception as exc:  # a previous release under an older contract must not block this one
+        log.warning("release %s: no diff against %s (%s)", release_id, previous.name, exc)
+        return None
+
+
+_figures_process: ProcessPoolExecutor | None = None
+
+
+def prepare_publish() -> None:
+    """Start, while documents are still being extracted, what publishing spends seconds loading:
+    great_expectations' import (a thread here) and the process that draws the report's figures
+    (its pandas and matplotlib imports).  A run calls it once some document needs extracting; a
+    run with nothing new to publish never pays for either."""
+    global _figures_process
+    import_gx_in_background()
+    if _figures_process is None and (os.cpu_count() or 1) > 1:
+        _figures_process = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        _figures_process.submit(_import_figures)
+
+
+def _take_figures_process() -> ProcessPoolExecutor | None:
+    """The process `prepare_publish` started (then forgotten here: one release uses it), a new
+    one when none was, or None on a one-core machine."""
+    global _figures_process
+    pool, _figures_process = _figures_process, None
+    if pool is None and (os.cpu_count() or 1) > 1:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return pool
+
+
+class _FiguresJob:
+    """The report's figures, drawn in a separate process while this one validates: both take
+    seconds of one core each, and the extraction workers have finished.  On a one-core machine
+    they are drawn here when asked for.  Figures only inform the report: a failure is logged and
+    gives none."""
+
+    def __init__(self, staged: Any, release_id: str) -> None:
+        from datasets.figures import FIGURE_TABLES
+        from expectations.report import QUALITY_DIR
+
+        self._release_id = release_id
+        self._args = ({name: staged.table_path(name) for name in FIGURE_TABLES}, staged.path / QUALITY_DIR)
+        self._pool: ProcessPoolExecutor | None = None
+        self._future: Future | None = None
+
+    def __enter__(self) -> "_FiguresJob":
+        self._pool = _take_figures_process()
+        if self._pool is not None:
+            self._future = self._pool.submit(_render_figures, *self._args)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def result(self) -> list[Any]:
+        try:
+            return _render_figures(*self._args) if self._future is None else self._future.result()
+        except Exception as exc:
+            log.warning("release %s: figures not drawn (%s)", self._release_id, exc)
+            return []
+
+
+def _import_figures() -> None:
+    from datasets.figures import warm_up
+
+    warm_up()
+
+
+def _render_figures(tables: dict[str, Path], folder: Path) -> list[Any]:
+    from datasets.figures import render_figures_from_files
+
+    return render_figures_from_files(tables, folder)
 
 
 def publish_release(
@@ -182,13 +247,14 @@ def publish_release(
     pq.write_table(to_arrow(TABLES["instruments"], [asdict(r) for r in resolution.instruments]), staged.table_path("instruments"), compression="zstd")
 
     clock.begin("validate")
-    frames = {name: pq.read_table(staged.table_path(name)).to_pandas() for name in TABLES}
-    report = validate_release(frames, on_table=progress.validated)
-    rows = {name: len(df) for name, df in frames.items()}
-    clock.begin("publish")
-    diff, figures = _diff_and_figures(out, staged.path, release_id, frames)
-    js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"], row_counts=rows,
-                                    diff=diff, figures=figures)
+    with _FiguresJob(staged, release_id) as figures:
+        frames = {name: pq.read_table(staged.table_path(name)).to_pandas() for name in TABLES}
+        report = validate_release(frames, on_table=progress.validated)
+        rows = {name: len(df) for name, df in frames.items()}
+        clock.begin("publish")
+        diff = _diff(out, staged.path, release_id)
+        js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"],
+                                        row_counts=rows, diff=diff, figures=figures.result())
     manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
                               validation_passed=report.passed)
     write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest

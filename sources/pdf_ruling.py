@@ -8,6 +8,8 @@ pdfplumber's own cell finder fed the edges pdfplumber would take from the same d
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -21,6 +23,8 @@ __all__ = ["CellBox", "page_has_ruling", "ruled_cell_groups", "ruled_cells_make_
 
 # A cell as pdfplumber gives it: (x0, top, x1, bottom) in points from the page's top left.
 CellBox = tuple[float, float, float, float]
+# An affine transform (a, b, c, d, e, f), as PDF writes one.
+Matrix = tuple[float, float, float, float, float, float]
 # A ruling line is a path this thin (points) and at least this long.
 _RULE_THICKNESS = 3.0
 _RULE_MIN_LENGTH = 5.0
@@ -39,8 +43,8 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings) -> bool:
     tol = settings.table_intersection_tolerance + settings.table_snap_tolerance
     horizontal: list[tuple[float, float, float]] = []  # (x0, x1, y)
     vertical: list[tuple[float, float, float]] = []  # (y0, y1, x)
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4):
-        left, bottom, right, top = obj.get_bounds()
+    for obj, form in _path_objects(page):
+        left, bottom, right, top = _bounds(obj, form)
         w, h = right - left, top - bottom
         if h <= _RULE_THICKNESS and w >= _RULE_MIN_LENGTH:
             horizontal.append((left, right, (top + bottom) / 2))
@@ -68,21 +72,19 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings) -> bool:
     return False
 
 
-def _path_edges(page: pdfium.PdfPage) -> list[dict[str, Any]] | None:
+def _path_edges(page: pdfium.PdfPage) -> list[dict[str, Any]]:
     """The edges pdfplumber's table finder would take from the page's drawing, in its (top-down)
     coordinates: the four sides of each path's bounds, as pdfplumber takes a rectangle's (a line's
     two sides lie within a stroke width and snap into one); a path of more segments (several
-    boxes in one path, an icon) gives its axis-parallel segments, see `_segment_edges`.  None
-    when a path sits inside a form, whose transform its bounds would hide."""
+    boxes in one path, an icon) gives its axis-parallel segments, see `_segment_edges`.  Paths
+    inside forms count where the form puts them on the page, as pdfminer places them."""
     height = page.get_size()[1]
     edges: list[dict[str, Any]] = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4):
-        if obj.level > 0:
-            return None
-        if pdfium_c.FPDFPath_CountSegments(obj.raw) > 5:
-            edges += _segment_edges(obj, height)
+    for obj, form in _path_objects(page):
+        if pdfium_c.FPDFPath_CountSegments(obj) > 5:
+            edges += _segment_edges(obj, form, height)
             continue
-        left, bottom, right, top = obj.get_bounds()
+        left, bottom, right, top = _bounds(obj, form)
         t, b = height - top, height - bottom
         w, h = right - left, b - t
         edges += [
@@ -94,21 +96,70 @@ def _path_edges(page: pdfium.PdfPage) -> list[dict[str, Any]] | None:
     return edges
 
 
-def _segment_edges(obj: Any, height: float) -> list[dict[str, Any]]:
+def _path_objects(page: pdfium.PdfPage) -> Iterator[tuple[Any, Matrix | None]]:
+    """Every path object on the page and inside its forms, with the transform from its form's
+    space to the page's (None for a path on the page itself).  Walks pdfium's C API directly:
+    pypdfium2's object wrappers cost more than all the work done with them here."""
+    yield from _walk(pdfium_c.FPDFPage_CountObjects(page.raw), partial(pdfium_c.FPDFPage_GetObject, page.raw), None)
+
+
+def _walk(count: int, get: Callable[[int], Any], form: Matrix | None) -> Iterator[tuple[Any, Matrix | None]]:
+    for i in range(count):
+        obj = get(i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield obj, form
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            inner = _matrix(obj)
+            yield from _walk(pdfium_c.FPDFFormObj_CountObjects(obj), partial(pdfium_c.FPDFFormObj_GetObject, obj),
+                             inner if form is None else _compose(inner, form))
+
+
+def _matrix(obj: Any) -> Matrix:
+    """An object's own transform (a form's: from its space to where it is drawn)."""
+    m = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, m)
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _compose(first: Matrix, then: Matrix) -> Matrix:
+    """The transform applying `first`, then `then` (PDF's row-vector convention)."""
+    a, b, c, d, e, f = first
+    A, B, C, D, E, F = then
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _bounds(obj: Any, form: Matrix | None) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of an object on the page."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    box = (left.value, bottom.value, right.value, top.value)
+    if form is None:
+        return box
+    corners = [_apply(form, x, y) for x in (box[0], box[2]) for y in (box[1], box[3])]
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _segment_edges(obj: Any, form: Matrix | None, height: float) -> list[dict[str, Any]]:
     """The edges pdfplumber takes from a many-segment path, in its (top-down) coordinates: pdfminer
     splits the path at each move into subpaths, and an edge joins each point a segment ends on to
     the next (a Bezier's control points are skipped; a close goes back to the subpath's start).
     Only horizontal and vertical edges reach the table finder; within 0.01 pt counts as either,
     as pdfium keeps points in single precision where pdfminer compares them exactly."""
-    matrix = obj.get_matrix()
+    matrix = _matrix(obj) if form is None else _compose(_matrix(obj), form)
     x, y = ctypes.c_float(), ctypes.c_float()
     subpaths: list[list[tuple[float, float]]] = []
     beziers = 0
-    for k in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, k)
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
         kind = pdfium_c.FPDFPathSegment_GetType(segment)
         pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = matrix.on_point(x.value, y.value)
+        point = _apply(matrix, x.value, y.value)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
             subpaths.append([point])
             beziers = 0
@@ -131,14 +182,11 @@ def _segment_edges(obj: Any, height: float) -> list[dict[str, Any]]:
     return edges
 
 
-def ruled_cell_groups(page: pdfium.PdfPage, settings: ParseSettings) -> list[list[CellBox]] | None:
+def ruled_cell_groups(page: pdfium.PdfPage, settings: ParseSettings) -> list[list[CellBox]]:
     """The cells of each ruled table on a pdfium page, as pdfplumber's table finder ("lines"
     strategy) would group them: the same edge filters, snapping, joining, intersections and cell
-    grouping, run on the edges pdfium's drawing gives.  None when a path sits inside a form,
-    whose transform its bounds would hide."""
+    grouping, run on the edges pdfium's drawing gives."""
     edges = _path_edges(page)
-    if edges is None:
-        return None
     ts = TableSettings.resolve(table_settings(settings))
     edges = filter_edges(edges, min_length=ts.edge_min_length_prefilter)
     edges = merge_edges(edges, ts.snap_x_tolerance, ts.snap_y_tolerance, ts.join_x_tolerance, ts.join_y_tolerance)
@@ -152,10 +200,8 @@ def ruled_cells_make_table(page: pdfium.PdfPage, settings: ParseSettings) -> boo
     reader could keep: at least `table_min_rows` rows and `table_min_cols` columns, and no more
     empty slots than `table_max_none_ratio`.  Costs milliseconds where pdfplumber's layout
     analysis of the page costs most of a second; pages of stacked boxes (side bars, highlights,
-    panels) make one-column or ragged "tables" and are skipped here.  True when the drawing
-    cannot be read this way."""
-    groups = ruled_cell_groups(page, settings)
-    return groups is None or any(grid_kept(group, settings) for group in groups)
+    panels) make one-column or ragged "tables" and are skipped here."""
+    return any(grid_kept(group, settings) for group in ruled_cell_groups(page, settings))
 
 
 def grid_kept(cells: list[CellBox], settings: ParseSettings) -> bool:

@@ -4,8 +4,7 @@ On a page whose drawing holds a ruled grid, the cells come from `pdf_ruling.rule
 and their text from pdfium's characters, put through pdfplumber's own `Table.extract` and line
 grouping.  That gives pdfplumber's tables without pdfminer's layout analysis of the page, which
 costs most of a second where this costs milliseconds.  Pages pdfium's objects cannot describe the
-way pdfminer would (rotated pages or text, paths inside forms, a media box not at the origin) go
-to pdfplumber itself.
+way pdfminer would (rotated pages or text, a media box not at the origin) go to pdfplumber itself.
 """
 
 from __future__ import annotations
@@ -52,6 +51,9 @@ _WORD_GAP_EM = 0.2
 # Characters whose tops are this close (points) share a line: pdfplumber's default y tolerance.
 _SAME_LINE = 3.0
 _FONT_NAME_BYTES = 256
+# Characters with a baseline this far (points) outside a table or its caption band are not read:
+# no glyph box reaches further from its baseline than its font size, and type this big is a title.
+_BAND_MARGIN = 72.0
 
 
 @dataclass
@@ -83,15 +85,17 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
                      settings: ParseSettings) -> list[PdfTablePart] | None:
     """The table parts on one pdfium page (1-based `number`), top to bottom; None when the page
     needs pdfplumber (see the module docstring)."""
-    groups = ruled_cell_groups(page, settings)
-    if groups is None:
-        return None
-    groups = [g for g in groups if grid_kept(g, settings)]
+    groups = [g for g in ruled_cell_groups(page, settings) if grid_kept(g, settings)]
     if not groups:
         return []
     if page.get_rotation() % 360 or _box_offset(page):
         return None
-    chars = _page_chars(textpage, page.get_size()[1])
+    height = page.get_size()[1]
+    # Only characters near a table matter (its cells, the caption band above it); reading the
+    # rest of the page through pdfium's per-character calls would cost most of the time here.
+    bands = [(height - (max(c[3] for c in g) + _BAND_MARGIN),
+              height - (min(c[1] for c in g) - settings.caption_max_gap - _BAND_MARGIN)) for g in groups]
+    chars = _page_chars(textpage, height, bands)
     if chars is None:
         return None
     width = page.get_size()[0]
@@ -108,7 +112,8 @@ def _box_offset(page: pdfium.PdfPage) -> bool:
     return media[0] != 0 or media[1] != 0 or tuple(page.get_cropbox()) != tuple(media)
 
 
-def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[dict[str, Any]] | None:
+def _page_chars(textpage: pdfium.PdfTextPage, height: float,
+                bands: list[tuple[float, float]]) -> list[dict[str, Any]] | None:
     """pdfium's characters as pdfminer would give them to pdfplumber, in top-down coordinates.
 
     A character starts at its origin and ends at the right of pdfium's loose box (its advance),
@@ -116,7 +121,8 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[dict[str, A
     the glyph's origin, with boxes cut from the glyph's outline: they become one character again,
     boxed like the other characters of its text object, as pdfminer keeps it.  pdfium's own line
     breaks are left out; its inserted spaces are kept where they stand for a real gap (see
-    `_WORD_GAP_EM`).  None when any text is rotated or skewed: pdfplumber reads rotated text in
+    `_WORD_GAP_EM`).  Only characters whose baseline lies in one of `bands` ((low, high) in
+    pdfium's bottom-up y) are read.  None when any text read is rotated or skewed: pdfplumber reads rotated text in
     its own direction."""
     raw = textpage.raw
     rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
@@ -127,6 +133,10 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[dict[str, A
     depth: float | None = None  # that of the last glyph known whole
     space_before = False
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, ox, oy)
+        if not any(low <= oy.value <= high for low, high in bands):
+            space_before = False
+            continue
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
         if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
             space_before = space_before or code == 0x20
@@ -134,7 +144,6 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[dict[str, A
         if code in (0x0D, 0x0A):
             continue
         pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
-        pdfium_c.FPDFText_GetCharOrigin(raw, i, ox, oy)
         origin = (ox.value, oy.value)
         text = _PDFIUM_CODES.get(code) or chr(code)
         if glyphs and glyphs[-1].origin == origin:  # the next letter of a ligature

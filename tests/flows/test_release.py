@@ -53,3 +53,29 @@ def test_failing_release_is_written_but_not_promoted(tmp_path: Path) -> None:
     assert "offset-in-page" in bad.summary
     assert "FAILED" in bad.report_html.read_text().upper()
     assert json.loads((bad.path / "manifest.json").read_text())["validation_passed"] is False
+
+
+@pytest.mark.slow  # great-expectations validation costs a few seconds
+@pytest.mark.parametrize("prepared", [True, False])
+def test_figures_drawn_beside_validation_reach_the_report(tmp_path: Path, prepared: bool) -> None:
+    # The network figure is drawn in a separate process while the release validates; whether
+    # that process was started early (`prepare_publish`, as a run does) or at publish time, the
+    # figure lands in quality/ and inline in the report.
+    from dataclasses import replace
+
+    from extractors.records import Collaboration
+    from flows.release import prepare_publish
+
+    base = result()
+    collaboration = Collaboration(base.row.doc_id, ("new:frontier-review-board", "oecd"), ("joint_research",),
+                                  ("met",), "existing", 1, PAGE, "prose:test", 0.9, ("Frontier Review Board", "OECD"))
+    with_collaboration = replace(base, extraction=replace(base.extraction, collaborations=(collaboration,)))
+    if prepared:
+        prepare_publish()
+    outcome = publish(tmp_path, [with_collaboration], f"figures-{prepared}")
+    assert outcome.promoted
+    quality = outcome.path / "quality"
+    assert (quality / "collaboration_network.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
+    assert (quality / "collaboration_network.png").read_bytes()[:4] == b"\x89PNG"
+    html = outcome.report_html.read_text()
+    assert "<svg" in html and "Frontier Review Board" in html

@@ -130,8 +130,9 @@ def test_words_placed_apart_without_space_glyphs(tmp_path: Path, gap: float, cel
     assert table.grid[1] == [cell, "Pilots"]
 
 
-def test_table_in_a_form_xobject_is_read_by_pdfplumber(tmp_path: Path) -> None:
-    # pdfium's object bounds inside a form hide the form's transform, so the page goes to pdfplumber.
+def test_table_inside_a_scaled_form_is_read_where_the_form_puts_it(tmp_path: Path) -> None:
+    # The grid's paths live in a form XObject drawn moved and shrunk: pdfium gives their bounds
+    # in the form's space, so the reader must apply the form's transform as pdfminer does.
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -142,16 +143,20 @@ def test_table_in_a_form_xobject_is_read_by_pdfplumber(tmp_path: Path) -> None:
     draw_table(c, 0, 100, [["Port", "Depth"], ["Harbour A", "4 m"], ["Harbour B", "6 m"]], [150, 100])
     c.endForm()
     c.saveState()
-    c.translate(72, height - 300)
+    c.translate(90, height - 320)
+    c.scale(0.8, 0.8)
     c.doForm("grid")
     c.restoreState()
     c.setFont("Helvetica", 10)
     c.drawString(72, height - 80, "A survey of invented ports comes first on this page.")
     c.showPage()
     c.save()
-    assert _needs_pdfplumber(path)
+    assert not _needs_pdfplumber(path)
     [table] = parse_pdf(_raw(path)).tables
     assert table.grid == [["Port", "Depth"], ["Harbour A", "4 m"], ["Harbour B", "6 m"]]
+    assert _grids([table]) == _grids(_pdfplumber_tables(path))
+    [plumber] = _pdfplumber_tables(path)
+    assert table.bbox == pytest.approx(plumber.bbox, abs=0.01)
 
 
 def test_rotated_page_is_read_by_pdfplumber(tmp_path: Path) -> None:
