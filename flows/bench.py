@@ -259,7 +259,7 @@ def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
 
     from datasets.release import input_fingerprint
     from extractors.nlp import NlpConfig
-    from flows.documents import ResultCache
+    from flows.documents import ResultCache, worker_context
     from flows.release import prepare_publish, publish_release
     from govmap.version import pipeline_version
     from sources import ParseSettings, iter_sources, pull
@@ -271,7 +271,7 @@ def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
     refs = list(iter_sources([str(folder)], settings))
     prepare_publish()  # as the flow does once a document needs extracting
     times = {"parse": 0.0, "extract": 0.0}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
                              initializer=_init_plain_worker) as pool:
         futures = [(ref, pool.submit(_plain_document, pull(ref, settings), settings, cache)) for ref in refs]
         summaries = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import multiprocessing
 import os
 import pickle
 import tempfile
@@ -188,6 +189,17 @@ def summarize(result: DocumentResult, *, cached: bool = False) -> DocumentSummar
 _WORKER_NLP: dict[str, Language] = {}
 _BUILD_LOCK = threading.Lock()  # a Dask worker may run several tasks at once, in threads
 _BUILDS = 0
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: forked from a forkserver that has imported the pipeline's
+    modules once (spaCy's import alone costs seconds, which every spawned worker would pay
+    again).  Never forked from this process: the flow runs beside Prefect's and httpx's threads,
+    and a fork taken while one of them holds a lock (logging, imports) leaves the child hung
+    forever; the forkserver is a fresh interpreter without them."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["flows.documents"])
+    return context
 
 
 def init_worker(nlp_config: NlpConfig | None = None) -> None:

@@ -4,7 +4,7 @@ The flow itself pulls every document and checks the result cache (pulls retry, a
 and `<out>/.cache` are on its machine); only the bytes of a document that needs work go to an
 `Extractor`, and the flow learns what became of it from the future `submit` returns:
 
-- `ProcessExtractor`: a spawned process pool; a worker writes the result to the cache itself
+- `ProcessExtractor`: a local process pool; a worker writes the result to the cache itself
   (same disk) and returns a small `DocumentSummary`.
 - `DaskExtractor`: Prefect's `DaskTaskRunner`; `extract_task` runs on a Dask worker and returns
   the `DocumentResult`, which the flow writes to the cache.  Workers need no shared file system,
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import multiprocessing
 import os
 import socket
 from concurrent.futures import ProcessPoolExecutor
@@ -33,7 +32,9 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors.nlp import NlpConfig
-from flows.documents import DocumentResult, DocumentSummary, ResultCache, init_worker, process_raw, run_in_worker, summarize, worker_nlp
+from flows.documents import (
+    DocumentResult, DocumentSummary, ResultCache, init_worker, process_raw, run_in_worker, summarize, worker_context, worker_nlp,
+)
 from govmap.errors import RunnerError
 from govmap.version import pipeline_version
 from sources import ParseSettings, RawDocument
@@ -77,7 +78,8 @@ def extract_in_pool_task(raw: RawDocument, settings: ParseSettings, cache: Resul
 
 
 class ProcessExtractor:
-    """A spawned process pool whose initializer builds the pipeline; workers write the cache."""
+    """A process pool (see `worker_context`) whose initializer builds the pipeline; workers
+    write the cache."""
 
     def __init__(self, cache: ResultCache, settings: ParseSettings, nlp_config: NlpConfig | None, workers: int) -> None:
         self.cache, self.settings, self.nlp_config, self.workers = cache, settings, nlp_config, workers
@@ -85,10 +87,8 @@ class ProcessExtractor:
         self._stack = ExitStack()
 
     def __enter__(self) -> ProcessExtractor:
-        # Spawned, not forked: the flow runs beside Prefect's and httpx's threads, and a fork
-        # taken while one of them holds a lock (logging, imports) leaves the child hung forever.
         self._pool = self._stack.enter_context(ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+            max_workers=self.workers, mp_context=worker_context(),
             initializer=init_worker, initargs=(self.nlp_config,)))
         # Each task waits on its pool future in a thread of its own, so pulls (on the flow's
         # threads) never queue behind extractions.
