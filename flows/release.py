@@ -23,6 +23,8 @@ import pyarrow.parquet as pq
 
 from datasets.card import write_release_docs
 from datasets.contract import TABLES
+# The figures process runs these two; they live where importing them costs no more than drawing needs.
+from datasets.figures import FIGURE_TABLES, render_figures_from_files, warm_up as warm_up_figures
 from datasets.parquet import TableSink, to_arrow
 from datasets.release import (
     build_manifest,
@@ -147,7 +149,7 @@ def prepare_publish() -> None:
     import_gx_in_background()
     if _figures_process is None and (os.cpu_count() or 1) > 1:
         _figures_process = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        _figures_process.submit(_import_figures)
+        _figures_process.submit(warm_up_figures)
 
 
 def _take_figures_process() -> ProcessPoolExecutor | None:
@@ -167,7 +169,6 @@ class _FiguresJob:
     gives none."""
 
     def __init__(self, staged: Any, release_id: str) -> None:
-        from datasets.figures import FIGURE_TABLES
         from expectations.report import QUALITY_DIR
 
         self._release_id = release_id
@@ -178,7 +179,7 @@ class _FiguresJob:
     def __enter__(self) -> "_FiguresJob":
         self._pool = _take_figures_process()
         if self._pool is not None:
-            self._future = self._pool.submit(_render_figures, *self._args)
+            self._future = self._pool.submit(render_figures_from_files, *self._args)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -187,22 +188,10 @@ class _FiguresJob:
 
     def result(self) -> list[Any]:
         try:
-            return _render_figures(*self._args) if self._future is None else self._future.result()
+            return render_figures_from_files(*self._args) if self._future is None else self._future.result()
         except Exception as exc:
             log.warning("release %s: figures not drawn (%s)", self._release_id, exc)
             return []
-
-
-def _import_figures() -> None:
-    from datasets.figures import warm_up
-
-    warm_up()
-
-
-def _render_figures(tables: dict[str, Path], folder: Path) -> list[Any]:
-    from datasets.figures import render_figures_from_files
-
-    return render_figures_from_files(tables, folder)
 
 
 def publish_release(
