@@ -1,18 +1,21 @@
 """Figures for the quality report: the collaboration network and one heat map per rating table.
 
 Each figure is saved as SVG and PNG in the release's ``quality/`` folder; `render_figures`
-returns them as `Figure` records whose SVG text the HTML report embeds inline.  matplotlib is
-imported inside the functions (Agg backend), so importing this module costs nothing.
+returns them as `Figure` records whose SVG text the HTML report embeds inline.  matplotlib
+and pandas are imported inside the functions (Agg backend), so importing this module costs
+nothing: the process that draws (see `flows.release`) pays for them, not the one that runs the flow.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from datasets.contract import COLLABORATION_TYPES, INSTITUTION_KINDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["FIGURE_TABLES", "Figure", "render_figures", "render_figures_from_files", "warm_up"]
 
@@ -108,6 +111,8 @@ def _document_names(documents: pd.DataFrame) -> dict[str, str]:
 
 
 def _heat_maps(ratings: pd.DataFrame, documents: pd.DataFrame, folder: Path) -> list[Figure]:
+    import pandas as pd
+
     if ratings.empty:
         return []
     plt = _pyplot()
@@ -148,6 +153,8 @@ def render_figures(frames: dict[str, pd.DataFrame], folder: Path) -> list[Figure
     network = _network(frames["institutions"], frames["collaborations"], folder)
     if network is not None:
         figures.append(network)
+    import pandas as pd
+
     figures.extend(_heat_maps(frames["criteria_ratings"], frames.get("documents", pd.DataFrame()), folder))
     return figures
 

@@ -9,7 +9,7 @@ terminal.  great_expectations is imported lazily, on first use.
 from __future__ import annotations
 
 from expectations.report import QUALITY_DIR, render_html, summarize, write_quality_report
-from expectations.suites import SLUGS, derive_frames, import_gx_in_background, suite_for
+from expectations.suites import SLUGS, derive_frames, suite_for
 from expectations.validate import CheckResult, TableResult, ValidationReport, validate_release
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "TableResult",
     "ValidationReport",
     "derive_frames",
-    "import_gx_in_background",
     "render_html",
     "suite_for",
     "summarize",

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -45,7 +44,6 @@ __all__ = [
     "derive_frames",
     "reference_parameters",
     "import_gx",
-    "import_gx_in_background",
 ]
 
 ROWS = "rows"
@@ -67,20 +65,6 @@ SLUGS = {
     "has-documents": "Entity is mentioned in at least one document",
     "error-when-quarantined": "A quarantined document says why",
 }
-
-
-_WARMING: threading.Thread | None = None
-
-
-def import_gx_in_background() -> None:
-    """Start importing great_expectations on a thread, once per process, so its seconds of import
-    pass while the workers extract instead of after them; `import_gx` then finds it loaded (or
-    waits on the import lock for the rest).  Not a daemon: the interpreter never exits halfway
-    through an import."""
-    global _WARMING
-    if _WARMING is None:
-        _WARMING = threading.Thread(target=import_gx, name="govmap-import-gx")
-        _WARMING.start()
 
 
 def import_gx() -> Any:

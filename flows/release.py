@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,10 +22,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from datasets.card import write_release_docs
 from datasets.contract import TABLES
-# The figures process runs these two; they live where importing them costs no more than drawing needs.
-from datasets.figures import FIGURE_TABLES, render_figures_from_files, warm_up as warm_up_figures
 from datasets.parquet import TableSink, to_arrow
 from datasets.release import (
     build_manifest,
@@ -35,7 +33,6 @@ from datasets.release import (
     read_manifest,
     stage_release,
 )
-from expectations.suites import import_gx_in_background
 from extractors.records import Extraction
 from extractors.kb import KnowledgeBase, load_kb
 from extractors.resolve import Resolution, resolve, summarize as summarize_extraction
@@ -138,18 +135,31 @@ def _diff(out: Path, staged: Path, release_id: str) -> dict[str, Any] | None:
 
 
 _figures_process: ProcessPoolExecutor | None = None
+_validation_warming: threading.Thread | None = None
 
 
 def prepare_publish() -> None:
     """Start, while documents are still being extracted, what publishing spends seconds loading:
-    great_expectations' import (a thread here) and the process that draws the report's figures
-    (its pandas and matplotlib imports).  A run calls it once some document needs extracting; a
-    run with nothing new to publish never pays for either."""
-    global _figures_process
-    import_gx_in_background()
+    great_expectations' import (a thread here; `validate_release` then finds it loaded or waits
+    on the import lock for the rest) and the process that draws the report's figures (its pandas
+    and matplotlib imports).  A run calls it once some document needs extracting; a run with
+    nothing new to publish never pays for either."""
+    global _figures_process, _validation_warming
+    from datasets.figures import warm_up as warm_up_figures  # the figures process imports it too
+
+    if _validation_warming is None:
+        # Not a daemon: the interpreter never exits halfway through an import.
+        _validation_warming = threading.Thread(target=_import_validation, name="govmap-import-gx")
+        _validation_warming.start()
     if _figures_process is None and (os.cpu_count() or 1) > 1:
         _figures_process = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         _figures_process.submit(warm_up_figures)
+
+
+def _import_validation() -> None:
+    from expectations.suites import import_gx
+
+    import_gx()
 
 
 def _take_figures_process() -> ProcessPoolExecutor | None:
@@ -169,6 +179,7 @@ class _FiguresJob:
     gives none."""
 
     def __init__(self, staged: Any, release_id: str) -> None:
+        from datasets.figures import FIGURE_TABLES
         from expectations.report import QUALITY_DIR
 
         self._release_id = release_id
@@ -179,6 +190,8 @@ class _FiguresJob:
     def __enter__(self) -> "_FiguresJob":
         self._pool = _take_figures_process()
         if self._pool is not None:
+            from datasets.figures import render_figures_from_files
+
             self._future = self._pool.submit(render_figures_from_files, *self._args)
         return self
 
@@ -188,7 +201,11 @@ class _FiguresJob:
 
     def result(self) -> list[Any]:
         try:
-            return render_figures_from_files(*self._args) if self._future is None else self._future.result()
+            if self._future is None:
+                from datasets.figures import render_figures_from_files
+
+                return render_figures_from_files(*self._args)
+            return self._future.result()
         except Exception as exc:
             log.warning("release %s: figures not drawn (%s)", self._release_id, exc)
             return []
@@ -208,7 +225,8 @@ def publish_release(
     ok or quarantined.  Raises PublishError when the release cannot be written; a failed
     validation is not an error: the release is written with its report but not promoted.
     """
-    from expectations import validate_release, write_quality_report, summarize  # lazy: GX costs seconds
+    from datasets.card import write_release_docs  # lazy, as the next: pandas and GX cost seconds
+    from expectations import validate_release, write_quality_report, summarize
 
     progress = current_progress()
     clock = _StageClock(progress)
