@@ -303,12 +303,16 @@ def find_acronym_definitions(text: str) -> list[Candidate]:
     return out
 
 
+_NON_SPACE_RUN = re.compile(r"\S+")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+
+
 def _segments(run: str) -> list[tuple[int, list[str]]]:
     """Split a capitalised run at punctuation and possessives: (offset in run, words)."""
     out: list[tuple[int, list[str]]] = []
     words: list[str] = []
     start = 0
-    for m in re.finditer(r"\S+", run):
+    for m in _NON_SPACE_RUN.finditer(run):
         w = m.group(0)
         if not words:
             start = m.start()
@@ -316,7 +320,7 @@ def _segments(run: str) -> list[tuple[int, list[str]]]:
             words = []
             continue
         words.append(w.rstrip(".,;:"))
-        if w.endswith((".", ",", ";", ":")) and not re.fullmatch(r"(?:[A-Z]\.)+", w):
+        if w.endswith((".", ",", ";", ":")) and not _INITIALS.fullmatch(w):
             out.append((start, words))
             words = []
     if words:

@@ -12,8 +12,10 @@ reference and never matches a singular name.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -24,12 +26,12 @@ from spacy.util import filter_spans
 
 from extractors import discovery as disc
 from extractors.extensions import INSTITUTIONS, doc_text
-from extractors.fastmatch import Alternation
+from extractors.fastmatch import WORD_START, Alternation, finditer_before, finditer_word
 from extractors.kb import DocLinker, KnowledgeBase, load_kb, normalize_surface
 from extractors.records import Discovery, discovered_key
 from extractors.model_ner import model_candidates
 
-__all__ = ["InstitutionRuler", "KBMatcher", "Match", "surface_regex"]
+__all__ = ["InstitutionRuler", "KBMatcher", "Match", "surface_regex", "text_without_links"]
 
 EXTRACTOR_KB = "institution_ruler.kb"
 EXTRACTOR_COUNTRY = "institution_ruler.country"
@@ -69,6 +71,11 @@ def _case_sensitive(form: str) -> bool:
     return len(form.split()) < 3 or form.isupper()
 
 
+# Words every country-qualified reference to an AI safety institute (or, plural, to several)
+# contains: a text without them needs no scan with the long country alternations.
+_AISI_WORDS = re.compile(r"A[Il](?:SI|\s+(?:Safety|Security)\s+Institute)", re.IGNORECASE)
+_AISI_PLURAL_WORDS = re.compile(r"A[Il](?:SIs|\s+(?:Safety|Security)\s+Institutes)", re.IGNORECASE)
+_GOVERNMENT_WORD = re.compile(r"[Gg]overnment")
 _MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\s*/?>")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:org|com|net|edu|gov|int|eu|uk)/\S*")
 
@@ -123,6 +130,44 @@ def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+_WITHOUT_LINKS_KEY = ("govmap", "text_without_links")
+
+
+def text_without_links(doc: Doc) -> str:
+    """The doc's text with URLs, e-mail addresses and markup tags blanked (offsets unchanged):
+    names inside them are not mentions.  Worked out once per Doc, for both rulers: the URL
+    pattern costs a pass over the whole text."""
+    text = doc.user_data.get(_WITHOUT_LINKS_KEY)
+    if text is None:
+        raw = doc_text(doc)
+        links = _url_ranges(raw) + [(m.start(), m.end()) for m in _MARKUP.finditer(raw)]
+        text = doc.user_data[_WITHOUT_LINKS_KEY] = _blank(raw, links) if links else raw
+    return text
+
+
+# Every URL or e-mail address holds one of these.
+_URL_HINT = re.compile(r"[@/]|www\.")
+_SPACE_CHAR = re.compile(r"\s")
+
+
+def _url_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each `_URL` match in `text`, in order.  A match never spans whitespace,
+    so only the whitespace-free runs holding a hint are searched: `_URL`'s opening "\\S+" makes
+    a scan of the whole text try every run once per character."""
+    out: list[tuple[int, int]] = []
+    run_end = 0
+    for hint in _URL_HINT.finditer(text):
+        if hint.start() < run_end:
+            continue  # a run already searched
+        run_start = hint.start()
+        while run_start > run_end and not text[run_start - 1].isspace():
+            run_start -= 1
+        space = _SPACE_CHAR.search(text, hint.end())
+        run_end = space.start() if space else len(text)
+        out.extend((m.start(), m.end()) for m in _URL.finditer(text, run_start, run_end))
+    return out
+
+
 def _char_span(doc: Doc, m: Match, label: str, text: str) -> Span | None:
     """The tokens of a match: contracted to whole tokens unless that loses letters of the name
     (tokens glued to markup or footnote numbers, "AI</u"), then expanded.  `text` is the doc's text
@@ -132,6 +177,25 @@ def _char_span(doc: Doc, m: Match, label: str, text: str) -> Span | None:
     if span is None or sum(ch.isalnum() for ch in span.text) < wanted:
         span = doc.char_span(m.start, m.end, label=label, kb_id=m.key, alignment_mode="expand")
     return span
+
+
+class _Ranges:
+    """Character ranges already claimed, tested for overlap without a pass over all of them:
+    kept sorted, a range ending after `s` must start after `s` minus the longest range."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]] = ()) -> None:
+        self._ranges = sorted(ranges)
+        self._longest = max((b - a for a, b in self._ranges), default=0)
+
+    def add(self, start: int, end: int) -> None:
+        bisect.insort(self._ranges, (start, end))
+        self._longest = max(self._longest, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether some range (a, b) has a < end and start < b."""
+        lo = bisect.bisect_left(self._ranges, (start - self._longest,))
+        hi = bisect.bisect_left(self._ranges, (end,))
+        return any(start < b for _, b in self._ranges[lo:hi])
 
 
 @Language.factory(
@@ -163,6 +227,9 @@ class InstitutionRuler:
         self.heads = heads
         self._matcher = KBMatcher(self.kb)
         names = sorted(self.kb.countries, key=len, reverse=True)
+        # Country names are normalised (words of letters and digits), so a country matches as
+        # that many whitespace-separated runs, the possessive glued to the last.
+        self._country_words = max((len(n.split()) for n in names), default=1)
         country = r"(?:" + "|".join(surface_regex(n).replace(r"(?<![\w])", "").replace(r"(?![\w])", "") for n in names) + r")"
         self._country_aisi = re.compile(
             rf"(?<![\w.])(?P<c>{country})(?:['’]s)?\s+(?:A[Il]\s+(?:Safety|Security)\s+Institute|A[Il]SI)(?![\w])",
@@ -191,11 +258,8 @@ class InstitutionRuler:
 
     def match(self, doc: Doc) -> tuple[list[Match], list[Discovery]]:
         """Candidate mentions and the discoveries behind the new ones."""
-        text = doc_text(doc)
         # Names inside URLs and e-mail addresses are not mentions ("cset.georgetown.edu/...CSET-...").
-        urls = [(m.start(), m.end()) for pat in (_URL, _MARKUP) for m in pat.finditer(text)]
-        if urls:
-            text = _blank(text, urls)
+        text = text_without_links(doc)
         matches = self._kb_matches(text) + self._country_matches(text)
         discoveries: list[Discovery] = []
         if self.discover:
@@ -240,17 +304,24 @@ class InstitutionRuler:
 
     def _country_matches(self, text: str) -> list[Match]:
         out: list[Match] = []
-        for m in self._country_aisi.finditer(text):
+        # Each pattern below needs words most texts lack; looking for those first skips the scans.
+        aisi = _AISI_WORDS.search(text) is not None
+        aisis = aisi and _AISI_PLURAL_WORDS.search(text) is not None
+        plural_heads = "Departments" in text or "Ministries" in text
+        government = "overnment" in text
+        # "<country>['s] AISI" and "<country>['s] government" end with those words and start
+        # within the country's words before them: only those stretches are searched.
+        for m in (finditer_before(self._country_aisi, _AISI_WORDS, text, self._country_words) if aisi else ()):
             key = self.kb.link(m.group("c"), kind_hint="ai_safety_institute")
             if key:
                 out.append(Match(m.start(), m.end(), key, EXTRACTOR_COUNTRY, 0.9))
-        for m in self._country_list_aisis.finditer(text):
+        for m in (self._country_list_aisis.finditer(text) if aisis else ()):
             for c in self._country_name.finditer(m.group("list")):
                 key = self.kb.link(c.group(0), kind_hint="ai_safety_institute")
                 if key:
                     s = m.start("list") + c.start()
                     out.append(Match(s, s + len(c.group(0)), key, EXTRACTOR_COUNTRY, 0.8))
-        for m in self._plural_heads.finditer(text):
+        for m in (self._plural_heads.finditer(text) if plural_heads else ()):
             singular = {"Departments": "Department", "Ministries": "Ministry"}[m.group("h")]
             country = m.group("c")
             code = self.kb.country_of(country) if country else None
@@ -268,17 +339,15 @@ class InstitutionRuler:
                     continue
                 s = m.start("list") + p.start() + p.group(0).find(name)
                 out.append(Match(s, s + len(name), key, EXTRACTOR_COUNTRY, 0.8))
-        for m in self._country_government.finditer(text):
+        for m in (finditer_before(self._country_government, _GOVERNMENT_WORD, text, self._country_words) if government else ()):
             key = self.kb.link(m.group("c"), kind_hint="government_body")
             if key:
                 out.append(Match(m.start(), m.end(), key, EXTRACTOR_COUNTRY, 0.9))
         return out
 
     def _discovered(self, text: str, known: list[Match], model: list[disc.Candidate] = ()) -> tuple[list[Match], list[Discovery]]:
-        taken = sorted((m.start, m.end) for m in known)
-
-        def overlaps(s: int, e: int) -> bool:
-            return any(a < e and s < b for a, b in taken)
+        taken = _Ranges((m.start, m.end) for m in known)
+        overlaps = taken.overlaps
 
         named = sorted({m.key for m in known if m.key in self.kb.institutions})
         found: dict[str, Discovery] = {}
@@ -301,7 +370,7 @@ class InstitutionRuler:
                 acronyms.setdefault(c.acronym, key)
             if not overlaps(c.start, c.end):
                 new.append(Match(c.start, c.end, key, "discovery.acronym_definition", 0.85))
-                taken.append((c.start, c.end))
+                taken.add(c.start, c.end)
         for rule, cands, conf in (("affiliation", disc.find_affiliations(text), 0.7), ("listed", disc.find_listed_names(text), 0.7),
                                   ("org_pattern", disc.find_org_names(text), 0.75), ("model_ner", model, 0.65)):
             for c in cands:
@@ -318,20 +387,20 @@ class InstitutionRuler:
                 if key.startswith("new:"):
                     found.setdefault(key, Discovery("institution", key, c.name, None, disc.guess_kind(c.name), extractor=rule))
                 new.append(Match(c.start, c.end, key, "discovery." + rule, conf))
-                taken.append((c.start, c.end))
+                taken.add(c.start, c.end)
         # later uses of a defined acronym, anywhere in the document
         for acronym, key in acronyms.items():
             if not acronym or not key.startswith("new:"):
                 continue
-            for m in re.finditer(surface_regex(acronym), text):
+            for m in finditer_word(surface_regex(acronym), text):
                 if not overlaps(m.start(), m.end()):
                     new.append(Match(m.start(), m.end(), key, "discovery.acronym", 0.8))
         # names discovered once are marked wherever else they occur
         for d in list(found.values()):
-            for m in re.finditer(surface_regex(d.name), text):
+            for m in finditer_word(surface_regex(d.name), text):
                 if not overlaps(m.start(), m.end()):
                     new.append(Match(m.start(), m.end(), d.key, "discovery.repeat", 0.75))
-                    taken.append((m.start(), m.end()))
+                    taken.add(m.start(), m.end())
         self._doc_acronyms = acronyms
         return new, sorted(found.values(), key=lambda d: d.key)
 
@@ -367,24 +436,28 @@ class InstitutionRuler:
 
     def _head_matches(self, text: str, matches: list[Match]) -> list[Match]:
         counts = Counter(m.key for m in matches)
+        surfaces: dict[str, list[str]] = {}
+        for m in matches:
+            surfaces.setdefault(m.key, []).append(text[m.start : m.end])
+        # Each body's name words, worked out once for all the heads.
+        name_words = {key: set(normalize_surface(self._name_of(key, surfaces[key])).split()) for key in counts}
         out: list[Match] = []
         for head in self.heads:
-            scored = sorted(
-                ((n, key) for key, n in counts.items() if head.lower() in normalize_surface(self._name_of(key, matches, text)).split()),
-                reverse=True,
-            )
+            scored = sorted(((n, key) for key, n in counts.items() if head.lower() in name_words[key]), reverse=True)
             if not scored or scored[0][0] < self.min_head_mentions or (len(scored) > 1 and scored[1][0] * 2 > scored[0][0]):
                 continue
             key = scored[0][1]
-            for m in re.finditer(rf"\b[Tt]he\s+({head})(?![\w-])(?!\s+(?:of|for|on)\s)", text):
+            # WORD_START before "the" is the word boundary "\b" would be, in the form finditer_word scans fast.
+            for m in finditer_word(WORD_START + rf"[Tt]he\s+({head})(?![\w-])(?!\s+(?:of|for|on)\s)", text):
                 out.append(Match(m.start(1), m.end(1), key, EXTRACTOR_HEAD, 0.6))
         return out
 
-    def _name_of(self, key: str, matches: list[Match], text: str) -> str:
+    def _name_of(self, key: str, surfaces: list[str]) -> str:
+        """The KB's names of `key`, or for a discovered body the `surfaces` the text gives it."""
         inst = self.kb.institutions.get(key)
         if inst:
             return " ".join(inst.surfaces)
-        return " ".join(text[m.start : m.end] for m in matches if m.key == key)
+        return " ".join(surfaces)
 
     # -- writing -------------------------------------------------------------------------------
 

@@ -14,8 +14,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.extensions import INSTRUMENTS, doc_text
-from extractors.fastmatch import Alternation
-from extractors.institutions import Match, _blank, _char_span, _MARKUP, _URL, surface_regex
+from extractors.fastmatch import Alternation, finditer_word
+from extractors.institutions import Match, _char_span, surface_regex, text_without_links
 from extractors.kb import KnowledgeBase, load_kb, normalize_surface
 from extractors.records import Discovery, discovered_key
 
@@ -121,14 +121,13 @@ class InstrumentRuler:
         return doc
 
     def match(self, doc: Doc) -> tuple[list[Match], list[Discovery]]:
-        raw = doc_text(doc)
-        text = _blank(raw, [(m.start(), m.end()) for pat in (_URL, _MARKUP) for m in pat.finditer(raw)])
+        text = text_without_links(doc)
         out: list[Match] = []
         discoveries: list[Discovery] = []
         if self.tables and doc._.govmap_document is not None:
             discoveries = find_instrument_tables(doc._.govmap_document, self.kb)
             for d in discoveries:
-                for m in re.finditer(surface_regex(d.name), text):
+                for m in finditer_word(surface_regex(d.name), text):
                     out.append(Match(m.start(), m.end(), d.key, "instrument_ruler.table", 0.9))
         for pattern in self._patterns:
             for m in pattern.finditer(text):

@@ -45,8 +45,11 @@ _GOVERNMENT_HEADS = frozenset({"government", "govt", "administration"})
 _OCR_AL = re.compile(r"(?<![a-z])Al\b|(?<=[a-z])Al\b")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+# Every link normalises its surface, and a document names the same bodies again and again.
+@functools.lru_cache(maxsize=65536)
 def normalize_surface(text: str) -> str:
     """Comparable form of a surface: ASCII, OCR "Al" repaired, no "the"/possessive/dots, lower case.
 
@@ -57,7 +60,7 @@ def normalize_surface(text: str) -> str:
     text = _LEADING_THE.sub("", text)
     text = _POSSESSIVE.sub("", text)
     text = text.replace(".", "").replace("&", " and ")
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
 
 
 def squash(text: str) -> str:

@@ -8,6 +8,7 @@ stays None (or an empty tuple of authors).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from spacy.language import Language
@@ -126,9 +127,14 @@ def parse_date(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+_MARKDOWN_MARKS = re.compile(r"^#+\s*|\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)")
+
+
+# The title, byline, publisher and date searches each read the same lines.
+@functools.lru_cache(maxsize=4096)
 def _plain(line: str) -> str:
     """A line without Markdown emphasis and heading marks."""
-    return re.sub(r"^#+\s*|\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)", "", line).strip()
+    return _MARKDOWN_MARKS.sub("", line).strip()
 
 
 def _title(top: list[str], meta_title: str | None) -> tuple[str | None, int]:

@@ -10,6 +10,7 @@ import spacy
 from spacy.language import Language
 
 from extractors import extensions  # noqa: F401  (registers the extension attributes)
+from extractors.tokenize import TOKENIZER_CACHE_SIZE
 
 __all__ = ["NlpConfig", "DEFAULT_COMPONENTS", "build_nlp"]
 
@@ -65,4 +66,5 @@ def build_nlp(config: NlpConfig | None = None) -> Language:
             overrides.setdefault("model", config.spacy_model)
         nlp.add_pipe(name, config=overrides)
     nlp.max_length = 50_000_000  # reports of thousands of pages; rules are linear, no parser memory
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE  # see extractors.tokenize
     return nlp

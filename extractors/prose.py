@@ -44,7 +44,7 @@ from spacy.tokens import Doc, Span
 
 from extractors import cues as cue_lexicon
 from extractors.grounding import ground_mention
-from extractors.extensions import INSTITUTIONS, page_of
+from extractors.extensions import INSTITUTIONS, doc_text, page_of
 from extractors.records import Collaboration
 
 __all__ = ["ProseCollaborations", "find_collaborations", "DEFAULT_MIN_CONFIDENCE", "DEFAULT_MAX_SENTENCE_CHARS"]
@@ -193,12 +193,13 @@ class ProseCollaborations:
         topic: Span | None = None  # the institution the last sentences are about
         for i, sent in enumerate(sentences):
             mentions = by_sentence.get(i, [])
-            text = _SPACE.sub(" ", sent.text).strip()
+            sent_text = _span_text(sent)
+            text = " ".join(sent_text.split())
             referent = topic if _refers_back(text) else None
             topic = _topic_of(sent, mentions, text) or referent
             if not mentions and linker is None:
                 continue
-            if len(sent.text) > self.max_sentence_chars:
+            if len(sent_text) > self.max_sentence_chars:
                 continue
             page = page_of(doc, sent.start_char)[0]
             out.extend(self.find_in_sentence(sent, mentions, linker=linker, doc_id=doc_id, page=page, referent=referent))
@@ -212,10 +213,10 @@ class ProseCollaborations:
         referent: the institution a sentence-initial "It"/"Its" stands for (the previous
         sentences' topic), if any.
         """
-        text, index = _collapse(sent.text)
+        text = " ".join(_span_text(sent).split())  # whitespace runs as one space, stripped
         if not text or text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text):
             return []
-        parties = self._parties(sent, mentions, text, index, linker)
+        parties = self._parties(sent, mentions, text, linker)
         if referent is not None and (m := _PRONOUN_START.match(text)) and referent.kb_id_ not in {p.key for p in parties[:1]}:
             # "It serves as a key UN partner": the pronoun stands for the previous topic.
             parties = sorted(parties + [_Party(m.start("pronoun"), m.end("pronoun"), referent.kb_id_, "")], key=lambda p: (p.start, p.end))
@@ -268,13 +269,16 @@ class ProseCollaborations:
 
     # -- pieces --------------------------------------------------------------------------------
 
-    def _parties(self, sent: Span, mentions: list[Span], text: str, index: list[int], linker) -> list[_Party]:
+    def _parties(self, sent: Span, mentions: list[Span], text: str, linker) -> list[_Party]:
         base = sent.start_char
+        # Most sentences name no institution: their offsets into `text` are never needed.
+        index = _collapsed_offsets(_span_text(sent)) if mentions else []
         parties = [
-            _Party(_to_collapsed(index, s.start_char - base), _to_collapsed(index, s.end_char - base), s.kb_id_, " ".join(s.text.split()))
+            _Party(_to_collapsed(index, s.start_char - base), _to_collapsed(index, s.end_char - base), s.kb_id_, " ".join(_span_text(s).split()))
             for s in mentions
         ]
-        if linker is not None:
+        # Both country patterns coordinate names with " and " or " & ".
+        if linker is not None and (" and " in text or " & " in text):
             for m in _COUNTRY_SUBJECT.finditer(text):
                 if any(not (q.end <= m.start("countries") or q.start >= m.end()) for q in parties):
                     continue
@@ -335,26 +339,23 @@ def find_collaborations(doc: Doc, *, min_confidence: float = DEFAULT_MIN_CONFIDE
     return ProseCollaborations(min_confidence=min_confidence, max_sentence_chars=max_sentence_chars).find(doc)
 
 
-def _collapse(text: str) -> tuple[str, list[int]]:
-    """Text with whitespace runs as one space, stripped, and each character's original offset."""
-    out: list[str] = []
+def _span_text(span: Span) -> str:
+    """`span.text`, sliced from the doc's text instead of rebuilt from the span's tokens."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _collapsed_offsets(text: str) -> list[int]:
+    """For each character of `" ".join(text.split())`, its offset in `text` (a whitespace run's
+    space stands at the run's first character)."""
     index: list[int] = []
-    space = True  # drop leading whitespace
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if space:
-                continue
-            out.append(" ")
-            index.append(i)
-            space = True
-        else:
-            out.append(ch)
-            index.append(i)
-            space = False
-    while out and out[-1] == " ":
-        out.pop()
-        index.pop()
-    return "".join(out), index
+    for m in _WORD.finditer(text):
+        if index:
+            index.append(index[-1] + 1)  # the whitespace run right after the previous word
+        index.extend(range(m.start(), m.end()))
+    return index
 
 
 def _to_collapsed(index: list[int], original: int) -> int:
@@ -385,7 +386,7 @@ def _topic_of(sent: Span, mentions: list[Span], text: str) -> Span | None:
     if _is_heading(text) or not mentions:
         return None
     first = min(mentions, key=lambda s: s.start_char)
-    lead = _SPACE.sub(" ", sent.text[: first.start_char - sent.start_char]).strip()
+    lead = _SPACE.sub(" ", _span_text(sent)[: first.start_char - sent.start_char]).strip()
     if len(lead) <= _TOPIC_LEAD and re.fullmatch(r"(?:[-\u2013\u2022*]\s*)?(?:[Tt]he\s*)?\[?", lead):
         return first
     return None

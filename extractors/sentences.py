@@ -9,9 +9,10 @@ row); full stops inside a line end a sentence when a capitalised word follows.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,6 +26,7 @@ _INLINE_MARKERS = frozenset({"-", "\u2013", "\u2022", "\u25aa", "\u25e6", "*"})
 # Bullets that open an item wherever they stand (a dash may be a clause dash, so it needs a full stop).
 _BULLETS = frozenset({"\u2022", "\u25aa", "\u25e6"})
 _QUOTES = frozenset('"\u201d\u2019\'')
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LIST_OPENER = re.compile(r"^\s*([-*•▪◦]|\d{1,2}[.)]|\(?[a-z]\)|#+|\|)\s")
 # Abbreviations that end with a full stop but do not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -62,36 +64,39 @@ class SentenceSplitter:
 
     def find_starts(self, doc: Doc) -> set[int]:
         text = doc_text(doc)
+        tokens = _TokenTable.of(doc, text)
+        words, spaces = tokens.words, tokens.spaces
+        n = len(words)
         starts: set[int] = set()
-        for token in doc[:-1]:
-            nxt = doc[token.i + 1]
-            if token.is_space or "\n" in token.whitespace_:
-                if "\n" in token.text or "\n" in token.whitespace_:
-                    if self._line_break_ends_sentence(text, token, nxt):
-                        starts.add(self._first_non_space(doc, nxt.i))
+        for i in range(n - 1):
+            word, space, nxt = words[i], spaces[i], i + 1
+            if tokens.is_space[i] or "\n" in space:
+                if "\n" in word or "\n" in space:
+                    if self._line_break_ends_sentence(text, tokens.idx[i], word, space):
+                        starts.add(tokens.first_non_space(nxt))
                 continue
-            if nxt.text in _BULLETS and token.whitespace_ and token.i + 2 < len(doc):
+            if words[nxt] in _BULLETS and space and i + 2 < n:
                 # A bullet inside a line ("... risks • Testing ...") opens a new item.
-                starts.add(nxt.i)
+                starts.add(nxt)
                 continue
-            if token.text in _END or token.text.endswith("."):
-                if token.text.endswith(".") and token.text.rstrip(".").lower() in _ABBREVIATIONS:
+            if word in _END or word.endswith("."):
+                if word.endswith(".") and word.rstrip(".").lower() in _ABBREVIATIONS:
                     continue
-                if nxt.text in _QUOTES and not token.whitespace_ and nxt.whitespace_ and nxt.i + 1 < len(doc):
+                if words[nxt] in _QUOTES and not space and spaces[nxt] and nxt + 1 < n:
                     # A closing quote belongs to the sentence it closes: '... AI Safety." - The ...'
-                    after = doc[nxt.i + 1]
-                    if self._starts_sentence(doc, after):
-                        starts.add(self._first_non_space(doc, after.i))
+                    if tokens.starts_sentence(nxt + 1):
+                        starts.add(tokens.first_non_space(nxt + 1))
                     continue
-                if self._starts_sentence(doc, nxt):
-                    starts.add(self._first_non_space(doc, nxt.i))
-        return {s for s in starts if 0 < s < len(doc)}
+                if tokens.starts_sentence(nxt):
+                    starts.add(tokens.first_non_space(nxt))
+        return {s for s in starts if 0 < s < n}
 
-    def _line_break_ends_sentence(self, text: str, token, nxt) -> bool:
-        newline_at = token.idx + token.text.index("\n") if "\n" in token.text else token.idx + len(token.text) + token.whitespace_.index("\n")
+    def _line_break_ends_sentence(self, text: str, idx: int, word: str, space: str) -> bool:
+        """Whether the line break in or after the token at `idx` (`word`, then `space`) ends a sentence."""
+        newline_at = idx + word.index("\n") if "\n" in word else idx + len(word) + space.index("\n")
         line = text[text.rfind("\n", 0, newline_at) + 1 : newline_at].strip()
         after = text[newline_at : newline_at + 2000]  # bounded: a slice to the end per line is quadratic
-        if not line or re.match(r"\n[ \t]*\n", after):
+        if not line or _BLANK_LINE.match(after):
             return True
         if line[-1] in _END or line.endswith(('."', '.\u201d')):
             return True
@@ -101,21 +106,40 @@ class SentenceSplitter:
         # A short, mostly capitalised line followed by a capitalised line is a heading.
         return len(line) <= self.max_heading_chars and next_line[:1].isupper() and _looks_like_heading(line)
 
-    @staticmethod
-    def _starts_sentence(doc: Doc, token) -> bool:
-        i = token.i
-        while i < len(doc) and doc[i].is_space:
+
+@dataclass(frozen=True)
+class _TokenTable:
+    """The token facts the splitter reads, as plain lists: indexing a Doc builds a Token object
+    per access, which on a long report costs more than the splitting itself."""
+
+    words: list[str]  # token.text
+    spaces: list[str]  # token.whitespace_
+    is_space: list[bool]  # token.is_space
+    idx: list[int]  # token.idx
+
+    @classmethod
+    def of(cls, doc: Doc, text: str) -> "_TokenTable":
+        """`text` is the doc's text (`doc_text`): each token's text is its slice."""
+        if not len(doc):
+            return cls([], [], [], [])
+        idx, length, spacy, is_space = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE]).T.tolist()
+        words = [text[i : i + n] for i, n in zip(idx, length)]
+        return cls(words, [" " if s else "" for s in spacy], [bool(s) for s in is_space], idx)
+
+    def starts_sentence(self, i: int) -> bool:
+        """Whether the first non-space token from `i` on can open a sentence."""
+        n = len(self.words)
+        while i < n and self.is_space[i]:
             i += 1
-        if i >= len(doc):
+        if i >= n:
             return False
-        t = doc[i].text
-        if t in _INLINE_MARKERS and doc[i].whitespace_:
+        t = self.words[i]
+        if t in _INLINE_MARKERS and self.spaces[i]:
             return True  # "... last year. - The UK ...": a list item run into the line
         return t[:1].isupper() or t[:1].isdigit() or t[:1] in "\"“‘(["
 
-    @staticmethod
-    def _first_non_space(doc: Doc, i: int) -> int:
-        while i < len(doc) - 1 and doc[i].is_space:
+    def first_non_space(self, i: int) -> int:
+        while i < len(self.words) - 1 and self.is_space[i]:
             i += 1
         return i
 
