@@ -232,10 +232,11 @@ def _timed(name: str, fn):
 def _init_plain_worker() -> None:
     """Pool initializer: build the pipeline once, and time parse and extract in this worker by
     wrapping the very functions `process_raw` calls (only in this bench's worker processes)."""
+    import extractors.extract as extract
     import flows.documents as documents
 
     documents.parse = _timed("parse", documents.parse)
-    documents.extract_document = _timed("extract", documents.extract_document)
+    extract.extract_document = _timed("extract", extract.extract_document)
     documents.init_worker()
 
 
@@ -258,7 +259,7 @@ def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
     from dataclasses import replace
 
     from datasets.release import input_fingerprint
-    from extractors.nlp import NlpConfig
+    from extractors.config import NlpConfig
     from flows.documents import ResultCache, worker_context
     from flows.release import prepare_publish, publish_release
     from govmap.version import pipeline_version

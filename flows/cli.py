@@ -119,7 +119,7 @@ def run(
         _fail(str(exc), 2)
 
     # With a registry the flow decides: `on_removed: keep` may carry documents over.
-    from extractors.nlp import NlpConfig
+    from extractors.config import NlpConfig
 
     nlp_config = NlpConfig(spacy_model=spacy_model)
     if not force and registry is None and (same := unchanged_local_inputs(specs, out, nlp_config=nlp_config)):

@@ -17,16 +17,17 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from spacy.language import Language
-
-from extractors.extract import extract_document
-from extractors.nlp import NlpConfig, build_nlp
+from extractors.config import DEFAULT_COMPONENTS, NlpConfig
 from extractors.records import Extraction
 from govmap.errors import GovmapError
 from govmap.version import pipeline_version
 from sources import ParseSettings, RawDocument, parse
 from sources.model import doc_id_of
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 __all__ = [
     "DocumentRow",
@@ -114,6 +115,8 @@ def quarantine(source_uri: str, error: GovmapError | str, *, raw: RawDocument | 
 
 def process_raw(raw: RawDocument, settings: ParseSettings, nlp: Language) -> DocumentResult:
     """Parse and extract one document; a SourceError or ExtractionError quarantines it."""
+    from extractors.extract import extract_document  # spaCy: workers import it, the flow never does
+
     try:
         document = parse(raw, settings)
         extraction = extract_document(nlp, document)
@@ -191,6 +194,11 @@ _BUILD_LOCK = threading.Lock()  # a Dask worker may run several tasks at once, i
 _BUILDS = 0
 
 
+# What a worker imports to parse and extract (spaCy and the pipeline's components), and the
+# flow's own process never does.
+WORKER_MODULES = ("flows.documents", "extractors.nlp", "extractors.extract", *dict.fromkeys(m for _, m in DEFAULT_COMPONENTS))
+
+
 def worker_context() -> multiprocessing.context.BaseContext:
     """How worker processes start: forked from a forkserver that has imported the pipeline's
     modules once (spaCy's import alone costs seconds, which every spawned worker would pay
@@ -198,7 +206,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     and a fork taken while one of them holds a lock (logging, imports) leaves the child hung
     forever; the forkserver is a fresh interpreter without them."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["flows.documents"])
+    context.set_forkserver_preload(list(WORKER_MODULES))
     return context
 
 
@@ -213,6 +221,8 @@ def worker_nlp(nlp_config: NlpConfig | None = None) -> Language:
     key = repr(nlp_config or NlpConfig())  # not cache_key(): that hashes a model's files, per call
     with _BUILD_LOCK:
         if key not in _WORKER_NLP:
+            from extractors.nlp import build_nlp
+
             _WORKER_NLP[key] = build_nlp(nlp_config)
             _BUILDS += 1
         return _WORKER_NLP[key]

@@ -25,7 +25,7 @@ from prefect.utilities.annotations import quote
 
 from datasets.lock import release_lock
 from datasets.release import input_fingerprint, sweep_staging
-from extractors.nlp import NlpConfig
+from extractors.config import NlpConfig
 from flows.documents import (
     DocumentResult,
     DocumentSummary,

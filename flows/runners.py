@@ -31,7 +31,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from extractors.nlp import NlpConfig
+from extractors.config import NlpConfig
 from flows.documents import (
     DocumentResult, DocumentSummary, ResultCache, init_worker, process_raw, run_in_worker, summarize, worker_context, worker_nlp,
 )

@@ -1,0 +1,45 @@
+"""`NlpConfig`: which pipeline a run builds, without importing spaCy.
+
+The flow's own process never runs the pipeline (workers do), so it names the pipeline with this
+and leaves spaCy's seconds of import to the processes that build one (`extractors.nlp`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["NlpConfig", "DEFAULT_COMPONENTS", "MODEL_NER"]
+
+# Component name -> module that registers its factory, in pipeline order.  Institutions come
+# first because table and prose components link names through the linker they set.
+DEFAULT_COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("govmap_sentences", "extractors.sentences"),
+    ("govmap_institution_ruler", "extractors.institutions"),
+    ("govmap_instrument_ruler", "extractors.instruments"),
+    ("govmap_rating_tables", "extractors.tables"),
+    ("govmap_collaboration_tables", "extractors.tables"),
+    ("govmap_prose_collaborations", "extractors.prose"),
+    ("govmap_metadata", "extractors.metadata"),
+)
+
+
+MODEL_NER = "govmap_model_ner"
+
+
+@dataclass(frozen=True)
+class NlpConfig:
+    """Which components to run and their settings (component name -> config overrides)."""
+
+    components: tuple[tuple[str, str], ...] = DEFAULT_COMPONENTS
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # An installed trained spaCy pipeline (package name or path) whose NER adds candidates.
+    spacy_model: str | None = None
+
+    def cache_key(self) -> str:
+        model = None
+        if self.spacy_model:
+            from extractors.model_ner import model_fingerprint
+
+            model = (self.spacy_model, model_fingerprint(self.spacy_model))
+        return repr((self.components, sorted((k, sorted(v.items())) for k, v in self.overrides.items()), model))
