@@ -104,6 +104,10 @@ def run(
             ReleaseStore.open(out).check()
         except GovmapError as exc:
             _fail(str(exc), 2)
+    if task_runner == "process":
+        from flows.documents import start_worker_server
+
+        start_worker_server()
     from datasets.lock import ReleaseLocked
     from flows.ingest import ingest, unchanged_local_inputs
     from flows.runners import RunnerError, check_dask_address, check_runner_options

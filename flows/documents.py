@@ -210,6 +210,16 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def start_worker_server() -> None:
+    """Start the forkserver now: it spends seconds importing the pipeline's modules, which then
+    overlap whatever the caller loads next (the CLI: Prefect) instead of delaying the first
+    worker."""
+    from multiprocessing import forkserver
+
+    worker_context()  # sets the preload list the server is started with
+    forkserver.ensure_running()
+
+
 def init_worker(nlp_config: NlpConfig | None = None) -> None:
     """Process-pool initializer: build the pipeline once for this process."""
     worker_nlp(nlp_config)
