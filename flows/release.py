@@ -23,6 +23,8 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from datasets.contract import TABLES
+# Light to import: pandas and matplotlib load where the figures are drawn (see `_FiguresJob`).
+from datasets.figures import FIGURE_TABLES, render_figures_from_files, warm_up as warm_up_figures
 from datasets.parquet import TableSink, to_arrow
 from datasets.release import (
     build_manifest,
@@ -145,14 +147,11 @@ def prepare_publish() -> None:
     and matplotlib imports).  A run calls it once some document needs extracting; a run with
     nothing new to publish never pays for either."""
     global _figures_process, _validation_warming
-    from datasets.figures import warm_up as warm_up_figures  # the figures process imports it too
-
     if _validation_warming is None:
         # Not a daemon: the interpreter never exits halfway through an import.
         _validation_warming = threading.Thread(target=_import_validation, name="govmap-import-gx")
         _validation_warming.start()
-    if _figures_process is None and (os.cpu_count() or 1) > 1:
-        _figures_process = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    if _figures_process is None and (_figures_process := _new_figures_process()) is not None:
         _figures_process.submit(warm_up_figures)
 
 
@@ -162,14 +161,19 @@ def _import_validation() -> None:
     import_gx()
 
 
+def _new_figures_process() -> ProcessPoolExecutor | None:
+    """A one-process pool to draw in, or None on a one-core machine (nothing to overlap with)."""
+    if (os.cpu_count() or 1) < 2:
+        return None
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
 def _take_figures_process() -> ProcessPoolExecutor | None:
-    """The process `prepare_publish` started (then forgotten here: one release uses it), a new
-    one when none was, or None on a one-core machine."""
+    """The process `prepare_publish` started (then forgotten here: one release uses it), else a
+    new one."""
     global _figures_process
     pool, _figures_process = _figures_process, None
-    if pool is None and (os.cpu_count() or 1) > 1:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    return pool
+    return pool if pool is not None else _new_figures_process()
 
 
 class _FiguresJob:
@@ -179,7 +183,6 @@ class _FiguresJob:
     gives none."""
 
     def __init__(self, staged: Any, release_id: str) -> None:
-        from datasets.figures import FIGURE_TABLES
         from expectations.report import QUALITY_DIR
 
         self._release_id = release_id
@@ -190,8 +193,6 @@ class _FiguresJob:
     def __enter__(self) -> "_FiguresJob":
         self._pool = _take_figures_process()
         if self._pool is not None:
-            from datasets.figures import render_figures_from_files
-
             self._future = self._pool.submit(render_figures_from_files, *self._args)
         return self
 
@@ -201,11 +202,7 @@ class _FiguresJob:
 
     def result(self) -> list[Any]:
         try:
-            if self._future is None:
-                from datasets.figures import render_figures_from_files
-
-                return render_figures_from_files(*self._args)
-            return self._future.result()
+            return render_figures_from_files(*self._args) if self._future is None else self._future.result()
         except Exception as exc:
             log.warning("release %s: figures not drawn (%s)", self._release_id, exc)
             return []

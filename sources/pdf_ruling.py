@@ -19,7 +19,7 @@ from pdfplumber.utils import filter_edges
 
 from sources.settings import ParseSettings
 
-__all__ = ["CellBox", "page_has_ruling", "ruled_cell_groups", "ruled_cells_make_table", "grid_kept", "table_settings"]
+__all__ = ["CellBox", "page_has_ruling", "ruled_cell_groups", "grid_kept", "table_settings"]
 
 # A cell as pdfplumber gives it: (x0, top, x1, bottom) in points from the page's top left.
 CellBox = tuple[float, float, float, float]
@@ -193,15 +193,6 @@ def ruled_cell_groups(page: pdfium.PdfPage, settings: ParseSettings) -> list[lis
     edges = filter_edges(edges, min_length=ts.edge_min_length)
     cells = intersections_to_cells(edges_to_intersections(edges, ts.intersection_x_tolerance, ts.intersection_y_tolerance))
     return cells_to_tables(cells)
-
-
-def ruled_cells_make_table(page: pdfium.PdfPage, settings: ParseSettings) -> bool:
-    """Whether pdfplumber's own cell finder, run on the ruling pdfium sees, gives a table the
-    reader could keep: at least `table_min_rows` rows and `table_min_cols` columns, and no more
-    empty slots than `table_max_none_ratio`.  Costs milliseconds where pdfplumber's layout
-    analysis of the page costs most of a second; pages of stacked boxes (side bars, highlights,
-    panels) make one-column or ragged "tables" and are skipped here."""
-    return any(grid_kept(group, settings) for group in ruled_cell_groups(page, settings))
 
 
 def grid_kept(cells: list[CellBox], settings: ParseSettings) -> bool:

@@ -90,7 +90,7 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
         return []
     if page.get_rotation() % 360 or _box_offset(page):
         return None
-    height = page.get_size()[1]
+    width, height = page.get_size()
     # Only characters near a table matter (its cells, the caption band above it); reading the
     # rest of the page through pdfium's per-character calls would cost most of the time here.
     bands = [(height - (max(c[3] for c in g) + _BAND_MARGIN),
@@ -98,10 +98,8 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
     chars = _page_chars(textpage, height, bands)
     if chars is None:
         return None
-    width = page.get_size()[0]
-    holder = _CharPage(chars)
-    parts = [p for g in groups
-             if (p := _part(number, PlumberTable(holder, g), chars, width, settings, _FontNames(textpage))) is not None]
+    holder, fontname = _CharPage(chars), _FontNames(textpage)
+    parts = [p for g in groups if (p := _part(number, PlumberTable(holder, g), chars, width, settings, fontname)) is not None]
     return _in_page_order(parts)
 
 

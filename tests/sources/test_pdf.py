@@ -183,20 +183,27 @@ def _boxes_pdf(path: Path) -> Path:
     return path
 
 
-def test_cell_geometry_keeps_ruled_tables_and_skips_stacked_boxes(table_pdf: Path, tmp_path: Path) -> None:
-    from sources.pdf_ruling import ruled_cells_make_table
+def _pdfium_tables(page: pdfium.PdfPage, settings: ParseSettings) -> list:
+    """The table parts the pdfium reader finds on one page."""
+    from sources.pdf_tables import read_page_tables
 
+    parts = read_page_tables(page, page.get_textpage(), 1, settings)
+    assert parts is not None  # an upright page: pdfium reads it, pdfplumber is not needed
+    return parts
+
+
+def test_cell_geometry_keeps_ruled_tables_and_skips_stacked_boxes(table_pdf: Path, tmp_path: Path) -> None:
     settings = ParseSettings()
     with_table = pdfium.PdfDocument(str(table_pdf))
     boxes = pdfium.PdfDocument(str(_boxes_pdf(tmp_path / "boxes.pdf")))
     try:
-        assert ruled_cells_make_table(with_table[0], settings) and ruled_cells_make_table(with_table[1], settings)
-        assert page_has_ruling(boxes[0], settings)  # the cheap test alone would send it to pdfplumber
-        assert not ruled_cells_make_table(boxes[0], settings)
+        assert _pdfium_tables(with_table[0], settings) and _pdfium_tables(with_table[1], settings)
+        assert page_has_ruling(boxes[0], settings)  # the cheap test alone would keep the page
+        assert _pdfium_tables(boxes[0], settings) == []
     finally:
         with_table.close()
         boxes.close()
-    # pdfplumber, made to look at the skipped page, finds nothing a release would keep either
+    # pdfplumber, made to look at the same page, finds nothing a release would keep either
     from sources.pdf_tables import find_tables_pdfplumber
 
     data = (tmp_path / "boxes.pdf").read_bytes()
@@ -232,16 +239,15 @@ def _drawn_in_one_path(path: Path, grid: bool) -> Path:
 
 
 def test_cell_geometry_reads_paths_of_many_segments(tmp_path: Path) -> None:
-    # A logo made of curves no longer sends a page of panels to pdfplumber, and a grid drawn as
-    # one path of many boxes is still seen as a grid (pdfminer splits it into its boxes too).
-    from sources.pdf_ruling import ruled_cells_make_table
-
+    # A logo made of curves does not make a page of panels a table, and a grid drawn as one path
+    # of many boxes is still seen as a grid (pdfminer splits it into its boxes too).
     settings = ParseSettings()
     panels = pdfium.PdfDocument(str(_drawn_in_one_path(tmp_path / "panels.pdf", grid=False)))
     grid = pdfium.PdfDocument(str(_drawn_in_one_path(tmp_path / "grid.pdf", grid=True)))
     try:
-        assert page_has_ruling(panels[0], settings) and not ruled_cells_make_table(panels[0], settings)
-        assert ruled_cells_make_table(grid[0], settings)
+        assert page_has_ruling(panels[0], settings) and _pdfium_tables(panels[0], settings) == []
+        [part] = _pdfium_tables(grid[0], settings)
+        assert [[c.text for c in row] for row in part.rows] == [["Port", "Depth", "Pilot"], ["Harbour A", "4 m", "yes"]]
     finally:
         panels.close()
         grid.close()
