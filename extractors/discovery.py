@@ -476,7 +476,6 @@ def find_listed_names(text: str) -> list[Candidate]:
                 continue
             if len(words) == 1 and not re.search(r".[A-Z0-9]", words[0]) and m.group(1).lower() not in _NAMED_CLASS_NOUNS:
                 continue  # "national bodies such as Colombia": a plain word after a broad class is often a place
-            name = " ".join(words)
             s = text.find(words[0], start)
             e = s
             for w in words:

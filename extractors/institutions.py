@@ -16,9 +16,8 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span

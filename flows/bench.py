@@ -254,7 +254,6 @@ def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
     It imports nothing from `flows.ingest` (which imports Prefect), so Prefect's import time
     counts as Prefect overhead.  The bench corpora hold no duplicate files, so reading each
     summary's cached result once is what the flow's loader does."""
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from dataclasses import replace
 

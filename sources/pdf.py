@@ -9,7 +9,6 @@ when a page has a grid pdfium's objects cannot describe the way pdfminer would.
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import Any, Mapping
 
@@ -23,8 +22,6 @@ from sources.pdf_tables import PdfTablePart, find_tables_pdfplumber, merge_parts
 from sources.settings import ParseSettings
 
 __all__ = ["parse_pdf"]
-
-log = logging.getLogger(__name__)
 
 # PDFium is not thread-safe (pypdfium2 docs, "Thread incompatibility"); flows may parse on a
 # thread pool, so every pdfium call in this process goes through one lock.  pdfplumber (pure

@@ -114,14 +114,14 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
                 bands: list[tuple[float, float]]) -> list[dict[str, Any]] | None:
     """pdfium's characters as pdfminer would give them to pdfplumber, in top-down coordinates.
 
-    A character starts at its origin and ends at the right of pdfium's loose box (its advance),
-    and spans one font size up from the font's descent.  pdfium splits a ligature into its letters, all at
-    the glyph's origin, with boxes cut from the glyph's outline: they become one character again,
-    boxed like the other characters of its text object, as pdfminer keeps it.  pdfium's own line
-    breaks are left out; its inserted spaces are kept where they stand for a real gap (see
-    `_WORD_GAP_EM`).  Only characters whose baseline lies in one of `bands` ((low, high) in
-    pdfium's bottom-up y) are read.  None when any text read is rotated or skewed: pdfplumber reads rotated text in
-    its own direction."""
+    A character starts at its origin, ends at the right of pdfium's loose box (its advance) and
+    spans one font size up from the font's descent.  pdfium splits a ligature into its letters,
+    all at the glyph's origin, with boxes cut from the glyph's outline: they become one character
+    again, boxed like the other characters of its text object, as pdfminer keeps it.  pdfium's
+    own line breaks are left out; its inserted spaces are kept where they stand for a real gap
+    (see `_WORD_GAP_EM`).  Only characters whose baseline lies in one of `bands` ((low, high) in
+    pdfium's bottom-up y) are read.  None when any of them is rotated or skewed: pdfplumber reads
+    rotated text in its own direction."""
     raw = textpage.raw
     rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()

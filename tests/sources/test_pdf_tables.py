@@ -57,7 +57,6 @@ def _mixed_tables_pdf(path: Path) -> Path:
     c.setFont("Times-Bold", 11)
     c.drawString(60, height - 70, "Table 2. Ferry crossings rated by the island councils")
     top = height - 80
-    widths = [120, 170, 90]
     xs = [60, 180, 350, 440]
     rows = [["Crossing", "Council view", "Rating"],
             ["Gull Sound", "Cheap; slow in (winter) fog", "3/5"],
