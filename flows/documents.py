@@ -196,7 +196,9 @@ _BUILDS = 0
 
 # What a worker imports to parse and extract (spaCy and the pipeline's components), and the
 # flow's own process never does.
-WORKER_MODULES = ("flows.documents", "extractors.nlp", "extractors.extract", *dict.fromkeys(m for _, m in DEFAULT_COMPONENTS))
+# `flows.worker_preload`, last, builds the default pipeline from them.
+WORKER_MODULES = ("flows.documents", "extractors.nlp", "extractors.extract", *dict.fromkeys(m for _, m in DEFAULT_COMPONENTS),
+                  "flows.worker_preload")
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -236,6 +238,12 @@ def worker_nlp(nlp_config: NlpConfig | None = None) -> Language:
             _WORKER_NLP[key] = build_nlp(nlp_config)
             _BUILDS += 1
         return _WORKER_NLP[key]
+
+
+def has_pipeline(nlp_config: NlpConfig | None = None) -> bool:
+    """Whether this process holds the pipeline for `nlp_config` already (a worker forked from
+    the forkserver starts with the default one)."""
+    return repr(nlp_config or NlpConfig()) in _WORKER_NLP
 
 
 def nlp_builds() -> int:

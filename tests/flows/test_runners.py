@@ -3,6 +3,7 @@ one line before any work starts; the per-process pipeline cache builds once per 
 
 from __future__ import annotations
 
+import os
 import socket
 
 import pytest
@@ -83,3 +84,22 @@ def test_worker_pipeline_is_built_once_per_configuration() -> None:
     other = worker_nlp(fewer)
     assert other is not first and worker_nlp(fewer) is other
     assert nlp_builds() == built + 1
+
+
+def _worker_state(_: int) -> tuple[int, bool]:
+    from flows.documents import has_pipeline
+
+    return os.getpid(), has_pipeline()
+
+
+def test_pool_workers_start_with_the_default_pipeline_built() -> None:
+    """Workers fork from a server that built the pipeline once: none of them builds its own, so
+    a bigger pool costs no more start-up CPU."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from flows.documents import worker_context
+
+    with ProcessPoolExecutor(max_workers=2, mp_context=worker_context()) as pool:
+        states = list(pool.map(_worker_state, range(6)))
+    assert all(ready for _, ready in states), states
+    assert os.getpid() not in {pid for pid, _ in states}

@@ -1,0 +1,15 @@
+"""Imported once by the worker forkserver (`flows.documents.worker_context`): builds the default
+spaCy pipeline there, so every worker forked from it starts with the pipeline built.
+
+Building it compiles the knowledge base's name regexes: a second or so of CPU that each worker
+would otherwise spend again, at the start of the run when the flow's own process has the other
+core busy importing Prefect.  A pipeline that fails to build here is built (and its error
+reported) by the worker instead: the forkserver must come up whatever happens.
+"""
+
+from flows.documents import worker_nlp
+
+try:
+    worker_nlp()
+except Exception:  # noqa: BLE001 - see the module docstring: the worker raises it with context
+    pass
