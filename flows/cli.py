@@ -109,7 +109,7 @@ def run(
 
         start_worker_server()
     from datasets.lock import ReleaseLocked
-    from flows.ingest import ingest, unchanged_local_inputs
+    from flows.ingest import foreground_run, ingest, unchanged_local_inputs
     from flows.runners import RunnerError, check_dask_address, check_runner_options
 
     try:
@@ -136,7 +136,7 @@ def run(
 
     try:
         # progress goes to stderr: stdout carries the summary and stays clean for scripts
-        with reporting(ConsoleProgress(err_console)):
+        with reporting(ConsoleProgress(err_console)), foreground_run():
             result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait,
                             registry=str(registry) if registry is not None else None,
                             task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model)

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import queue
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from govmap.errors import FetchError, SourceError
 from govmap.version import pipeline_version
 from sources import ParseSettings, RawDocument, SourceRef, iter_sources, pull
 
-__all__ = ["RunResult", "ingest", "run_ingest", "default_workers"]
+__all__ = ["RunResult", "ingest", "run_ingest", "default_workers", "foreground_run"]
 
 log = logging.getLogger(__name__)
 
@@ -271,6 +272,26 @@ def unchanged_local_inputs(sources: Sequence[str], out: Path | str, settings: Pa
 
         return remote_unchanged(out, fingerprint)
     return unchanged_since_latest(Path(out), fingerprint)
+
+
+@contextmanager
+def foreground_run() -> Iterator[None]:
+    """Prefect settings for a flow run that a command starts and waits on (`govmap run`).
+
+    Flow-run heartbeats (every 180 s by default) let an automation mark a run whose process
+    died as crashed.  Prefect's engine stops its heartbeat thread at the end of every flow run
+    and waits for it, and the thread sleeps in one-second steps: most of a second added to a run
+    that takes seconds.  So a foreground run sends none, unless the operator set a frequency
+    (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, or a profile), which is kept; `govmap serve` keeps
+    Prefect's default.
+    """
+    from prefect.settings import get_current_settings, temporary_settings
+
+    if "heartbeat_frequency" in get_current_settings().flows.model_fields_set:
+        yield
+        return
+    with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+        yield
 
 
 def _prefect_api_url() -> str | None:
