@@ -56,10 +56,15 @@ _LIGATURES = {
     "\ufb06": "st",
 }
 _LIGATURE_TABLE = str.maketrans(_LIGATURES)
+# str.translate with a dict looks up every character in Python; most pages have nothing to
+# translate, and one search of a character class tells so at a tenth of the cost.
+_LIGATURE_CHAR = re.compile(f"[{''.join(_LIGATURES)}]")
 
 
 def fix_ligatures(text: str) -> str:
     """Typographic ligatures (ﬁ ﬂ ﬀ ﬃ ﬄ) -> their letters; full NFKC would also rewrite ² and ½."""
+    if _LIGATURE_CHAR.search(text) is None:
+        return text
     return text.translate(_LIGATURE_TABLE)
 
 
@@ -69,17 +74,23 @@ _SOFT_HYPHEN_BREAK = re.compile(r"(\w)\u00ad[ \t]*\n[ \t]*(\w+)[ \t]?")
 
 def remove_soft_hyphens(text: str) -> str:
     """Soft hyphens vanish; one at a line end joins the word split across the break."""
+    if "\u00ad" not in text:
+        return text
     return _SOFT_HYPHEN_BREAK.sub(r"\1\2\n", text).replace("\u00ad", "")
 
 
-_SPACE_TABLE = str.maketrans({
+_SPACES = {
     "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ",
     "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
-})
+}
+_SPACE_TABLE = str.maketrans(_SPACES)
+_SPACE_CHAR = re.compile(f"[{''.join(_SPACES)}]")  # as _LIGATURE_CHAR: most pages have none
 
 
 def normalize_spaces(text: str) -> str:
     """No-break and thin spaces -> space; zero-width characters and stray BOMs removed."""
+    if _SPACE_CHAR.search(text) is None:
+        return text
     return text.translate(_SPACE_TABLE)
 
 
@@ -98,6 +109,9 @@ def drop_noise_lines(text: str) -> str:
 
 # "gover-\nnance" is a word split by the typesetter; "long-\nterm" a compound that keeps its hyphen.
 _HYPHEN_BREAK = re.compile(r"\b([A-Za-z]*[a-z])-[ \t]*\n[ \t]*([a-z]+)\b[ \t]?")
+# _HYPHEN_BREAK tries a match at every word; this finds the few pages with a hyphen at a line
+# end by its literal "-", many times faster.
+_HYPHEN_AT_LINE_END = re.compile(r"-[ \t]*\n")
 _KEEP_HYPHEN = frozenset({
     "self", "non", "co", "cross", "multi", "well", "long", "short", "high", "low", "state", "open",
     "real", "large", "small", "full", "third", "first", "so", "human", "risk", "rule", "decision",
@@ -109,6 +123,9 @@ _KEEP_HYPHEN = frozenset({
 
 def join_hyphenated_words(text: str) -> str:
     """A word hyphen-split at a line end is rejoined when the next line goes on in lowercase."""
+
+    if _HYPHEN_AT_LINE_END.search(text) is None:
+        return text
 
     def join(m: re.Match[str]) -> str:
         head, tail = m.group(1), m.group(2)
@@ -147,6 +164,10 @@ _GLUED_AL = re.compile(r"\b([A-Z][a-z]+|[a-z])Al\b")  # OpenAl, GenAl, xAl
 _AL_SUFFIX = re.compile(r"\bAl(?=-[a-z])")  # Al-driven, Al-generated (but not Al-Jazeera)
 _AL_ACRONYM = re.compile(r"\bAl(SIs?|ML|/ML)\b|\(Al\)")  # AlSI, (Al)
 _OPEN_AL = re.compile(r"\bOpen Al\b")  # the company, printed with a space
+# Every pattern above matches an "Al" not followed by a lowercase letter ("Also" and "All" are
+# not); a page without one has nothing to repair, and one search says so much faster than the
+# five substitutions, some of which try a match at every word.
+_AL_CANDIDATE = re.compile(r"Al(?![a-z])")
 # Neighbouring words may sit across a line wrap, but not across a blank line.
 _WORD_BEFORE = re.compile(r"([\w'-]+)(?:[ \t]+|[ \t]*\n[ \t]*)$")
 _WORD_AFTER = re.compile(r"(?:[ \t]+|[ \t]*\n[ \t]*)([\w'-]+)")
@@ -154,6 +175,8 @@ _WORD_AFTER = re.compile(r"(?:[ \t]+|[ \t]*\n[ \t]*)([\w'-]+)")
 
 def fix_ai_ocr(text: str) -> str:
     """'Al' misread for 'AI' -> 'AI' where the context means AI; the name 'Al' stays."""
+    if _AL_CANDIDATE.search(text) is None:
+        return text
     text = _GLUED_AL.sub(r"\1AI", text)
     text = _AL_SUFFIX.sub("AI", text)
     text = _OPEN_AL.sub("Open AI", text)
@@ -175,13 +198,17 @@ def fix_ai_ocr(text: str) -> str:
     return _AL_WORD.sub(replace, text)
 
 
-_TRAILING_SPACE = re.compile(r"[ ]+$", re.MULTILINE)
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def tidy_whitespace(text: str) -> str:
     """Trailing spaces go and runs of blank lines shrink to one; tabs stay (they separate cells)."""
-    return _MANY_BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", text)).strip("\n")
+    if " \n" in text or text.endswith(" "):
+        # Line by line: a regex for trailing spaces tries a match at every space between words.
+        text = "\n".join(line.rstrip(" ") for line in text.split("\n"))
+    if "\n\n\n" in text:
+        text = _MANY_BLANK_LINES.sub("\n\n", text)
+    return text.strip("\n")
 
 
 # --- whole-document repairs -------------------------------------------------------------------
@@ -200,8 +227,23 @@ def _line_key(line: str) -> str:
 
 def _zone(lines: list[str], zone: int) -> list[int]:
     """Indexes of the first and last `zone` non-blank lines."""
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    return sorted(set(filled[:zone] + filled[-zone:])) if zone else []
+    if not zone:
+        return []
+    # From each end, so the lines in between (most of the page) are never looked at.
+    head = _filled(lines, range(len(lines)), zone)
+    tail = _filled(lines, range(len(lines) - 1, -1, -1), zone)
+    return sorted(set(head + tail))
+
+
+def _filled(lines: list[str], order: range, n: int) -> list[int]:
+    """The first `n` indexes, in `order`, of non-blank lines."""
+    found: list[int] = []
+    for i in order:
+        if lines[i].strip():
+            found.append(i)
+            if len(found) == n:
+                break
+    return found
 
 
 def strip_running_lines(pages: Sequence[str], settings: "ParseSettings") -> list[str]:
@@ -210,16 +252,17 @@ def strip_running_lines(pages: Sequence[str], settings: "ParseSettings") -> list
     if len(pages) < 2:
         return list(pages)
     split = [page.split("\n") for page in pages]
-    zones = [_zone(lines, settings.header_zone_lines) for lines in split]
+    # index -> key of each line in a page's top and bottom zone
+    zone_keys = [{i: _line_key(lines[i]) for i in _zone(lines, settings.header_zone_lines)} for lines in split]
     counts: Counter[str] = Counter()
-    for lines, zone in zip(split, zones):
-        counts.update({_line_key(lines[i]) for i in zone})
+    for keys in zone_keys:
+        counts.update(set(keys.values()))
     threshold = max(settings.header_min_pages, settings.header_min_ratio * len(pages))
     running = {key for key, n in counts.items() if n >= threshold and key.strip("# ")}
     out = []
-    for lines, zone in zip(split, zones):
-        drop = {i for i in zone if _line_key(lines[i]) in running or _PAGE_NUMBER.match(lines[i])}
-        out.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
+    for page, lines, keys in zip(pages, split, zone_keys):
+        drop = {i for i, key in keys.items() if key in running or _PAGE_NUMBER.match(lines[i])}
+        out.append("\n".join(line for i, line in enumerate(lines) if i not in drop) if drop else page)
     return out
 
 
@@ -258,11 +301,12 @@ def drop_repeated_paragraphs(pages: Sequence[str], settings: "ParseSettings") ->
             out.append("\n\n".join(kept))
             continue
         lines = page.split("\n")
+        keys = [_key(line) for line in lines]
         drop: set[int] = set()
         i = 0
         while i < len(lines):
             j = i
-            while j < len(lines) and _key(lines[j]) and _key(lines[j]) in seen_lines:
+            while j < len(lines) and keys[j] and keys[j] in seen_lines:
                 j += 1
             run = lines[i:j]
             if (
@@ -272,10 +316,9 @@ def drop_repeated_paragraphs(pages: Sequence[str], settings: "ParseSettings") ->
                 and _ENDS_SENTENCE.search(run[-1])
             ):
                 drop.update(range(i, j))
-            for line in lines[i : max(j, i + 1)]:
-                seen_lines.add(_key(line))
+            seen_lines.update(keys[i : max(j, i + 1)])
             i = max(j, i + 1)
-        out.append("\n".join(line for k, line in enumerate(lines) if k not in drop))
+        out.append("\n".join(line for k, line in enumerate(lines) if k not in drop) if drop else page)
     return out
 
 

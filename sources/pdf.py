@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 from govmap.errors import ParseError
 from sources.model import Document, Page, RawDocument, Table
 from sources.normalize import normalize_pages
-from sources.pdf_ruling import page_has_ruling
+from sources.pdf_ruling import page_has_ruling, path_objects
 from sources.pdf_tables import PdfTablePart, find_tables_pdfplumber, merge_parts, read_page_tables
 from sources.settings import ParseSettings
 
@@ -42,8 +42,7 @@ def parse_pdf(raw: RawDocument, settings: ParseSettings | Mapping[str, Any] | No
         raise ParseError(f"{where}: empty file (0 bytes); nothing to parse; document quarantined")
     with _PDFIUM_LOCK:
         texts, parts, for_pdfplumber, meta = _read(raw.data, where, settings)
-    n_words = sum(len(t.split()) for t in texts)
-    if sum(len("".join(t.split())) for t in texts) < settings.min_text_chars or n_words == 0:
+    if not _has_text_layer(texts, settings.min_text_chars):
         if len(texts) == 1:
             raise ParseError(f"{where} page 1: no text layer; needs OCR; document quarantined")
         raise ParseError(f"{where}: no text layer on any of {len(texts)} pages; needs OCR; document quarantined")
@@ -63,6 +62,17 @@ def parse_pdf(raw: RawDocument, settings: ParseSettings | Mapping[str, Any] | No
         meta_title=_meta(meta.get("Title")),
         meta_author=_meta(meta.get("Author")),
     )
+
+
+def _has_text_layer(texts: list[str], min_chars: int) -> bool:
+    """Whether the pages hold at least `min_chars` (> 0) non-blank characters, and so a word.
+    Counts page by page and stops when there are enough: most documents pass on their first page."""
+    found = 0
+    for text in texts:
+        found += len("".join(text.split()))
+        if found >= min_chars:
+            return True
+    return False
 
 
 def _meta(value: str | None) -> str | None:
@@ -103,12 +113,11 @@ def _read(data: bytes, where: str, settings: ParseSettings
                 textpage = page.get_textpage()
                 try:
                     texts.append(textpage.get_text_range())
-                    if settings.tables and page_has_ruling(page, settings):
-                        found = read_page_tables(page, textpage, i + 1, settings)
-                        if found is None:
-                            for_pdfplumber.append(i + 1)
-                        elif found:
-                            parts[i + 1] = found
+                    found = _page_tables(page, textpage, i + 1, settings) if settings.tables else []
+                    if found is None:
+                        for_pdfplumber.append(i + 1)
+                    elif found:
+                        parts[i + 1] = found
                 finally:
                     textpage.close()
             except pdfium.PdfiumError as exc:
@@ -119,3 +128,13 @@ def _read(data: bytes, where: str, settings: ParseSettings
     finally:
         pdf.close()
     return texts, parts, for_pdfplumber, meta
+
+
+def _page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int,
+                 settings: ParseSettings) -> list[PdfTablePart] | None:
+    """The table parts pdfium reads on one page ([] without a ruled grid); None when only
+    pdfplumber can read its grid."""
+    paths = path_objects(page)  # walked once, for the cheap test and for the cells
+    if not page_has_ruling(page, settings, paths):
+        return []
+    return read_page_tables(page, textpage, number, settings, paths)

@@ -2,7 +2,8 @@
 
 Two questions, both answered from path objects alone: does a page draw a grid that could be a
 table (`page_has_ruling`, about a millisecond), and what are its cells (`ruled_cell_groups`,
-pdfplumber's own cell finder fed the edges pdfplumber would take from the same drawing).
+pdfplumber's own cell finder fed the edges pdfplumber would take from the same drawing; its
+slowest step done step for step in `_intersections_to_cells`).
 """
 
 from __future__ import annotations
@@ -14,36 +15,44 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import TableSettings, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
-from pdfplumber.utils import filter_edges
+from pdfplumber.table import TableSettings, cells_to_tables, edges_to_intersections, merge_edges
+from pdfplumber.utils import filter_edges, obj_to_bbox
 
+from sources import pdfium_calls
 from sources.settings import ParseSettings
 
-__all__ = ["CellBox", "page_has_ruling", "ruled_cell_groups", "grid_kept", "table_settings"]
+__all__ = ["CellBox", "PathObject", "path_objects", "page_has_ruling", "ruled_cell_groups", "grid_kept",
+           "table_settings"]
 
 # A cell as pdfplumber gives it: (x0, top, x1, bottom) in points from the page's top left.
 CellBox = tuple[float, float, float, float]
+# A point (x, top), as pdfplumber keys the intersections of edges.
+Point = tuple[float, float]
 # An affine transform (a, b, c, d, e, f), as PDF writes one.
 Matrix = tuple[float, float, float, float, float, float]
+# A path object (pypdfium2's handle) and the transform from its form's space to the page's
+# (None for a path on the page itself).
+PathObject = tuple[Any, Matrix | None]
 # A ruling line is a path this thin (points) and at least this long.
 _RULE_THICKNESS = 3.0
 _RULE_MIN_LENGTH = 5.0
 
 
-def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings) -> bool:
+def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings, paths: list[PathObject] | None = None) -> bool:
     """Whether a pdfium page draws a grid that could be a ruled table of at least
     `table_min_rows` x `table_min_cols` cells: that many + 1 horizontal edges each crossed by
     that many + 1 vertical edges.
 
     Looks only at path objects' bounds (lines, and the four sides of anything else), with no
     layout analysis, so it costs about a millisecond a page.  Loose boxes (highlights, panels,
-    a frame around a paragraph) do not cross one another and so do not count.
+    a frame around a paragraph) do not cross one another and so do not count.  `paths` are the
+    page's `path_objects` if the caller has them already.
     """
     width, height = page.get_size()
     tol = settings.table_intersection_tolerance + settings.table_snap_tolerance
     horizontal: list[tuple[float, float, float]] = []  # (x0, x1, y)
     vertical: list[tuple[float, float, float]] = []  # (y0, y1, x)
-    for obj, form in _path_objects(page):
+    for obj, form in path_objects(page) if paths is None else paths:
         left, bottom, right, top = _bounds(obj, form)
         w, h = right - left, top - bottom
         if h <= _RULE_THICKNESS and w >= _RULE_MIN_LENGTH:
@@ -72,7 +81,7 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings) -> bool:
     return False
 
 
-def _path_edges(page: pdfium.PdfPage) -> list[dict[str, Any]]:
+def _path_edges(page: pdfium.PdfPage, paths: list[PathObject]) -> list[dict[str, Any]]:
     """The edges pdfplumber's table finder would take from the page's drawing, in its (top-down)
     coordinates: the four sides of each path's bounds, as pdfplumber takes a rectangle's (a line's
     two sides lie within a stroke width and snap into one); a path of more segments (several
@@ -80,7 +89,7 @@ def _path_edges(page: pdfium.PdfPage) -> list[dict[str, Any]]:
     inside forms count where the form puts them on the page, as pdfminer places them."""
     height = page.get_size()[1]
     edges: list[dict[str, Any]] = []
-    for obj, form in _path_objects(page):
+    for obj, form in paths:
         if pdfium_c.FPDFPath_CountSegments(obj) > 5:
             edges += _segment_edges(obj, form, height)
             continue
@@ -96,23 +105,26 @@ def _path_edges(page: pdfium.PdfPage) -> list[dict[str, Any]]:
     return edges
 
 
-def _path_objects(page: pdfium.PdfPage) -> Iterator[tuple[Any, Matrix | None]]:
+def path_objects(page: pdfium.PdfPage) -> list[PathObject]:
     """Every path object on the page and inside its forms, with the transform from its form's
-    space to the page's (None for a path on the page itself).  Walks pdfium's C API directly:
-    pypdfium2's object wrappers cost more than all the work done with them here."""
-    yield from _walk(pdfium_c.FPDFPage_CountObjects(page.raw), partial(pdfium_c.FPDFPage_GetObject, page.raw), None)
+    space to the page's.  Walks pdfium's C API directly: pypdfium2's object wrappers cost more
+    than all the work done with them here."""
+    page_handle = pdfium_calls.handle(page.raw)
+    return list(_walk(pdfium_c.FPDFPage_CountObjects(page.raw), partial(pdfium_calls.page_object, page_handle), None))
 
 
-def _walk(count: int, get: Callable[[int], Any], form: Matrix | None) -> Iterator[tuple[Any, Matrix | None]]:
+def _walk(count: int, get: Callable[[int], pdfium_calls.Handle], form: Matrix | None) -> Iterator[PathObject]:
+    # Most objects are text, and every one is asked its type: through `pdfium_calls`, which
+    # costs half as much.  Only paths and forms become pypdfium2's typed handles.
     for i in range(count):
         obj = get(i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        kind = pdfium_calls.object_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            yield obj, form
+            yield pdfium_calls.typed(obj, pdfium_c.FPDF_PAGEOBJECT), form
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            inner = _matrix(obj)
-            yield from _walk(pdfium_c.FPDFFormObj_CountObjects(obj), partial(pdfium_c.FPDFFormObj_GetObject, obj),
-                             inner if form is None else _compose(inner, form))
+            inner = _matrix(pdfium_calls.typed(obj, pdfium_c.FPDF_PAGEOBJECT))
+            yield from _walk(pdfium_c.FPDFFormObj_CountObjects(pdfium_calls.typed(obj, pdfium_c.FPDF_PAGEOBJECT)),
+                             partial(pdfium_calls.form_object, obj), inner if form is None else _compose(inner, form))
 
 
 def _matrix(obj: Any) -> Matrix:
@@ -153,12 +165,14 @@ def _segment_edges(obj: Any, form: Matrix | None, height: float) -> list[dict[st
     as pdfium keeps points in single precision where pdfminer compares them exactly."""
     matrix = _matrix(obj) if form is None else _compose(_matrix(obj), form)
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    path = pdfium_calls.handle(obj)  # four calls a segment, through `pdfium_calls` (see there)
     subpaths: list[list[tuple[float, float]]] = []
     beziers = 0
     for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        segment = pdfium_calls.path_segment(path, k)
+        kind = pdfium_calls.segment_type(segment)
+        pdfium_calls.segment_point(segment, x_ref, y_ref)
         point = _apply(matrix, x.value, y.value)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
             subpaths.append([point])
@@ -169,7 +183,7 @@ def _segment_edges(obj: Any, form: Matrix | None, height: float) -> list[dict[st
                 subpaths[-1].append(point)
         else:
             subpaths[-1].append(point)
-        if pdfium_c.FPDFPathSegment_GetClose(segment):
+        if pdfium_calls.segment_closes(segment):
             subpaths[-1].append(subpaths[-1][0])
     edges: list[dict[str, Any]] = []
     for points in subpaths:
@@ -182,17 +196,60 @@ def _segment_edges(obj: Any, form: Matrix | None, height: float) -> list[dict[st
     return edges
 
 
-def ruled_cell_groups(page: pdfium.PdfPage, settings: ParseSettings) -> list[list[CellBox]]:
+def ruled_cell_groups(page: pdfium.PdfPage, settings: ParseSettings,
+                      paths: list[PathObject] | None = None) -> list[list[CellBox]]:
     """The cells of each ruled table on a pdfium page, as pdfplumber's table finder ("lines"
     strategy) would group them: the same edge filters, snapping, joining, intersections and cell
-    grouping, run on the edges pdfium's drawing gives."""
-    edges = _path_edges(page)
+    grouping, run on the edges pdfium's drawing gives.  `paths` as for `page_has_ruling`."""
+    edges = _path_edges(page, path_objects(page) if paths is None else paths)
     ts = TableSettings.resolve(table_settings(settings))
     edges = filter_edges(edges, min_length=ts.edge_min_length_prefilter)
     edges = merge_edges(edges, ts.snap_x_tolerance, ts.snap_y_tolerance, ts.join_x_tolerance, ts.join_y_tolerance)
     edges = filter_edges(edges, min_length=ts.edge_min_length)
-    cells = intersections_to_cells(edges_to_intersections(edges, ts.intersection_x_tolerance, ts.intersection_y_tolerance))
+    cells = _intersections_to_cells(edges_to_intersections(edges, ts.intersection_x_tolerance, ts.intersection_y_tolerance))
     return cells_to_tables(cells)
+
+
+def _intersections_to_cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[CellBox]:
+    """pdfplumber's `intersections_to_cells`, step for step, with each point's edges made a set
+    once: pdfplumber builds both sets again (and evaluates type hints) on every one of the many
+    tests whether two points share an edge, which costs it four times as long.
+
+    Each point, in sorted order, is the top left corner of at most one cell: it tries the points
+    below it and to its right that it shares an edge with, nearest first, and takes the first
+    pair whose opposite corner is an intersection sharing an edge with both."""
+    vertical = {p: set(map(obj_to_bbox, e["v"])) for p, e in intersections.items()}
+    horizontal = {p: set(map(obj_to_bbox, e["h"])) for p, e in intersections.items()}
+
+    def connects(p1: Point, p2: Point) -> bool:
+        if p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2]):
+            return True
+        return p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2])
+
+    points = sorted(intersections)
+    cells: list[CellBox] = []
+    for i, pt in enumerate(points):
+        rest = points[i + 1:]
+        below = [p for p in rest if p[0] == pt[0]]
+        right = [p for p in rest if p[1] == pt[1]]
+        cell = _smallest_cell(pt, below, right, intersections, connects)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(pt: Point, below: list[Point], right: list[Point], intersections: dict[Point, Any],
+                   connects: Callable[[Point, Point], bool]) -> CellBox | None:
+    for below_pt in below:
+        if not connects(pt, below_pt):
+            continue
+        for right_pt in right:
+            if not connects(pt, right_pt):
+                continue
+            corner = (right_pt[0], below_pt[1])
+            if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
+                return (pt[0], pt[1], corner[0], corner[1])
+    return None
 
 
 def grid_kept(cells: list[CellBox], settings: ParseSettings) -> bool:

@@ -1,8 +1,8 @@
 """Ruled tables on PDF pages: cell text, captions, and parts continued across pages merged.
 
 On a page whose drawing holds a ruled grid, the cells come from `pdf_ruling.ruled_cell_groups`
-and their text from pdfium's characters, put through pdfplumber's own `Table.extract` and line
-grouping.  That gives pdfplumber's tables without pdfminer's layout analysis of the page, which
+and their text from pdfium's characters, put through pdfplumber's `Table.extract` (step for
+step, in `_extract`) and line grouping.  That gives pdfplumber's tables without pdfminer's layout analysis of the page, which
 costs most of a second where this costs milliseconds.  Pages pdfium's objects cannot describe the
 way pdfminer would (rotated pages or text, a media box not at the origin) go to pdfplumber itself.
 """
@@ -22,13 +22,14 @@ import pypdfium2.raw as pdfium_c
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.table import Table as PlumberTable
-from pdfplumber.utils import crop_to_bbox
+from pdfplumber.utils import crop_to_bbox, extract_text
 from pdfplumber.utils.text import chars_to_textmap
 from pdfplumber.utils.exceptions import PdfminerException
 
+from sources import pdfium_calls
 from sources.model import BBox, Cell, Table
 from sources.normalize import normalize_cell
-from sources.pdf_ruling import grid_kept, ruled_cell_groups, table_settings
+from sources.pdf_ruling import CellBox, PathObject, grid_kept, ruled_cell_groups, table_settings
 from sources.settings import ParseSettings
 
 __all__ = ["PdfTablePart", "read_page_tables", "find_tables_pdfplumber", "merge_parts"]
@@ -81,11 +82,11 @@ class _CharPage:
 # --- pdfium ------------------------------------------------------------------------------------
 
 
-def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int,
-                     settings: ParseSettings) -> list[PdfTablePart] | None:
+def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, settings: ParseSettings,
+                     paths: list[PathObject] | None = None) -> list[PdfTablePart] | None:
     """The table parts on one pdfium page (1-based `number`), top to bottom; None when the page
-    needs pdfplumber (see the module docstring)."""
-    groups = [g for g in ruled_cell_groups(page, settings) if grid_kept(g, settings)]
+    needs pdfplumber (see the module docstring).  `paths`: the page's `path_objects`, if known."""
+    groups = [g for g in ruled_cell_groups(page, settings, paths) if grid_kept(g, settings)]
     if not groups:
         return []
     if page.get_rotation() % 360 or _box_offset(page):
@@ -98,9 +99,22 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
     chars = _page_chars(textpage, height, bands)
     if chars is None:
         return None
-    holder, fontname = _CharPage(chars), _FontNames(textpage)
-    parts = [p for g in groups if (p := _part(number, PlumberTable(holder, g), chars, width, settings, fontname)) is not None]
+    fontname = _FontNames(textpage)
+    parts = [p for g in groups if (p := _part(number, _cell_table(g, chars), chars, width, settings, fontname)) is not None]
     return _in_page_order(parts)
+
+
+def _cell_table(cells: list[CellBox], chars: list[dict[str, Any]]) -> PlumberTable:
+    """pdfplumber's Table of `cells`, on a page holding only the characters it can read.
+
+    `_extract` (as `Table.extract`) looks through its page's characters once per row, keeping
+    those whose middle lies in the row; every row lies in the table, so a character whose middle
+    is outside the table is never kept, and dropping those first (the same test) saves a pass
+    over the bands' characters for every row."""
+    x0, top, x1, bottom = PlumberTable(_CharPage([]), cells).bbox
+    inside = [ch for ch in chars
+              if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom]
+    return PlumberTable(_CharPage(inside), cells)
 
 
 def _box_offset(page: pdfium.PdfPage) -> bool:
@@ -121,28 +135,37 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
     own line breaks are left out; its inserted spaces are kept where they stand for a real gap
     (see `_WORD_GAP_EM`).  Only characters whose baseline lies in one of `bands` ((low, high) in
     pdfium's bottom-up y) are read.  None when any of them is rotated or skewed: pdfplumber reads
-    rotated text in its own direction."""
-    raw = textpage.raw
+    rotated text in its own direction.
+
+    The loop runs for every character of the page, so it calls pdfium through `pdfium_calls`
+    and asks only what each character needs."""
+    raw, tp = textpage.raw, pdfium_calls.handle(textpage.raw)
     rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
     sizes: dict[int | None, float] = {}  # text object -> font size on the page
     depths: dict[int | None, float] = {}  # text object -> how far a whole glyph's box drops below its baseline
     glyphs: list[_Glyph] = []
     depth: float | None = None  # that of the last glyph known whole
     space_before = False
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        pdfium_c.FPDFText_GetCharOrigin(raw, i, ox, oy)
-        if not any(low <= oy.value <= high for low, high in bands):
+        pdfium_calls.char_origin(tp, i, ox_ref, oy_ref)
+        y = oy.value
+        for low, high in bands:
+            if low <= y <= high:
+                break
+        else:  # in no band
             space_before = False
             continue
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-            space_before = space_before or code == 0x20
+        code = pdfium_calls.char_unicode(tp, i)
+        if code in (0x0D, 0x0A):  # a line break, pdfium's own or the PDF's: not a glyph either way
             continue
-        if code in (0x0D, 0x0A):
+        # pdfium generates only spaces and line breaks, so only a space needs asking.
+        if code == 0x20 and pdfium_calls.char_is_generated(tp, i) == 1:
+            space_before = True
             continue
-        pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
-        origin = (ox.value, oy.value)
+        pdfium_calls.char_loose_box(tp, i, rect_ref)
+        origin = (ox.value, y)
         text = _PDFIUM_CODES.get(code) or chr(code)
         if glyphs and glyphs[-1].origin == origin:  # the next letter of a ligature
             g = glyphs[-1]
@@ -155,7 +178,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
         if glyphs and not glyphs[-1].ligature:
             depth = glyphs[-1].below
             depths.setdefault(glyphs[-1].obj, depth)
-        obj = ctypes.cast(pdfium_c.FPDFText_GetTextObject(raw, i), ctypes.c_void_p).value
+        obj = pdfium_calls.char_text_object(tp, i)
         if obj not in sizes:
             pdfium_c.FPDFText_GetMatrix(raw, i, matrix)
             if abs(matrix.b) > 1e-6 or abs(matrix.c) > 1e-6 or matrix.a * matrix.d <= 0:
@@ -177,7 +200,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
     return chars
 
 
-@dataclass
+@dataclass(slots=True)
 class _Glyph:
     """One glyph as pdfium's text page reports it, before it becomes a pdfplumber char."""
 
@@ -269,7 +292,7 @@ def _in_page_order(parts: list[PdfTablePart]) -> list[PdfTablePart]:
 
 def _part(number: int, table: PlumberTable, chars: list[dict[str, Any]], page_width: float,
           settings: ParseSettings, fontname: Callable[[dict[str, Any]], str]) -> PdfTablePart | None:
-    texts = table.extract()
+    texts = _extract(table)
     if len(texts) < settings.table_min_rows or max((len(r) for r in texts), default=0) < settings.table_min_cols:
         return None
     rows: list[list[Cell]] = []
@@ -288,6 +311,30 @@ def _part(number: int, table: PlumberTable, chars: list[dict[str, Any]], page_wi
                         title=_caption(chars, bbox, page_width, settings, fontname))  # type: ignore[arg-type]
 
 
+def _extract(table: PlumberTable) -> list[list[str | None]]:
+    """pdfplumber's `Table.extract()`, step for step, with each character's middle worked out
+    once: pdfplumber computes it again, in a function call, for every row and every cell it
+    tests the character against, which costs more than reading the cells' text.
+
+    A row's characters are those whose middle lies in the row's box (left and top edges
+    included, right and bottom not), a cell's those of its row in the cell's box; a cell with
+    none reads "", a slot without a cell None."""
+    chars = table.page.chars
+    middles = [((ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2) for ch in chars]
+    rows: list[list[str | None]] = []
+    for row in table.rows:
+        x0, top, x1, bottom = row.bbox
+        in_row = [(ch, mid) for ch, mid in zip(chars, middles) if x0 <= mid[0] < x1 and top <= mid[1] < bottom]
+        rows.append([None if cell is None else _cell_text(cell, in_row) for cell in row.cells])
+    return rows
+
+
+def _cell_text(cell: CellBox, in_row: list[tuple[dict[str, Any], tuple[float, float]]]) -> str:
+    x0, top, x1, bottom = cell
+    in_cell = [ch for ch, (h, v) in in_row if x0 <= h < x1 and top <= v < bottom]
+    return extract_text(in_cell) if in_cell else ""
+
+
 def _caption(chars: list[dict[str, Any]], bbox: BBox, page_width: float, settings: ParseSettings,
              fontname: Callable[[dict[str, Any]], str]) -> str | None:
     """The caption just above a table: lines starting "Table N" (possibly wrapped), else the
@@ -297,7 +344,7 @@ def _caption(chars: list[dict[str, Any]], bbox: BBox, page_width: float, setting
         return None
     # As pdfplumber's non-strict crop of the band above the table: characters touching it, clipped.
     region = (0.0, max(0.0, top - settings.caption_max_gap), page_width, top)
-    clipped = crop_to_bbox(chars, region)
+    clipped = _crop(chars, region)
     if not clipped:
         return None
     textmap = chars_to_textmap(clipped, layout_bbox=region, layout_width=region[2] - region[0],
@@ -315,6 +362,14 @@ def _caption(chars: list[dict[str, Any]], bbox: BBox, page_width: float, setting
         if bold and len(text.split()) <= settings.caption_max_words:
             return normalize_cell(text)
     return None
+
+
+def _crop(chars: list[dict[str, Any]], region: BBox) -> list[dict[str, Any]]:
+    """pdfplumber's non-strict crop (`crop_to_bbox`: the characters touching `region`, clipped to
+    it), after a cheap first cut to those reaching into the region's height, the only ones that
+    can touch it: the crop's own test costs many times more a character."""
+    _, top, _, bottom = region
+    return crop_to_bbox([ch for ch in chars if ch["bottom"] >= top and ch["top"] <= bottom], region)
 
 
 # --- parts continued across pages --------------------------------------------------------------

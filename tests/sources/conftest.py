@@ -42,7 +42,6 @@ def draw_table(c, x: float, top: float, rows: list[list[str]], col_widths: list[
                merge_down_first_col: bool = False) -> float:
     """Draw a ruled grid with text; returns the y below it.  `merge_down_first_col` leaves out the
     rule between rows in the first column where its cell is empty (a rowspan)."""
-    y = top
     n = len(rows)
     total = sum(col_widths)
     xs = [x]

@@ -229,3 +229,62 @@ def test_pdf_line_recurring_mid_sentence_is_kept() -> None:
     line = "harbour masters and river pilots agree on the"
     pages = [f"In winter the\n{line}\nrules.", f"In summer the\n{line}\nfees."]
     assert drop_repeated_paragraphs(pages, ParseSettings()) == pages
+
+
+# --- shortcuts: a repair that returns early on text with nothing to repair ----------------------
+
+# Pieces that make the repairs act (ligatures, odd spaces, soft hyphens, "Al" in every context
+# fix_ai_ocr knows, hyphens at line ends, trailing spaces, blank lines) and pieces that look
+# close but must be left alone.
+_PIECES = ["Al", "Also", "Open", " Al", "Al-driven", "-Jazeera", "(Al)", "AlSI", "/ML", "Gen", "model",
+           "gover-", "nance", "long-", " \n", "\n", "\n\n\n", " ", "\t", "\u00ad", "\ufb01", "\ufb03",
+           "\u00a0", "\u200b", "\u2009", "x."]
+
+
+def _texts() -> list[str]:
+    """Every string of one to three pieces."""
+    import itertools
+
+    return ["".join(p) for n in (1, 2, 3) for p in itertools.product(_PIECES, repeat=n)]
+
+
+def test_character_repairs_skip_only_text_without_their_characters() -> None:
+    from sources import normalize as n
+
+    for text in _texts():
+        assert fix_ligatures(text) == text.translate(n._LIGATURE_TABLE)
+        assert normalize_spaces(text) == text.translate(n._SPACE_TABLE)
+        assert remove_soft_hyphens(text) == n._SOFT_HYPHEN_BREAK.sub(r"\1\2\n", text).replace("\u00ad", "")
+
+
+def test_pattern_repairs_skip_only_text_none_of_their_patterns_matches() -> None:
+    from sources import normalize as n
+
+    ai_patterns = (n._GLUED_AL, n._AL_SUFFIX, n._OPEN_AL, n._AL_ACRONYM, n._AL_WORD)
+    for text in _texts():
+        if any(p.search(text) for p in ai_patterns):
+            assert n._AL_CANDIDATE.search(text), text
+        if n._HYPHEN_BREAK.search(text):
+            assert n._HYPHEN_AT_LINE_END.search(text), text
+
+
+def test_tidy_whitespace_line_by_line_is_the_trailing_space_regex() -> None:
+    import re
+
+    from sources import normalize as n
+
+    for text in _texts():
+        plain = n._MANY_BLANK_LINES.sub("\n\n", re.sub(r"[ ]+$", "", text, flags=re.MULTILINE)).strip("\n")
+        assert tidy_whitespace(text) == plain, repr(text)
+
+
+def test_running_line_zones_read_from_both_ends() -> None:
+    import itertools
+
+    from sources import normalize as n
+
+    for lines in itertools.product(["", " ", "\t", "a", "b c"], repeat=6):
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        for zone in range(5):
+            plain = sorted(set(filled[:zone] + filled[-zone:])) if zone else []
+            assert n._zone(list(lines), zone) == plain, (lines, zone)

@@ -251,3 +251,13 @@ def test_cell_geometry_reads_paths_of_many_segments(tmp_path: Path) -> None:
     finally:
         panels.close()
         grid.close()
+
+
+def test_text_layer_check_counts_only_until_there_is_enough() -> None:
+    from sources.pdf import _has_text_layer
+
+    for texts in ([], [""], [" \n\t"], ["a"], ["ab c", ""], ["", " ", "abcdef"], ["a b", "c d", "e"]):
+        for min_chars in range(1, 8):
+            n_words = sum(len(t.split()) for t in texts)
+            plain = sum(len("".join(t.split())) for t in texts) >= min_chars and n_words > 0
+            assert _has_text_layer(list(texts), min_chars) == plain

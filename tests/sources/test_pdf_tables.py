@@ -174,3 +174,112 @@ def test_rotated_page_is_read_by_pdfplumber(tmp_path: Path) -> None:
     assert _needs_pdfplumber(path)
     tables = parse_pdf(_raw(path)).tables
     assert len(tables) == 1 and _grids(tables) == _grids(_pdfplumber_tables(path))
+
+
+# --- shortcuts: the same answers as pdfplumber's plain calls, on less input ------------------------
+
+
+def _page_groups_and_chars(path: Path):
+    """The first page's kept cell groups and all its characters, as the pdfium reader takes them."""
+    from sources.pdf_ruling import grid_kept, ruled_cell_groups
+    from sources.pdf_tables import _page_chars
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        page = pdf[0]
+        groups = [g for g in ruled_cell_groups(page, SETTINGS) if grid_kept(g, SETTINGS)]
+        chars = _page_chars(page.get_textpage(), page.get_size()[1], [(-1e9, 1e9)])
+    finally:
+        pdf.close()
+    return groups, chars
+
+
+def test_table_reads_the_same_from_only_the_characters_inside_it(tmp_path: Path, table_pdf: Path) -> None:
+    from pdfplumber.table import Table as PlumberTable
+
+    from sources.pdf_tables import _CharPage, _cell_table, _char, _extract
+
+    for path in (table_pdf, _mixed_tables_pdf(tmp_path / "mixed.pdf")):
+        groups, chars = _page_groups_and_chars(path)
+        assert groups
+        for cells in groups:
+            x0, top, x1, bottom = PlumberTable(_CharPage([]), cells).bbox
+            # Characters whose middle falls on the table's edges: pdfplumber keeps those on the
+            # top and left edges, not those on the bottom and right ones.
+            edge_chars = [_char("L", x0 - 1, x0 + 1, top + 4, top + 8, -1),
+                          _char("R", x1 - 1, x1 + 1, top + 4, top + 8, -1),
+                          _char("T", x0 + 4, x0 + 8, top - 1, top + 1, -1),
+                          _char("B", x0 + 4, x0 + 8, bottom - 1, bottom + 1, -1)]
+            page_chars = chars + edge_chars
+            full = PlumberTable(_CharPage(page_chars), cells).extract()
+            assert _cell_table(cells, page_chars).extract() == full
+            assert _extract(PlumberTable(_CharPage(page_chars), cells)) == full
+            assert _extract(_cell_table(cells, page_chars)) == full
+            assert any("L" in (t or "") for row in full for t in row)
+
+
+def test_table_text_reads_as_pdfplumbers_own_extract(tmp_path: Path, table_pdf: Path) -> None:
+    import pdfplumber
+
+    from sources.pdf_ruling import table_settings
+    from sources.pdf_tables import _extract
+
+    slots = 0
+    for path in (table_pdf, _mixed_tables_pdf(tmp_path / "mixed.pdf")):
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                for table in page.find_tables(table_settings(SETTINGS)):
+                    texts = table.extract()
+                    assert _extract(table) == texts
+                    slots += sum(t is None for row in texts for t in row)
+    assert slots  # a merged cell leaves an empty slot
+
+
+def test_caption_crop_takes_the_characters_pdfplumber_takes() -> None:
+    from pdfplumber.utils import crop_to_bbox
+
+    from sources.pdf_tables import _char, _crop
+
+    region = (0.0, 50.0, 300.0, 80.0)
+    edges = [40.0, 49.0, 50.0, 51.0, 65.0, 79.0, 80.0, 81.0, 90.0]
+    chars = [_char("x", x0, x1, top, bottom, 0)
+             for top in edges for bottom in edges if bottom >= top
+             for x0, x1 in [(-5.0, -1.0), (-1.0, 0.0), (0.0, 0.0), (10.0, 12.0), (299.0, 301.0), (300.0, 300.0),
+                            (301.0, 305.0)]]
+    cropped = _crop(chars, region)
+    assert cropped == crop_to_bbox(chars, region)
+    assert 0 < len(cropped) < len(chars)
+
+
+def _lattice_edges(rng, n: int) -> list[dict]:
+    """Horizontal and vertical rules on a coarse lattice, some missing or cut short, some
+    crossing, some duplicated: grids with merged cells, loose boxes and stray lines."""
+    def h(x0, x1, y):
+        return {"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0, "orientation": "h"}
+
+    def v(y0, y1, x):
+        return {"x0": x, "x1": x, "top": y0, "bottom": y1, "width": 0, "height": y1 - y0, "orientation": "v"}
+
+    edges = []
+    for _ in range(n):
+        a, b = sorted(rng.sample(range(0, 120, 10), 2))
+        at = rng.randrange(0, 120, 10) + rng.choice([0, 0, 0, 0.5])
+        edges.append(h(a, b, at) if rng.random() < 0.5 else v(a, b, at))
+    return edges + rng.sample(edges, n // 4)
+
+
+def test_cell_finder_finds_pdfplumbers_cells() -> None:
+    import random
+
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells
+
+    from sources.pdf_ruling import _intersections_to_cells
+
+    rng = random.Random(7)
+    found = 0
+    for trial in range(300):
+        intersections = edges_to_intersections(_lattice_edges(rng, 4 + trial % 30), 3, 3)
+        cells = intersections_to_cells(intersections)
+        assert _intersections_to_cells(intersections) == cells
+        found += len(cells)
+    assert found > 1000
