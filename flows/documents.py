@@ -25,6 +25,7 @@ from govmap.errors import GovmapError
 from govmap.version import pipeline_version
 from sources import ParseSettings, RawDocument, parse
 from sources.model import doc_id_of
+from sources.parse import PARSERS
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -196,9 +197,10 @@ _BUILDS = 0
 
 # What a worker imports to parse and extract (spaCy and the pipeline's components), and the
 # flow's own process never does.
-# `flows.worker_preload`, last, builds the default pipeline from them.
-WORKER_MODULES = ("flows.documents", "extractors.nlp", "extractors.extract", *dict.fromkeys(m for _, m in DEFAULT_COMPONENTS),
-                  "flows.worker_preload")
+# The parsers' modules are here because `sources` loads them on first use.  `flows.worker_preload`,
+# last, builds the default pipeline from them.
+WORKER_MODULES = ("flows.documents", *dict.fromkeys(m for m, _ in PARSERS.values()), "extractors.nlp", "extractors.extract",
+                  *dict.fromkeys(m for _, m in DEFAULT_COMPONENTS), "flows.worker_preload")
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

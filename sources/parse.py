@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, Callable, Mapping
 
 from govmap.errors import UnsupportedMediaType
-from sources.html import parse_html
 from sources.model import Document, RawDocument
-from sources.pdf import parse_pdf
 from sources.settings import ParseSettings
-from sources.text import parse_text
 
-__all__ = ["parse", "PARSERS"]
+__all__ = ["parse", "parser_for", "PARSERS"]
 
-PARSERS: dict[str, Callable[..., Document]] = {
-    "application/pdf": parse_pdf,
-    "text/plain": parse_text,
-    "text/markdown": parse_text,
-    "text/html": parse_html,
+# media type -> (module, function) of its parser.  A parser's module loads on first use: the PDF
+# and HTML ones import pdfplumber, pypdfium2 and BeautifulSoup, which a process that only lists
+# and pulls documents (the flow's own) never needs.
+PARSERS: dict[str, tuple[str, str]] = {
+    "application/pdf": ("sources.pdf", "parse_pdf"),
+    "text/plain": ("sources.text", "parse_text"),
+    "text/markdown": ("sources.text", "parse_text"),
+    "text/html": ("sources.html", "parse_html"),
 }
+
+
+def parser_for(media_type: str) -> Callable[..., Document] | None:
+    """The parse function for `media_type`, or None for a type govmap does not read."""
+    spec = PARSERS.get(media_type)
+    return None if spec is None else getattr(importlib.import_module(spec[0]), spec[1])
 
 
 def parse(raw: RawDocument, settings: ParseSettings | Mapping[str, Any] | None = None) -> Document:
@@ -28,7 +35,7 @@ def parse(raw: RawDocument, settings: ParseSettings | Mapping[str, Any] | None =
     be read as their type; every message is one line naming the source.
     """
     settings = ParseSettings.resolve(settings)
-    parser = PARSERS.get(raw.media_type)
+    parser = parser_for(raw.media_type)
     if parser is None:
         raise UnsupportedMediaType(
             f"{raw.source_uri}: media type {raw.media_type!r} is not one of {', '.join(PARSERS)}; document quarantined"
