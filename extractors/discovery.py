@@ -17,8 +17,12 @@ candidates to keep (it drops those the KB already knows or that overlap a known 
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from extractors.fastmatch import finditer_before, finditer_before_places, lowered_for_scan
 
 __all__ = [
     "Candidate",
@@ -141,6 +145,8 @@ _RUN = re.compile(rf"{_CAP}(?:(?:[ \t]+|[ \t]*\n[ \t]*){_WORD})*")
 _ACRONYM = r"[A-Z][A-Za-z0-9&\-]*[A-Z0-9][A-Za-z0-9]?s?"
 _DEF_AFTER = re.compile(rf"\(\s*(?:the\s+)?({_ACRONYM})\s*\)")
 _DEF_BEFORE = re.compile(rf"\b({_ACRONYM})\s*\(\s*((?:the\s+)?[A-Z][^()\n]{{4,120}}?)\s*\)")
+# The bracket of an "ACR (Full Name)" and how the name opens: `re` finds the bracket fast.
+_DEF_BEFORE_BRACKET = re.compile(r"\(\s*(?:the\s+)?[A-Z]")
 _AFFILIATION = re.compile(
     r"\b(?:fellow|researcher|director|manager|lead|associate|professor|candidate|scholar|adviser|advisor|"
     r"analyst|chair|co-chair|co-founder|founder|ceo|affiliate|member|head|officer|scientist|lecturer|"
@@ -294,7 +300,8 @@ def find_acronym_definitions(text: str) -> list[Candidate]:
                 start = line_start + tokens[k].start()
                 out.append(Candidate(name, start, start + len(name), "acronym_definition", acronym, m.start(1), m.end(1)))
                 break
-    for m in _DEF_BEFORE.finditer(text):
+    # the acronym is the whitespace-free run just before the bracket (or glued to it)
+    for m in finditer_before(_DEF_BEFORE, _DEF_BEFORE_BRACKET, text, 1):
         acronym, name = m.group(1), m.group(2)
         name = re.sub(r"^the\s+", "", name).strip()
         if initials_match(name, acronym):
@@ -328,10 +335,19 @@ def _segments(run: str) -> list[tuple[int, list[str]]]:
     return out
 
 
+def _may_name_an_org(run: str) -> bool:
+    """Whether a capitalised run has two words and one of them (as `_segments` trims it) is an
+    organisational head: the names `find_org_names` takes need both, and most runs have neither."""
+    words = run.split()
+    return len(words) >= 2 and any(w.rstrip(".,;:").lower() in ORG_HEADS for w in words)
+
+
 def find_org_names(text: str) -> list[Candidate]:
     """Capitalised runs headed by an organisational word: 'Simon Institute for Longterm Governance'."""
     out: list[Candidate] = []
     for m in _RUN.finditer(text):
+        if not _may_name_an_org(m.group(0)):
+            continue
         for seg_start, words in _segments(m.group(0)):
             if len(words) < 2:
                 continue
@@ -400,6 +416,7 @@ def find_affiliations(text: str) -> list[Candidate]:
 
 
 _NAME_RUN = rf"{_CAP}(?:[ \t]*\n?[ \t]*{_WORD})*"
+_STANDS = re.compile(r"stands|stood")
 _STANDS_FOR = re.compile(
     rf"\b({_ACRONYM}|[A-Z][A-Za-z]*[0-9]+[A-Za-z]*)\s*,?\s+(?:(?:which|that)\s+)?(?:stands|stood)\s+for\s+(?:the\s+)?({_NAME_RUN})"
 )
@@ -408,7 +425,9 @@ _STANDS_FOR = re.compile(
 def find_stands_for(text: str) -> list[Candidate]:
     """'ACR stands for Full Name' and 'ACR, which stands for Full Name', initials matching."""
     out: list[Candidate] = []
-    for m in _STANDS_FOR.finditer(text):
+    # The acronym, a comma and "which"/"that": at most three whitespace-free runs before "stands
+    # for", which `re` finds fast (the pattern itself it tries at every word).
+    for m in finditer_before(_STANDS_FOR, _STANDS, text, 3):
         acronym = m.group(1)
         words = m.group(2).split()
         # the name ends at the first punctuation; the longest leading run whose initials give the acronym
@@ -427,10 +446,15 @@ def find_stands_for(text: str) -> list[Candidate]:
     return out
 
 
+# Words that introduce examples (lower case: `_list_intros` searches the lower-cased text for them).
+_INTRO_WORD_LIST = (r"such\s+as", "including", r"e\.g\.,?", "like", "notably")
+_INTRO_WORDS = "(?:" + "|".join(_INTRO_WORD_LIST) + ")"
 _LIST_INTRO = re.compile(
-    r"\b(" + "|".join(sorted(LIST_CLASS_NOUNS)) + r")\b\s*(?:\(\s*|,\s*|\s)(?:such\s+as|including|e\.g\.,?|like|notably)\s+",
+    r"\b(" + "|".join(sorted(LIST_CLASS_NOUNS)) + r")\b\s*(?:\(\s*|,\s*|\s)" + _INTRO_WORDS + r"\s+",
     re.IGNORECASE,
 )
+# Each searched alone: `re` finds one word's literal start faster than any of several.
+_INTRO_WORDS_LOWER = tuple(re.compile(w) for w in _INTRO_WORD_LIST)
 # Classes whose members are usually named by a single plain word ("collaborations such as Helix").
 _NAMED_CLASS_NOUNS = frozenset("collaborations consortia laboratories labs networks alliances funders foundations".split())
 _CLAUSE_WORDS = frozenset(
@@ -446,7 +470,7 @@ def find_listed_names(text: str) -> list[Candidate]:
     'coordination bodies, including the X and the Y'.  Items must be capitalised throughout;
     the list ends at the first item that is running text or at a sentence end."""
     out: list[Candidate] = []
-    for m in _LIST_INTRO.finditer(text):
+    for m in _list_intros(text):
         stop = _LIST_END.search(text[m.end() : m.end() + 300])
         end = m.end() + (stop.start() if stop else 300)
         pos = m.end()
@@ -484,3 +508,16 @@ def find_listed_names(text: str) -> list[Candidate]:
                 continue
             out.append(Candidate(" ".join(text[s:e].split()), s, e, "listed"))
     return out
+
+
+def _list_intros(text: str) -> Iterator[re.Match[str]]:
+    """`_LIST_INTRO.finditer(text)`.  `re` tries the pattern's IGNORECASE alternation of class
+    nouns at every character; every match ends in one of the introducing words, a plain search
+    of the lower-cased text finds those, and the noun stands within the two whitespace-free
+    runs before (the noun, then perhaps a bracket or comma on its own)."""
+    lowered = lowered_for_scan(text)
+    if lowered is None:
+        return _LIST_INTRO.finditer(text)
+    # (the words never overlap one another, so merged they are the places one search would give)
+    places = heapq.merge(*([m.start() for m in word.finditer(lowered)] for word in _INTRO_WORDS_LOWER))
+    return finditer_before_places(_LIST_INTRO, places, text, runs=2)

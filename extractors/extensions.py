@@ -11,7 +11,7 @@ import bisect
 
 from spacy.tokens import Doc, Span
 
-__all__ = ["INSTITUTIONS", "INSTRUMENTS", "PAGE_SEPARATOR", "doc_text", "page_of", "register", "remember_text"]
+__all__ = ["INSTITUTIONS", "INSTRUMENTS", "PAGE_SEPARATOR", "doc_text", "page_at", "page_of", "register", "remember_text"]
 
 INSTITUTIONS = "govmap_institutions"
 INSTRUMENTS = "govmap_instruments"
@@ -39,7 +39,12 @@ def remember_text(doc: Doc, text: str) -> None:
 
 def page_of(doc: Doc, char: int) -> tuple[int, int]:
     """(1-based page, offset within that page) of a character offset into the doc text."""
-    starts = doc._.govmap_page_starts
+    return page_at(doc._.govmap_page_starts, char)
+
+
+def page_at(starts: tuple[int, ...], char: int) -> tuple[int, int]:
+    """`page_of` from the doc's page starts, for a caller looking up many offsets: each read of
+    ``doc._`` builds an object."""
     i = bisect.bisect_right(starts, char) - 1
     return i + 1, char - starts[i]
 

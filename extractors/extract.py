@@ -9,7 +9,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.extensions import INSTITUTIONS, INSTRUMENTS, PAGE_SEPARATOR, doc_text, page_of, remember_text
+from extractors.extensions import INSTITUTIONS, INSTRUMENTS, PAGE_SEPARATOR, doc_text, page_at, remember_text
 from extractors.records import DocMetadata, Extraction, Mention
 from extractors.tokenize import tokenize
 from sources.model import Document
@@ -87,15 +87,17 @@ def mentions_of(doc: Doc) -> list[Mention]:
     document: Document = doc._.govmap_document
     text = doc_text(doc)
     starts = _sentence_starts(doc)
+    page_starts = doc._.govmap_page_starts
     out: list[Mention] = []
     for group in (INSTITUTIONS, INSTRUMENTS):
         if group not in doc.spans:
             continue
         for span in doc.spans[group]:
-            page, start = page_of(doc, span.start_char)
-            if page_of(doc, span.end_char - 1)[0] != page:
+            page, start = page_at(page_starts, span.start_char)
+            if page_at(page_starts, span.end_char - 1)[0] != page:
                 continue  # a match that runs across a page break is not one mention
             surface = text[span.start_char : span.end_char]  # span.text
+            extension = span._  # each read of span._ builds an object
             out.append(
                 Mention(
                     doc_id=document.doc_id,
@@ -106,8 +108,8 @@ def mentions_of(doc: Doc) -> list[Mention]:
                     char_start=start,
                     char_end=start + len(surface),
                     sentence=sentence_text(span, _sentence_of(span, starts)),
-                    extractor=span._.govmap_extractor,
-                    confidence=float(span._.govmap_confidence),
+                    extractor=extension.govmap_extractor,
+                    confidence=float(extension.govmap_confidence),
                 )
             )
     out.sort(key=lambda m: (m.page, m.char_start, m.char_end, m.entity_type))

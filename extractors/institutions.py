@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -25,7 +25,7 @@ from spacy.util import filter_spans
 
 from extractors import discovery as disc
 from extractors.extensions import INSTITUTIONS, doc_text
-from extractors.fastmatch import WORD_START, Alternation, finditer_before, finditer_word
+from extractors.fastmatch import WORD_START, Alternation, finditer_before, finditer_in_windows, finditer_word
 from extractors.kb import DocLinker, KnowledgeBase, load_kb, normalize_surface
 from extractors.records import Discovery, discovered_key
 from extractors.model_ner import model_candidates
@@ -224,6 +224,12 @@ class InstitutionRuler:
         self.discover = discover
         self.min_head_mentions = min_head_mentions
         self.heads = heads
+        # "the <Head>" (a reference to the document's dominant body), and the head word alone.
+        # WORD_START before "the" is the word boundary "\b" would be.
+        self._head_patterns = {
+            head: (re.compile(WORD_START + rf"[Tt]he\s+({head})(?![\w-])(?!\s+(?:of|for|on)\s)"), re.compile(head))
+            for head in heads
+        }
         self._matcher = KBMatcher(self.kb)
         names = sorted(self.kb.countries, key=len, reverse=True)
         # Country names are normalised (words of letters and digits), so a country matches as
@@ -240,6 +246,8 @@ class InstitutionRuler:
             re.IGNORECASE,
         )
         self._country_name = re.compile(country, re.IGNORECASE)
+        # What the whitespace-free runs of a list of countries are made of, lower-cased.
+        self._list_words = frozenset(w for n in names for w in n.split()) | {"the", "and", "&", ""}
         # "the U.S. Departments of State and Commerce", "Japan's Ministries of Foreign Affairs and Defense"
         part = r"[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|and(?=\s+[A-Z][\w’'-]*\s*(?:,|and|or)\b)))*?"
         self._plural_heads = re.compile(
@@ -314,7 +322,7 @@ class InstitutionRuler:
             key = self.kb.link(m.group("c"), kind_hint="ai_safety_institute")
             if key:
                 out.append(Match(m.start(), m.end(), key, EXTRACTOR_COUNTRY, 0.9))
-        for m in (self._country_list_aisis.finditer(text) if aisis else ()):
+        for m in (self._country_lists(text) if aisis else ()):
             for c in self._country_name.finditer(m.group("list")):
                 key = self.kb.link(c.group(0), kind_hint="ai_safety_institute")
                 if key:
@@ -343,6 +351,37 @@ class InstitutionRuler:
             if key:
                 out.append(Match(m.start(), m.end(), key, EXTRACTOR_COUNTRY, 0.9))
         return out
+
+    def _country_lists(self, text: str) -> Iterator[re.Match[str]]:
+        """`self._country_list_aisis.finditer(text)`.  `re` tries the pattern's long alternation of
+        countries at every character; but a match ends in plural AISI words, which are rare, and
+        before them stand only its list's runs of country words, commas, "the", "and" and "&",
+        the first perhaps glued to what comes before: only those stretches are tried."""
+        windows = [(self._list_start_before(text, a.start()), a.start()) for a in _AISI_PLURAL_WORDS.finditer(text)]
+        return finditer_in_windows(self._country_list_aisis, windows, text)
+
+    def _list_start_before(self, text: str, end: int) -> int:
+        """Where the whitespace-free run before the runs that could belong to a list of
+        countries just before `end` starts."""
+        start = end
+        while True:
+            run_end = start
+            while run_end > 0 and text[run_end - 1].isspace():
+                run_end -= 1
+            run_start = run_end
+            while run_start > 0 and not text[run_start - 1].isspace():
+                run_start -= 1
+            if run_start == run_end or not self._in_list(text[run_start:run_end]):
+                return run_start
+            start = run_start
+
+    def _in_list(self, run: str) -> bool:
+        """Whether a whitespace-free run could lie inside a list of countries: comma-separated
+        country words (any case), "the", "and", "&".  IGNORECASE may fold a non-ASCII letter onto
+        an ASCII one (the long s onto "s"): a run holding one is left to the pattern."""
+        if not run.isascii():
+            return True
+        return all(piece.lower() in self._list_words for piece in run.split(","))
 
     def _discovered(self, text: str, known: list[Match], model: list[disc.Candidate] = ()) -> tuple[list[Match], list[Discovery]]:
         taken = _Ranges((m.start, m.end) for m in known)
@@ -446,8 +485,9 @@ class InstitutionRuler:
             if not scored or scored[0][0] < self.min_head_mentions or (len(scored) > 1 and scored[1][0] * 2 > scored[0][0]):
                 continue
             key = scored[0][1]
-            # WORD_START before "the" is the word boundary "\b" would be, in the form finditer_word scans fast.
-            for m in finditer_word(WORD_START + rf"[Tt]he\s+({head})(?![\w-])(?!\s+(?:of|for|on)\s)", text):
+            pattern, anchor = self._head_patterns[head]
+            # "the" is the whitespace-free run just before the head word, which `re` finds fast.
+            for m in finditer_before(pattern, anchor, text, 1):
                 out.append(Match(m.start(1), m.end(1), key, EXTRACTOR_HEAD, 0.6))
         return out
 

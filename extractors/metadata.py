@@ -134,6 +134,8 @@ _MARKDOWN_MARKS = re.compile(r"^#+\s*|\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w
 @functools.lru_cache(maxsize=4096)
 def _plain(line: str) -> str:
     """A line without Markdown emphasis and heading marks."""
+    if "*" not in line and "_" not in line and "#" not in line:
+        return line.strip()  # every mark holds one of these: a scan would find none
     return _MARKDOWN_MARKS.sub("", line).strip()
 
 

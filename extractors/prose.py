@@ -43,8 +43,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors import cues as cue_lexicon
-from extractors.grounding import ground_mention
-from extractors.extensions import INSTITUTIONS, doc_text, page_of
+from extractors.grounding import MentionGrounder
+from extractors.extensions import INSTITUTIONS, doc_text, page_at
 from extractors.records import Collaboration
 
 __all__ = ["ProseCollaborations", "find_collaborations", "DEFAULT_MIN_CONFIDENCE", "DEFAULT_MAX_SENTENCE_CHARS"]
@@ -91,6 +91,10 @@ _PLURAL_AISI = re.compile(
     rf"\b(?P<countries>{_COUNTRY}(?:, {_COUNTRY})*,? (?:and|&) {_COUNTRY}) {cue_lexicon.AISI_PLURAL_HEADS}(?![\w-])"
 )
 _COUNTRY_RE = re.compile(_COUNTRY)
+# Every match of the two country patterns holds this: an "and" or "&" before a name.
+_COORDINATED_NAME = re.compile(r" (?:and|&) (?:the )?[A-Z]")
+# Every plural head (`cue_lexicon.AISI_PLURAL_HEADS`) holds one of these.
+_PLURAL_HEAD_WORDS = ("AISIs", "Institutes", "institutes")
 # "The UK and Canada commit to ...": coordinated countries as the subject of a clause stand for
 # their governments (or, where the linker knows no government, their institutes).
 _COUNTRY_SUBJECT = re.compile(
@@ -165,13 +169,15 @@ class ProseCollaborations:
             doc._.govmap_collaborations = []
         doc._.govmap_collaborations.extend(collaborations)
         keys_mentioned = {s.kb_id_ for s in doc.spans[INSTITUTIONS]} if INSTITUTIONS in doc.spans else set()
+        grounder = MentionGrounder(doc)
         for c in collaborations:
             for key, surface in zip(c.parties, c.party_surfaces):
                 # Parties read from bare country words ("the UK and Japan") have no ruler span.
-                if surface and key not in keys_mentioned and ground_mention(
-                    doc, c.page, surface, key, anchor=None, extractor="prose:party", confidence=c.confidence
+                if surface and key not in keys_mentioned and grounder.ground(
+                    c.page, surface, key, anchor=None, extractor="prose:party", confidence=c.confidence
                 ):
                     keys_mentioned.add(key)
+        grounder.close()
 
     # -- finding -------------------------------------------------------------------------------
 
@@ -189,6 +195,7 @@ class ProseCollaborations:
         document = doc._.govmap_document
         doc_id = getattr(document, "doc_id", "") or ""
         linker = doc._.govmap_linker
+        page_starts = doc._.govmap_page_starts
         out: list[Collaboration] = []
         topic: Span | None = None  # the institution the last sentences are about
         for i, sent in enumerate(sentences):
@@ -201,19 +208,23 @@ class ProseCollaborations:
                 continue
             if len(sent_text) > self.max_sentence_chars:
                 continue
-            page = page_of(doc, sent.start_char)[0]
-            out.extend(self.find_in_sentence(sent, mentions, linker=linker, doc_id=doc_id, page=page, referent=referent))
+            page = page_at(page_starts, sent.start_char)[0]
+            out.extend(self.find_in_sentence(sent, mentions, linker=linker, doc_id=doc_id, page=page, referent=referent, text=text))
         return out
 
     def find_in_sentence(
-        self, sent: Span, mentions: list[Span], *, linker=None, doc_id: str = "", page: int = 1, referent: Span | None = None
+        self, sent: Span, mentions: list[Span], *, linker=None, doc_id: str = "", page: int = 1, referent: Span | None = None,
+        text: str | None = None,
     ) -> list[Collaboration]:
         """Collaborations one sentence states, from its institution spans (in any order).
 
         referent: the institution a sentence-initial "It"/"Its" stands for (the previous
         sentences' topic), if any.
+        text: the sentence's text with whitespace runs as one space, stripped, when the caller
+        has it already.
         """
-        text = " ".join(_span_text(sent).split())  # whitespace runs as one space, stripped
+        if text is None:
+            text = " ".join(_span_text(sent).split())
         if not text or text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text):
             return []
         parties = self._parties(sent, mentions, text, linker)
@@ -277,8 +288,9 @@ class ProseCollaborations:
             _Party(_to_collapsed(index, s.start_char - base), _to_collapsed(index, s.end_char - base), s.kb_id_, " ".join(_span_text(s).split()))
             for s in mentions
         ]
-        # Both country patterns coordinate names with " and " or " & ".
-        if linker is not None and (" and " in text or " & " in text):
+        # Both country patterns coordinate names with " and " or " & ", and read capitalised
+        # names after it; the plural one ends with a plural head.
+        if linker is not None and (" and " in text or " & " in text) and _COORDINATED_NAME.search(text):
             for m in _COUNTRY_SUBJECT.finditer(text):
                 if any(not (q.end <= m.start("countries") or q.start >= m.end()) for q in parties):
                     continue
@@ -292,7 +304,7 @@ class ProseCollaborations:
                         expanded.append(_Party(start, start + len(c.group(0)), key, c.group(0)))
                 if len(expanded) >= 2:
                     parties = parties + expanded
-            for m in _PLURAL_AISI.finditer(text):
+            for m in (_PLURAL_AISI.finditer(text) if any(w in text for w in _PLURAL_HEAD_WORDS) else ()):
                 expanded = []
                 for c in _COUNTRY_RE.finditer(m.group("countries")):
                     if c.group(0) in _NOT_COUNTRIES:
@@ -383,7 +395,7 @@ def _refers_back(text: str) -> bool:
 
 def _topic_of(sent: Span, mentions: list[Span], text: str) -> Span | None:
     """The institution a sentence opens with ("The OECD has ...", "- UNESCO is ..."), if any."""
-    if _is_heading(text) or not mentions:
+    if not mentions or _is_heading(text):
         return None
     first = min(mentions, key=lambda s: s.start_char)
     lead = _SPACE.sub(" ", _span_text(sent)[: first.start_char - sent.start_char]).strip()

@@ -68,7 +68,7 @@ class SentenceSplitter:
         words, spaces = tokens.words, tokens.spaces
         n = len(words)
         starts: set[int] = set()
-        for i in range(n - 1):
+        for i in tokens.candidates:
             word, space, nxt = words[i], spaces[i], i + 1
             if tokens.is_space[i] or "\n" in space:
                 if "\n" in word or "\n" in space:
@@ -95,12 +95,14 @@ class SentenceSplitter:
         """Whether the line break in or after the token at `idx` (`word`, then `space`) ends a sentence."""
         newline_at = idx + word.index("\n") if "\n" in word else idx + len(word) + space.index("\n")
         line = text[text.rfind("\n", 0, newline_at) + 1 : newline_at].strip()
-        after = text[newline_at : newline_at + 2000]  # bounded: a slice to the end per line is quadratic
-        if not line or _BLANK_LINE.match(after):
+        # What follows is read no further than this: a look to the end per line is quadratic.
+        horizon = newline_at + 2000
+        if not line or _BLANK_LINE.match(text, newline_at, horizon):
             return True
         if line[-1] in _END or line.endswith(('."', '.\u201d')):
             return True
-        next_line = after[1:].split("\n", 1)[0]
+        line_end = text.find("\n", newline_at + 1, horizon)
+        next_line = text[newline_at + 1 : line_end if line_end >= 0 else horizon]
         if _LIST_OPENER.match(next_line) or "\t" in line or "\t" in next_line or line.startswith(("#", "|", "**")):
             return True
         # A short, mostly capitalised line followed by a capitalised line is a heading.
@@ -112,19 +114,25 @@ class _TokenTable:
     """The token facts the splitter reads, as plain lists: indexing a Doc builds a Token object
     per access, which on a long report costs more than the splitting itself."""
 
-    words: list[str]  # token.text
+    words: "_Words"  # token.text
     spaces: list[str]  # token.whitespace_
-    is_space: list[bool]  # token.is_space
+    is_space: list[int]  # token.is_space, as 1 or 0
     idx: list[int]  # token.idx
+    # The tokens (but the last) after which `find_starts` may start a sentence; at any other it
+    # does nothing, and reading only these skips most of a report's tokens.
+    candidates: list[int]
 
     @classmethod
     def of(cls, doc: Doc, text: str) -> "_TokenTable":
         """`text` is the doc's text (`doc_text`): each token's text is its slice."""
         if not len(doc):
-            return cls([], [], [], [])
-        idx, length, spacy, is_space = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE]).T.tolist()
-        words = [text[i : i + n] for i, n in zip(idx, length)]
-        return cls(words, [" " if s else "" for s in spacy], [bool(s) for s in is_space], idx)
+            return cls(_Words(text, [], []), [], [], [], [])
+        columns = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE])
+        idx, length, spacy, is_space = columns.T.tolist()
+        return cls(
+            _Words(text, idx, length), list(map(("", " ").__getitem__, spacy)), is_space, idx,
+            _break_candidates(text, columns[:, 0], columns[:, 1], columns[:, 3]),
+        )
 
     def starts_sentence(self, i: int) -> bool:
         """Whether the first non-space token from `i` on can open a sentence."""
@@ -142,6 +150,38 @@ class _TokenTable:
         while i < len(self.words) - 1 and self.is_space[i]:
             i += 1
         return i
+
+
+class _Words:
+    """token.text by index, sliced from the doc's text when asked: the splitter reads few."""
+
+    def __init__(self, text: str, idx: list[int], length: list[int]) -> None:
+        self._text, self._idx, self._length = text, idx, length
+
+    def __len__(self) -> int:
+        return len(self._idx)
+
+    def __getitem__(self, i: int) -> str:
+        start = self._idx[i]
+        return self._text[start : start + self._length[i]]
+
+
+# Code points of the characters that make a token a break candidate.
+_END_CODES = numpy.array(sorted(ord(c) for c in _END), dtype=numpy.uint32)
+_BULLET_CODES = numpy.array(sorted(ord(c) for c in _BULLETS), dtype=numpy.uint32)
+
+
+def _break_candidates(text: str, idx: numpy.ndarray, length: numpy.ndarray, is_space: numpy.ndarray) -> list[int]:
+    """Indices i < n - 1 of the tokens that are whitespace, end in a character of _END (which
+    every token in _END or ending in "." does), or come before a token that is one bullet."""
+    # one code unit per character (a lone surrogate too), so token offsets index it
+    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    last = codes[(idx + length - 1).astype(numpy.intp)]
+    first = codes[idx.astype(numpy.intp)]
+    before_bullet = numpy.zeros(len(idx), dtype=bool)
+    before_bullet[:-1] = (length[1:] == 1) & numpy.isin(first[1:], _BULLET_CODES)
+    candidate = (is_space != 0) | numpy.isin(last, _END_CODES) | before_bullet
+    return numpy.flatnonzero(candidate[:-1]).tolist()
 
 
 def _looks_like_heading(line: str) -> bool:

@@ -143,6 +143,9 @@ def find_rationales(
     lines = [(page.number, line) for page in document.pages for line in page.text.split("\n")]
 
     found: dict[tuple[str, str], Rationale] = {}
+    # The subject a line names, worked out once per distinct line: running headers, footers and
+    # rating words repeat on every page.
+    subject_of: dict[str, str | None] = {}
     subject: str | None = None
     open_key: tuple[str, str] | None = None
     open_page = 0
@@ -178,7 +181,11 @@ def find_rationales(
             open_key, open_page, parts = (subject, criterion_hit[0]), page_no, [criterion_hit[1]]
             continue
         heading_like = _looks_like_heading(line, prev, nxt)
-        matched = _match_subject(line, subjects, tokens, keys, linker) if (heading_like or not open_key) else None
+        matched = None
+        if heading_like or not open_key:
+            if line not in subject_of:
+                subject_of[line] = _match_subject(line, subjects, tokens, keys, linker)
+            matched = subject_of[line]
         if matched is not None:
             close()
             subject = matched

@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 
 from extractors import extensions  # noqa: F401  (registers the extension attributes)
 from extractors.collab_types import map_collaboration_type, split_raw_types
-from extractors.grounding import ground_mention
+from extractors.grounding import MentionGrounder
 from extractors.linking import Linker
 from extractors.records import Collaboration, Rating
 from extractors.scales import DEFAULT_MIN_SCALE_SHARE, PRESENCE, Scale, detect_scale
@@ -440,10 +440,12 @@ class RatingTables:
             doc._.govmap_ratings = []
         doc._.govmap_ratings.extend(ratings)
         seen = set()
+        grounder = MentionGrounder(doc)
         for r in ratings:
             if r.subject_key and (r.page, r.subject) not in seen:
                 seen.add((r.page, r.subject))
-                ground_mention(doc, r.page, r.subject, r.subject_key, anchor=r.subject, extractor=TABLE_CELL_EXTRACTOR)
+                grounder.ground(r.page, r.subject, r.subject_key, anchor=r.subject, extractor=TABLE_CELL_EXTRACTOR)
+        grounder.close()
 
 
 @Language.factory(
@@ -500,11 +502,13 @@ class CollaborationTables:
         if doc._.govmap_collaborations is None:
             doc._.govmap_collaborations = []
         doc._.govmap_collaborations.extend(collaborations)
+        grounder = MentionGrounder(doc)
         for c in collaborations:
             actors = c.evidence.split(" | ", 1)[0]
             for key, surface in zip(c.parties, c.party_surfaces):
                 if surface:
-                    ground_mention(doc, c.page, surface, key, anchor=actors, extractor=TABLE_CELL_EXTRACTOR)
+                    grounder.ground(c.page, surface, key, anchor=actors, extractor=TABLE_CELL_EXTRACTOR)
+        grounder.close()
 
 
 TABLE_CELL_EXTRACTOR = "table:cell"

@@ -9,6 +9,11 @@ Tokenising each chunk not seen before in a call of its own lets spaCy cache it (
 chunks that used a special case are still never cached); the whole-text call that follows then
 finds the chunks in the cache.  The tokens are the ones the plain call gives, because a cached
 chunk is exactly what the tokenizer produced for that chunk.
+
+New chunks made only of letters are offered in one call, joined by single spaces (which split
+nothing but the chunks): no affix rule splits letters and none of them is a special case, so
+nothing in that call stops spaCy caching, and one call costs less than a Doc per word.  Should a
+chunk ever break that rule, the chunks after it are merely left uncached.
 """
 
 from __future__ import annotations
@@ -37,7 +42,14 @@ def tokenize(nlp: Language, text: str) -> Doc:
     room = getattr(tokenizer, "max_cache_size", 0) - len(offered)
     if room > 0:
         new = set(text.split()) - offered
+        words: list[str] = []
+        specials = tokenizer.rules
         for chunk in itertools.islice(new, room):
-            tokenizer(chunk)  # the Doc is dropped: the call is for the cache entry it leaves
+            if chunk.isalpha() and chunk not in specials:
+                words.append(chunk)
+            else:
+                tokenizer(chunk)  # the Doc is dropped: the call is for the cache entry it leaves
+        if words:
+            tokenizer(" ".join(words))
         offered.update(new)
     return nlp.make_doc(text)

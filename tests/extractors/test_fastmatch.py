@@ -89,3 +89,49 @@ def test_form_not_opening_with_a_letter_or_digit_falls_back_to_one_regex() -> No
     alt = Alternation([(f, re.escape(f)) for f in forms])
     text = "the 't Hooft Institute and Hooft"
     assert _spans(alt.finditer(text)) == _spans(alt.full.finditer(text)) == [(4, 22, "'t Hooft Institute"), (27, 32, "Hooft")]
+
+
+def test_leading_tests_read_from_the_regex_source() -> None:
+    from extractors.fastmatch import _leading_tests
+
+    space = r"\s+"
+    assert _leading_tests(surface_regex("AI Safety Institute")) == ["A", "[Il]", space, *"Safety", space, *"Inst"]
+    assert _leading_tests(surface_regex("OpenAI Forum")) == [*"Open", "A", "[Il]", space, *"Forum"]
+    assert _leading_tests(surface_regex("U.S. AISI")) == ["U"]
+    # whitespace is a test only between words, and only as surface_regex writes it
+    assert _leading_tests(r"(?<![\w])\s+ab") == []
+    assert _leading_tests(r"(?<![\w])ab\s+?c") == ["a", "b"]
+    assert _leading_tests(r"(?<![\w])ab\s*c") == ["a", "b"]
+    # a plural's last letter varies ("duty"/"duties"): the scan stops before it
+    assert _leading_tests(plural_regex("duty")) == ["d", "u", "t"]
+    # an optional letter is no test; an alternation at the top opens no fixed way
+    assert _leading_tests(r"(?<![\w])ab?c") == ["a"]
+    assert _leading_tests(r"(?<![\w])abc|xyz") == []
+    assert _leading_tests(r"(?<![\w])(?:abc|xyz)") == []
+    assert _leading_tests("abc") == []
+
+
+def test_lower_casing_keeps_word_characters_and_offsets() -> None:
+    # The lower-cased scans rely on it: every character that lowers to one character lowers to a
+    # word character exactly when it is one (U+0130 lowers to two, and the scans check lengths).
+    import sys
+
+    chars = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if len(c.lower()) == 1)
+    lowered = chars.lower()
+    assert len(lowered) == len(chars)
+    assert [m.start() for m in re.finditer(r"\w", lowered)] == [m.start() for m in re.finditer(r"\w", chars)]
+    # and whitespace stays whitespace (`lowered_for_scan` callers search for "such\s+as")
+    assert [m.start() for m in re.finditer(r"\s", lowered)] == [m.start() for m in re.finditer(r"\s", chars)]
+
+
+@pytest.mark.parametrize("odd", ["\u0131", "\u017f", "\u212a", "\u0130"])
+def test_letters_ignorecase_folds_onto_ascii_are_found(odd: str) -> None:
+    # dotless i, long s, Kelvin sign fold onto i, s, k; U+0130 (dotted capital I) lowers to two
+    # characters, so that text is scanned the old way
+    forms = sorted(["institute for safety", "safety institute", "korea safety institute", "AI Safety Institute"],
+                   key=lambda s: (-len(s), s))
+    alt = Alternation([(f, surface_regex(f)) for f in forms], re.IGNORECASE)
+    text = (f"the {odd}nstitute for {odd}afety, {odd}orea Safety Institute and A{odd} Safety {odd}nstitute; "
+            f"{odd}afety Institute, the Safety Institute")
+    assert _spans(alt.finditer(text)) == _spans(alt.full.finditer(text))
+    assert len(_spans(alt.full.finditer(text))) >= 2
