@@ -166,11 +166,22 @@ FIGURE_TABLES = ("institutions", "collaborations", "criteria_ratings", "document
 
 
 def warm_up() -> None:
-    """Import what drawing needs (matplotlib, networkx, pyarrow): seconds, best spent early."""
+    """Import what drawing needs (matplotlib, networkx, pandas, pyarrow) and draw a throwaway
+    figure with text to both formats, which loads the fonts and both backends: seconds, best
+    spent before the release's tables exist."""
+    import io
+
     import networkx  # noqa: F401
+    import pandas  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
-    _pyplot()
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(1, 1))
+    ax.set_title("warm-up")
+    with plt.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(io.BytesIO(), format="svg")
+    fig.savefig(io.BytesIO(), format="png", dpi=20)
+    plt.close(fig)
 
 
 def render_figures_from_files(tables: dict[str, Path], folder: Path) -> list[Figure]:
