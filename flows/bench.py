@@ -16,6 +16,8 @@ For each corpus size (default 100, 1,000 and 5,000 pages) it reports
   every page, each in one process; floor (b) is measured up to 1,000 pages and extrapolated
   beyond from the 1,000-page per-page rate (the corpora repeat the same seed pages);
 - a least-squares fit of end-to-end seconds = a + b * pages over the sizes run.
+Sizes up to 1,000 pages run the CLI and the plain comparison three times each, into empty
+folders, and report the median run: a shared VM's speed drifts between runs of seconds.
 Corpora concatenate the shared corpus PDFs and our sample PDFs into files of 50 pages, cached
 under .bench/.  Results: .bench/results.md and .bench/results.json.
 """
@@ -308,7 +310,12 @@ def _mib(n: int) -> int:
     return round(n / 2**20)
 
 
-def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bool) -> dict:
+def _median_run(runs: list[tuple[float, int, int, int, str]]) -> tuple[float, int, int, int, str]:
+    """The run of median wall time (the upper one of an even count)."""
+    return sorted(runs, key=lambda r: r[0])[len(runs) // 2]
+
+
+def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bool, repeats: int = 1) -> dict:
     folder = build_corpus(pages)
     row: dict = {"pages": pages, "files": len(list(folder.glob("*.pdf"))), "workers": workers}
     fa = floor_pdfium(folder)
@@ -325,9 +332,15 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
         row["floor_b_pdfplumber_s"], row["floor_b_extrapolated"] = round(fb, 2), True
 
     out = BENCH / f"out-{pages}"
-    shutil.rmtree(out, ignore_errors=True)
     cli = [sys.executable, "-m", "flows.cli", "run", str(folder), "--out", str(out), "--workers", str(workers)]
-    wall, peak, main, largest, cli_out = run_measured(cli, env)
+    # A shared 2-core VM's speed drifts by a fifth from one run of seconds to the next: the
+    # median of `repeats` fresh runs (each into an empty folder) is what a size reports.
+    cli_runs = []
+    for _ in range(repeats):
+        shutil.rmtree(out, ignore_errors=True)
+        cli_runs.append(run_measured(cli, env))
+    wall, peak, main, largest, cli_out = _median_run(cli_runs)
+    row["end_to_end_runs_s"] = [round(r[0], 2) for r in cli_runs]
     # what the run says it did: documents ok and quarantined, pages published (the CLI's summary)
     for key, pattern in (("documents_ok", r"documents(?: ok\W+|: )(\d+)"), ("documents_quarantined", r"(\d+) quarantined|quarantined\W+(\d+)"),
                          ("pages_published", r"rows: pages\W+([\d,]+)")):
@@ -343,9 +356,14 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
     if plain:
         plain_out = BENCH / f"plain-{pages}"
         shutil.rmtree(plain_out, ignore_errors=True)
-        pwall, ppeak, _, _, pout = run_measured([sys.executable, "-m", "flows.bench", "plain", str(folder), str(plain_out),
-                                              "--workers", str(workers)], env)
+        plain_runs = []
+        for _ in range(repeats):
+            shutil.rmtree(plain_out, ignore_errors=True)
+            plain_runs.append(run_measured([sys.executable, "-m", "flows.bench", "plain", str(folder), str(plain_out),
+                                            "--workers", str(workers)], env))
         shutil.rmtree(plain_out, ignore_errors=True)
+        pwall, ppeak, _, _, pout = _median_run(plain_runs)
+        row["plain_end_to_end_runs_s"] = [round(r[0], 2) for r in plain_runs]
         stages = json.loads(pout.strip().splitlines()[-1])
         row["plain_end_to_end_s"] = round(pwall, 2)
         row["plain_peak_rss_mib"] = _mib(ppeak)
@@ -388,6 +406,9 @@ def render(results: dict) -> str:
         st = r["stages_s"]
         slines.append("| " + " | ".join(map(str, [r["pages"], r["plain_end_to_end_s"], st.get("pull_parse_extract_wall", ""),
                                                    *[st.get(s, "") for s in STAGE_COLUMNS]])) + " |")
+    repeated = [f"{r['pages']} pages: CLI {', '.join(map(str, r['end_to_end_runs_s']))} s"
+                + (f"; plain {', '.join(map(str, r['plain_end_to_end_runs_s']))} s" if "plain_end_to_end_runs_s" in r else "")
+                for r in runs if len(r.get("end_to_end_runs_s", ())) > 1]
     parts = [
         f"Machine: {results['machine']['cores']} cores, Python {results['machine']['python']}; workers per run: {runs[0]['workers'] if runs else '-'}.",
         f"Prefect server start (one-off, outside every run below): {results['prefect_server_start_s']} s.",
@@ -401,6 +422,9 @@ def render(results: dict) -> str:
         "",
         results["overhead_definition"],
     ]
+    if repeated:
+        parts += ["", "End-to-end times are the median of fresh runs (this machine's speed drifts between runs of "
+                      "seconds); each run: " + "; ".join(repeated) + "."]
     if results.get("fit"):
         f = results["fit"]
         parts += ["", f"Linear fit of end-to-end time over the sizes run: seconds = {f['a_s']} + {f['b_s_per_page']} x pages (R^2 = {f['r2']})."]
@@ -433,6 +457,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stages", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--plain-max-pages", type=int, default=1000,
                     help="run the Prefect-free comparison (stage times, Prefect overhead) up to this size; it doubles a size's cost")
+    ap.add_argument("--repeats", type=int, default=3, help="fresh runs per size (CLI and plain), the median reported")
+    ap.add_argument("--repeat-max-pages", type=int, default=1000, help="sizes above this run once (their runs take a minute)")
     ap.add_argument("--dask-size", type=int, default=1000, help="also run this size with --task-runner dask when the CLI has it (0: never)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -450,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.dask_size and not dask:
             results["dask_note"] = "Dask task runner: not measured (this checkout's `govmap run` has no --task-runner)."
         for pages in sizes:
-            row = measure(pages, args.workers, env, dask and pages == args.dask_size, pages <= args.plain_max_pages)
+            row = measure(pages, args.workers, env, dask and pages == args.dask_size, pages <= args.plain_max_pages,
+                          repeats=args.repeats if pages <= args.repeat_max_pages else 1)
             results["runs"].append(row)
             print(json.dumps(row), flush=True)
     finally:

@@ -256,12 +256,13 @@ def publish_release(
         report = validate_release(frames, on_table=progress.validated)
         rows = {name: len(df) for name, df in frames.items()}
         clock.begin("publish")
+        # What does not need the figures is done while they are drawn.
         diff = _diff(out, staged.path, release_id)
+        manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
+                                  validation_passed=report.passed)
+        write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest
         js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"],
                                         row_counts=rows, diff=diff, figures=figures.result())
-    manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
-                              validation_passed=report.passed)
-    write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest
     _test_kill_at("before-commit")
     final = commit_release(staged, manifest)
     if report.passed:
