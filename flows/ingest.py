@@ -2,9 +2,11 @@
 validate -> publish.
 
 The flow composes the plain functions of `flows.documents` and `flows.release`; Prefect adds
-retries on network pulls, per-document task runs and logging.  The flow pulls each document and
-checks the result cache; CPU-bound parsing and extraction run on a local process pool or a Dask
-cluster (`flows.runners`) whose workers build the spaCy pipeline once per process.
+the flow run, task runs with retries for network pulls (a URL's or object's `fetch` and `pull`),
+Dask's `extract` task runs, the `publish` task run and logging.  The flow pulls each document
+(local files on plain threads) and checks the result cache; CPU-bound parsing and extraction run
+on a local process pool or a Dask cluster (`flows.runners`) whose workers build the spaCy
+pipeline once per process.
 """
 
 from __future__ import annotations
