@@ -2,8 +2,8 @@
 
 On a page whose drawing holds a ruled grid, the cells come from `pdf_ruling.ruled_cell_groups`
 and their text from pdfium's characters, put through pdfplumber's `Table.extract` (step for
-step, in `_extract`) and line grouping.  That gives pdfplumber's tables without pdfminer's layout analysis of the page, which
-costs most of a second where this costs milliseconds.  Pages pdfium's objects cannot describe the
+step, in `_extract`) and line grouping.  That gives pdfplumber's tables without pdfminer's
+layout analysis of the page, which costs most of a second where this costs milliseconds.  Pages pdfium's objects cannot describe the
 way pdfminer would (rotated pages or text, a media box not at the origin) go to pdfplumber itself.
 """
 
