@@ -179,22 +179,30 @@ def test_plain_lines_as_the_markdown_pattern_gives() -> None:
         assert _plain(line) == _MARKDOWN_MARKS.sub("", line).strip()
 
 
+def _acronym_matches_as_by_a_whole_text_scan(pattern: re.Pattern[str], anchor: re.Pattern[str], runs: int,
+                                             parts: list[list[str]], rounds: int, seed: int) -> int:
+    """`finditer_before(pattern, anchor, text, runs)` against `pattern.finditer(text)` on texts of
+    six random "acronym, link, name, end" phrases drawn from `parts`; the matches found."""
+    from extractors.fastmatch import finditer_before
+
+    rng = random.Random(seed)
+    total = 0
+    for _ in range(rounds):
+        text = " ".join("".join(rng.choice(part) for part in parts) for _ in range(6))
+        expected = [(m.start(), m.end(), m.group(1), m.group(2)) for m in pattern.finditer(text)]
+        assert [(m.start(), m.end(), m.group(1), m.group(2)) for m in finditer_before(pattern, anchor, text, runs)] == expected
+        total += len(expected)
+    return total
+
+
 def test_stands_for_found_as_by_a_whole_text_scan() -> None:
     from extractors.discovery import _STANDS, _STANDS_FOR
-    from extractors.fastmatch import finditer_before
 
     acronyms = ["CERN", "W3C", "C4", "GPAI", "Ab", "x", "AIs"]
     links = [" stands for ", ", which stands for ", " , that stood for ", "\nstands  for the ", " withstands for ", ",stands for "]
     names = ["European Organization for Nuclear Research", "World Wide Web Consortium", "the Thing", "lower case"]
-    rng = random.Random(8)
-    total = 0
-    for _ in range(300):
-        text = " ".join(rng.choice(acronyms) + rng.choice(links) + rng.choice(names) + rng.choice([".", ",", "", "\n"])
-                        for _ in range(6))
-        expected = [(m.start(), m.end(), m.group(1), m.group(2)) for m in _STANDS_FOR.finditer(text)]
-        assert [(m.start(), m.end(), m.group(1), m.group(2)) for m in finditer_before(_STANDS_FOR, _STANDS, text, 3)] == expected
-        total += len(expected)
-    assert total > 300
+    parts = [acronyms, links, names, [".", ",", "", "\n"]]
+    assert _acronym_matches_as_by_a_whole_text_scan(_STANDS_FOR, _STANDS, 3, parts, rounds=300, seed=8) > 300
 
 
 def test_head_references_found_as_by_a_whole_text_scan() -> None:
@@ -315,21 +323,13 @@ def test_country_patterns_never_match_where_their_quick_checks_fail() -> None:
 
 def test_acronym_before_its_name_found_as_by_a_whole_text_scan() -> None:
     from extractors.discovery import _DEF_BEFORE, _DEF_BEFORE_BRACKET
-    from extractors.fastmatch import finditer_before
 
     acronyms = ["CERN", "W3C", "OECD", "AIs", "x", "GPAI-2", "(UN", "Ab"]
     gaps = [" (", "(", "  ( ", " ( the ", "(The ", " (\n", " ((", " (e.g. "]
     names = ["European Organization for Nuclear Research", "World Wide Web Consortium", "Tiny", "lower case name",
              "Name (nested) Here", "A" * 130]
-    rng = random.Random(13)
-    total = 0
-    for _ in range(400):
-        text = " ".join(rng.choice(acronyms) + rng.choice(gaps) + rng.choice(names) + rng.choice([")", " )", "", ").", "\n)"])
-                        for _ in range(6))
-        expected = [(m.start(), m.end(), m.group(1), m.group(2)) for m in _DEF_BEFORE.finditer(text)]
-        assert [(m.start(), m.end(), m.group(1), m.group(2)) for m in finditer_before(_DEF_BEFORE, _DEF_BEFORE_BRACKET, text, 1)] == expected
-        total += len(expected)
-    assert total > 300
+    parts = [acronyms, gaps, names, [")", " )", "", ").", "\n)"]]
+    assert _acronym_matches_as_by_a_whole_text_scan(_DEF_BEFORE, _DEF_BEFORE_BRACKET, 1, parts, rounds=400, seed=13) > 300
 
 
 def test_country_lists_found_as_by_a_whole_text_scan() -> None:
