@@ -35,13 +35,11 @@ test: setup browser  ## the whole suite, shared-corpus and flow tests included
 test-fast: setup  ## unit tests only
 	$(PY) -m pytest -q
 
-eval: setup  ## precision/recall against our annotations (shared corpus + our own documents)
-	@echo "== institutions and instruments (text and PDF) =="
-	$(PY) -m extractors.evaluation
-	@echo "== table-borne ratings and collaborations (text and PDF) =="
+eval: setup  ## precision/recall per split against tests/eval/gold (see tests/eval/README.md)
+	$(PY) -m tests.eval.run --corpus text pdf dev
+	$(PY) -m tests.eval.score .eval/text .eval/pdf .eval/dev --per-document
+	@echo "== reference corpus: exact table facts (ratings, table collaborations, definitions) =="
 	$(PY) -m extractors.table_evaluation
-	@echo "== prose collaborations =="
-	$(PY) -m extractors.prose_evaluation
 
 samples: setup  ## rebuild the embedded sample PDF from its source script
 	$(PY) samples/src/build_sample_pdf.py

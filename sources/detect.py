@@ -15,6 +15,7 @@ SUFFIX_MEDIA_TYPES = {
     ".text": "text/plain",
     ".md": "text/markdown",
     ".markdown": "text/markdown",
+    ".mdx": "text/markdown",  # MDX: Markdown with JSX components
     ".html": "text/html",
     ".htm": "text/html",
 }
@@ -65,7 +66,7 @@ def detect_media_type(data: bytes, name: str, declared: str | None = None) -> st
         raise UnsupportedMediaType(f"{name}: binary data (NUL bytes), not a text document; document quarantined")
     if suffix in (".html", ".htm"):
         return "text/html"
-    if suffix in (".md", ".markdown"):
+    if suffix in (".md", ".markdown", ".mdx"):
         return "text/markdown"  # Markdown may embed HTML tags; the extension says what it is
     head = data[:4096]
     if suffix in (".txt", ".text"):

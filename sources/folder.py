@@ -10,7 +10,7 @@ from govmap.errors import SourceError, SourceTooLarge
 
 __all__ = ["DOCUMENT_SUFFIXES", "iter_folder", "read_file"]
 
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".html", ".htm"})
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".mdx", ".html", ".htm"})
 
 
 def iter_folder(folder: Path) -> Iterator[Path]:

@@ -1,0 +1,123 @@
+"""Build the evaluation releases: the pipeline's own stages as plain functions, without Prefect
+and without validation, so an extraction change is scored in seconds.
+
+    python -m tests.eval.run [--corpus text|pdf|dev|real ...] [--out .eval] [--workers 2]
+
+Each corpus becomes `<out>/<corpus>/` holding the seven tables as Parquet, written by the same
+`resolve` and `table_rows` a published release uses.  Parsed documents are cached under
+`<out>/.parsed/` by (sha256, digest of `sources/`), so changing only the extractors re-parses
+nothing.  `make eval` runs this, then `tests.eval.score` on the releases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "corpus"
+CORPORA = ("text", "pdf", "dev", "real")
+
+_NLP = None
+
+
+def _sources_digest() -> str:
+    h = hashlib.sha256()
+    for p in sorted((ROOT / "sources").rglob("*.py")):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _parse_cached(raw, settings, cache: Path):
+    from sources import parse
+
+    path = cache / f"{raw.sha256[:24]}-{_sources_digest()}.pickle"
+    if path.exists():
+        return pickle.loads(path.read_bytes())  # our own cache of our own parse: never shared input
+    document = parse(raw, settings)
+    path.write_bytes(pickle.dumps(document))
+    return document
+
+
+def _work(raw, settings, cache: Path):
+    """Parse (cached) and extract one document in a worker; the pipeline is built once."""
+    global _NLP
+    from extractors.extract import extract_document
+    from flows.documents import process_raw, quarantine
+    from govmap.errors import GovmapError
+
+    if _NLP is None:
+        from extractors.nlp import build_nlp
+
+        _NLP = build_nlp()
+    try:
+        document = _parse_cached(raw, settings, cache)
+    except GovmapError as exc:
+        return quarantine(raw.source_uri, exc, raw=raw)
+    import flows.documents as documents
+
+    documents.parse = lambda raw, settings: document  # process_raw then extracts what we parsed
+    return process_raw(raw, settings, _NLP)
+
+
+def build(corpus: str, paths: list[Path], out: Path, workers: int) -> Path:
+    import pyarrow.parquet as pq
+
+    from datasets.contract import TABLES
+    from datasets.parquet import to_arrow
+    from extractors.kb import load_kb
+    from extractors.resolve import resolve, summarize
+    from flows.release import _document_row, table_rows
+    from sources import ParseSettings, iter_sources, pull
+
+    settings = ParseSettings.resolve(None)
+    cache = out / ".parsed"
+    cache.mkdir(parents=True, exist_ok=True)
+    refs = list(iter_sources([str(p) for p in paths], settings))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(_work, [pull(r, settings) for r in refs], [settings] * len(refs), [cache] * len(refs)))
+    resolution = resolve((summarize(r.extraction) for r in results if r.extraction is not None), load_kb())
+    target = out / corpus
+    target.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, list] = {name: [] for name in TABLES}
+    for r in results:
+        tables["documents"].append(_document_row(r))
+        for name, rows in table_rows(r, resolution).items():
+            tables[name].extend(rows)
+    tables["institutions"] = [asdict(x) for x in resolution.institutions]
+    tables["instruments"] = [asdict(x) for x in resolution.instruments]
+    for name, rows in tables.items():
+        pq.write_table(to_arrow(TABLES[name], rows), target / f"{name}.parquet")
+    bad = [r.row for r in results if r.row.status != "ok"]
+    for row in bad:
+        print(f"  quarantined: {row.source_uri}: {row.error}", file=sys.stderr)
+    return target
+
+
+def corpus_paths(corpus: str) -> list[Path]:
+    folder = SHARED / corpus
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name != "README.md")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="tests.eval.run", description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", nargs="+", default=["text", "pdf", "dev"], choices=CORPORA)
+    ap.add_argument("--out", type=Path, default=ROOT / ".eval")
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args(argv)
+    if not SHARED.is_dir():
+        print(f"no shared corpus at {SHARED}: nothing to evaluate", file=sys.stderr)
+        return 2
+    for corpus in args.corpus:
+        target = build(corpus, corpus_paths(corpus), args.out, args.workers)
+        print(f"{corpus}: {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
