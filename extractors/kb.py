@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from datasets.contract import INSTITUTION_KINDS, INSTRUMENT_CATEGORIES
+from extractors.gazetteer import country_display_name, country_names
 
 __all__ = [
     "DEFAULT_KB_PATH",
@@ -184,7 +185,10 @@ class KnowledgeBase:
             KBInstrument(id=r["id"], name=r["name"], category=r["category"], aliases=tuple(r.get("aliases") or ()))
             for r in _read_jsonl(path / "instruments.jsonl", missing_ok=True)
         ]
-        countries = {name: r["code"] for r in _read_jsonl(path / "countries.jsonl", missing_ok=True) for name in r["names"]}
+        # Every country from the gazetteer, then the KB's own forms ("UK", "Japanese") over them.
+        countries = dict(country_names())
+        countries.update({name: r["code"] for r in _read_jsonl(path / "countries.jsonl", missing_ok=True) for name in r["names"]})
+        institutions += state_governments(institutions, countries)
         version_file = path / "VERSION"
         version = version_file.read_text().strip() if version_file.exists() else "0"
         return cls(institutions, instruments, countries, version=version)
@@ -275,6 +279,27 @@ class KnowledgeBase:
             if cand in self._instrument_norm:
                 return self._instrument_norm[cand]
         return None
+
+
+def state_governments(institutions: Iterable[KBInstitution], countries: Mapping[str, str]) -> list[KBInstitution]:
+    """A government body for every country the KB has none for, so that a country acting as a
+    state ("India and Japan agreed ...") links to one institution whatever the country."""
+    have = {i.country for i in institutions if i.kind == "government_body" and "government" in i.name.lower()}
+    taken = {i.id for i in institutions}
+    out = []
+    for code in sorted(set(countries.values()) - have - {"EU"}):
+        name = country_display_name(code)
+        if not name:
+            continue
+        slug = _NOT_ALNUM.sub("-", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()).strip("-")
+        gid = f"{slug}-government"
+        if gid in taken:
+            continue
+        out.append(KBInstitution(
+            id=gid, name=f"Government of {name}", kind="government_body", country=code,
+            aliases=(f"{name} government", f"{name}'s government", f"government of {name}"),
+        ))
+    return out
 
 
 def _read_jsonl(path: Path, *, missing_ok: bool = False) -> list[dict]:

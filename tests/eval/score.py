@@ -163,19 +163,22 @@ def _types_overlap(a, b) -> bool:
 
 
 def score_collaborations(pred_rows: list[dict], gold_rows: list[dict], party_of: dict[str, int],
-                         gold_index: dict[str, int]) -> tuple[PR, int]:
-    """One-to-one: same party set (as gold indexes) and a shared type; returns (PR, status right)."""
+                         gold_index: dict[str, int], optional: set[int]) -> tuple[PR, int]:
+    """One-to-one: the same parties (as gold indexes; `optional` ones, borderline bodies that are
+    not states, may be present or not) and a shared type; returns (PR, status right)."""
     pr, status_ok = PR(), 0
     gold_sets = []
     for g in gold_rows:
-        idx = frozenset(gold_index.get(p, -1 - n) for n, p in enumerate(g["parties"]))
-        gold_sets.append(idx)
+        idx = [gold_index.get(p, -1 - n) for n, p in enumerate(g["parties"])]
+        required = frozenset(i for i in idx if i not in optional)
+        gold_sets.append((required, frozenset(idx)))
     used: set[int] = set()
     for row in pred_rows:
         pset = frozenset(party_of.get(p, -1000 - n) for n, p in enumerate(row["parties"]))
         best = None
         for i, g in enumerate(gold_rows):
-            if i in used or gold_sets[i] != pset or not _types_overlap(row["types"], g["types"]):
+            required, allowed = gold_sets[i]
+            if i in used or not (required <= pset <= allowed) or not _types_overlap(row["types"], g["types"]):
                 continue
             if best is None or g.get("page") == row["page"]:
                 best = i
@@ -320,8 +323,12 @@ def score_document(release: Release, gold: dict) -> DocScore | None:
     table_pred = [c for c in pcol if c["extractor"].startswith("table")]
     prose_gold = [g for g in gcol if g.get("source", "prose") in ("prose", "heading", "list")]
     table_gold = [g for g in gcol if g.get("source") == "table"]
-    prose_c, status_ok = score_collaborations(prose_pred, prose_gold, party_of, gold_index)
-    table_c, _ = score_collaborations(table_pred, table_gold, party_of, gold_index)
+    # Borderline parties other than states (programmes, initiatives, summits) are neither required
+    # nor penalised, as the guideline says of borderline institutions.
+    optional = {i for i, g in enumerate(ginst) if not g.get("core", True)
+                and not (g.get("kind") == "government_body" and g.get("country"))}
+    prose_c, status_ok = score_collaborations(prose_pred, prose_gold, party_of, gold_index, optional)
+    table_c, _ = score_collaborations(table_pred, table_gold, party_of, gold_index, optional)
 
     pr_rows = [r for r in release.ratings if r["doc_id"] == doc_id]
     gr = gold.get("ratings", [])
