@@ -7,7 +7,8 @@ sentence on one line; `extractors.prose` decides what to do with the matches.
 * `TRIGGER_CUES` — a sentence needs one of these to state a collaboration at all.  Each names the
   collaboration types it implies, the status it implies on its own (before modal words are read),
   how strongly it signals a collaboration (`strength`, used as confidence), and its `role`:
-  ``"pair"`` (X ... with Y, X and Y ...), ``"absorb"`` (X absorbed Y, X merged into Y: the two
+  ``"pair"`` (X ... with Y, X and Y ...), ``"directed"`` (X supports Y: a subject and an object
+  are both needed, coordinated subjects alone state nothing), ``"absorb"`` (X absorbed Y, X merged into Y: the two
   sides are the integrating and the integrated body) or ``"recommend"`` (a recommendation that
   bodies should collaborate).
 * `TYPE_CUES` — words elsewhere in the sentence that add a type once a trigger is present
@@ -43,7 +44,7 @@ class Cue:
     types: tuple[str, ...] = ()
     status: str = "existing"
     strength: float = 0.7
-    role: str = "pair"  # pair | absorb | recommend
+    role: str = "pair"  # pair | directed | absorb | recommend
 
 
 # Agreements that are signed, launched or announced are "announced" until the text says they are
@@ -108,6 +109,28 @@ TRIGGER_CUES: tuple[Cue, ...] = (
     # "X and Y have collaborated on a yearly report": joint work on a publication.
     Cue("joint_work", r"\b(?:collaborat(?:e|es|ed|ing)|cooperat(?:e|es|ed|ing)|partner(?:s|ed)?) (?:together )?on (?:a |an |the |their |joint )?\[?(?:\w+ ){0,2}(?:reports?|publications?|stud(?:y|ies)|papers?|surveys?)\b",
         ("joint_research",), "existing", 0.8),
+    # --- membership, hosting, secretariat, reporting lines (ANNOTATION.md: institutional_integration)
+    Cue("membership", r"\b(?:(?:a |an |the )?(?:founding |full |permanent |associate )?members? of|membership (?:of|in)|(?:has |have )?join(?:s|ed|ing)?|(?:its |their )?members (?:include|are|comprise))\b",
+        ("institutional_integration",), "existing", 0.7),
+    Cue("membership", r"\b(?:reports? (?:directly )?to|accountable to|chaired by|co-chaired by|(?:is |are )?(?:run|led|managed|overseen|coordinated|facilitated|convened|steered) by|secretariat (?:support )?(?:of|for|to|from|at)|(?:provides?|receives?) (?:the )?secretariat|under the (?:authority|responsibility|leadership) of|set up (?:by|within)|established (?:by|within|under)|affiliated with|headquartered (?:in|at))\b",
+        ("institutional_integration",), "existing", 0.75),
+    # --- funding and support ------------------------------------------------------------------
+    Cue("funding", r"\b(?:(?:funded|financed|sponsored|supported|backed|bankrolled) by|with (?:financial )?(?:support|funding) (?:from|of)|(?:grants?|funding|financing|investment) (?:from|by)|invest(?:s|ed|ing)? in|(?:provides?|provided) funding (?:to|for))\b",
+        ("funding",), "existing", 0.75),
+    # --- dialogue and exchange ------------------------------------------------------------------
+    Cue("dialogue", r"\b(?:dialogues?|talks|consultations?|exchanges?|meetings?|discussions?|engagement) (?:with|between|among)\b|\b(?:consult(?:s|ed|ing)?|met|meets?|meeting) with\b",
+        ("information_sharing",), "existing", 0.65),
+    Cue("dialogue", r"\b(?:make|makes|made|provide|provides|provided|submit|submits|submitted|give|gives|gave|offer|offers|offered) (?:\w+ ){0,2}(?:recommendations?|input|advice|inputs|feedback|reports?) (?:to|for)\b",
+        ("information_sharing",), "existing", 0.6),
+    # --- joint and accompanied work -----------------------------------------------------------
+    Cue("joint_work", r"\b(?:jointly|together|co-?operatively)\s+(?:\w+ly\s+)?(?:produce|develop|organi[sz]e|launch|run|host|fund|publish|issue|build|design|deliver|implement|establish|create|lead|manage|promote|advance)\w*\b",
+        ("joint_research",), "existing", 0.8),
+    Cue("partnership", r"\b(?:together with|alongside|in (?:close )?(?:coordination|cooperation|co-operation|collaboration|partnership|consultation|conjunction|association) with|in concert with|hand in hand with)\b",
+        ("general_partnership",), "existing", 0.65),
+    Cue("partnership", r"\b(?:bilateral|trilateral|multilateral|joint)\s+(?:\w+\s+){0,2}(?:initiatives?|partnerships?|cooperation|co-operation|collaboration|programmes?|programs?|projects?|roadmaps?|dialogues?|working groups?|task forces?|committees?|mechanisms?|statements?|declarations?|communiqu\w+|research|exercises?|efforts?)\b",
+        ("general_partnership",), "existing", 0.7),
+    Cue("support", r"\b(?:assist(?:s|ed|ing)?|support(?:s|ed|ing)?|help(?:s|ed|ing)?|advis(?:e|es|ed|ing)|contribut(?:e|es|ed|ing) to|feed(?:s|ing)? (?:directly )?into|complement(?:s|ed|ing)?)\b",
+        ("general_partnership",), "existing", 0.55, role="directed"),
     # --- recommendations ----------------------------------------------------------------------
     Cue("recommendation", r"\b(?:should|could|must|ought to)\s+(?:also\s+|actively\s+|closely\s+|further\s+)*(?:collaborate|cooperate|co-operate|partner|work (?:closely )?(?:with|together)|engage with|coordinate with|join forces)\b",
         ("general_partnership",), "proposed", 0.75, role="recommend"),
@@ -115,15 +138,16 @@ TRIGGER_CUES: tuple[Cue, ...] = (
 
 # Words that add a type once a trigger has found a collaboration in the sentence.
 TYPE_CUES: tuple[tuple[str, str], ...] = (
-    (r"\b(?:test(?:s|ing)?|evaluat\w*|red[- ]team\w*|safety assessments?|model access)\b", "model_testing"),
+    (r"\b(?:test(?:s|ing)?|evaluat\w*|red[- ]team\w*|safety assessments?|model access|benchmarking)\b", "model_testing"),
     # "research" names joint research, not the research bodies or infrastructures in the sentence.
-    (r"\bresearch\b(?! (?:infrastructures?|organi[sz]ations?|institut\w*|centres?|centers?|councils?|resources?))", "joint_research"),
-    (r"\b(?:standards?|guidelines?|benchmarks?|best practices|codes? of (?:conduct|practice))\b", "standards_guidelines"),
-    (r"\b(?:harmoni[sz]\w*|interoperab\w*|mutual recognition|map(?:ping)? (?:their |of )?(?:respective )?frameworks?|regulatory (?:frameworks?|alignment))\b", "regulatory_harmonization"),
-    (r"\b(?:personnel exchanges?|secondments?|training|capacity[- ]building|talent|professional development)\b", "capacity_building"),
-    (r"\b(?:compute|computing|computational resources|infrastructure|datasets?|shar\w+ resources)\b", "resource_sharing"),
-    (r"\b(?:funding|grants?|[£$€]\s?\d[\d,.]*\s*(?:million|billion|m|bn)?)\b", "funding"),
-    (r"\b(?:information[- ]sharing|knowledge[- ]sharing|shar\w+ (?:of )?(?:information|expertise|knowledge|results|findings)|exchange of (?:information|expertise))\b", "information_sharing"),
+    (r"\b(?:research|R&D|scientific (?:cooperation|collaboration|exchange)|stud(?:y|ies)|joint (?:reports?|papers?|publications?)|co-?author\w*)\b(?! (?:infrastructures?|organi[sz]ations?|institut\w*|centres?|centers?|councils?|resources?))", "joint_research"),
+    (r"\b(?:standards?|guidelines?|benchmarks?|best practices|codes? of (?:conduct|practice)|principles|norms|technical specifications?)\b", "standards_guidelines"),
+    (r"\b(?:harmoni[sz]\w*|interoperab\w*|mutual recognition|crosswalks?|convergen\w+|align(?:ing|ment|ed)? (?:of |their |our )?(?:regulat\w+|polic\w+|rules|approaches|frameworks?)|map(?:ping)? (?:their |of )?(?:respective )?frameworks?|regulatory (?:frameworks?|alignment|cooperation|barriers|approaches|dialogue))\b", "regulatory_harmonization"),
+    (r"\b(?:personnel exchanges?|secondments?|train(?:s|ed|ing)?|trainees?|capacity[- ]building|build(?:ing)? capacity|talent|skills?|workforce|fellowships?|education(?:al)? exchanges?|professional development|STEM)\b", "capacity_building"),
+    (r"\b(?:compute|computing|computational resources|infrastructure|datasets?|data sharing|shar\w+ (?:of )?(?:data|resources|facilities|infrastructure)|cloud|supercomput\w+|testbeds?|pool(?:ed|ing)? (?:their )?resources)\b", "resource_sharing"),
+    (r"\b(?:funding|funds?|funded|co-fund\w*|grants?|financ\w+|invest\w*|[£$€]\s?\d[\d,.]*\s*(?:million|billion|m|bn)?|EUR \d[\d,.]*)\b", "funding"),
+    (r"\b(?:information[- ]sharing|knowledge[- ]sharing|shar\w+ (?:of )?(?:information|expertise|knowledge|results|findings|best practices|insights|experiences?)|exchange (?:of )?(?:information|expertise|views|experiences?|best practices)|dialogues?|consultations?|talks|discussions?|roundtables?|meetings?|exchanges?)\b", "information_sharing"),
+    (r"\b(?:members?|membership|host(?:s|ed|ing)?|secretariat|chair(?:s|ed|ing)?|merg\w+|absorb\w*|affiliated|part of|reports? to|under the auspices)\b", "institutional_integration"),
 )
 
 # A specific type makes "general_partnership" redundant: an MoU "to develop tests" is model testing.
@@ -134,7 +158,7 @@ SPECIFIC_OVER_GENERAL = True
 STATUS_CUES: tuple[tuple[str, str], ...] = (
     (r"\b(?:should|could|might|ought to|would (?:benefit|be (?:well[- ](?:placed|positioned)|able)|have the (?:capacity|ability|means))|(?:will|would) be (?:essential|crucial|important|vital|key|necessary|critical)|we (?:recommend|propose|suggest)|it is recommended|recommend(?:s|ed)? that|propos(?:e|es|ed) that)\b", "proposed"),
     (r"\b(?:will|shall|plan(?:s|ned|ning)? (?:to|on)|seek(?:s|ing)?|intend(?:s|ed)? to|intention to|aim(?:s)? to|are set to|is set to|going to|commit(?:s|ted)? to (?:creat|launch|establish|develop)\w*|pledged to|expected to|upcoming|forthcoming)\b", "planned"),
-    (r"\b(?:signed|launched|announced|unveiled|agreed|concluded|committed|pledged)\b", "announced"),
+    (r"\b(?:signed|launch(?:ed|es|ing)|announc(?:ed|es|ing)|unveil(?:ed|s|ing)|agreed|concluded|committed|pledged|welcom(?:ed|es|ing))\b", "announced"),
     (r"\b(?:in force|have been|has been|has (?:established|formed|partnered)|have (?:established|formed|partnered)|currently|already|ongoing|since \d{4})\b", "existing"),
 )
 

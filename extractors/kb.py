@@ -138,6 +138,8 @@ class KnowledgeBase:
         self.instruments: dict[str, KBInstrument] = _index(instruments, "instrument", "category", INSTRUMENT_CATEGORIES)
         # surface as printed in any casing -> country code
         self.countries: dict[str, str] = {normalize_surface(k): v for k, v in (countries or {}).items()}
+        # the same names as printed ("Viet Nam", "U.S.", "Japanese"), for case-sensitive scans
+        self.country_surfaces: dict[str, str] = dict(countries or {})
         self._exact: dict[str, set[str]] = {}
         self._norm: dict[str, set[str]] = {}
         self._squashed: dict[str, set[str]] = {}
@@ -239,6 +241,11 @@ class KnowledgeBase:
         ("US", "Japan's") into that country's body of that kind ("ai_safety_institute",
         "government_body")."""
         found = self.candidates(surface)
+        if kind_hint and found and normalize_surface(surface) in self.countries:
+            # "EU" with an institute hint is the EU's institute, not the EU itself.
+            hinted = self._link_country_qualified(surface, kind_hint)
+            if hinted:
+                return hinted
         if len(found) == 1:
             return next(iter(found))
         if len(found) > 1:

@@ -46,6 +46,7 @@ from extractors import cues as cue_lexicon
 from extractors.grounding import MentionGrounder
 from extractors.extensions import INSTITUTIONS, doc_text, page_at
 from extractors.records import Collaboration
+from extractors.states import find_states, is_state_use
 
 __all__ = ["ProseCollaborations", "find_collaborations", "DEFAULT_MIN_CONFIDENCE", "DEFAULT_MAX_SENTENCE_CHARS"]
 
@@ -64,6 +65,21 @@ NEGATION_LOOKBEHIND = 25
 STATUS_LOOKAHEAD = 25
 
 _SPACE = re.compile(r"\s+")
+# The fallback reading (every party of the trigger's clause in one statement) for a clause of at
+# most this many parties, at this fraction of the trigger's strength.
+MAX_FALLBACK_PARTIES = 8
+FALLBACK_FACTOR = 0.8
+_EXAMPLES_ANYWHERE = re.compile(r"\b(?:such as|e\.g\.|for example|for instance|like the)\b", re.I)
+# "the OECD's AI Policy Observatory": a body named as another's organ or unit.
+_POSSESSIVE_JOIN = re.compile(r"^['\u2019]s\s+(?:own\s+|new\s+|newly\s+(?:created|established|formed)\s+)?$")
+# A footnote or reference line ("166 European Commission, Joint Statement ...", a URL): a citation.
+_CITATION = re.compile(r"https?://|^\d{1,3}\s+(?=[A-Z])|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d")
+# A sentence about a person: membership and support words there describe a career.
+_PERSON = re.compile(r"\b(?:he|she|his|her|him|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|former|formerly|previously|fellow)\b")
+# A list item: "- Launching ...", "• ...", "3. ...", "(a) ..."
+_LIST_ITEM = re.compile(r"^\s*(?:[-\u2013\u2022*\u25aa\u25cf]|\d{1,2}[.)]|\(?[a-z]\))\s+")
+# "the two institutes", "both countries": the parties of the sentence before.
+_BACK_REFERENCE = re.compile(r"\b(?:(?:the|these|those)\s+(?:two|three|four|five)|both)\s+(?:\w+\s+)?(?:institutes?|institutions|countries|nations|governments|bodies|organi[sz]ations|agencies|parties|partners|sides|offices|AISIs)\b", re.I)
 # Between two coordinated institution names: "X, Y and Z", "X and the Y", "X & Y", "X as well as Y".
 _COORDINATION_GAP = re.compile(r"^(?:\s|,|\band\b|&|\bas well as\b|\bthe\b|\bboth\b|\bits\b|\]\([^)]*\)|\[|\(|\))*$", re.I)
 # "X-Y", "X–Y", "X/Y": two institutions joined into one compound name of a bilateral pair.
@@ -168,15 +184,17 @@ class ProseCollaborations:
         if doc._.govmap_collaborations is None:
             doc._.govmap_collaborations = []
         doc._.govmap_collaborations.extend(collaborations)
-        keys_mentioned = {s.kb_id_ for s in doc.spans[INSTITUTIONS]} if INSTITUTIONS in doc.spans else set()
+        spans = doc.spans[INSTITUTIONS] if INSTITUTIONS in doc.spans else ()
+        forms_mentioned = {(s.kb_id_, s.text) for s in spans}
         grounder = MentionGrounder(doc)
         for c in collaborations:
             for key, surface in zip(c.parties, c.party_surfaces):
-                # Parties read from bare country words ("the UK and Japan") have no ruler span.
-                if surface and key not in keys_mentioned and grounder.ground(
+                # Parties read from bare country words ("the UK and Japan") have no ruler span; each
+                # form is grounded once, so the body's aliases hold every form a party was read from.
+                if surface and (key, surface) not in forms_mentioned and grounder.ground(
                     c.page, surface, key, anchor=None, extractor="prose:party", confidence=c.confidence
                 ):
-                    keys_mentioned.add(key)
+                    forms_mentioned.add((key, surface))
         grounder.close()
 
     # -- finding -------------------------------------------------------------------------------
@@ -198,56 +216,112 @@ class ProseCollaborations:
         page_starts = doc._.govmap_page_starts
         out: list[Collaboration] = []
         topic: Span | None = None  # the institution the last sentences are about
+        previous: tuple[_Party, ...] = ()  # distinct parties of the sentence before
+        lead: Collaboration | None = None  # a statement ending in ":" whose list items it governs
         for i, sent in enumerate(sentences):
             mentions = by_sentence.get(i, [])
             sent_text = _span_text(sent)
             text = " ".join(sent_text.split())
             referent = topic if _refers_back(text) else None
             topic = _topic_of(sent, mentions, text) or referent
-            if not mentions and linker is None:
-                continue
-            if len(sent_text) > self.max_sentence_chars:
+            is_item = bool(_LIST_ITEM.match(sent_text))
+            if lead is not None and not is_item:
+                lead = None
+            if (not mentions and linker is None) or len(sent_text) > self.max_sentence_chars:
+                previous = ()
                 continue
             page = page_at(page_starts, sent.start_char)[0]
-            out.extend(self.find_in_sentence(sent, mentions, linker=linker, doc_id=doc_id, page=page, referent=referent, text=text))
+            found = self.find_in_sentence(sent, mentions, linker=linker, doc_id=doc_id, page=page, referent=referent,
+                                          text=text, previous=previous)
+            if not found and lead is not None:
+                found = self._list_item(lead, text, self._parties(sent, mentions, text, linker), page)
+            out.extend(found)
+            if found and text.endswith(":"):
+                lead = found[0]
+            parties = self._parties(sent, mentions, text, linker) if (mentions or linker is not None) else []
+            previous = tuple({p.key: p for p in parties}.values())
         return out
+
+    def _list_item(self, lead: Collaboration, text: str, parties: list["_Party"], page: int) -> list[Collaboration]:
+        """A list item under a statement ending in ":" ("X and Y are launching initiatives in these
+        domains:") restates the lead's collaboration for its own subject: the lead's parties plus
+        any the item names, the item's own types and status where it says them."""
+        if _is_heading(text) or self._negation.match(text):
+            return []
+        named = [(p.start, p.end) for p in parties if p.surface]
+        types = {t for rx, t in self._types for m in rx.finditer(text) if not _inside(m.start(), m.end(), named)}
+        keyed = dict(zip(lead.parties, lead.party_surfaces))
+        for p in parties:
+            keyed.setdefault(p.key, p.surface)
+        status = next((st for rx, st in self._status if rx.search(text)), lead.status)
+        keys = tuple(sorted(keyed))
+        return [replace(lead, parties=keys, party_surfaces=tuple(keyed[k] for k in keys),
+                        types=tuple(sorted(types)) or lead.types, status=status, page=page, evidence=_evidence(text),
+                        extractor="prose:list_item", confidence=round(lead.confidence * 0.9, 3))]
 
     def find_in_sentence(
         self, sent: Span, mentions: list[Span], *, linker=None, doc_id: str = "", page: int = 1, referent: Span | None = None,
-        text: str | None = None,
+        text: str | None = None, previous: tuple["_Party", ...] = (),
     ) -> list[Collaboration]:
         """Collaborations one sentence states, from its institution spans (in any order).
 
         referent: the institution a sentence-initial "It"/"Its" stands for (the previous
         sentences' topic), if any.
+        previous: the distinct parties the sentence before named, for "the two institutes".
         text: the sentence's text with whitespace runs as one space, stripped, when the caller
         has it already.
         """
         if text is None:
             text = " ".join(_span_text(sent).split())
-        if not text or text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text):
+        if not text or text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text) or _CITATION.search(text):
             return []
+        biography = bool(_PERSON.search(text))
         parties = self._parties(sent, mentions, text, linker)
         if referent is not None and (m := _PRONOUN_START.match(text)) and referent.kb_id_ not in {p.key for p in parties[:1]}:
             # "It serves as a key UN partner": the pronoun stands for the previous topic.
             parties = sorted(parties + [_Party(m.start("pronoun"), m.end("pronoun"), referent.kb_id_, "")], key=lambda p: (p.start, p.end))
+        if previous and _BACK_REFERENCE.search(text) and len({p.key for p in parties}) < 2:
+            # "The two institutes will ...": the parties the sentence before named.
+            at = _BACK_REFERENCE.search(text)
+            parties = sorted(parties + [_Party(at.start(), at.end(), p.key, "") for p in previous],
+                             key=lambda p: (p.start, p.end))
         if len({p.key for p in parties}) < 2:
             return []
+        found: dict[tuple[str, ...], Collaboration] = {}
+        for a, b in zip(parties, parties[1:]):
+            # "the OECD's AI Policy Observatory": b is a unit of a (the guideline's named organ).
+            if a.key != b.key and a.end <= b.start and _POSSESSIVE_JOIN.match(text[a.end : b.start]):
+                keys = tuple(sorted((a.key, b.key)))
+                found[keys] = Collaboration(
+                    doc_id=doc_id, parties=keys, types=("institutional_integration",), raw_types=(text[a.start : b.end],),
+                    status="existing", page=page, evidence=_evidence(text), extractor="prose:organ", confidence=0.75,
+                    party_surfaces=tuple({a.key: a.surface, b.key: b.surface}[k] for k in keys),
+                )
         # Cue words inside a name ("Center for AI Standards", "Global Partnership on AI") are no cues.
         named = [(p.start, p.end) for p in parties if p.surface]
         triggers = [t for t in self._find_triggers(text) if not _inside(t.start, t.end, named)]
         if not triggers:
-            return []
+            return list(found.values())
         type_hits = [(m.group(0), t) for rx, t in self._types for m in rx.finditer(text) if not _inside(m.start(), m.end(), named)]
-        found: dict[tuple[str, ...], Collaboration] = {}
         for n, trig in enumerate(triggers):
             if self._is_negated(text, trig) or self._hypothetical.search(text, 0, trig.start):
                 continue
+            if biography and trig.cue.rule in ("membership", "integration", "support"):
+                continue  # "she was a member of X", "before joining Y": a person's career, not the bodies
             lo = triggers[n - 1].end if n else 0
             hi = triggers[n + 1].start if n + 1 < len(triggers) else len(text)
             groups, structure_penalty = _party_groups(text, trig, parties, lo, hi)
             if not groups:
-                continue
+                # Recall first: no subject/object structure was read, but the trigger's clause names
+                # a few parties and no examples ("such as X and Y"): one statement among them all.
+                clause = [p for p in parties if lo <= p.start and p.end <= hi]
+                # "Partnerships with X and Y could ...": X and Y are the partners of someone unnamed.
+                unnamed_subject = trig.text.lower().endswith("with") and all(p.start >= trig.end for p in clause)
+                if (trig.cue.role != "directed" and not unnamed_subject and not _EXAMPLES_ANYWHERE.search(text)
+                        and 2 <= len({p.key for p in clause}) <= MAX_FALLBACK_PARTIES):
+                    groups, structure_penalty = [clause], FALLBACK_FACTOR
+                else:
+                    continue
             first = min(p.start for g in groups for p in g)
             last = max(p.end for g in groups for p in g)
             status = self._status_of(text, trig, min(first, trig.start), max(last, trig.end))
@@ -315,6 +389,17 @@ class ProseCollaborations:
                         expanded.append(_Party(start, start + len(c.group(0)), key, f"{c.group(0)} AISI"))
                 if len(expanded) >= 2:
                     parties = [p for p in parties if p.end <= m.start() or p.start >= m.end()] + expanded
+        kb = getattr(linker, "kb", None)
+        if kb is not None:
+            # A country-named body ("EU") only where it stands as a state: not "EU level", "EU support".
+            parties = [p for p in parties if p.surface not in kb.country_surfaces or is_state_use(text, p.start, p.end)]
+            # Countries acting as states ("India and Japan agreed", "talks with Canada").
+            for state in find_states(text, kb.country_surfaces):
+                if any(q.start < state.end and state.start < q.end for q in parties):
+                    continue
+                key = linker.link("EU") if state.code == "EU" else kb.body_of_country(state.code, "government_body")
+                if key:
+                    parties.append(_Party(state.start, state.end, key, state.surface))
         return sorted(parties, key=lambda p: (p.start, p.end))
 
     def _find_triggers(self, text: str) -> list[_Trigger]:
@@ -473,10 +558,13 @@ def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi:
         if len(subjects) >= 2:
             return [subjects[-2:]], 0.85
         return [], 0.0
+    if trig.cue.role == "directed":
+        return ([subjects + counterparts], 1.0) if subjects and counterparts and not examples else ([], 0.0)
     if between and len(counterparts) >= 2 and not examples:
         return [counterparts], 1.0
     if subjects and counterparts:
-        return [subjects + [c] for c in counterparts], 1.0
+        # "X signed MoUs with A and B" is one statement of three parties, as the guideline reads it.
+        return [subjects + counterparts], 1.0
     if len(subjects) >= 2:
         return [subjects], 0.95
     if len(counterparts) >= 2 and not examples and not with_intro:

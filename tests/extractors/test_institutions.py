@@ -24,7 +24,7 @@ def keys(nlp, text):
         ("Japan's AISI ran the tests.", {"japan-aisi"}),  # possessive country + AISI
         ("The UN, UNESCO and the UNGA all spoke.", {"un", "unesco", "unga"}),  # distinct UN bodies
         ("Delegates met at the AI Safety Summit in November.", set()),  # an event, not a body
-        ("The EU AI Act entered into force.", set()),  # a law is an instrument
+        ("The EU AI Act entered into force.", {"european-union"}),  # the act is an instrument; the EU is named
         ("Several AISIs signed the letter.", set()),  # plural: a generic reference
         ("AI labs and Member States disagreed.", set()),  # generic phrases
         ("The Canadian and Korean AISIs agreed.", {"canada-aisi", "korea-aisi"}),  # list of countries

@@ -137,10 +137,10 @@ def test_no_existing_collaboration(nlp: Language, text: str) -> None:
     assert found == []
 
 
-def test_enumeration_gives_one_collaboration_per_counterpart(nlp: Language) -> None:
+def test_enumeration_is_one_collaboration_of_all_parties(nlp: Language) -> None:
+    # ANNOTATION.md: "A partnered with B and C" is one record of three unless the text separates them.
     found = collaborations(nlp, "Northland AISI signed memoranda of understanding with Westwind Labs and Bluefield AI.")
-    assert sorted(c.parties for c in found) == [("bluefield-ai", "northland-aisi"), ("northland-aisi", "westwind-labs")]
-    assert {c.status for c in found} == {"announced"}
+    assert sorted(c.parties for c in found) == [("bluefield-ai", "northland-aisi", "westwind-labs")]
 
 
 def test_coordinated_countries_before_plural_aisis(nlp: Language) -> None:
@@ -234,8 +234,7 @@ def test_invalid_settings(settings: dict, message: str) -> None:
          [(("northland-aisi", "westwind-labs"), "proposed", "general_partnership")]),
         # A participle clause after the counterparts belongs to the sentence's subject.
         ("Northland AISI signed an MoU with Westwind Labs and Bluefield AI, enabling collaboration on audits.",
-         [(("northland-aisi", "westwind-labs"), "announced", "general_partnership"),
-          (("bluefield-ai", "northland-aisi"), "announced", "general_partnership")]),
+         [(("bluefield-ai", "northland-aisi", "westwind-labs"), "announced", "general_partnership")]),
     ],
 )
 def test_layout_and_wording_rules(nlp: Language, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
@@ -265,9 +264,9 @@ def test_no_collaboration_from_layout_or_examples(nlp: Language, text: str) -> N
     assert collaborations(nlp, text) == []
 
 
-def test_recommendation_pairs_each_counterpart_with_the_subject(nlp: Language) -> None:
+def test_recommendation_joins_the_subject_and_every_counterpart(nlp: Language) -> None:
     found = collaborations(nlp, "Global Data Forum could collaborate with Westwind Labs and Bluefield AI on training.")
-    assert sorted(c.parties for c in found) == [("bluefield-ai", "global-data-forum"), ("global-data-forum", "westwind-labs")]
+    assert sorted(c.parties for c in found) == [("bluefield-ai", "global-data-forum", "westwind-labs")]
     assert {c.status for c in found} == {"proposed"}
     assert all("capacity_building" in c.types for c in found)
 

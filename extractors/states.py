@@ -1,0 +1,108 @@
+"""Countries acting as states: "India and Japan agreed ...", "talks with Canada", "the US-China dialogue".
+
+The guideline counts a country as a party when it acts as a state.  A country's name is read as
+the state itself only where it stands as a noun of the clause, not where it qualifies something
+else or places it:
+
+* a modifier is not a state: "US companies", "UK regulators", "the EU AI Act", "India's Ministry
+  of ..." (a capitalised or plain noun follows);
+* a place is not a state: "firms in the United States", "from Canada", "of Japan";
+* adjectives ("Japanese", "British") never are.
+
+What follows a state noun is punctuation, a conjunction, a verb ("India announced", "Japan will
+...") or a possessive with a common noun ("the UK's partnership").  Two countries joined by a
+hyphen or dash ("US-China", "EU–Japan") are both states.  The state links to its government
+through the linker (`KnowledgeBase.state_governments` gives every country one).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from extractors.gazetteer import country_names
+
+__all__ = ["StateMention", "find_states", "is_state_use"]
+
+# Words after a country that make it the subject of a clause: auxiliaries, common reporting
+# verbs, and adverbs that sit between a subject and its verb.
+_VERBISH = frozenset("""
+has have had is are was were will would shall should can could may might must did does do
+also both jointly together already further then now recently today formally officially
+signed agreed announced launched joined committed pledged established created hosted co-hosted
+leads led plans planned intends intended seeks sought aims aimed works worked partners partnered
+cooperates cooperated collaborates collaborated supports supported funds funded hosts continues
+continued remains remained became becomes welcomed welcome welcomes affirmed reaffirmed
+concluded endorsed adopted released issued convened participated participates took takes
+on in to for at over about regarding through under by as via
+""".split())
+# A partner word before a country makes it a party whatever follows: "with Canada on ...".
+_PARTNER_BEFORE = re.compile(r"\b(?:with|between|among|and|&)\s+(?:the\s+)?$")
+# Before a country: the country places something ("in Canada") or belongs to a title ("of Japan").
+_PLACE_BEFORE = re.compile(r"(?:\b(?:in|across|within|throughout|from|of|at|to|into|outside|inside|around)\s+(?:the\s+)?)$")
+_ADJECTIVE_ENDING = re.compile(r"(?:an|ese|ish|ch|i|ss)$")
+# Continents and regions a country table may list that never act as one state.
+_NOT_STATES = frozenset({"Europe", "European", "America", "Americas", "Africa", "Asia"})
+_JOIN = re.compile(r"\s?[-\u2013]\s?")
+_LIST_GAP = re.compile(r",?\s+(?:(?:and|or|&)\s+)?(?:the\s+)?|,\s*")
+
+
+@dataclass(frozen=True)
+class StateMention:
+    start: int
+    end: int
+    surface: str
+    code: str
+
+
+@functools.lru_cache(maxsize=4)
+def _state_pattern(surfaces: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    nouns = {name: code for name, code in surfaces if name not in _NOT_STATES and (
+        name in country_names() or name.isupper() or "." in name or " " in name or not _ADJECTIVE_ENDING.search(name))}
+    alternation = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])"), nouns
+
+
+def find_states(text: str, country_surfaces: dict[str, str]) -> list[StateMention]:
+    """Countries in `text` that stand as states (see the module docstring), in order."""
+    pattern, nouns = _state_pattern(tuple(sorted(country_surfaces.items())))
+    hits = [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+    out: list[StateMention] = []
+    placed_end = -1  # where the last country read as a place ended: a list after it is places too
+    for i, (start, end, name) in enumerate(hits):
+        joined = any(
+            (j.end <= start and _JOIN.fullmatch(text[j.end:start])) for j in out[-1:]
+        ) or (i + 1 < len(hits) and _JOIN.fullmatch(text[end:hits[i + 1][0]]))
+        if placed_end >= 0 and _LIST_GAP.fullmatch(text[placed_end:start]):
+            placed_end = end
+            continue
+        if joined or _stands_alone(text, start, end):
+            out.append(StateMention(start, end, name, nouns[name]))
+        elif _PLACE_BEFORE.search(text, max(0, start - 16), start):
+            placed_end = end
+    return out
+
+
+def is_state_use(text: str, start: int, end: int) -> bool:
+    """Whether the country name at text[start:end] stands as a state (not a modifier or place)."""
+    return _stands_alone(text, start, end) or bool(_JOIN.fullmatch(text[end:end + 1] or "x"))
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    if _PLACE_BEFORE.search(text, max(0, start - 16), start):
+        return False
+    rest = text[end:end + 40]
+    lower_noun_next = re.match(r"\s+[a-z]", rest) and not re.match(r"\s+(?:and|or)\b", rest)
+    if _PARTNER_BEFORE.search(text, max(0, start - 16), start) and not (
+            lower_noun_next and rest.split()[0].lower() not in _VERBISH):
+        return True
+    if not rest.strip() or rest[:1] in ",.;:)]\u201d\"" or rest[:2] in (" (",):
+        return True
+    m = re.match(r"(['\u2019]s)?\s+(\S+)", rest)
+    if not m:
+        return False
+    word = m.group(2).strip(",.;:")
+    if m.group(1):  # "the UK's partnership with ..." is the state's; "India's Ministry" names a body
+        return word[:1].islower()
+    return word in ("and", "&", "or") or word.lower() in _VERBISH
