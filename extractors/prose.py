@@ -72,8 +72,12 @@ FALLBACK_FACTOR = 0.8
 _EXAMPLES_ANYWHERE = re.compile(r"\b(?:such as|e\.g\.|for example|for instance|like the)\b", re.I)
 # "the OECD's AI Policy Observatory": a body named as another's organ or unit.
 _POSSESSIVE_JOIN = re.compile(r"^['\u2019]s\s+(?:own\s+|new\s+|newly\s+(?:created|established|formed)\s+)?$")
+# "the Technology Program at the Carnegie Endowment": a unit named with its host (the unit first).
+_UNIT_AT = re.compile(r"^\s+(?:at|of|within)\s+(?:the\s+)?$")
+_UNIT_HEADS = re.compile(r"\b(?:Program(?:me)?|School|Centre|Center|Institute|Lab(?:oratory)?|Initiative|Unit|Directorate|Office|Secretariat|Council|Committee|Board|Panel|Group|Division|Department|Faculty)$")
 # A footnote or reference line ("166 European Commission, Joint Statement ...", a URL): a citation.
-_CITATION = re.compile(r"https?://|^\d{1,3}\s+(?=[A-Z])|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d")
+_CITATION = re.compile(r"https?://|^(?:\d{1,3}\s+)?(?:see|cf\.|source:|for (?:more|further|additional) information)\b|\(information webpage|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d|\bOJ [LC] \d", re.I)
+_MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
 # A sentence about a person: membership and support words there describe a career.
 _PERSON = re.compile(r"\b(?:he|she|his|her|him|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|former|formerly|previously|fellow)\b")
 # A list item: "- Launching ...", "• ...", "3. ...", "(a) ..."
@@ -220,7 +224,7 @@ class ProseCollaborations:
         lead: Collaboration | None = None  # a statement ending in ":" whose list items it governs
         for i, sent in enumerate(sentences):
             mentions = by_sentence.get(i, [])
-            sent_text = _span_text(sent)
+            sent_text = _sentence_text(sent)
             text = " ".join(sent_text.split())
             referent = topic if _refers_back(text) else None
             topic = _topic_of(sent, mentions, text) or referent
@@ -272,8 +276,8 @@ class ProseCollaborations:
         has it already.
         """
         if text is None:
-            text = " ".join(_span_text(sent).split())
-        if not text or text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text) or _CITATION.search(text):
+            text = " ".join(_sentence_text(sent).split())
+        if not text or text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text) or _CITATION.search(_MARKDOWN_LINK_TARGET.sub("]", text)):
             return []
         biography = bool(_PERSON.search(text))
         parties = self._parties(sent, mentions, text, linker)
@@ -290,7 +294,9 @@ class ProseCollaborations:
         found: dict[tuple[str, ...], Collaboration] = {}
         for a, b in zip(parties, parties[1:]):
             # "the OECD's AI Policy Observatory": b is a unit of a (the guideline's named organ).
-            if a.key != b.key and a.end <= b.start and _POSSESSIVE_JOIN.match(text[a.end : b.start]):
+            gap = text[a.end : b.start] if a.end <= b.start else "x"
+            if a.key != b.key and a.surface and b.surface and (
+                    _POSSESSIVE_JOIN.match(gap) or (_UNIT_AT.match(gap) and _UNIT_HEADS.search(a.surface))):
                 keys = tuple(sorted((a.key, b.key)))
                 found[keys] = Collaboration(
                     doc_id=doc_id, parties=keys, types=("institutional_integration",), raw_types=(text[a.start : b.end],),
@@ -357,7 +363,7 @@ class ProseCollaborations:
     def _parties(self, sent: Span, mentions: list[Span], text: str, linker) -> list[_Party]:
         base = sent.start_char
         # Most sentences name no institution: their offsets into `text` are never needed.
-        index = _collapsed_offsets(_span_text(sent)) if mentions else []
+        index = _collapsed_offsets(_sentence_text(sent)) if mentions else []
         parties = [
             _Party(_to_collapsed(index, s.start_char - base), _to_collapsed(index, s.end_char - base), s.kb_id_, " ".join(_span_text(s).split()))
             for s in mentions
@@ -442,6 +448,16 @@ def _span_text(span: Span) -> str:
 
 
 _WORD = re.compile(r"\S+")
+# Inline markup some reports carry in their text ("<u>signed</u> an MoU"): blanked to spaces of
+# the same length, so cue words read as words and offsets stay put.
+_INLINE_TAG = re.compile(r"</?(?:u|b|i|em|strong|sup|sub|span|mark)\b[^>]{0,40}>", re.I)
+
+
+def _sentence_text(sent: Span) -> str:
+    text = _span_text(sent)
+    if "<" not in text:
+        return text
+    return _INLINE_TAG.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _collapsed_offsets(text: str) -> list[int]:

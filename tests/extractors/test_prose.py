@@ -299,3 +299,74 @@ def test_coordinated_countries_after_a_list_marker_or_between(nlp: Language) -> 
     assert [c.parties for c in found] == [("northland-aisi", "southland-aisi")]
     found = collaborations(nlp, "Similar commitments have been made between Northland and Eastmark to promote training.")
     assert [c.parties for c in found] == [("eastmark-aisi", "northland-aisi")]
+
+
+# --- recall-first readings (issue: collaborations stated in prose, found in any report) -----------
+
+
+def test_list_items_inherit_the_parties_of_their_lead_statement(nlp: Language) -> None:
+    text = ("Northland AISI and Westwind Labs are launching joint work in these areas:\n"
+            "- Expanding training exchanges for engineers.\n"
+            "- Building shared compute for evaluations.\n"
+            "The budget is not yet known.")
+    found = collaborations(nlp, text)
+    items = [c for c in found if c.extractor == "prose:list_item"]
+    assert [c.parties for c in items] == [("northland-aisi", "westwind-labs")] * 2
+    assert "capacity_building" in items[0].types and "resource_sharing" in items[1].types
+
+
+def test_list_items_after_a_plain_sentence_state_nothing(nlp: Language) -> None:
+    text = "Northland AISI and Westwind Labs are launching joint work.\n- Expanding training exchanges.\n"
+    assert [c.extractor for c in collaborations(nlp, text)] == ["prose:joint_work"]
+
+
+def test_the_two_institutes_refers_to_the_sentence_before(nlp: Language) -> None:
+    text = "Northland AISI opened in May and Southland AISI in June. The two institutes will collaborate on evaluations."
+    found = collaborations(nlp, text)
+    assert [(c.parties, c.status) for c in found] == [(("northland-aisi", "southland-aisi"), "planned")]
+
+
+def test_a_named_organ_of_a_body_is_integrated_with_it(nlp: Language) -> None:
+    found = collaborations(nlp, "Reports go to Global Data Forum's Treaty Office every year.")
+    assert [(c.parties, c.types, c.extractor) for c in found] == [
+        (("global-data-forum", "treaty-office"), ("institutional_integration",), "prose:organ")]
+
+
+@pytest.mark.parametrize("text", [
+    # A citation names bodies without stating anything of them.
+    "See Northland AISI, Joint report with Westwind Labs (information webpage, 2020).",
+    # A career: a person's memberships, not the bodies'.
+    "She was previously a member of Westwind Labs and joined Northland AISI in 2021.",
+])
+def test_citations_and_biographies_state_no_collaboration(nlp: Language, text: str) -> None:
+    assert collaborations(nlp, text) == []
+
+
+def test_inline_markup_does_not_hide_a_cue(nlp: Language) -> None:
+    found = collaborations(nlp, "Northland AISI <u>signed</u> a memorandum of understanding with Westwind Labs.")
+    assert [(c.parties, c.status) for c in found] == [(("northland-aisi", "westwind-labs"), "announced")]
+
+
+class _CountryKB:
+    country_surfaces = {"Northland": "NL", "Southland": "SL", "Northlandic": "NL"}
+
+    @staticmethod
+    def body_of_country(code: str, kind: str) -> str | None:
+        return {"NL": "northland-government", "SL": "southland-government"}.get(code)
+
+
+@Language.component("test_fake_kb_linker")
+def fake_kb_linker(doc: Doc) -> Doc:
+    doc._.govmap_linker.kb = _CountryKB()
+    return doc
+
+
+def test_countries_acting_as_states_are_parties(nlp: Language) -> None:
+    nlp_states = spacy.blank("en")
+    for name in nlp.pipe_names:
+        nlp_states.add_pipe(name, source=nlp)
+    nlp_states.add_pipe("test_fake_kb_linker", after="test_fake_institutions")
+    found = list(nlp_states("Westwind Labs signed a memorandum of understanding with Southland.")._.govmap_collaborations)
+    assert [c.parties for c in found] == [("southland-government", "westwind-labs")]
+    # "Northland firms" is a modifier, not the state; the adjective never is.
+    assert list(nlp_states("Northland firms and Northlandic labs signed an agreement with Westwind Labs.")._.govmap_collaborations) == []

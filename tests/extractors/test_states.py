@@ -1,0 +1,33 @@
+"""Countries read as states only where they stand as states (`extractors.states`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.states import find_states, is_state_use
+
+SURFACES = {"United States": "US", "US": "US", "India": "IN", "Canada": "CA", "China": "CN", "EU": "EU",
+            "Norway": "NO", "Iceland": "IS", "Japanese": "JP", "Japan": "JP"}
+
+
+@pytest.mark.parametrize(("text", "states"), [
+    ("The United States and India are launching new initiatives.", ["United States", "India"]),
+    ("talks with Canada on safety", ["Canada"]),
+    ("the US-China dialogue", ["US", "China"]),
+    ("Japan will host the meeting.", ["Japan"]),
+    ("between the EU and Japan.", ["EU", "Japan"]),
+    # modifiers, places, adjectives and compounds are not states
+    ("US companies and EU regulators met.", []),
+    ("firms operating in Norway, Iceland, or Canada", []),
+    ("Japanese firms", []),
+    ("U.S.-based firms", []),
+    ("India's Ministry of Electronics", []),
+])
+def test_find_states(text: str, states: list[str]) -> None:
+    assert [s.surface for s in find_states(text, SURFACES)] == states
+
+
+def test_is_state_use_of_a_named_body() -> None:
+    text = "the EU and Canada agreed, while EU support grew"
+    assert is_state_use(text, 4, 6)
+    assert not is_state_use(text, 32, 34)
