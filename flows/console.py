@@ -139,6 +139,8 @@ def print_summary(console: Console, documents: Sequence[DocumentSummary], outcom
     if outcome is not None:
         for name, rows in outcome.rows.items():
             table.add_row(f"rows: {name}", f"{rows:,}")
+        if outcome.rejected_rows:
+            table.add_row("rejected rows", f"{outcome.rejected_rows:,} (failed a row check; quality/rejected.parquet)")
         if outcome.stage_seconds:
             table.add_row("stage times", ", ".join(f"{k} {v:.1f} s" for k, v in outcome.stage_seconds.items()))
         table.add_row("release", outcome.release_id + ("" if outcome.promoted else " (NOT promoted: validation failed)"))
