@@ -71,6 +71,8 @@ def run(
     task_runner: Annotated[str, typer.Option(help="Where parsing and extraction run: process (a process pool here) or dask.")] = "process",
     dask_address: Annotated[Optional[str], typer.Option(help="Scheduler of an existing Dask cluster (tcp://host:8786); default: a local cluster.")] = None,
     spacy_model: Annotated[Optional[str], typer.Option(help="An installed trained spaCy pipeline (package or folder) whose NER adds candidates.")] = None,
+    max_rejected: Annotated[float, typer.Option(help="Share of any table that rows failing a row check may make up; "
+                                                     "those rows are set aside, more holds the release back (exit 1).")] = 0.01,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every stage.")] = False,
 ) -> None:
     """Ingest SOURCES and publish a validated release under --out."""
@@ -78,6 +80,8 @@ def run(
     configure_environment(_local_folder(out) / ".prefect")
     _setup_logging(verbose)
     from govmap.errors import GovmapError, SourceError
+    if not 0.0 <= max_rejected <= 1.0:  # checked here too: expectations' import costs pandas'
+        _fail(f"--max-rejected {max_rejected}: not a fraction between 0 and 1", 2)
     given = [str(s) for s in sources or ()]
     specs = list(given)
     if registry is not None:
@@ -139,7 +143,8 @@ def run(
         with reporting(ConsoleProgress(err_console)), foreground_run():
             result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait,
                             registry=str(registry) if registry is not None else None,
-                            task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model)
+                            task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model,
+                            max_rejected=max_rejected)
     except (SourceError, ReleaseLocked, RunnerError) as exc:
         _fail(str(exc), 2)
     except GovmapError as exc:
@@ -159,6 +164,8 @@ def run(
         err_console.print(o.summary)
         raise typer.Exit(1)
     out_console.print(f"latest -> {o.release_id}")
+    if o.rejected_rows:  # promoted, with the rows that failed a row check set aside
+        err_console.print(o.summary, soft_wrap=True, markup=False)
 
 
 @app.command()

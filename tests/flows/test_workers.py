@@ -1,0 +1,98 @@
+"""One document never stops a run: budgets per document (time, memory, output) and dead workers
+each cost that document alone, quarantined with a one-line reason."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows import documents
+from flows.documents import process_raw
+from govmap.errors import ParseError
+from sources import ParseSettings, RawDocument
+from tests.flows.conftest import ROOT
+
+
+def _raw(name: str = "memo.txt", text: str = "The Harbor Board met the Northwind Office.") -> RawDocument:
+    import hashlib
+
+    data = text.encode()
+    return RawDocument(source_uri=name, data=data, media_type="text/plain", sha256=hashlib.sha256(data).hexdigest())
+
+
+def _spin(*_: object) -> None:
+    while True:  # a parser in a loop it never leaves (pure Python: the budget's signal stops it)
+        pass
+
+
+def _allocate(*_: object) -> None:
+    raise MemoryError
+
+
+def _bomb(*_: object) -> None:
+    # A parser that reports any failure as unreadable, as a PDF library does for a
+    # decompression bomb that ran out of memory: the budget must still be named.
+    try:
+        raise MemoryError
+    except MemoryError as exc:
+        raise ParseError("bomb.pdf: no text layer; document quarantined") from exc
+
+
+@pytest.mark.parametrize(("parse", "settings", "reason"), [
+    # Over the time budget while parsing.
+    (_spin, {"document_seconds": 0.2}, "memo.txt: parsing exceeded 0.2 s (document_seconds); document quarantined"),
+    # Over the memory budget (the worker's cap turns it into MemoryError).
+    (_allocate, {}, "memo.txt: over 2,048 MB while parsing (document_memory_mb); document quarantined"),
+    # A memory failure a parser wrapped is still a memory budget, not "no text layer".
+    (_bomb, {"document_memory_mb": 512}, "memo.txt: over 512 MB while parsing (document_memory_mb); document quarantined"),
+])
+def test_over_budget_is_quarantined_with_its_reason(monkeypatch, parse, settings, reason) -> None:
+    monkeypatch.setattr(documents, "parse", parse)
+    result = process_raw(_raw(), ParseSettings.resolve(settings), nlp=None)  # never reaches extraction
+    assert (result.row.status, result.row.error, result.transient) == ("quarantined", reason, True)
+
+
+def test_output_over_budget_is_quarantined_before_extraction() -> None:
+    result = process_raw(_raw(text="x" * 50), ParseSettings(max_chars=10), nlp=None)
+    assert result.row.error == "memo.txt: 50 characters of text, over the budget of 10 (max_chars); document quarantined"
+    assert result.transient
+
+
+def test_a_parse_error_is_not_transient(monkeypatch) -> None:
+    def broken(*_: object) -> None:
+        raise ParseError("memo.txt: not a text file; document quarantined")
+
+    monkeypatch.setattr(documents, "parse", broken)
+    result = process_raw(_raw(), ParseSettings(), nlp=None)
+    assert result.row.status == "quarantined" and not result.transient
+
+
+def test_memory_cap_turns_an_allocation_into_memory_error() -> None:
+    # In a fresh process: the cap lasts for the life of the process that sets it.
+    code = ("from flows.documents import _cap_memory\n_cap_memory(64)\n"
+            "try:\n    bytearray(512 * 2**20)\nexcept MemoryError:\n    raise SystemExit(7)\n")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 7
+
+
+@pytest.mark.slow  # a whole CLI run
+def test_a_dead_worker_costs_one_document(tmp_path: Path, samples_folder: Path, prefect_api_env: dict[str, str]) -> None:
+    # The worker given poison.md is SIGKILLed (as the OOM killer or a crash in C would), in the
+    # pool and again alone: the run goes on, publishes the other documents and exits 0.
+    (samples_folder / "poison.md").write_text("# Poison\n\nThe Harbor Board met the Northwind Office.\n")
+    out = tmp_path / "out"
+    env = {**prefect_api_env, "GOVMAP_TEST_KILL_WORKER": "poison.md"}
+    cmd = [sys.executable, "-c", "from flows.cli import app; app()", "run", str(samples_folder), "--out", str(out),
+           "--workers", "2"]
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    import pyarrow.parquet as pq
+
+    rows = {Path(r["source_uri"]).name: r for r in pq.read_table(out / "latest" / "documents.parquet").to_pylist()}
+    assert set(rows) == {"poison.md", *(p.name for p in samples_folder.iterdir() if p.name != "poison.md")}
+    assert rows["poison.md"]["status"] == "quarantined"
+    assert rows["poison.md"]["error"].endswith(
+        "poison.md: its worker process was killed (SIGKILL: out of memory?) twice; document quarantined")
+    assert all(r["status"] == "ok" for name, r in rows.items() if name != "poison.md")
