@@ -50,6 +50,27 @@ def _local_folder(out: str) -> Path:
     return work_dir_for(out) if is_remote(out) else Path(out).resolve()
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGINT end a run at once, with 143 or 130 (128 + the signal).
+
+    Safe at any instant, as a SIGKILL is: releases are promoted atomically, the lock is the
+    kernel's (dropped with the process), the next run sweeps a staging folder, and the run's
+    processes are ended by its watcher (`govmap.reaper`).  Without this, Python turns SIGINT into
+    a KeyboardInterrupt that Prefect's threads report at length.
+    """
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        name = signal.Signals(signum).name
+        err_console.print(f"[bold red]stopped:[/] {name}; no partial release is visible, latest unchanged by this run "
+                          "unless it had already been promoted", soft_wrap=True)
+        sys.stderr.flush()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not verbose:
@@ -76,6 +97,10 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every stage.")] = False,
 ) -> None:
     """Ingest SOURCES and publish a validated release under --out."""
+    from govmap.reaper import start_reaper
+
+    start_reaper()  # first: every process the run starts from here on ends with it
+    _stop_on_signals()
     use_s3_endpoint(s3_endpoint)
     configure_environment(_local_folder(out) / ".prefect")
     _setup_logging(verbose)
