@@ -21,6 +21,7 @@ __all__ = [
     "PARSER_VERSION",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_HTTP_TIMEOUT",
+    "DEFAULT_HTTP_DEADLINE",
     "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_DOCUMENT_SECONDS",
     "DEFAULT_DOCUMENT_MEMORY_MB",
@@ -33,7 +34,9 @@ __all__ = [
 PARSER_VERSION = "2"
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-DEFAULT_HTTP_TIMEOUT = 30.0
+DEFAULT_HTTP_TIMEOUT = 30.0  # per connect and per read
+# A URL's whole pull (connect, redirects, every read): a server trickling bytes never holds a run.
+DEFAULT_HTTP_DEADLINE = 120.0
 DEFAULT_MAX_REDIRECTS = 5
 DEFAULT_USER_AGENT = "govmap/0.1 (document ingestion; +https://example.org/govmap)"
 # A page is worth running pdfplumber's table finder on only if it has ruling: this many thin
@@ -91,6 +94,7 @@ class ParseSettings:
 
     max_bytes: int = DEFAULT_MAX_BYTES
     http_timeout: float = _net(default=DEFAULT_HTTP_TIMEOUT)
+    http_deadline: float = _net(default=DEFAULT_HTTP_DEADLINE)
     max_redirects: int = _net(default=DEFAULT_MAX_REDIRECTS)
     user_agent: str = _net(default=DEFAULT_USER_AGENT)
     tables: bool = True
@@ -117,7 +121,7 @@ class ParseSettings:
     max_mentions: int = _budget(default=DEFAULT_MAX_MENTIONS)
 
     def __post_init__(self) -> None:
-        positive = ("max_bytes", "http_timeout", "table_min_rows", "table_min_cols",
+        positive = ("max_bytes", "http_timeout", "http_deadline", "table_min_rows", "table_min_cols",
                     "caption_max_words", "pullquote_min_words", "header_min_pages", "min_text_chars",
                     "document_seconds", "document_memory_mb", "max_pages", "max_chars", "max_mentions")
         non_negative = ("max_redirects", "table_min_rules", "table_min_rects", "table_snap_tolerance",

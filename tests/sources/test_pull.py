@@ -144,6 +144,27 @@ def test_mock_declared_length_over_limit() -> None:
         pull(SourceRef("https://example.org/x.txt", "url"), {"max_bytes": 10}, client=client)
 
 
+def test_mock_trickling_body_stops_at_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A server sending a byte at a time, each within the read timeout, once held a run for over
+    # five minutes; the whole pull now has a deadline.  The clock moves 1 s per look at it.
+    from sources import http
+
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(http, "_now", lambda: float(next(ticks)))
+    sent: list[int] = []
+
+    def trickle():
+        for i in range(1000):
+            sent.append(i)
+            yield b"x"
+
+    client = _client(lambda request: httpx.Response(200, content=trickle()))
+    with pytest.raises(FetchError, match=r"not fetched within 20 s \(http_deadline\); download stopped") as caught:
+        pull(SourceRef("https://example.org/slow.txt", "url"), {"http_deadline": 20}, client=client)
+    assert not caught.value.transient
+    assert len(sent) < 30  # stopped reading, not read to the end
+
+
 # --- HTTP against a real local server ------------------------------------------------------
 
 
