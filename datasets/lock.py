@@ -65,8 +65,11 @@ def release_lock(out: Path, *, wait_seconds: float = 0.0) -> Iterator[Path]:
                     ) from None
                 time.sleep(_POLL_SECONDS)
         started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {started}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} since {started}\n".encode(), 0)
+        except OSError:  # a full disk: the note is informational, and the run may be about to free space
+            pass
         try:
             yield path
         finally:

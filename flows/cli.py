@@ -1,7 +1,9 @@
 """`govmap` command line: the same functions the flow and the tests call.
 
-Exit codes: 0 release promoted (or nothing changed); 1 validation failed (release written, not
-promoted); 2 bad usage or no readable source.
+Exit codes: 0 release promoted, also with rows set aside by row checks (or nothing changed);
+1 validation failed (release written, not promoted), or an unexpected error (with a traceback);
+2 bad usage, no readable source, or an unusable --out (a file, not writable, disk full), before any
+work; 130 / 143 stopped by SIGINT / SIGTERM.
 """
 
 from __future__ import annotations
@@ -102,9 +104,15 @@ def run(
     start_reaper()  # first: every process the run starts from here on ends with it
     _stop_on_signals()
     use_s3_endpoint(s3_endpoint)
+    from datasets.release import prepare_output
+    from govmap.errors import GovmapError, SourceError
+
+    try:  # before Prefect keeps its database there: a file, a read-only folder or a full disk fail now
+        prepare_output(_local_folder(out))
+    except GovmapError as exc:
+        _fail(str(exc), 2)
     configure_environment(_local_folder(out) / ".prefect")
     _setup_logging(verbose)
-    from govmap.errors import GovmapError, SourceError
     if not 0.0 <= max_rejected <= 1.0:  # checked here too: expectations' import costs pandas'
         _fail(f"--max-rejected {max_rejected}: not a fraction between 0 and 1", 2)
     given = [str(s) for s in sources or ()]
