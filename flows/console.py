@@ -135,7 +135,8 @@ def print_summary(console: Console, documents: Sequence[DocumentSummary], outcom
     table.add_column("what")
     table.add_column("value", overflow="fold")
     table.add_row("documents ok", f"{ok}" + (f" ({cached} unchanged, from the cache)" if cached else ""))
-    table.add_row("quarantined", str(len(quarantined)))
+    # Rows of the documents table: the same bytes under two names are one document.
+    table.add_row("quarantined", str(len({d.sha256 for d in quarantined})))
     if outcome is not None:
         for name, rows in outcome.rows.items():
             table.add_row(f"rows: {name}", f"{rows:,}")

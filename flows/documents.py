@@ -105,16 +105,19 @@ def quarantine(source_uri: str, error: GovmapError | str, *, raw: RawDocument | 
                transient: bool = False) -> DocumentResult:
     """A quarantined document: its one-line reason, and no records.
 
-    Without bytes (a pull that failed) the identity is the sha256 of the source URI, so each
-    failed source still has its own row.  `transient` marks a reason the next run should try
+    Without bytes (a pull that failed, an empty file) the identity is the sha256 of the source
+    URI, so each such source still has its own row.  `transient` marks a reason the next run should try
     again (a budget, a dead worker) instead of taking from the cache.
     """
     message = str(error).splitlines()[0] if str(error) else type(error).__name__
-    if raw is not None:
+    if raw is not None and raw.data:
         sha, media = raw.sha256, raw.media_type
     else:
+        # No bytes, or none at all (every empty file has the same sha256, and two of them once
+        # shared one row that mixed their names): the source URI is the identity.
         sha = hashlib.sha256(source_uri.encode()).hexdigest()
-        media = _MEDIA_BY_SUFFIX.get(PurePosixPath(source_uri.split("?", 1)[0]).suffix.lower(), "text/plain")
+        media = raw.media_type if raw is not None else \
+            _MEDIA_BY_SUFFIX.get(PurePosixPath(source_uri.split("?", 1)[0]).suffix.lower(), "text/plain")
     row = DocumentRow(
         doc_id=doc_id_of(sha), source_uri=source_uri, media_type=media, title=None, authors=(), publisher=None,
         published=None, n_pages=0, n_chars=0, sha256=sha, status="quarantined", error=message,

@@ -272,8 +272,8 @@ def unchanged_local_inputs(sources: Sequence[str], out: Path | str, settings: Pa
     """The latest release's id when every source is a local file whose bytes it was built from.
 
     Lets the CLI answer "nothing changed" by hashing files, without starting Prefect's server
-    (which costs more than the rest of such a run).  URLs, or any file that differs, give None:
-    the full run decides.
+    (which costs more than the rest of such a run).  URLs, any file that differs, or another run
+    holding the lock (it may be promoting other inputs) give None: the full run decides.
     """
     settings = ParseSettings.resolve(settings)
     shas = []
@@ -295,6 +295,10 @@ def unchanged_local_inputs(sources: Sequence[str], out: Path | str, settings: Pa
         from flows.remote import remote_unchanged
 
         return remote_unchanged(out, fingerprint)
+    from datasets.lock import lock_is_held
+
+    if lock_is_held(Path(out)):
+        return None  # another run may be promoting other inputs: the full run asks under the lock
     return unchanged_since_latest(Path(out), fingerprint)
 
 

@@ -114,3 +114,13 @@ def test_summary_says_when_a_release_was_not_promoted():
                              report_html=Path("x/report.html"), report_json=Path("x/report.json"), summary="")
     print_summary(console, DOCS[:1], outcome)
     assert "NOT promoted: validation failed" in buf.getvalue()
+
+
+def test_quarantine_count_is_the_documents_tables():
+    # The same corrupt bytes under two names are one documents row; the summary said 2.
+    twin = DocumentSummary(doc_id="c" * 16, source_uri="copies/bad.pdf", sha256="3" * 64, status="quarantined",
+                           error="copies/bad.pdf: encrypted PDF; document quarantined")
+    console, buf = _console(terminal=False)
+    print_summary(console, (*DOCS, twin), None)
+    assert [line.strip("│ ").split() for line in buf.getvalue().splitlines() if "│ quarantined " in line] == \
+        [["quarantined", "│", "1"]]

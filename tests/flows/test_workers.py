@@ -96,3 +96,10 @@ def test_a_dead_worker_costs_one_document(tmp_path: Path, samples_folder: Path, 
     assert rows["poison.md"]["error"].endswith(
         "poison.md: its worker process was killed (SIGKILL: out of memory?) twice; document quarantined")
     assert all(r["status"] == "ok" for name, r in rows.items() if name != "poison.md")
+
+
+def test_two_empty_files_get_a_row_each() -> None:
+    # Every empty file has the same sha256: two once shared one documents row mixing their names.
+    rows = [process_raw(_raw(name, ""), ParseSettings(), nlp=None).row for name in ("a.txt", "b.txt")]
+    assert rows[0].doc_id != rows[1].doc_id
+    assert [r.error.split(":")[0] for r in rows] == ["a.txt", "b.txt"]

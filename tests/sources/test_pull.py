@@ -221,3 +221,26 @@ def test_injected_client_is_not_closed(http_server: str) -> None:
     with httpx.Client() as client:
         pull(SourceRef(f"{http_server}/doc.txt", "url"), client=client)
         assert not client.is_closed
+
+
+def test_unlistable_subfolder_gets_a_quarantine_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A chmod-000 subfolder was skipped without a row or a word (as root a chmod cannot show it,
+    # so listing it fails here the way it does for any other user).
+    import os
+
+    (tmp_path / "ok.md").write_text("# fine")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "hidden.md").write_text("# unseen")
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    refs = list(iter_sources([str(tmp_path)]))
+    assert [Path(r.uri).name for r in refs] == ["locked", "ok.md"]
+    with pytest.raises(SourceError, match=r"locked: folder cannot be listed \(Permission denied\); check permissions"):
+        pull(refs[0])
