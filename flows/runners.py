@@ -21,6 +21,7 @@ import asyncio
 import ipaddress
 import logging
 import os
+import signal
 import socket
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -150,8 +151,11 @@ class ProcessExtractor:
         code = process.exitcode
         if code == WORKER_OVERTIME_EXIT or code is None:
             why = f"stuck past its {self.settings.document_seconds:g} s budget (document_seconds)"
-        elif code == -9:
+        elif code == -signal.SIGKILL:
             why = "its worker process was killed (SIGKILL: out of memory?) twice"
+        elif code == -signal.SIGABRT:  # what pdfium does when an allocation fails: a decompression bomb
+            why = (f"its worker process aborted twice (SIGABRT: an allocation failed, most likely over the "
+                   f"{self.settings.document_memory_mb:,} MB budget, document_memory_mb)")
         elif code is not None and code < 0:
             why = f"its worker process died of signal {-code} twice"
         else:

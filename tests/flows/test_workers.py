@@ -103,3 +103,44 @@ def test_two_empty_files_get_a_row_each() -> None:
     rows = [process_raw(_raw(name, ""), ParseSettings(), nlp=None).row for name in ("a.txt", "b.txt")]
     assert rows[0].doc_id != rows[1].doc_id
     assert [r.error.split(":")[0] for r in rows] == ["a.txt", "b.txt"]
+
+
+def _pdf_bomb(inflated_mb: int) -> bytes:
+    """A one-page PDF whose content stream is small compressed and `inflated_mb` MB inflated."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    stream = b"".join([*(packer.compress(b" " * 2**20) for _ in range(inflated_mb)), packer.flush()])
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.mark.slow  # worker processes build the pipeline
+def test_a_decompression_bomb_is_over_the_memory_budget_not_image_only(tmp_path: Path) -> None:
+    # A 0.5 MB PDF that inflates to 512 MB, with a 128 MB budget: pdfium aborts its worker when the
+    # allocation fails (once it used 3 GB and was quarantined as needing OCR).  The worker is
+    # replaced, the document tried once more alone, then quarantined; the other one is extracted.
+    from flows.documents import ResultCache
+    from flows.runners import ProcessExtractor
+
+    settings = ParseSettings(document_memory_mb=128)
+    cache = ResultCache(tmp_path / "cache")
+    bomb = RawDocument("bomb.pdf", _pdf_bomb(512), "application/pdf")
+    good = _raw("memo.md", "# Memo\n\nThe Harbor Board met the Northwind Office.\n")
+    with ProcessExtractor(cache, settings, None, workers=1) as extractor:
+        futures = [extractor.submit(bomb), extractor.submit(good)]
+        summaries = [extractor.collect(f) for f in futures]
+        assert extractor.replaced == 1
+    assert summaries[0].status == "quarantined"
+    assert summaries[0].error == ("bomb.pdf: its worker process aborted twice (SIGABRT: an allocation failed, most likely "
+                                  "over the 128 MB budget, document_memory_mb); document quarantined")
+    assert summaries[1].status == "ok"
