@@ -80,6 +80,21 @@ def _setup_logging(verbose: bool) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         for name in ("prefect", "httpx", "great_expectations", "distributed"):
             logging.getLogger(name).setLevel(logging.ERROR)
+        logging.getLogger("prefect.task_runs").addFilter(_expected_source_failure)
+
+
+def _expected_source_failure(record: logging.LogRecord) -> bool:
+    """False for Prefect's ERROR lines (one with a traceback) about a pull that failed as sources
+    do (a 404, a timeout after retries): the run quarantines the document and the summary gives
+    its one-line reason.  Prefect keeps a logger's filters when it configures logging."""
+    from govmap import errors
+
+    exc = record.exc_info[1] if record.exc_info else None
+    if isinstance(exc, errors.SourceError):
+        return False
+    expected = {c.__name__ for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.SourceError)}
+    message = record.getMessage()
+    return not (message.startswith("Finished in state Failed") and any(f"{name}:" in message for name in expected))
 
 
 @app.command()

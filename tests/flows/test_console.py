@@ -124,3 +124,23 @@ def test_quarantine_count_is_the_documents_tables():
     print_summary(console, (*DOCS, twin), None)
     assert [line.strip("│ ").split() for line in buf.getvalue().splitlines() if "│ quarantined " in line] == \
         [["quarantined", "│", "1"]]
+
+
+def test_expected_source_failures_are_no_error_lines():
+    # A 404 or a timeout is a quarantined document with a one-line reason, not Prefect's ERROR
+    # lines with a traceback; any other failure still shows.
+    import logging
+
+    from flows.cli import _expected_source_failure
+    from govmap.errors import FetchError
+
+    def record(message: str, exc: BaseException | None = None) -> logging.LogRecord:
+        info = (type(exc), exc, None) if exc is not None else None
+        return logging.LogRecord("prefect.task_runs", logging.ERROR, __file__, 1, message, None, info)
+
+    fetch = FetchError("https://example.org/x.pdf: HTTP 404 Not Found; will not succeed on retry; document skipped")
+    assert not _expected_source_failure(record("Task run failed with exception: ... - Retries are exhausted", fetch))
+    assert not _expected_source_failure(record("Finished in state Failed('Task run encountered an exception "
+                                               "FetchError: https://example.org/x.pdf: HTTP 404')"))
+    assert _expected_source_failure(record("Task run failed with exception: ...", ValueError("a bug")))
+    assert _expected_source_failure(record("Finished in state Failed('Task run encountered an exception ValueError: x')"))
