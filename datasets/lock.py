@@ -21,7 +21,7 @@ from pathlib import Path
 
 from govmap.errors import PublishError
 
-__all__ = ["LOCK_FILE", "ReleaseLocked", "release_lock"]
+__all__ = ["LOCK_FILE", "ReleaseLocked", "release_lock", "lock_is_held"]
 
 LOCK_FILE = ".lock"
 # How often a waiting run retries the lock; short enough that --wait is honoured to a tenth of a second.
@@ -65,8 +65,11 @@ def release_lock(out: Path, *, wait_seconds: float = 0.0) -> Iterator[Path]:
                     ) from None
                 time.sleep(_POLL_SECONDS)
         started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {started}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} since {started}\n".encode(), 0)
+        except OSError:  # a full disk: the note is informational, and the run may be about to free space
+            pass
         try:
             yield path
         finally:
@@ -74,6 +77,21 @@ def release_lock(out: Path, *, wait_seconds: float = 0.0) -> Iterator[Path]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def lock_is_held(out: Path) -> bool:
+    """Whether a run holds `out`'s lock now (a moment's answer: it may change at once)."""
+    try:
+        fd = os.open(Path(out) / LOCK_FILE, os.O_RDONLY)
+    except OSError:
+        return False  # no lock file: no run has ever held it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the lock this took
+    return False
 
 
 def _holder(path: Path) -> str:

@@ -45,6 +45,8 @@ __all__ = [
     "list_releases",
     "input_fingerprint",
     "sweep_staging",
+    "prepare_output",
+    "DEFAULT_MIN_FREE_MB",
 ]
 
 RELEASES = "releases"
@@ -95,6 +97,56 @@ def sweep_staging(out: Path) -> list[Path]:
     for p in out.glob(f"{LATEST}.tmp-*"):
         p.unlink(missing_ok=True)
     return removed
+
+
+# Below this much free space a run would fail halfway (Prefect's database, the cache, the
+# release's files); better to say so before any work.
+DEFAULT_MIN_FREE_MB = 200
+
+
+def prepare_output(out: Path, *, min_free_mb: int = DEFAULT_MIN_FREE_MB) -> list[Path]:
+    """Check that a run can write under `out` before it does any work, after sweeping what a
+    failed run left (staging folders), which may be what filled the disk.
+
+    Returns the folders swept.  Raises PublishError with one line when `out` is a file, cannot be
+    created or written, or its disk has less than `min_free_mb` MB free.
+    """
+    from datasets.lock import ReleaseLocked, release_lock
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise PublishError(f"{out}: is a file, not a folder; give --out a folder; nothing done")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"{out}: cannot create the output folder ({exc.strerror}); nothing done") from None
+    swept: list[Path] = []
+    try:
+        with release_lock(out, wait_seconds=0):  # the sweep needs no space: it only frees some
+            swept = sweep_staging(out)
+    except ReleaseLocked:
+        pass  # a live run holds it: its staging folder is no debris, and it has checked the space
+    except PublishError as exc:
+        raise PublishError(f"{out}: not writable ({_reason(exc)}); nothing done") from None
+    try:
+        with open(out / f".write-check-{os.getpid()}", "wb") as probe:
+            probe.write(b"\0")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        raise PublishError(f"{out}: not writable ({exc.strerror}); nothing done") from None
+    finally:
+        (out / f".write-check-{os.getpid()}").unlink(missing_ok=True)
+    free_mb = shutil.disk_usage(out).free // 2**20
+    if free_mb < min_free_mb:
+        raise PublishError(f"{out}: {free_mb} MB free on its disk, under the {min_free_mb} MB a run needs; "
+                           "free some space and run again; nothing done")
+    return swept
+
+
+def _reason(exc: BaseException) -> str:
+    cause = exc.__cause__
+    return cause.strerror if isinstance(cause, OSError) and cause.strerror else str(exc)
 
 
 def stage_release(out: Path, release_id: str) -> StagedRelease:

@@ -17,12 +17,35 @@ from typing import Any
 import pandas as pd
 
 from datasets.contract import CONTRACT_VERSION
+from expectations.rejection import DEFAULT_MAX_REJECTED, REJECTED_FILE, Rejection
 from expectations.suites import SLUGS
 from expectations.validate import CheckResult, TableResult, ValidationReport
 
 __all__ = ["write_quality_report", "render_html", "summarize", "QUALITY_DIR"]
 
 QUALITY_DIR = "quality"
+_REJECTED_SHOWN = 200  # rows listed on the page; the Parquet file holds them all
+
+
+def _rejected(rejection: Rejection | None, max_rejected: float) -> dict[str, Any] | None:
+    """The rejected rows for the JSON report: counts per table and per check, the tables over
+    the limit, and the first rows (all of them are in quality/rejected.parquet)."""
+    if rejection is None or not rejection.count:
+        return None
+    df = rejection.rejected
+    by_check = df.groupby(["table", "check", "column"], dropna=False, sort=True).size()
+    return {
+        "count": rejection.count,
+        "file": f"{QUALITY_DIR}/{REJECTED_FILE}",
+        "max_fraction": max_rejected,
+        "per_table": {name: {"rejected": n, "rows_before": rejection.rows_before[name]}
+                      for name, n in rejection.per_table().items()},
+        "over_limit": sorted(rejection.over(max_rejected)),
+        "per_check": [{"table": t, "check": c, "column": None if pd.isna(col) else col, "rows": int(n)}
+                      for (t, c, col), n in by_check.items()],
+        "rows": [{k: None if pd.isna(v) else v for k, v in r.items()}
+                 for r in df[["table", "key", "check", "column", "reason"]].head(_REJECTED_SHOWN).to_dict("records")],
+    }
 
 
 def _quarantined(documents: pd.DataFrame) -> list[dict[str, str]]:
@@ -42,24 +65,33 @@ def _quarantined(documents: pd.DataFrame) -> list[dict[str, str]]:
 def write_quality_report(
     report: ValidationReport, out_dir: Path, *, release_id: str, documents: pd.DataFrame,
     row_counts: Mapping[str, int], diff: Mapping[str, Any] | None = None, figures: Sequence[Any] = (),
+    rejection: Rejection | None = None, max_rejected: float = DEFAULT_MAX_REJECTED,
 ) -> tuple[Path, Path]:
     """Write ``<out_dir>/quality/report.json`` and ``report.html``; returns (json_path, html_path).
 
     `out_dir` is the release folder, `documents` the release's documents table (quarantined rows
     are listed with their error) and `row_counts` the rows written per table.  `diff` (a
     ``ReleaseDiff.to_dict()``) and `figures` (records with ``title`` and ``svg``) are optional.
+    `rejection` holds the rows set aside by row checks: they are written to
+    ``quality/rejected.parquet`` and listed; more than `max_rejected` of a table fails the verdict.
     """
+    import pyarrow.parquet as pq
+
     quality = Path(out_dir) / QUALITY_DIR
     quality.mkdir(parents=True, exist_ok=True)
     quarantined = _quarantined(documents)
+    rejected = _rejected(rejection, max_rejected)
+    if rejection is not None and rejection.count:
+        pq.write_table(rejection.to_arrow(), quality / REJECTED_FILE, compression="zstd")
     created_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     payload: dict[str, Any] = {
         "release_id": release_id,
         "contract_version": CONTRACT_VERSION,
         "created_at": created_at,
-        "passed": report.passed,
+        "passed": passed(report, rejected),
         "row_counts": {name: int(n) for name, n in row_counts.items()},
         "quarantined": quarantined,
+        "rejected": rejected,
         "validation": report.to_dict(),
         "diff": dict(diff) if diff is not None else None,
         "figures": [f"{getattr(f, 'name', 'figure')}.svg" for f in figures],
@@ -69,21 +101,44 @@ def write_quality_report(
     html_path = quality / "report.html"
     html_path.write_text(
         render_html(report, release_id=release_id, quarantined=quarantined, row_counts=row_counts,
-                     created_at=created_at, diff=diff, figures=figures),
+                     created_at=created_at, diff=diff, figures=figures, rejected=rejected),
         encoding="utf-8",
     )
     return json_path, html_path
 
 
-def summarize(report: ValidationReport) -> str:
-    """A few plain lines for the terminal: the verdict, then each failing check."""
+def passed(report: ValidationReport, rejected: Mapping[str, Any] | None) -> bool:
+    """The release's verdict: every check holds on the rows kept, and no table lost more than
+    its allowed share of rows to row checks."""
+    return report.passed and not (rejected and rejected["over_limit"])
+
+
+def summarize(report: ValidationReport, rejection: Rejection | None = None,
+              max_rejected: float = DEFAULT_MAX_REJECTED) -> str:
+    """A few plain lines for the terminal: the verdict, then each failing check and each kind of
+    rejected row."""
     checks = sum(len(t.checks) for t in report.tables)
     failures = report.failures
-    verdict = "PASSED" if report.passed else "FAILED"
-    lines = [f"validation {verdict}: {len(report.tables)} tables, {checks} checks, {len(failures)} failed"]
+    rejected = _rejected(rejection, max_rejected)
+    verdict = "PASSED" if passed(report, rejected) else "FAILED"
+    with_rows = f" with {rejected['count']} rejected row{'' if rejected['count'] == 1 else 's'}" if rejected else ""
+    lines = [f"validation {verdict}{with_rows}: {len(report.tables)} tables, {checks} checks, {len(failures)} failed"]
     for table, check in failures:
         example = f" e.g. {check.examples[0]}" if check.examples else ""
         lines.append(f"  {table}.{check.column or '*'}: {check.slug} ({check.unexpected_count} rows){example}")
+    if rejected:
+        for name in rejected["over_limit"]:
+            t = rejected["per_table"][name]
+            lines.append(f"  {name}: {t['rejected']} of {t['rows_before']} rows rejected, more than "
+                         f"{max_rejected:.0%}; release not promoted")
+        first = {}
+        for r in rejected["rows"]:
+            first.setdefault((r["table"], r["check"], r["column"]), r)
+        for c in rejected["per_check"]:
+            shown = first.get((c["table"], c["check"], c["column"]))
+            example = f" e.g. {shown['key']}: {shown['reason']}" if shown else ""
+            lines.append(f"  rejected {c['table']}.{c['column'] or '*'}: {c['check']} ({c['rows']} rows){example}")
+        lines.append(f"  rejected rows: {rejected['file']}")
     return "\n".join(lines)
 
 
@@ -209,10 +264,24 @@ def _failure_list(report: ValidationReport) -> str:
     return f'<ul class="failures">{"".join(items)}</ul>' if items else ""
 
 
+def _rejected_section(rejected: Mapping[str, Any] | None) -> str:
+    if not rejected:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(r['table'])}</td><td class=wrap><code>{_e(r['key'])}</code></td><td><code>{_e(r['check'])}</code></td>"
+        f"<td class=wrap>{_e(r['reason'])}</td></tr>" for r in rejected["rows"])
+    shown = len(rejected["rows"])
+    more = f" (the first {shown} shown)" if shown < rejected["count"] else ""
+    return (f"<h2>Rejected rows ({rejected['count']})</h2>"
+            f"<p>Rows that failed a row check, and the rows that depend on them, are left out of the release"
+            f"{more}; all of them are in <code>{_e(rejected['file'])}</code>.</p>"
+            + _table("<tr><th>table</th><th>key</th><th>check</th><th>reason</th></tr>", rows))
+
+
 def render_html(
     report: ValidationReport, *, release_id: str, quarantined: list[dict[str, str]],
     row_counts: Mapping[str, int], created_at: str = "", diff: Mapping[str, Any] | None = None,
-    figures: Sequence[Any] = (),
+    figures: Sequence[Any] = (), rejected: Mapping[str, Any] | None = None,
 ) -> str:
     """The report page as one self-contained HTML string (inline CSS, no scripts).
 
@@ -220,8 +289,15 @@ def render_html(
     glance, quarantined documents, every table's checks, then the diff and the figures.
     """
     failures = report.failures
-    if report.passed:
+    if passed(report, rejected) and rejected:
+        verdict = (f'<div class="verdict pass">PASSED with {rejected["count"]} rejected rows — every expectation '
+                   "holds on the rows kept; the release may be promoted.</div>")
+    elif passed(report, rejected):
         verdict = '<div class="verdict pass">PASSED — every expectation holds; the release may be promoted.</div>'
+    elif report.passed:
+        verdict = (f'<div class="verdict fail">FAILED — too many rejected rows in '
+                   f'{_e(", ".join(rejected["over_limit"]))} (more than {rejected["max_fraction"]:.0%}); '
+                   "the release is not promoted.</div>")
     else:
         verdict = (f'<div class="verdict fail">FAILED — {len(failures)} check(s) failed; '
                    "the release is not promoted.</div>" + _failure_list(report))
@@ -247,6 +323,7 @@ def render_html(
 {_overview(report, row_counts)}
 <h2>Quarantined documents ({len(quarantined)})</h2>
 {q_html}
+{_rejected_section(rejected)}
 <h2>Expectations per table</h2>
 {tables}
 {_diff_section(diff)}

@@ -11,21 +11,26 @@ import logging
 import time
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from datasets.contract import TABLE_NAMES, TABLES, Table
-from expectations.suites import ROWS, derive_frames, import_gx, reference_parameters, suite_for
+from expectations.suites import ROWS, SLUGS, derive_frames, import_gx, reference_parameters, suite_for
 from govmap.errors import ContractError, ValidationFailed
 
-__all__ = ["CheckResult", "TableResult", "ValidationReport", "validate_release", "DEFAULT_EXAMPLES"]
+__all__ = ["CheckResult", "RowFailure", "TableResult", "ValidationReport", "validate_release", "DEFAULT_EXAMPLES",
+           "RELEASE_CHECKS"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_EXAMPLES = 5  # failing values kept per check: enough to act on, small enough to read
 _PROBLEM_FRAMES = frozenset({"offsets", "parties"})
+# Checks about the release as a whole: a wrong schema or a repeated key cannot be mended by
+# setting rows aside.  Every other check judges one row at a time (a value out of range, a
+# dangling reference, an offset outside its page), and its failing rows can be rejected alone.
+RELEASE_CHECKS = frozenset({"columns-match", "unique"})
 
 
 @dataclass(frozen=True)
@@ -55,11 +60,33 @@ class TableResult:
 
 
 @dataclass(frozen=True)
+class RowFailure:
+    """One row that failed a row check: its table, its key (column -> value) and the reason."""
+
+    table: str
+    slug: str
+    column: str | None
+    key: tuple[tuple[str, Any], ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class ValidationReport:
     """The outcome of validating a release: passed only when every table passed."""
 
     passed: bool
     tables: tuple[TableResult, ...]
+    # Every failing row of every failed row check (not only the examples); not serialised: the
+    # rows set aside are written to quality/rejected.parquet instead.
+    row_failures: tuple[RowFailure, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def release_failures(self) -> tuple[tuple[str, CheckResult], ...]:
+        """Failed checks that no row rejection can mend (see `RELEASE_CHECKS`)."""
+        return tuple((t, c) for t, c in self.failures if c.slug in RELEASE_CHECKS or not self._has_rows(t, c))
+
+    def _has_rows(self, table: str, check: CheckResult) -> bool:
+        return any(f.table == table and f.slug == check.slug and f.column == check.column for f in self.row_failures)
 
     def table(self, name: str) -> TableResult:
         for t in self.tables:
@@ -81,7 +108,9 @@ class ValidationReport:
                 f"validation failed: {shown}{f' and {more} more' if more > 0 else ''}; release not promoted")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["row_failures"]
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
@@ -128,17 +157,18 @@ def validate_release(frames: Mapping[str, pd.DataFrame], *, examples: int = DEFA
     batch_definition = asset.add_batch_definition_whole_dataframe("whole")
     parameters = reference_parameters(frames)
     results = []
+    row_failures: list[RowFailure] = []
     for name in TABLE_NAMES:
-        results.append(_validate_table(gx, batch_definition, TABLES[name], frames, parameters, examples))
+        results.append(_validate_table(gx, batch_definition, TABLES[name], frames, parameters, examples, row_failures))
         if on_table is not None:
             on_table(name)
     log.info("validated %d tables in %.2fs", len(results), time.perf_counter() - started)
-    return ValidationReport(passed=all(t.passed for t in results), tables=tuple(results))
+    return ValidationReport(passed=all(t.passed for t in results), tables=tuple(results), row_failures=tuple(row_failures))
 
 
 def _validate_table(
     gx: Any, batch_definition: Any, table: Table, frames: Mapping[str, pd.DataFrame],
-    parameters: dict[str, list[Any]], examples: int,
+    parameters: dict[str, list[Any]], examples: int, row_failures: list[RowFailure],
 ) -> TableResult:
     suite = suite_for(table)
     by_frame: dict[str, list[Any]] = {}
@@ -157,20 +187,21 @@ def _validate_table(
         if df is None:
             checks.extend(_not_run(e, derive_error or "frame not built") for e in expectations)
             continue
-        checks.extend(_run(gx, batch_definition, table, frame_name, df, expectations, parameters, examples))
+        checks.extend(_run(gx, batch_definition, table, frame_name, df, expectations, parameters, examples, row_failures))
     return TableResult(
         table=table.name, passed=all(c.passed for c in checks), rows=len(frames[table.name]), checks=tuple(checks))
 
 
 def _run(
     gx: Any, batch_definition: Any, table: Table, frame_name: str, df: pd.DataFrame,
-    expectations: list[Any], parameters: dict[str, list[Any]], examples: int,
+    expectations: list[Any], parameters: dict[str, list[Any]], examples: int, row_failures: list[RowFailure],
 ) -> list[CheckResult]:
     # Index columns let a failure name its rows (mention_id=...) rather than only its value.
     keys = [c for c in (*table.primary_key, "mention_id", "collaboration_id") if c in df.columns]
     keys = list(dict.fromkeys(keys))
     summary: dict[str, Any] = {
-        "result_format": "SUMMARY",
+        # COMPLETE: every failing row's keys, so a row check's failing rows can be set aside.
+        "result_format": "COMPLETE",
         "partial_unexpected_count": examples,
         "unexpected_index_column_names": keys,
         "return_unexpected_index_query": False,
@@ -182,6 +213,9 @@ def _run(
     verdicts = _validate(gx, batch, f"{table.name}:{frame_name}", expectations, {"result_format": "BOOLEAN_ONLY"}, parameters)
     failed = [e for e in expectations if not verdicts[e.meta["check"]].success]
     details = _validate(gx, batch, f"{table.name}:{frame_name}", failed, summary, parameters) if failed else {}
+    if keys:
+        for e in failed:
+            row_failures.extend(_row_failures(table.name, e, details[e.meta["check"]], keys))
     return [_to_check(e, details[e.meta["check"]], keys, examples) if e.meta["check"] in details else _passed(e)
             for e in expectations]
 
@@ -197,6 +231,27 @@ def _validate(gx: Any, batch: Any, name: str, expectations: list[Any], result_fo
         outcome = batch.validate(gx.ExpectationSuite(name=name, expectations=list(expectations)),
                                  result_format=result_format, expectation_parameters=parameters)
     return {r.expectation_config.meta["check"]: r for r in outcome.results}
+
+
+def _row_failures(table: str, expectation: Any, result: Any, keys: list[str]) -> list[RowFailure]:
+    """Every failing row of a failed row check, by its key columns (none for release checks)."""
+    meta = expectation.meta
+    if meta["slug"] in RELEASE_CHECKS or _raised(result.exception_info or {}):
+        return []
+    out = []
+    for row in (result.result or {}).get("unexpected_index_list") or []:
+        if not isinstance(row, Mapping) or not all(k in row for k in keys):
+            return []  # GX gave no keys: the rows cannot be named, so none is set aside
+        values = {k: v for k, v in row.items() if k not in keys}
+        reason = ", ".join(f"{k}={_value(v, raw=meta['frame'] in _PROBLEM_FRAMES)}" for k, v in values.items())
+        out.append(RowFailure(table, meta["slug"], meta["column"], tuple((k, _plain(row[k])) for k in keys),
+                              f"{SLUGS[meta['slug']]}: {reason}" if reason else SLUGS[meta["slug"]]))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A key value as a plain Python scalar (numpy integers compare and hash as ints)."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def _passed(expectation: Any) -> CheckResult:

@@ -162,6 +162,11 @@ def resolve(extractions: Iterable[Extraction | DocSummary], kb: KnowledgeBase) -
         taken: set[str] = set(known)
         rows = []
         for root in sorted(groups):
+            if not docs[root]:
+                # Only a discovery names it (a KB body a definition linked to, a spelling no
+                # document used): no document mentions or cites it, so it is no entity of the
+                # corpus, and a row for it would say n_documents = 0.
+                continue
             ds = found.get(root, [])
             if root in known:
                 fid = root

@@ -1,7 +1,9 @@
 """`govmap` command line: the same functions the flow and the tests call.
 
-Exit codes: 0 release promoted (or nothing changed); 1 validation failed (release written, not
-promoted); 2 bad usage or no readable source.
+Exit codes: 0 release promoted, also with rows set aside by row checks (or nothing changed);
+1 validation failed (release written, not promoted), or an unexpected error (with a traceback);
+2 bad usage, no readable source, or an unusable --out (a file, not writable, disk full), before any
+work; 130 / 143 stopped by SIGINT / SIGTERM.
 """
 
 from __future__ import annotations
@@ -50,6 +52,27 @@ def _local_folder(out: str) -> Path:
     return work_dir_for(out) if is_remote(out) else Path(out).resolve()
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGINT end a run at once, with 143 or 130 (128 + the signal).
+
+    Safe at any instant, as a SIGKILL is: releases are promoted atomically, the lock is the
+    kernel's (dropped with the process), the next run sweeps a staging folder, and the run's
+    processes are ended by its watcher (`govmap.reaper`).  Without this, Python turns SIGINT into
+    a KeyboardInterrupt that Prefect's threads report at length.
+    """
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        name = signal.Signals(signum).name
+        err_console.print(f"[bold red]stopped:[/] {name}; no partial release is visible, latest unchanged by this run "
+                          "unless it had already been promoted", soft_wrap=True)
+        sys.stderr.flush()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not verbose:
@@ -57,6 +80,21 @@ def _setup_logging(verbose: bool) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         for name in ("prefect", "httpx", "great_expectations", "distributed"):
             logging.getLogger(name).setLevel(logging.ERROR)
+        logging.getLogger("prefect.task_runs").addFilter(_expected_source_failure)
+
+
+def _expected_source_failure(record: logging.LogRecord) -> bool:
+    """False for Prefect's ERROR lines (one with a traceback) about a pull that failed as sources
+    do (a 404, a timeout after retries): the run quarantines the document and the summary gives
+    its one-line reason.  Prefect keeps a logger's filters when it configures logging."""
+    from govmap import errors
+
+    exc = record.exc_info[1] if record.exc_info else None
+    if isinstance(exc, errors.SourceError):
+        return False
+    expected = {c.__name__ for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.SourceError)}
+    message = record.getMessage()
+    return not (message.startswith("Finished in state Failed") and any(f"{name}:" in message for name in expected))
 
 
 @app.command()
@@ -71,13 +109,27 @@ def run(
     task_runner: Annotated[str, typer.Option(help="Where parsing and extraction run: process (a process pool here) or dask.")] = "process",
     dask_address: Annotated[Optional[str], typer.Option(help="Scheduler of an existing Dask cluster (tcp://host:8786); default: a local cluster.")] = None,
     spacy_model: Annotated[Optional[str], typer.Option(help="An installed trained spaCy pipeline (package or folder) whose NER adds candidates.")] = None,
+    max_rejected: Annotated[float, typer.Option(help="Share of any table that rows failing a row check may make up; "
+                                                     "those rows are set aside, more holds the release back (exit 1).")] = 0.01,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every stage.")] = False,
 ) -> None:
     """Ingest SOURCES and publish a validated release under --out."""
+    from govmap.reaper import start_reaper
+
+    start_reaper()  # first: every process the run starts from here on ends with it
+    _stop_on_signals()
     use_s3_endpoint(s3_endpoint)
+    from datasets.release import prepare_output
+    from govmap.errors import GovmapError, SourceError
+
+    try:  # before Prefect keeps its database there: a file, a read-only folder or a full disk fail now
+        prepare_output(_local_folder(out))
+    except GovmapError as exc:
+        _fail(str(exc), 2)
     configure_environment(_local_folder(out) / ".prefect")
     _setup_logging(verbose)
-    from govmap.errors import GovmapError, SourceError
+    if not 0.0 <= max_rejected <= 1.0:  # checked here too: expectations' import costs pandas'
+        _fail(f"--max-rejected {max_rejected}: not a fraction between 0 and 1", 2)
     given = [str(s) for s in sources or ()]
     specs = list(given)
     if registry is not None:
@@ -139,7 +191,8 @@ def run(
         with reporting(ConsoleProgress(err_console)), foreground_run():
             result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait,
                             registry=str(registry) if registry is not None else None,
-                            task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model)
+                            task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model,
+                            max_rejected=max_rejected)
     except (SourceError, ReleaseLocked, RunnerError) as exc:
         _fail(str(exc), 2)
     except GovmapError as exc:
@@ -159,6 +212,8 @@ def run(
         err_console.print(o.summary)
         raise typer.Exit(1)
     out_console.print(f"latest -> {o.release_id}")
+    if o.rejected_rows:  # promoted, with the rows that failed a row check set aside
+        err_console.print(o.summary, soft_wrap=True, markup=False)
 
 
 @app.command()

@@ -135,10 +135,13 @@ def print_summary(console: Console, documents: Sequence[DocumentSummary], outcom
     table.add_column("what")
     table.add_column("value", overflow="fold")
     table.add_row("documents ok", f"{ok}" + (f" ({cached} unchanged, from the cache)" if cached else ""))
-    table.add_row("quarantined", str(len(quarantined)))
+    # Rows of the documents table: the same bytes under two names are one document.
+    table.add_row("quarantined", str(len({d.sha256 for d in quarantined})))
     if outcome is not None:
         for name, rows in outcome.rows.items():
             table.add_row(f"rows: {name}", f"{rows:,}")
+        if outcome.rejected_rows:
+            table.add_row("rejected rows", f"{outcome.rejected_rows:,} (failed a row check; quality/rejected.parquet)")
         if outcome.stage_seconds:
             table.add_row("stage times", ", ".join(f"{k} {v:.1f} s" for k, v in outcome.stage_seconds.items()))
         table.add_row("release", outcome.release_id + ("" if outcome.promoted else " (NOT promoted: validation failed)"))

@@ -13,15 +13,18 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import tempfile
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from extractors.config import DEFAULT_COMPONENTS, NlpConfig
 from extractors.records import Extraction
-from govmap.errors import GovmapError
+from govmap.errors import BudgetExceeded, GovmapError
 from govmap.version import pipeline_version
 from sources import ParseSettings, RawDocument, parse
 from sources.model import doc_id_of
@@ -39,6 +42,7 @@ __all__ = [
     "quarantine",
     "init_worker",
     "run_in_worker",
+    "run_alone",
     "worker_nlp",
     "nlp_builds",
 ]
@@ -75,6 +79,9 @@ class DocumentResult:
     row: DocumentRow
     pages: tuple[str, ...] = ()  # normalised text of page 1, 2, ...
     extraction: Extraction | None = None
+    # Quarantined for what may not happen again (over a time or memory budget, its worker died):
+    # the cache keeps it for this run's release, and the next run tries the document again.
+    transient: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,36 +101,103 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
-def quarantine(source_uri: str, error: GovmapError | str, *, raw: RawDocument | None = None) -> DocumentResult:
+def quarantine(source_uri: str, error: GovmapError | str, *, raw: RawDocument | None = None,
+               transient: bool = False) -> DocumentResult:
     """A quarantined document: its one-line reason, and no records.
 
-    Without bytes (a pull that failed) the identity is the sha256 of the source URI, so each
-    failed source still has its own row.
+    Without bytes (a pull that failed, an empty file) the identity is the sha256 of the source
+    URI, so each such source still has its own row.  `transient` marks a reason the next run should try
+    again (a budget, a dead worker) instead of taking from the cache.
     """
     message = str(error).splitlines()[0] if str(error) else type(error).__name__
-    if raw is not None:
+    if raw is not None and raw.data:
         sha, media = raw.sha256, raw.media_type
     else:
+        # No bytes, or none at all (every empty file has the same sha256, and two of them once
+        # shared one row that mixed their names): the source URI is the identity.
         sha = hashlib.sha256(source_uri.encode()).hexdigest()
-        media = _MEDIA_BY_SUFFIX.get(PurePosixPath(source_uri.split("?", 1)[0]).suffix.lower(), "text/plain")
+        media = raw.media_type if raw is not None else \
+            _MEDIA_BY_SUFFIX.get(PurePosixPath(source_uri.split("?", 1)[0]).suffix.lower(), "text/plain")
     row = DocumentRow(
         doc_id=doc_id_of(sha), source_uri=source_uri, media_type=media, title=None, authors=(), publisher=None,
         published=None, n_pages=0, n_chars=0, sha256=sha, status="quarantined", error=message,
         ingested_at=_now(), pipeline_version=pipeline_version(),
     )
-    return DocumentResult(row=row)
+    return DocumentResult(row=row, transient=transient)
+
+
+class _Stage:
+    """What the document is going through, for a budget's one-line reason."""
+
+    name = "parsing"
+
+
+@contextmanager
+def _time_budget(uri: str, seconds: float, stage: _Stage) -> Iterator[None]:
+    """Raise BudgetExceeded in this thread once `seconds` have passed (main thread only: signals
+    reach no other).  Python code stops at once; a stuck C call is ended by the worker's watchdog
+    (`init_worker`)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise BudgetExceeded(f"{uri}: {stage.name} exceeded {seconds:g} s (document_seconds); document quarantined")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    # Again every second after the first: a library's broad `except` may swallow one.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _check_output(uri: str, settings: ParseSettings, *, pages: int = 0, chars: int = 0, mentions: int = 0) -> None:
+    """Raise BudgetExceeded when a document's output is over its budget."""
+    for count, limit, what, name in ((pages, settings.max_pages, "pages", "max_pages"),
+                                     (chars, settings.max_chars, "characters of text", "max_chars"),
+                                     (mentions, settings.max_mentions, "mentions", "max_mentions")):
+        if count > limit:
+            raise BudgetExceeded(f"{uri}: {count:,} {what}, over the budget of {limit:,} ({name}); document quarantined")
+
+
+def _over_budget(exc: BaseException) -> BaseException | None:
+    """The BudgetExceeded or MemoryError `exc` is or was raised from, if any."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, (BudgetExceeded, MemoryError)):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def process_raw(raw: RawDocument, settings: ParseSettings, nlp: Language) -> DocumentResult:
-    """Parse and extract one document; a SourceError or ExtractionError quarantines it."""
+    """Parse and extract one document within its budgets (time, memory, output; see
+    ParseSettings); a SourceError, ExtractionError or BudgetExceeded quarantines it."""
     from extractors.extract import extract_document  # spaCy: workers import it, the flow never does
 
+    stage = _Stage()
     try:
-        document = parse(raw, settings)
-        extraction = extract_document(nlp, document)
-    except GovmapError as exc:
-        log.warning("%s", exc)
-        return quarantine(raw.source_uri, exc, raw=raw)
+        with _time_budget(raw.source_uri, settings.document_seconds, stage):
+            document = parse(raw, settings)
+            _check_output(raw.source_uri, settings, pages=len(document.pages), chars=document.n_chars)
+            stage.name = "extracting"
+            extraction = extract_document(nlp, document)
+            _check_output(raw.source_uri, settings, mentions=len(extraction.mentions))
+    except (GovmapError, MemoryError) as exc:
+        # A parser that turns any failure into "cannot be read" must not hide a budget: a
+        # decompression bomb is over the memory budget, not an image-only PDF.
+        over = _over_budget(exc)
+        if isinstance(over, MemoryError):
+            # The worker's address space is capped at its size plus the budget (`init_worker`).
+            over = BudgetExceeded(f"{raw.source_uri}: over {settings.document_memory_mb:,} MB while {stage.name} "
+                                  "(document_memory_mb); document quarantined")
+        log.warning("%s", over or exc)
+        return quarantine(raw.source_uri, over or exc, raw=raw, transient=over is not None)
     except Exception as exc:  # the one catch-all: a bug on one document must not stop the corpus
         log.exception("%s: unexpected error", raw.source_uri)
         return quarantine(raw.source_uri, f"{raw.source_uri}: internal error {type(exc).__name__}: {exc}; document quarantined", raw=raw)
@@ -224,9 +298,46 @@ def start_worker_server() -> None:
     forkserver.ensure_running()
 
 
-def init_worker(nlp_config: NlpConfig | None = None) -> None:
-    """Process-pool initializer: build the pipeline once for this process."""
+# A worker still on one document this long after its time budget is stuck in a C call that no
+# signal interrupts; it ends itself with this code (its pool is replaced, see flows.runners).
+WATCHDOG_GRACE_S = 10.0
+WORKER_OVERTIME_EXIT = 75
+_DEADLINE: list[float | None] = [None]  # monotonic time the current document must end by
+
+
+def init_worker(nlp_config: NlpConfig | None = None, memory_mb: int | None = None) -> None:
+    """Process-pool initializer: build the pipeline once for this process, cap its memory at
+    its size now plus `memory_mb`, start its watchdog, and die with the run (see `die_with_parent`)."""
+    from govmap.runtime import die_with_parent
+
+    die_with_parent()
     worker_nlp(nlp_config)
+    if memory_mb is not None:
+        _cap_memory(memory_mb)
+    threading.Thread(target=_watchdog, name="govmap-watchdog", daemon=True).start()
+
+
+def _cap_memory(memory_mb: int) -> None:
+    """Limit this process's address space to its current size plus `memory_mb`: an allocation
+    beyond raises MemoryError (quarantining the document) instead of waking the OOM killer."""
+    import resource
+
+    try:
+        with open("/proc/self/statm") as f:
+            size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return  # not Linux: no cheap way to know the base, so no cap
+    limit = size + memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+def _watchdog() -> None:
+    while True:
+        time.sleep(1.0)
+        deadline = _DEADLINE[0]
+        if deadline is not None and time.monotonic() > deadline:
+            os._exit(WORKER_OVERTIME_EXIT)
 
 
 def worker_nlp(nlp_config: NlpConfig | None = None) -> Language:
@@ -256,6 +367,26 @@ def nlp_builds() -> int:
 def run_in_worker(raw: RawDocument, settings: ParseSettings, cache: ResultCache,
                   nlp_config: NlpConfig | None = None) -> DocumentSummary:
     """Process one document in a worker: parse, extract, cache the result, return its summary."""
-    result = process_raw(raw, settings, worker_nlp(nlp_config))
+    _test_kill_worker(raw.source_uri)
+    _DEADLINE[0] = time.monotonic() + settings.document_seconds + WATCHDOG_GRACE_S
+    try:
+        result = process_raw(raw, settings, worker_nlp(nlp_config))
+    finally:
+        _DEADLINE[0] = None
     cache.put(result)
     return summarize(result)
+
+
+def run_alone(raw: RawDocument, settings: ParseSettings, cache: ResultCache, nlp_config: NlpConfig | None) -> None:
+    """A retry's process (see flows.runners): a pool worker's set-up and work, for one document.
+    Defined here, where the forkserver has it loaded already."""
+    init_worker(nlp_config, settings.document_memory_mb)
+    run_in_worker(raw, settings, cache, nlp_config)
+
+
+def _test_kill_worker(uri: str) -> None:
+    """Test-only: GOVMAP_TEST_KILL_WORKER=<name> SIGKILLs the worker given a document whose URI
+    ends with <name>, as the OOM killer or a crash in C would (see tests/flows/test_workers.py)."""
+    name = os.environ.get("GOVMAP_TEST_KILL_WORKER")
+    if name and uri.endswith(name):
+        os.kill(os.getpid(), signal.SIGKILL)

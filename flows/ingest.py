@@ -103,8 +103,11 @@ def _fetch(ref: SourceRef, settings: ParseSettings, cache: ResultCache) -> Fetch
         cache.put(result)
         return Fetched(summary=summarize(result))
     if cache.has(raw.sha256):
-        log.info("%s: unchanged since it was last extracted (cache hit)", ref.uri)
-        return Fetched(summary=replace(summarize(cache.get(raw.sha256), cached=True), source_uri=ref.uri))
+        cached = cache.get(raw.sha256)
+        # A document quarantined over a budget or a dead worker is tried again.
+        if not cached.transient:
+            log.info("%s: unchanged since it was last extracted (cache hit)", ref.uri)
+            return Fetched(summary=replace(summarize(cached, cached=True), source_uri=ref.uri))
     return Fetched(raw=raw)
 
 
@@ -203,9 +206,10 @@ def _load_results(cache: ResultCache, summaries: Sequence[DocumentSummary]) -> I
 
 
 @task(cache_policy=NO_CACHE, task_run_name="publish")
-def publish_task(cache: ResultCache, summaries: Sequence[DocumentSummary], out: Path, fingerprint: str) -> PublishOutcome:
+def publish_task(cache: ResultCache, summaries: Sequence[DocumentSummary], out: Path, fingerprint: str,
+                 max_rejected: float | None = None) -> PublishOutcome:
     return publish_release(lambda: _load_results(cache, summaries), out, fingerprint=fingerprint,
-                           pipeline_version=pipeline_version())
+                           pipeline_version=pipeline_version(), max_rejected=max_rejected)
 
 
 def run_ingest(
@@ -221,25 +225,27 @@ def run_ingest(
     task_runner: str = "process",
     dask_address: str | None = None,
     api_url: str | None = None,
+    max_rejected: float | None = None,
 ) -> RunResult:
     """The whole run as a plain function composition (the flow body); see `ingest`.
 
     The run holds `<out>/.lock` throughout, waiting up to `wait_seconds` for another run: a
     second writer would sweep this run's staging folder and race it for `latest`.  Raises
     ReleaseLocked when the lock stays taken, RunnerError when the task runner cannot run.
-    `api_url` is the Prefect API that Dask workers report their task runs to.
+    `api_url` is the Prefect API that Dask workers report their task runs to; `max_rejected` the
+    share of any table that row checks may set aside before the release is held back.
     """
     settings = ParseSettings.resolve(settings)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with release_lock(out, wait_seconds=wait_seconds):
         return _run_locked(sources, out, settings=settings, nlp_config=nlp_config, workers=workers, force=force, carry=carry,
-                           task_runner=task_runner, dask_address=dask_address, api_url=api_url)
+                           task_runner=task_runner, dask_address=dask_address, api_url=api_url, max_rejected=max_rejected)
 
 
 def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, nlp_config: NlpConfig | None,
                 workers: int | None, force: bool, carry: Sequence[dict] = (), task_runner: str = "process",
-                dask_address: str | None = None, api_url: str | None = None) -> RunResult:
+                dask_address: str | None = None, api_url: str | None = None, max_rejected: float | None = None) -> RunResult:
     swept = sweep_staging(out)
     for p in swept:
         log.warning("removed %s left by an interrupted run", p)
@@ -257,7 +263,7 @@ def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, n
     if unchanged:
         log.info("inputs unchanged since release %s; nothing published", unchanged)
         return RunResult(documents=summaries, outcome=None, unchanged_release=unchanged)
-    outcome = publish_task(quote(cache), quote(summaries), out, fingerprint)
+    outcome = publish_task(quote(cache), quote(summaries), out, fingerprint, max_rejected)
     return RunResult(documents=summaries, outcome=outcome)
 
 
@@ -266,8 +272,8 @@ def unchanged_local_inputs(sources: Sequence[str], out: Path | str, settings: Pa
     """The latest release's id when every source is a local file whose bytes it was built from.
 
     Lets the CLI answer "nothing changed" by hashing files, without starting Prefect's server
-    (which costs more than the rest of such a run).  URLs, or any file that differs, give None:
-    the full run decides.
+    (which costs more than the rest of such a run).  URLs, any file that differs, or another run
+    holding the lock (it may be promoting other inputs) give None: the full run decides.
     """
     settings = ParseSettings.resolve(settings)
     shas = []
@@ -289,6 +295,10 @@ def unchanged_local_inputs(sources: Sequence[str], out: Path | str, settings: Pa
         from flows.remote import remote_unchanged
 
         return remote_unchanged(out, fingerprint)
+    from datasets.lock import lock_is_held
+
+    if lock_is_held(Path(out)):
+        return None  # another run may be promoting other inputs: the full run asks under the lock
     return unchanged_since_latest(Path(out), fingerprint)
 
 
@@ -325,7 +335,8 @@ def _prefect_api_url() -> str | None:
 @flow(name="govmap-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
 def ingest(sources: list[str], out: str = "datasets", workers: int | None = None, force: bool = False,
            settings: dict[str, Any] | None = None, wait_seconds: float = 0.0, registry: str | None = None,
-           task_runner: str = "process", dask_address: str | None = None, spacy_model: str | None = None) -> RunResult:
+           task_runner: str = "process", dask_address: str | None = None, spacy_model: str | None = None,
+           max_rejected: float | None = None) -> RunResult:
     """Pull every source, extract its records, and publish a validated release under `out`.
 
     `settings` overrides ParseSettings by name (a dict, so a deployment can carry it as JSON);
@@ -333,7 +344,8 @@ def ingest(sources: list[str], out: str = "datasets", workers: int | None = None
     sources.yaml whose sources are added to `sources`, re-read at each run (scheduled serving).
     `task_runner` is "process" (a process pool of `workers` on this machine) or "dask" (a local
     Dask cluster of `workers` processes, or the scheduler at `dask_address`); `spacy_model` an
-    installed trained spaCy pipeline whose NER adds candidates.
+    installed trained spaCy pipeline whose NER adds candidates; `max_rejected` the share of any
+    table that row checks may set aside before the release is held back (default 1 %).
     """
     from flows.remote import output_target
 
@@ -352,4 +364,5 @@ def ingest(sources: list[str], out: str = "datasets", workers: int | None = None
         return target.publish(run_ingest(sources, target.local, settings=ParseSettings.resolve(settings), workers=workers,
                                          force=force, wait_seconds=wait_seconds, carry=carry,
                                          nlp_config=NlpConfig(spacy_model=spacy_model) if spacy_model else None,
-                                         task_runner=task_runner, dask_address=dask_address, api_url=_prefect_api_url()))
+                                         task_runner=task_runner, dask_address=dask_address, api_url=_prefect_api_url(),
+                                         max_rejected=max_rejected))

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from datasets.contract import TABLES
@@ -56,6 +57,7 @@ class PublishOutcome:
     report_html: Path
     report_json: Path
     summary: str
+    rejected_rows: int = 0  # rows set aside by row checks (quality/rejected.parquet)
     # wall seconds of each corpus-wide stage (flows.progress.STAGES), for the summary and the bench
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -200,6 +202,12 @@ class _FiguresJob:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def redraw(self) -> None:
+        """Draw again from the staged tables as they are now (after rows were set aside)."""
+        if self._future is not None:
+            self._future.cancel()
+            self._future = self._pool.submit(render_figures_from_files, *self._args)
+
     def result(self) -> list[Any]:
         try:
             return render_figures_from_files(*self._args) if self._future is None else self._future.result()
@@ -215,16 +223,22 @@ def publish_release(
     fingerprint: str,
     pipeline_version: str,
     kb: KnowledgeBase | None = None,
+    max_rejected: float | None = None,
 ) -> PublishOutcome:
     """Write, validate and (when every suite passes) promote a release of the given documents.
 
     `load_results` is called twice (resolution, then writing) and yields each document's result,
-    ok or quarantined.  Raises PublishError when the release cannot be written; a failed
-    validation is not an error: the release is written with its report but not promoted.
+    ok or quarantined.  Rows that fail a row check are set aside with their dependents (see
+    `expectations.rejection`); the rest is promoted unless a release check fails or a table
+    loses more than `max_rejected` of its rows (default `DEFAULT_MAX_REJECTED`).  Raises
+    PublishError when the release cannot be written; a failed validation is not an error: the
+    release is written with its report but not promoted.
     """
     from datasets.card import write_release_docs  # lazy, as the next: pandas and GX cost seconds
-    from expectations import validate_release, write_quality_report, summarize
+    from expectations import DEFAULT_MAX_REJECTED, check_max_rejected, validate_release, write_quality_report, summarize
+    from expectations.report import passed as release_passed
 
+    max_rejected = check_max_rejected(DEFAULT_MAX_REJECTED if max_rejected is None else max_rejected)
     progress = current_progress()
     clock = _StageClock(progress)
     clock.begin("resolve")
@@ -254,28 +268,66 @@ def publish_release(
     with _FiguresJob(staged, release_id) as figures:
         frames = {name: pq.read_table(staged.table_path(name)).to_pandas() for name in TABLES}
         report = validate_release(frames, on_table=progress.validated)
+        rejection = None
+        if not report.passed and not report.release_failures:
+            rejection, report = _reject_failing_rows(frames, report, staged)
+            frames = rejection.frames
+            figures.redraw()  # the figures being drawn still hold the rejected rows
         rows = {name: len(df) for name, df in frames.items()}
         clock.begin("publish")
         # What does not need the figures is done while they are drawn.
         diff = _diff(out, staged.path, release_id)
+        verdict = release_passed(report, _over(rejection, max_rejected))
         manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
-                                  validation_passed=report.passed)
+                                  validation_passed=verdict)
         write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest
         js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"],
-                                        row_counts=rows, diff=diff, figures=figures.result())
+                                        row_counts=rows, diff=diff, figures=figures.result(), rejection=rejection,
+                                        max_rejected=max_rejected)
     _test_kill_at("before-commit")
     final = commit_release(staged, manifest)
-    if report.passed:
+    if verdict:
         _test_kill_at("before-promote")
         promote(out, release_id)
     else:
         log.error("release %s failed validation; latest unchanged", release_id)
     clock.end(done=True)
     return PublishOutcome(
-        release_id=release_id, path=final, promoted=report.passed, validation_passed=report.passed, rows=rows,
+        release_id=release_id, path=final, promoted=verdict, validation_passed=verdict, rows=rows,
         report_html=final / html.relative_to(staged.path), report_json=final / js.relative_to(staged.path),
-        summary=summarize(report), stage_seconds=clock.seconds,
+        summary=summarize(report, rejection, max_rejected), rejected_rows=rejection.count if rejection else 0,
+        stage_seconds=clock.seconds,
     )
+
+
+_REJECTION_ROUNDS = 3  # removing rows can break a whole-table rule (an entity left with no mention)
+
+
+def _reject_failing_rows(frames: dict[str, Any], report: Any, staged: Any) -> tuple[Any, Any]:
+    """Set aside the rows that failed row checks (with their dependents), validate what is left,
+    and rewrite the staged tables that lost rows.  Returns (rejection, report on the rows kept)."""
+    from datasets.contract import to_arrow_schema
+    from datasets.parquet import PARQUET_OPTIONS
+    from expectations import reject_rows, validate_release
+
+    failures = list(report.row_failures)
+    for _ in range(_REJECTION_ROUNDS):
+        rejection = reject_rows(frames, failures)
+        report = validate_release(rejection.frames)
+        if report.passed or report.release_failures:
+            break
+        failures.extend(report.row_failures)
+    log.warning("release %s: %d rows failed row checks and were set aside", staged.path.name, rejection.count)
+    for name, df in rejection.frames.items():
+        if len(df) != rejection.rows_before[name]:
+            arrow = pa.Table.from_pandas(df, schema=to_arrow_schema(TABLES[name]), preserve_index=False)
+            pq.write_table(arrow, staged.table_path(name), **PARQUET_OPTIONS)
+    return rejection, report
+
+
+def _over(rejection: Any, max_rejected: float) -> dict[str, Any] | None:
+    """What `expectations.report.passed` needs to know of the rejected rows."""
+    return {"over_limit": sorted(rejection.over(max_rejected))} if rejection is not None else None
 
 
 class _StageClock:

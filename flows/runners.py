@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import os
+import signal
 import socket
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -32,7 +35,8 @@ from prefect.futures import PrefectFuture
 
 from extractors.config import NlpConfig
 from flows.documents import (
-    DocumentResult, DocumentSummary, ResultCache, init_worker, process_raw, run_in_worker, summarize, worker_context, worker_nlp,
+    WATCHDOG_GRACE_S, WORKER_OVERTIME_EXIT, DocumentResult, DocumentSummary, ResultCache, init_worker, process_raw, quarantine,
+    run_alone, run_in_worker, summarize, worker_context, worker_nlp,
 )
 from govmap.errors import RunnerError
 from govmap.version import pipeline_version
@@ -49,6 +53,8 @@ __all__ = [
     "check_runner_options",
     "default_workers",
 ]
+
+log = logging.getLogger(__name__)
 
 TASK_RUNNERS = ("process", "dask")
 _CONNECT_TIMEOUT_S = 10
@@ -72,31 +78,92 @@ class Extractor(Protocol):
 
 class ProcessExtractor:
     """A process pool (see `worker_context`) whose initializer builds the pipeline; workers
-    write the cache."""
+    write the cache.
+
+    A worker that dies (the OOM killer, a crash in C, its watchdog ending a stuck document)
+    breaks the pool and every document in it: the pool is replaced, and each of those documents
+    runs again alone in a process of its own, so a second death names its document for sure,
+    which is then quarantined with the reason.
+    """
 
     def __init__(self, cache: ResultCache, settings: ParseSettings, nlp_config: NlpConfig | None, workers: int) -> None:
         self.cache, self.settings, self.nlp_config, self.workers = cache, settings, nlp_config, workers
         self.window = 2 * workers  # one document being extracted and one pulled ahead per worker
-        self._stack = ExitStack()
+        self._pool: ProcessPoolExecutor | None = None
+        self._submitted: dict[Future, tuple[RawDocument, ProcessPoolExecutor]] = {}
+        self.replaced = 0  # pools replaced after a worker died
 
     def __enter__(self) -> ProcessExtractor:
-        self._pool = self._stack.enter_context(ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=worker_context(),
-            initializer=init_worker, initargs=(self.nlp_config,)))
+        self._pool = self._new_pool()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stack.__exit__(*exc)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=worker_context(), initializer=init_worker,
+                                   initargs=(self.nlp_config, self.settings.document_memory_mb))
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        """A new pool in place of `broken`, once however many of its documents report it."""
+        if broken is self._pool:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool()
+            self.replaced += 1
 
     def submit(self, raw: RawDocument) -> Future[DocumentSummary]:
         # The pool's own future, not a Prefect task run: a task run here would only wait on it,
         # and costs the API server and this process ~60 ms of CPU per document (measured with
         # the bench corpus) that the workers need.  The document's fetch is the task run the
         # flow shows; its outcome is logged and in the documents table.
-        return self._pool.submit(run_in_worker, raw, self.settings, self.cache, self.nlp_config)
+        assert self._pool is not None
+        try:
+            future = self._pool.submit(run_in_worker, raw, self.settings, self.cache, self.nlp_config)
+        except BrokenProcessPool:  # a worker died since the last document finished
+            self._replace(self._pool)
+            future = self._pool.submit(run_in_worker, raw, self.settings, self.cache, self.nlp_config)
+        self._submitted[future] = (raw, self._pool)
+        return future
 
     def collect(self, future: Future[DocumentSummary]) -> DocumentSummary:
-        return future.result()
+        raw, pool = self._submitted.pop(future)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._replace(pool)
+            return self._run_alone(raw)
+
+    def _run_alone(self, raw: RawDocument) -> DocumentSummary:
+        """`raw` once more, in a process of its own; quarantined if that process dies too."""
+        context = worker_context()
+        process = context.Process(target=run_alone, args=(raw, self.settings, self.cache, self.nlp_config),
+                                  name="govmap-retry", daemon=True)
+        process.start()
+        # The watchdog ends the process after the budget and its grace; this wait only guards
+        # against a process that could not even start its watchdog.
+        process.join(self.settings.document_seconds + 2 * WATCHDOG_GRACE_S + 60)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        if process.exitcode == 0 and self.cache.has(raw.sha256):
+            return summarize(self.cache.get(raw.sha256))
+        code = process.exitcode
+        if code == WORKER_OVERTIME_EXIT or code is None:
+            why = f"stuck past its {self.settings.document_seconds:g} s budget (document_seconds)"
+        elif code == -signal.SIGKILL:
+            why = "its worker process was killed (SIGKILL: out of memory?) twice"
+        elif code == -signal.SIGABRT:  # what pdfium does when an allocation fails: a decompression bomb
+            why = (f"its worker process aborted twice (SIGABRT: an allocation failed, most likely over the "
+                   f"{self.settings.document_memory_mb:,} MB budget, document_memory_mb)")
+        elif code is not None and code < 0:
+            why = f"its worker process died of signal {-code} twice"
+        else:
+            why = f"its worker process exited with code {code} twice"
+        result = quarantine(raw.source_uri, f"{raw.source_uri}: {why}; document quarantined", raw=raw, transient=True)
+        log.warning("%s", result.row.error)
+        self.cache.put(result)
+        return summarize(result)
 
 
 # --- Dask ----------------------------------------------------------------------------------------

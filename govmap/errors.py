@@ -9,6 +9,7 @@
      │    ├── SourceTooLarge         document over the configured size limit
      │    └── ParseError             bytes claim a type but cannot be read as it
      ├── ExtractionError             the spaCy pipeline or a rule failed on a document
+     ├── BudgetExceeded              a document took more time, memory or output than its budget
      ├── ContractError               records do not fit the data contract
      ├── ValidationFailed            a great-expectations suite failed; release not promoted
      ├── PublishError                a release could not be written or promoted
@@ -33,6 +34,7 @@ __all__ = [
     "SourceTooLarge",
     "ParseError",
     "ExtractionError",
+    "BudgetExceeded",
     "ContractError",
     "ValidationFailed",
     "PublishError",
@@ -73,6 +75,10 @@ class ParseError(SourceError):
 
 class ExtractionError(GovmapError):
     """Extraction failed on a document."""
+
+
+class BudgetExceeded(GovmapError):
+    """A document went over its time, memory or output budget (see ParseSettings); quarantined."""
 
 
 class ContractError(GovmapError):

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from pathlib import Path
 
-__all__ = ["configure_environment"]
+__all__ = ["configure_environment", "die_with_parent"]
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 # Prefect's temporary local server needs 12-20 s to start on a fresh PREFECT_HOME here; its
 # default 20 s start-up timeout fails intermittently, so it gets more room.
@@ -28,3 +32,26 @@ def configure_environment(prefect_home: Path | None = None) -> None:
         # The temporary server's subprocess cannot create its database under a missing folder
         # and then only reports a start-up timeout.
         Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+
+
+def die_with_parent(signum: int = signal.SIGKILL) -> bool:
+    """Have the kernel send this process `signum` when its parent dies, even by SIGKILL.
+
+    A child of a run (a pool worker, the figures process) otherwise lives on, re-parented to
+    init, after the run is killed.  Linux only (prctl through ctypes); returns whether it is set.
+    If the parent is already gone, this process exits at once.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(128 + signum)
+    return True

@@ -14,13 +14,22 @@ DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".mdx", ".htm
 
 
 def iter_folder(folder: Path) -> Iterator[Path]:
-    """Document files under `folder`, recursively, sorted by relative path (deterministic).
+    """Document files under `folder`, recursively, sorted by relative path (deterministic), and
+    the subfolders that cannot be listed (`read_file` says why).
 
     Hidden files and folders (a leading dot: .git, .cache) are skipped; symlinked folders are not
     followed, so a link loop cannot make the walk endless.
     """
     found: list[tuple[str, Path]] = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
+
+    def unreadable(exc: OSError) -> None:
+        # A subfolder that cannot be listed is yielded itself: reading it fails with the reason,
+        # so it gets a quarantined row instead of vanishing from the run without a word.
+        if exc.filename is not None and Path(exc.filename) != folder:
+            path = Path(exc.filename)
+            found.append((path.relative_to(folder).as_posix(), path))
+
+    for root, dirs, files in os.walk(folder, followlinks=False, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             path = Path(root) / name
@@ -33,6 +42,13 @@ def iter_folder(folder: Path) -> Iterator[Path]:
 
 def read_file(path: Path, *, max_bytes: int) -> bytes:
     """The bytes of `path`; raises SourceTooLarge over `max_bytes`, SourceError if unreadable."""
+    if path.is_dir():  # a subfolder `iter_folder` could not list
+        try:
+            os.scandir(path).close()
+        except OSError as exc:
+            raise SourceError(f"{path}: folder cannot be listed ({exc.strerror or exc}); check permissions; "
+                              "its documents skipped") from exc
+        raise SourceError(f"{path}: a folder, not a document; document skipped")
     try:
         size = path.stat().st_size
         if size > max_bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
 from bs4.builder import ParserRejectedMarkup
 
 from govmap.errors import ParseError
@@ -69,16 +69,35 @@ def _text_of(tag: Any) -> str | None:
 
 
 def _block_text(root: Tag) -> str:
-    """Text with every block element on its own line and table cells separated by TABs."""
-    for br in root.find_all("br"):
-        br.replace_with(NavigableString("\n"))
-    for cell in root.find_all(["td", "th"]):
-        cell.append(NavigableString("\t"))
-    for block in root.find_all(_BLOCKS):
-        block.insert_before(NavigableString("\n"))
-        block.append(NavigableString("\n"))
+    """Text with every block element on its own line and table cells separated by TABs.
+
+    One walk over the tree with an explicit stack, writing a line break where a block opens and
+    closes and a TAB after each cell: time linear in the document, however deep its nesting (the
+    tree is not changed; inserting marker strings into it costs a walk down per insertion,
+    quadratic in the depth of nested blocks).
+    """
+    types = root.interesting_string_types or {NavigableString, CData}
+    pieces: list[str] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            if node.name in ("td", "th"):
+                pieces.append("\t")
+            if node.name in _BLOCKS:
+                pieces.append("\n")
+        elif isinstance(node, Tag):
+            if node.name == "br":
+                pieces.append("\n")
+                continue
+            if node.name in _BLOCKS:
+                pieces.append("\n")
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.contents))
+        elif type(node) in types:  # text and CDATA; not comments, doctypes or processing instructions
+            pieces.append(str(node))
     lines = []
-    for line in root.get_text().split("\n"):
+    for line in "".join(pieces).split("\n"):
         cells = [" ".join(part.split()) for part in line.split("\t")]
         while cells and not cells[-1]:
             cells.pop()  # the TAB appended after a row's last cell

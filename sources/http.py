@@ -7,6 +7,7 @@ FetchError at this boundary; ``transient`` says whether a retry may help.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -17,6 +18,7 @@ from sources.settings import ParseSettings
 __all__ = ["Fetched", "fetch_url", "is_url"]
 
 _TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+_now = time.monotonic  # the deadline's clock (tests replace it)
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,9 @@ def is_url(spec: str) -> bool:
 
 
 def fetch_url(url: str, settings: ParseSettings, *, client: httpx.Client | None = None) -> Fetched:
-    """GET `url`, following at most `settings.max_redirects` redirects, reading at most `max_bytes`.
+    """GET `url`, following at most `settings.max_redirects` redirects, reading at most `max_bytes`,
+    all within `settings.http_deadline` seconds (each connect and read within `http_timeout`, and
+    never past the deadline by more than one read).
 
     Raises FetchError (transient for timeouts, connection errors, 429 and 5xx; not for 404, other
     4xx, bad URLs, redirect loops), SourceTooLarge when the body is over the limit.
@@ -52,10 +56,12 @@ def fetch_url(url: str, settings: ParseSettings, *, client: httpx.Client | None 
 def _fetch(client: httpx.Client, url: str, settings: ParseSettings) -> Fetched:
     seen: list[str] = []
     current = url
+    deadline = _now() + settings.http_deadline
     while True:
         seen.append(current)
+        timeout = min(settings.http_timeout, max(deadline - _now(), 0.001))
         try:
-            with client.stream("GET", current, timeout=settings.http_timeout, follow_redirects=False) as response:
+            with client.stream("GET", current, timeout=timeout, follow_redirects=False) as response:
                 if response.is_redirect:
                     location = response.headers.get("location", "")
                     target = str(response.url.join(location))
@@ -73,9 +79,11 @@ def _fetch(client: httpx.Client, url: str, settings: ParseSettings) -> Fetched:
                     current = target
                     continue
                 _check_status(url, response)
-                data = _read_limited(url, response, settings.max_bytes)
+                data = _read_limited(url, response, settings, deadline)
                 return Fetched(url, str(response.url), data, response.headers.get("content-type"))
         except httpx.TimeoutException as exc:
+            if _now() >= deadline:
+                raise _over_deadline(url, settings) from exc
             raise FetchError(
                 f"{url}: timed out after {settings.http_timeout:g} s (http_timeout); may succeed on retry",
                 transient=True,
@@ -100,7 +108,14 @@ def _check_status(url: str, response: httpx.Response) -> None:
     raise FetchError(f"{url}: HTTP {status} {reason}; will not succeed on retry; document skipped", transient=False)
 
 
-def _read_limited(url: str, response: httpx.Response, max_bytes: int) -> bytes:
+def _over_deadline(url: str, settings: ParseSettings) -> FetchError:
+    # Not transient: three more tries of a server this slow would hold the run four times as long.
+    return FetchError(f"{url}: not fetched within {settings.http_deadline:g} s (http_deadline); download stopped; "
+                      "document skipped", transient=False)
+
+
+def _read_limited(url: str, response: httpx.Response, settings: ParseSettings, deadline: float) -> bytes:
+    max_bytes = settings.max_bytes
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise SourceTooLarge(f"{url}: {declared} bytes declared, over the {max_bytes}-byte limit (max_bytes); document skipped")
@@ -111,5 +126,7 @@ def _read_limited(url: str, response: httpx.Response, max_bytes: int) -> bytes:
         size += len(chunk)
         if size > max_bytes:
             raise SourceTooLarge(f"{url}: body over the {max_bytes}-byte limit (max_bytes); download stopped; document skipped")
+        if _now() > deadline:
+            raise _over_deadline(url, settings)
         chunks.append(chunk)
     return b"".join(chunks)

@@ -21,14 +21,22 @@ __all__ = [
     "PARSER_VERSION",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_HTTP_TIMEOUT",
+    "DEFAULT_HTTP_DEADLINE",
     "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_DOCUMENT_SECONDS",
+    "DEFAULT_DOCUMENT_MEMORY_MB",
+    "DEFAULT_MAX_PAGES",
+    "DEFAULT_MAX_CHARS",
+    "DEFAULT_MAX_MENTIONS",
 ]
 
 # Bump when parsing or normalisation changes output for the same bytes and settings.
 PARSER_VERSION = "2"
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-DEFAULT_HTTP_TIMEOUT = 30.0
+DEFAULT_HTTP_TIMEOUT = 30.0  # per connect and per read
+# A URL's whole pull (connect, redirects, every read): a server trickling bytes never holds a run.
+DEFAULT_HTTP_DEADLINE = 120.0
 DEFAULT_MAX_REDIRECTS = 5
 DEFAULT_USER_AGENT = "govmap/0.1 (document ingestion; +https://example.org/govmap)"
 # A page is worth running pdfplumber's table finder on only if it has ruling: this many thin
@@ -59,11 +67,25 @@ DEFAULT_HEADER_MIN_PAGES = 3
 DEFAULT_PULLQUOTE_MIN_WORDS = 8
 # Fewer non-space characters than this over a whole PDF means there is no text layer.
 DEFAULT_MIN_TEXT_CHARS = 1
+# Budgets per document: what one document may cost before it is quarantined and the run goes on.
+# A 300-page report parses and extracts in seconds; minutes mean a pathological input.
+DEFAULT_DOCUMENT_SECONDS = 120.0
+# Memory a worker may grow by while one document is parsed and extracted (address space).
+DEFAULT_DOCUMENT_MEMORY_MB = 2048
+# Output: pages, characters of text and mentions of one document (a long book, ten times over).
+DEFAULT_MAX_PAGES = 5_000
+DEFAULT_MAX_CHARS = 10_000_000
+DEFAULT_MAX_MENTIONS = 200_000
 
 
 def _net(**kwargs: Any) -> Any:
     """A field that only affects fetching, so it stays out of the cache key."""
     return field(metadata={"cache": False}, **kwargs)
+
+
+# A budget changes nothing of a document within it; one quarantined for going over is tried again
+# by the next run (see flows.documents), so budgets stay out of the cache key too.
+_budget = _net
 
 
 @dataclass(frozen=True)
@@ -72,6 +94,7 @@ class ParseSettings:
 
     max_bytes: int = DEFAULT_MAX_BYTES
     http_timeout: float = _net(default=DEFAULT_HTTP_TIMEOUT)
+    http_deadline: float = _net(default=DEFAULT_HTTP_DEADLINE)
     max_redirects: int = _net(default=DEFAULT_MAX_REDIRECTS)
     user_agent: str = _net(default=DEFAULT_USER_AGENT)
     tables: bool = True
@@ -91,10 +114,16 @@ class ParseSettings:
     header_min_pages: int = DEFAULT_HEADER_MIN_PAGES
     pullquote_min_words: int = DEFAULT_PULLQUOTE_MIN_WORDS
     min_text_chars: int = DEFAULT_MIN_TEXT_CHARS
+    document_seconds: float = _budget(default=DEFAULT_DOCUMENT_SECONDS)
+    document_memory_mb: int = _budget(default=DEFAULT_DOCUMENT_MEMORY_MB)
+    max_pages: int = _budget(default=DEFAULT_MAX_PAGES)
+    max_chars: int = _budget(default=DEFAULT_MAX_CHARS)
+    max_mentions: int = _budget(default=DEFAULT_MAX_MENTIONS)
 
     def __post_init__(self) -> None:
-        positive = ("max_bytes", "http_timeout", "table_min_rows", "table_min_cols",
-                    "caption_max_words", "pullquote_min_words", "header_min_pages", "min_text_chars")
+        positive = ("max_bytes", "http_timeout", "http_deadline", "table_min_rows", "table_min_cols",
+                    "caption_max_words", "pullquote_min_words", "header_min_pages", "min_text_chars",
+                    "document_seconds", "document_memory_mb", "max_pages", "max_chars", "max_mentions")
         non_negative = ("max_redirects", "table_min_rules", "table_min_rects", "table_snap_tolerance",
                         "table_join_tolerance", "table_intersection_tolerance", "table_merge_max_gap",
                         "caption_max_gap", "header_zone_lines")

@@ -91,3 +91,29 @@ def test_negative_wait_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="wait_seconds"):
         with release_lock(tmp_path, wait_seconds=-1):
             pass
+
+
+def test_nothing_changed_is_not_answered_while_another_run_holds_the_lock(tmp_path: Path) -> None:
+    # `govmap run --wait` said "nothing changed" and exited 0 while another run was promoting
+    # other inputs; with the lock held, only the full run (which waits for it) may answer.
+    import hashlib
+    import json
+
+    from datasets.release import input_fingerprint
+    from flows.ingest import _fingerprint_extra, unchanged_local_inputs
+    from govmap.version import pipeline_version
+    from sources import ParseSettings
+
+    source = tmp_path / "note.md"
+    source.write_text("# A note")
+    out = tmp_path / "out"
+    release = out / "releases" / "r1"
+    release.mkdir(parents=True)
+    fingerprint = input_fingerprint([hashlib.sha256(source.read_bytes()).hexdigest()], pipeline_version=pipeline_version(),
+                                    extra=_fingerprint_extra(ParseSettings(), None))
+    (release / "manifest.json").write_text(json.dumps({"release_id": "r1", "input_fingerprint": fingerprint}))
+    os.symlink("releases/r1", out / "latest")
+    assert unchanged_local_inputs([str(source)], out) == "r1"
+    with release_lock(out):
+        assert unchanged_local_inputs([str(source)], out) is None
+    assert unchanged_local_inputs([str(source)], out) == "r1"

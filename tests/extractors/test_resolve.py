@@ -41,3 +41,15 @@ def test_aliases_leave_out_inline_markup_the_text_carried():
                                   mention("a", "oecd", "OECD")))
     row = next(x for x in resolve([a], load_kb()).institutions if x.institution_id == "oecd")
     assert row.aliases == ("OECD", "Organisation for Economic Co-operation and Development")
+
+
+def test_a_body_only_a_discovery_names_gets_no_row():
+    # A definition whose aliases link to two known bodies joins the first; the second was named
+    # by no mention, party or subject, and once got a row with n_documents = 0, which failed
+    # validation and blocked the whole batch.
+    a = Extraction("a", mentions=(mention("a", "new:x-council", "X Council"),),
+                   discoveries=(Discovery("institution", "new:x-council", "X Council", "XC", "other",
+                                          aliases=("OECD", "UNESCO")),))
+    r = resolve([a], load_kb())
+    assert {x.institution_id for x in r.institutions} == {"oecd"}
+    assert all(x.n_documents >= 1 for x in r.institutions)

@@ -114,3 +114,33 @@ def test_summary_says_when_a_release_was_not_promoted():
                              report_html=Path("x/report.html"), report_json=Path("x/report.json"), summary="")
     print_summary(console, DOCS[:1], outcome)
     assert "NOT promoted: validation failed" in buf.getvalue()
+
+
+def test_quarantine_count_is_the_documents_tables():
+    # The same corrupt bytes under two names are one documents row; the summary said 2.
+    twin = DocumentSummary(doc_id="c" * 16, source_uri="copies/bad.pdf", sha256="3" * 64, status="quarantined",
+                           error="copies/bad.pdf: encrypted PDF; document quarantined")
+    console, buf = _console(terminal=False)
+    print_summary(console, (*DOCS, twin), None)
+    assert [line.strip("│ ").split() for line in buf.getvalue().splitlines() if "│ quarantined " in line] == \
+        [["quarantined", "│", "1"]]
+
+
+def test_expected_source_failures_are_no_error_lines():
+    # A 404 or a timeout is a quarantined document with a one-line reason, not Prefect's ERROR
+    # lines with a traceback; any other failure still shows.
+    import logging
+
+    from flows.cli import _expected_source_failure
+    from govmap.errors import FetchError
+
+    def record(message: str, exc: BaseException | None = None) -> logging.LogRecord:
+        info = (type(exc), exc, None) if exc is not None else None
+        return logging.LogRecord("prefect.task_runs", logging.ERROR, __file__, 1, message, None, info)
+
+    fetch = FetchError("https://example.org/x.pdf: HTTP 404 Not Found; will not succeed on retry; document skipped")
+    assert not _expected_source_failure(record("Task run failed with exception: ... - Retries are exhausted", fetch))
+    assert not _expected_source_failure(record("Finished in state Failed('Task run encountered an exception "
+                                               "FetchError: https://example.org/x.pdf: HTTP 404')"))
+    assert _expected_source_failure(record("Task run failed with exception: ...", ValueError("a bug")))
+    assert _expected_source_failure(record("Finished in state Failed('Task run encountered an exception ValueError: x')"))

@@ -144,6 +144,27 @@ def test_mock_declared_length_over_limit() -> None:
         pull(SourceRef("https://example.org/x.txt", "url"), {"max_bytes": 10}, client=client)
 
 
+def test_mock_trickling_body_stops_at_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A server sending a byte at a time, each within the read timeout, once held a run for over
+    # five minutes; the whole pull now has a deadline.  The clock moves 1 s per look at it.
+    from sources import http
+
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(http, "_now", lambda: float(next(ticks)))
+    sent: list[int] = []
+
+    def trickle():
+        for i in range(1000):
+            sent.append(i)
+            yield b"x"
+
+    client = _client(lambda request: httpx.Response(200, content=trickle()))
+    with pytest.raises(FetchError, match=r"not fetched within 20 s \(http_deadline\); download stopped") as caught:
+        pull(SourceRef("https://example.org/slow.txt", "url"), {"http_deadline": 20}, client=client)
+    assert not caught.value.transient
+    assert len(sent) < 30  # stopped reading, not read to the end
+
+
 # --- HTTP against a real local server ------------------------------------------------------
 
 
@@ -200,3 +221,26 @@ def test_injected_client_is_not_closed(http_server: str) -> None:
     with httpx.Client() as client:
         pull(SourceRef(f"{http_server}/doc.txt", "url"), client=client)
         assert not client.is_closed
+
+
+def test_unlistable_subfolder_gets_a_quarantine_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A chmod-000 subfolder was skipped without a row or a word (as root a chmod cannot show it,
+    # so listing it fails here the way it does for any other user).
+    import os
+
+    (tmp_path / "ok.md").write_text("# fine")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "hidden.md").write_text("# unseen")
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    refs = list(iter_sources([str(tmp_path)]))
+    assert [Path(r.uri).name for r in refs] == ["locked", "ok.md"]
+    with pytest.raises(SourceError, match=r"locked: folder cannot be listed \(Permission denied\); check permissions"):
+        pull(refs[0])
