@@ -261,7 +261,8 @@ def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
 
     from datasets.release import input_fingerprint
     from extractors.config import NlpConfig
-    from flows.documents import ResultCache, worker_context
+    from flows.documents import worker_context
+    from flows.result_cache import ResultCache
     from flows.release import prepare_publish, publish_release
     from govmap.version import pipeline_version
     from sources import ParseSettings, iter_sources, pull

@@ -32,8 +32,9 @@ from prefect.futures import PrefectFuture
 
 from extractors.config import NlpConfig
 from flows.documents import (
-    DocumentResult, DocumentSummary, ResultCache, init_worker, process_raw, run_in_worker, summarize, worker_context, worker_nlp,
+    DocumentResult, DocumentSummary, init_worker, process_raw, run_in_worker, summarize, worker_context, worker_nlp,
 )
+from flows.result_cache import ResultCache
 from govmap.errors import RunnerError
 from govmap.version import pipeline_version
 from sources import ParseSettings, RawDocument
