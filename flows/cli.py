@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-
-from flows.analyst_commands import OutOption, S3EndpointOption, use_s3_endpoint
+from flows.analyst_commands import OutOption, S3EndpointOption, new_console, use_s3_endpoint
+from govmap.escape import escape_markup
 from govmap.runtime import configure_environment
 
 __all__ = ["app", "main"]
@@ -33,13 +32,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out_console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+out_console = new_console()
+err_console = new_console(stderr=True)
 
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape_markup(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -128,7 +127,7 @@ def run(
 
     nlp_config = NlpConfig(spacy_model=spacy_model)
     if not force and registry is None and (same := unchanged_local_inputs(specs, out, nlp_config=nlp_config)):
-        out_console.print(f"nothing changed since release {same}; no new release published")
+        out_console.print(f"nothing changed since release {same}; no new release published", markup=False)
         return
 
     from flows.console import ConsoleProgress, print_summary
@@ -146,19 +145,19 @@ def run(
         _fail(str(exc), 1)
     print_summary(out_console, result.documents, result.outcome)
     if result.outcome is None:
-        out_console.print(f"nothing changed since release {result.unchanged_release}; no new release published")
+        out_console.print(f"nothing changed since release {result.unchanged_release}; no new release published", markup=False)
         return
     o = result.outcome
     # plain lines for scripts: never wrapped, whatever the terminal's width
-    out_console.print(f"release: {o.release_id}", soft_wrap=True)
-    out_console.print(f"quality report: {o.report_html}", soft_wrap=True)
+    out_console.print(f"release: {o.release_id}", soft_wrap=True, markup=False)
+    out_console.print(f"quality report: {o.report_html}", soft_wrap=True, markup=False)
     for note in result.notes:  # where an object-store release went
-        out_console.print(note, soft_wrap=True)
+        out_console.print(note, soft_wrap=True, markup=False)
     if not o.promoted:
         err_console.print("[bold red]validation failed:[/] release written but not promoted; latest unchanged. See the quality report.")
-        err_console.print(o.summary)
+        err_console.print(o.summary, markup=False)
         raise typer.Exit(1)
-    out_console.print(f"latest -> {o.release_id}")
+    out_console.print(f"latest -> {o.release_id}", markup=False)
 
 
 @app.command()
@@ -182,11 +181,11 @@ def report(out: OutOption = str(DEFAULT_OUT), s3_endpoint: S3EndpointOption = No
         rep = ValidationReport.from_dict(data["validation"])
     except (OSError, KeyError, ValueError) as exc:
         _fail(f"{quality}/report.json: cannot read the quality report ({exc}); the release may predate it", 2)
-    out_console.print(f"release: {release.name}")
-    out_console.print(summarize(rep))
+    out_console.print(f"release: {release.name}", markup=False)
+    out_console.print(summarize(rep), markup=False)
     for doc in data.get("quarantined", []):
-        out_console.print(f"  quarantined: {doc.get('error')}", soft_wrap=True)
-    out_console.print(f"HTML report: {quality}/report.html", soft_wrap=True)  # a path or URL to copy whole
+        out_console.print(f"  quarantined: {doc.get('error')}", soft_wrap=True, markup=False)
+    out_console.print(f"HTML report: {quality}/report.html", soft_wrap=True, markup=False)  # a path or URL to copy whole
 
 
 # Modules that add their commands with `register(app)`; each keeps its command group apart.

@@ -112,7 +112,7 @@ def register(app: typer.Typer) -> None:
                                           dask_address=dask_address, workers=workers)
         except (SourceError, RunnerError, ValueError) as exc:
             _fail(str(exc).splitlines()[0], 2)
-        out_console.print(f"serving {name} on {cron!r}; Ctrl-C to stop")
+        out_console.print(f"serving {name} on {cron!r}; Ctrl-C to stop", markup=False)
         prefect_serve(deployment)
 
     @app.command()
@@ -130,5 +130,5 @@ def register(app: typer.Typer) -> None:
         except (ValueError, GovmapError) as exc:
             _fail(str(exc), 2)
         for p in removed:
-            out_console.print(f"removed {p}")
+            out_console.print(f"removed {p}", markup=False)
         out_console.print(f"{len(removed)} release(s) removed")
