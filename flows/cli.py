@@ -70,6 +70,8 @@ def run(
     task_runner: Annotated[str, typer.Option(help="Where parsing and extraction run: process (a process pool here) or dask.")] = "process",
     dask_address: Annotated[Optional[str], typer.Option(help="Scheduler of an existing Dask cluster (tcp://host:8786); default: a local cluster.")] = None,
     spacy_model: Annotated[Optional[str], typer.Option(help="An installed trained spaCy pipeline (package or folder) whose NER adds candidates.")] = None,
+    follow_symlinks: Annotated[bool, typer.Option(help="Read files a source folder links to outside itself (skipped by default).")] = False,
+    allowed_host: Annotated[Optional[list[str]], typer.Option(help="Fetch URLs (and follow redirects) only on this host; repeat for more; *.example.org for a domain.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every stage.")] = False,
 ) -> None:
     """Ingest SOURCES and publish a validated release under --out."""
@@ -78,6 +80,8 @@ def run(
     _setup_logging(verbose)
     from govmap.errors import GovmapError, SourceError
     given = [str(s) for s in sources or ()]
+    # Only what differs from the defaults, so a run's parameters stay as they were without them.
+    settings = {k: v for k, v in (("follow_symlinks", follow_symlinks), ("allowed_hosts", allowed_host)) if v} or None
     specs = list(given)
     if registry is not None:
         from flows.registry import load_registry, registry_specs
@@ -92,7 +96,7 @@ def run(
     from sources import iter_sources
 
     try:
-        if not list(iter_sources(specs)):
+        if not list(iter_sources(specs, settings)):
             _fail(f"{', '.join(specs)}: no .pdf, .txt, .md or .html documents found; nothing to ingest", 2)
     except SourceError as exc:
         _fail(str(exc), 2)
@@ -126,7 +130,7 @@ def run(
     from extractors.config import NlpConfig
 
     nlp_config = NlpConfig(spacy_model=spacy_model)
-    if not force and registry is None and (same := unchanged_local_inputs(specs, out, nlp_config=nlp_config)):
+    if not force and registry is None and (same := unchanged_local_inputs(specs, out, settings, nlp_config=nlp_config)):
         out_console.print(f"nothing changed since release {same}; no new release published", markup=False)
         return
 
@@ -136,7 +140,7 @@ def run(
     try:
         # progress goes to stderr: stdout carries the summary and stays clean for scripts
         with reporting(ConsoleProgress(err_console)), foreground_run():
-            result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait,
+            result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait, settings=settings,
                             registry=str(registry) if registry is not None else None,
                             task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model)
     except (SourceError, ReleaseLocked, RunnerError) as exc:

@@ -74,6 +74,11 @@ class ParseSettings:
     http_timeout: float = _net(default=DEFAULT_HTTP_TIMEOUT)
     max_redirects: int = _net(default=DEFAULT_MAX_REDIRECTS)
     user_agent: str = _net(default=DEFAULT_USER_AGENT)
+    # Hosts a URL source and each of its redirects may name ("example.org", "*.example.org");
+    # empty: any host.
+    allowed_hosts: tuple[str, ...] = _net(default=())
+    # Read files a folder source links to outside the folder (symlinks); off, such links are skipped.
+    follow_symlinks: bool = _net(default=False)
     tables: bool = True
     table_min_rules: int = DEFAULT_TABLE_MIN_RULES
     table_min_rects: int = DEFAULT_TABLE_MIN_RECTS
@@ -93,6 +98,10 @@ class ParseSettings:
     min_text_chars: int = DEFAULT_MIN_TEXT_CHARS
 
     def __post_init__(self) -> None:
+        if isinstance(self.allowed_hosts, list):  # from JSON or YAML
+            object.__setattr__(self, "allowed_hosts", tuple(self.allowed_hosts))
+        if not all(isinstance(h, str) and h for h in self.allowed_hosts if isinstance(self.allowed_hosts, tuple)):
+            raise ValueError(f"ParseSettings.allowed_hosts must be host names, not {self.allowed_hosts!r}")
         positive = ("max_bytes", "http_timeout", "table_min_rows", "table_min_cols",
                     "caption_max_words", "pullquote_min_words", "header_min_pages", "min_text_chars")
         non_negative = ("max_redirects", "table_min_rules", "table_min_rects", "table_snap_tolerance",
