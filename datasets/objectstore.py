@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from datasets.release import LATEST, READ_ONLY, RELEASES, read_manifest as read_local_manifest
-from govmap.errors import GovmapError, PublishError
+from govmap.errors import GovmapError, NoPreviousRelease, PublishError
 from sources.objectstore import open_filesystem
 
 __all__ = [
@@ -318,7 +318,7 @@ def remote_pair(out: str, old: str | None = None, new: str | None = None) -> tup
             older = [i for i in store.list_releases() if i < new_release.name]
             old_id = next((i for i in reversed(older) if store.read_manifest(i).get("validation_passed", True)), None)
             if old_id is None:
-                raise _release_not_found(f"{out}: no release before {new_release.name} to compare with")
+                raise NoPreviousRelease(f"{out}: no release before {new_release.name} to compare with")
         cache = read_cache_for(out)
         return store.download_release(old_id, cache), store.download_release(new_release.name, cache)
     except GovmapError:

@@ -54,7 +54,7 @@ def resolve_release(out: str | Path = "datasets", release: str | Path | None = N
 
     if is_remote(out):
         return _resolve_remote(str(out), release)
-    out = Path(out)
+    out = Path(out).absolute()  # messages name the folder in full, whatever the working directory
     if release is None or str(release) == "latest":
         found = latest_release(out)
         if found is None:

@@ -232,12 +232,17 @@ def diff(
     """Rows added, removed and changed per table between two releases, by primary key."""
     from datasets.diff import default_pair, diff_releases
     from datasets.objectstore import is_remote, remote_pair
-    from govmap.errors import GovmapError
+    from govmap.errors import GovmapError, NoPreviousRelease
 
     use_s3_endpoint(s3_endpoint)
     try:
         pair = remote_pair(out, old, new) if is_remote(out) else default_pair(Path(out), old, new)
         d = diff_releases(*pair)
+    except NoPreviousRelease as exc:
+        # Right after the first run this is the expected state, not a mistake.
+        out_console.print(f"{exc}: it is the first release; the next run that publishes one will have a diff",
+                          soft_wrap=True, markup=False)
+        return
     except GovmapError as exc:
         _fail(str(exc))
     if as_json:

@@ -192,6 +192,38 @@ def report(out: OutOption = str(DEFAULT_OUT), s3_endpoint: S3EndpointOption = No
     out_console.print(f"HTML report: {quality}/report.html", soft_wrap=True, markup=False)  # a path or URL to copy whole
 
 
+@app.command()
+def validate(
+    release: Annotated[Optional[str], typer.Argument(help="A release folder (a downloaded copy), or a release id under --out. Default: latest.")] = None,
+    out: OutOption = str(DEFAULT_OUT),
+    s3_endpoint: S3EndpointOption = None,
+) -> None:
+    """Re-run a release's own checks on it: files against manifest.json, then the contract's suites.
+
+    Exit 0 when it passes, 1 when a check fails, 2 when there is no such release.
+    """
+    use_s3_endpoint(s3_endpoint)
+    configure_environment()
+    from datasets.query import ReleaseNotFound, resolve_release
+    from datasets.verify import verify_release
+    from expectations import summarize
+
+    try:
+        check = verify_release(resolve_release(out, release))
+    except ReleaseNotFound as exc:
+        _fail(str(exc), 2)
+    out_console.print(f"release: {check.release_id}", markup=False)
+    for problem in check.file_problems:
+        out_console.print(f"  {problem}", soft_wrap=True, markup=False)
+    if not check.file_problems:
+        out_console.print("files: every table matches manifest.json (size, sha256) and the contract's schema", markup=False)
+    if check.report is not None:
+        out_console.print(summarize(check.report), soft_wrap=True, markup=False)
+    out_console.print("PASSED" if check.passed else "FAILED", markup=False)
+    if not check.passed:
+        raise typer.Exit(1)
+
+
 # Modules that add their commands with `register(app)`; each keeps its command group apart.
 _COMMAND_MODULES: tuple[str, ...] = ("flows.analyst_commands", "flows.ops_commands")
 for _module in _COMMAND_MODULES:

@@ -105,3 +105,12 @@ def test_schema_suite_and_docs_name_the_same_columns(release: Path) -> None:
         checked = {part for e in suite.expectations if e.meta.get("column") for part in e.meta["column"].split(",")}
         assert arrow == suite_columns == documented[name] == list(tbl.column_names)
         assert checked <= set(tbl.column_names)
+
+
+def test_card_explains_frictionless_errors_and_govmap_validate(release: Path) -> None:
+    """`frictionless validate` calls every table invalid (list cells, NaN, no byte count): the card
+    says why and names the check that does hold."""
+    card = (release / CARD).read_text()
+    section = card[card.index("## Checking a copy"):]
+    for words in ("frictionless validate datapackage.json", "list cells", "NaN", "govmap validate"):
+        assert words in section
