@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import pandas as pd
@@ -56,6 +56,14 @@ def _q(value: Any) -> str:
 def _cell(value: Any) -> str:
     """One of our own texts (descriptions, constraints) in a table cell: may hold `code` spans."""
     return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _shown_source(uri: Any) -> str:
+    """A source as the card shows it: a URL as published, an absolute local path by its file
+    name (the operator's folders are no business of the card's readers; the `documents` table
+    keeps the path)."""
+    uri = str(uri)
+    return PurePath(uri).name if "://" not in uri and PurePath(uri).is_absolute() else uri
 
 
 def _constraints(column: Column) -> str:
@@ -127,14 +135,15 @@ def _documents_section(documents: pd.DataFrame) -> str:
         lines += ["| doc_id | source | title | pages |", "|---|---|---|---:|"]
         for _, d in ok.iterrows():
             title = "" if pd.isna(d.get("title")) else d.get("title")
-            lines.append(f"| `{d['doc_id']}` | {escape_markdown(d['source_uri'])} | {escape_markdown(title)} | {int(d['n_pages'])} |")
+            lines.append(f"| `{d['doc_id']}` | {escape_markdown(_shown_source(d['source_uri']))} | {escape_markdown(title)} | {int(d['n_pages'])} |")
         lines.append("")
     if len(bad):
         lines += ["Quarantined (not extracted; listed so nobody mistakes them for empty reports):", "",
                   "| doc_id | source | error |", "|---|---|---|"]
         for _, d in bad.iterrows():
-            error = "" if pd.isna(d.get("error")) else d.get("error")
-            lines.append(f"| `{d['doc_id']}` | {escape_markdown(d['source_uri'])} | {escape_markdown(error)} |")
+            source, shown = str(d["source_uri"]), _shown_source(d["source_uri"])
+            error = "" if pd.isna(d.get("error")) else str(d.get("error")).replace(source, shown)
+            lines.append(f"| `{d['doc_id']}` | {escape_markdown(shown)} | {escape_markdown(error)} |")
         lines.append("")
     return "\n".join(lines)
 
