@@ -139,3 +139,11 @@ def test_tables_written_to_a_pipe_are_wide(monkeypatch: pytest.MonkeyPatch) -> N
     lines = console.file.getvalue().splitlines()
     assert any(("word " * 40).strip() in line for line in lines), lines
     assert console.width == analyst_commands.PIPE_WIDTH
+
+
+def test_an_error_naming_a_path_with_markup_prints_it(tmp_path: Path) -> None:
+    """A path holding `[/bold]` raised rich's MarkupError instead of printing the error."""
+    folder = tmp_path / "reports[/bold] [x]"
+    result = invoke("sql", "--out", str(folder))
+    assert result.exit_code == 2
+    assert f"{folder}: no promoted release yet" in " ".join(result.output.split())
