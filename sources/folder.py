@@ -10,7 +10,6 @@ from typing import Iterator
 from govmap.errors import SourceError, SourceTooLarge
 
 __all__ = ["DOCUMENT_SUFFIXES", "iter_folder", "read_file"]
-
 log = logging.getLogger(__name__)
 
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".html", ".htm"})
