@@ -12,10 +12,14 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 .PHONY: setup browser run test test-fast eval bench samples clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check uv
-	$(UV) sync --frozen --extra dev --quiet --compile-bytecode
-	touch $@
+	@echo "set-up: creating $(VENV) with $(PYTHON) (first time only)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "set-up: installing uv into $(VENV)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv
+	@echo "set-up: installing the locked dependencies from uv.lock and compiling them (about 1-2 minutes the first time)"
+	@$(UV) sync --frozen --extra dev --quiet --compile-bytecode
+	@touch $@
+	@echo "set-up: done; the command is $(VENV)/bin/govmap (or: source $(VENV)/bin/activate, then govmap)"
 
 # Bytecode compiled once at set-up, as pip does by default and uv does not: without it every
 # run compiles each imported module (Prefect, Great Expectations, spaCy) from source again, seconds per
@@ -28,6 +32,7 @@ browser:  ## headless Chromium (Debian's package) for the quality report's brows
 
 run: setup  ## ingest the embedded samples and publish a release under $(OUT)
 	$(VENV)/bin/govmap run --out $(OUT)
+	@echo "next: $(VENV)/bin/govmap sql, show, diff, validate (see README, For analysts); or source $(VENV)/bin/activate"
 
 test: setup browser  ## the whole suite, shared-corpus and flow tests included
 	$(PY) -m pytest --slow -q -p no:cacheprovider

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import pandas as pd
 
 from datasets.contract import CONTRACT_VERSION, TABLES, Column, Table
+from govmap.escape import escape_markdown
 
 __all__ = ["CARD", "EXTRACTOR_FAMILIES", "column_rows", "render_card", "size_category", "write_release_docs"]
 
@@ -53,7 +54,16 @@ def _q(value: Any) -> str:
 
 
 def _cell(value: Any) -> str:
+    """One of our own texts (descriptions, constraints) in a table cell: may hold `code` spans."""
     return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _shown_source(uri: Any) -> str:
+    """A source as the card shows it: a URL as published, an absolute local path by its file
+    name (the operator's folders are no business of the card's readers; the `documents` table
+    keeps the path)."""
+    uri = str(uri)
+    return PurePath(uri).name if "://" not in uri and PurePath(uri).is_absolute() else uri
 
 
 def _constraints(column: Column) -> str:
@@ -125,14 +135,15 @@ def _documents_section(documents: pd.DataFrame) -> str:
         lines += ["| doc_id | source | title | pages |", "|---|---|---|---:|"]
         for _, d in ok.iterrows():
             title = "" if pd.isna(d.get("title")) else d.get("title")
-            lines.append(f"| `{d['doc_id']}` | {_cell(d['source_uri'])} | {_cell(title)} | {int(d['n_pages'])} |")
+            lines.append(f"| `{d['doc_id']}` | {escape_markdown(_shown_source(d['source_uri']))} | {escape_markdown(title)} | {int(d['n_pages'])} |")
         lines.append("")
     if len(bad):
         lines += ["Quarantined (not extracted; listed so nobody mistakes them for empty reports):", "",
                   "| doc_id | source | error |", "|---|---|---|"]
         for _, d in bad.iterrows():
-            error = "" if pd.isna(d.get("error")) else d.get("error")
-            lines.append(f"| `{d['doc_id']}` | {_cell(d['source_uri'])} | {_cell(error)} |")
+            source, shown = str(d["source_uri"]), _shown_source(d["source_uri"])
+            error = "" if pd.isna(d.get("error")) else str(d.get("error")).replace(source, shown)
+            lines.append(f"| `{d['doc_id']}` | {escape_markdown(shown)} | {escape_markdown(error)} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -180,6 +191,17 @@ mentions <- read_parquet("mentions.parquet")
 
 With govmap installed: `govmap.load("institutions")`, `govmap.connect()` (DuckDB, one view per
 table), or `govmap sql "SELECT ..."` on the command line.
+
+## Checking a copy
+
+`govmap validate <this folder>` re-runs the checks this release passed (the data contract's
+suites and cross-table rules) on a copy of it and prints the same report.
+
+`frictionless validate datapackage.json` checks the descriptor, which is valid, but reports every
+table as invalid: its Parquet reader cannot read list cells (`authors`, `aliases`, `parties`,
+`types`), reads a missing number as NaN (which then breaks `minimum`/`maximum`) and counts no
+bytes (so `bytes` and `hash` "differ"). These are limits of that reader, not errors in the data;
+`govmap validate` checks the same constraints on the Parquet files as written.
 '''
 
 

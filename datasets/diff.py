@@ -13,7 +13,8 @@ from typing import Any
 
 from datasets.contract import TABLES
 from datasets.release import list_releases, read_manifest
-from datasets.query import ReleaseNotFound, resolve_release
+from datasets.query import resolve_release
+from govmap.errors import NoPreviousRelease
 
 __all__ = ["TableDiff", "ReleaseDiff", "diff_releases", "default_pair", "previous_release"]
 
@@ -144,5 +145,5 @@ def default_pair(out: Path, old: str | None = None, new: str | None = None) -> t
         return resolve_release(out, old), new_dir
     old_dir = previous_release(out, new_dir)
     if old_dir is None:
-        raise ReleaseNotFound(f"{out}: no release before {new_dir.name} to compare with")
+        raise NoPreviousRelease(f"{Path(out).absolute()}: no release before {new_dir.name} to compare with")
     return old_dir, new_dir

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datasets.contract import COLLABORATION_TYPES, INSTITUTION_KINDS
+from govmap.escape import escape_mathtext
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,7 +91,7 @@ def _network(institutions: pd.DataFrame, collaborations: pd.DataFrame, folder: P
     # Names sit just below their node on a white box, unclipped: a label must never be cut at the
     # edge of the axes or hidden under an edge.
     below = {n: (x, y - 0.06) for n, (x, y) in pos.items()}
-    nx.draw_networkx_labels(g, below, ax=ax, labels={n: name_of.get(n, n) for n in g.nodes}, font_size=8,
+    nx.draw_networkx_labels(g, below, ax=ax, labels={n: escape_mathtext(name_of.get(n, n)) for n in g.nodes}, font_size=8,
                             verticalalignment="top", clip_on=False,
                             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     ax.margins(0.12)
@@ -98,8 +99,8 @@ def _network(institutions: pd.DataFrame, collaborations: pd.DataFrame, folder: P
 
     kinds = sorted({kind_of.get(n, "other") for n in g.nodes})
     types = sorted({d["type"] for _, _, d in g.edges(data=True)})
-    handles = [Line2D([], [], marker="o", linestyle="", color=kind_colour.get(k, UNKNOWN), label=k) for k in kinds]
-    handles += [Line2D([], [], color=type_colour.get(t, UNKNOWN), label=t) for t in types]
+    handles = [Line2D([], [], marker="o", linestyle="", color=kind_colour.get(k, UNKNOWN), label=escape_mathtext(k)) for k in kinds]
+    handles += [Line2D([], [], color=type_colour.get(t, UNKNOWN), label=escape_mathtext(t)) for t in types]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.set_title("Collaborations: institutions by kind, links by first collaboration type")
     ax.axis("off")
@@ -132,8 +133,8 @@ def _heat_maps(ratings: pd.DataFrame, documents: pd.DataFrame, folder: Path) -> 
         fig, ax = plt.subplots(figsize=(2.6 + 1.0 * grid.shape[1], 1.2 + 0.5 * grid.shape[0]))
         scores = grid.to_numpy(dtype=float)
         image = ax.imshow(scores, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
-        ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=40, ha="right", fontsize=8)
-        ax.set_yticks(range(grid.shape[0]), [str(s) for s in grid.index], fontsize=8)
+        ax.set_xticks(range(grid.shape[1]), [escape_mathtext(c) for c in grid.columns], rotation=40, ha="right", fontsize=8)
+        ax.set_yticks(range(grid.shape[0]), [escape_mathtext(s) for s in grid.index], fontsize=8)
         if grid.size <= MAX_ANNOTATED_CELLS:  # the rating as printed, so the colours can be checked
             for row in range(grid.shape[0]):
                 for col in range(grid.shape[1]):
@@ -141,10 +142,10 @@ def _heat_maps(ratings: pd.DataFrame, documents: pd.DataFrame, folder: Path) -> 
                     if pd.isna(text):  # the table does not rate this subject on this criterion
                         continue
                     dark = bool(scores[row, col] < 0.6)  # False for NaN: no score sits on light grey
-                    ax.text(col, row, str(text)[:12] or "(blank)", ha="center", va="center", fontsize=7,
+                    ax.text(col, row, escape_mathtext(str(text)[:12]) or "(blank)", ha="center", va="center", fontsize=7,
                             color="white" if dark else "#222222")
         document = names.get(doc_id, doc_id)
-        ax.set_title(f"{table_id} in {document}", fontsize=9)
+        ax.set_title(escape_mathtext(f"{table_id} in {document}"), fontsize=9)
         fig.colorbar(image, ax=ax, label="score")
         figures.append(_save(fig, folder, f"ratings_{index:02d}", f"Ratings: {table_id} in {document}"))
     return figures

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from datasets.release import LATEST, RELEASES, read_manifest as read_local_manifest
-from govmap.errors import GovmapError, PublishError
+from datasets.release import LATEST, READ_ONLY, RELEASES, read_manifest as read_local_manifest
+from govmap.errors import GovmapError, NoPreviousRelease, PublishError
 from sources.objectstore import open_filesystem
 
 __all__ = [
@@ -273,6 +273,8 @@ class ReleaseStore:
         try:
             for key in self.fs.find(self.release_path(release_id)):
                 rel = key[len(self.release_path(release_id)):].lstrip("/")
+                if ".." in rel.split("/"):  # a key naming a place outside the release's folder
+                    raise PublishError(f"{self.release_url(release_id)}: object {key!r} leads outside the release; not used")
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.fs.get_file(key, str(target))
@@ -281,6 +283,9 @@ class ReleaseStore:
                 if _sha256(data) != entry["sha256"]:
                     raise PublishError(f"{self.release_url(release_id)}/{entry['path']}: does not match its manifest; "
                                        "not used")
+            for path in staging.rglob("*"):
+                if path.is_file():
+                    path.chmod(READ_ONLY)  # a copy of a release is as immutable as the release
             os.rename(staging, final)
         except OSError as exc:
             if (final / MANIFEST).is_file():  # another reader got there first; its copy is as good
@@ -313,7 +318,7 @@ def remote_pair(out: str, old: str | None = None, new: str | None = None) -> tup
             older = [i for i in store.list_releases() if i < new_release.name]
             old_id = next((i for i in reversed(older) if store.read_manifest(i).get("validation_passed", True)), None)
             if old_id is None:
-                raise _release_not_found(f"{out}: no release before {new_release.name} to compare with")
+                raise NoPreviousRelease(f"{out}: no release before {new_release.name} to compare with")
         cache = read_cache_for(out)
         return store.download_release(old_id, cache), store.download_release(new_release.name, cache)
     except GovmapError:

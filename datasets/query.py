@@ -54,7 +54,7 @@ def resolve_release(out: str | Path = "datasets", release: str | Path | None = N
 
     if is_remote(out):
         return _resolve_remote(str(out), release)
-    out = Path(out)
+    out = Path(out).absolute()  # messages name the folder in full, whatever the working directory
     if release is None or str(release) == "latest":
         found = latest_release(out)
         if found is None:
@@ -119,8 +119,14 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def connect_release(release_dir: "Release", con: "duckdb.DuckDBPyConnection | None" = None) -> "duckdb.DuckDBPyConnection":
+def connect_release(release_dir: "Release", con: "duckdb.DuckDBPyConnection | None" = None, *,
+                    allow_files: bool = False) -> "duckdb.DuckDBPyConnection":
     """An in-memory DuckDB connection with one view per table of the release.
+
+    Unless `allow_files`, the connection reads the release's seven tables and nothing else: DuckDB's
+    external access is switched off (no COPY ... TO, ATTACH, EXPORT, INSTALL or LOAD, no
+    read_csv or glob of other files) and its configuration locked, so a query cannot write a
+    release, read other files or switch this back on.
 
     A release in object storage is read in place: its fsspec filesystem is registered with the
     connection (DuckDB's own httpfs extension needs a download this cannot rely on).
@@ -133,10 +139,22 @@ def connect_release(release_dir: "Release", con: "duckdb.DuckDBPyConnection | No
         protocol = release_dir.fs.protocol
         if (protocol if isinstance(protocol, str) else protocol[0]) not in con.list_filesystems():
             con.register_filesystem(release_dir.fs)
-    for name in TABLES:
-        path = release_dir.table_url(name) if remote else _table_file(release_dir, name)
-        con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet({_sql_string(str(path))})')
+    paths = {name: str(release_dir.table_url(name) if remote else _table_file(release_dir, name)) for name in TABLES}
+    if not allow_files:
+        con.execute("SET allowed_paths = ?", [[form for p in paths.values() for form in _path_forms(p)]])
+        con.execute("SET enable_external_access = false")
+    for name, path in paths.items():
+        con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet({_sql_string(path)})')
+    if not allow_files:
+        con.execute("SET lock_configuration = true")
     return con
+
+
+def _path_forms(path: str) -> tuple[str, ...]:
+    """The spellings DuckDB may check a table's path under: a registered fsspec filesystem's
+    ``memory://b/x`` is looked up as ``memory:///b/x``."""
+    scheme, sep, rest = path.partition("://")
+    return (path, f"{scheme}:///{rest}") if sep and not rest.startswith("/") else (path,)
 
 
 def describe_views(con: "duckdb.DuckDBPyConnection") -> dict[str, list[tuple[str, str]]]:
@@ -168,6 +186,13 @@ def _records(con: "duckdb.DuckDBPyConnection", query: str, params: Sequence[Any]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
+def _nonempty(key: str, what: str) -> str:
+    """`key` stripped; an empty key would match every row with an empty field, so it is refused."""
+    if not key.strip():
+        raise NotFound(f"an empty {what} name matches nothing; give an id, a name or part of one")
+    return key.strip()
+
+
 # --- institutions ------------------------------------------------------------------------------
 
 
@@ -180,7 +205,7 @@ def find_institutions(con: "duckdb.DuckDBPyConnection", key: str) -> list[dict[s
 
     An exact id match wins alone; otherwise every institution matching any of the others.
     """
-    k = key.strip().lower()
+    k = _nonempty(key, "institution").lower()
     by_id = _records(con, "SELECT institution_id, name, acronym, kind, country FROM institutions "
                           "WHERE lower(institution_id) = ?", [k])
     if by_id:
@@ -236,7 +261,7 @@ def institution_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str,
 
 def find_documents(con: "duckdb.DuckDBPyConnection", key: str) -> list[dict[str, Any]]:
     """Documents whose doc_id starts with `key`, or whose source path is `key` (or ends with it)."""
-    k = key.strip()
+    k = _nonempty(key, "document")
     exact = _records(con, "SELECT doc_id, source_uri, title, status FROM documents "
                           "WHERE doc_id = lower(?) OR source_uri = ?", [k, k])
     if exact:

@@ -9,7 +9,7 @@ Layout (DESIGN.md)::
 
 A release is written into a hidden staging folder beside its final name, fsynced, and renamed
 into place in one step; `latest` is a symlink replaced with ``os.replace``, which is atomic on
-POSIX.  A reader of ``<out>/latest/`` therefore sees one whole release or the previous one, even
+POSIX.  Every file of a committed release is made read-only (0444).  A reader of ``<out>/latest/`` therefore sees one whole release or the previous one, even
 if the writer is killed at any instant.  Staging folders a killed run leaves behind are swept
 by the next run.
 """
@@ -33,6 +33,7 @@ from govmap.errors import PublishError
 
 __all__ = [
     "RELEASES",
+    "READ_ONLY",
     "LATEST",
     "StagedRelease",
     "new_release_id",
@@ -52,6 +53,9 @@ __all__ = [
 RELEASES = "releases"
 LATEST = "latest"
 _STAGING_PREFIX = ".staging-"
+# A committed release's files: readable by all, writable by none (its folders stay writable by
+# their owner, so `govmap prune` and the sweep of staging folders can still remove them).
+READ_ONLY = 0o444
 
 
 def new_release_id(fingerprint: str, now: dt.datetime | None = None) -> str:
@@ -170,10 +174,13 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _fsync_tree(path: Path) -> None:
+def _fsync_tree(path: Path, *, mode: int | None = None) -> None:
+    """Flush every file under `path` to disk, giving each `mode` first when one is given."""
     for p in sorted(path.rglob("*")):
         if p.is_file():
             with p.open("rb") as f:
+                if mode is not None:
+                    os.fchmod(f.fileno(), mode)
                 os.fsync(f.fileno())
     _fsync_dir(path)
 
@@ -214,9 +221,10 @@ def build_manifest(staged: StagedRelease, *, pipeline_version: str, fingerprint:
 
 
 def commit_release(staged: StagedRelease, manifest: Mapping[str, Any]) -> Path:
-    """Write the manifest, flush everything to disk and rename the release into place."""
+    """Write the manifest, flush everything to disk, make every file read-only and rename the
+    release into place."""
     (staged.path / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    _fsync_tree(staged.path)
+    _fsync_tree(staged.path, mode=READ_ONLY)
     final = staged.final_path
     try:
         os.rename(staged.path, final)

@@ -10,7 +10,6 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from datasets.contract import CONTRACT_VERSION
 from expectations.rejection import DEFAULT_MAX_REJECTED, REJECTED_FILE, Rejection
 from expectations.suites import SLUGS
 from expectations.validate import CheckResult, TableResult, ValidationReport
+from govmap.escape import escape_html
 
 __all__ = ["write_quality_report", "render_html", "summarize", "QUALITY_DIR"]
 
@@ -163,7 +163,7 @@ figure svg{display:block;max-width:100%;height:auto}
 
 
 def _e(value: Any) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    return escape_html(value)
 
 
 def _table(head: str, rows: str, *, narrow: bool = False) -> str:

@@ -19,10 +19,25 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-__all__ = ["register", "OutOption", "S3EndpointOption", "use_s3_endpoint"]
+from govmap.escape import escape_markup
 
-out_console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+__all__ = ["register", "OutOption", "S3EndpointOption", "use_s3_endpoint", "new_console"]
+
+# Off a terminal rich lays out for 80 columns, so a table piped to `less` or a file wrapped each
+# cell letter by letter; a pipe gets this width instead (a table only takes what it needs).
+PIPE_WIDTH = 400
+
+
+def new_console(*, stderr: bool = False) -> Console:
+    """A console for command output: the terminal's width, or PIPE_WIDTH when written to a pipe
+    or a file (COLUMNS, when set, still decides)."""
+    stream = sys.stderr if stderr else sys.stdout
+    wide = not os.environ.get("COLUMNS") and not (hasattr(stream, "isatty") and stream.isatty())
+    return Console(stderr=stderr, highlight=False, width=PIPE_WIDTH if wide else None)
+
+
+out_console = new_console()
+err_console = new_console(stderr=True)
 
 # A str, not a Path: a Path cannot hold a URL (Path("s3://b/x") is "s3:/b/x").
 OutOption = Annotated[str, typer.Option("--out", "-o", help="Folder, or object-store URL (s3://bucket/prefix), "
@@ -48,7 +63,7 @@ class Format(str, Enum):
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True, markup=True)
+    err_console.print(f"[bold red]error:[/] {escape_markup(message)}", soft_wrap=True, markup=True)
     raise typer.Exit(code)
 
 
@@ -63,11 +78,11 @@ def _text(value: Any) -> str:
 
 
 def _table(title: str | None, columns: list[str], rows: list[tuple[Any, ...]] | list[list[Any]]) -> RichTable:
-    table = RichTable(title=title, title_justify="left")
+    table = RichTable(title=escape_markup(title) if title else None, title_justify="left")
     for c in columns:
-        table.add_column(c, overflow="fold")
+        table.add_column(escape_markup(c), overflow="fold")
     for row in rows:
-        table.add_row(*(_text(v) for v in row))
+        table.add_row(*(escape_markup(_text(v)) for v in row))
     return table
 
 
@@ -75,12 +90,12 @@ def _records_table(title: str, records: list[dict[str, Any]], columns: list[str]
     return _table(f"{title} ({len(records)})", columns, [[r.get(c) for c in columns] for r in records])
 
 
-def _connect(out: str, release: str | None) -> Any:
+def _connect(out: str, release: str | None, *, allow_files: bool = False) -> Any:
     from datasets.query import connect_release, resolve_release
     from govmap.errors import GovmapError
 
     try:
-        return connect_release(resolve_release(out, release))
+        return connect_release(resolve_release(out, release), allow_files=allow_files)
     except GovmapError as exc:
         _fail(str(exc))
 
@@ -91,13 +106,16 @@ def sql(
     release: ReleaseOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     s3_endpoint: S3EndpointOption = None,
+    allow_files: Annotated[bool, typer.Option(
+        "--allow-files", help="Let the query use DuckDB's file functions (read_csv, COPY TO, ATTACH). "
+                              "Default: it reads the release's tables and nothing else.")] = False,
 ) -> None:
-    """Query the latest release with DuckDB SQL (one view per table)."""
+    """Query the latest release with DuckDB SQL (one view per table); read-only unless --allow-files."""
     from datasets.query import describe_views, run_sql
     from govmap.errors import GovmapError
 
     use_s3_endpoint(s3_endpoint)
-    con = _connect(out, release)
+    con = _connect(out, release, allow_files=allow_files)
     if query is None:
         for name, columns in describe_views(con).items():
             out_console.print(_table(name, ["column", "type"], columns))
@@ -136,7 +154,7 @@ show_app = typer.Typer(help="Profile one institution or one document of the late
 
 
 def _candidates(exc: Any, columns: list[str]) -> None:
-    err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape_markup(exc)}", soft_wrap=True)
     err_console.print(_table("candidates", columns, [[c.get(k) for k in columns] for c in exc.candidates]))
     raise typer.Exit(2)
 
@@ -168,11 +186,11 @@ def show_institution(
 
     p = _profile(institution_profile, key, out, release, s3_endpoint, ["institution_id", "name", "acronym", "kind", "country"])
     i = p["institution"]
-    out_console.print(f"[bold]{i['name']}[/] ({i['institution_id']})")
+    out_console.print(f"[bold]{escape_markup(i['name'])}[/] ({escape_markup(i['institution_id'])})")
     for label, value in (("acronym", i["acronym"]), ("kind", i["kind"]), ("country", i["country"]),
                          ("known", "knowledge base" if i["known"] else "discovered"), ("aliases", i["aliases"]),
                          ("documents", i["n_documents"]), ("mentions", i["n_mentions"])):
-        out_console.print(f"  {label}: {_text(value)}", soft_wrap=True)
+        out_console.print(f"  {label}: {escape_markup(_text(value))}", soft_wrap=True)
     out_console.print(_records_table("documents", p["documents"],
                                      ["doc_id", "title", "mentions", "collaborations", "ratings"]))
     _print_collaborations(p["collaborations"], "partners", with_doc=True)
@@ -192,11 +210,11 @@ def show_document(
 
     p = _profile(document_profile, key, out, release, s3_endpoint, ["doc_id", "source_uri", "title", "status"])
     d = p["document"]
-    out_console.print(f"[bold]{_text(d['title']) or '(untitled)'}[/] ({d['doc_id']})", soft_wrap=True)
+    out_console.print(f"[bold]{escape_markup(_text(d['title'])) or '(untitled)'}[/] ({escape_markup(d['doc_id'])})", soft_wrap=True)
     for label in ("source_uri", "media_type", "authors", "publisher", "published", "n_pages", "n_chars",
                   "status", "error", "ingested_at", "pipeline_version"):
         if d.get(label) not in (None, "", []):
-            out_console.print(f"  {label}: {_text(d[label])}", soft_wrap=True)
+            out_console.print(f"  {label}: {escape_markup(_text(d[label]))}", soft_wrap=True)
     out_console.print("  rows: " + ", ".join(f"{k} {v}" for k, v in p["counts"].items()))
     out_console.print(_records_table("institutions", p["institutions"], ["institution_id", "name", "kind", "mentions"]))
     _print_collaborations(p["collaborations"], "parties", with_doc=False)
@@ -214,12 +232,17 @@ def diff(
     """Rows added, removed and changed per table between two releases, by primary key."""
     from datasets.diff import default_pair, diff_releases
     from datasets.objectstore import is_remote, remote_pair
-    from govmap.errors import GovmapError
+    from govmap.errors import GovmapError, NoPreviousRelease
 
     use_s3_endpoint(s3_endpoint)
     try:
         pair = remote_pair(out, old, new) if is_remote(out) else default_pair(Path(out), old, new)
         d = diff_releases(*pair)
+    except NoPreviousRelease as exc:
+        # Right after the first run this is the expected state, not a mistake.
+        out_console.print(f"{exc}: it is the first release; the next run that publishes one will have a diff",
+                          soft_wrap=True, markup=False)
+        return
     except GovmapError as exc:
         _fail(str(exc))
     if as_json:
@@ -231,10 +254,11 @@ def diff(
           ", ".join(t.added_keys[:2] + t.removed_keys[:2] + t.changed_keys[:2])] for t in d.tables]))
     for t in d.tables:
         if t.columns_added or t.columns_removed:
-            out_console.print(f"{t.table}: columns added {t.columns_added}, removed {t.columns_removed}")
+            out_console.print(f"{t.table}: columns added {t.columns_added}, removed {t.columns_removed}", markup=False)
     for label, items in (("appeared", d.institutions_appeared), ("vanished", d.institutions_vanished)):
         out_console.print(f"institutions {label} ({len(items)}): "
-                          + (", ".join(f"{i['name']} ({i['institution_id']})" for i in items) or "none"), soft_wrap=True)
+                          + (", ".join(f"{i['name']} ({i['institution_id']})" for i in items) or "none"), soft_wrap=True,
+                          markup=False)
     if d.unchanged:
         out_console.print("no changes")
 

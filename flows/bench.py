@@ -30,12 +30,10 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,50 +167,13 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, 
 # --- one Prefect server for every run ---------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _start_server() -> "PrefectServer":
+    """The bench's own Prefect server, on a fresh PREFECT_HOME."""
+    from flows.prefect_server import PrefectServer
 
-
-class PrefectServer:
-    """`prefect server start` on a free loopback port with its own PREFECT_HOME; `seconds` is the
-    time from launch until /api/health answers."""
-
-    def __init__(self) -> None:
-        home = BENCH / "prefect-home"
-        shutil.rmtree(home, ignore_errors=True)
-        home.mkdir(parents=True)
-        port = _free_port()
-        self.api_url = f"http://127.0.0.1:{port}/api"
-        env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home)}
-        env.pop("PREFECT_API_URL", None)
-        t = time.perf_counter()
-        self.proc = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1",
-                                      "--port", str(port)], cwd=BENCH, env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = t + 180
-        while time.perf_counter() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"bench: prefect server exited ({self.proc.returncode}) before answering")
-            try:
-                with urllib.request.urlopen(self.api_url + "/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            self.stop()
-            raise SystemExit("bench: prefect server did not answer /api/health within 180 s")
-        self.seconds = time.perf_counter() - t
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, 15)  # the server's own session: it and the uvicorn it started
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, 9)
+    home = BENCH / "prefect-home"
+    shutil.rmtree(home, ignore_errors=True)
+    return PrefectServer(home, env=QUIET_ENV)
 
 
 # --- the pipeline without Prefect -------------------------------------------------------------
@@ -261,7 +222,8 @@ def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
 
     from datasets.release import input_fingerprint
     from extractors.config import NlpConfig
-    from flows.documents import ResultCache, worker_context
+    from flows.documents import worker_context
+    from flows.result_cache import ResultCache
     from flows.release import prepare_publish, publish_release
     from govmap.version import pipeline_version
     from sources import ParseSettings, iter_sources, pull
@@ -466,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     BENCH.mkdir(exist_ok=True)
     for pages in sizes:
         build_corpus(pages)
-    server = PrefectServer()
+    server = _start_server()
     results: dict = {"machine": {"cores": os.cpu_count(), "python": platform.python_version()},
                      "prefect_server_start_s": round(server.seconds, 2), "overhead_definition": OVERHEAD_DEFINITION, "runs": []}
     print(f"prefect server start: {results['prefect_server_start_s']} s ({server.api_url})", flush=True)

@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-
-from flows.analyst_commands import OutOption, S3EndpointOption, use_s3_endpoint
+from flows.analyst_commands import OutOption, S3EndpointOption, new_console, use_s3_endpoint
+from govmap.escape import escape_markup
 from govmap.runtime import configure_environment
 
 __all__ = ["app", "main"]
@@ -35,13 +34,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out_console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+out_console = new_console()
+err_console = new_console(stderr=True)
 
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape_markup(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -111,6 +110,8 @@ def run(
     spacy_model: Annotated[Optional[str], typer.Option(help="An installed trained spaCy pipeline (package or folder) whose NER adds candidates.")] = None,
     max_rejected: Annotated[float, typer.Option(help="Share of any table that rows failing a row check may make up; "
                                                      "those rows are set aside, more holds the release back (exit 1).")] = 0.01,
+    follow_symlinks: Annotated[bool, typer.Option(help="Read files a source folder links to outside itself (skipped by default).")] = False,
+    allowed_host: Annotated[Optional[list[str]], typer.Option(help="Fetch URLs (and follow redirects) only on this host; repeat for more; *.example.org for a domain.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every stage.")] = False,
 ) -> None:
     """Ingest SOURCES and publish a validated release under --out."""
@@ -131,6 +132,8 @@ def run(
     if not 0.0 <= max_rejected <= 1.0:  # checked here too: expectations' import costs pandas'
         _fail(f"--max-rejected {max_rejected}: not a fraction between 0 and 1", 2)
     given = [str(s) for s in sources or ()]
+    # Only what differs from the defaults, so a run's parameters stay as they were without them.
+    settings = {k: v for k, v in (("follow_symlinks", follow_symlinks), ("allowed_hosts", allowed_host)) if v} or None
     specs = list(given)
     if registry is not None:
         from flows.registry import load_registry, registry_specs
@@ -145,7 +148,7 @@ def run(
     from sources import iter_sources
 
     try:
-        if not list(iter_sources(specs)):
+        if not list(iter_sources(specs, settings)):
             _fail(f"{', '.join(specs)}: no .pdf, .txt, .md or .html documents found; nothing to ingest", 2)
     except SourceError as exc:
         _fail(str(exc), 2)
@@ -179,8 +182,8 @@ def run(
     from extractors.config import NlpConfig
 
     nlp_config = NlpConfig(spacy_model=spacy_model)
-    if not force and registry is None and (same := unchanged_local_inputs(specs, out, nlp_config=nlp_config)):
-        out_console.print(f"nothing changed since release {same}; no new release published")
+    if not force and registry is None and (same := unchanged_local_inputs(specs, out, settings, nlp_config=nlp_config)):
+        out_console.print(f"nothing changed since release {same}; no new release published", markup=False)
         return
 
     from flows.console import ConsoleProgress, print_summary
@@ -189,7 +192,7 @@ def run(
     try:
         # progress goes to stderr: stdout carries the summary and stays clean for scripts
         with reporting(ConsoleProgress(err_console)), foreground_run():
-            result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait,
+            result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait, settings=settings,
                             registry=str(registry) if registry is not None else None,
                             task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model,
                             max_rejected=max_rejected)
@@ -199,19 +202,19 @@ def run(
         _fail(str(exc), 1)
     print_summary(out_console, result.documents, result.outcome)
     if result.outcome is None:
-        out_console.print(f"nothing changed since release {result.unchanged_release}; no new release published")
+        out_console.print(f"nothing changed since release {result.unchanged_release}; no new release published", markup=False)
         return
     o = result.outcome
     # plain lines for scripts: never wrapped, whatever the terminal's width
-    out_console.print(f"release: {o.release_id}", soft_wrap=True)
-    out_console.print(f"quality report: {o.report_html}", soft_wrap=True)
+    out_console.print(f"release: {o.release_id}", soft_wrap=True, markup=False)
+    out_console.print(f"quality report: {o.report_html}", soft_wrap=True, markup=False)
     for note in result.notes:  # where an object-store release went
-        out_console.print(note, soft_wrap=True)
+        out_console.print(note, soft_wrap=True, markup=False)
     if not o.promoted:
         err_console.print("[bold red]validation failed:[/] release written but not promoted; latest unchanged. See the quality report.")
-        err_console.print(o.summary)
+        err_console.print(o.summary, markup=False)
         raise typer.Exit(1)
-    out_console.print(f"latest -> {o.release_id}")
+    out_console.print(f"latest -> {o.release_id}", markup=False)
     if o.rejected_rows:  # promoted, with the rows that failed a row check set aside
         err_console.print(o.summary, soft_wrap=True, markup=False)
 
@@ -237,11 +240,43 @@ def report(out: OutOption = str(DEFAULT_OUT), s3_endpoint: S3EndpointOption = No
         rep = ValidationReport.from_dict(data["validation"])
     except (OSError, KeyError, ValueError) as exc:
         _fail(f"{quality}/report.json: cannot read the quality report ({exc}); the release may predate it", 2)
-    out_console.print(f"release: {release.name}")
-    out_console.print(summarize(rep))
+    out_console.print(f"release: {release.name}", markup=False)
+    out_console.print(summarize(rep), markup=False)
     for doc in data.get("quarantined", []):
-        out_console.print(f"  quarantined: {doc.get('error')}", soft_wrap=True)
-    out_console.print(f"HTML report: {quality}/report.html", soft_wrap=True)  # a path or URL to copy whole
+        out_console.print(f"  quarantined: {doc.get('error')}", soft_wrap=True, markup=False)
+    out_console.print(f"HTML report: {quality}/report.html", soft_wrap=True, markup=False)  # a path or URL to copy whole
+
+
+@app.command()
+def validate(
+    release: Annotated[Optional[str], typer.Argument(help="A release folder (a downloaded copy), or a release id under --out. Default: latest.")] = None,
+    out: OutOption = str(DEFAULT_OUT),
+    s3_endpoint: S3EndpointOption = None,
+) -> None:
+    """Re-run a release's own checks on it: files against manifest.json, then the contract's suites.
+
+    Exit 0 when it passes, 1 when a check fails, 2 when there is no such release.
+    """
+    use_s3_endpoint(s3_endpoint)
+    configure_environment()
+    from datasets.query import ReleaseNotFound, resolve_release
+    from datasets.verify import verify_release
+    from expectations import summarize
+
+    try:
+        check = verify_release(resolve_release(out, release))
+    except ReleaseNotFound as exc:
+        _fail(str(exc), 2)
+    out_console.print(f"release: {check.release_id}", markup=False)
+    for problem in check.file_problems:
+        out_console.print(f"  {problem}", soft_wrap=True, markup=False)
+    if not check.file_problems:
+        out_console.print("files: every table matches manifest.json (size, sha256) and the contract's schema", markup=False)
+    if check.report is not None:
+        out_console.print(summarize(check.report), soft_wrap=True, markup=False)
+    out_console.print("PASSED" if check.passed else "FAILED", markup=False)
+    if not check.passed:
+        raise typer.Exit(1)
 
 
 # Modules that add their commands with `register(app)`; each keeps its command group apart.

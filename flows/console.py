@@ -20,6 +20,7 @@ from rich.table import Table as RichTable
 from datasets.contract import TABLE_NAMES
 from flows.documents import DocumentSummary
 from flows.progress import DONE, STAGES
+from govmap.escape import escape_markup
 
 __all__ = ["ConsoleProgress", "plain_output", "print_summary"]
 
@@ -77,9 +78,11 @@ class ConsoleProgress:
         if self.plain:
             if summary.status == "ok":
                 how = "cached" if summary.cached else f"{summary.n_pages} pages"
-                self.console.print(f"[{done}/{total}] ok  {summary.source_uri} ({how})", soft_wrap=True, highlight=False)
+                self.console.print(f"[{done}/{total}] ok  {summary.source_uri} ({how})", soft_wrap=True, highlight=False,
+                                   markup=False)
             else:
-                self.console.print(f"[{done}/{total}] quarantined  {summary.error}", soft_wrap=True, highlight=False)
+                self.console.print(f"[{done}/{total}] quarantined  {summary.error}", soft_wrap=True, highlight=False,
+                                   markup=False)
 
     def stage(self, name: str) -> None:
         if self.plain:
@@ -145,7 +148,7 @@ def print_summary(console: Console, documents: Sequence[DocumentSummary], outcom
         if outcome.stage_seconds:
             table.add_row("stage times", ", ".join(f"{k} {v:.1f} s" for k, v in outcome.stage_seconds.items()))
         table.add_row("release", outcome.release_id + ("" if outcome.promoted else " (NOT promoted: validation failed)"))
-        table.add_row("quality report", str(outcome.report_html))
+        table.add_row("quality report", escape_markup(outcome.report_html))
     console.print(table)
     for d in quarantined:
-        console.print(f"  quarantined: {d.error}", soft_wrap=True, highlight=False)
+        console.print(f"  quarantined: {d.error}", soft_wrap=True, highlight=False, markup=False)

@@ -1,7 +1,7 @@
 """Per-document work as plain functions: pull -> parse -> extract, or quarantine with a reason.
 
 Everything here runs without Prefect.  `process_raw` is what a worker process runs; its result is
-written to the `ResultCache` and only a small `DocumentSummary` travels back to the flow, so no
+written to the result cache (`flows.result_cache`) and only a small `DocumentSummary` travels back to the flow, so no
 process ever holds the whole corpus.
 """
 
@@ -12,14 +12,12 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import pickle
 import signal
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Iterator
 
 from extractors.config import DEFAULT_COMPONENTS, NlpConfig
@@ -33,11 +31,12 @@ from sources.parse import PARSERS
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from flows.result_cache import ResultCache
+
 __all__ = [
     "DocumentRow",
     "DocumentResult",
     "DocumentSummary",
-    "ResultCache",
     "process_raw",
     "quarantine",
     "init_worker",
@@ -211,49 +210,6 @@ def process_raw(raw: RawDocument, settings: ParseSettings, nlp: Language) -> Doc
     return DocumentResult(row=row, pages=tuple(p.text for p in document.pages), extraction=extraction)
 
 
-@dataclass(frozen=True)
-class ResultCache:
-    """Per-document results on disk, keyed by (sha256, pipeline version, settings).
-
-    An unchanged document is never parsed or extracted again; a change to the code, the
-    knowledge base or the settings changes `namespace` and so misses.
-    """
-
-    root: Path
-    settings_key: str = ""
-    namespace: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        key = hashlib.sha256(f"{pipeline_version()}|{self.settings_key}".encode()).hexdigest()[:16]
-        object.__setattr__(self, "namespace", key)
-
-    @property
-    def folder(self) -> Path:
-        return self.root / self.namespace
-
-    def path(self, sha256: str) -> Path:
-        return self.folder / f"{sha256}.pkl"
-
-    def has(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
-
-    def get(self, sha256: str) -> DocumentResult:
-        with self.path(sha256).open("rb") as f:
-            return pickle.load(f)
-
-    def put(self, result: DocumentResult) -> None:
-        """Write atomically: a killed writer leaves no half-written entry."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path(result.row.sha256))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-
 def summarize(result: DocumentResult, *, cached: bool = False) -> DocumentSummary:
     r = result.row
     return DocumentSummary(r.doc_id, r.source_uri, r.sha256, r.status, r.error, r.n_pages, cached)
@@ -273,7 +229,7 @@ _BUILDS = 0
 # flow's own process never does.
 # The parsers' modules are here because `sources` loads them on first use.  `flows.worker_preload`,
 # last, builds the default pipeline from them.
-WORKER_MODULES = ("flows.documents", *dict.fromkeys(m for m, _ in PARSERS.values()), "extractors.nlp", "extractors.extract",
+WORKER_MODULES = ("flows.documents", "flows.result_cache", *dict.fromkeys(m for m, _ in PARSERS.values()), "extractors.nlp", "extractors.extract",
                   *dict.fromkeys(m for _, m in DEFAULT_COMPONENTS), "flows.worker_preload")
 
 

@@ -33,14 +33,14 @@ from extractors.config import NlpConfig
 from flows.documents import (
     DocumentResult,
     DocumentSummary,
-    ResultCache,
     quarantine,
     summarize,
 )
+from flows.result_cache import ResultCache
 from flows.progress import RunProgress, current_progress
 from flows.release import PublishOutcome, prepare_publish, publish_release, unchanged_since_latest
 from flows.runners import Extractor, default_workers, open_extractor
-from govmap.errors import FetchError, SourceError
+from govmap.errors import FetchError, PublishError, SourceError
 from govmap.version import pipeline_version
 from sources import ParseSettings, RawDocument, SourceRef, iter_sources, pull
 
@@ -102,12 +102,10 @@ def _fetch(ref: SourceRef, settings: ParseSettings, cache: ResultCache) -> Fetch
         result = quarantine(ref.uri, exc)
         cache.put(result)
         return Fetched(summary=summarize(result))
-    if cache.has(raw.sha256):
-        cached = cache.get(raw.sha256)
+    if (cached := cache.get(raw.sha256)) is not None and not cached.transient:
         # A document quarantined over a budget or a dead worker is tried again.
-        if not cached.transient:
-            log.info("%s: unchanged since it was last extracted (cache hit)", ref.uri)
-            return Fetched(summary=replace(summarize(cached, cached=True), source_uri=ref.uri))
+        log.info("%s: unchanged since it was last extracted (cache hit)", ref.uri)
+        return Fetched(summary=replace(summarize(cached, cached=True), source_uri=ref.uri))
     return Fetched(raw=raw)
 
 
@@ -185,8 +183,8 @@ def _carried(carry: Sequence[dict], cache: ResultCache) -> tuple[DocumentSummary
     and is left out with a warning."""
     kept = []
     for entry in carry:
-        if cache.has(entry["sha256"]):
-            kept.append(replace(summarize(cache.get(entry["sha256"]), cached=True), source_uri=entry["source_uri"]))
+        if (cached := cache.get(entry["sha256"])) is not None:
+            kept.append(replace(summarize(cached, cached=True), source_uri=entry["source_uri"]))
         else:
             log.warning("%s: removed from its source and no cached extraction for this pipeline version; not carried over", entry["source_uri"])
     return tuple(kept)
@@ -200,6 +198,8 @@ def _load_results(cache: ResultCache, summaries: Sequence[DocumentSummary]) -> I
             continue
         seen.add(s.sha256)
         result = cache.get(s.sha256)
+        if result is None:  # written by this run moments ago; changed or removed since
+            raise PublishError(f"{cache.path(s.sha256)}: cache entry changed during the run; run again")
         if result.row.source_uri != s.source_uri:
             result = replace(result, row=replace(result.row, source_uri=s.source_uri))
         yield result

@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -15,7 +18,7 @@ import typer
 # (from __future__ import annotations) in this module's globals.
 from flows.analyst_commands import OutOption, S3EndpointOption, use_s3_endpoint
 
-__all__ = ["register", "build_deployment", "prune_releases"]
+__all__ = ["register", "build_deployment", "prune_releases", "serve_until_stopped"]
 
 DEFAULT_DEPLOYMENT = "govmap-scheduled"
 DEFAULT_OUT = Path("datasets")
@@ -86,6 +89,59 @@ def _prune_store(out: str, *, keep: int) -> list[str]:
     return removed
 
 
+@contextmanager
+def _api_server(home: Path, console: Any) -> Iterator[None]:
+    """The Prefect API `serve` and the flow runs it starts share: PREFECT_API_URL when set, else
+    one server started here for as long as `serve` runs, with its state in `home`.
+
+    Prefect's temporary server is not used: it is started per process, so every flow run
+    `serve` spawned started a second one, and it runs no scheduler, so cron never fired.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from flows.prefect_server import PrefectServer
+
+    console.print(f"starting a Prefect server for this serve (state in {home}) ...", markup=False)
+    server = PrefectServer(home)
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    # The environment carries it to each flow run's process; this process read its settings
+    # when the deployment was built, so they are updated too.
+    os.environ["PREFECT_API_URL"] = server.api_url
+    console.print(f"Prefect API at {server.api_url} ({server.seconds:.0f} s to start)", markup=False)
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        del os.environ["PREFECT_API_URL"]
+        server.stop()
+
+
+def serve_until_stopped(deployment: Any) -> None:
+    """Run `deployment`'s schedule until Ctrl-C or SIGTERM, then shut down cleanly.
+
+    `prefect.serve` answers SIGTERM by calling the runner's stop from its signal handler, which
+    leaves the `astop` coroutine never awaited (a RuntimeWarning on every stop).  Here SIGTERM is
+    turned into the same KeyboardInterrupt as Ctrl-C, and the runner's own exit does the rest.
+    """
+    import asyncio
+
+    from prefect.runner import Runner
+
+    runner = Runner(pause_on_shutdown=True)
+    runner.add_deployment(deployment)
+
+    def interrupt(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    runner.handle_sigterm = interrupt  # Runner.start installs this as the SIGTERM handler
+    try:
+        asyncio.run(runner.start())
+    except KeyboardInterrupt:
+        pass
+
+
 def register(app: typer.Typer) -> None:
     from flows.cli import _fail, _local_folder, out_console
     from govmap.runtime import configure_environment
@@ -103,17 +159,18 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Serve the ingest flow over REGISTRY on CRON until interrupted."""
         use_s3_endpoint(s3_endpoint)
-        configure_environment(_local_folder(out) / ".prefect")
+        home = _local_folder(out) / ".prefect"
+        configure_environment(home)
         from govmap.errors import RunnerError, SourceError
-        from prefect import serve as prefect_serve
 
         try:
             deployment = build_deployment(registry, cron, out, name=name, task_runner=task_runner,
                                           dask_address=dask_address, workers=workers)
+            with _api_server(home, out_console):
+                out_console.print(f"serving {name} on {cron!r}; Ctrl-C to stop", markup=False)
+                serve_until_stopped(deployment)
         except (SourceError, RunnerError, ValueError) as exc:
             _fail(str(exc).splitlines()[0], 2)
-        out_console.print(f"serving {name} on {cron!r}; Ctrl-C to stop")
-        prefect_serve(deployment)
 
     @app.command()
     def prune(
@@ -130,5 +187,5 @@ def register(app: typer.Typer) -> None:
         except (ValueError, GovmapError) as exc:
             _fail(str(exc), 2)
         for p in removed:
-            out_console.print(f"removed {p}")
+            out_console.print(f"removed {p}", markup=False)
         out_console.print(f"{len(removed)} release(s) removed")

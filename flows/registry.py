@@ -11,6 +11,10 @@
       strategies:
         files: [docs/a.pdf, docs/b.pdf]
 
+Paths are relative to the registry's folder and must stay inside it (no absolute path, no
+``../``) unless the file sets ``allow_absolute_paths: true`` at its top level.  A folder source
+skips files that link outside it unless it sets ``follow_symlinks: true``.
+
 Each source has exactly one of `folder`, `files` or `urls`.  `on_removed` says what a source's
 documents that disappeared since the last release should become: `drop` (the new release lists
 only what is there now) or `keep` (the new release carries them over from the previous one, with
@@ -49,6 +53,7 @@ class RegisteredSource(BaseModel):
     include: list[str] = []
     exclude: list[str] = []
     on_removed: Literal["keep", "drop"] = "drop"
+    follow_symlinks: bool = False
 
     @model_validator(mode="after")
     def _one_kind(self) -> "RegisteredSource":
@@ -57,6 +62,8 @@ class RegisteredSource(BaseModel):
             raise ValueError(f"needs exactly one of folder, files, urls (got {', '.join(kinds) or 'none'})")
         if (self.include or self.exclude) and self.folder is None:
             raise ValueError("include/exclude apply to a folder only")
+        if self.follow_symlinks and self.folder is None:
+            raise ValueError("follow_symlinks applies to a folder only")
         if self.files == [] or self.urls == []:
             raise ValueError("an empty list names nothing")
         for url in self.urls or ():
@@ -69,6 +76,7 @@ class Registry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     sources: dict[str, RegisteredSource]
+    allow_absolute_paths: bool = False
 
 
 def load_registry(path: Path) -> Registry:
@@ -99,18 +107,29 @@ def load_registry(path: Path) -> Registry:
     for name, src in registry.sources.items():
         update: dict[str, object] = {}
         if src.folder is not None:
-            folder = base / src.folder
+            folder = _confined(path, registry, f"sources.{name}.folder", src.folder)
             if not folder.is_dir():
                 raise RegistryError(f"{path}: sources.{name}.folder: {folder} is not a folder; nothing pulled")
             update["folder"] = folder
         if src.files is not None:
-            files = [base / f for f in src.files]
+            files = [_confined(path, registry, f"sources.{name}.files", f) for f in src.files]
             for f in files:
                 if not f.is_file():
                     raise RegistryError(f"{path}: sources.{name}.files: {f} does not exist; nothing pulled")
             update["files"] = files
         resolved[name] = src.model_copy(update=update)
-    return Registry(sources=resolved)
+    return Registry(sources=resolved, allow_absolute_paths=registry.allow_absolute_paths)
+
+
+def _confined(registry_file: Path, registry: Registry, where: str, given: Path) -> Path:
+    """`given` resolved against the registry's folder, which it must stay inside (no absolute
+    path, no ``../`` or link out of it) unless the registry sets `allow_absolute_paths`."""
+    base = registry_file.resolve().parent
+    target = (base / given).resolve()
+    if not registry.allow_absolute_paths and (given.is_absolute() or not target.is_relative_to(base)):
+        raise RegistryError(f"{registry_file.resolve()}: {where}: {given} is outside {base}; name paths inside the "
+                            "registry's folder or set allow_absolute_paths: true; nothing pulled")
+    return target
 
 
 def registry_specs(registry: Registry) -> list[str]:
@@ -123,7 +142,7 @@ def registry_specs(registry: Registry) -> list[str]:
             specs.extend(str(f) for f in src.files)
         else:
             assert src.folder is not None
-            for f in iter_folder(src.folder):
+            for f in iter_folder(src.folder, follow_symlinks=src.follow_symlinks):
                 rel = f.relative_to(src.folder).as_posix()
                 if src.include and not any(fnmatch.fnmatch(rel, g) for g in src.include):
                     continue

@@ -41,6 +41,7 @@ from extractors.kb import KnowledgeBase, load_kb
 from extractors.resolve import Resolution, resolve, summarize as summarize_extraction
 from flows.documents import DocumentResult
 from flows.progress import DONE, current_progress
+from sources.redact import redact_uris
 
 __all__ = ["PublishOutcome", "prepare_publish", "publish_release", "table_rows"]
 
@@ -118,8 +119,10 @@ def table_rows(result: DocumentResult, resolution: Resolution) -> dict[str, list
 
 
 def _document_row(result: DocumentResult) -> dict[str, Any]:
+    """The `documents` row, with credentials and tokens taken out of its URI and error line."""
     row = asdict(result.row)
     row["authors"] = list(row["authors"])
+    row["source_uri"], row["error"] = redact_uris(row["source_uri"]), redact_uris(row["error"])
     return row
 
 
@@ -253,8 +256,9 @@ def publish_release(
     sinks = {name: TableSink(TABLES[name], staged.table_path(name)) for name in ("pages", "mentions", "collaborations", "criteria_ratings")}
     try:
         for result in load_results():
-            documents.append(_document_row(result))
-            inputs.append({"doc_id": result.row.doc_id, "source_uri": result.row.source_uri, "sha256": result.row.sha256, "status": result.row.status})
+            row = _document_row(result)
+            documents.append(row)
+            inputs.append({"doc_id": row["doc_id"], "source_uri": row["source_uri"], "sha256": row["sha256"], "status": row["status"]})
             for name, rows in table_rows(result, resolution).items():
                 sinks[name].add(rows)
     finally:

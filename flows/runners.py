@@ -35,9 +35,10 @@ from prefect.futures import PrefectFuture
 
 from extractors.config import NlpConfig
 from flows.documents import (
-    WATCHDOG_GRACE_S, WORKER_OVERTIME_EXIT, DocumentResult, DocumentSummary, ResultCache, init_worker, process_raw, quarantine,
+    WATCHDOG_GRACE_S, WORKER_OVERTIME_EXIT, DocumentResult, DocumentSummary, init_worker, process_raw, quarantine,
     run_alone, run_in_worker, summarize, worker_context, worker_nlp,
 )
+from flows.result_cache import ResultCache
 from govmap.errors import RunnerError
 from govmap.version import pipeline_version
 from sources import ParseSettings, RawDocument

@@ -15,6 +15,7 @@
      ├── PublishError                a release could not be written or promoted
      ├── RunnerError                 the chosen task runner cannot run (bad name, Dask cluster unusable)
      ├── ReleaseNotFound             no release where one was asked for
+     │    └── NoPreviousRelease      only one release: nothing to compare it with
      ├── NotFound                    no institution or document matches a query
      └── Ambiguous                   several institutions or documents match a query
 
@@ -40,6 +41,7 @@ __all__ = [
     "PublishError",
     "RunnerError",
     "ReleaseNotFound",
+    "NoPreviousRelease",
     "NotFound",
     "Ambiguous",
 ]
@@ -99,6 +101,10 @@ class RunnerError(GovmapError):
 
 class ReleaseNotFound(GovmapError, LookupError):
     """No release where one was asked for (no promoted release yet, or an unknown release id)."""
+
+
+class NoPreviousRelease(ReleaseNotFound):
+    """`govmap diff` was asked for the release before one that is the first."""
 
 
 class NotFound(GovmapError, LookupError):

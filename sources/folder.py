@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Iterator
@@ -9,16 +10,19 @@ from typing import Iterator
 from govmap.errors import SourceError, SourceTooLarge
 
 __all__ = ["DOCUMENT_SUFFIXES", "iter_folder", "read_file"]
+log = logging.getLogger(__name__)
 
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".mdx", ".html", ".htm"})
 
 
-def iter_folder(folder: Path) -> Iterator[Path]:
+def iter_folder(folder: Path, *, follow_symlinks: bool = False) -> Iterator[Path]:
     """Document files under `folder`, recursively, sorted by relative path (deterministic), and
     the subfolders that cannot be listed (`read_file` says why).
 
     Hidden files and folders (a leading dot: .git, .cache) are skipped; symlinked folders are not
-    followed, so a link loop cannot make the walk endless.
+    followed, so a link loop cannot make the walk endless.  A symlinked file whose target lies
+    outside `folder` is skipped with a warning unless `follow_symlinks`: a source folder names
+    what it holds, not what it points at (``reports/x.md -> /etc/passwd``).
     """
     found: list[tuple[str, Path]] = []
 
@@ -29,11 +33,16 @@ def iter_folder(folder: Path) -> Iterator[Path]:
             path = Path(exc.filename)
             found.append((path.relative_to(folder).as_posix(), path))
 
+    inside = folder.resolve()
     for root, dirs, files in os.walk(folder, followlinks=False, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             path = Path(root) / name
             if name.startswith(".") or path.suffix.lower() not in DOCUMENT_SUFFIXES or not path.is_file():
+                continue
+            if not follow_symlinks and path.is_symlink() and not path.resolve().is_relative_to(inside):
+                log.warning("%s: a link to %s, outside the source folder %s; not read (follow_symlinks to read it)",
+                            path.absolute(), path.resolve(), inside)
                 continue
             found.append((path.relative_to(folder).as_posix(), path))
     for _, path in sorted(found):

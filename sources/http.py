@@ -15,7 +15,7 @@ import httpx
 from govmap.errors import FetchError, SourceTooLarge
 from sources.settings import ParseSettings
 
-__all__ = ["Fetched", "fetch_url", "is_url"]
+__all__ = ["Fetched", "fetch_url", "host_allowed", "is_url"]
 
 _TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 _now = time.monotonic  # the deadline's clock (tests replace it)
@@ -60,6 +60,7 @@ def _fetch(client: httpx.Client, url: str, settings: ParseSettings) -> Fetched:
     while True:
         seen.append(current)
         timeout = min(settings.http_timeout, max(deadline - _now(), 0.001))
+        _check_host(url, current, settings.allowed_hosts)
         try:
             with client.stream("GET", current, timeout=timeout, follow_redirects=False) as response:
                 if response.is_redirect:
@@ -96,6 +97,25 @@ def _fetch(client: httpx.Client, url: str, settings: ParseSettings) -> Fetched:
             ) from exc
         except httpx.StreamError as exc:
             raise FetchError(f"{url}: response stream failed ({exc}); may succeed on retry", transient=True) from exc
+
+
+def host_allowed(host: str, allowed_hosts: tuple[str, ...]) -> bool:
+    """Whether `host` is one of `allowed_hosts` ("example.org", or "*.example.org" for the domain
+    and every host under it); an empty allow-list allows every host."""
+    host = host.lower().rstrip(".")
+    for pattern in allowed_hosts:
+        pattern = pattern.lower().rstrip(".")
+        if host == pattern.removeprefix("*.") or (pattern.startswith("*.") and host.endswith(pattern[1:])):
+            return True
+    return not allowed_hosts
+
+
+def _check_host(url: str, current: str, allowed_hosts: tuple[str, ...]) -> None:
+    """A URL, or a redirect's target, on a host the allow-list does not name fails unfetched."""
+    host = httpx.URL(current).host if allowed_hosts else ""
+    if allowed_hosts and not host_allowed(host, allowed_hosts):
+        where = "" if current == url else f" (redirected to {current})"
+        raise FetchError(f"{url}: host {host!r}{where} is not in allowed_hosts; document skipped", transient=False)
 
 
 def _check_status(url: str, response: httpx.Response) -> None:

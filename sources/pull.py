@@ -36,22 +36,23 @@ def iter_sources(
     """Expand specs into SourceRefs, in order, each document once.
 
     A spec is a file, a folder (searched recursively for .pdf .txt .md .markdown .html .htm,
-    sorted by path), an http(s) URL, or an object-store URL (``s3://bucket/key`` for one
-    document, ``s3://bucket/prefix`` walked like a folder; any fsspec protocol).  Raises
+    sorted by path; links out of it skipped unless ``settings.follow_symlinks``), an http(s)
+    URL, or an object-store URL (``s3://bucket/key`` for one document, ``s3://bucket/prefix``
+    walked like a folder; any fsspec protocol).  Raises
     SourceError for a spec that names nothing.
     """
-    ParseSettings.resolve(settings)  # invalid settings fail here, before anything is pulled
     if isinstance(specs, (str, Path)):
         specs = [str(specs)]
     seen: set[str] = set()
+    follow_symlinks = ParseSettings.resolve(settings).follow_symlinks
     for spec in specs:
-        for ref in _expand(str(spec)):
+        for ref in _expand(str(spec), follow_symlinks=follow_symlinks):
             if ref.uri not in seen:
                 seen.add(ref.uri)
                 yield ref
 
 
-def _expand(spec: str) -> Iterator[SourceRef]:
+def _expand(spec: str, *, follow_symlinks: bool = False) -> Iterator[SourceRef]:
     if is_url(spec):
         if not urlsplit(spec).hostname:
             raise SourceError(f"{spec}: URL has no host; fix the spec; nothing pulled")
@@ -68,7 +69,7 @@ def _expand(spec: str) -> Iterator[SourceRef]:
     if path.is_file():
         yield SourceRef(str(path), "file")
     elif path.is_dir():
-        for file in iter_folder(path):
+        for file in iter_folder(path, follow_symlinks=follow_symlinks):
             yield SourceRef(str(file), "file")
     else:
         raise SourceError(f"{spec}: no such file, folder or URL; check the spec; nothing pulled")

@@ -97,6 +97,11 @@ class ParseSettings:
     http_deadline: float = _net(default=DEFAULT_HTTP_DEADLINE)
     max_redirects: int = _net(default=DEFAULT_MAX_REDIRECTS)
     user_agent: str = _net(default=DEFAULT_USER_AGENT)
+    # Hosts a URL source and each of its redirects may name ("example.org", "*.example.org");
+    # empty: any host.
+    allowed_hosts: tuple[str, ...] = _net(default=())
+    # Read files a folder source links to outside the folder (symlinks); off, such links are skipped.
+    follow_symlinks: bool = _net(default=False)
     tables: bool = True
     table_min_rules: int = DEFAULT_TABLE_MIN_RULES
     table_min_rects: int = DEFAULT_TABLE_MIN_RECTS
@@ -121,6 +126,10 @@ class ParseSettings:
     max_mentions: int = _budget(default=DEFAULT_MAX_MENTIONS)
 
     def __post_init__(self) -> None:
+        if isinstance(self.allowed_hosts, list):  # from JSON or YAML
+            object.__setattr__(self, "allowed_hosts", tuple(self.allowed_hosts))
+        if not all(isinstance(h, str) and h for h in self.allowed_hosts if isinstance(self.allowed_hosts, tuple)):
+            raise ValueError(f"ParseSettings.allowed_hosts must be host names, not {self.allowed_hosts!r}")
         positive = ("max_bytes", "http_timeout", "http_deadline", "table_min_rows", "table_min_cols",
                     "caption_max_words", "pullquote_min_words", "header_min_pages", "min_text_chars",
                     "document_seconds", "document_memory_mb", "max_pages", "max_chars", "max_mentions")

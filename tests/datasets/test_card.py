@@ -105,3 +105,26 @@ def test_schema_suite_and_docs_name_the_same_columns(release: Path) -> None:
         checked = {part for e in suite.expectations if e.meta.get("column") for part in e.meta["column"].split(",")}
         assert arrow == suite_columns == documented[name] == list(tbl.column_names)
         assert checked <= set(tbl.column_names)
+
+
+def test_card_explains_frictionless_errors_and_govmap_validate(release: Path) -> None:
+    """`frictionless validate` calls every table invalid (list cells, NaN, no byte count): the card
+    says why and names the check that does hold."""
+    card = (release / CARD).read_text()
+    section = card[card.index("## Checking a copy"):]
+    for words in ("frictionless validate datapackage.json", "list cells", "NaN", "govmap validate"):
+        assert words in section
+
+
+def test_card_names_local_files_without_the_operators_folders(release: Path) -> None:
+    documents = pd.DataFrame([
+        {"doc_id": "0" * 16, "source_uri": "/home/alice/private/reports/brief.md", "title": "x", "n_pages": 1,
+         "status": "ok", "error": None},
+        {"doc_id": "1" * 16, "source_uri": "https://example.org/a.pdf", "title": "y", "n_pages": 1,
+         "status": "ok", "error": None},
+        {"doc_id": "2" * 16, "source_uri": "/home/alice/private/bad.pdf", "title": None, "n_pages": 0,
+         "status": "quarantined", "error": "/home/alice/private/bad.pdf: encrypted PDF; document quarantined"},
+    ])
+    card = render_card(read_manifest(release), documents)
+    assert "/home/alice" not in card and "brief.md" in card and "https://example.org/a.pdf" in card
+    assert "bad.pdf: encrypted PDF" in card

@@ -107,6 +107,43 @@ def test_diff_table_and_json(out: Path) -> None:
     assert data["old"] == RELEASE_2 and [i["institution_id"] for i in data["institutions_vanished"]] == ["eastgate-lab"]
 
 
-def test_diff_without_previous_release_exits_2(out: Path) -> None:
+def test_diff_of_the_first_release_is_one_friendly_line(out: Path) -> None:
+    """Right after the Quickstart there is one release: that is said, and it is not an error."""
     result = invoke("diff", "--out", str(out))
-    assert result.exit_code == 2 and "no release before" in result.output
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines() == [
+        f"{out}: no release before {RELEASE_1} to compare with: it is the first release; the next run that "
+        "publishes one will have a diff"]
+
+
+def test_diff_of_an_unknown_release_exits_2(out: Path) -> None:
+    result = invoke("diff", "nope", "--out", str(out))
+    assert result.exit_code == 2 and "no release 'nope'" in result.output
+
+
+def test_show_institution_with_an_empty_name_is_an_error(out: Path) -> None:
+    """'' matched every institution without an acronym on the old main."""
+    for key in ("", "  "):
+        result = invoke("show", "institution", key, "--out", str(out))
+        assert result.exit_code == 2 and "empty institution name matches nothing" in result.output
+    result = invoke("show", "document", "", "--out", str(out))
+    assert result.exit_code == 2 and "empty document name" in result.output
+
+
+def test_tables_written_to_a_pipe_are_wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Off a terminal a table keeps a long cell on one line instead of folding it at 80 columns."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setattr("sys.stdout", io.StringIO())  # not a terminal: a pipe
+    console = analyst_commands.new_console()
+    console.print(analyst_commands._table(None, ["institution_id", "evidence"], [["harbor-aisi", "word " * 40]]))
+    lines = console.file.getvalue().splitlines()
+    assert any(("word " * 40).strip() in line for line in lines), lines
+    assert console.width == analyst_commands.PIPE_WIDTH
+
+
+def test_an_error_naming_a_path_with_markup_prints_it(tmp_path: Path) -> None:
+    """A path holding `[/bold]` raised rich's MarkupError instead of printing the error."""
+    folder = tmp_path / "reports[/bold] [x]"
+    result = invoke("sql", "--out", str(folder))
+    assert result.exit_code == 2
+    assert f"{folder}: no promoted release yet" in " ".join(result.output.split())

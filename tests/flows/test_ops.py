@@ -123,3 +123,33 @@ def test_serve_refuses_a_bad_registry(tree: Path) -> None:
     path.write_text("sources:\n  r:\n    folder: nowhere\n")
     with pytest.raises(RegistryError):
         build_deployment(path, "0 6 * * *", tree / "out")
+
+
+@pytest.mark.parametrize("entry", [
+    "folder: /etc",                  # absolute
+    "folder: ../outside",            # climbs out
+    "files: [/etc/passwd]",          # absolute file
+    "files: [reports/../../x.txt]",  # climbs out through a name inside
+    "folder: out-link",              # a link inside the folder that leads out of it
+])
+def test_registry_paths_stay_inside_its_folder(tree: Path, entry: str) -> None:
+    (tree.parent / "outside").mkdir(exist_ok=True)
+    (tree.parent / "x.txt").write_text("x")
+    (tree / "out-link").symlink_to(tree.parent / "outside")
+    path = tree / "sources.yaml"
+    path.write_text(f"sources:\n  r:\n    {entry}\n")
+    with pytest.raises(RegistryError, match="is outside .*allow_absolute_paths") as info:
+        load_registry(path)
+    assert str(path.resolve()) in str(info.value)
+    path.write_text(f"allow_absolute_paths: true\nsources:\n  r:\n    {entry}\n")
+    load_registry(path)  # the registry's owner may allow it
+
+
+def test_registry_folder_follows_links_only_when_asked(tree: Path) -> None:
+    (tree.parent / "elsewhere.md").write_text("# e")
+    (tree / "reports" / "link.md").symlink_to(tree.parent / "elsewhere.md")
+    path = tree / "sources.yaml"
+    path.write_text("sources:\n  r:\n    folder: reports\n")
+    assert str(tree / "reports" / "link.md") not in registry_specs(load_registry(path))
+    path.write_text("sources:\n  r:\n    folder: reports\n    follow_symlinks: true\n")
+    assert str(tree / "reports" / "link.md") in registry_specs(load_registry(path))

@@ -12,7 +12,7 @@ import pytest
 
 from datasets.release import LATEST, input_fingerprint, latest_release, list_releases
 from extractors.records import DocMetadata, Extraction, Mention
-from flows.documents import DocumentResult, DocumentRow
+from flows.documents import DocumentResult, DocumentRow, quarantine
 from flows.release import publish_release
 
 PAGE = "The Frontier Review Board (FRB) met the OECD in spring."
@@ -107,3 +107,23 @@ def test_a_bad_row_is_set_aside_and_the_rest_promoted(tmp_path: Path) -> None:
     second = publish_release(lambda: iter([good, bad]), tmp_path, fingerprint=fingerprint + "x", pipeline_version="test")
     assert not second.promoted and latest_release(tmp_path) == outcome.path
     assert "more than 1%" in second.summary
+
+
+def test_credentials_and_tokens_are_not_published(tmp_path: Path) -> None:
+    """The pull uses the URI as given; documents.parquet, manifest.json, the card and the report
+    never hold its password or token."""
+    import pyarrow.parquet as pq
+    from dataclasses import replace
+
+    uri = "http://alice:s3cr3t@host.example/doc.md?token=abc123"
+    ok = result()
+    ok = replace(ok, row=replace(ok.row, source_uri=uri))
+    failed = quarantine(uri.replace("doc.md", "gone.md"), f"{uri.replace('doc.md', 'gone.md')}: HTTP 404; document quarantined")
+    outcome = publish(tmp_path, [ok, failed], "secrets")
+    published = [p for p in outcome.path.rglob("*") if p.is_file()]
+    for path in published:
+        data = path.read_bytes()
+        assert b"s3cr3t" not in data and b"abc123" not in data and b"alice" not in data, path
+    documents = pq.read_table(outcome.path / "documents.parquet").to_pylist()
+    assert {d["source_uri"] for d in documents} == {"http://host.example/doc.md?token=REDACTED",
+                                                    "http://host.example/gone.md?token=REDACTED"}
