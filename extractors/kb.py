@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from datasets.contract import INSTITUTION_KINDS, INSTRUMENT_CATEGORIES
-from extractors.gazetteer import country_display_name, country_names
+from extractors.gazetteer import country_display_name, country_names, places_in
 
 __all__ = [
     "DEFAULT_KB_PATH",
@@ -138,6 +138,7 @@ class KnowledgeBase:
         self.instruments: dict[str, KBInstrument] = _index(instruments, "instrument", "category", INSTRUMENT_CATEGORIES)
         # surface as printed in any casing -> country code
         self.countries: dict[str, str] = {normalize_surface(k): v for k, v in (countries or {}).items()}
+        self._country_words = max((len(k.split()) for k in self.countries), default=1)
         self._exact: dict[str, set[str]] = {}
         self._norm: dict[str, set[str]] = {}
         self._squashed: dict[str, set[str]] = {}
@@ -220,6 +221,35 @@ class KnowledgeBase:
         """ISO code of a country name or adjective ("U.S.", "Japanese", "the EU"), else None."""
         return self.countries.get(normalize_surface(surface))
 
+    def countries_in_name(self, name: str) -> list[str]:
+        """Country codes a body's name roots it in, in order: country names and national
+        adjectives ("Korean", "U.S."), then cities, states and provinces ("Toronto", "Zhejiang")
+        from the gazetteer when the name holds no country.  "University of Toronto" -> ['CA'];
+        "U.S.-India Business Council" -> ['US', 'IN']."""
+        words = [w for w in re.split(r"[\s\-–/]+", name) if w]
+        codes: list[str] = []
+        rest: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self._country_words, len(words) - i), 0, -1):
+                run = words[i : i + n]
+                if not run[0][:1].isupper():
+                    continue
+                code = self.countries.get(normalize_surface(" ".join(run)))
+                if code:
+                    codes.append(code)
+                    rest.append("")  # keeps a place from joining words across the country
+                    i += n
+                    break
+            else:
+                rest.append(words[i].strip("(),;:'’"))
+                i += 1
+        if codes:
+            return list(dict.fromkeys(codes))
+        # "Okinawa Institute of Science and Technology" -> JP; possessives ("Tokyo's") read as
+        # places; the first place is where the body is ("... of Rio Grande do Sul").
+        return places_in([_POSSESSIVE.sub("", w) for w in rest])[:1]
+
     def candidates(self, surface: str) -> set[str]:
         """Every institution id some index gives for `surface` (exact, then normalised, then squashed)."""
         text = surface.strip()
@@ -240,7 +270,14 @@ class KnowledgeBase:
         "government_body")."""
         found = self.candidates(surface)
         if len(found) == 1:
-            return next(iter(found))
+            only = next(iter(found))
+            if kind_hint and self.institutions[only].kind != kind_hint:
+                # "EU" with an AISI hint is the EU's AI Office, not the Union itself
+                code = self.countries.get(normalize_surface(surface))
+                hinted = self.body_of_country(code, kind_hint) if code else None
+                if hinted:
+                    return hinted
+            return only
         if len(found) > 1:
             hinted = sorted(i for i in found if self.institutions[i].kind == kind_hint)
             return hinted[0] if len(hinted) == 1 else None
@@ -270,7 +307,15 @@ class KnowledgeBase:
         ids = self._by_kind_country.get((kind, code), [])
         if kind == "government_body":
             ids = [i for i in ids if "government" in self.institutions[i].name.lower()]
+            if len(ids) > 1:
+                # the national government, not a devolved one ("Scottish Government")
+                ids = [i for i in ids if self._names_a_country(self.institutions[i].name, code)]
         return ids[0] if len(ids) == 1 else None
+
+    def _names_a_country(self, name: str, code: str) -> bool:
+        """Whether a government's name, without "government"/"of"/"the", is `code`'s name."""
+        rest = " ".join(w for w in normalize_surface(name).split() if w not in {"government", "of", "the", "govt"})
+        return self.countries.get(rest) == code
 
     def link_instrument(self, surface: str) -> str | None:
         """Instrument id for `surface` (case-insensitive, simple plurals), or None."""
