@@ -317,8 +317,13 @@ _TITLE_WORDS = frozenset(
     """president vice chair chairman chairperson chairwoman co-chair director deputy head secretary general minister
     fellow member members professor dean rector provost founder co-founder ceo cto officer spokesperson academician
     responsibilities responsibility role roles functions function composition terms reference mandate duties tasks
-    structure members membership governance report reports meeting meetings decisions decision""".split()
+    structure members membership governance report reports meeting meetings decisions decision launch establishment
+    creation""".split()
 )
+# Dates before a name in running text or a timeline ("March 2017 Artificial Intelligence ...").
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+# Words after "and" that start a person's role, not another body ("University of X and Visiting Researcher").
+_ROLE_WORDS = _TITLE_WORDS | frozenset("visiting adjunct senior researcher research lecturer scholar".split())
 
 
 def _trim_name(words: list[str]) -> list[str]:
@@ -330,7 +335,9 @@ def _trim_name(words: list[str]) -> list[str]:
         if w == "the" or (w == "of" and all(x.lower() in _TITLE_WORDS or x.lower() in _CONNECTORS for x in words[:k])):
             words = words[k + 1 :]
             break
-    while words and (words[0].lower() in _BAD_FIRST or words[0].lower() in _CONNECTORS or words[0].lower() in _LEADING_VERBS):
+    while words and (words[0].lower() in _BAD_FIRST or words[0].lower() in _CONNECTORS or words[0].lower() in _LEADING_VERBS
+                     or words[0].lower() in _MONTHS or words[0].isdigit() or words[0].lower() in {"report", "paper"}
+                     and len(words) > 2 and words[1][:1].isupper() and words[1].lower() not in ORG_HEADS):
         words = words[1:]
     while words and words[-1].lower() in _CONNECTORS:
         words = words[:-1]
@@ -431,6 +438,9 @@ def find_org_names(text: str) -> list[Candidate]:
                 tail = words[i + 1 : end]
                 coordinated = False  # "the University of X and the Y University of Z": two names
                 for k, tw in enumerate(tail):
+                    if tw.lower() == "and" and k + 1 < len(tail) and tail[k + 1].lower() in _ROLE_WORDS:
+                        tail = tail[:k]  # "University of X and Visiting Researcher": a role follows
+                        break
                     if tw.lower() == "and" and any(x.lower() in ORG_HEADS or x.isupper() for x in tail[k + 1 :]):
                         tail = tail[:k]
                         coordinated = True
@@ -470,16 +480,35 @@ def find_affiliations(text: str) -> list[Candidate]:
             if w.endswith((".", ",", ";", ":")):
                 break
         kept = _trim_name([w.rstrip(".,;:") for w in kept])
-        if not kept or is_generic_name(" ".join(kept)):
-            continue
-        if len(kept) == 1 and not re.search(r"[A-Z].*[A-Z]|\d", kept[0]) and len(kept[0]) < 4:
-            continue
-        name = " ".join(kept)
-        start = text.find(name, m.start(1))
-        if start < 0:
-            continue
-        out.append(Candidate(name, start, start + len(name), "affiliation"))
+        search_from = m.start(1)
+        for part in _split_joined(kept):
+            if not part or is_generic_name(" ".join(part)):
+                continue
+            if len(part) == 1 and not re.search(r"[A-Z].*[A-Z]|\d", part[0]) and len(part[0]) < 4:
+                continue
+            name = " ".join(part)
+            start = text.find(name, search_from)
+            if start < 0:
+                continue
+            out.append(Candidate(name, start, start + len(name), "affiliation"))
+            search_from = start + len(name)
     return out
+
+
+def _split_joined(words: list[str]) -> list[list[str]]:
+    """Two names joined by "and": "Nkom and Datatilsynet", "X Institute for Y and Graduate School
+    of Z".  An "and" inside one name ("Institute for Science and Technology") joins subjects:
+    it splits only where the words before it name a body alone (no "of"/"for"/"on" in them) or
+    the words after it have an organisational head of their own."""
+    for k, w in enumerate(words):
+        if w.lower() != "and" or k == 0 or k == len(words) - 1:  # "&" joins partners' names: "Bain & Company"
+            continue
+        before, after = words[:k], _trim_name(words[k + 1 :])
+        after_has_head = any(x.lower() in ORG_HEADS for x in after)
+        before_plain = not any(x.lower() in {"of", "for", "on"} for x in before)
+        if after and (after_has_head or before_plain) and after[0][:1].isupper():
+            return [before, *_split_joined(after)]
+    return [words]
 
 
 _NAME_RUN = rf"{_CAP}(?:[ \t]*\n?[ \t]*{_WORD})*"
