@@ -117,6 +117,11 @@ _ORGAN_AFTER = re.compile(
     r"(?:['’]s)?[ \t]+(?:[A-Z][\w\-]*[ \t]+){0,4}?(?:Council|Committee|Secretariat|Board|Working[ \t]+Group|Working[ \t]+Party|"
     r"Expert[ \t]+Group|Group[ \t]+of[ \t]+Experts|Steering[ \t]+Group|Assembly|Panel|Bureau|Directorate|Task[ \t]*[Ff]orce|Subcommittee)(?![\w\-])"
 )
+# "the Executive Council", "the Secretariat": capitalised, not "the Council of ..." (a full name).
+_BARE_ORGAN = re.compile(
+    r"\b[Tt]he[ \t]+((?:[A-Z][a-z\-]+[ \t]+){0,2}(?:Council|Committee|Secretariat|Board|Working[ \t]+Group|Bureau|Assembly|Panel|Steering[ \t]+Group))"
+    r"(?![\w\-])(?![ \t]+(?:of|for|on)[ \t])"
+)
 # A parent of these kinds passes its kind on to its organs (a UN council is intergovernmental).
 _ORGAN_KINDS = frozenset({"intergovernmental_organization", "government_body", "standards_body"})
 
@@ -131,7 +136,7 @@ class KBMatcher:
         sensitive: dict[str, None] = {}
         insensitive: dict[str, None] = {}
         for inst in kb.institutions.values():
-            for form in inst.surfaces:
+            for form in (*inst.surfaces, *inst.local_aliases):
                 forms = {form}
                 for a, b in (("US ", "U.S. "), ("UK ", "U.K. ")):
                     if form.startswith(a):
@@ -358,8 +363,8 @@ class InstitutionRuler:
                     continue  # "the EU AI Act": the polity qualifies an instrument's name
                 out.append(Match(start, end, key, EXTRACTOR_KB, 0.95))
             else:
-                found = self.kb.candidates(surface)
-                if len(found) > 1:
+                found = self.kb.candidates(surface) or self.kb.local.get(surface.strip(), set())
+                if len(found) > 1 or (found and surface.strip() in self.kb.local):
                     pending.append((start, end, found))
         # An ambiguous acronym ("ESG", "SI") only counts where the document also names the body
         # another way (its full name or an alias).
@@ -577,6 +582,9 @@ class InstitutionRuler:
                 kind = parent.kind if parent.kind in _ORGAN_KINDS else disc.ORG_HEADS.get(head or "", "other")
                 found.setdefault(key, Discovery("institution", key, name, None, kind, country=parent.country, extractor="organ"))
             new.append(Match(m.start, organ.end(), key, "discovery.organ", 0.8))
+        # "the Executive Council", "the Secretariat": organs named only by their head, of the body
+        # the document is mostly about
+        new += self._bare_organs(text, known, found, overlaps)
         # later uses of a defined acronym, anywhere in the document
         for acronym, key in acronyms.items():
             if not acronym or not key.startswith("new:"):
@@ -592,6 +600,34 @@ class InstitutionRuler:
                     taken.add(m.start(), m.end())
         self._doc_acronyms = acronyms
         return new, sorted(found.values(), key=lambda d: d.key)
+
+    def _bare_organs(self, text: str, known: list[Match], found: dict[str, Discovery], overlaps) -> list[Match]:
+        """Organs a document names by their generic name alone ("the Steering Committee"), at least
+        `min_head_mentions` times, capitalised: organs of the document's principal body (the
+        intergovernmental body, network or government named most, and at least three times)."""
+        counts = Counter(m.key for m in known if (i := self.kb.institutions.get(m.key)) and i.kind in _ORGAN_KINDS | {"network_or_partnership"})
+        if not counts:
+            return []
+        (parent_key, n), *rest = counts.most_common(2) + [(None, 0)]
+        if n < MIN_COUNTRY_MENTIONS or n < 2 * rest[0][1]:
+            return []
+        parent = self.kb.institutions[parent_key]
+        by_name: dict[str, list[tuple[int, int]]] = {}
+        for m in _BARE_ORGAN.finditer(text):
+            organ = " ".join(m.group(1).split())
+            if disc.is_generic_name(organ) and not overlaps(m.start(1), m.end(1)):
+                by_name.setdefault(organ, []).append((m.start(1), m.end(1)))
+        out = []
+        for organ, places in by_name.items():
+            if len(places) < self.min_head_mentions:
+                continue
+            name = f"{parent.acronym or parent.name} {organ}"
+            key = self.kb.link(name) or discovered_key(name)
+            if key.startswith("new:"):
+                kind = parent.kind if parent.kind in _ORGAN_KINDS else disc.guess_kind(organ)
+                found.setdefault(key, Discovery("institution", key, name, None, kind, aliases=(organ,), country=parent.country, extractor="organ"))
+            out += [Match(a, b, key, "discovery.organ", 0.65) for a, b in places]
+        return out
 
     def _model_candidate_ok(self, c: disc.Candidate, head: str | None, model: list[disc.Candidate]) -> bool:
         """A trained model's entity counts where the rules would accept the name: the KB knows it,

@@ -6,7 +6,8 @@ and the `Linker` every component uses to turn a name into a key.
     kb.link("Japan", kind_hint="ai_safety_institute")  # 'japan-aisi'
 
 Data files (one JSON object a line, ids are stable slugs):
-``institutions.jsonl`` — id, name, acronym, aliases, kind, country, ambiguous_acronym;
+``institutions.jsonl`` — id, name, acronym, aliases, kind, country, ambiguous_acronym, local_aliases
+(generic forms that name the body only in a document about its country: "Congress", "Datatilsynet");
 ``instruments.jsonl`` — id, name, category, aliases; ``countries.jsonl`` — code, names;
 ``VERSION`` — the knowledge base's version, part of the pipeline's cache key.
 """
@@ -86,6 +87,9 @@ class KBInstitution:
     # An acronym that also means other things ("ESG", "SI"): it only counts in a document that
     # names the body in full or defines the acronym.
     ambiguous_acronym: bool = False
+    # Forms that name the body only where the document is about its country or names the body
+    # otherwise too ("Congress", "State Council", "Datatilsynet"): `link` never returns them.
+    local_aliases: tuple[str, ...] = ()
 
     @property
     def surfaces(self) -> tuple[str, ...]:
@@ -157,6 +161,10 @@ class KnowledgeBase:
         for ins in self.instruments.values():
             for form in ins.surfaces:
                 self._instrument_norm.setdefault(normalize_surface(form), ins.id)
+        self.local: dict[str, set[str]] = {}  # local alias as printed -> ids
+        for inst in self.institutions.values():
+            for form in inst.local_aliases:
+                self.local.setdefault(form, set()).add(inst.id)
         self._by_kind_country: dict[tuple[str, str], list[str]] = {}
         for inst in self.institutions.values():
             if inst.country:
@@ -179,6 +187,7 @@ class KnowledgeBase:
                 aliases=tuple(r.get("aliases") or ()),
                 country=r.get("country") or None,
                 ambiguous_acronym=bool(r.get("ambiguous_acronym", False)),
+                local_aliases=tuple(r.get("local_aliases") or ()),
             )
             for r in _read_jsonl(path / "institutions.jsonl")
         ]
@@ -203,6 +212,8 @@ class KnowledgeBase:
                 rec = {"id": i.id, "name": i.name, "acronym": i.acronym, "aliases": list(i.aliases), "kind": i.kind, "country": i.country}
                 if i.ambiguous_acronym:
                     rec["ambiguous_acronym"] = True
+                if i.local_aliases:
+                    rec["local_aliases"] = list(i.local_aliases)
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
         with open(path / "instruments.jsonl", "w", encoding="utf-8") as f:
             for s in self.instruments.values():

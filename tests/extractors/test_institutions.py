@@ -279,3 +279,29 @@ def test_national_body_takes_the_document_country(nlp):
     doc = nlp("RIKEN, MEXT and the Japan Science and Technology Agency met. The Ministry of Harbours also joined. RIKEN agreed.")
     d = _discovery(doc, "Ministry of Harbours")
     assert d.country == "JP" and d.key.endswith("@jp")
+
+
+def test_bare_organs_belong_to_the_principal_body(nlp):
+    text = ("UNESCO met. UNESCO agreed. UNESCO wrote. The Executive Board approves texts. "
+            "The Executive Board reports to UNESCO.")
+    doc = nlp(text)
+    d = _discovery(doc, "UNESCO Executive Board")
+    assert (d.kind, d.country, d.aliases) == ("intergovernmental_organization", None, ("Executive Board",))
+
+
+def test_bare_organ_named_once_is_left_alone(nlp):
+    doc = nlp("UNESCO met. UNESCO agreed. UNESCO wrote. The Executive Board approves texts.")
+    assert doc._.govmap_discoveries == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a local alias in a document about its country
+        ("NIST, OSTP and the FTC met. Congress agreed.", {"nist", "ostp", "us-ftc", "us-congress"}),
+        # the same word elsewhere names nothing
+        ("The Harbour Congress for Lakes met in Lyon.", set()),
+    ],
+)
+def test_local_aliases_need_the_documents_country(nlp, text, expected):
+    assert keys(nlp, text)[0] == expected
