@@ -259,10 +259,10 @@ def head_word(name: str) -> str | None:
 _KIND_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("company", frozenset("inc inc. ltd ltd. llc plc corp corp. corporation gmbh ag s.a. sa co. company".split())),
     ("ai_safety_institute", frozenset({"aisi"})),
+    ("research_organization", frozenset("university universities universidad université universität college school academy polytechnic".split())),
     ("government_body", frozenset(
         "ministry ministries department government parliament senate congress cabinet municipal prefectural ministerial "
-        "regulator regulatory ombudsman commissioner police court tribunal embassy mission".split())),
-    ("research_organization", frozenset("university universities universidad université universität college school academy polytechnic".split())),
+        "minister ministers presidential regulator regulatory ombudsman commissioner police court tribunal embassy mission".split())),
     ("standards_body", frozenset("standards standardization standardisation normalisation normung".split())),
     ("funder", frozenset({"fund", "funding", "endowment", "philanthropy", "philanthropies"})),
 )
@@ -288,6 +288,8 @@ def guess_kind(name: str) -> str:
         return "intergovernmental_organization"
     if head in {"council", "committee", "board"} and words & {"national", "federal", "state", "presidential"}:
         return "government_body"
+    if head == "bank" and words & {"state", "reserve", "central", "national", "people's"}:
+        return "government_body"  # a country's central bank, not a development bank
     return ORG_HEADS.get(head or "", DEFINED_HEADS.get(head or "", "other"))
 
 

@@ -40,6 +40,13 @@ EXTRACTOR_CONTEXT = "institution_ruler.context"
 # that share of them, are of that country's bodies.
 MIN_COUNTRY_MENTIONS = 3
 MIN_COUNTRY_SHARE = 0.4
+# Shares of a document's country-rooted mentions that make a body named without a country the
+# document country's: a government body, any other national kind.
+GOVERNMENT_COUNTRY_SHARE = 0.5
+OTHER_COUNTRY_SHARE = 0.7
+# Heads of councils and committees that, in a report about one country, are that state's organs
+# ("Integrated Innovation Strategy Promotion Council").
+_STATE_ORGAN_HEADS = frozenset({"council", "committee", "board", "commission", "office", "taskforce"})
 # Bare heads that stand for the document's dominant body of that head ("the Network").
 DEFAULT_HEADS = ("Network", "Institute", "Council", "Commission", "Organisation", "Organization", "Panel",
                  "Office", "Consortium", "Forum", "Partnership", "Agency", "Endowment", "Initiative", "Alliance")
@@ -318,12 +325,12 @@ class InstitutionRuler:
         text = text_without_links(doc)
         known, pending = self._kb_candidates(text)
         matches = known + self._country_matches(text)
-        country = self._document_country(matches)
+        country, share = self._document_country(matches)
         matches += self._resolved_in_context(pending, matches, country)
         matches += self._unqualified_matches(text, matches, country)
         discoveries: list[Discovery] = []
         if self.discover:
-            new, discoveries = self._discovered(text, matches, model_candidates(doc), country)
+            new, discoveries = self._discovered(text, matches, model_candidates(doc), country, share)
             matches += new
         matches += self._head_matches(text, matches)
         return self._split_at_pages(doc, matches), discoveries
@@ -371,21 +378,22 @@ class InstitutionRuler:
         named = {m.key for m in out if not self._is_ambiguous_acronym(text[m.start : m.end], m.key)}
         return [m for m in out if m.key in named or not self._is_ambiguous_acronym(text[m.start : m.end], m.key)], pending
 
-    def _document_country(self, matches: list[Match]) -> str | None:
+    def _document_country(self, matches: list[Match]) -> tuple[str | None, float]:
         """The country a document is about: the one its country-rooted bodies mostly belong to
         (at least `MIN_COUNTRY_MENTIONS` mentions, `MIN_COUNTRY_SHARE` of them and more than any
-        other country), else None."""
+        other country), else None; with the share of those mentions that are its."""
         counts: Counter = Counter()
         for m in matches:
             inst = self.kb.institutions.get(m.key)
             if inst and inst.country:
                 counts[inst.country] += 1
         if not counts:
-            return None
+            return None, 0.0
         (top, n), *rest = counts.most_common(2) + [(None, 0)]
-        if n < MIN_COUNTRY_MENTIONS or n < MIN_COUNTRY_SHARE * sum(counts.values()) or n == rest[0][1]:
-            return None
-        return top
+        share = n / sum(counts.values())
+        if n < MIN_COUNTRY_MENTIONS or share < MIN_COUNTRY_SHARE or n == rest[0][1]:
+            return None, 0.0
+        return top, share
 
     def _resolved_in_context(self, pending: list[tuple[int, int, set[str]]], matches: list[Match],
                              country: str | None) -> list[Match]:
@@ -497,18 +505,20 @@ class InstitutionRuler:
             return True
         return all(piece.lower() in self._list_words for piece in run.split(","))
 
-    def _new_body(self, name: str, country: str | None) -> tuple[str, str, str | None]:
+    def _new_body(self, name: str, country: str | None, share: float = 1.0) -> tuple[str, str, str | None]:
         """Key, kind and country of a discovered body.  A body whose country comes from the
         document, not its name, is keyed with it ("new:ministry-of-justice@jp"): the same
         generic name in another country's report is another body."""
         kind = disc.guess_kind(name)
-        found = self._discovered_country(name, kind, country)
+        if kind == "other" and disc.head_word(name) in _STATE_ORGAN_HEADS:
+            kind = "government_body" if self._discovered_country(name, "government_body", country, share) else kind
+        found = self._discovered_country(name, kind, country, share)
         key = discovered_key(name)
         if found and found == country and not self.kb.countries_in_name(name):
             key = f"{key}@{found.lower()}"
         return key, kind, found
 
-    def _discovered_country(self, name: str, kind: str, country: str | None) -> str | None:
+    def _discovered_country(self, name: str, kind: str, country: str | None, share: float = 1.0) -> str | None:
         """The country a discovered body is rooted in: the one its name gives (a country, national
         adjective, city or province), else that of a known body its name starts from ("Tsinghua
         University Think Tank Center" -> CN; "OECD Secretariat" -> none), else, for a national
@@ -520,12 +530,16 @@ class InstitutionRuler:
             key = self.kb.link(surface)
             if key and start == 0:
                 return self.kb.institutions[key].country
-        if country and kind in _NATIONAL_KINDS and not _INTERNATIONAL_WORDS.search(name):
+        # A national body named without its country is the document's when the document is
+        # mostly about that country; universities, firms and the like only when it is nearly all
+        # about it (a report on one country cites foreign universities more than foreign ministries).
+        need = GOVERNMENT_COUNTRY_SHARE if kind == "government_body" else OTHER_COUNTRY_SHARE
+        if country and kind in _NATIONAL_KINDS and share >= need and not _INTERNATIONAL_WORDS.search(name):
             return country
         return None
 
     def _discovered(self, text: str, known: list[Match], model: list[disc.Candidate] = (),
-                    country: str | None = None) -> tuple[list[Match], list[Discovery]]:
+                    country: str | None = None, share: float = 1.0) -> tuple[list[Match], list[Discovery]]:
         taken = _Ranges((m.start, m.end) for m in known)
         overlaps = taken.overlaps
 
@@ -544,7 +558,7 @@ class InstitutionRuler:
                 continue
             if (head not in disc.ORG_HEADS and head not in disc.DEFINED_HEADS) or disc.is_generic_name(c.name) or (c.acronym and c.acronym.endswith("s") and c.name.endswith("s")):
                 continue  # "Artificial Intelligence (AI)", "AI Safety Institutes (AISIs)": not a body
-            key, kind, home = self._new_body(c.name, country)
+            key, kind, home = self._new_body(c.name, country, share)
             found.setdefault(key, Discovery("institution", key, c.name, c.acronym, kind, country=home, extractor="acronym_definition"))
             if c.acronym:
                 acronyms.setdefault(c.acronym, key)
@@ -565,7 +579,7 @@ class InstitutionRuler:
                     continue
                 key = self.kb.link(c.name) or self._variant_of(c.name, named)
                 if not key:
-                    key, kind, home = self._new_body(c.name, country)
+                    key, kind, home = self._new_body(c.name, country, share)
                     found.setdefault(key, Discovery("institution", key, c.name, None, kind, country=home, extractor=rule))
                 new.append(Match(c.start, c.end, key, "discovery." + rule, conf))
                 taken.add(c.start, c.end)

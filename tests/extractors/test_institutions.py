@@ -305,3 +305,12 @@ def test_bare_organ_named_once_is_left_alone(nlp):
 )
 def test_local_aliases_need_the_documents_country(nlp, text, expected):
     assert keys(nlp, text)[0] == expected
+
+
+def test_document_country_needs_a_clear_majority_for_universities(nlp):
+    # three Japanese bodies against two American: a ministry is Japan's, a university is nobody's
+    text = ("RIKEN, MEXT and the Japan Science and Technology Agency met NIST and OSTP. "
+            "The Ministry of Harbours and the Lakeside University (LU) joined.")
+    doc = nlp(text)
+    assert _discovery(doc, "Ministry of Harbours").country == "JP"
+    assert _discovery(doc, "Lakeside University").country is None
