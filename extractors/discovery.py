@@ -254,11 +254,42 @@ def head_word(name: str) -> str | None:
     return _last_in(_first_part(name), _Heads()) or _last_in(_words(name), _Heads())
 
 
+# Words anywhere in a name that decide its kind before its head does, in order: a company's legal
+# form, a state's organs, places of learning, standards work ("Korea Standards Association").
+_KIND_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("company", frozenset("inc inc. ltd ltd. llc plc corp corp. corporation gmbh ag s.a. sa co. company".split())),
+    ("ai_safety_institute", frozenset({"aisi"})),
+    ("research_organization", frozenset("university universities universidad université universität college school academy polytechnic".split())),
+    ("government_body", frozenset(
+        "ministry ministries department government parliament senate congress cabinet municipal prefectural ministerial "
+        "minister ministers presidential regulator regulatory ombudsman commissioner police court tribunal embassy mission".split())),
+    ("standards_body", frozenset("standards standardization standardisation normalisation normung".split())),
+    ("funder", frozenset({"fund", "funding", "endowment", "philanthropy", "philanthropies"})),
+)
+# Heads that say little alone: the rest of the name decides ("International Advisory Council").
+_WEAK_HEADS = frozenset({"council", "committee", "board", "group", "organisation", "organization", "office", "commission", "secretariat"})
+_INTERGOVERNMENTAL_WORDS = frozenset("intergovernmental international united nations un multilateral".split())
+
+
 def guess_kind(name: str) -> str:
-    """Institution kind from the head word ("... Foundation" -> civil_society); 'other' if none."""
+    """Institution kind from the words of a name: a legal form, a state's or a university's word
+    anywhere ("Ministry ...", "... University Council"), else the head word ("... Foundation" ->
+    civil_society); 'other' if none."""
+    words = {w.lower().strip("(),;:'’") for w in _words(name)}
+    if "safety" in words and "institute" in words and ("ai" in words or "artificial" in words):
+        return "ai_safety_institute"
+    for kind, keys in _KIND_WORDS:
+        if words & keys:
+            return kind
     head = head_word(name)
     if head is None:
         head = defined_head(name)
+    if head in _WEAK_HEADS and words & _INTERGOVERNMENTAL_WORDS:
+        return "intergovernmental_organization"
+    if head in {"council", "committee", "board"} and words & {"national", "federal", "state", "presidential"}:
+        return "government_body"
+    if head == "bank" and words & {"state", "reserve", "central", "national", "people's"}:
+        return "government_body"  # a country's central bank, not a development bank
     return ORG_HEADS.get(head or "", DEFINED_HEADS.get(head or "", "other"))
 
 
@@ -274,8 +305,41 @@ def is_generic_name(name: str) -> bool:
     return all(w in _GENERIC_WORDS or w in ORG_HEADS for w in content)
 
 
+# Verbs that open a table cell, list label or clause before a body's name ("Approves ...",
+# "Instructs the Committee on ..."): never the first word of a name.
+_LEADING_VERBS = frozenset(
+    """approves approve supports support instructs instruct includes include invites invite calls urges encourages
+    requests recommends welcomes notes decides establishes appoints reports advises convenes assists coordinates
+    oversees chairs leads hosts manages reviews ensures provides endorses adopts submits receives informs consults
+    prepares proposes elects nominates acknowledges reaffirms recognises recognizes agrees signs joins""".split()
+)
+# A person's title or a section's subject before "of": "President of Nankai University",
+# "Responsibilities of the Council" -- the name starts after the "of".
+_TITLE_WORDS = frozenset(
+    """president vice chair chairman chairperson chairwoman co-chair director deputy head secretary general minister
+    fellow member members professor dean rector provost founder co-founder ceo cto officer spokesperson academician
+    responsibilities responsibility role roles functions function composition terms reference mandate duties tasks
+    structure members membership governance report reports meeting meetings decisions decision launch establishment
+    creation""".split()
+)
+# Dates before a name in running text or a timeline ("March 2017 Artificial Intelligence ...").
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+# Words after "and" that start a person's role, not another body ("University of X and Visiting Researcher").
+_ROLE_WORDS = _TITLE_WORDS | frozenset("visiting adjunct senior researcher research lecturer scholar".split())
+
+
 def _trim_name(words: list[str]) -> list[str]:
-    while words and (words[0].lower() in _BAD_FIRST or words[0].lower() in _CONNECTORS):
+    # "Instructs the Committee on X", "Fellow of the American Association": the name is what
+    # follows the last "the" before the organisational head, or a title's "of".
+    head = next((k for k, w in enumerate(words) if w.lower() in ORG_HEADS), len(words))
+    for k in range(head - 1, 0, -1):
+        w = words[k].lower()
+        if w == "the" or (w == "of" and all(x.lower() in _TITLE_WORDS or x.lower() in _CONNECTORS for x in words[:k])):
+            words = words[k + 1 :]
+            break
+    while words and (words[0].lower() in _BAD_FIRST or words[0].lower() in _CONNECTORS or words[0].lower() in _LEADING_VERBS
+                     or words[0].lower() in _MONTHS or words[0].isdigit() or words[0].lower() in {"report", "paper"}
+                     and len(words) > 2 and words[1][:1].isupper() and words[1].lower() not in ORG_HEADS):
         words = words[1:]
     while words and words[-1].lower() in _CONNECTORS:
         words = words[:-1]
@@ -342,6 +406,11 @@ def _may_name_an_org(run: str) -> bool:
     return len(words) >= 2 and any(w.rstrip(".,;:").lower() in ORG_HEADS for w in words)
 
 
+# The rest of a name whose subjects are a list: ", Culture, Sports, Science and Technology".
+_LIST_WORD = r"[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*){0,3}"
+_NAME_LIST_TAIL = re.compile(rf"(?:,[ \t]*{_LIST_WORD})*,?[ \t]+(?:and|&)[ \t]+{_LIST_WORD}|(?:,[ \t]*{_LIST_WORD})+(?=[ \t]+(?:and|&)[ \t]+{_LIST_WORD})")
+
+
 def find_org_names(text: str) -> list[Candidate]:
     """Capitalised runs headed by an organisational word: 'Simon Institute for Longterm Governance'."""
     out: list[Candidate] = []
@@ -371,6 +440,9 @@ def find_org_names(text: str) -> list[Candidate]:
                 tail = words[i + 1 : end]
                 coordinated = False  # "the University of X and the Y University of Z": two names
                 for k, tw in enumerate(tail):
+                    if tw.lower() == "and" and k + 1 < len(tail) and tail[k + 1].lower() in _ROLE_WORDS:
+                        tail = tail[:k]  # "University of X and Visiting Researcher": a role follows
+                        break
                     if tw.lower() == "and" and any(x.lower() in ORG_HEADS or x.isupper() for x in tail[k + 1 :]):
                         tail = tail[:k]
                         coordinated = True
@@ -383,7 +455,14 @@ def find_org_names(text: str) -> list[Candidate]:
                 name = " ".join(name_words)
                 rel = m.group(0).find(name, search_from)
                 if rel >= 0:
-                    out.append(Candidate(name, m.start() + rel, m.start() + rel + len(name), "org_pattern"))
+                    start = m.start() + rel
+                    end = start + len(name)
+                    if end == m.end() and re.search(r"\s(?:of|for)\s", name):
+                        more = _NAME_LIST_TAIL.match(text, end)
+                        if more:  # the run ended at a comma inside the name's list of subjects
+                            end = more.end()
+                            name = " ".join(text[start:end].split())
+                    out.append(Candidate(name, start, end, "org_pattern"))
                     search_from = rel + len(name)
                 if not coordinated:
                     break
@@ -403,16 +482,35 @@ def find_affiliations(text: str) -> list[Candidate]:
             if w.endswith((".", ",", ";", ":")):
                 break
         kept = _trim_name([w.rstrip(".,;:") for w in kept])
-        if not kept or is_generic_name(" ".join(kept)):
-            continue
-        if len(kept) == 1 and not re.search(r"[A-Z].*[A-Z]|\d", kept[0]) and len(kept[0]) < 4:
-            continue
-        name = " ".join(kept)
-        start = text.find(name, m.start(1))
-        if start < 0:
-            continue
-        out.append(Candidate(name, start, start + len(name), "affiliation"))
+        search_from = m.start(1)
+        for part in _split_joined(kept):
+            if not part or is_generic_name(" ".join(part)):
+                continue
+            if len(part) == 1 and not re.search(r"[A-Z].*[A-Z]|\d", part[0]) and len(part[0]) < 4:
+                continue
+            name = " ".join(part)
+            start = text.find(name, search_from)
+            if start < 0:
+                continue
+            out.append(Candidate(name, start, start + len(name), "affiliation"))
+            search_from = start + len(name)
     return out
+
+
+def _split_joined(words: list[str]) -> list[list[str]]:
+    """Two names joined by "and": "Nkom and Datatilsynet", "X Institute for Y and Graduate School
+    of Z".  An "and" inside one name ("Institute for Science and Technology") joins subjects:
+    it splits only where the words before it name a body alone (no "of"/"for"/"on" in them) or
+    the words after it have an organisational head of their own."""
+    for k, w in enumerate(words):
+        if w.lower() != "and" or k == 0 or k == len(words) - 1:  # "&" joins partners' names: "Bain & Company"
+            continue
+        before, after = words[:k], _trim_name(words[k + 1 :])
+        after_has_head = any(x.lower() in ORG_HEADS for x in after)
+        before_plain = not any(x.lower() in {"of", "for", "on"} for x in before)
+        if after and (after_has_head or before_plain) and after[0][:1].isupper():
+            return [before, *_split_joined(after)]
+    return [words]
 
 
 _NAME_RUN = rf"{_CAP}(?:[ \t]*\n?[ \t]*{_WORD})*"

@@ -35,6 +35,18 @@ __all__ = ["InstitutionRuler", "KBMatcher", "Match", "surface_regex", "text_with
 EXTRACTOR_KB = "institution_ruler.kb"
 EXTRACTOR_COUNTRY = "institution_ruler.country"
 EXTRACTOR_HEAD = "institution_ruler.head"
+EXTRACTOR_CONTEXT = "institution_ruler.context"
+# A document is about a country when that many of its mentions of country-rooted bodies, and
+# that share of them, are of that country's bodies.
+MIN_COUNTRY_MENTIONS = 3
+MIN_COUNTRY_SHARE = 0.4
+# Shares of a document's country-rooted mentions that make a body named without a country the
+# document country's: a government body, any other national kind.
+GOVERNMENT_COUNTRY_SHARE = 0.5
+OTHER_COUNTRY_SHARE = 0.7
+# Heads of councils and committees that, in a report about one country, are that state's organs
+# ("Integrated Innovation Strategy Promotion Council").
+_STATE_ORGAN_HEADS = frozenset({"council", "committee", "board", "commission", "office", "taskforce"})
 # Bare heads that stand for the document's dominant body of that head ("the Network").
 DEFAULT_HEADS = ("Network", "Institute", "Council", "Commission", "Organisation", "Organization", "Panel",
                  "Office", "Consortium", "Forum", "Partnership", "Agency", "Endowment", "Initiative", "Alliance")
@@ -51,13 +63,18 @@ class Match:
     confidence: float
 
 
+_APOSTROPHE = re.compile(r"\\?['’]")
+
+
 def surface_regex(form: str) -> str:
     """Regex source for one surface form: flexible whitespace and hyphens, "AI" or OCR "Al",
     straight or curly apostrophes, no letter or digit on either side (so no plurals)."""
     parts = []
     for word in form.split():
         w = re.escape(word)
-        w = w.replace("AI", "A[Il]").replace("'", "['’]").replace("’", "['’]")
+        # One pass over both apostrophes: replacing one then the other would rewrite the
+        # character class the first replacement wrote ("['’]" -> "['['’]]").
+        w = _APOSTROPHE.sub("['’]", w.replace("AI", "A[Il]"))
         w = w.replace(r"\-", r"[-‐–]?\s?")
         parts.append(w)
     # a footnote number glued to a name ("EuCAIF1") still ends it
@@ -76,7 +93,44 @@ _AISI_WORDS = re.compile(r"A[Il](?:SI|\s+(?:Safety|Security)\s+Institute)", re.I
 _AISI_PLURAL_WORDS = re.compile(r"A[Il](?:SIs|\s+(?:Safety|Security)\s+Institutes)", re.IGNORECASE)
 _GOVERNMENT_WORD = re.compile(r"[Gg]overnment")
 _MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\s*/?>")
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:org|com|net|edu|gov|int|eu|uk)/\S*")
+# A URL or address never takes in the brackets around it: in a Markdown link
+# "[Centre for Future Generations](https://…)" the link text is a name, only the target is blanked.
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s()\[\]<>]+|[^\s()\[\]<>]+@[^\s()\[\]<>]+\.\w+"
+    r"|[^\s()\[\]<>]+\.(?:org|com|net|edu|gov|int|eu|uk)/[^\s()\[\]<>]*"
+)
+
+
+# After a polity's name, the words of an instrument's name ("EU AI Act", "EU General Data
+# Protection Regulation"): the polity is part of the instrument's name there.
+_INSTRUMENT_AFTER = re.compile(
+    r"(?:['’]s)?(?:\s+[A-Z][\w-]*){0,5}?\s+(?:Act|Regulation|Directive|Strategy|Treaty|Convention|Declaration|Charter)\b"
+)
+# "the AI Safety Institute", "the AISI": a singular, capitalised reference with no country before it
+# (those the country patterns take, and a longer match wins).
+_UNQUALIFIED_AISI = re.compile(r"\b[Tt]he\s+(A[Il]\s+(?:Safety|Security)\s+Institute|A[Il]SI)(?![\w’'-])")
+# "the Government" (capitalised, not "the Government of X"), "the Federal Government".
+_THE_GOVERNMENT = re.compile(r"\b[Tt]he\s+((?:Federal\s+|National\s+|Central\s+)?Government)(?![\w’'-])(?!\s+of\b)")
+
+
+# Kinds of body that, named without a country, belong to the country the document is about.
+_NATIONAL_KINDS = frozenset({"government_body", "research_organization", "company", "funder", "civil_society", "standards_body", "other",
+                             "scientific_assessment_body", "ai_safety_institute"})
+_INTERNATIONAL_WORDS = re.compile(r"\b(?:International|Global|World|United Nations|UN|Intergovernmental|Inter-American|Regional|Asia|Africa|African|Pacific|Latin|Europe|European)\b")
+
+
+# What names an organ after its parent's name: capitalised words ending in an organ's head.
+_ORGAN_AFTER = re.compile(
+    r"(?:['’]s)?[ \t]+(?:[A-Z][\w\-]*[ \t]+){0,4}?(?:Council|Committee|Secretariat|Board|Working[ \t]+Group|Working[ \t]+Party|"
+    r"Expert[ \t]+Group|Group[ \t]+of[ \t]+Experts|Steering[ \t]+Group|Assembly|Panel|Bureau|Directorate|Task[ \t]*[Ff]orce|Subcommittee)(?![\w\-])"
+)
+# "the Executive Council", "the Secretariat": capitalised, not "the Council of ..." (a full name).
+_BARE_ORGAN = re.compile(
+    r"\b[Tt]he[ \t]+((?:[A-Z][a-z\-]+[ \t]+){0,2}(?:Council|Committee|Secretariat|Board|Working[ \t]+Group|Bureau|Assembly|Panel|Steering[ \t]+Group))"
+    r"(?![\w\-])(?![ \t]+(?:of|for|on)[ \t])"
+)
+# A parent of these kinds passes its kind on to its organs (a UN council is intergovernmental).
+_ORGAN_KINDS = frozenset({"intergovernmental_organization", "government_body", "standards_body"})
 
 
 class KBMatcher:
@@ -89,7 +143,7 @@ class KBMatcher:
         sensitive: dict[str, None] = {}
         insensitive: dict[str, None] = {}
         for inst in kb.institutions.values():
-            for form in inst.surfaces:
+            for form in (*inst.surfaces, *inst.local_aliases):
                 forms = {form}
                 for a, b in (("US ", "U.S. "), ("UK ", "U.K. ")):
                     if form.startswith(a):
@@ -231,6 +285,8 @@ class InstitutionRuler:
             for head in heads
         }
         self._matcher = KBMatcher(self.kb)
+        # Bodies that are polities: their name qualifies instruments ("EU AI Act").
+        self._polities = frozenset(k for k, i in self.kb.institutions.items() if i.kind == "intergovernmental_organization" and i.country == "EU" and i.acronym == "EU")
         names = sorted(self.kb.countries, key=len, reverse=True)
         # Country names are normalised (words of letters and digits), so a country matches as
         # that many whitespace-separated runs, the possessive glued to the last.
@@ -267,10 +323,14 @@ class InstitutionRuler:
         """Candidate mentions and the discoveries behind the new ones."""
         # Names inside URLs and e-mail addresses are not mentions ("cset.georgetown.edu/...CSET-...").
         text = text_without_links(doc)
-        matches = self._kb_matches(text) + self._country_matches(text)
+        known, pending = self._kb_candidates(text)
+        matches = known + self._country_matches(text)
+        country, share = self._document_country(matches)
+        matches += self._resolved_in_context(pending, matches, country)
+        matches += self._unqualified_matches(text, matches, country)
         discoveries: list[Discovery] = []
         if self.discover:
-            new, discoveries = self._discovered(text, matches, model_candidates(doc))
+            new, discoveries = self._discovered(text, matches, model_candidates(doc), country, share)
             matches += new
         matches += self._head_matches(text, matches)
         return self._split_at_pages(doc, matches), discoveries
@@ -295,15 +355,77 @@ class InstitutionRuler:
         return out
 
     def _kb_matches(self, text: str) -> list[Match]:
+        """KB mentions whose surface names one body whatever the document (no context used)."""
+        return self._kb_candidates(text)[0]
+
+    def _kb_candidates(self, text: str) -> tuple[list[Match], list[tuple[int, int, set[str]]]]:
+        """KB mentions, and the surfaces that need the document's context: those several bodies
+        share ("Datatilsynet", "Personal Information Protection Commission") as (start, end, ids)."""
         out: list[Match] = []
+        pending: list[tuple[int, int, set[str]]] = []
         for start, end, surface in self._matcher.finditer(text):
             key = self.kb.link(surface)
             if key:
+                if key in self._polities and _INSTRUMENT_AFTER.match(text, end):
+                    continue  # "the EU AI Act": the polity qualifies an instrument's name
                 out.append(Match(start, end, key, EXTRACTOR_KB, 0.95))
+            else:
+                found = self.kb.candidates(surface) or self.kb.local.get(surface.strip(), set())
+                if len(found) > 1 or (found and surface.strip() in self.kb.local):
+                    pending.append((start, end, found))
         # An ambiguous acronym ("ESG", "SI") only counts where the document also names the body
         # another way (its full name or an alias).
         named = {m.key for m in out if not self._is_ambiguous_acronym(text[m.start : m.end], m.key)}
-        return [m for m in out if m.key in named or not self._is_ambiguous_acronym(text[m.start : m.end], m.key)]
+        return [m for m in out if m.key in named or not self._is_ambiguous_acronym(text[m.start : m.end], m.key)], pending
+
+    def _document_country(self, matches: list[Match]) -> tuple[str | None, float]:
+        """The country a document is about: the one its country-rooted bodies mostly belong to
+        (at least `MIN_COUNTRY_MENTIONS` mentions, `MIN_COUNTRY_SHARE` of them and more than any
+        other country), else None; with the share of those mentions that are its."""
+        counts: Counter = Counter()
+        for m in matches:
+            inst = self.kb.institutions.get(m.key)
+            if inst and inst.country:
+                counts[inst.country] += 1
+        if not counts:
+            return None, 0.0
+        (top, n), *rest = counts.most_common(2) + [(None, 0)]
+        share = n / sum(counts.values())
+        if n < MIN_COUNTRY_MENTIONS or share < MIN_COUNTRY_SHARE or n == rest[0][1]:
+            return None, 0.0
+        return top, share
+
+    def _resolved_in_context(self, pending: list[tuple[int, int, set[str]]], matches: list[Match],
+                             country: str | None) -> list[Match]:
+        """A surface several bodies share names the one the document names otherwise, else the
+        one of the document's country."""
+        seen = {m.key for m in matches}
+        out = []
+        for start, end, found in pending:
+            key = self._pick(found, seen, country)
+            if key:
+                out.append(Match(start, end, key, EXTRACTOR_CONTEXT, 0.8))
+        return out
+
+    def _pick(self, found: Iterable[str], seen: set[str], country: str | None) -> str | None:
+        named = sorted(k for k in found if k in seen)
+        if len(named) == 1:
+            return named[0]
+        local = sorted(k for k in found if country and self.kb.institutions[k].country == country)
+        return local[0] if len(local) == 1 else None
+
+    def _unqualified_matches(self, text: str, matches: list[Match], country: str | None) -> list[Match]:
+        """Unqualified references resolved by context: "the AI Safety Institute" is the AISI the
+        document names most (or its country's), "the Government" is the document country's."""
+        out: list[Match] = []
+        kinds = Counter(m.key for m in matches if (i := self.kb.institutions.get(m.key)) and i.kind == "ai_safety_institute")
+        aisi = kinds.most_common(1)[0][0] if kinds else (self.kb.body_of_country(country, "ai_safety_institute") if country else None)
+        if aisi:
+            out += [Match(m.start(1), m.end(1), aisi, EXTRACTOR_CONTEXT, 0.7) for m in _UNQUALIFIED_AISI.finditer(text)]
+        government = self.kb.body_of_country(country, "government_body") if country else None
+        if government and "Government" in text:
+            out += [Match(m.start(1), m.end(1), government, EXTRACTOR_CONTEXT, 0.6) for m in _THE_GOVERNMENT.finditer(text)]
+        return out
 
     def _is_ambiguous_acronym(self, surface: str, key: str) -> bool:
         inst = self.kb.institutions.get(key)
@@ -383,7 +505,41 @@ class InstitutionRuler:
             return True
         return all(piece.lower() in self._list_words for piece in run.split(","))
 
-    def _discovered(self, text: str, known: list[Match], model: list[disc.Candidate] = ()) -> tuple[list[Match], list[Discovery]]:
+    def _new_body(self, name: str, country: str | None, share: float = 1.0) -> tuple[str, str, str | None]:
+        """Key, kind and country of a discovered body.  A body whose country comes from the
+        document, not its name, is keyed with it ("new:ministry-of-justice@jp"): the same
+        generic name in another country's report is another body."""
+        kind = disc.guess_kind(name)
+        if kind == "other" and disc.head_word(name) in _STATE_ORGAN_HEADS:
+            kind = "government_body" if self._discovered_country(name, "government_body", country, share) else kind
+        found = self._discovered_country(name, kind, country, share)
+        key = discovered_key(name)
+        if found and found == country and not self.kb.countries_in_name(name):
+            key = f"{key}@{found.lower()}"
+        return key, kind, found
+
+    def _discovered_country(self, name: str, kind: str, country: str | None, share: float = 1.0) -> str | None:
+        """The country a discovered body is rooted in: the one its name gives (a country, national
+        adjective, city or province), else that of a known body its name starts from ("Tsinghua
+        University Think Tank Center" -> CN; "OECD Secretariat" -> none), else, for a national
+        kind of body named without any country, the document's `country`."""
+        codes = self.kb.countries_in_name(name)
+        if codes:
+            return codes[0] if len(codes) == 1 else None
+        for start, end, surface in self._matcher.finditer(name):
+            key = self.kb.link(surface)
+            if key and start == 0:
+                return self.kb.institutions[key].country
+        # A national body named without its country is the document's when the document is
+        # mostly about that country; universities, firms and the like only when it is nearly all
+        # about it (a report on one country cites foreign universities more than foreign ministries).
+        need = GOVERNMENT_COUNTRY_SHARE if kind == "government_body" else OTHER_COUNTRY_SHARE
+        if country and kind in _NATIONAL_KINDS and share >= need and not _INTERNATIONAL_WORDS.search(name):
+            return country
+        return None
+
+    def _discovered(self, text: str, known: list[Match], model: list[disc.Candidate] = (),
+                    country: str | None = None, share: float = 1.0) -> tuple[list[Match], list[Discovery]]:
         taken = _Ranges((m.start, m.end) for m in known)
         overlaps = taken.overlaps
 
@@ -402,8 +558,8 @@ class InstitutionRuler:
                 continue
             if (head not in disc.ORG_HEADS and head not in disc.DEFINED_HEADS) or disc.is_generic_name(c.name) or (c.acronym and c.acronym.endswith("s") and c.name.endswith("s")):
                 continue  # "Artificial Intelligence (AI)", "AI Safety Institutes (AISIs)": not a body
-            key = discovered_key(c.name)
-            found.setdefault(key, Discovery("institution", key, c.name, c.acronym, disc.guess_kind(c.name), extractor="acronym_definition"))
+            key, kind, home = self._new_body(c.name, country, share)
+            found.setdefault(key, Discovery("institution", key, c.name, c.acronym, kind, country=home, extractor="acronym_definition"))
             if c.acronym:
                 acronyms.setdefault(c.acronym, key)
             if not overlaps(c.start, c.end):
@@ -421,11 +577,28 @@ class InstitutionRuler:
                     continue
                 if rule == "model_ner" and not self._model_candidate_ok(c, head, model):
                     continue
-                key = self.kb.link(c.name) or self._variant_of(c.name, named) or discovered_key(c.name)
-                if key.startswith("new:"):
-                    found.setdefault(key, Discovery("institution", key, c.name, None, disc.guess_kind(c.name), extractor=rule))
+                key = self.kb.link(c.name) or self._variant_of(c.name, named)
+                if not key:
+                    key, kind, home = self._new_body(c.name, country, share)
+                    found.setdefault(key, Discovery("institution", key, c.name, None, kind, country=home, extractor=rule))
                 new.append(Match(c.start, c.end, key, "discovery." + rule, conf))
                 taken.add(c.start, c.end)
+        # named organs of known bodies: "the GPAI Executive Council", "the OECD Secretariat"
+        for m in known:
+            parent = self.kb.institutions.get(m.key)
+            organ = _ORGAN_AFTER.match(text, m.end) if parent and m.extractor == EXTRACTOR_KB else None
+            if organ is None:
+                continue
+            name = " ".join(text[m.start : organ.end()].split())
+            key = self.kb.link(name) or discovered_key(name)
+            if key.startswith("new:"):
+                head = disc.head_word(name)
+                kind = parent.kind if parent.kind in _ORGAN_KINDS else disc.ORG_HEADS.get(head or "", "other")
+                found.setdefault(key, Discovery("institution", key, name, None, kind, country=parent.country, extractor="organ"))
+            new.append(Match(m.start, organ.end(), key, "discovery.organ", 0.8))
+        # "the Executive Council", "the Secretariat": organs named only by their head, of the body
+        # the document is mostly about
+        new += self._bare_organs(text, known, found, overlaps)
         # later uses of a defined acronym, anywhere in the document
         for acronym, key in acronyms.items():
             if not acronym or not key.startswith("new:"):
@@ -441,6 +614,34 @@ class InstitutionRuler:
                     taken.add(m.start(), m.end())
         self._doc_acronyms = acronyms
         return new, sorted(found.values(), key=lambda d: d.key)
+
+    def _bare_organs(self, text: str, known: list[Match], found: dict[str, Discovery], overlaps) -> list[Match]:
+        """Organs a document names by their generic name alone ("the Steering Committee"), at least
+        `min_head_mentions` times, capitalised: organs of the document's principal body (the
+        intergovernmental body, network or government named most, and at least three times)."""
+        counts = Counter(m.key for m in known if (i := self.kb.institutions.get(m.key)) and i.kind in _ORGAN_KINDS | {"network_or_partnership"})
+        if not counts:
+            return []
+        (parent_key, n), *rest = counts.most_common(2) + [(None, 0)]
+        if n < MIN_COUNTRY_MENTIONS or n < 2 * rest[0][1]:
+            return []
+        parent = self.kb.institutions[parent_key]
+        by_name: dict[str, list[tuple[int, int]]] = {}
+        for m in _BARE_ORGAN.finditer(text):
+            organ = " ".join(m.group(1).split())
+            if disc.is_generic_name(organ) and not overlaps(m.start(1), m.end(1)):
+                by_name.setdefault(organ, []).append((m.start(1), m.end(1)))
+        out = []
+        for organ, places in by_name.items():
+            if len(places) < self.min_head_mentions:
+                continue
+            name = f"{parent.acronym or parent.name} {organ}"
+            key = self.kb.link(name) or discovered_key(name)
+            if key.startswith("new:"):
+                kind = parent.kind if parent.kind in _ORGAN_KINDS else disc.guess_kind(organ)
+                found.setdefault(key, Discovery("institution", key, name, None, kind, aliases=(organ,), country=parent.country, extractor="organ"))
+            out += [Match(a, b, key, "discovery.organ", 0.65) for a, b in places]
+        return out
 
     def _model_candidate_ok(self, c: disc.Candidate, head: str | None, model: list[disc.Candidate]) -> bool:
         """A trained model's entity counts where the rules would accept the name: the KB knows it,

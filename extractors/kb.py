@@ -6,7 +6,8 @@ and the `Linker` every component uses to turn a name into a key.
     kb.link("Japan", kind_hint="ai_safety_institute")  # 'japan-aisi'
 
 Data files (one JSON object a line, ids are stable slugs):
-``institutions.jsonl`` — id, name, acronym, aliases, kind, country, ambiguous_acronym;
+``institutions.jsonl`` — id, name, acronym, aliases, kind, country, ambiguous_acronym, local_aliases
+(generic forms that name the body only in a document about its country: "Congress", "Datatilsynet");
 ``instruments.jsonl`` — id, name, category, aliases; ``countries.jsonl`` — code, names;
 ``VERSION`` — the knowledge base's version, part of the pipeline's cache key.
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from datasets.contract import INSTITUTION_KINDS, INSTRUMENT_CATEGORIES
-from extractors.gazetteer import country_display_name, country_names
+from extractors.gazetteer import country_display_name, country_names, places_in
 
 __all__ = [
     "DEFAULT_KB_PATH",
@@ -86,6 +87,9 @@ class KBInstitution:
     # An acronym that also means other things ("ESG", "SI"): it only counts in a document that
     # names the body in full or defines the acronym.
     ambiguous_acronym: bool = False
+    # Forms that name the body only where the document is about its country or names the body
+    # otherwise too ("Congress", "State Council", "Datatilsynet"): `link` never returns them.
+    local_aliases: tuple[str, ...] = ()
 
     @property
     def surfaces(self) -> tuple[str, ...]:
@@ -140,6 +144,7 @@ class KnowledgeBase:
         self.countries: dict[str, str] = {normalize_surface(k): v for k, v in (countries or {}).items()}
         # the same names as printed ("Viet Nam", "U.S.", "Japanese"), for case-sensitive scans
         self.country_surfaces: dict[str, str] = dict(countries or {})
+        self._country_words = max((len(k.split()) for k in self.countries), default=1)
         self._exact: dict[str, set[str]] = {}
         self._norm: dict[str, set[str]] = {}
         self._squashed: dict[str, set[str]] = {}
@@ -158,6 +163,10 @@ class KnowledgeBase:
         for ins in self.instruments.values():
             for form in ins.surfaces:
                 self._instrument_norm.setdefault(normalize_surface(form), ins.id)
+        self.local: dict[str, set[str]] = {}  # local alias as printed -> ids
+        for inst in self.institutions.values():
+            for form in inst.local_aliases:
+                self.local.setdefault(form, set()).add(inst.id)
         self._by_kind_country: dict[tuple[str, str], list[str]] = {}
         for inst in self.institutions.values():
             if inst.country:
@@ -180,6 +189,7 @@ class KnowledgeBase:
                 aliases=tuple(r.get("aliases") or ()),
                 country=r.get("country") or None,
                 ambiguous_acronym=bool(r.get("ambiguous_acronym", False)),
+                local_aliases=tuple(r.get("local_aliases") or ()),
             )
             for r in _read_jsonl(path / "institutions.jsonl")
         ]
@@ -204,6 +214,8 @@ class KnowledgeBase:
                 rec = {"id": i.id, "name": i.name, "acronym": i.acronym, "aliases": list(i.aliases), "kind": i.kind, "country": i.country}
                 if i.ambiguous_acronym:
                     rec["ambiguous_acronym"] = True
+                if i.local_aliases:
+                    rec["local_aliases"] = list(i.local_aliases)
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
         with open(path / "instruments.jsonl", "w", encoding="utf-8") as f:
             for s in self.instruments.values():
@@ -221,6 +233,35 @@ class KnowledgeBase:
     def country_of(self, surface: str) -> str | None:
         """ISO code of a country name or adjective ("U.S.", "Japanese", "the EU"), else None."""
         return self.countries.get(normalize_surface(surface))
+
+    def countries_in_name(self, name: str) -> list[str]:
+        """Country codes a body's name roots it in, in order: country names and national
+        adjectives ("Korean", "U.S."), then cities, states and provinces ("Toronto", "Zhejiang")
+        from the gazetteer when the name holds no country.  "University of Toronto" -> ['CA'];
+        "U.S.-India Business Council" -> ['US', 'IN']."""
+        words = [w for w in re.split(r"[\s\-–/]+", name) if w]
+        codes: list[str] = []
+        rest: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self._country_words, len(words) - i), 0, -1):
+                run = words[i : i + n]
+                if not run[0][:1].isupper():
+                    continue
+                code = self.countries.get(normalize_surface(" ".join(run)))
+                if code:
+                    codes.append(code)
+                    rest.append("")  # keeps a place from joining words across the country
+                    i += n
+                    break
+            else:
+                rest.append(words[i].strip("(),;:'’"))
+                i += 1
+        if codes:
+            return list(dict.fromkeys(codes))
+        # "Okinawa Institute of Science and Technology" -> JP; possessives ("Tokyo's") read as
+        # places; the first place is where the body is ("... of Rio Grande do Sul").
+        return places_in([_POSSESSIVE.sub("", w) for w in rest])[:1]
 
     def candidates(self, surface: str) -> set[str]:
         """Every institution id some index gives for `surface` (exact, then normalised, then squashed)."""
@@ -247,7 +288,14 @@ class KnowledgeBase:
             if hinted:
                 return hinted
         if len(found) == 1:
-            return next(iter(found))
+            only = next(iter(found))
+            if kind_hint and self.institutions[only].kind != kind_hint:
+                # "EU" with an AISI hint is the EU's AI Office, not the Union itself
+                code = self.countries.get(normalize_surface(surface))
+                hinted = self.body_of_country(code, kind_hint) if code else None
+                if hinted:
+                    return hinted
+            return only
         if len(found) > 1:
             hinted = sorted(i for i in found if self.institutions[i].kind == kind_hint)
             return hinted[0] if len(hinted) == 1 else None
@@ -277,7 +325,15 @@ class KnowledgeBase:
         ids = self._by_kind_country.get((kind, code), [])
         if kind == "government_body":
             ids = [i for i in ids if "government" in self.institutions[i].name.lower()]
+            if len(ids) > 1:
+                # the national government, not a devolved one ("Scottish Government")
+                ids = [i for i in ids if self._names_a_country(self.institutions[i].name, code)]
         return ids[0] if len(ids) == 1 else None
+
+    def _names_a_country(self, name: str, code: str) -> bool:
+        """Whether a government's name, without "government"/"of"/"the", is `code`'s name."""
+        rest = " ".join(w for w in normalize_surface(name).split() if w not in {"government", "of", "the", "govt"})
+        return self.countries.get(rest) == code
 
     def link_instrument(self, surface: str) -> str | None:
         """Instrument id for `surface` (case-insensitive, simple plurals), or None."""

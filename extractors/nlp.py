@@ -18,6 +18,9 @@ def build_nlp(config: NlpConfig | None = None) -> Language:
     once: raises ModelNotAvailable when it is not installed)."""
     config = config or NlpConfig()
     nlp = spacy.blank("en")
+    # A Markdown link glues its text's last word to the target ("Generations](https://..."):
+    # split there, or a name ending the link text loses its last word to the URL token.
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex([*nlp.Defaults.infixes, r"\]\("]).finditer
     components = list(config.components)
     if config.spacy_model:
         # before the institution ruler, which reads the model's entities as candidates

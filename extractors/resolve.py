@@ -123,10 +123,13 @@ def resolve(extractions: Iterable[Extraction | DocSummary], kb: KnowledgeBase) -
             for d in s.discoveries:
                 if d.entity_type != etype:
                     continue
+                # "new:ministry-of-justice@jp": a generic name keyed with the country of its
+                # document; its other forms are keyed the same way, never merged across countries.
+                home = d.key.partition("@")[2] if etype == "institution" else ""
                 for form in (d.name, d.acronym, *d.aliases):
                     if not form:
                         continue
-                    uf.union(d.key, discovered_key(form), is_known)
+                    uf.union(d.key, discovered_key(form) + (f"@{home}" if home else ""), is_known)
                     link = kb.link(form) if etype == "institution" else kb.link_instrument(form)
                     if link:
                         uf.union(d.key, link, is_known)
@@ -195,7 +198,8 @@ def resolve(extractions: Iterable[Extraction | DocSummary], kb: KnowledgeBase) -
                     nm = max(Counter(d.name for d in ds).items(), key=lambda x: (x[1], len(x[0]), x[0]))[0] if ds else (sorted(aliases)[0] if aliases else fid)
                     row = InstitutionRow(fid, nm, min(acr, key=lambda a: (-acr[a], a)) if acr else None, tuple(sorted(aliases or {nm})),
                                          min(kinds, key=lambda a: (-kinds[a], a)) if kinds else guess_kind(nm),
-                                         min(countries) if countries else None, False, len(docs[root]), n_mentions[root])
+                                         min(countries, key=lambda c: (-countries[c], c)) if countries else None, False,
+                                         len(docs[root]), n_mentions[root])
             else:
                 if root in known:
                     k = known[root]

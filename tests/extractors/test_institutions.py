@@ -24,7 +24,7 @@ def keys(nlp, text):
         ("Japan's AISI ran the tests.", {"japan-aisi"}),  # possessive country + AISI
         ("The UN, UNESCO and the UNGA all spoke.", {"un", "unesco", "unga"}),  # distinct UN bodies
         ("Delegates met at the AI Safety Summit in November.", set()),  # an event, not a body
-        ("The EU AI Act entered into force.", {"european-union"}),  # the act is an instrument; the EU is named
+        ("The EU AI Act entered into force.", set()),  # a law is an instrument
         ("Several AISIs signed the letter.", set()),  # plural: a generic reference
         ("AI labs and Member States disagreed.", set()),  # generic phrases
         ("The Canadian and Korean AISIs agreed.", {"canada-aisi", "korea-aisi"}),  # list of countries
@@ -142,3 +142,175 @@ def test_initials_with_repeat_digits():
     assert initials_match("World Wide Web Consortium", "W3C")
     assert initials_match("Coalition for Content Provenance and Authenticity", "C2PA")
     assert not initials_match("Group of Seven", "G7")
+
+
+@pytest.mark.parametrize(
+    "form, text",
+    [
+        # a straight apostrophe in the KB name, a curly one in the text (PDF typography)
+        ("Information Commissioner's Office", "the Information Commissioner’s Office said"),
+        # and the other way round
+        ("Information Commissioner’s Office", "the Information Commissioner's Office said"),
+        # an apostrophe inside a non-English name
+        ("Agenzia per l'Italia Digitale", "a note by the Agenzia per l’Italia Digitale"),
+    ],
+)
+def test_surface_regex_reads_either_apostrophe(form, text):
+    import re
+
+    from extractors.institutions import surface_regex
+
+    assert re.search(surface_regex(form), text)
+
+
+def test_kb_name_with_apostrophe_is_found(nlp):
+    found, _ = keys(nlp, "Guidance from the Information Commissioner's Office followed.")
+    assert "uk-ico" in found
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        # Markdown link: the text stays, only the target goes
+        ("See [Harbour Data Institute](https://harbour.org/about) today.", "Harbour Data Institute"),
+        # a bare domain path in brackets
+        ("(see [Lakeside Council](lakeside.org/x))", "Lakeside Council"),
+    ],
+)
+def test_link_blanking_keeps_link_text(text, kept):
+    from extractors.institutions import _url_ranges
+
+    ranges = _url_ranges(text)
+    start = text.index(kept)
+    assert ranges and all(b <= start or a >= start + len(kept) for a, b in ranges)
+
+
+def test_markdown_link_text_is_a_whole_name():
+    from extractors.nlp import build_nlp
+
+    doc = build_nlp()("Read the [Harbour Data Institute](https://harbour.org/about) brief.")
+    assert [s.text for s in doc.spans[INSTITUTIONS]] == ["Harbour Data Institute"]
+
+
+def _discovery(doc, name):
+    return next(d for d in doc._.govmap_discoveries if d.name == name)
+
+
+def test_unqualified_aisi_is_the_one_the_document_names(nlp):
+    found, doc = keys(nlp, "The UK AI Security Institute tested the model. Later the AI Security Institute reported.")
+    assert [s.kb_id_ for s in doc.spans[INSTITUTIONS]] == ["uk-aisi", "uk-aisi"]
+
+
+def test_unqualified_aisi_without_a_country_is_left_alone(nlp):
+    # no AISI and no dominant country in the document: nothing to resolve it to
+    found, _ = keys(nlp, "The AI Safety Institute published a note.")
+    assert found == set()
+
+
+def test_the_government_is_the_document_countrys(nlp):
+    text = "DSIT wrote to Ofcom and the CMA. DSIT agreed. The Government will respond."
+    found, _ = keys(nlp, text)
+    assert "uk-government" in found
+
+
+def test_shared_surface_resolved_by_document_country(nlp):
+    # "Datatilsynet" is the Norwegian and the Danish authority: the document is Norwegian
+    text = "Nkom and Digdir met. Nkom then wrote to Datatilsynet."
+    found, _ = keys(nlp, text)
+    assert {"norway-nkom", "norway-datatilsynet"} <= found and "denmark-datatilsynet" not in found
+
+
+def test_polity_qualifying_an_instrument_is_no_mention(nlp):
+    found, _ = keys(nlp, "The EU General Data Protection Regulation applies.")
+    assert "european-union" not in found
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # a verb opening a clause is not part of the name
+        ("The Recommendation instructs the Committee on Harbour Policy to report.", "Committee on Harbour Policy"),
+        # a person's title before "of"
+        ("She is President of Lakeside University.", "Lakeside University"),
+        # a list of subjects inside a ministry's name
+        ("The Ministry of Fisheries, Forests, Rivers and Lakes agreed.", "Ministry of Fisheries, Forests, Rivers and Lakes"),
+    ],
+)
+def test_discovered_names_are_trimmed(nlp, text, name):
+    doc = nlp(text)
+    assert name in {d.name for d in doc._.govmap_discoveries}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Responsibilities of the Executive Council",  # a heading over a generic organ
+        "Approves Steering Committee reports",  # a table cell opening with a verb
+    ],
+)
+def test_headings_and_cells_are_not_bodies(nlp, text):
+    assert nlp(text)._.govmap_discoveries == []
+
+
+def test_named_organ_of_a_known_body(nlp):
+    doc = nlp("The UNESCO Drafting Committee met; the OECD Working Party on Lakes agreed.")
+    names = {d.name for d in doc._.govmap_discoveries}
+    assert "UNESCO Drafting Committee" in names
+    assert _discovery(doc, "UNESCO Drafting Committee").kind == "intergovernmental_organization"
+
+
+@pytest.mark.parametrize(
+    "text, name, kind, country",
+    [
+        # a city in the name
+        ("Work at the University of Lyon Data Institute (ULDI) began.", "University of Lyon Data Institute", "research_organization", "FR"),
+        # a national adjective
+        ("The Korean Institute of Harbour Studies (KIHS) wrote.", "Korean Institute of Harbour Studies", "research_organization", "KR"),
+        # a legal form decides over the head
+        ("Lakeside Analytics Inc. (LAI) sells tools.", "Lakeside Analytics Inc.", "company", None),
+    ],
+)
+def test_discovered_kind_and_country(nlp, text, name, kind, country):
+    d = _discovery(nlp(text), name)
+    assert (d.kind, d.country) == (kind, country)
+
+
+def test_national_body_takes_the_document_country(nlp):
+    doc = nlp("RIKEN, MEXT and the Japan Science and Technology Agency met. The Ministry of Harbours also joined. RIKEN agreed.")
+    d = _discovery(doc, "Ministry of Harbours")
+    assert d.country == "JP" and d.key.endswith("@jp")
+
+
+def test_bare_organs_belong_to_the_principal_body(nlp):
+    text = ("UNESCO met. UNESCO agreed. UNESCO wrote. The Executive Board approves texts. "
+            "The Executive Board reports to UNESCO.")
+    doc = nlp(text)
+    d = _discovery(doc, "UNESCO Executive Board")
+    assert (d.kind, d.country, d.aliases) == ("intergovernmental_organization", None, ("Executive Board",))
+
+
+def test_bare_organ_named_once_is_left_alone(nlp):
+    doc = nlp("UNESCO met. UNESCO agreed. UNESCO wrote. The Executive Board approves texts.")
+    assert doc._.govmap_discoveries == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a local alias in a document about its country
+        ("NIST, OSTP and the FTC met. Congress agreed.", {"nist", "ostp", "us-ftc", "us-congress"}),
+        # the same word elsewhere names nothing
+        ("The Harbour Congress for Lakes met in Lyon.", set()),
+    ],
+)
+def test_local_aliases_need_the_documents_country(nlp, text, expected):
+    assert keys(nlp, text)[0] == expected
+
+
+def test_document_country_needs_a_clear_majority_for_universities(nlp):
+    # three Japanese bodies against two American: a ministry is Japan's, a university is nobody's
+    text = ("RIKEN, MEXT and the Japan Science and Technology Agency met NIST and OSTP. "
+            "The Ministry of Harbours and the Lakeside University (LU) joined.")
+    doc = nlp(text)
+    assert _discovery(doc, "Ministry of Harbours").country == "JP"
+    assert _discovery(doc, "Lakeside University").country is None

@@ -56,3 +56,31 @@ def test_bad_jsonl_names_file(tmp_path):
 
 def test_normalize():
     assert normalize_surface("the U.S. Al Safety Institute") == "us ai safety institute"
+
+
+@pytest.mark.parametrize(
+    "name, codes",
+    [
+        ("University of Toronto", ["CA"]),  # a city in the name
+        ("Korean Institute of Policy Studies", ["KR"]),  # a national adjective
+        ("U.S.-India Business Council", ["US", "IN"]),  # binational: both, the caller decides
+        ("Federal University of Rio Grande do Sul", ["BR"]),  # the first place only
+        ("Ministry of Justice", []),  # nothing in the name
+        ("Harbour Data Institute", []),  # a capitalised word that is no place
+    ],
+)
+def test_countries_in_name(kb, name, codes):
+    assert kb.countries_in_name(name) == codes
+
+
+def test_government_of_a_country_is_the_national_one(kb):
+    # devolved governments ("Scottish Government") do not make the UK's ambiguous
+    assert kb.body_of_country("GB", "government_body") == "uk-government"
+
+
+def test_every_kb_surface_is_unique_to_one_body_or_marked_shared(kb):
+    # a surface two bodies share is resolved by context; it must be a deliberate alias, never a name
+    names = {}
+    for inst in kb.institutions.values():
+        names.setdefault(inst.name, []).append(inst.id)
+    assert {n: ids for n, ids in names.items() if len(ids) > 1} == {}

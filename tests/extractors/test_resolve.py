@@ -53,3 +53,27 @@ def test_a_body_only_a_discovery_names_gets_no_row():
     r = resolve([a], load_kb())
     assert {x.institution_id for x in r.institutions} == {"oecd"}
     assert all(x.n_documents >= 1 for x in r.institutions)
+
+
+def test_generic_names_keyed_by_document_country_stay_apart():
+    # "Ministry of Harbours" in a Japanese and in a Korean report: two bodies, each with its country
+    docs = [
+        Extraction(d, mentions=(mention(d, f"new:ministry-of-harbours@{cc}", "Ministry of Harbours"),),
+                   discoveries=(Discovery("institution", f"new:ministry-of-harbours@{cc}", "Ministry of Harbours", None,
+                                          "government_body", country=cc.upper()),))
+        for d, cc in (("a", "jp"), ("b", "kr"))
+    ]
+    r = resolve(docs, load_kb())
+    rows = sorted((x.country, x.n_documents) for x in r.institutions if x.name == "Ministry of Harbours")
+    assert rows == [("JP", 1), ("KR", 1)]
+
+
+def test_discovered_country_is_the_most_common():
+    docs = [
+        Extraction(d, mentions=(mention(d, "new:lakeside-institute", "Lakeside Institute"),),
+                   discoveries=(Discovery("institution", "new:lakeside-institute", "Lakeside Institute", None,
+                                          "research_organization", country=cc),))
+        for d, cc in (("a", "US"), ("b", "CA"), ("c", "CA"))
+    ]
+    row = next(x for x in resolve(docs, load_kb()).institutions if x.name == "Lakeside Institute")
+    assert row.country == "CA"

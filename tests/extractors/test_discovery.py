@@ -1,0 +1,49 @@
+import pytest
+
+from extractors.discovery import find_affiliations, find_org_names, guess_kind
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        # two one-word bodies joined by "and" are two bodies
+        ("She is an adviser at Zelkom and Datavern.", ["Zelkom", "Datavern"]),
+        # an "and" inside a name joins its subjects
+        ("a fellow at the Institute for Harbours and Lakes.", ["Institute for Harbours and Lakes"]),
+        # a second body with a head of its own after the "and"
+        ("a fellow at the Lakeside Institute for Rivers and Graduate School of Law.",
+         ["Lakeside Institute for Rivers", "Graduate School of Law"]),
+        # "&" joins partners' names into one firm
+        ("a partner at Lake & Rivers.", ["Lake & Rivers"]),
+    ],
+)
+def test_affiliations_split_joined_names(text, names):
+    assert [c.name for c in find_affiliations(text)] == names
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("In May 2019 Harbour Strategy Council met.", ["Harbour Strategy Council"]),  # a date before the name
+        ("He is Dean at the University of Lakes and Visiting Fellow there.", ["University of Lakes"]),  # a role after "and"
+        ("She is Chair of the Lakeside Research Council.", ["Lakeside Research Council"]),  # a title before "of the"
+        ("Policy Research Institute", ["Policy Research Institute"]),  # a first word that is a real part of the name
+    ],
+)
+def test_org_names_trimmed(text, names):
+    assert [c.name for c in find_org_names(text)] == names
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("Ministry of Harbours", "government_body"),  # a state's word anywhere
+        ("Harbour Technologies Ltd", "company"),  # a legal form
+        ("Lakeside University Council", "research_organization"),  # a university's organ
+        ("International Lakes Council", "intergovernmental_organization"),  # a weak head made international
+        ("National Harbour Committee", "government_body"),  # a national committee
+        ("Frontier Safety Council", "other"),  # nothing decides: as before
+    ],
+)
+def test_guess_kind(name, kind):
+    assert guess_kind(name) == kind
