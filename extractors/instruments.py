@@ -1,25 +1,32 @@
 """`govmap_instrument_ruler`: mentions of governance instruments.
 
-Two sources of patterns: the KB vocabulary (`instruments.jsonl`, matched case-insensitively with
-simple plural rules, acronyms case-sensitively), and the instruments a document defines itself in
-a table of instruments with descriptions ("Instrument | Description"), which become Discoveries
-and, for that document only, patterns matched as printed.
+Three sources of mentions: the KB vocabulary (`instruments.jsonl`, matched case-insensitively with
+simple plural rules, acronyms case-sensitively); named instruments recognised by their form
+(`extractors.named_instruments`: "the Data Protection Act", "ISO/IEC 42001"), linked to the KB
+when it knows them and otherwise discovered under a key made from the name, so the same name in
+two documents is one instrument, with an acronym defined in brackets as an alias; and the
+instruments a document defines itself in a table of instruments with descriptions
+("Instrument | Description"), which become Discoveries and, for that document only, patterns
+matched as printed.  A named instrument the document defines ("X means ...", "X is a ...", a
+glossary line) keeps that text as its description.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.extensions import INSTRUMENTS, doc_text
+from extractors.extensions import INSTITUTIONS, INSTRUMENTS, doc_text
 from extractors.fastmatch import Alternation, finditer_word
 from extractors.institutions import Match, _char_span, surface_regex, text_without_links
 from extractors.kb import KnowledgeBase, load_kb, normalize_surface
+from extractors.named_instruments import NamedInstrument, find_definitions, find_named_instruments
 from extractors.records import Discovery, discovered_key
 
-__all__ = ["InstrumentRuler", "find_instrument_tables", "guess_category", "plural_regex"]
+__all__ = ["InstrumentRuler", "find_instrument_tables", "guess_category", "instrument_key", "plural_regex"]
 
 NAME_HEADERS = frozenset({"instrument", "instruments", "mechanism", "mechanisms", "model", "models", "tool", "tools",
                           "option", "options", "policy instrument", "governance instrument", "governance mechanism"})
@@ -85,13 +92,52 @@ def find_instrument_tables(document, kb: KnowledgeBase) -> list[Discovery]:
     return sorted(out.values(), key=lambda d: d.key)
 
 
+# A possessive owner before a name ("the UK's Online Safety Act"): one instrument with or without it.
+_OWNER = re.compile(r"^[\w.\-]+['’]s\s+")
+# A year after a name ("Data Protection Act 2018") names the same instrument as the name alone.
+_YEAR = re.compile(r"\s+(?:19|20)\d\d$")
+
+
+def instrument_key(name: str, kb: KnowledgeBase) -> str | None:
+    """Key of a named instrument: its KB id when the KB knows it by that name (None when that KB
+    entry is a generic mechanism type, whose name is in lower case), else a discovered key from
+    the name without a possessive owner, so the same name in two documents is one instrument."""
+    bare = _OWNER.sub("", name)
+    for form in (name, bare):
+        key = kb.link_instrument(form)
+        if key:
+            return key if any(c.isupper() for c in kb.instruments[key].name) else None
+    return discovered_key(_YEAR.sub("", bare))
+
+
+def _overlaps_body(start: int, end: int, bodies: list[tuple[int, int]], starts: list[int], longest: int) -> bool:
+    i = bisect.bisect_left(starts, start - longest)
+    while i < len(bodies) and bodies[i][0] < end:
+        if bodies[i][1] > start:
+            return True
+        i += 1
+    return False
+
+
+def _inside_body(n: NamedInstrument, bodies: list[tuple[int, int]], starts: list[int], longest: int) -> bool:
+    """The name lies inside an institution mention that is longer than it."""
+    i = bisect.bisect_left(starts, n.start - longest)
+    while i < len(bodies) and bodies[i][0] <= n.start:
+        s, e = bodies[i]
+        if e >= n.end and e - s > n.end - n.start:
+            return True
+        i += 1
+    return False
+
+
 @Language.factory(
     "govmap_instrument_ruler",
-    default_config={"kb_path": None, "tables": True},
+    default_config={"kb_path": None, "tables": True, "named": True, "definitions": True},
     assigns=["doc.spans", "doc._.govmap_discoveries"],
 )
-def make_instrument_ruler(nlp: Language, name: str, kb_path: str | None, tables: bool) -> "InstrumentRuler":
-    return InstrumentRuler(kb=load_kb(kb_path), tables=tables)
+def make_instrument_ruler(nlp: Language, name: str, kb_path: str | None, tables: bool, named: bool,
+                          definitions: bool) -> "InstrumentRuler":
+    return InstrumentRuler(kb=load_kb(kb_path), tables=tables, named=named, definitions=definitions)
 
 
 class InstrumentRuler:
@@ -99,11 +145,16 @@ class InstrumentRuler:
 
     kb: the knowledge base (default: the packaged one).
     tables: read instrument tables from ``doc._.govmap_document`` and match their names.
+    named: recognise named instruments by their form (`extractors.named_instruments`).
+    definitions: keep a named instrument's definition in the document as its description.
     """
 
-    def __init__(self, *, kb: KnowledgeBase | None = None, tables: bool = True) -> None:
+    def __init__(self, *, kb: KnowledgeBase | None = None, tables: bool = True, named: bool = True,
+                 definitions: bool = True) -> None:
         self.kb = kb or load_kb()
         self.tables = tables
+        self.named = named
+        self.definitions = definitions
         sensitive, insensitive = [], []
         for ins in self.kb.instruments.values():
             for form in ins.surfaces:
@@ -134,7 +185,50 @@ class InstrumentRuler:
                 key = self.kb.link_instrument(m.group(0))
                 if key:
                     out.append(Match(m.start(), m.end(), key, "instrument_ruler.kb", 0.8))
+        if self.named:
+            named, found = self._named(doc, text)
+            out.extend(named)
+            discoveries.extend(found)
         return out, discoveries
+
+    def _named(self, doc: Doc, text: str) -> tuple[list[Match], list[Discovery]]:
+        """Named instruments by their form, their acronyms' later uses, and their definitions."""
+        bodies = sorted((s.start_char, s.end_char) for s in doc.spans[INSTITUTIONS]) if INSTITUTIONS in doc.spans else []
+        starts = [b[0] for b in bodies]
+        longest = max((e - s for s, e in bodies), default=0)
+        out: list[Match] = []
+        found: dict[str, Discovery] = {}
+        acronyms: dict[str, str] = {}
+        places: dict[str, list[tuple[int, int]]] = {}
+        for n in find_named_instruments(text):
+            if _inside_body(n, bodies, starts, longest):
+                continue  # a word of an organisation's name ("the Paris Agreement Secretariat")
+            key = instrument_key(n.name, self.kb)
+            if key is None:
+                continue  # a generic KB phrase in capitals ("International Code of Conduct")
+            out.append(Match(n.start, n.end, key, "instrument_ruler.named", 0.75))
+            places.setdefault(key, []).append((n.start, n.end))
+            if n.acronym and n.acronym_start is not None:
+                acronyms.setdefault(n.acronym, key)
+            if key not in found:
+                found[key] = Discovery("instrument", key, n.name, n.acronym, n.category, None, extractor="named_instrument")
+            elif n.acronym and not found[key].acronym:
+                d = found[key]
+                found[key] = Discovery("instrument", key, d.name, n.acronym, d.kind, None, extractor=d.extractor)
+        if acronyms:
+            forms = sorted(acronyms, key=lambda a: (-len(a), a))
+            for m in Alternation([(a, surface_regex(a)) for a in forms]).finditer(text):
+                if _overlaps_body(m.start(), m.end(), bodies, starts, longest):
+                    continue
+                key = acronyms[m.group(0)] if m.group(0) in acronyms else acronyms.get(" ".join(m.group(0).split()))
+                if key:
+                    out.append(Match(m.start(), m.end(), key, "instrument_ruler.acronym", 0.7))
+                    places.setdefault(key, []).append((m.start(), m.end()))
+        if self.definitions and places:
+            for key, desc in find_definitions(text, places).items():
+                d = found[key]
+                found[key] = Discovery("instrument", key, d.name, d.acronym, d.kind, desc, extractor=d.extractor)
+        return out, [d for d in found.values() if d.description or d.acronym or d.key not in self.kb.instruments]
 
     def set_annotations(self, doc: Doc, matches: list[Match], discoveries: list[Discovery]) -> None:
         from spacy.util import filter_spans
