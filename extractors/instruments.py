@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -94,6 +95,8 @@ def find_instrument_tables(document, kb: KnowledgeBase) -> list[Discovery]:
 
 # A possessive owner before a name ("the UK's Online Safety Act"): one instrument with or without it.
 _OWNER = re.compile(r"^[\w.\-]+['’]s\s+")
+# How many words of an owner may stand before a name the KB knows.
+MAX_OWNER_WORDS = 3
 # A year after a name ("Data Protection Act 2018") names the same instrument as the name alone.
 _YEAR = re.compile(r"\s+(?:19|20)\d\d$")
 
@@ -103,7 +106,9 @@ def instrument_key(name: str, kb: KnowledgeBase) -> str | None:
     entry is a generic mechanism type, whose name is in lower case), else a discovered key from
     the name without a possessive owner, so the same name in two documents is one instrument."""
     bare = _OWNER.sub("", name)
-    for form in (name, bare):
+    words = bare.split()
+    # the owner before a known name: "European Union AI Act", "White House Blueprint for ..."
+    for form in (name, *(" ".join(words[i:]) for i in range(min(len(words) - 1, MAX_OWNER_WORDS + 1)))):
         key = kb.link_instrument(form)
         if key:
             return key if any(c.isupper() for c in kb.instruments[key].name) else None
@@ -132,12 +137,13 @@ def _inside_body(n: NamedInstrument, bodies: list[tuple[int, int]], starts: list
 
 @Language.factory(
     "govmap_instrument_ruler",
-    default_config={"kb_path": None, "tables": True, "named": True, "definitions": True},
+    default_config={"kb_path": None, "tables": True, "named": True, "definitions": True, "min_type_mentions": 2},
     assigns=["doc.spans", "doc._.govmap_discoveries"],
 )
 def make_instrument_ruler(nlp: Language, name: str, kb_path: str | None, tables: bool, named: bool,
-                          definitions: bool) -> "InstrumentRuler":
-    return InstrumentRuler(kb=load_kb(kb_path), tables=tables, named=named, definitions=definitions)
+                          definitions: bool, min_type_mentions: int) -> "InstrumentRuler":
+    return InstrumentRuler(kb=load_kb(kb_path), tables=tables, named=named, definitions=definitions,
+                           min_type_mentions=min_type_mentions)
 
 
 class InstrumentRuler:
@@ -147,14 +153,21 @@ class InstrumentRuler:
     tables: read instrument tables from ``doc._.govmap_document`` and match their names.
     named: recognise named instruments by their form (`extractors.named_instruments`).
     definitions: keep a named instrument's definition in the document as its description.
+    min_type_mentions: how many times a document must name a mechanism type (a KB entry whose name
+        is in lower case: "safety case", "regulatory sandbox") for it to count as discussed rather
+        than named in passing; named instruments count from their first mention.
     """
 
     def __init__(self, *, kb: KnowledgeBase | None = None, tables: bool = True, named: bool = True,
-                 definitions: bool = True) -> None:
+                 definitions: bool = True, min_type_mentions: int = 2) -> None:
+        if min_type_mentions < 1:
+            raise ValueError(f"min_type_mentions must be at least 1, not {min_type_mentions}")
         self.kb = kb or load_kb()
         self.tables = tables
         self.named = named
         self.definitions = definitions
+        self.min_type_mentions = min_type_mentions
+        self._types = frozenset(k for k, ins in self.kb.instruments.items() if not any(c.isupper() for c in ins.name))
         sensitive, insensitive = [], []
         for ins in self.kb.instruments.values():
             for form in ins.surfaces:
@@ -180,11 +193,16 @@ class InstrumentRuler:
             for d in discoveries:
                 for m in finditer_word(surface_regex(d.name), text):
                     out.append(Match(m.start(), m.end(), d.key, "instrument_ruler.table", 0.9))
+        known: list[Match] = []
         for pattern in self._patterns:
             for m in pattern.finditer(text):
                 key = self.kb.link_instrument(m.group(0))
                 if key:
-                    out.append(Match(m.start(), m.end(), key, "instrument_ruler.kb", 0.8))
+                    known.append(Match(m.start(), m.end(), key, "instrument_ruler.kb", 0.8))
+        if self.min_type_mentions > 1:
+            counts = Counter(m.key for m in known if m.key in self._types)
+            known = [m for m in known if m.key not in self._types or counts[m.key] >= self.min_type_mentions]
+        out.extend(known)
         if self.named:
             named, found = self._named(doc, text)
             out.extend(named)
@@ -200,7 +218,9 @@ class InstrumentRuler:
         found: dict[str, Discovery] = {}
         acronyms: dict[str, str] = {}
         places: dict[str, list[tuple[int, int]]] = {}
-        for n in find_named_instruments(text):
+        document = doc._.govmap_document
+        wrap = document is not None and getattr(document, "media_type", "") == "application/pdf"
+        for n in find_named_instruments(text, wrap_lines=wrap):
             if _inside_body(n, bodies, starts, longest):
                 continue  # a word of an organisation's name ("the Paris Agreement Secretariat")
             key = instrument_key(n.name, self.kb)

@@ -82,6 +82,10 @@ _ASSESSING_FRAMEWORK = re.compile(r"\b(?:Risk|Assurance|Assessment|Reporting|Eva
 _NUMBERED_HEADS = frozenset({"Executive Order", "Decree", "Decision", "Resolution", "Bill"})
 # Heads that open a name and need a complement ("Blueprint for ...", "White Paper on ...").
 _OPENING_HEADS = frozenset({"Blueprint", "White Paper"})
+# Heads a number of any form may follow; after the others only a year or a span of years.
+_ANY_NUMBER_HEADS = frozenset({"Act", "Bill", "Executive Order", "Regulation", "Directive", "Decree", "Decision",
+                               "Resolution", "Standard", "Law", "Code", "Convention", "Protocol"})
+_YEARS = re.compile(r"(?:19|20)\d\d(?:\s?[-–/]\s?(?:19|20)?\d\d)?")
 
 _HEAD_RX = re.compile(
     r"(?<![\w\-])(?:"
@@ -103,10 +107,13 @@ _NUMBER_RX = re.compile(
     r"(?:\s\((?:EU|EC|EEC|Euratom)\))?\s(?:No\.?\s?|Number\s)?(?:[A-Z]{1,3}-)?\d[\w/\-.–]*"
 )
 _ACRONYM_RX = re.compile(r"\s?\(((?:[A-Z][A-Za-z]*){0,1}[A-Z][A-Za-z0-9&\-]{1,10})\)")
-_COMPLEMENT_RX = re.compile(r"\s+(of|on|for|to|in|against|concerning|between)\s+(?:(the|an|a)\s+)?")
+_COMPLEMENT_RX = re.compile(r"[ \t]+(of|on|for|to|against|concerning|between)[ \t]+(?:(the|an|a)[ \t]+)?")
 
 # Lower-case words that may stand inside a name between capitalised ones.
 CONNECTIVES = frozenset({"of", "on", "for", "and", "the", "in", "to", "&", "de", "des", "du", "la", "an", "a", "by", "with"})
+# Those that may stand between capitalised words after a head ("... on Ethics and Data"); not "in"
+# or "by", which go on into dates and authors ("... by the OECD in 2019").
+_RUN_CONNECTIVES = frozenset({"of", "on", "for", "and", "the", "to", "&", "de", "des", "du", "la"})
 # Capitalised words that open a clause or a phrase, never a name.
 _LEADING_STOP = frozenset(
     """The This That These Those Its Their Our His Her Your My A An Each Every Any All Such Under In On Of For With
@@ -160,28 +167,51 @@ def _clean(word: str) -> str:
 
 
 _LEFT_WORD = re.compile(r"(\S+)([ \t]+|[ \t]*\n[ \t]*)$")
+_MONTHS = frozenset("January February March April May June July August September October November December".split())
+_YEAR = re.compile(r"(?:19|20)\d\d$")
+# Heads of organisation names: "School of Law", "Institute for ... Standards" are bodies.
+_BODY_HEADS = frozenset(
+    """School Faculty Institute Centre Center Department Ministry Office Council Committee Commission University
+    College Academy Society Association Agency Authority Board Court Secretariat Bureau Foundation Doctor Master
+    Bachelor Professor Rule""".split()
+)
+_ARTICLES = frozenset({"the", "a", "an"})
+_GLUED_NUMBER = re.compile(r"[a-z]\d{1,3}$")
+_PREPOSITIONS = frozenset({"of", "on", "for", "to", "in", "by", "with"})
 
 
-def _left_edge(text: str, head_start: int) -> int:
-    """Start of the capitalised run that ends just before `head_start` (a head's modifiers)."""
-    pos = head_start
-    start = head_start
+def _left_edge(text: str, head_start: int, wrap_lines: bool) -> int | None:
+    """Start of the capitalised run that ends just before `head_start` (a head's modifiers), or
+    None when the run shows the head is a word of a body's name ("Graduate School of Law")."""
+    pos = start = head_start
     words = 0
     prev = ""
     while words < _MAX_WORDS:
         window = text[max(0, pos - 60) : pos]
         m = _LEFT_WORD.search(window)
-        if m is None or (m.group(2).count("\n") and window[: m.start()].endswith("\n")):
+        if m is None:
             break
+        if "\n" in m.group(2) and not (wrap_lines and _wrapped(text, pos - len(window) + m.end(1))):
+            break  # a name wraps only inside a paragraph laid out in lines
         word = m.group(1)
         if not (_is_cap(word) or word in CONNECTIVES) or word[-1] in ",;:.!?)]" and not re.fullmatch(r"(?:[A-Z]\.)+", word):
             break
-        if word[0] in "([“\"'‘":
+        if word[0] in "([“\"'‘" or word in _MONTHS:
             break
-        if word in ("and", "&", "or") and prev == "the":
+        if word.isdigit() and (words or not _YEAR.match(word)):
+            break  # a footnote number or a date before the name
+        if word in ("and", "&", "or") and prev in _ARTICLES:
             break  # "A and the B Act": two names, not one
+        if word in _PREPOSITIONS and prev in _ARTICLES:
+            break  # "Article 5 of the AI Act", "Overview of the Code": the name starts after "the"
+        if prev == "of" and word in _BODY_HEADS:
+            return None
         if words and _HEAD_RX.fullmatch(word):
             break  # another instrument's head ends that name ("... Act and Data Protection Act")
+        if prev in _ARTICLES and word not in CONNECTIVES:
+            break  # "Incorporates the X Act", "Under the X Act": a verb or preposition before "the"
+        if _GLUED_NUMBER.search(word):
+            break  # "Decade150": a footnote number ends the name before this one
         pos = pos - len(window) + m.start(1)
         prev = word
         if _is_cap(word):
@@ -197,7 +227,8 @@ def _strip_leading(text: str, start: int, head_start: int) -> int:
         if m is None:
             break
         word = m.group(1)
-        if word in _LEADING_STOP or word in CONNECTIVES or word.endswith("ing") and word[0].isupper() and word.isalpha():
+        if (word in _LEADING_STOP or word in CONNECTIVES or word.endswith("ing") and word[0].isupper() and word.isalpha()
+                or word.isdigit() and start + m.end() < head_start):
             start += m.end()
             continue
         break
@@ -205,9 +236,17 @@ def _strip_leading(text: str, start: int, head_start: int) -> int:
 
 
 _RIGHT_WORD = re.compile(r"([ \t]+|[ \t]*\n[ \t]*)(\S+)")
+# A line at least this long that ends inside a name was wrapped in a paragraph; a shorter one is a
+# table cell, a list item or a heading, and its line break ends the name.
+MIN_WRAPPED_LINE = 50
 
 
-def _cap_run(text: str, pos: int, limit: int) -> int:
+def _wrapped(text: str, line_end: int) -> bool:
+    """The line ending at `line_end` (just before a line break) is a wrapped paragraph line."""
+    return line_end - (text.rfind("\n", 0, line_end) + 1) >= MIN_WRAPPED_LINE
+
+
+def _cap_run(text: str, pos: int, limit: int, wrap_lines: bool) -> int:
     """End of a run of capitalised words starting at `pos`, with connectives between them and a
     comma list that ends in "and" ("Safe, Innovative and Inclusive AI")."""
     end = cursor = pos
@@ -217,8 +256,10 @@ def _cap_run(text: str, pos: int, limit: int) -> int:
             break
         word = m.group(0) if words == 0 else m.group(2)
         word_start = cursor if words == 0 else m.start(2)
+        if words and "\n" in m.group(1) and not (wrap_lines and _wrapped(text, m.start(1))):
+            break
         core = word.rstrip(",;:.!?)]”\"'’")
-        if core in CONNECTIVES and core == word and words:
+        if core in _RUN_CONNECTIVES and core == word and words:
             nxt = _RIGHT_WORD.match(text, word_start + len(word))
             if nxt and nxt.group(2) in ("the", "a", "an") and word not in ("the", "a", "an"):
                 nxt = _RIGHT_WORD.match(text, nxt.end())  # "and the Rule of Law"
@@ -226,7 +267,7 @@ def _cap_run(text: str, pos: int, limit: int) -> int:
                 cursor = word_start + len(word)
                 continue
             break
-        if not core or word[0] in "(“\"" or not _is_cap(core):
+        if not core or word[0] in "(“\"" or not _is_cap(core) or core in _MONTHS or _YEAR.match(core):
             break
         end = cursor = word_start + len(core)
         if core != word:
@@ -246,8 +287,13 @@ def _generic(modifiers: list[str]) -> bool:
     return all(w in _GENERIC_MODIFIERS or w.rstrip("s") in _GENERIC_MODIFIERS for w in content)
 
 
-def find_named_instruments(text: str) -> list[NamedInstrument]:
-    """Every named instrument in `text`, in text order (see the module docstring for the rules)."""
+def find_named_instruments(text: str, *, wrap_lines: bool = False) -> list[NamedInstrument]:
+    """Every named instrument in `text`, in text order (see the module docstring for the rules).
+
+    wrap_lines: a name may run on over a single line break (text laid out in lines, as from a PDF);
+    otherwise a line break ends it (Markdown, HTML, plain text, where lines are table cells or
+    list items).
+    """
     out: list[NamedInstrument] = []
     lower_seen: dict[str, bool] = {}
     for m in _HEAD_RX.finditer(text):
@@ -259,6 +305,8 @@ def find_named_instruments(text: str) -> list[NamedInstrument]:
         nxt_word = nxt.group(1).rstrip(",;:.!?)]”\"'’") if nxt else ""
         end = m.end()
         number = _NUMBER_RX.match(text, end)
+        if number is not None and head not in _ANY_NUMBER_HEADS and not _YEARS.fullmatch(number.group(0).strip()):
+            number = None  # "Strategy 2" numbers a section; "Strategy 2021-2025" dates a plan
         if number is not None:
             end = number.end()
             while text[end - 1] in ".-–/":
@@ -267,13 +315,18 @@ def find_named_instruments(text: str) -> list[NamedInstrument]:
         if number is None:
             comp = _COMPLEMENT_RX.match(text, end)
             if comp is not None:
-                run_end = _cap_run(text, comp.end(), _MAX_WORDS)
+                run_end = _cap_run(text, comp.end(), _MAX_WORDS, wrap_lines)
+                run_end = _before_next_name(text, comp.end(), run_end)
                 if run_end > comp.end():
                     complement_words = _words(text[comp.end() : run_end])
                     end = run_end
             elif nxt_word and _is_cap(nxt_word) and nxt_word not in CONNECTIVES:
                 continue
-        start = _strip_leading(text, _left_edge(text, m.start()), m.start())
+        left = _left_edge(text, m.start(), wrap_lines)
+        if left is None:
+            continue
+        start = _strip_leading(text, left, m.start())
+        end = _without_footnote(text, start, end)
         modifiers = _words(text[start : m.start()])
         if head in _NUMBERED_HEADS and number is None and not complement_words and head != "Bill":
             continue
@@ -307,8 +360,9 @@ def find_named_instruments(text: str) -> list[NamedInstrument]:
             name = " ".join(m.group(0).split())
             start = m.start()
             if rx is _BILL_NUMBER_RX:  # "California SB 1047": the state that passes it
-                left = _left_edge(text, start)
-                start = _strip_leading(text, left, start)
+                before = re.search(r"(?:[A-Z][a-z]+[ \t]){1,2}$|[A-Z]{2}[ \t]$", text[max(0, start - 30) : start])
+                if before is not None and before.group(0).split()[0] not in _LEADING_STOP:
+                    start -= len(before.group(0))
                 name = " ".join(text[start : m.end()].split())
             category = "technical_measure" if rx is _STANDARD_RX else "legal_instrument"
             out.append(NamedInstrument(start, m.end(), name, "Standard" if rx is _STANDARD_RX else "Bill", category))
@@ -319,6 +373,31 @@ def find_named_instruments(text: str) -> list[NamedInstrument]:
             continue
         kept.append(n)
     return kept
+
+
+_AND = re.compile(r"[ \t]+(?:and|&)[ \t]+")
+
+
+def _before_next_name(text: str, start: int, end: int) -> int:
+    """`end` cut before an "and" that joins another instrument's name ("... Bill of Rights and the
+    NIST AI Risk Management Framework")."""
+    for m in _AND.finditer(text, start, end):
+        head = _HEAD_RX.search(text, m.end(), end)
+        if head is not None and not text[max(0, head.start() - 8) : head.start()].endswith("Rule of "):
+            return m.start()
+    return end
+
+
+_GLUED_FOOTNOTE = re.compile(r"(?:[A-Za-z]*[a-z]|AI|(?:19|20)\d\d)(\d{1,3})$")
+
+
+def _without_footnote(text: str, start: int, end: int) -> int:
+    """`end` before a footnote number glued to the name's last word ("Digital Decade150",
+    "Strategy 2021127")."""
+    m = _GLUED_FOOTNOTE.search(text, start, end)
+    if m is not None and m.end() == end and m.start(1) > start:
+        return m.start(1)
+    return end
 
 
 def _plausible_acronym(acronym: str, name: str) -> bool:
