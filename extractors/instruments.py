@@ -125,11 +125,11 @@ def _overlaps_body(start: int, end: int, bodies: list[tuple[int, int]], starts: 
 
 
 def _inside_body(n: NamedInstrument, bodies: list[tuple[int, int]], starts: list[int], longest: int) -> bool:
-    """The name lies inside an institution mention that is longer than it."""
+    """The name lies inside an institution mention, or is one: a body's name, not an instrument."""
     i = bisect.bisect_left(starts, n.start - longest)
     while i < len(bodies) and bodies[i][0] <= n.start:
         s, e = bodies[i]
-        if e >= n.end and e - s > n.end - n.start:
+        if e >= n.end:
             return True
         i += 1
     return False

@@ -82,6 +82,8 @@ _ASSESSING_FRAMEWORK = re.compile(r"\b(?:Risk|Assurance|Assessment|Reporting|Eva
 _NUMBERED_HEADS = frozenset({"Executive Order", "Decree", "Decision", "Resolution", "Bill"})
 # Heads that open a name and need a complement ("Blueprint for ...", "White Paper on ...").
 _OPENING_HEADS = frozenset({"Blueprint", "White Paper"})
+# Numbered acts of an issuer: the words before them name the issuer, not the act.
+_ISSUED_HEADS = frozenset({"Executive Order", "Decree", "Decision", "Resolution"})
 # Heads a number of any form may follow; after the others only a year or a span of years.
 _ANY_NUMBER_HEADS = frozenset({"Act", "Bill", "Executive Order", "Regulation", "Directive", "Decree", "Decision",
                                "Resolution", "Standard", "Law", "Code", "Convention", "Protocol"})
@@ -90,7 +92,7 @@ _YEARS = re.compile(r"(?:19|20)\d\d(?:\s?[-–/]\s?(?:19|20)?\d\d)?")
 _HEAD_RX = re.compile(
     r"(?<![\w\-])(?:"
     + "|".join(re.escape(h) for h in sorted(HEAD_CATEGORIES, key=lambda h: (-len(h), h)))
-    + r")(?![\w\-])"
+    + r")(?:(?![\w\-])|(?=\d{1,3}(?![\w\-])))"  # a footnote number may be glued to the head
 )
 
 # Numbered standards: "ISO/IEC 42001", "ISO/IEC 23894:2023", "IEEE 7000", "IEEE P7003", "NIST SP 800-53".
@@ -120,7 +122,8 @@ _LEADING_STOP = frozenset(
     By From To And Or But As At See Per Both Between Into Within Via Through Also Since While When Where Which Who
     If Unlike Like Following Including Regarding According Adopting Implementing Applying Signing Introducing
     Under Amend Amending Adopt Implement Apply Sign Endorse Endorsing Approve Approving Approves Adopts Adopted
-    Signed Launched Launches Launch Publish Published Publishes Support Supports Supporting Its It New""".split()
+    Signed Launched Launches Launch Publish Published Publishes Support Supports Supporting Its It New More Most Less
+    Other Several Many Some Various Two Three Four Five Six Seven Eight Nine Ten Key Areas Main""".split()
 )
 # Modifiers that alone make a generic phrase, not a name ("Action Plan", "Regulatory Framework").
 _GENERIC_MODIFIERS = frozenset(
@@ -204,8 +207,10 @@ def _left_edge(text: str, head_start: int, wrap_lines: bool) -> int | None:
             break  # "A and the B Act": two names, not one
         if word in _PREPOSITIONS and prev in _ARTICLES:
             break  # "Article 5 of the AI Act", "Overview of the Code": the name starts after "the"
-        if prev == "of" and word in _BODY_HEADS:
-            return None
+        if prev in ("of", "for", "on") and word in _BODY_HEADS:
+            return None  # "Graduate School of Law", "Institute for AI Policy and Strategy": a body
+        if word.endswith("ing") and word.isalpha() and word[0].isupper() and word not in _BODY_HEADS:
+            break  # "X Developing Guidelines": a verb, not a word of the name
         if words and _HEAD_RX.fullmatch(word):
             break  # another instrument's head ends that name ("... Act and Data Protection Act")
         if prev in _ARTICLES and word not in CONNECTIVES:
@@ -267,8 +272,8 @@ def _cap_run(text: str, pos: int, limit: int, wrap_lines: bool) -> int:
                 cursor = word_start + len(word)
                 continue
             break
-        if not core or word[0] in "(“\"" or not _is_cap(core) or core in _MONTHS or _YEAR.match(core):
-            break
+        if not core or word[0] in "(“\"" or not _is_cap(core) or core in _MONTHS or core.isdigit():
+            break  # a date, a page or footnote number ends the name
         end = cursor = word_start + len(core)
         if core != word:
             if word[len(core):] == "," and _LIST_TAIL.match(text, end):
@@ -326,6 +331,8 @@ def find_named_instruments(text: str, *, wrap_lines: bool = False) -> list[Named
         if left is None:
             continue
         start = _strip_leading(text, left, m.start())
+        if number is not None and head in _ISSUED_HEADS:
+            start = m.start()  # "Government Resolution No. 50": who issued it is not its name
         end = _without_footnote(text, start, end)
         modifiers = _words(text[start : m.start()])
         if head in _NUMBERED_HEADS and number is None and not complement_words and head != "Bill":
