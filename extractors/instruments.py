@@ -24,7 +24,7 @@ from extractors.extensions import INSTITUTIONS, INSTRUMENTS, doc_text
 from extractors.fastmatch import Alternation, finditer_word
 from extractors.institutions import Match, _char_span, surface_regex, text_without_links
 from extractors.kb import KnowledgeBase, load_kb, normalize_surface
-from extractors.named_instruments import NamedInstrument, find_definitions, find_named_instruments
+from extractors.named_instruments import WEAK_HEADS, NamedInstrument, find_definitions, find_named_instruments, head_of
 from extractors.records import Discovery, discovered_key
 
 __all__ = ["InstrumentRuler", "find_instrument_tables", "guess_category", "instrument_key", "plural_regex"]
@@ -137,13 +137,14 @@ def _inside_body(n: NamedInstrument, bodies: list[tuple[int, int]], starts: list
 
 @Language.factory(
     "govmap_instrument_ruler",
-    default_config={"kb_path": None, "tables": True, "named": True, "definitions": True, "min_type_mentions": 2},
+    default_config={"kb_path": None, "tables": True, "named": True, "definitions": True, "min_type_mentions": 2,
+                    "min_weak_mentions": 2},
     assigns=["doc.spans", "doc._.govmap_discoveries"],
 )
 def make_instrument_ruler(nlp: Language, name: str, kb_path: str | None, tables: bool, named: bool,
-                          definitions: bool, min_type_mentions: int) -> "InstrumentRuler":
+                          definitions: bool, min_type_mentions: int, min_weak_mentions: int) -> "InstrumentRuler":
     return InstrumentRuler(kb=load_kb(kb_path), tables=tables, named=named, definitions=definitions,
-                           min_type_mentions=min_type_mentions)
+                           min_type_mentions=min_type_mentions, min_weak_mentions=min_weak_mentions)
 
 
 class InstrumentRuler:
@@ -156,17 +157,22 @@ class InstrumentRuler:
     min_type_mentions: how many times a document must name a mechanism type (a KB entry whose name
         is in lower case: "safety case", "regulatory sandbox") for it to count as discussed rather
         than named in passing; named instruments count from their first mention.
+    min_weak_mentions: how many times a discovered name under a head that also titles reports and
+        chapters (`WEAK_HEADS`: "Principles", "Strategy", ...) must occur, unless the document
+        defines an acronym for it, for it to count as a named instrument.
     """
 
     def __init__(self, *, kb: KnowledgeBase | None = None, tables: bool = True, named: bool = True,
-                 definitions: bool = True, min_type_mentions: int = 2) -> None:
-        if min_type_mentions < 1:
-            raise ValueError(f"min_type_mentions must be at least 1, not {min_type_mentions}")
+                 definitions: bool = True, min_type_mentions: int = 2, min_weak_mentions: int = 2) -> None:
+        for setting, value in (("min_type_mentions", min_type_mentions), ("min_weak_mentions", min_weak_mentions)):
+            if value < 1:
+                raise ValueError(f"{setting} must be at least 1, not {value}")
         self.kb = kb or load_kb()
         self.tables = tables
         self.named = named
         self.definitions = definitions
         self.min_type_mentions = min_type_mentions
+        self.min_weak_mentions = min_weak_mentions
         self._types = frozenset(k for k, ins in self.kb.instruments.items() if not any(c.isupper() for c in ins.name))
         sensitive, insensitive = [], []
         for ins in self.kb.instruments.values():
@@ -235,6 +241,12 @@ class InstrumentRuler:
             elif n.acronym and not found[key].acronym:
                 d = found[key]
                 found[key] = Discovery("instrument", key, d.name, n.acronym, d.kind, None, extractor=d.extractor)
+        weak = {n_key for n_key, d in found.items() if d.key not in self.kb.instruments and not d.acronym
+                and head_of(d.name) in WEAK_HEADS and len(places[n_key]) < self.min_weak_mentions}
+        if weak:
+            out = [m for m in out if m.key not in weak]
+            for k in weak:
+                del found[k], places[k]
         if acronyms:
             forms = sorted(acronyms, key=lambda a: (-len(a), a))
             for m in Alternation([(a, surface_regex(a)) for a in forms]).finditer(text):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from extractors.fastmatch import WORD_START, finditer_word
 
-__all__ = ["NamedInstrument", "find_named_instruments", "find_definitions", "category_of_head", "HEAD_CATEGORIES"]
+__all__ = ["NamedInstrument", "find_named_instruments", "find_definitions", "category_of_head", "HEAD_CATEGORIES", "WEAK_HEADS"]
 
 # Head word -> category (the contract's vocabulary).  Laws, treaties and the soft law that states or
 # bodies adopt (principles, guidelines, codes, recommendations) are legal instruments; declarations,
@@ -74,6 +74,10 @@ HEAD_CATEGORIES: dict[str, str] = {
     "Blueprint": "mechanism_design",
     "Standard": "technical_measure",
 }
+# Heads that also title reports, chapters and a body's own papers ("Our Principles", "Data
+# Strategy", "Statement on ..."): a name under one counts once the document names it again, or
+# defines an acronym for it.
+WEAK_HEADS = frozenset({"Principles", "Statement", "Strategy", "Framework", "Recommendations"})
 # Frameworks that assess or report are assessment processes ("AI Risk Management Framework").
 _ASSESSING_FRAMEWORK = re.compile(r"\b(?:Risk|Assurance|Assessment|Reporting|Evaluation|Audit\w*)\b")
 
@@ -159,6 +163,12 @@ def category_of_head(head: str, name: str = "") -> str:
     if head == "Framework" and _ASSESSING_FRAMEWORK.search(name):
         return "assessment_process"
     return HEAD_CATEGORIES.get(head, "legal_instrument")
+
+
+def head_of(name: str) -> str:
+    """The head of a named instrument's name: its last head word ("Strategy" of "Data Strategy")."""
+    heads = _HEAD_RX.findall(name)
+    return heads[-1] if heads else ""
 
 
 def _is_cap(word: str) -> bool:

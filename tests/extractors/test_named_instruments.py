@@ -100,3 +100,28 @@ def test_definitions(text, expected):
     start = text.index("Orchard Charter")
     found = find_definitions(text, {"k": [(start, start + len("Orchard Charter"))]})
     assert found.get("k") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a name under a head that also titles chapters counts when named twice ...
+        ("The Tidal Energy Strategy sets goals. Under the Tidal Energy Strategy, ports invest.", {"new:tidal-energy-strategy"}),
+        # ... or when the document gives it an acronym
+        ("The Tidal Energy Strategy (TES) sets goals.", {"new:tidal-energy-strategy"}),
+        # once, it may be a chapter title or a body's own paper
+        ("The Tidal Energy Strategy sets goals.", set()),
+        # other heads count from the first mention
+        ("The Tidal Energy Act sets goals.", {"new:tidal-energy-act"}),
+    ],
+)
+def test_weak_heads_need_a_second_mention(text, expected):
+    import spacy
+
+    import extractors.instruments  # noqa: F401
+    from extractors.extensions import INSTRUMENTS
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("govmap_instrument_ruler")
+    doc = nlp(text)
+    assert {s.kb_id_ for s in doc.spans[INSTRUMENTS]} == expected
