@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.fastmatch import WORD_START, finditer_word
 
 __all__ = ["NamedInstrument", "find_named_instruments", "find_definitions", "category_of_head", "HEAD_CATEGORIES", "WEAK_HEADS"]
 
@@ -99,13 +98,33 @@ _HEAD_RX = re.compile(
     + r")(?:(?![\w\-])|(?=\d{1,3}(?![\w\-])))"  # a footnote number may be glued to the head
 )
 
+# `_HEAD_RX` without its lookbehind, which would keep `re` from jumping to the heads' letters.
+_HEAD_CORE = re.compile(_HEAD_RX.pattern[len(r"(?<![\w\-])") :])
+_HEAD_BEFORE = re.compile(r"[\w\-]")
+# What may not stand just before a numbered standard or bill (their patterns open without a
+# lookbehind so that `re` can jump to their first letters).
+_NUMBERED_BEFORE = re.compile(r"[\w/.]")
+
+
+def _occurs(text: str, phrase: str) -> bool:
+    """`phrase` stands in `text` as whole words (a plain substring search: no regex to compile
+    per name and document)."""
+    at = text.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        if (not at or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(phrase, at + 1)
+    return False
+
+
 # Numbered standards: "ISO/IEC 42001", "ISO/IEC 23894:2023", "IEEE 7000", "IEEE P7003", "NIST SP 800-53".
 _STANDARD_RX = re.compile(
-    r"(?<![\w/])(?:ISO/IEC/IEEE|ISO/IEC|ISO|IEC|IEEE|ETSI\s+(?:EN|TS|TR)|CEN/CENELEC|NIST\s+(?:SP|IR|AI))"
+    r"(?:ISO/IEC/IEEE|ISO/IEC|ISO|IEC|IEEE|ETSI\s+(?:EN|TS|TR)|CEN/CENELEC|NIST\s+(?:SP|IR|AI))"
     r"\s?(?:(?:TR|TS|PAS|Std\.?)\s)?P?\d{3,5}(?:[-.]\d+)*(?::\d{4})?(?![\w])"
 )
 # State bills: "SB 1047", "AB 2013", "H.R. 5628".
-_BILL_NUMBER_RX = re.compile(r"(?<![\w.])(?:SB|AB|HB|H\.R\.|S\.B\.|A\.B\.)\s?\d{1,5}(?![\w])")
+_BILL_NUMBER_RX = re.compile(r"(?:SB|AB|HB|H\.R\.|S\.B\.|A\.B\.)\s?\d{1,5}(?![\w])")
 
 # What may follow a head as its number: "Act 2023", "Order 14110", "Regulation (EU) 2016/679",
 # "Directive 2014/24/EU", "Bill C-27", "Decision No. 127/QD-TTg".
@@ -310,8 +329,11 @@ def find_named_instruments(text: str, *, wrap_lines: bool = False) -> list[Named
     list items).
     """
     out: list[NamedInstrument] = []
-    lower_seen: dict[str, bool] = {}
-    for m in _HEAD_RX.finditer(text):
+    lowers: set[str] = set()
+    unnumbered: list[NamedInstrument] = []
+    for m in _HEAD_CORE.finditer(text):
+        if m.start() and _HEAD_BEFORE.match(text, m.start() - 1):
+            continue  # inside a word or a hyphenated compound
         head = m.group(0)
         after = text[m.end() : m.end() + 40]
         # on the same line, a capitalised word after the head makes it part of a longer name: a
@@ -360,20 +382,23 @@ def find_named_instruments(text: str, *, wrap_lines: bool = False) -> list[Named
         name = " ".join(text[start:end].split())
         if len(name.split()) > _MAX_WORDS + 2:
             continue
-        if number is None:
-            low = name.lower()
-            if low not in lower_seen:
-                source = WORD_START + re.escape(low).replace(r"\ ", r"\s+") + r"(?![\w])"
-                lower_seen[low] = next(finditer_word(source, text), None) is not None
-            if lower_seen[low]:
-                continue  # written in lower case too: a common noun phrase, not a name
         acronym, acronym_start = None, None
         am = _ACRONYM_RX.match(text, end)
         if am is not None and _plausible_acronym(am.group(1), name):
             acronym, acronym_start = am.group(1), am.start(1)
-        out.append(NamedInstrument(start, end, name, head, category_of_head(head, name), acronym, acronym_start))
+        found = NamedInstrument(start, end, name, head, category_of_head(head, name), acronym, acronym_start)
+        if number is None:
+            lowers.add(name.lower())
+            unnumbered.append(found)
+        else:
+            out.append(found)
+    # written in lower case too: a common noun phrase, not a name
+    common = {low for low in lowers if _occurs(text, low)}
+    out.extend(n for n in unnumbered if n.name.lower() not in common)
     for rx in (_STANDARD_RX, _BILL_NUMBER_RX):
         for m in rx.finditer(text):
+            if m.start() and _NUMBERED_BEFORE.match(text, m.start() - 1):
+                continue  # inside a longer word, path or number
             name = " ".join(m.group(0).split())
             start = m.start()
             if rx is _BILL_NUMBER_RX:  # "California SB 1047": the state that passes it
