@@ -11,7 +11,10 @@ or a capitalised complement ("... Convention on Artificial Intelligence").  A he
 another capitalised word belongs to a longer name -- a body ("AI Act Service Desk") or a title --
 and is dropped.  A name made only of generic words ("the Action Plan", "a Regulatory Framework")
 is a back-reference or a common noun phrase, not a name; so is one the document also writes in
-lower case ("regulatory framework").
+lower case ("regulatory framework").  A line break ends a name unless the text is laid out in
+wrapped paragraph lines (PDF) and the line is long: short lines are table cells, list items and
+headings.  Names under heads that also title chapters and papers (`WEAK_HEADS`) are kept or
+dropped by the caller, which sees the whole document.
 
 `find_definitions` reads "X means ..." / "X is a ..." sentences and glossary lines ("X: ...")
 for names it is given.
@@ -22,8 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
-__all__ = ["NamedInstrument", "find_named_instruments", "find_definitions", "category_of_head", "HEAD_CATEGORIES", "WEAK_HEADS"]
+__all__ = ["NamedInstrument", "find_named_instruments", "find_definitions", "category_of_head", "head_of",
+           "HEAD_CATEGORIES", "WEAK_HEADS"]
 
 # Head word -> category (the contract's vocabulary).  Laws, treaties and the soft law that states or
 # bodies adopt (principles, guidelines, codes, recommendations) are legal instruments; declarations,
@@ -335,7 +338,6 @@ def find_named_instruments(text: str, *, wrap_lines: bool = False) -> list[Named
         if m.start() and _HEAD_BEFORE.match(text, m.start() - 1):
             continue  # inside a word or a hyphenated compound
         head = m.group(0)
-        after = text[m.end() : m.end() + 40]
         # on the same line, a capitalised word after the head makes it part of a longer name: a
         # later head ("Framework Convention"), a body ("AI Act Service Desk") or a title
         nxt = re.match(r"[ \t]+(\S+)", text[m.end() : m.end() + 40])
