@@ -1,25 +1,33 @@
 """`govmap_instrument_ruler`: mentions of governance instruments.
 
-Two sources of patterns: the KB vocabulary (`instruments.jsonl`, matched case-insensitively with
-simple plural rules, acronyms case-sensitively), and the instruments a document defines itself in
-a table of instruments with descriptions ("Instrument | Description"), which become Discoveries
-and, for that document only, patterns matched as printed.
+Three sources of mentions: the KB vocabulary (`instruments.jsonl`, matched case-insensitively with
+simple plural rules, acronyms case-sensitively); named instruments recognised by their form
+(`extractors.named_instruments`: "the Data Protection Act", "ISO/IEC 42001"), linked to the KB
+when it knows them and otherwise discovered under a key made from the name, so the same name in
+two documents is one instrument, with an acronym defined in brackets as an alias; and the
+instruments a document defines itself in a table of instruments with descriptions
+("Instrument | Description"), which become Discoveries and, for that document only, patterns
+matched as printed.  A named instrument the document defines ("X means ...", "X is a ...", a
+glossary line) keeps that text as its description.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.extensions import INSTRUMENTS, doc_text
+from extractors.extensions import INSTITUTIONS, INSTRUMENTS, doc_text
 from extractors.fastmatch import Alternation, finditer_word
 from extractors.institutions import Match, _char_span, surface_regex, text_without_links
 from extractors.kb import KnowledgeBase, load_kb, normalize_surface
+from extractors.named_instruments import WEAK_HEADS, NamedInstrument, find_definitions, find_named_instruments, head_of
 from extractors.records import Discovery, discovered_key
 
-__all__ = ["InstrumentRuler", "find_instrument_tables", "guess_category", "plural_regex"]
+__all__ = ["InstrumentRuler", "find_instrument_tables", "guess_category", "instrument_key", "plural_regex"]
 
 NAME_HEADERS = frozenset({"instrument", "instruments", "mechanism", "mechanisms", "model", "models", "tool", "tools",
                           "option", "options", "policy instrument", "governance instrument", "governance mechanism"})
@@ -85,13 +93,58 @@ def find_instrument_tables(document, kb: KnowledgeBase) -> list[Discovery]:
     return sorted(out.values(), key=lambda d: d.key)
 
 
+# A possessive owner before a name ("the UK's Online Safety Act"): one instrument with or without it.
+_OWNER = re.compile(r"^[\w.\-]+['’]s\s+")
+# How many words of an owner may stand before a name the KB knows.
+MAX_OWNER_WORDS = 3
+# A year after a name ("Data Protection Act 2018") names the same instrument as the name alone.
+_YEAR = re.compile(r"\s+(?:19|20)\d\d$")
+
+
+def instrument_key(name: str, kb: KnowledgeBase) -> str | None:
+    """Key of a named instrument: its KB id when the KB knows it by that name (None when that KB
+    entry is a generic mechanism type, whose name is in lower case), else a discovered key from
+    the name without a possessive owner, so the same name in two documents is one instrument."""
+    bare = _OWNER.sub("", name)
+    words = bare.split()
+    # the owner before a known name: "European Union AI Act", "White House Blueprint for ..."
+    for form in (name, *(" ".join(words[i:]) for i in range(min(len(words) - 1, MAX_OWNER_WORDS + 1)))):
+        key = kb.link_instrument(form)
+        if key:
+            return key if any(c.isupper() for c in kb.instruments[key].name) else None
+    return discovered_key(_YEAR.sub("", bare))
+
+
+def _overlaps_body(start: int, end: int, bodies: list[tuple[int, int]], starts: list[int], longest: int) -> bool:
+    i = bisect.bisect_left(starts, start - longest)
+    while i < len(bodies) and bodies[i][0] < end:
+        if bodies[i][1] > start:
+            return True
+        i += 1
+    return False
+
+
+def _inside_body(n: NamedInstrument, bodies: list[tuple[int, int]], starts: list[int], longest: int) -> bool:
+    """The name lies inside an institution mention, or is one: a body's name, not an instrument."""
+    i = bisect.bisect_left(starts, n.start - longest)
+    while i < len(bodies) and bodies[i][0] <= n.start:
+        s, e = bodies[i]
+        if e >= n.end:
+            return True
+        i += 1
+    return False
+
+
 @Language.factory(
     "govmap_instrument_ruler",
-    default_config={"kb_path": None, "tables": True},
+    default_config={"kb_path": None, "tables": True, "named": True, "definitions": True, "min_type_mentions": 2,
+                    "min_weak_mentions": 2},
     assigns=["doc.spans", "doc._.govmap_discoveries"],
 )
-def make_instrument_ruler(nlp: Language, name: str, kb_path: str | None, tables: bool) -> "InstrumentRuler":
-    return InstrumentRuler(kb=load_kb(kb_path), tables=tables)
+def make_instrument_ruler(nlp: Language, name: str, kb_path: str | None, tables: bool, named: bool,
+                          definitions: bool, min_type_mentions: int, min_weak_mentions: int) -> "InstrumentRuler":
+    return InstrumentRuler(kb=load_kb(kb_path), tables=tables, named=named, definitions=definitions,
+                           min_type_mentions=min_type_mentions, min_weak_mentions=min_weak_mentions)
 
 
 class InstrumentRuler:
@@ -99,11 +152,28 @@ class InstrumentRuler:
 
     kb: the knowledge base (default: the packaged one).
     tables: read instrument tables from ``doc._.govmap_document`` and match their names.
+    named: recognise named instruments by their form (`extractors.named_instruments`).
+    definitions: keep a named instrument's definition in the document as its description.
+    min_type_mentions: how many times a document must name a mechanism type (a KB entry whose name
+        is in lower case: "safety case", "regulatory sandbox") for it to count as discussed rather
+        than named in passing; named instruments count from their first mention.
+    min_weak_mentions: how many times a discovered name under a head that also titles reports and
+        chapters (`WEAK_HEADS`: "Principles", "Strategy", ...) must occur, unless the document
+        defines an acronym for it, for it to count as a named instrument.
     """
 
-    def __init__(self, *, kb: KnowledgeBase | None = None, tables: bool = True) -> None:
+    def __init__(self, *, kb: KnowledgeBase | None = None, tables: bool = True, named: bool = True,
+                 definitions: bool = True, min_type_mentions: int = 2, min_weak_mentions: int = 2) -> None:
+        for setting, value in (("min_type_mentions", min_type_mentions), ("min_weak_mentions", min_weak_mentions)):
+            if value < 1:
+                raise ValueError(f"{setting} must be at least 1, not {value}")
         self.kb = kb or load_kb()
         self.tables = tables
+        self.named = named
+        self.definitions = definitions
+        self.min_type_mentions = min_type_mentions
+        self.min_weak_mentions = min_weak_mentions
+        self._types = frozenset(k for k, ins in self.kb.instruments.items() if not any(c.isupper() for c in ins.name))
         sensitive, insensitive = [], []
         for ins in self.kb.instruments.values():
             for form in ins.surfaces:
@@ -129,12 +199,68 @@ class InstrumentRuler:
             for d in discoveries:
                 for m in finditer_word(surface_regex(d.name), text):
                     out.append(Match(m.start(), m.end(), d.key, "instrument_ruler.table", 0.9))
+        known: list[Match] = []
         for pattern in self._patterns:
             for m in pattern.finditer(text):
                 key = self.kb.link_instrument(m.group(0))
                 if key:
-                    out.append(Match(m.start(), m.end(), key, "instrument_ruler.kb", 0.8))
+                    known.append(Match(m.start(), m.end(), key, "instrument_ruler.kb", 0.8))
+        if self.min_type_mentions > 1:
+            counts = Counter(m.key for m in known if m.key in self._types)
+            known = [m for m in known if m.key not in self._types or counts[m.key] >= self.min_type_mentions]
+        out.extend(known)
+        if self.named:
+            named, found = self._named(doc, text)
+            out.extend(named)
+            discoveries.extend(found)
         return out, discoveries
+
+    def _named(self, doc: Doc, text: str) -> tuple[list[Match], list[Discovery]]:
+        """Named instruments by their form, their acronyms' later uses, and their definitions."""
+        bodies = sorted((s.start_char, s.end_char) for s in doc.spans[INSTITUTIONS]) if INSTITUTIONS in doc.spans else []
+        starts = [b[0] for b in bodies]
+        longest = max((e - s for s, e in bodies), default=0)
+        out: list[Match] = []
+        found: dict[str, Discovery] = {}
+        acronyms: dict[str, str] = {}
+        places: dict[str, list[tuple[int, int]]] = {}
+        document = doc._.govmap_document
+        wrap = document is not None and getattr(document, "media_type", "") == "application/pdf"
+        for n in find_named_instruments(text, wrap_lines=wrap):
+            if _inside_body(n, bodies, starts, longest):
+                continue  # a word of an organisation's name ("the Paris Agreement Secretariat")
+            key = instrument_key(n.name, self.kb)
+            if key is None:
+                continue  # a generic KB phrase in capitals ("International Code of Conduct")
+            out.append(Match(n.start, n.end, key, "instrument_ruler.named", 0.75))
+            places.setdefault(key, []).append((n.start, n.end))
+            if n.acronym and n.acronym_start is not None:
+                acronyms.setdefault(n.acronym, key)
+            if key not in found:
+                found[key] = Discovery("instrument", key, n.name, n.acronym, n.category, None, extractor="named_instrument")
+            elif n.acronym and not found[key].acronym:
+                d = found[key]
+                found[key] = Discovery("instrument", key, d.name, n.acronym, d.kind, None, extractor=d.extractor)
+        weak = {n_key for n_key, d in found.items() if d.key not in self.kb.instruments and not d.acronym
+                and head_of(d.name) in WEAK_HEADS and len(places[n_key]) < self.min_weak_mentions}
+        if weak:
+            out = [m for m in out if m.key not in weak]
+            for k in weak:
+                del found[k], places[k]
+        if acronyms:
+            forms = sorted(acronyms, key=lambda a: (-len(a), a))
+            for m in Alternation([(a, surface_regex(a)) for a in forms]).finditer(text):
+                if _overlaps_body(m.start(), m.end(), bodies, starts, longest):
+                    continue
+                key = acronyms[m.group(0)] if m.group(0) in acronyms else acronyms.get(" ".join(m.group(0).split()))
+                if key:
+                    out.append(Match(m.start(), m.end(), key, "instrument_ruler.acronym", 0.7))
+                    places.setdefault(key, []).append((m.start(), m.end()))
+        if self.definitions and places:
+            for key, desc in find_definitions(text, places).items():
+                d = found[key]
+                found[key] = Discovery("instrument", key, d.name, d.acronym, d.kind, desc, extractor=d.extractor)
+        return out, [d for d in found.values() if d.description or d.acronym or d.key not in self.kb.instruments]
 
     def set_annotations(self, doc: Doc, matches: list[Match], discoveries: list[Discovery]) -> None:
         from spacy.util import filter_spans

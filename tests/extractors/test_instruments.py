@@ -4,6 +4,8 @@ import spacy
 import extractors.instruments  # noqa: F401
 from extractors.extensions import INSTRUMENTS
 from extractors.extract import make_doc
+from extractors.instruments import InstrumentRuler, instrument_key
+from extractors.kb import load_kb
 from sources.model import Cell, Document, Page, Table
 
 
@@ -14,18 +16,121 @@ def nlp():
     return nlp
 
 
+@pytest.fixture(scope="module")
+def nlp_every_mention():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("govmap_instrument_ruler", config={"min_type_mentions": 1})
+    return nlp
+
+
+def keys(doc):
+    return {s.kb_id_ for s in doc.spans[INSTRUMENTS]}
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
         ("They signed two memoranda of understanding.", {"mou"}),  # irregular plural listed
-        ("Independent audits were required.", {"audits"}),  # simple plural
+        ("Independent third-party audits were required.", {"audits"}),  # simple plural
         ("The EU AI Act applies.", {"eu-ai-act"}),  # a law is an instrument
         ("Members agreed terms of reference and a secretariat.", {"terms-of-reference", "secretariat"}),
     ],
 )
-def test_kb_instruments(nlp, text, expected):
+def test_kb_instruments(nlp_every_mention, text, expected):
+    assert keys(nlp_every_mention(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a mechanism type named once is named in passing
+        ("One pilot used a regulatory sandbox for drones.", set()),
+        # named twice, the document discusses it
+        ("A regulatory sandbox lets firms test. Each regulatory sandbox has a sponsor.", {"regulatory-sandbox"}),
+        # a named instrument counts from its first mention
+        ("Firms must follow the GDPR.", {"gdpr"}),
+    ],
+)
+def test_mechanism_types_need_two_mentions(nlp, text, expected):
+    assert keys(nlp(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "More regulation is needed, and a framework for it.",  # generic words in passing
+        "Domestic regulation and national legislation differ.",  # not "international legislation"
+        "Under the rotating chair, a treaty was never a convention.",  # single generic words
+        "An executive order can be revoked by the next one.",  # a kind of document, not one order
+    ],
+)
+def test_generic_words_are_not_instruments(nlp, text):
+    assert keys(nlp(text)) == set()
+
+
+def test_min_type_mentions_is_checked():
+    with pytest.raises(ValueError):
+        InstrumentRuler(min_type_mentions=0)
+
+
+def test_named_instrument_discovered_with_acronym_and_definition(nlp):
+    text = (
+        "The Harbour Drone Safety Act (HDSA) sets rules for delivery drones.\n\n"
+        "HDSA means a statute that licenses operators of delivery drones above harbours."
+    )
     doc = nlp(text)
-    assert {s.kb_id_ for s in doc.spans[INSTRUMENTS]} == expected
+    spans = [(s.text, s.kb_id_) for s in doc.spans[INSTRUMENTS]]
+    assert ("Harbour Drone Safety Act", "new:harbour-drone-safety-act") in spans
+    assert ("HDSA", "new:harbour-drone-safety-act") in spans
+    (d,) = [d for d in doc._.govmap_discoveries if d.key == "new:harbour-drone-safety-act"]
+    assert (d.name, d.acronym, d.kind) == ("Harbour Drone Safety Act", "HDSA", "legal_instrument")
+    assert d.description.startswith("HDSA means a statute")
+
+
+def test_named_instrument_links_to_kb_behind_an_owner(nlp):
+    doc = nlp("Officials cited the White House Blueprint for an AI Bill of Rights.")
+    assert keys(doc) == {"ai-bill-of-rights"}
+
+
+def test_instrument_word_inside_a_body_name_is_not_an_instrument():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("govmap_instrument_ruler")
+    text = "Questions go to the Lakeside Charter Secretariat."
+    doc = nlp.make_doc(text)
+    from extractors.extensions import INSTITUTIONS
+
+    doc.spans[INSTITUTIONS] = [doc.char_span(16, len(text) - 1, label="institution", kb_id="new:x")]
+    assert keys(nlp(doc)) == set()
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("the UK's Online Safety Act", "uk-online-safety-act"),  # an owner before a known name
+        ("Coastal Fisheries Act 2021", "new:coastal-fisheries-act"),  # a year names the same act
+        ("Coastal Fisheries Act", "new:coastal-fisheries-act"),
+        ("International Code of Conduct", None),  # a generic type in capitals: not a named instrument
+    ],
+)
+def test_instrument_key(name, expected):
+    assert instrument_key(name, load_kb()) == expected
+
+
+def test_same_name_in_two_documents_is_one_instrument():
+    from extractors.extract import extract_document
+    from extractors.kb import load_kb as kb
+    from extractors.resolve import resolve
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("govmap_instrument_ruler")
+    docs = [
+        Document(c * 16, "mem:", "text/plain", "0" * 64, (Page(1, t, ()),))
+        for c, t in (("a", "The Orchard Data Charter binds members."), ("b", "Members signed the Orchard Data Charter."))
+    ]
+    res = resolve([extract_document(nlp, d) for d in docs], kb())
+    (row,) = [r for r in res.instruments if r.name == "Orchard Data Charter"]
+    assert (row.n_documents, row.category) == (2, "legal_instrument")
 
 
 def test_instrument_table_defines_instruments(nlp):
