@@ -1,0 +1,293 @@
+"""The words and patterns `extractors.prose_ratings` reads ratings with.
+
+Ordinal words are ordered from lowest to highest (`ORDINAL_LEVELS`); a word's score is its level's
+rank in [0, 1], so "limited" and "weak" score 0.25 and "very high" 1.0 on the ``prose-ordinal``
+scale.  Each rule is a regular expression over one sentence with named groups ``subject``,
+``rating`` and ``criterion`` (or a fixed criterion, e.g. "overall score"), and ``neg`` for a
+negation that turns the rating round.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = [
+    "ORDINAL_SCALE",
+    "NUMERIC_SCALE",
+    "PROS_CONS_SCALE",
+    "ORDINAL_LEVELS",
+    "ANCHOR",
+    "LIST_LABEL",
+    "LIST_ITEM",
+    "Rule",
+    "RULES",
+    "ordinal_score",
+    "numeric_score",
+    "label_polarity",
+    "clean_subject",
+    "clean_criterion",
+]
+
+ORDINAL_SCALE = "prose-ordinal"
+NUMERIC_SCALE = "prose-numeric"
+PROS_CONS_SCALE = "pros-cons"
+
+# Lowest first.  Comparatives sit with their positive ("stronger" with "strong"): a comparison
+# says which side of the middle the subject is on, not how far.
+ORDINAL_LEVELS: tuple[frozenset[str], ...] = (
+    frozenset({"very low", "very poor", "very poorly", "very weak", "very weakly", "very limited", "worst", "the worst",
+               "weakest", "the weakest", "lowest", "the lowest", "last", "bottom", "minimal", "little", "no"}),
+    frozenset({"low", "poor", "poorly", "weak", "weakly", "limited", "badly", "worse", "weaker", "lower", "less",
+               "lacks", "lack", "shallow", "narrow", "insufficient", "inadequate", "below average"}),
+    frozenset({"moderate", "moderately", "medium", "mixed", "average", "fair", "fairly", "reasonably", "partial",
+               "partially", "middling", "modest", "some", "low-medium", "medium-high"}),
+    frozenset({"high", "good", "well", "strong", "strongly", "better", "stronger", "higher", "greater", "more",
+               "robust", "solid", "highly", "considerable", "significant", "substantial", "broad", "broader", "extensive",
+               "above average", "sustainable"}),
+    frozenset({"very high", "very strong", "very strongly", "very well", "very good", "excellent", "best", "the best",
+               "strongest", "the strongest", "highest", "the highest", "first", "top", "leading", "world-leading",
+               "exceptional", "outstanding"}),
+)
+_LEVEL_OF = {w: i for i, words in enumerate(ORDINAL_LEVELS) for w in words}
+_INTENSIFIERS = re.compile(r"^(?:relatively|particularly|comparatively|rather|quite|somewhat|notably|especially|extremely|fairly|considerably|much|far|even)\s+", re.I)
+
+_POSITIVE_LABELS = {"benefit", "benefits", "strength", "strengths", "advantage", "advantages", "pro", "pros", "opportunity", "opportunities"}
+_NEGATIVE_LABELS = {"challenge", "challenges", "weakness", "weaknesses", "disadvantage", "disadvantages", "con", "cons",
+                    "limitation", "limitations", "drawback", "drawbacks", "risk", "risks", "threat", "threats"}
+
+
+def ordinal_score(printed: str, *, negated: bool = False, polarity: float | None = None) -> float | None:
+    """Score of an ordinal rating word or phrase; a negation mirrors it ("not strong" -> 0.25)."""
+    words = _INTENSIFIERS.sub("", " ".join(printed.lower().split()))
+    level = _LEVEL_OF.get(words)
+    if level is None:
+        level = _LEVEL_OF.get(words.split()[-1]) if words else None
+    if level is None:
+        score = polarity
+    else:
+        score = level / (len(ORDINAL_LEVELS) - 1)
+    if score is not None and negated:
+        score = 0.25 if score >= 0.5 else 0.75
+    return score
+
+
+def numeric_score(printed: str) -> float | None:
+    """A printed number's score where the text gives its range: "72%" -> 0.72, "4 out of 5" -> 0.8."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", printed)
+    if m:
+        return min(float(m.group(1)) / 100.0, 1.0)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:/|out\s+of)\s*(\d+(?:\.\d+)?)", printed)
+    if m and float(m.group(2)) > 0:
+        return min(float(m.group(1)) / float(m.group(2)), 1.0)
+    return None
+
+
+def label_polarity(label: str) -> float | None:
+    word = label.lower().strip()
+    if word in _POSITIVE_LABELS:
+        return 1.0
+    if word in _NEGATIVE_LABELS:
+        return 0.0
+    return None
+
+
+# --- subjects and criteria ------------------------------------------------------------------------
+
+_PRONOUNS = {"it", "this", "that", "they", "these", "those", "which", "who", "we", "there", "he", "she", "its", "their",
+             "one", "each", "both", "all", "some", "many", "most", "others", "such", "what", "here", "none", "i", "you"}
+_SUBJECT_LEAD = re.compile(r"^(?:(?:and|but|while|whereas|although|though|however|overall|moreover|similarly|by\s+contrast|in\s+contrast|meanwhile|thus|therefore|so|yet),?\s+)+", re.I)
+_SUBJECT_TAIL = re.compile(r"(?:\s+(?:also|still|currently|generally|consistently|therefore|thus|again|typically|clearly|only|already|now|overall|itself|themselves|likewise|too))+$", re.I)
+_CRITERION_CUT = re.compile(
+    r"\s+(?:because|due|as|since|compared|relative|than|when|while|whereas|although|though|but|and\s+(?:is|are|has|have|was)|which|that|given|despite|thanks|owing|with|by|for\s+(?:its|their|the)|among|across|globally|overall|in\s+(?:the|its|their|\d{4}))\b.*$",
+    re.I,
+)
+_CRITERION_LEAD = re.compile(r"^(?:(?:its|their|the|a|an|his|her|our|terms\s+of)\s+)+", re.I)
+
+
+def clean_subject(text: str | None) -> str | None:
+    """The subject as printed without a leading connective or trailing adverb; None for a
+    pronoun, a lower-case fragment, or more than eight words."""
+    if not text:
+        return None
+    text = " ".join(text.split()).strip(" ,;:-–—\"'“”")
+    text = _SUBJECT_LEAD.sub("", text)
+    text = _SUBJECT_TAIL.sub("", text)
+    text = re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0), text)
+    words = text.split()
+    if not words or len(words) > 8:
+        return None
+    first = words[0].lower()
+    if first in _PRONOUNS or (len(words) == 1 and first in {"the", "a", "an"}):
+        return None
+    head = words[1] if first in {"the", "a", "an"} and len(words) > 1 else words[0]
+    if head.lower() in _PRONOUNS or head.lower() in {"option", "options", "approach", "model"} and len(words) <= 2 and first in {"the", "a", "an", "this"}:
+        return None
+    if not (words[0][:1].isupper() or first in {"the", "a", "an"} or words[0][:1].isdigit()):
+        return None
+    return text
+
+
+def clean_criterion(text: str | None) -> str | None:
+    """The criterion's words: no article or possessive before it, no clause after it; at most six
+    words."""
+    if not text:
+        return None
+    text = " ".join(text.split()).strip(" ,;:.-–—\"'“”*_")
+    text = _CRITERION_CUT.sub("", text)
+    text = _CRITERION_LEAD.sub("", text).strip(" ,;:.")
+    words = text.split()
+    if not words or len(words) > 6 or words[0].lower() in _PRONOUNS:
+        return None
+    if not re.search(r"[A-Za-z]{3}", text):
+        return None
+    return text
+
+
+# --- rules -------------------------------------------------------------------------------------
+
+# A subject: from the start of a clause, a name of up to eight words that holds no clause
+# punctuation.  Matching is lazy so the subject ends where the verb begins.
+_SUBJ = r"(?P<subject>(?:[Tt]he\s+|[Aa]n?\s+)?[A-Z0-9][\w'’.&/()\-]*(?:\s+[\w'’.&/()\-]+){0,7}?)"
+_CLAUSE = r"(?:^|(?<=[,;:(])\s*|(?<=\s)(?:while|whereas|but|and|although)\s+)\s*"
+_ADV = r"(?:(?:very|relatively|particularly|comparatively|rather|quite|somewhat|notably|especially|extremely|fairly|considerably|much|far)\s+)?"
+_MANNER = r"(?:poorly|well|badly|moderately|strongly|weakly|highly|best|worst|better|worse|reasonably\s+well|fairly\s+well)"
+_PREP = r"(?:on|in|against|at|for|with\s+(?:respect|regard)\s+to|in\s+terms\s+of|when\s+it\s+comes\s+to|regarding)"
+_CRIT = r"(?P<criterion>[A-Za-z][\w'’\-/]*(?:\s+[\w'’\-/]+){0,6}?)(?=\s*(?:[,;.:)(]|$|\s(?:because|due|as|since|compared|relative|than|when|while|whereas|although|but|and\s+(?:is|are|has|have|was|scores?|performs?|fares?)|which|that|given|despite|thanks|with|by)\b))"
+_ADJ = r"(?:weak|strong|weaker|stronger|poor|good|better|limited|excellent|robust|solid|high|low|higher|lower|mixed|moderate|average)"
+_SUPER = r"(?:the\s+)?(?:strongest|weakest|best|worst|highest|lowest)"
+_HAVE_ADJ = (
+    r"(?:very\s+)?(?:high|low|limited|strong|weak|weaker|stronger|less|greater|lower|higher|little|considerable|"
+    r"significant|substantial|moderate|medium|excellent|poor|robust|minimal|broad|broader|narrow|extensive|sustainable|solid|mixed)"
+)
+_NUMBER = r"\d{1,3}(?:[.,]\d{1,2})?(?:\s*(?:%|/\s*\d+|out\s+of\s+\d+))?"
+_ORDINAL_RANK = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|\d{1,3}(?:st|nd|rd|th))"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One sentence pattern.  ``criterion`` fixes the criterion when the pattern has no group for
+    it; ``numeric`` reads the rating as a number; ``polarity`` scores ratings the lexicon does not
+    know (a pattern such as "the main weakness of X" says which end they are on)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    fixed_criterion: str | None = None
+    numeric: bool = False
+    polarity_group: str | None = None
+
+    def criterion(self, m: re.Match[str]) -> str | None:
+        return self.fixed_criterion or m.groupdict().get("criterion")
+
+    def polarity(self, m: re.Match[str]) -> float | None:
+        if self.polarity_group is None:
+            return None
+        word = (m.group(self.polarity_group) or "").lower()
+        return 1.0 if word in {"strength", "advantage", "asset", "benefit"} else 0.0
+
+
+def _rule(name: str, pattern: str, **kw) -> Rule:
+    return Rule(name=name, pattern=re.compile(pattern), **kw)
+
+
+RULES: tuple[Rule, ...] = (
+    # "X scores poorly on legitimacy", "X does not perform well against cost"
+    _rule(
+        "verb-manner-on",
+        _CLAUSE + _SUBJ + r"(?P<neg>\s+(?:does|do|did)\s+not)?\s+(?:scores?|scored|scoring|rates?|rated|rating|performs?|performed|performing|fares?|fared|faring|does|do|did)\s+"
+        r"(?P<rating>" + _ADV + _MANNER + r")\s+" + _PREP + r"\s+" + _CRIT,
+    ),
+    # "On legitimacy, the rotating model fares poorly"
+    _rule(
+        "on-criterion-verb",
+        r"(?:^|(?<=[.;:]\s))\s*(?:On|In\s+terms\s+of|Regarding|When\s+it\s+comes\s+to|With\s+(?:respect|regard)\s+to|As\s+for)\s+" + _CRIT.replace("{0,6}?", "{0,5}") + r",\s+"
+        + _SUBJ + r"(?P<neg>\s+(?:does|do|did)\s+not)?\s+(?:scores?|scored|rates?|rated|performs?|performed|fares?|fared|does|do|did|is|are|was|were|ranks?|ranked|comes?|came)\s+(?P<rating>" + _ADV + r"(?:" + _MANNER + r"|" + _ADJ + r"|" + _SUPER + r"|" + _ORDINAL_RANK + r"))\b",
+    ),
+    # "X is weak on enforcement", "X is the strongest option on cost", "X is not strong in speed"
+    _rule(
+        "is-adj-on",
+        _CLAUSE + _SUBJ + r"\s+(?:is|are|was|were|remains?|remained|appears?|seems?|looks?)\s+(?P<neg>not\s+)?(?P<rating>" + _ADV + r"(?:" + _ADJ + r"|" + _SUPER + r"))"
+        r"(?:\s+(?:option|choice|candidate|performer|model))?\s+(?:on|in|at|regarding|with\s+(?:respect|regard)\s+to|in\s+terms\s+of|when\s+it\s+comes\s+to)\s+" + _CRIT,
+    ),
+    # "X offers limited flexibility", "X has a strong track record", "X brings less baggage"
+    _rule(
+        "has-adj-noun",
+        _CLAUSE + _SUBJ + r"\s+(?:offers?|offered|provides?|provided|has|have|had|brings?|brought|shows?|showed|demonstrates?|demonstrated|exhibits?|enjoys?|enjoyed|ensures?|ensured|affords?|retains?)\s+"
+        r"(?:an?\s+|the\s+)?(?P<rating>" + _HAVE_ADJ + r")(?:\s+(?:level|degree|amount)\s+of)?\s+" + _CRIT,
+    ),
+    # "X lacks a permanent secretariat"
+    _rule(
+        "lacks",
+        _CLAUSE + _SUBJ + r"\s+(?P<rating>lacks?|lacked|lacking)\s+(?:the\s+|a\s+|an\s+|any\s+)?" + _CRIT,
+    ),
+    # "The main weakness of X is limited reach"
+    _rule(
+        "weakness-of",
+        r"\b(?:[Tt]he|[Aa]|[Oo]ne)\s+(?:main\s+|key\s+|chief\s+|principal\s+|greatest\s+|biggest\s+|major\s+|central\s+)?(?P<pol>weakness|strength|advantage|disadvantage|drawback|limitation|shortcoming|asset)\s+of\s+"
+        + _SUBJ + r"\s+(?:is|was|lies\s+in)\s+(?:its\s+|their\s+|the\s+)?(?P<rating>" + _HAVE_ADJ + r")\s+" + _CRIT,
+        polarity_group="pol",
+    ),
+    # "The strongest option for speed is X"
+    _rule(
+        "best-option-for",
+        r"\b[Tt]he\s+(?P<rating>strongest|weakest|best|worst|most\s+\w+|least\s+\w+)\s+(?:option|choice|candidate|model|approach|performer)\s+(?:for|on|in\s+terms\s+of|regarding)\s+"
+        + _CRIT.replace("(?=", "(?=\\s+(?:is|was|would\\s+be|remains)\\s|").replace("{0,6}?", "{0,5}?") + r"\s+(?:is|was|would\s+be|remains)\s+" + _SUBJ.replace("{0,7}?", "{0,7}") + r"(?=\s*[,.;]|$)",
+    ),
+    # "X ranks first on capacity", "X ranked 12th in the world in the Government pillar"
+    _rule(
+        "ranks-on",
+        _CLAUSE + _SUBJ + r"\s+(?:ranks?|ranked|ranking|places?|placed|comes?|came|is\s+ranked)\s+(?P<rating>" + _ORDINAL_RANK + r")\s+(?:(?:in\s+the\s+world|globally|worldwide|overall)\s+)?(?:on|in|for)\s+(?:the\s+)?" + _CRIT,
+    ),
+    # "X ranks 23rd globally", "X ranked 4th in the world"
+    _rule(
+        "ranks-globally",
+        _CLAUSE + _SUBJ + r"\s+(?:ranks?|ranked|ranking|placed|places)\s+(?P<rating>" + _ORDINAL_RANK + r")\s+(?:globally|worldwide|in\s+the\s+world|overall)\b(?!\s+(?:on|in|for)\s)",
+        fixed_criterion="global rank",
+    ),
+    # "X scores 7.5 on openness", "X scored 64% for trust"
+    _rule(
+        "scores-number-on",
+        _CLAUSE + _SUBJ + r"\s+(?:scores?|scored|scoring|rates?|rated|receives?|received|achieves?|achieved)\s+(?:an?\s+(?:score|rating)\s+of\s+)?(?P<rating>" + _NUMBER + r")\s+(?:points?\s+)?(?:on|in|for)\s+(?:the\s+)?" + _CRIT,
+        numeric=True,
+    ),
+    # "X's overall score of 61.2", "X has a high overall score of 61.2"
+    _rule(
+        "overall-score-of",
+        _CLAUSE + _SUBJ + r"(?:’s|'s\s+|\s+has\s+an?\s+|\s+had\s+an?\s+|\s+with\s+an?\s+)(?:(?:high|low|strong|weak|impressive|modest)\s+)?(?P<criterion>(?:overall|total|average|composite|index)\s+score)\s+(?:of|at)\s+(?P<rating>" + _NUMBER + r")\b",
+        numeric=True,
+    ),
+    # "the average score of 43.7 for upper-income countries", "the average score across the region is 54.7"
+    _rule(
+        "average-score-for",
+        r"\b[Tt]he\s+(?P<criterion>(?:average|mean|median|overall)\s+score)\s+(?:of\s+(?P<rating>" + _NUMBER + r")\s+(?:for|among|across)\s+(?:the\s+)?" + r"(?P<subject>[\w'’\-]+(?:\s+[\w'’\-]+){0,6}?)(?=\s*[,.;)]|\s+(?:is|was|and|which|in)\b)"
+        r")",
+        numeric=True,
+    ),
+    _rule(
+        "average-score-across",
+        r"\b[Tt]he\s+(?P<criterion>(?:average|mean|median|overall)\s+score)\s+(?:across|for|among|of)\s+(?:the\s+)?(?P<subject>[\w'’\-]+(?:\s+[\w'’\-]+){0,6}?)\s+(?:(?:this|last|that)\s+year\s+)?(?:is|was|stands\s+at|stood\s+at|of)\s+(?P<rating>" + _NUMBER + r")\b",
+        numeric=True,
+    ),
+)
+
+# Words at least one rule needs, found in one pass over the document before any rule runs.
+ANCHOR = re.compile(
+    r"\b(?:scor(?:e|es|ed|ing)|rat(?:es|ed|ing)|perform(?:s|ed|ing)?|far(?:es|ed|ing)|rank(?:s|ed|ing)?|plac(?:es|ed)|"
+    r"weak(?:er|est|ness|ly)?|strong(?:er|est|ly)?|strength|poor(?:ly)?|well|better|worse|best|worst|excellent|robust|solid|"
+    r"high(?:er|est|ly)?|low(?:er|est)?|limited|lack(?:s|ed|ing)?|less|greater|little|considerable|significant|substantial|"
+    r"moderate(?:ly)?|medium|mixed|average|minimal|broad(?:er)?|narrow|extensive|sustainable|advantage|disadvantage|"
+    r"drawback|limitation|shortcoming|asset|first|last|top|\d+(?:st|nd|rd|th))\b",
+    re.I,
+)
+
+# A pros-and-cons list: a label line, then "Criterion: reason" items.
+LIST_LABEL = re.compile(
+    r"^(?P<label>benefits?|strengths?|advantages?|disadvantages?|pros|cons|weaknesses|challenges|limitations|drawbacks|risks|opportunities|threats)\s*:?\s*$",
+    re.I,
+)
+LIST_ITEM = re.compile(r"^(?:[-•*▪◦]\s+)?(?:\*\*)?(?P<criterion>[A-Z][^:.!?]{2,70}?)(?:\*\*)?\s*:(?:\*\*)?\s*(?P<rest>.*)$")
+
+RuleFunc = Callable[[re.Match[str]], str | None]
