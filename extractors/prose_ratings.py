@@ -73,7 +73,7 @@ PROSE_TABLE_ID = "prose"
 # Sentences longer than this are table rows or run-on page text, not one judgement.
 DEFAULT_MAX_SENTENCE_CHARS = 600
 _REASON = re.compile(r"\s*(?:(?:This|That|It)\s+is\s+(?:largely\s+|mainly\s+|partly\s+)?because|Because|The\s+reason\s+is)\b")
-_HEADING_LINE = re.compile(r"^(?:#{1,6}\s*)?(?:\d+(?:\.\d+)*\.?\s+)?([A-Z][^.:;!?]{2,80})$")
+_HEADING_LINE = re.compile(r"^(?:#{1,6}\s*)?(?:\d+(?:\.\d+)*\.?\s+)?([A-Z][^.:;!?\t|]{2,80})$")
 _STOP_HEADING = re.compile(r"^(?:Table|Figure|Box|Source|Note)s?\b", re.I)
 
 
@@ -219,6 +219,9 @@ def find_list_ratings(document: Document, *, linker: Linker | None = None) -> li
             line = raw.strip().strip("*_").strip()
             if not re.search(r"[A-Za-z]{2}", line):
                 continue  # rules, bullets and page furniture
+            if "\t" in raw or raw.lstrip().startswith("|"):
+                subject, label, polarity = None, None, None  # a table row: tables are read elsewhere
+                continue
             lab = LIST_LABEL.match(line)
             if lab is not None:
                 polarity = label_polarity(lab.group("label"))

@@ -97,6 +97,9 @@ def label_polarity(label: str) -> float | None:
 
 _PRONOUNS = {"it", "this", "that", "they", "these", "those", "which", "who", "we", "there", "he", "she", "its", "their",
              "one", "each", "both", "all", "some", "many", "most", "others", "such", "what", "here", "none", "i", "you"}
+_NOT_IN_SUBJECT = {"could", "should", "would", "may", "might", "can", "will", "must", "shall", "to", "is", "are", "was",
+                   "were", "be", "been", "has", "have", "had", "does", "do", "did", "not", "if", "when", "than", "that",
+                   "which", "who", "whose", "because", "such", "also", "it", "they", "we", "there"}
 _SUBJECT_LEAD = re.compile(r"^(?:(?:and|but|while|whereas|although|though|however|overall|moreover|similarly|by\s+contrast|in\s+contrast|meanwhile|thus|therefore|so|yet),?\s+)+", re.I)
 _SUBJECT_TAIL = re.compile(r"(?:\s+(?:also|still|currently|generally|consistently|therefore|thus|again|typically|clearly|only|already|now|overall|itself|themselves|likewise|too))+$", re.I)
 _CRITERION_CUT = re.compile(
@@ -111,7 +114,7 @@ def clean_subject(text: str | None) -> str | None:
     pronoun, a lower-case fragment, or more than eight words."""
     if not text:
         return None
-    text = " ".join(text.split()).strip(" ,;:-–—\"'“”")
+    text = " ".join(text.split()).strip(" ,;:.-–—\"'“”")
     text = _SUBJECT_LEAD.sub("", text)
     text = _SUBJECT_TAIL.sub("", text)
     text = re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0), text)
@@ -126,6 +129,10 @@ def clean_subject(text: str | None) -> str | None:
         return None
     if not (words[0][:1].isupper() or first in {"the", "a", "an"} or words[0][:1].isdigit()):
         return None
+    if any(w.lower() in _NOT_IN_SUBJECT for w in words) or text.count("(") != text.count(")"):
+        return None  # a verb or a clause fragment: the pattern began mid-sentence
+    if first in {"the", "this"} and len(words) == 2 and words[1].islower():
+        return None  # "the region", "the sector": a reference back, not a name
     return text
 
 
@@ -149,7 +156,7 @@ def clean_criterion(text: str | None) -> str | None:
 
 # A subject: from the start of a clause, a name of up to eight words that holds no clause
 # punctuation.  Matching is lazy so the subject ends where the verb begins.
-_SUBJ = r"(?P<subject>(?:[Tt]he\s+|[Aa]n?\s+)?[A-Z0-9][\w'’.&/()\-]*(?:\s+[\w'’.&/()\-]+){0,7}?)"
+_SUBJ = r"(?P<subject>(?:(?:[Tt]he|[Aa]n?)\s+[\w'’.&/()\-]+|[A-Z0-9][\w'’.&/()\-]*)(?:\s+[\w'’.&/()\-]+){0,7}?)"
 _CLAUSE = r"(?:^|(?<=[,;:(])\s*|(?<=\s)(?:while|whereas|but|and|although)\s+)\s*"
 _ADV = r"(?:(?:very|relatively|particularly|comparatively|rather|quite|somewhat|notably|especially|extremely|fairly|considerably|much|far)\s+)?"
 _MANNER = r"(?:poorly|well|badly|moderately|strongly|weakly|highly|best|worst|better|worse|reasonably\s+well|fairly\s+well)"
@@ -161,10 +168,18 @@ _HAVE_ADJ = (
     r"(?:very\s+)?(?:high|low|limited|strong|weak|weaker|stronger|less|greater|lower|higher|little|considerable|"
     r"significant|substantial|moderate|medium|excellent|poor|robust|minimal|broad|broader|narrow|extensive|sustainable|solid|mixed)"
 )
+_MODAL = r"(?:(?:could|would|can|may|might|will)\s+(?:also\s+|still\s+)?)?"
+_HAVE_VERB = (
+    r"(?:offers?|offered|provides?|provided|has|have|had|brings?|brought|shows?|showed|demonstrates?|demonstrated|"
+    r"exhibits?|enjoys?|enjoyed|ensures?|ensured|affords?|retains?|combines?)"
+)
 _NUMBER = r"\d{1,3}(?:[.,]\d{1,2})?(?:\s*(?:%|/\s*\d+|out\s+of\s+\d+))?"
 _ORDINAL_RANK = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|\d{1,3}(?:st|nd|rd|th))"
 )
+
+
+_WORLD = re.compile(r"\b(?:globally|worldwide|in\s+the\s+world)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -180,6 +195,8 @@ class Rule:
     polarity_group: str | None = None
 
     def criterion(self, m: re.Match[str]) -> str | None:
+        if self.fixed_criterion == "rank" and _WORLD.search(m.string):
+            return "global rank"
         return self.fixed_criterion or m.groupdict().get("criterion")
 
     def polarity(self, m: re.Match[str]) -> float | None:
@@ -194,10 +211,29 @@ def _rule(name: str, pattern: str, **kw) -> Rule:
 
 
 RULES: tuple[Rule, ...] = (
+    # "X leads the group with a score of 61.2", "X ranks second with a score of 58"
+    _rule(
+        "with-a-score-of",
+        _CLAUSE + _SUBJ + r"\s+(?:leads?|led|ranks?|ranked|comes?|came|finishes|finished|holds?|held|tops?|topped|places?|placed|sits?|sat|stands?|stood)\b[^,;()]{0,50}?\s+with\s+an?\s+score\s+of\s+(?P<rating>" + _NUMBER + r")\b",
+        fixed_criterion="overall score",
+        numeric=True,
+    ),
+    # "X ranks first at 84.8" (a rank and the score it is ranked by)
+    _rule(
+        "ranks-at",
+        _CLAUSE + _SUBJ + r"\s+(?:ranks?|ranked|ranking|comes?|came|coming|places?|placed|placing)\s+(?P<rating>" + _ORDINAL_RANK + r"\s+at\s+" + _NUMBER + r")\b",
+        fixed_criterion="overall rank",
+    ),
+    # "Globally, X secures the 12th position", "whereas Y holds the 49th spot"
+    _rule(
+        "holds-position",
+        _CLAUSE + _SUBJ + r"\s+(?:secures?|secured|holds?|held|takes?|took|occupies|occupied|claims?|claimed)\s+the\s+(?P<rating>" + _ORDINAL_RANK + r")\s+(?:position|spot|place|rank)\b",
+        fixed_criterion="rank",
+    ),
     # "X scores poorly on legitimacy", "X does not perform well against cost"
     _rule(
         "verb-manner-on",
-        _CLAUSE + _SUBJ + r"(?P<neg>\s+(?:does|do|did)\s+not)?\s+(?:scores?|scored|scoring|rates?|rated|rating|performs?|performed|performing|fares?|fared|faring|does|do|did)\s+"
+        _CLAUSE + _SUBJ + r"(?P<neg>\s+(?:does|do|did|would|could|will|may|might)\s+not)?\s+" + _MODAL + r"(?:scores?|scored|scoring|rates?|rated|rating|performs?|performed|performing|fares?|fared|faring|does|do|did)\s+"
         r"(?P<rating>" + _ADV + _MANNER + r")\s+" + _PREP + r"\s+" + _CRIT,
     ),
     # "On legitimacy, the rotating model fares poorly"
@@ -209,13 +245,19 @@ RULES: tuple[Rule, ...] = (
     # "X is weak on enforcement", "X is the strongest option on cost", "X is not strong in speed"
     _rule(
         "is-adj-on",
-        _CLAUSE + _SUBJ + r"\s+(?:is|are|was|were|remains?|remained|appears?|seems?|looks?)\s+(?P<neg>not\s+)?(?P<rating>" + _ADV + r"(?:" + _ADJ + r"|" + _SUPER + r"))"
+        _CLAUSE + _SUBJ + r"\s+(?:is|are|was|were|remains?|remained|appears?(?:\s+to\s+be)?|seems?(?:\s+to\s+be)?|looks?|(?:would|could|will|may|might)\s+be)\s+(?P<neg>not\s+)?(?P<rating>" + _ADV + r"(?:" + _ADJ + r"|" + _SUPER + r"))"
         r"(?:\s+(?:option|choice|candidate|performer|model))?\s+(?:on|in|at|regarding|with\s+(?:respect|regard)\s+to|in\s+terms\s+of|when\s+it\s+comes\s+to)\s+" + _CRIT,
     ),
     # "X offers limited flexibility", "X has a strong track record", "X brings less baggage"
     _rule(
         "has-adj-noun",
-        _CLAUSE + _SUBJ + r"\s+(?:offers?|offered|provides?|provided|has|have|had|brings?|brought|shows?|showed|demonstrates?|demonstrated|exhibits?|enjoys?|enjoyed|ensures?|ensured|affords?|retains?)\s+"
+        _CLAUSE + _SUBJ + r"\s+" + _MODAL + _HAVE_VERB + r"\s+"
+        r"(?:an?\s+|the\s+)?(?P<rating>" + _HAVE_ADJ + r")(?:\s+(?:level|degree|amount)\s+of)?\s+" + _CRIT,
+    ),
+    # "X brings less baggage but has weaker funding": the second judgement of a coordinated pair
+    _rule(
+        "has-adj-noun-coordinated",
+        _CLAUSE + _SUBJ + r"\s+" + _MODAL + r"[a-z]+(?:s|ed)\s+[^,;.]{3,80}?,?\s+(?:but|and|yet|while)\s+(?:also\s+|still\s+)?" + _HAVE_VERB + r"\s+"
         r"(?:an?\s+|the\s+)?(?P<rating>" + _HAVE_ADJ + r")(?:\s+(?:level|degree|amount)\s+of)?\s+" + _CRIT,
     ),
     # "X lacks a permanent secretariat"
@@ -256,7 +298,7 @@ RULES: tuple[Rule, ...] = (
     # "X's overall score of 61.2", "X has a high overall score of 61.2"
     _rule(
         "overall-score-of",
-        _CLAUSE + _SUBJ + r"(?:’s|'s\s+|\s+has\s+an?\s+|\s+had\s+an?\s+|\s+with\s+an?\s+)(?:(?:high|low|strong|weak|impressive|modest)\s+)?(?P<criterion>(?:overall|total|average|composite|index)\s+score)\s+(?:of|at)\s+(?P<rating>" + _NUMBER + r")\b",
+        _CLAUSE + _SUBJ + r"(?:['’]s\s+|\s+(?:has|had|presents|presented|records|recorded|registers|registered|attains|attained|reports|reported|achieves|achieved|posts|posted)\s+an?\s+|\s+with\s+an?\s+)(?:(?:high|low|strong|weak|impressive|modest)\s+)?(?P<criterion>(?:overall|total|average|composite|index)\s+score)\s+(?:of|at)\s+(?P<rating>" + _NUMBER + r")\b",
         numeric=True,
     ),
     # "the average score of 43.7 for upper-income countries", "the average score across the region is 54.7"
