@@ -227,7 +227,14 @@ def find_list_ratings(document: Document, *, linker: Linker | None = None) -> li
                 polarity = label_polarity(lab.group("label"))
                 label = lab.group("label")
                 continue
-            item = LIST_ITEM.match(line) if polarity is not None and subject else None
+            item = LIST_ITEM.match(line)
+            if item is not None and polarity is None:
+                # "Name: description" before any label: the heading above is a column word
+                # ("Model") over a grid printed as lines, not the subject of a list.
+                subject = None
+                continue
+            if not subject:
+                item = None
             if item is not None:
                 criterion = clean_criterion(item.group("criterion"))
                 if criterion:

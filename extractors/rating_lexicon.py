@@ -99,7 +99,7 @@ _PRONOUNS = {"it", "this", "that", "they", "these", "those", "which", "who", "we
              "one", "each", "both", "all", "some", "many", "most", "others", "such", "what", "here", "none", "i", "you"}
 _NOT_IN_SUBJECT = {"could", "should", "would", "may", "might", "can", "will", "must", "shall", "to", "is", "are", "was",
                    "were", "be", "been", "has", "have", "had", "does", "do", "did", "not", "if", "when", "than", "that",
-                   "which", "who", "whose", "because", "such", "also", "it", "they", "we", "there"}
+                   "which", "who", "whose", "because", "such", "also", "it", "they", "we", "there", "these", "those", "score", "scores", "average"}
 _SUBJECT_LEAD = re.compile(r"^(?:(?:and|but|while|whereas|although|though|however|overall|moreover|similarly|by\s+contrast|in\s+contrast|meanwhile|thus|therefore|so|yet),?\s+)+", re.I)
 _SUBJECT_TAIL = re.compile(r"(?:\s+(?:also|still|currently|generally|consistently|therefore|thus|again|typically|clearly|only|already|now|overall|itself|themselves|likewise|too))+$", re.I)
 _CRITERION_CUT = re.compile(
@@ -157,7 +157,7 @@ def clean_criterion(text: str | None) -> str | None:
 # A subject: from the start of a clause, a name of up to eight words that holds no clause
 # punctuation.  Matching is lazy so the subject ends where the verb begins.
 _SUBJ = r"(?P<subject>(?:(?:[Tt]he|[Aa]n?)\s+[\w'’.&/()\-]+|[A-Z0-9][\w'’.&/()\-]*)(?:\s+[\w'’.&/()\-]+){0,7}?)"
-_CLAUSE = r"(?:^|(?<=[,;:(])\s*|(?<=\s)(?:while|whereas|but|and|although)\s+)\s*"
+_CLAUSE = r"(?:^|(?<=[,;:(])\s*|(?<=\s)(?:while|whereas|but|and|although|with)\s+)\s*"
 _ADV = r"(?:(?:very|relatively|particularly|comparatively|rather|quite|somewhat|notably|especially|extremely|fairly|considerably|much|far)\s+)?"
 _MANNER = r"(?:poorly|well|badly|moderately|strongly|weakly|highly|best|worst|better|worse|reasonably\s+well|fairly\s+well)"
 _PREP = r"(?:on|in|against|at|for|with\s+(?:respect|regard)\s+to|in\s+terms\s+of|when\s+it\s+comes\s+to|regarding)"
@@ -168,17 +168,20 @@ _HAVE_ADJ = (
     r"(?:very\s+)?(?:high|low|limited|strong|weak|weaker|stronger|less|greater|lower|higher|little|considerable|"
     r"significant|substantial|moderate|medium|excellent|poor|robust|minimal|broad|broader|narrow|extensive|sustainable|solid|mixed)"
 )
-_MODAL = r"(?:(?:could|would|can|may|might|will)\s+(?:also\s+|still\s+)?)?"
+_MODAL = r"(?:(?:would|will)\s+(?:also\s+|still\s+)?)?"
 _HAVE_VERB = (
     r"(?:offers?|offered|provides?|provided|has|have|had|brings?|brought|shows?|showed|demonstrates?|demonstrated|"
     r"exhibits?|enjoys?|enjoyed|ensures?|ensured|affords?|retains?|combines?)"
 )
+# "a score of 8 or higher" is a threshold, not a subject's score.
+_NOT_A_THRESHOLD = r"(?!\s*(?:or|and)\s+(?:higher|more|above|over|lower|less|below|under))"
 _NUMBER = r"\d{1,3}(?:[.,]\d{1,2})?(?:\s*(?:%|/\s*\d+|out\s+of\s+\d+))?"
 _ORDINAL_RANK = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|\d{1,3}(?:st|nd|rd|th))"
 )
 
 
+_LEAD_CRITERION = re.compile(r"\s*(?:In|On|For|Within)\s+the\s+(?P<criterion>(?:[A-Z][\w&\-]*\s+){1,5}(?:pillar|dimension|category|indicator|index|component|domain))\s*,")
 _WORLD = re.compile(r"\b(?:globally|worldwide|in\s+the\s+world)\b", re.I)
 
 
@@ -193,10 +196,16 @@ class Rule:
     fixed_criterion: str | None = None
     numeric: bool = False
     polarity_group: str | None = None
+    known_subject: bool = False  # the subject must link to an institution or a state
 
     def criterion(self, m: re.Match[str]) -> str | None:
         if self.fixed_criterion == "rank" and _WORLD.search(m.string):
             return "global rank"
+        if self.fixed_criterion == "overall score":
+            # "In the Government pillar, X (61.2) ..." names the criterion at the front.
+            lead = _LEAD_CRITERION.match(m.string)
+            if lead is not None and lead.end() <= m.start():
+                return lead.group("criterion")
         return self.fixed_criterion or m.groupdict().get("criterion")
 
     def polarity(self, m: re.Match[str]) -> float | None:
@@ -245,8 +254,8 @@ RULES: tuple[Rule, ...] = (
     # "X is weak on enforcement", "X is the strongest option on cost", "X is not strong in speed"
     _rule(
         "is-adj-on",
-        _CLAUSE + _SUBJ + r"\s+(?:is|are|was|were|remains?|remained|appears?(?:\s+to\s+be)?|seems?(?:\s+to\s+be)?|looks?|(?:would|could|will|may|might)\s+be)\s+(?P<neg>not\s+)?(?P<rating>" + _ADV + r"(?:" + _ADJ + r"|" + _SUPER + r"))"
-        r"(?:\s+(?:option|choice|candidate|performer|model))?\s+(?:on|in|at|regarding|with\s+(?:respect|regard)\s+to|in\s+terms\s+of|when\s+it\s+comes\s+to)\s+" + _CRIT,
+        _CLAUSE + _SUBJ + r"\s+(?:is|are|was|were|remains?|remained|appears?(?:\s+to\s+be)?|seems?(?:\s+to\s+be)?|looks?|(?:would|will)\s+be)\s+(?P<neg>not\s+)?(?P<rating>" + _ADV + r"(?:" + _ADJ + r"|" + _SUPER + r"))"
+        r"(?:\s+(?:option|choice|candidate|performer|model))?\s+(?:on|in|regarding|with\s+(?:respect|regard)\s+to|in\s+terms\s+of|when\s+it\s+comes\s+to)\s+" + _CRIT,
     ),
     # "X offers limited flexibility", "X has a strong track record", "X brings less baggage"
     _rule(
@@ -259,11 +268,6 @@ RULES: tuple[Rule, ...] = (
         "has-adj-noun-coordinated",
         _CLAUSE + _SUBJ + r"\s+" + _MODAL + r"[a-z]+(?:s|ed)\s+[^,;.]{3,80}?,?\s+(?:but|and|yet|while)\s+(?:also\s+|still\s+)?" + _HAVE_VERB + r"\s+"
         r"(?:an?\s+|the\s+)?(?P<rating>" + _HAVE_ADJ + r")(?:\s+(?:level|degree|amount)\s+of)?\s+" + _CRIT,
-    ),
-    # "X lacks a permanent secretariat"
-    _rule(
-        "lacks",
-        _CLAUSE + _SUBJ + r"\s+(?P<rating>lacks?|lacked|lacking)\s+(?:the\s+|a\s+|an\s+|any\s+)?" + _CRIT,
     ),
     # "The main weakness of X is limited reach"
     _rule(
@@ -289,6 +293,14 @@ RULES: tuple[Rule, ...] = (
         _CLAUSE + _SUBJ + r"\s+(?:ranks?|ranked|ranking|placed|places)\s+(?P<rating>" + _ORDINAL_RANK + r")\s+(?:globally|worldwide|in\s+the\s+world|overall)\b(?!\s+(?:on|in|for)\s)",
         fixed_criterion="global rank",
     ),
+    # "leaders like Northland (81.97) and Southland (75.65)": a known name with a decimal score
+    _rule(
+        "name-parenthesised-score",
+        r"(?:^|(?<=[\s,;(]))(?:the\s+)?(?P<subject>[A-Z][\w'’\-]*(?:\s+(?:of|and|the|[A-Z][\w'’\-]*)){0,4})\s+\((?P<rating>\d{1,3}\.\d{1,2})\)",
+        fixed_criterion="overall score",
+        numeric=True,
+        known_subject=True,
+    ),
     # "X scores 7.5 on openness", "X scored 64% for trust"
     _rule(
         "scores-number-on",
@@ -298,7 +310,7 @@ RULES: tuple[Rule, ...] = (
     # "X's overall score of 61.2", "X has a high overall score of 61.2"
     _rule(
         "overall-score-of",
-        _CLAUSE + _SUBJ + r"(?:['’]s\s+|\s+(?:has|had|presents|presented|records|recorded|registers|registered|attains|attained|reports|reported|achieves|achieved|posts|posted)\s+an?\s+|\s+with\s+an?\s+)(?:(?:high|low|strong|weak|impressive|modest)\s+)?(?P<criterion>(?:overall|total|average|composite|index)\s+score)\s+(?:of|at)\s+(?P<rating>" + _NUMBER + r")\b",
+        _CLAUSE + _SUBJ + r"(?:['’]s\s+|\s+(?:has|had|presents|presented|records|recorded|registers|registered|attains|attained|reports|reported|achieves|achieved|posts|posted)\s+an?\s+|\s+with\s+an?\s+)(?:(?:high|low|strong|weak|impressive|modest)\s+)?(?P<criterion>(?:overall|total|average|composite|index)\s+score)\s+(?:of|at)\s+(?P<rating>" + _NUMBER + r")\b" + _NOT_A_THRESHOLD,
         numeric=True,
     ),
     # "the average score of 43.7 for upper-income countries", "the average score across the region is 54.7"
