@@ -40,6 +40,9 @@ from extractors.extensions import INSTITUTIONS, doc_text, page_at
 from extractors.linking import Linker
 from extractors.rating_lexicon import (
     ANCHOR,
+    CLAUSE_SPLIT,
+    LABELLED_CLAUSE,
+    LABELLED_PARAGRAPH,
     LIST_LABEL,
     LIST_ITEM,
     NUMERIC_SCALE,
@@ -49,6 +52,7 @@ from extractors.rating_lexicon import (
     clean_criterion,
     clean_subject,
     label_polarity,
+    nominal_score,
     numeric_score,
     ordinal_score,
 )
@@ -62,6 +66,7 @@ __all__ = [
     "DEFAULT_MAX_SENTENCE_CHARS",
     "find_prose_ratings",
     "find_list_ratings",
+    "find_labelled_ratings",
     "ProseRatings",
 ]
 
@@ -161,6 +166,8 @@ def find_prose_ratings(doc: Doc, *, linker: Linker | None = None, max_sentence_c
                 negated = bool(m.groupdict().get("neg"))
                 if rule.numeric:
                     score, scale = numeric_score(printed), NUMERIC_SCALE
+                elif rule.nominal:
+                    score, scale = nominal_score(printed, negated=negated), ORDINAL_SCALE
                 else:
                     score, scale = ordinal_score(printed, negated=negated, polarity=rule.polarity(m)), ORDINAL_SCALE
                 if negated:
@@ -262,6 +269,50 @@ def find_list_ratings(document: Document, *, linker: Linker | None = None) -> li
     return out
 
 
+def find_labelled_ratings(document: Document, *, linker: Linker | None = None, min_subjects: int = 2) -> list[Rating]:
+    """Ratings from a paragraph led by a criterion in bold that places several subjects on it:
+    "**Cost**: The fund is the cheapest. The office sits in the middle, and the panel ...".
+
+    A paragraph placing fewer than `min_subjects` named subjects is a note, not a comparison,
+    and gives nothing.
+    """
+    out: list[Rating] = []
+    for page in document.pages:
+        for line in page.text.split("\n"):
+            m = LABELLED_PARAGRAPH.match(line)
+            if m is None:
+                continue
+            criterion = clean_criterion(m.group("criterion"))
+            if not criterion:
+                continue
+            found: list[tuple[str, str, bool]] = []
+            for clause in CLAUSE_SPLIT.split(m.group("body")):
+                c = LABELLED_CLAUSE.match(clause.rstrip(" ."))
+                subject = clean_subject(c.group("subject")) if c else None
+                if c is None or not subject or any(subject == s for s, _, _ in found):
+                    continue
+                found.append((subject, _flat(c.group("rating")), bool(c.group("neg"))))
+            if len(found) < min_subjects:
+                continue
+            for subject, printed, negated in found:
+                out.append(
+                    Rating(
+                        doc_id=document.doc_id,
+                        subject=subject,
+                        subject_key=linker.link(re.sub(r"^the\s+", "", subject, flags=re.I)) if linker is not None else None,
+                        criterion=criterion,
+                        rating=("not " if negated else "") + printed,
+                        score=ordinal_score(printed, negated=negated),
+                        scale=ORDINAL_SCALE,
+                        rationale=_flat(line).replace("**", ""),
+                        table_id=PROSE_TABLE_ID,
+                        page=page.number,
+                        extractor=PROSE_RATING_EXTRACTOR,
+                    )
+                )
+    return out
+
+
 @Language.factory(
     "govmap_prose_ratings",
     default_config={"max_sentence_chars": DEFAULT_MAX_SENTENCE_CHARS, "read_lists": True},
@@ -296,6 +347,7 @@ class ProseRatings:
         document: Document | None = doc._.govmap_document
         if self.read_lists and document is not None:
             out.extend(find_list_ratings(document, linker=linker))
+            out.extend(find_labelled_ratings(document, linker=linker))
         return out
 
     @staticmethod

@@ -21,11 +21,16 @@ __all__ = [
     "ANCHOR",
     "LIST_LABEL",
     "LIST_ITEM",
+    "LABELLED_PARAGRAPH",
+    "LABELLED_CLAUSE",
+    "CLAUSE_SPLIT",
     "Rule",
     "RULES",
     "ordinal_score",
     "numeric_score",
     "label_polarity",
+    "nominal_score",
+    "NOMINALS",
     "clean_subject",
     "clean_criterion",
 ]
@@ -82,6 +87,42 @@ def numeric_score(printed: str) -> float | None:
     if m and float(m.group(2)) > 0:
         return min(float(m.group(1)) / float(m.group(2)), 1.0)
     return None
+
+
+# Evaluative adjectives and the criterion each names ("more reliable" rates reliability).  The
+# second set are adjectives whose "more" is worse ("more vulnerable" is less robust).
+NOMINALS: dict[str, str] = {
+    "reliable": "reliability", "viable": "viability", "legitimate": "legitimacy", "inclusive": "inclusiveness",
+    "effective": "effectiveness", "efficient": "efficiency", "feasible": "feasibility", "transparent": "transparency",
+    "accountable": "accountability", "independent": "independence", "flexible": "flexibility",
+    "sustainable": "sustainability", "credible": "credibility", "durable": "durability", "scalable": "scalability",
+    "tractable": "tractability", "neutral": "neutrality", "impartial": "impartiality", "robust": "robustness",
+    "agile": "agility", "desirable": "desirability", "suitable": "suitability", "compatible": "compatibility",
+    "representative": "representativeness", "accessible": "accessibility", "enforceable": "enforceability",
+    "adaptable": "adaptability", "resilient": "resilience", "stable": "stability", "equitable": "equity",
+    "affordable": "affordability", "exclusive": "inclusiveness", "vulnerable": "robustness", "costly": "cost",
+    "expensive": "cost", "slow": "speed", "bureaucratic": "agility", "fragile": "robustness", "rigid": "flexibility",
+    "opaque": "transparency", "partial": "impartiality", "politicized": "independence", "politicised": "independence",
+}
+_INVERSE_ADJECTIVES = frozenset({"exclusive", "vulnerable", "costly", "expensive", "slow", "bureaucratic", "fragile",
+                                 "rigid", "opaque", "partial", "politicized", "politicised"})
+_DEGREE = {"most": 1.0, "highly": 1.0, "very": 1.0, "extremely": 1.0, "more": 0.75, "particularly": 0.75, "fairly": 0.5,
+           "relatively": 0.5, "quite": 0.75, "somewhat": 0.5, "less": 0.25, "least": 0.0, "too": 0.0}
+
+
+def nominal_score(printed: str, *, negated: bool = False) -> float:
+    """Score of "more reliable", "the least costly", "not wholly inclusive" on the criterion the
+    adjective names: an inverse adjective ("costly") counts from the other end."""
+    words = printed.lower().split()
+    adjective = words[-1]
+    degree = next((_DEGREE[w] for w in words[:-1] if w in _DEGREE), 0.75)
+    if adjective in _INVERSE_ADJECTIVES and not (words[:-1] and words[-2] == "too"):
+        degree = 1.0 - degree
+    elif adjective in _INVERSE_ADJECTIVES:
+        degree = 0.0
+    if negated:
+        degree = 0.25 if degree >= 0.5 else 0.75
+    return degree
 
 
 def label_polarity(label: str) -> float | None:
@@ -197,8 +238,11 @@ class Rule:
     numeric: bool = False
     polarity_group: str | None = None
     known_subject: bool = False  # the subject must link to an institution or a state
+    nominal: bool = False  # the criterion is the noun of the rating's adjective (`NOMINALS`)
 
     def criterion(self, m: re.Match[str]) -> str | None:
+        if self.nominal:
+            return NOMINALS.get(m.group("adj").lower())
         if self.fixed_criterion == "rank" and _WORLD.search(m.string):
             return "global rank"
         if self.fixed_criterion == "overall score":
@@ -220,6 +264,17 @@ def _rule(name: str, pattern: str, **kw) -> Rule:
 
 
 RULES: tuple[Rule, ...] = (
+    # "X is a more reliable choice", "X remains too slow", "X is the least costly option": only a
+    # comparison or an excess, since a bare "X is accessible" describes more often than it rates.
+    _rule(
+        "is-evaluative-adjective",
+        _CLAUSE + _SUBJ + r"\s+(?:is|are|was|were|remains?|remained|appears?(?:\s+to\s+be)?|seems?(?:\s+to\s+be)?|(?:would|will)\s+be)\s+"
+        r"(?:arguably\s+|perhaps\s+|probably\s+|likely\s+|also\s+|still\s+|generally\s+)?(?P<neg>not\s+)?(?:(?:a|an|the)\s+)?"
+        r"(?P<rating>(?:far\s+|much\s+|even\s+)?(?:more|less|most|least|too)\s+"
+        r"(?P<adj>" + "|".join(sorted(NOMINALS, key=len, reverse=True)) + r"))\b(?!-)"
+        r"(?:\s+(?:choice|option|candidate|approach|model|area|partner|host|solution|route|mechanism|body|forum|venue))?(?=\s*(?:[,;.:)]|$|\s+(?:than|to|for|in|and|but|because|as|given|since|while|though)\b))",
+        nominal=True,
+    ),
     # "X leads the group with a score of 61.2", "X ranks second with a score of 58"
     _rule(
         "with-a-score-of",
@@ -333,7 +388,8 @@ ANCHOR = re.compile(
     r"weak(?:er|est|ness|ly)?|strong(?:er|est|ly)?|strength|poor(?:ly)?|well|better|worse|best|worst|excellent|robust|solid|"
     r"high(?:er|est|ly)?|low(?:er|est)?|limited|lack(?:s|ed|ing)?|less|greater|little|considerable|significant|substantial|"
     r"moderate(?:ly)?|medium|mixed|average|minimal|broad(?:er)?|narrow|extensive|sustainable|advantage|disadvantage|"
-    r"drawback|limitation|shortcoming|asset|first|last|top|\d+(?:st|nd|rd|th))\b",
+    r"drawback|limitation|shortcoming|asset|first|last|top|\d+(?:st|nd|rd|th)|\d\.\d|"
+    + "|".join(sorted(NOMINALS, key=len, reverse=True)) + r"|\*\*)\b",
     re.I,
 )
 
@@ -343,5 +399,15 @@ LIST_LABEL = re.compile(
     re.I,
 )
 LIST_ITEM = re.compile(r"^(?:[-•*▪◦]\s+)?(?:\*\*)?(?P<criterion>[A-Z][^:.!?]{2,70}?)(?:\*\*)?\s*:(?:\*\*)?\s*(?P<rest>.*)$")
+
+# A paragraph led by a criterion in bold: "**Cost**: The fund is cheapest. The office sits in the middle."
+LABELLED_PARAGRAPH = re.compile(r"^\s*(?:[-*•]\s+)?\*\*(?P<criterion>[^*:]{3,60}?):?\*\*\s*:?\s+(?P<body>[A-Z].*)$")
+# One clause of such a paragraph: a named subject, a verb of position, and the position as printed.
+LABELLED_CLAUSE = re.compile(
+    r"^\s*" + _SUBJ + r"\s+(?P<neg>(?:is|are|was|were)\s+not\s+)?(?:is|are|remains?|occupies|occupy|tilts?|leans?|sits?|falls?|aligns?|bridges?|"
+    r"scores?|ranks?|performs?|fares?|comes?|stands?)\s+(?P<rating>[^,;:.()]{2,70}?)\s*$"
+)
+# Where a labelled paragraph's clauses end: sentence ends and clause-joining commas.
+CLAUSE_SPLIT = re.compile(r"(?<=[a-z0-9)])[.;]\s+|,\s+(?:and|while|whereas|but|though|although)\s+|,\s+(?=[A-Z][a-z]+\s+(?:is|are|occupies|tilts|leans|sits|falls)\b)")
 
 RuleFunc = Callable[[re.Match[str]], str | None]
