@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 import numpy
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, LOWER, SENT_START, SHAPE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -39,7 +39,8 @@ from extractors import extensions  # noqa: F401  (registers the extension attrib
 from extractors.extensions import INSTITUTIONS, doc_text, page_at
 from extractors.linking import Linker
 from extractors.rating_lexicon import (
-    ANCHOR,
+    ANCHOR_SHAPES,
+    ANCHOR_WORDS,
     CLAUSE_SPLIT,
     LABELLED_CLAUSE,
     LABELLED_PARAGRAPH,
@@ -51,6 +52,7 @@ from extractors.rating_lexicon import (
     RULES,
     clean_criterion,
     clean_subject,
+    effect_score,
     label_polarity,
     nominal_score,
     numeric_score,
@@ -102,20 +104,44 @@ def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
 
 
 def _candidate_sentences(doc: Doc, max_chars: int) -> Iterator[tuple[int, _Sentence, _Sentence | None]]:
-    """(index, sentence, next sentence) for each sentence holding an anchor word."""
+    """(index, sentence, next sentence) for each sentence holding an anchor word, found with
+    array operations over the tokens' lower-case forms and shapes."""
     text = doc_text(doc)
     starts, ends = _sentence_bounds(doc)
-    seen: set[int] = set()
-    for m in ANCHOR.finditer(text):
-        i = bisect.bisect_right(starts, m.start()) - 1
-        if i < 0 or i in seen:
+    if not starts:
+        return
+    strings = doc.vocab.strings
+    words = numpy.array(sorted(strings[w] for w in ANCHOR_WORDS), dtype=numpy.uint64)
+    shapes = numpy.array(sorted(strings[w] for w in ANCHOR_SHAPES), dtype=numpy.uint64)
+    array = doc.to_array([LOWER, SHAPE, IDX])
+    hit = numpy.isin(array[:, 0], words) | numpy.isin(array[:, 1], shapes)
+    offsets = array[hit, 2].astype(numpy.int64)
+    which = numpy.unique(numpy.searchsorted(numpy.asarray(starts, dtype=numpy.int64), offsets, side="right") - 1)
+    for i in which.tolist():
+        if i < 0:
             continue
-        seen.add(i)
         body = text[starts[i] : ends[i]]
         if len(body) > max_chars:
             continue
         nxt = _Sentence(starts[i + 1], text[starts[i + 1] : ends[i + 1]]) if i + 1 < len(starts) else None
         yield i, _Sentence(starts[i], body), nxt
+
+
+def _matches(pattern: re.Pattern[str], text: str, *, retries: int = 4) -> Iterator[re.Match[str]]:
+    """Matches of a rule in a sentence; a match whose subject `clean_subject` refuses ("My view is
+    that the fund") is tried again from the next clause start inside it ("the fund"), a few times."""
+    pos, tries = 0, 0
+    while pos <= len(text):
+        m = pattern.search(text, pos)
+        if m is None:
+            return
+        yield m
+        if clean_subject(m.group("subject")) is None and tries < retries:
+            tries += 1
+            pos = m.start("subject") + 1
+        else:
+            tries = 0
+            pos = max(m.end(), pos + 1)
 
 
 def _flat(text: str) -> str:
@@ -154,18 +180,27 @@ def find_prose_ratings(doc: Doc, *, linker: Linker | None = None, max_sentence_c
     for _, sentence, nxt in _candidate_sentences(doc, max_sentence_chars):
         text = sentence.text
         found: set[tuple[str, str]] = set()
+        taken: set[int] = set()
+        lowered = text.lower()
         for rule in RULES:
-            for m in rule.pattern.finditer(text):
+            if not rule.may_match(lowered):
+                continue
+            for m in _matches(rule.pattern, text):
                 subject = clean_subject(m.group("subject"))
                 criterion = rule.criterion(m)
                 criterion = clean_criterion(criterion) if criterion else None
-                if not subject or not criterion or (subject.lower(), criterion.lower()) in found:
+                # One judgement per printed criterion (or rating) in a sentence, whichever rule reads it.
+                at_word = m.start("criterion") if m.groupdict().get("criterion") else m.start("rating")
+                if not subject or not criterion or (subject.lower(), criterion.lower()) in found or at_word in taken:
                     continue
+                taken.add(at_word)
                 found.add((subject.lower(), criterion.lower()))
                 printed = _flat(m.group("rating"))
                 negated = bool(m.groupdict().get("neg"))
                 if rule.numeric:
                     score, scale = numeric_score(printed), NUMERIC_SCALE
+                elif rule.effect:
+                    score, scale = effect_score(printed, negated=negated), ORDINAL_SCALE
                 elif rule.nominal:
                     score, scale = nominal_score(printed, negated=negated), ORDINAL_SCALE
                 else:
