@@ -37,6 +37,7 @@ from spacy.tokens import Doc
 
 from extractors import extensions  # noqa: F401  (registers the extension attributes)
 from extractors.extensions import INSTITUTIONS, doc_text, page_at
+from extractors.gazetteer import country_names
 from extractors.linking import Linker
 from extractors.rating_lexicon import (
     ANCHOR_SHAPES,
@@ -148,6 +149,12 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _is_known(subject: str, linker: Linker | None) -> bool:
+    """Whether a subject names a body the linker knows or a country (ISO 3166 names)."""
+    bare = re.sub(r"^the\s+", "", subject, flags=re.I)
+    return bare in country_names() or (linker is not None and linker.link(bare) is not None)
+
+
 def _subject_key(subject: str, start: int, end: int, spans: list[tuple[int, int, str, str]], linker: Linker | None) -> str | None:
     """The institution key of a subject that names one: a ruler span covering the subject, else
     the linker on the subject's words.  A subject that merely contains a name ("the OECD's
@@ -192,6 +199,8 @@ def find_prose_ratings(doc: Doc, *, linker: Linker | None = None, max_sentence_c
                 # One judgement per printed criterion (or rating) in a sentence, whichever rule reads it.
                 at_word = m.start("criterion") if m.groupdict().get("criterion") else m.start("rating")
                 if not subject or not criterion or (subject.lower(), criterion.lower()) in found or at_word in taken:
+                    continue
+                if rule.known_subject and not _is_known(subject, linker):
                     continue
                 taken.add(at_word)
                 found.add((subject.lower(), criterion.lower()))
@@ -280,7 +289,7 @@ def find_list_ratings(document: Document, *, linker: Linker | None = None) -> li
             if item is not None:
                 criterion = clean_criterion(item.group("criterion"))
                 if criterion:
-                    rest = " ".join([item.group("rest") or "", *(lines[n + 1 : n + 2] if not item.group("rest") else [])])
+                    rest = item.group("rest") or next((x for x in lines[n + 1 : n + 4] if x.strip()), "")
                     out.append(
                         Rating(
                             doc_id=document.doc_id,

@@ -271,8 +271,9 @@ class Rule:
     def criterion(self, m: re.Match[str]) -> str | None:
         if self.nominal:
             return NOMINALS.get(m.group("adj").lower())
-        if self.fixed_criterion == "rank" and _WORLD.search(m.string):
-            return "global rank"
+        if self.fixed_criterion == "rank":
+            # A rank within an unnamed group ("holds the third spot") says little on its own.
+            return "global rank" if _WORLD.search(m.string) else None
         if self.fixed_criterion == "overall score":
             # "In the Government pillar, X (61.2) ..." names the criterion at the front.
             lead = _LEAD_CRITERION.match(m.string)

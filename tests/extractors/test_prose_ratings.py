@@ -201,3 +201,86 @@ def test_table_rows_are_left_to_the_table_components() -> None:
 def test_invalid_setting() -> None:
     with pytest.raises(ValueError):
         ProseRatings(max_sentence_chars=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "criterion", "score"),
+    [
+        # A comparison names its criterion by the adjective's noun.
+        ("The standing office is a more reliable choice than a rotation.", "The standing office", "reliability", 0.75),
+        # An adjective whose "more" is worse counts from the other end.
+        ("The ad hoc panel remains more vulnerable to boycotts.", "The ad hoc panel", "robustness", 0.25),
+        # A verb of effect on a criterion noun.
+        ("We think that a joint registry would increase accountability.", "a joint registry", "accountability", 0.75),
+        ("The closed ballot undermines legitimacy.", "The closed ballot", "legitimacy", 0.25),
+    ],
+)
+def test_adjective_and_effect_ratings(nlp: Language, text: str, subject: str, criterion: str, score: float) -> None:
+    found = ratings(nlp, text)
+    assert [(r.subject, r.criterion) for r in found] == [(subject, criterion)]
+    assert found[0].score == pytest.approx(score)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A bare adjective describes more often than it rates.
+        "The portal is accessible from any browser.",
+        # A verb of effect on something that is not a criterion.
+        "The Harbour Council improved its website in May.",
+        # A threshold is not anybody's score.
+        "Members with an average score of 7 or higher join the board.",
+        # "could" is a hypothetical example, not a judgement of the subject.
+        "A new tool could have a very high error rate.",
+    ],
+)
+def test_no_adjective_or_effect_rating(nlp: Language, text: str) -> None:
+    assert ratings(nlp, text) == []
+
+
+def test_numeric_ranks(nlp: Language) -> None:
+    found = ratings(nlp, "Globally, Harbour Council secures the 12th position, whereas Lakeside Institute holds the 40th spot.")
+    assert [(r.subject, r.criterion, r.rating, r.subject_key) for r in found] == [
+        ("Harbour Council", "global rank", "12th", "harbour-council"),
+        ("Lakeside Institute", "global rank", "40th", "lakeside-institute"),
+    ]
+
+
+def test_parenthesised_scores_need_a_known_name(nlp: Language) -> None:
+    found = ratings(nlp, "Leaders such as Harbour Council (81.25) and Greyport (75.50) stand out.")
+    # Greyport is not a body the linker knows: a number in brackets after any word is not a score.
+    assert [(r.subject, r.criterion, r.rating) for r in found] == [("Harbour Council", "overall score", "81.25")]
+
+
+def test_parenthesised_parts_of_an_index_are_not_subjects(nlp: Language) -> None:
+    text = "Harbour Council leads in both the Lakeside Institute (90.25) and the Outreach (80.50) pillars."
+    assert [r for r in ratings(nlp, text) if r.rating in {"90.25", "80.50"}] == []
+
+
+def test_criterion_led_paragraph() -> None:
+    text = (
+        "**Openness**: The Northern charter is the most open. The Southern code sits in the middle, "
+        "and the Eastern pact is not open at all.\n"
+    )
+    from extractors.prose_ratings import find_labelled_ratings
+
+    found = find_labelled_ratings(_document(text))
+    assert [(r.subject, r.criterion, r.rating) for r in found] == [
+        ("The Northern charter", "Openness", "the most open"),
+        ("The Southern code", "Openness", "in the middle"),
+        ("the Eastern pact", "Openness", "not open at all"),
+    ]
+
+
+def test_note_with_one_subject_is_not_a_comparison() -> None:
+    from extractors.prose_ratings import find_labelled_ratings
+
+    assert find_labelled_ratings(_document("**Note**: The secretariat is in Geneva.\n")) == []
+
+
+def test_registered_after_the_table_components() -> None:
+    from extractors.config import DEFAULT_COMPONENTS
+
+    names = [name for name, _ in DEFAULT_COMPONENTS]
+    assert names.index("govmap_prose_ratings") > names.index("govmap_rating_tables")
+    assert names.index("govmap_prose_ratings") > names.index("govmap_collaboration_tables")
