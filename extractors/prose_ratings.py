@@ -5,19 +5,26 @@ A prose rating judges a subject (an option, a body, a model, a country) on a nam
 * "On legitimacy, the rotating model fares poorly ..."       -> (rotating model, legitimacy, poorly)
 * "The panel scores well on speed", "X performs moderately against cost"
 * "X is weak on enforcement", "X is the strongest on inclusiveness"
-* "X offers limited flexibility", "X has a strong track record", "X lacks a secretariat"
-* "The main weakness of X is limited reach"
-* "The best option for speed is X"
-* "X ranks first on capacity", "X scores 7.5 on openness", "X's overall score of 61.2"
+* "X offers limited flexibility", "X has a strong track record", "X brings less A but has weaker B"
+* "The main weakness of X is limited reach", "The best option for speed is X"
+* "X is a more reliable choice" (criterion: reliability), "X would increase accountability"
+* "X ranks 12th globally", "X scores 7.5 on openness", "X's overall score of 61.2",
+  "X leads the region with a score of 61.2", "leaders such as X (81.97)" (X a known body or country)
 * a pros-and-cons list: a heading naming the subject, then "Strengths:" / "Weaknesses:" (or
-  benefits/challenges, advantages/disadvantages, pros/cons) followed by "Criterion: why ..." items.
+  benefits/challenges, advantages/disadvantages, pros/cons) followed by "Criterion: why ..." items
+  (extractor ``prose:rating-list``, scale ``pros-cons``);
+* a paragraph led by a criterion in bold that places two or more subjects on it:
+  "**Openness**: A is the most open. B sits in the middle."
 
-Only sentences holding an anchor word (`_ANCHOR`, one regular-expression pass over the document)
-are read; each rule is a regular expression over that sentence, kept in `extractors.rating_lexicon`
-with the ordered words that give an ordinal rating its score.  A negated verb or adjective ("does
-not perform well") reads as the opposite end of the scale.  The sentence, and the next one when
-it gives the reason ("This is because ..."), is the rationale.  A subject that names an
-institution gets its key (`subject_key`), from the institution ruler's spans or the linker.
+Only sentences holding an anchor word (`ANCHOR_WORDS`, or a score- or rank-shaped token) are read,
+found with array operations over the tokens; each rule is a regular expression over that sentence,
+tried only when the sentence holds one of its needles, and kept in `extractors.rating_lexicon` with
+the ordered words that give an ordinal rating its score (scale ``prose-ordinal``; numbers are kept
+as printed on ``prose-numeric``, scored only where the text gives the range: "72%", "4 out of 5").
+A negated verb or adjective ("does not perform well") reads as the other side of the scale.  The
+sentence, and the next one when it gives the reason ("This is because ..."), is the rationale.  A
+subject that names an institution gets its key (`subject_key`), from the institution ruler's spans
+or the linker; a subject that only contains a name ("the OECD's fund") gets none.
 
 ``find`` is a pure function of the Doc; ``set_annotations`` appends to ``doc._.govmap_ratings``.
 """
@@ -25,7 +32,6 @@ institution gets its key (`subject_key`), from the institution ruler's spans or 
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -72,8 +78,6 @@ __all__ = [
     "find_labelled_ratings",
     "ProseRatings",
 ]
-
-log = logging.getLogger(__name__)
 
 PROSE_RATING_EXTRACTOR = "prose:rating"
 PROSE_LIST_EXTRACTOR = "prose:rating-list"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
 
 __all__ = [
     "ORDINAL_SCALE",
@@ -483,4 +482,3 @@ LABELLED_CLAUSE = re.compile(
 # Where a labelled paragraph's clauses end: sentence ends and clause-joining commas.
 CLAUSE_SPLIT = re.compile(r"(?<=[a-z0-9)])[.;]\s+|,\s+(?:and|while|whereas|but|though|although)\s+|,\s+(?=[A-Z][a-z]+\s+(?:is|are|occupies|tilts|leans|sits|falls)\b)")
 
-RuleFunc = Callable[[re.Match[str]], str | None]
