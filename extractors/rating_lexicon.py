@@ -226,9 +226,11 @@ _PREP = r"(?:on|in|against|at|for|with\s+(?:respect|regard)\s+to|in\s+terms\s+of
 _CRIT = r"(?P<criterion>[A-Za-z][\w'’\-/]*(?:\s+[\w'’\-/]+){0,6}?)(?=\s*(?:[,;.:)(]|$|\s(?:because|due|as|since|compared|relative|than|when|while|whereas|although|but|and\s+(?:is|are|has|have|was|scores?|performs?|fares?)|which|that|given|despite|thanks|with|by)\b))"
 _ADJ = r"(?:weak|strong|weaker|stronger|poor|good|better|limited|excellent|robust|solid|high|low|higher|lower|mixed|moderate|average)"
 _SUPER = r"(?:the\s+)?(?:strongest|weakest|best|worst|highest|lowest)"
+# Adjectives that grade what a subject has.  Size words ("significant", "broad", "extensive")
+# are left out: "a broad range of tools" and "significant benefits" describe, they do not rate.
 _HAVE_ADJ = (
-    r"(?:very\s+)?(?:high|low|limited|strong|weak|weaker|stronger|less|greater|lower|higher|little|considerable|"
-    r"significant|substantial|moderate|medium|excellent|poor|robust|minimal|broad|broader|narrow|extensive|sustainable|solid|mixed)"
+    r"(?:very\s+)?(?:high|low|limited|strong|weak|weaker|stronger|less|greater|lower|higher|little|"
+    r"moderate|medium|excellent|poor|robust|minimal|narrow|solid|mixed)"
 )
 _MODAL = r"(?:(?:would|will)\s+(?:also\s+|still\s+)?)?"
 _HAVE_VERB = (

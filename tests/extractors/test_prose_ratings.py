@@ -99,6 +99,8 @@ def test_one_rating(nlp: Language, text: str, subject: str, criterion: str, rati
         "The council meets twice a year in the capital.",
         # A modal inside what would be the subject: the clause began earlier.
         "Providers should have strong safeguards.",
+        # A size word describes what the subject has; it does not grade it.
+        "The toolkit offers a broad range of templates.",
     ],
 )
 def test_no_rating(nlp: Language, text: str) -> None:
