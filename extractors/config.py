@@ -19,6 +19,7 @@ DEFAULT_COMPONENTS: tuple[tuple[str, str], ...] = (
     ("govmap_instrument_ruler", "extractors.instruments"),
     ("govmap_rating_tables", "extractors.tables"),
     ("govmap_collaboration_tables", "extractors.tables"),
+    ("govmap_prose_ratings", "extractors.prose_ratings"),
     ("govmap_prose_collaborations", "extractors.prose"),
     ("govmap_metadata", "extractors.metadata"),
 )
