@@ -35,8 +35,18 @@ from extractors.collab_types import map_collaboration_type, split_raw_types
 from extractors.grounding import MentionGrounder
 from extractors.linking import Linker
 from extractors.records import Collaboration, Rating
-from extractors.scales import DEFAULT_MIN_SCALE_SHARE, PRESENCE, Scale, detect_scale
-from extractors.table_grid import find_header_row, header_cells, logical_rows, row_evidence, table_id_of
+from extractors.scales import (
+    DEFAULT_MIN_SCALE_SHARE,
+    NOT_APPLICABLE,
+    PRESENCE,
+    Scale,
+    detect_line_scale,
+    detect_scale,
+    is_number,
+    normalize_rating,
+    read_judgement,
+)
+from extractors.table_grid import LogicalRow, find_header_row, header_cells, logical_rows, row_evidence, table_id_of
 from extractors.table_rationales import find_rationales
 from sources.model import Document, Table
 
@@ -103,6 +113,19 @@ class Matrix:
     subjects: tuple[str, ...]
     criteria: tuple[str, ...]
     cells: tuple[tuple[str, str, str, int], ...]
+    # Per cell (same order as `cells`), for matrices whose criteria each have their own scale;
+    # empty when every cell is on `scale`.
+    cell_scales: tuple[Scale, ...] = ()
+
+    def scale_of(self, i: int) -> Scale:
+        return self.cell_scales[i] if self.cell_scales else self.scale
+
+    def score_of(self, i: int) -> float | None:
+        """Score of cell i on its scale: a qualifier or a compound ("Low-Medium") allowed on line scales."""
+        scale = self.scale_of(i)
+        if self.cell_scales and scale.low is None:
+            return read_judgement(scale, self.cells[i][2])
+        return scale.score(self.cells[i][2])
 
 
 def _rows_are_subjects(corner: str, subject_headers: Sequence[str]) -> bool:
@@ -131,7 +154,7 @@ def read_matrix(table: Table, *, subject_headers: Sequence[str] = DEFAULT_SUBJEC
     values = [r.text(j) if r.has_cell(j) else None for r in rows for j in columns]
     scale = detect_scale(values, min_share=min_scale_share)
     if scale is None:
-        return None
+        return _read_judgement_lines(table, header, rows, subject_headers=subject_headers, min_scale_share=min_scale_share)
     # Numbers under a numeric "header" are the page numbers of a contents list, not ratings.
     if scale.low is not None and all(re.fullmatch(r"[\d.,\s]+", header[j]) for j in columns):
         return None
@@ -161,6 +184,128 @@ def read_matrix(table: Table, *, subject_headers: Sequence[str] = DEFAULT_SUBJEC
     )
 
 
+# A first header cell saying the rows are what the subjects are judged on.
+_CRITERION_CORNER = re.compile(
+    r"\b(?:dimensions?|criteri(?:on|a)|features?|indicators?|aspects?|factors?|attributes?|characteristics?|"
+    r"questions?|metrics?|measures?|categor(?:y|ies)|provisions?|elements?|issues?)\b", re.I)
+# A table whose caption or header says its numbers are scores or an index (a rank alone orders
+# anything: staff, budgets).
+_SCORING = re.compile(r"scor|rating|index|grade|points|percentile", re.I)
+
+
+def _numeric_line(values: list[str]) -> Scale | None:
+    """A line of numbers (a leading number may carry a note: "60 (from 172)"), on a scale named by
+    its range: "0-1", "1-5", "1-10" or "0-100" when every value is inside it, else "numeric"."""
+    filled = [v for v in values if normalize_rating(v) and normalize_rating(v) not in NOT_APPLICABLE]
+    nums = []
+    for v in filled:
+        m = re.match(r"^\s*[~≈]?\s*(-?\d+(?:[.,]\d+)*)\s*(?:%|\(.*\))?\s*$", v)
+        if m is None:
+            return None
+        try:
+            nums.append(float(m.group(1).replace(",", "")))
+        except ValueError:
+            return None
+    if len(nums) < 2:
+        return None
+    for low, high in ((0.0, 1.0), (1.0, 5.0), (1.0, 10.0), (0.0, 100.0)):
+        if all(low <= n <= high for n in nums):
+            return Scale(name=f"{low:g}-{high:g}", low=None, high=None)
+    return Scale(name="numeric")
+
+
+def _on_line(scale: Scale, text: str) -> bool:
+    if not text:
+        return False
+    if scale.low is None and scale.values:
+        return read_judgement(scale, text) is not None
+    return bool(_LEADING_NUMBER.match(text)) or read_judgement(scale, text) is not None
+
+
+_LEADING_NUMBER = re.compile(r"^\s*[~≈]?\s*-?\d")
+
+
+def _subject_column(header: list[str], rows: list[LogicalRow]) -> int:
+    """Column 0, unless it holds only numbers (a rank) beside a column of names."""
+    firsts = [r.text(0) for r in rows if r.text(0)]
+    if firsts and all(is_number(v) for v in firsts) and len(header) > 2:
+        seconds = [r.text(1) for r in rows if r.text(1)]
+        if seconds and sum(not _LEADING_NUMBER.match(v) for v in seconds) >= 0.8 * len(seconds):
+            return 1
+    return 0
+
+
+def _read_judgement_lines(
+    table: Table, header: list[str], rows: list[LogicalRow], *, subject_headers: Sequence[str], min_scale_share: float
+) -> Matrix | None:
+    """A comparison table read one criterion at a time: the columns (or rows) whose values are
+    judgements (`detect_line_scale`; numbers when the table says they are scores) become criteria,
+    the others (free text) are left out.  Orientation follows the lines that hold judgements:
+    judged columns mean the rows are the subjects, judged rows that the columns are."""
+    scoring = bool(_SCORING.search(" ".join([table.title or "", *header])))
+    subject_j = _subject_column(header, rows)
+    columns = [j for j in range(len(header)) if j != subject_j and header[j]]
+    if not rows or not columns:
+        return None
+
+    def line_scale(values: list[str]) -> Scale | None:
+        found = detect_line_scale(values, min_share=min_scale_share)
+        if found is None and scoring:
+            found = _numeric_line(values)
+        return found
+
+    by_column = {j: line_scale([r.text(j) for r in rows if r.has_cell(j)]) for j in columns}
+    by_column = {j: sc for j, sc in by_column.items() if sc is not None}
+    by_row = {}
+    if subject_j == 0 and len(columns) >= 2:
+        for i, r in enumerate(rows):
+            sc = line_scale([r.text(j) for j in columns if r.has_cell(j)])
+            if sc is not None:
+                by_row[i] = sc
+    # Orientation by the judgements each reading finds (free-text cells in a judged line do not count).
+    column_cells = sum(sum(1 for r in rows if _on_line(sc, r.text(j))) for j, sc in by_column.items())
+    row_cells = sum(sum(1 for j in columns if _on_line(sc, rows[i].text(j))) for i, sc in by_row.items())
+    if not column_cells and not row_cells:
+        return None
+    cells: list[tuple[str, str, str, int]] = []
+    scales: list[Scale] = []
+    rows_are_subjects = column_cells > row_cells or (
+        column_cells == row_cells and not _CRITERION_CORNER.search(header[0] or "")
+    )
+    if rows_are_subjects:
+        for r in rows:
+            subject = r.text(subject_j)
+            if not subject:
+                continue
+            for j, sc in by_column.items():
+                if r.has_cell(j) and r.text(j):
+                    cells.append((subject, header[j], r.text(j), r.page))
+                    scales.append(sc)
+        subjects = tuple(dict.fromkeys(c[0] for c in cells))
+        criteria = tuple(dict.fromkeys(header[j] for j in by_column))
+    else:
+        for i, sc in by_row.items():
+            r = rows[i]
+            for j in columns:
+                if r.has_cell(j) and r.text(j):
+                    cells.append((header[j], r.first, r.text(j), r.page))
+                    scales.append(sc)
+        subjects = tuple(dict.fromkeys(header[j] for j in columns))
+        criteria = tuple(dict.fromkeys(rows[i].first for i in by_row))
+    if not cells:
+        return None
+    names = [sc.name for sc in scales]
+    dominant = max(scales, key=lambda sc: names.count(sc.name))
+    return Matrix(
+        table_id=table_id_of(table),
+        scale=dominant,
+        subjects=subjects,
+        criteria=criteria,
+        cells=tuple(cells),
+        cell_scales=tuple(scales),
+    )
+
+
 def find_ratings(
     document: Document,
     *,
@@ -176,15 +321,22 @@ def find_ratings(
     """
     out: list[Rating] = []
     seen_ids: dict[str, int] = {}
+    previous: tuple[Table, str] | None = None  # the last matrix's table (with its header) and id
     for table in document.tables:
-        matrix = read_matrix(table, subject_headers=subject_headers, min_scale_share=min_scale_share)
+        continued = _continuation(previous[0], table) if previous is not None else None
+        matrix = read_matrix(continued or table, subject_headers=subject_headers, min_scale_share=min_scale_share)
         if matrix is None:
+            previous = None
             continue
-        table_id = matrix.table_id
-        # Two tables with one caption (rare; a caption the parser repeated) still get distinct ids.
-        seen_ids[table_id] = seen_ids.get(table_id, 0) + 1
-        if seen_ids[table_id] > 1:
-            table_id = f"{table_id}-{seen_ids[table_id]}"
+        if continued is not None and previous is not None:
+            table_id = previous[1]
+        else:
+            table_id = matrix.table_id
+            # Two tables with one caption (rare; a caption the parser repeated) still get distinct ids.
+            seen_ids[table_id] = seen_ids.get(table_id, 0) + 1
+            if seen_ids[table_id] > 1:
+                table_id = f"{table_id}-{seen_ids[table_id]}"
+        previous = (continued or table, table_id)
         keys = {s: (linker.link(s) if linker is not None else None) for s in matrix.subjects}
         rationales = {}
         if find_rationale and matrix.scale is not PRESENCE:
@@ -197,7 +349,7 @@ def find_ratings(
                 linker=linker,
             )
         extractor = PRESENCE_EXTRACTOR if matrix.scale is PRESENCE else RATING_EXTRACTOR
-        for subject, criterion, printed, page in matrix.cells:
+        for i, (subject, criterion, printed, page) in enumerate(matrix.cells):
             rationale = rationales.get((subject, criterion))
             out.append(
                 Rating(
@@ -206,8 +358,8 @@ def find_ratings(
                     subject_key=keys.get(subject),
                     criterion=criterion,
                     rating=printed,
-                    score=matrix.scale.score(printed),
-                    scale=matrix.scale.name,
+                    score=matrix.score_of(i),
+                    scale=matrix.scale_of(i).name,
                     rationale=rationale.text if rationale else None,
                     table_id=table_id,
                     page=page,
@@ -215,6 +367,38 @@ def find_ratings(
                 )
             )
     return out
+
+
+def _continuation(previous: Table, table: Table) -> Table | None:
+    """`table` as the rest of `previous` (a matrix split over pages that the parser kept apart),
+    with the previous header row put back on top; None when it is a table of its own.
+
+    A continuation starts on the same or the next page, has the same width and no caption, and its
+    first row is a body row: numbers where the header has words, as in the rows above it.
+    """
+    last_page = max(previous.pages or (previous.page,))
+    if table.title or not table.rows or table.page not in (last_page, last_page + 1):
+        return None
+    grid, before = table.grid, previous.grid
+    width = len(before[0]) if before else 0
+    if len(grid[0]) != width:
+        return None
+    header_i = find_header_row(before)
+    if header_i is None or header_i + 1 >= len(before):
+        return None
+    header, body, first = before[header_i], before[-1], grid[0]
+    kinds = lambda row: [is_number(c) for c in row]  # noqa: E731
+    if kinds(first) != kinds(body) or not any(kinds(first)) or kinds(header) == kinds(first):
+        return None
+    return Table(
+        page=table.page,
+        index=table.index,
+        rows=(previous.rows[header_i], *table.rows),
+        title=previous.title,
+        bbox=table.bbox,
+        pages=table.pages,
+        row_pages=(table.page_of_row(0), *(table.page_of_row(i) for i in range(len(table.rows)))) if table.row_pages else (),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

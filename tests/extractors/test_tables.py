@@ -439,3 +439,69 @@ def test_corpus_rationales_are_the_same_from_text_and_pdf(shared_corpus):
     pdf = rationales(next((shared_corpus / "pdf").glob("003_*.pdf")), "application/pdf")
     assert len(text) == 12 and all(text.values())
     assert text == pdf
+
+
+# --- comparison tables read one criterion at a time ----------------------------------------------
+
+
+def test_judged_columns_make_rows_the_subjects():
+    # Only the Binding? column holds judgements; the Type column is descriptive.
+    grid = table([
+        ["Mechanism", "Type", "Binding?"],
+        ["Zeta Accord", "Treaty", "Yes (ratified)"],
+        ["Quill Pledge", "Voluntary pledge", "No"],
+        ["Ember Code", "Industry code", "No"],
+    ])
+    m = read_matrix(grid)
+    assert m is not None
+    assert m.cells == (
+        ("Zeta Accord", "Binding?", "Yes (ratified)", 1),
+        ("Quill Pledge", "Binding?", "No", 1),
+        ("Ember Code", "Binding?", "No", 1),
+    )
+    assert [m.score_of(i) for i in range(3)] == [1.0, 0.0, 0.0]
+
+
+def test_judged_rows_make_columns_the_subjects():
+    # Each criterion row has its own scale; the descriptive row is left out.
+    grid = table([
+        ["Dimension", "Freedonia", "Sylvania", "Ruritania"],
+        ["**Model**", "Central agency", "Sector regulators", "Courts"],
+        ["**Openness**", "High; audited", "Medium", "Low (by decree)"],
+        ["**Reach**", "Strong", "Weak", "Moderate"],
+    ])
+    m = read_matrix(grid)
+    assert m is not None
+    assert m.subjects == ("Freedonia", "Sylvania", "Ruritania")
+    assert m.criteria == ("Openness", "Reach")
+    assert ("Ruritania", "Openness", "Low (by decree)", 1) in m.cells
+    assert {m.scale_of(i).name for i in range(len(m.cells))} == {"very-high-to-very-low", "strong-moderate-weak"}
+
+
+def test_descriptive_table_is_not_a_matrix():
+    grid = table([
+        ["Approach", "Strengths", "Weaknesses"],
+        ["Central", "Clear rules; one door", "Slow to adapt"],
+        ["Sectoral", "Expertise near the problem", "Gaps between sectors"],
+    ])
+    assert read_matrix(grid) is None
+
+
+def test_numbers_are_ratings_only_in_a_table_of_scores():
+    body = [["1", "Freedonia", "81.20", "77.00"], ["2", "Sylvania", "64.10", "70.50"], ["3", "Ruritania", "40.00", "38.25"]]
+    scores = table([["Rank", "Country", "Total score", "Policy pillar"], *body])
+    counts = table([["Rank", "Country", "Staff", "Budget"], *body])
+    m = read_matrix(scores)
+    assert m is not None and m.subjects == ("Freedonia", "Sylvania", "Ruritania")  # the rank column is no subject
+    assert m.criteria == ("Rank", "Total score", "Policy pillar")
+    assert read_matrix(counts) is None
+
+
+def test_matrix_continued_on_the_next_page_keeps_its_header_and_id():
+    first = table([["Rank", "Country", "Score"], ["1", "Freedonia", "80.5"], ["2", "Sylvania", "75.0"]],
+                  title="Annex: Scores", page=3, index=0)
+    rest = table([["3", "Ruritania", "60.0"], ["4", "Arcadia", "55.5"]], page=4, index=1)
+    ratings = find_ratings(document(first, rest), linker=None)
+    by_subject = {(r.subject, r.criterion): (r.rating, r.table_id, r.page) for r in ratings}
+    assert by_subject[("Arcadia", "Score")] == ("55.5", "annex-scores", 4)
+    assert len({r.table_id for r in ratings}) == 1
