@@ -516,6 +516,9 @@ def find_table_collaborations(
     for table in document.tables:
         columns = _collaboration_columns(table)
         if columns is None:
+            plain = _party_linker(linker, kind_hint)
+            out.extend(_membership_collaborations(document, table, plain, confidence))
+            out.extend(_party_column_collaborations(document, table, plain, confidence))
             continue
         header_i, actor_j, type_j = columns
         hint = kind_hint or (AISI_KIND if _aisi_context(document, table, aisi_min_mentions) else None)
@@ -554,6 +557,114 @@ def find_table_collaborations(
                     party_surfaces=tuple(by_key.get(k, "") for k in keys),
                 )
             )
+    return out
+
+
+# A column naming the parties of each row: members of a body, partners of a project, co-issuers.
+_PARTY_COLUMN = re.compile(
+    r"\b(?:members?|membership|partners?|partner\s+organi[sz]ations?|parties|participants?|signator(?:y|ies)|"
+    r"co-?hosts?|co-?organi[sz]ers?|issuers?|issued\s+by|lead(?:\s+agenc(?:y|ies)|\s+organi[sz]ations?)?|"
+    r"responsible(?:\s+\w+)?|coordinating\s+\w+|implementing\s+\w+)\b",
+    re.I,
+)
+_MEMBERS_COLUMN = re.compile(r"\bmembers?(?:hip)?\b", re.I)
+_GUIDANCE = re.compile(r"\b(?:guidelines?|principles?|standards?|codes?)\b", re.I)
+# Between parties listed in one cell.
+_PARTY_SEPARATOR = re.compile(r"\s*(?:;|,|\band\b|&|/|\n|\s+\+\s+)\s*")
+# Share of a cell's parts that must name known bodies: the rest may be a note ("and others").
+MIN_LINKED_SHARE = 0.6
+
+
+def _linked_parts(cell: str, link: Callable[[str], str | None]) -> list[tuple[str, str]] | None:
+    """(surface, key) of the bodies a cell lists, or None when too few of its parts are bodies."""
+    text = " ".join(cell.split())
+    whole = link(text)
+    if whole is not None:
+        return [(text, whole)]
+    parts = [p.strip(" .") for p in _PARTY_SEPARATOR.split(text) if p.strip(" .")]
+    linked = [(p, k) for p in parts if (k := link(p)) is not None]
+    if not parts or len(linked) < MIN_LINKED_SHARE * len(parts):
+        return None
+    return linked
+
+
+def _collaboration(document: Document, parties: list[tuple[str, str]], types: tuple[str, ...], raw: tuple[str, ...],
+                   page: int, evidence: str, confidence: float) -> Collaboration | None:
+    by_key = dict((k, s) for s, k in reversed(parties))
+    keys = tuple(sorted(by_key))
+    if len(keys) < 2:
+        return None
+    return Collaboration(
+        doc_id=document.doc_id, parties=keys, types=types, raw_types=raw, status="existing", page=page,
+        evidence=evidence, extractor=COLLABORATION_EXTRACTOR, confidence=confidence,
+        party_surfaces=tuple(by_key[k] for k in keys),
+    )
+
+
+def _membership_collaborations(document: Document, table: Table, link: Callable[[str], str | None],
+                               confidence: float) -> list[Collaboration]:
+    """A yes/no or presence matrix whose columns are bodies ("EFTA", "OECD") and whose rows are
+    members: each row's marked columns are bodies it belongs to, one record per row."""
+    matrix = read_matrix(table)
+    if matrix is None or not matrix.criteria:
+        return []
+    criterion_keys = {c: link(c) for c in matrix.criteria}
+    if sum(k is not None for k in criterion_keys.values()) < max(1, 0.5 * len(matrix.criteria)):
+        return []
+    rows: dict[str, list] = {}
+    for i, (subject, criterion, printed, page) in enumerate(matrix.cells):
+        key = criterion_keys.get(criterion)
+        if key is None or matrix.score_of(i) != 1.0:
+            continue
+        entry = rows.setdefault(subject, [[], page, []])
+        entry[0].append((criterion, key))
+        entry[2].append(f"{criterion}: {printed}")
+    out = []
+    for subject, (marked, page, printed) in rows.items():
+        subject_key = link(subject)
+        if subject_key is None:
+            continue
+        c = _collaboration(document, [(subject, subject_key), *marked], ("institutional_integration",), ("membership",),
+                           page, " | ".join([subject, *printed]), confidence)
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def _party_column_collaborations(document: Document, table: Table, link: Callable[[str], str | None],
+                                 confidence: float) -> list[Collaboration]:
+    """Rows whose parties column ("Members", "Partners", "Issuer", "Lead agencies") names two or
+    more known bodies: one record per row.  Members also join the body the row is about."""
+    grid = table.grid
+    header_i = find_header_row(grid)
+    if header_i is None:
+        return []
+    header = header_cells(grid[header_i])
+    party_j = next((j for j, h in enumerate(header) if _PARTY_COLUMN.search(h)), None)
+    if party_j is None:
+        return []
+    members = bool(_MEMBERS_COLUMN.search(header[party_j]))
+    if members:
+        types, raw = ("institutional_integration",), ("membership",)
+    elif _GUIDANCE.search(" ".join([table.title or "", *header])):
+        types, raw = ("standards_guidelines",), (header[party_j],)
+    else:
+        types, raw = ("general_partnership",), (header[party_j],)
+    out = []
+    for row in logical_rows(table, header_i):
+        cell = "; ".join(row.lines(party_j))
+        if not cell:
+            continue
+        parties = _linked_parts(cell, link)
+        if parties is None:
+            continue
+        if members and party_j != 0 and row.first and (key := link(row.first)) is not None:
+            parties = [(row.first, key), *parties]
+        elif len({k for _, k in parties}) < 2:
+            continue
+        c = _collaboration(document, parties, types, raw, row.page, row_evidence(row), confidence)
+        if c is not None:
+            out.append(c)
     return out
 
 

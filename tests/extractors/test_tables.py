@@ -505,3 +505,39 @@ def test_matrix_continued_on_the_next_page_keeps_its_header_and_id():
     by_subject = {(r.subject, r.criterion): (r.rating, r.table_id, r.page) for r in ratings}
     assert by_subject[("Arcadia", "Score")] == ("55.5", "annex-scores", 4)
     assert len({r.table_id for r in ratings}) == 1
+
+
+# --- tables of parties ----------------------------------------------------------------------------
+
+
+def test_membership_matrix_gives_one_record_per_member():
+    # Columns are bodies, rows are bodies, "Yes" means membership; the free-text column is ignored.
+    grid = table([
+        ["Body", "Harbour Council", "Widget Network", "Notes"],
+        ["Acme Labs", "Yes", "Yes", "Joined early; active in two working groups"],
+        ["Northwind Institute", "Yes", "No", "Observer status in the network since last year"],
+    ])
+    found = find_table_collaborations(document(grid), linker=FakeLinker())
+    assert {(c.parties, c.types) for c in found} == {
+        (("acme", "harbour-council", "widget-network"), ("institutional_integration",)),
+        (("harbour-council", "northwind"), ("institutional_integration",)),
+    }
+    assert all(c.extractor == "table:collaboration" for c in found)
+
+
+def test_party_column_lists_partners_per_row():
+    grid = table([
+        ["Project", "Partners", "Budget"],
+        ["Port sensors", "Acme Labs, Northwind Institute", "2m"],
+        ["Tide models", "Harbour Council and some local firms", "1m"],  # one body and a note: skipped
+        ["Ship registry", "Widget Network", "3m"],  # a single party is no collaboration
+    ])
+    found = find_table_collaborations(document(grid), linker=FakeLinker())
+    assert [(c.parties, c.types) for c in found] == [(("acme", "northwind"), ("general_partnership",))]
+
+
+def test_members_column_joins_the_row_body():
+    grid = table([["Network", "Members"], ["Widget Network", "Acme Labs; NWI"]])
+    [c] = find_table_collaborations(document(grid), linker=FakeLinker())
+    assert c.parties == ("acme", "northwind", "widget-network")
+    assert c.types == ("institutional_integration",)
