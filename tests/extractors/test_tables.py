@@ -541,3 +541,18 @@ def test_members_column_joins_the_row_body():
     [c] = find_table_collaborations(document(grid), linker=FakeLinker())
     assert c.parties == ("acme", "northwind", "widget-network")
     assert c.types == ("institutional_integration",)
+
+
+@pytest.mark.parametrize(
+    "printed, clean",
+    [
+        ("[Zeta Accord](https://example.org/z)", "Zeta Accord"),  # a Markdown link keeps its text
+        ('<R id="a1">Zeta Accord</R>', "Zeta Accord"),  # an MDX component around the name
+        ("**Yes**", "Yes"),  # emphasis
+        ("Yes<br/>(ratified)", "Yes (ratified)"),  # an inline break
+    ],
+)
+def test_clean_cell_drops_markup(printed, clean):
+    from extractors.table_grid import clean_cell
+
+    assert clean_cell(printed) == clean

@@ -164,3 +164,16 @@ def test_markdown_front_matter_beats_a_section_heading() -> None:
                           "### Introduction\n\nShips arrive.\n", "text/markdown", "n.md"))
     assert doc.meta_title == "Five Notes on Ports"
     assert doc.meta_author == "Rui Costa" and doc.meta_published == "2024-02-01"
+
+
+def test_pipe_table_without_outer_pipes() -> None:
+    # GFM allows rows without the outer pipes; the table ends at the first line without a pipe.
+    [t] = find_text_tables("Intro\n\nPort | Depth\n--- | ---\nNorth | Deep\nSouth | Shallow\n\nAfter.\n")
+    assert t.rows == (("Port", "Depth"), ("North", "Deep"), ("South", "Shallow"))
+
+
+def test_markdown_table_becomes_a_table_of_the_page() -> None:
+    doc = parse_text(_raw("# Ports\n\n| Port | Open? |\n|---|---|\n| North | **Yes** |\n| South | No |\n",
+                          "text/markdown", "p.mdx"))
+    [t] = doc.pages[0].tables
+    assert t.grid == [["Port", "Open?"], ["North", "**Yes**"], ["South", "No"]]
