@@ -116,6 +116,8 @@ class Matrix:
     # Per cell (same order as `cells`), for matrices whose criteria each have their own scale;
     # empty when every cell is on `scale`.
     cell_scales: tuple[Scale, ...] = ()
+    # Reasons printed beside a judgement in the same row ("Evidence", "Rationale" column).
+    row_rationales: tuple[tuple[tuple[str, str], str], ...] = ()
 
     def scale_of(self, i: int) -> Scale:
         return self.cell_scales[i] if self.cell_scales else self.scale
@@ -184,6 +186,9 @@ def read_matrix(table: Table, *, subject_headers: Sequence[str] = DEFAULT_SUBJEC
     )
 
 
+# A column that gives the reasons for the one judgement in its row.
+_RATIONALE_HEADER = re.compile(
+    r"\b(?:rationale|evidence|justification|reasons?|reasoning|explanation|why|basis|comments?|notes?)\b", re.I)
 # A first header cell saying the rows are what the subjects are judged on.
 _CRITERION_CORNER = re.compile(
     r"\b(?:dimensions?|criteri(?:on|a)|features?|indicators?|aspects?|factors?|attributes?|characteristics?|"
@@ -296,6 +301,13 @@ def _read_judgement_lines(
         return None
     names = [sc.name for sc in scales]
     dominant = max(scales, key=lambda sc: names.count(sc.name))
+    reasons: list[tuple[tuple[str, str], str]] = []
+    reason_j = next((j for j in columns if j not in by_column and _RATIONALE_HEADER.search(header[j])), None)
+    if rows_are_subjects and len(by_column) == 1 and reason_j is not None:
+        [judged] = by_column
+        for r in rows:
+            if r.text(subject_j) and r.text(judged) and r.text(reason_j):
+                reasons.append(((r.text(subject_j), header[judged]), r.text(reason_j)))
     return Matrix(
         table_id=table_id_of(table),
         scale=dominant,
@@ -303,6 +315,7 @@ def _read_judgement_lines(
         criteria=criteria,
         cells=tuple(cells),
         cell_scales=tuple(scales),
+        row_rationales=tuple(reasons),
     )
 
 
@@ -349,6 +362,7 @@ def find_ratings(
                 linker=linker,
             )
         extractor = PRESENCE_EXTRACTOR if matrix.scale is PRESENCE else RATING_EXTRACTOR
+        beside = dict(matrix.row_rationales)
         for i, (subject, criterion, printed, page) in enumerate(matrix.cells):
             rationale = rationales.get((subject, criterion))
             out.append(
@@ -360,7 +374,7 @@ def find_ratings(
                     rating=printed,
                     score=matrix.score_of(i),
                     scale=matrix.scale_of(i).name,
-                    rationale=rationale.text if rationale else None,
+                    rationale=rationale.text if rationale else beside.get((subject, criterion)),
                     table_id=table_id,
                     page=page,
                     extractor=extractor,

@@ -556,3 +556,16 @@ def test_clean_cell_drops_markup(printed, clean):
     from extractors.table_grid import clean_cell
 
     assert clean_cell(printed) == clean
+
+
+def test_reasons_column_beside_the_judgement_is_its_rationale():
+    grid = table([
+        ["Option", "Feasibility", "Evidence"],
+        ["Shared registry", "High", "Two ports already run one together"],
+        ["Joint patrols", "Low", "No budget line for it"],
+    ])
+    ratings = find_ratings(document(grid), linker=None)
+    assert {(r.subject, r.rating, r.rationale) for r in ratings} == {
+        ("Shared registry", "High", "Two ports already run one together"),
+        ("Joint patrols", "Low", "No budget line for it"),
+    }
