@@ -146,13 +146,18 @@ def read_matrix(table: Table, *, subject_headers: Sequence[str] = DEFAULT_SUBJEC
     """
     grid = table.grid
     header_i = find_header_row(grid)
-    if header_i is None or is_collaboration_table(table):
+    if header_i is None:
         return None
     header = header_cells(grid[header_i])
     rows = [r for r in logical_rows(table, header_i) if r.first]
     columns = [j for j in range(1, len(header)) if header[j]]
     if not rows or not columns:
         return None
+    if is_collaboration_table(table):
+        # A table of collaborations may still judge each one in a column of its own ("Binding?"):
+        # only such columns are read, never the actors or their types.
+        matrix = _read_judgement_lines(table, header, rows, subject_headers=subject_headers, min_scale_share=min_scale_share)
+        return matrix if matrix is not None and _judged_by_column(matrix, header) else None
     values = [r.text(j) if r.has_cell(j) else None for r in rows for j in columns]
     scale = detect_scale(values, min_share=min_scale_share)
     if scale is None:
@@ -238,6 +243,10 @@ def _subject_column(header: list[str], rows: list[LogicalRow]) -> int:
         if seconds and sum(not _LEADING_NUMBER.match(v) for v in seconds) >= 0.8 * len(seconds):
             return 1
     return 0
+
+
+def _judged_by_column(matrix: Matrix, header: list[str]) -> bool:
+    return all(c in header for c in matrix.criteria)
 
 
 def _read_judgement_lines(

@@ -569,3 +569,16 @@ def test_reasons_column_beside_the_judgement_is_its_rationale():
         ("Shared registry", "High", "Two ports already run one together"),
         ("Joint patrols", "Low", "No budget line for it"),
     }
+
+
+def test_collaboration_table_keeps_its_judged_column_only():
+    # The actors and their types are the collaboration reader's; a Binding? column is a rating.
+    grid = table([
+        ["Initiative", "Participants", "Type", "Binding?"],
+        ["Port pact", "Acme Labs, OpenAI", "Joint research", "Yes (signed)"],
+        ["Tide forum", "Harbour Council, Acme Labs", "Information sharing", "No"],
+    ])
+    assert is_collaboration_table(grid)
+    m = read_matrix(grid)
+    assert m is not None and m.criteria == ("Binding?",)
+    assert [c[:3] for c in m.cells] == [("Port pact", "Binding?", "Yes (signed)"), ("Tide forum", "Binding?", "No")]
