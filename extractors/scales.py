@@ -202,6 +202,16 @@ def is_number(text: str | None) -> bool:
     return bool(_NUMBER.match(normalize_rating(text)))
 
 
+_LONGEST_FIRST: dict[str, tuple[str, ...]] = {}
+
+
+def _words_longest_first(scale: Scale) -> tuple[str, ...]:
+    words = _LONGEST_FIRST.get(scale.name)
+    if words is None:
+        words = _LONGEST_FIRST[scale.name] = tuple(sorted((*scale.values, *scale.synonyms), key=len, reverse=True))
+    return words
+
+
 def _lead(scale: Scale, key: str) -> float | None:
     """Score of a normalised cell on an ordinal scale: a value, two values joined by "-" or "to"
     ("low-medium": their mean), or a value followed by a qualifier ("yes (since 2024)")."""
@@ -217,7 +227,7 @@ def _lead(scale: Scale, key: str) -> float | None:
                 n = len(scale.values) - 1
                 return (scale.values.index(a) + scale.values.index(b)) / (2 * n)
     # The longest value (or synonym) the cell opens with, if a qualifier follows it.
-    for word in sorted((*scale.values, *scale.synonyms), key=len, reverse=True):
+    for word in _words_longest_first(scale):
         if key.startswith(word) and _QUALIFIER.match(key[len(word):]):
             value = scale.synonyms.get(word, word)
             return scale.values.index(value) / (len(scale.values) - 1)
@@ -226,9 +236,14 @@ def _lead(scale: Scale, key: str) -> float | None:
 
 def read_judgement(scale: Scale, text: str | None) -> float | None:
     """The score in [0, 1] of a printed cell on a line scale, or None when it is not on it."""
-    key = normalize_rating(text)
+    return _judge(scale, normalize_rating(text))
+
+
+def _judge(scale: Scale, key: str) -> float | None:
     if not key or len(key.split()) > MAX_JUDGEMENT_WORDS:
         return None
+    if key[0].isdigit() and scale is not _FRACTION_SCALE:
+        return None  # no word scale, grade or star rating opens with a digit
     if scale is _GRADES:
         m = _GRADE.match(key)
         return None if m is None else scale.values.index(m.group(1)) / (len(scale.values) - 1)
@@ -258,9 +273,14 @@ def detect_line_scale(values: Iterable[str | None], *, min_share: float = DEFAUL
     filled = [v for v in printed if v and v not in NOT_APPLICABLE]
     if not filled:
         return None
+    # Only short cells can be judgements: decide on them before trying every scale.
+    short = [v for v in filled if len(v.split()) <= MAX_JUDGEMENT_WORDS]
+    if len(short) < 2 or len(short) < min_share * len(filled):
+        return None
+    counts = Counter(short)
     best: tuple[int, Scale] | None = None
     for scale in (*LINE_SCALES, _GRADES, _STAR_SCALE, _FRACTION_SCALE):
-        covered = sum(1 for v in filled if read_judgement(scale, v) is not None)
+        covered = sum(n for v, n in counts.items() if _judge(scale, v) is not None)
         if covered and (best is None or covered > best[0]):
             best = (covered, scale)
     if best is None or best[0] < 2 or best[0] < min_share * len(filled):

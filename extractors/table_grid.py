@@ -13,6 +13,7 @@ A header row repeated mid-table (a table split over pages that the parser did no
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -41,6 +42,8 @@ _EDGE_MARKUP = re.compile(r"^[*_#>\s]+|[*_\s]+$")
 HEADER_SEARCH_ROWS = 3
 
 
+# Every reader of a table (ratings, collaborations, parties) cleans the same cells.
+@functools.lru_cache(maxsize=65536)
 def clean_cell(text: str | None) -> str:
     """A cell's text on one line, without Markdown emphasis; None (no cell) reads as ""."""
     if not text:

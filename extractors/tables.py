@@ -361,7 +361,9 @@ def find_ratings(
         previous = (continued or table, table_id)
         keys = {s: (linker.link(s) if linker is not None else None) for s in matrix.subjects}
         rationales = {}
-        if find_rationale and matrix.scale is not PRESENCE:
+        # Reasons are printed for words ("Mixed: ..."), not for a table of numbers.
+        numbers_only = bool(matrix.cell_scales) and not matrix.scale.values
+        if find_rationale and matrix.scale is not PRESENCE and not numbers_only:
             rationales = find_rationales(
                 document,
                 subjects=matrix.subjects,
@@ -628,6 +630,14 @@ def _membership_collaborations(document: Document, table: Table, link: Callable[
                                confidence: float) -> list[Collaboration]:
     """A yes/no or presence matrix whose columns are bodies ("EFTA", "OECD") and whose rows are
     members: each row's marked columns are bodies it belongs to, one record per row."""
+    grid = table.grid
+    header_i = find_header_row(grid)
+    if header_i is None:
+        return []
+    # Cheap test first: bodies as column heads are what make a membership matrix.
+    heads = [h for h in header_cells(grid[header_i])[1:] if h]
+    if not heads or sum(link(h) is not None for h in heads) < 0.5 * len(heads):
+        return []
     matrix = read_matrix(table)
     if matrix is None or not matrix.criteria:
         return []
