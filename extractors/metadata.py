@@ -99,8 +99,8 @@ def find_metadata(document: Document, *, top_lines: int = DEFAULT_TOP_LINES) -> 
     all_lines = [line.strip() for page in document.pages for line in page.text.splitlines() if line.strip()]
     declared = document.media_type != "application/pdf"  # a PDF's /Title is often a file name
     meta_title = document.meta_title
-    opening = "\n".join(page.text for page in document.pages[:3])
-    if meta_title and not declared and not _printed_on(meta_title, opening):
+    # Anywhere in the document: a cover may be an image that prints the title only as pixels.
+    if meta_title and not declared and not _printed_on(meta_title, "\n".join(page.text for page in document.pages)):
         meta_title = None  # "SG Lit Review - AI", "Report-final-v3": not what page 1 says
     title, title_at = _title(top, meta_title, prefer_meta=declared)
     declared_authors = _declared_names(document.meta_author) if declared else ()
@@ -116,7 +116,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def _printed_on(title: str, page_text: str) -> bool:
-    """Whether most of the title's words (or CJK characters) are printed on the page."""
+    """Whether most of the title's words (or CJK characters) are printed in the text."""
     page = page_text.casefold()
     if _CJK.search(title):
         chars = _CJK.findall(title)
@@ -209,7 +209,8 @@ _KEY_VALUE = re.compile(r"^[a-z_][\w-]*\s*:\s", re.I)
 # A title broken over lines: the first line ends with, or the next opens with, a joining word.
 _JOINING = r"(?:of|on|for|and|in|to|the|a|an|with|from|towards?|between|at)"
 _ENDS_JOINING = re.compile(rf"\b{_JOINING}$", re.I)
-_OPENS_JOINING = re.compile(rf"^{_JOINING}\b", re.I)
+# Not "the"/"a": a title often opens with them under a date or a series name.
+_OPENS_JOINING = re.compile(r"^(?:of|on|for|and|in|to|with|from|towards?|between|at)\b", re.I)
 
 
 def _joined_title(top: list[str], i: int) -> str | None:
@@ -219,14 +220,14 @@ def _joined_title(top: list[str], i: int) -> str | None:
     first, second = _plain(top[i]), _plain(top[i + 1])
     if not first or not second or not (_ENDS_JOINING.search(first) or _OPENS_JOINING.match(second)):
         return None
-    if _BY.match(second) or _names(second):
-        return None  # a byline under the title
+    if _BY.match(second) or _names(second) or _DATE_ONLY_LINE.match(first) or _DATE_ONLY_LINE.match(second):
+        return None  # a byline under the title, a date above or below it
     if not (first[0].isupper() or first[0].isdigit()) or first.endswith((".", ",", ";")):
         return None
     # Both in capitals, or both title-like: a sentence wrapped over two lines is neither.
     if not (first.isupper() and second.isupper()) and (len(first.split()) > 8 or len(second.split()) > 12):
         return None
-    joined = f"{first} {second}"
+    joined = f"{first} {second}".rstrip(" –—-")
     return joined if _usable_title(joined, max_words=24) else None
 
 

@@ -108,3 +108,8 @@ def test_component_sets_metadata() -> None:
 def test_invalid_top_lines() -> None:
     with pytest.raises(ValueError, match="top_lines"):
         MetadataReader(top_lines=0)
+
+
+def test_a_date_line_is_not_joined_to_the_title() -> None:
+    # "The" opens many titles: a date line above one is not its first half.
+    assert find_metadata(document("MAY 2024\nThe Tides of Northern Ports\n\n" + BODY)).title == "The Tides of Northern Ports"
