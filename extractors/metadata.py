@@ -41,9 +41,10 @@ _DATE_PATTERNS = (
     re.compile(rf"\b{_MONTH} {_DAY}, {_YEAR}\b", re.I),
     re.compile(rf"\b{_MONTH},? {_YEAR}\b", re.I),
 )
-_UNNAMED_DATE = rf"(?:(?:[0-3]?\d(?:st|nd|rd|th)? )?{_MONTH.replace('?P<month>', '')}(?: [0-3]?\d(?:st|nd|rd|th)?,)? )?(?:19|20)\d{{2}}"
+_UNNAMED_DATE = rf"(?:(?:[0-3]?\d(?:st|nd|rd|th)? )?{_MONTH.replace('?P<month>', '')}(?: [0-3]?\d(?:st|nd|rd|th)?,)?,? )?(?:19|20)\d{{2}}"  # "June, 2021" too
 _DATE_ONLY_LINE = re.compile(rf"^(?:published:?\s*|date:?\s*)?{_UNNAMED_DATE}$", re.I)
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*(?:©\s*)?(?P<rest>.+)", re.I)
+# At the start of a line: "copyright" inside a sentence is about copyright, not a notice.
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?P<rest>.+)", re.I)
 _PUBLISHED_BY = re.compile(r"^published by:?\s+(?:the\s+)?(?P<org>[^.,;\n]+)", re.I)
 _BY = re.compile(r"^(?:by|authors?|written by)\s*:?\s+(?P<names>.+)$", re.I)
 _BOLD_LINE = re.compile(r"^\*\*(?P<inner>[^*]+)\*\*$")
@@ -96,13 +97,47 @@ def find_metadata(document: Document, *, top_lines: int = DEFAULT_TOP_LINES) -> 
     first = document.pages[0].text if document.pages else ""
     top = [line.strip() for line in first.splitlines() if line.strip()][:top_lines]
     all_lines = [line.strip() for page in document.pages for line in page.text.splitlines() if line.strip()]
-    title, title_at = _title(top, document.meta_title)
+    declared = document.media_type != "application/pdf"  # a PDF's /Title is often a file name
+    meta_title = document.meta_title
+    # Anywhere in the document: a cover may be an image that prints the title only as pixels.
+    if meta_title and not declared and not _printed_on(meta_title, "\n".join(page.text for page in document.pages)):
+        meta_title = None  # "SG Lit Review - AI", "Report-final-v3": not what page 1 says
+    title, title_at = _title(top, meta_title, prefer_meta=declared)
+    declared_authors = _declared_names(document.meta_author) if declared else ()
     return DocMetadata(
         title=title,
-        authors=_authors(top, title_at, document.meta_author),
-        publisher=_publisher(top, all_lines),
-        published=_published(top, all_lines),
+        authors=declared_authors or _authors(top, title_at, document.meta_author),
+        publisher=document.meta_publisher or _publisher(top, all_lines),
+        published=document.meta_published or _published(top, all_lines),
     )
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _printed_on(title: str, page_text: str) -> bool:
+    """Whether most of the title's words (or CJK characters) are printed in the text."""
+    page = page_text.casefold()
+    if _CJK.search(title):
+        chars = _CJK.findall(title)
+        return sum(ch in page for ch in chars) >= 0.6 * len(chars)
+    words = re.findall(r"[^\W_]+", title.casefold())
+    printed = set(re.findall(r"[^\W_]+", page))
+    return bool(words) and sum(w in printed for w in words) >= 0.6 * len(words)
+
+
+_HONORIFIC = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|sir|dame)\.?\s+", re.I)
+
+
+def _declared_names(text: str | None) -> tuple[str, ...]:
+    """Authors a file declares (front matter, meta tags): split at commas, semicolons and "and",
+    honorifics dropped; an organisation stays one name."""
+    if not text:
+        return ()
+    parts = [p.strip(" .") for p in re.split(r"\s*(?:;|,|\band\b|&)\s*", text) if p.strip(" .")]
+    if any(_ORG_WORDS.search(p) for p in parts):
+        return ()  # an organisation as the file's author is no person (the publisher says who it is)
+    return tuple(dict.fromkeys(_HONORIFIC.sub("", p) for p in parts))
 
 
 def parse_date(text: str) -> str | None:
@@ -139,32 +174,84 @@ def _plain(line: str) -> str:
     return _MARKDOWN_MARKS.sub("", line).strip()
 
 
-def _title(top: list[str], meta_title: str | None) -> tuple[str | None, int]:
+def _title(top: list[str], meta_title: str | None, *, prefer_meta: bool = False) -> tuple[str | None, int]:
+    """The title and the index of its line in `top` (-1 when it is not there).
+
+    prefer_meta: the file declares its title (front matter, <title>, og:title), which then beats
+    a heading in the text — a page may open with a section heading rather than its title.
+    """
+    # A declared title may be long ("FACT SHEET: ... on Critical and Emerging Technology (iCET)").
+    limit = 30 if prefer_meta else 14
+    meta = " ".join(meta_title.split()) if meta_title and _usable_title(meta_title.strip(), max_words=limit) else None
+    if meta and prefer_meta:
+        return meta, next((i for i, line in enumerate(top) if _plain(line) == meta), -1)
     for i, line in enumerate(top):
         if re.match(r"^#\s+\S", line):
             return _plain(line), i
-    if meta_title and _usable_title(meta_title.strip()):
-        title = " ".join(meta_title.split())
-        at = next((i for i, line in enumerate(top) if _plain(line) == title), -1)
-        return title, at
+    if meta:
+        return meta, next((i for i, line in enumerate(top) if _plain(line) == meta), -1)
     for i, line in enumerate(top):
+        if _PROVENANCE.match(line) or _KEY_VALUE.match(line):
+            continue
         text = _plain(line)
+        joined = _joined_title(top, i)
+        if joined is not None:
+            return joined, i
         if _usable_title(text):
             return text, i
     return None, -1
 
 
-def _usable_title(text: str) -> bool:
+# "URL: https://...", "Source: ...", "Retrieved 3 May": where the file came from, never its title.
+_PROVENANCE = re.compile(r"^(?:url|source|link|retrieved|accessed|downloaded|archived|fetched|original)\b\s*:?|^(?:https?://|www\.)", re.I)
+# "layout: post", "title : X": front matter a converter left in the text.
+_KEY_VALUE = re.compile(r"^[a-z_][\w-]*\s*:\s", re.I)
+# A title broken over lines: the first line ends with, or the next opens with, a joining word.
+_JOINING = r"(?:of|on|for|and|in|to|the|a|an|with|from|towards?|between|at)"
+_ENDS_JOINING = re.compile(rf"\b{_JOINING}$", re.I)
+# Not "the"/"a": a title often opens with them under a date or a series name.
+_OPENS_JOINING = re.compile(r"^(?:of|on|for|and|in|to|with|from|towards?|between|at)\b", re.I)
+
+
+def _joined_title(top: list[str], i: int) -> str | None:
+    """Line i and the next as one title when they read as one ("DECISION" / "ON ISSUING THE ...")."""
+    if i + 1 >= len(top):
+        return None
+    first, second = _plain(top[i]), _plain(top[i + 1])
+    if not first or not second or not (_ENDS_JOINING.search(first) or _OPENS_JOINING.match(second)):
+        return None
+    if _BY.match(second) or _names(second) or _DATE_ONLY_LINE.match(first) or _DATE_ONLY_LINE.match(second):
+        return None  # a byline under the title, a date above or below it
+    if not (first[0].isupper() or first[0].isdigit()) or first.endswith((".", ",", ";")):
+        return None
+    # Both in capitals, or both title-like: a sentence wrapped over two lines is neither.
+    if not (first.isupper() and second.isupper()) and (len(first.split()) > 8 or len(second.split()) > 12):
+        return None
+    joined = f"{first} {second}".rstrip(" –—-")
+    return joined if _usable_title(joined, max_words=24) else None
+
+
+def _usable_title(text: str, *, max_words: int = 14) -> bool:
+    if _CJK.search(text or ""):
+        # Chinese, Japanese or Korean: no spaces between words; a title is a short line of them.
+        return 4 <= len(text) <= 80 and not re.search(r"\d{1,2}:\d{2}|[。！？]$", text)
     # Prose is no title: a line opening in lower case or holding a sentence break.
     if not text or not (text[0].isupper() or text[0].isdigit()) or re.search(r"[a-z]\. [A-Z]", text):
         return False
+    words = text.split()
+    # "EN EN", "DRAFT DRAFT": a marker repeated on the cover, not a title.
+    if len(set(w.casefold() for w in words)) == 1 and len(words) > 1:
+        return False
+    # A title in capitals may run long: it is set apart by its case, not its length.
+    if text.isupper():
+        max_words = max(max_words, 24)
     if not text or len(text) > MAX_TITLE_CHARS or _DATE_ONLY_LINE.match(text) or _NOISE_LINE.match(text):
         return False
     if re.match(r"^[\d\W]+$", text) or text.endswith((".", ",", ";")):
         return False
     # Hard-wrapped body prose fills the line; titles rarely run past 14 words.
     # A list of several names is a byline; a single "Two Words" line may well be a title.
-    return 2 <= len(text.split()) <= 14 and len(_names(text)) < 2
+    return 2 <= len(words) <= max_words and len(_names(text)) < 2
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -224,7 +311,10 @@ def _clean_org(text: str) -> str | None:
     text = re.split(r"(?<=[a-z)])\.(?:\s|$)", text, maxsplit=1)[0]  # "... Society. Design by ...": first sentence
     text = re.sub(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?", "", text)
     text = re.sub(r"^(?:by\s+)?(?:the\s+)?", "", text.strip(" ,.;:©"), flags=re.I).strip(" ,.;:©")
-    return text or None
+    # An organisation's name: capitalised, short, no dot leaders of a contents line.
+    if not text or not text[0].isupper() or len(text.split()) > 10 or re.search(r"[·.]{3}", text):
+        return None
+    return text
 
 
 def _published(top: list[str], all_lines: list[str]) -> str | None:

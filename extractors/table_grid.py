@@ -13,6 +13,7 @@ A header row repeated mid-table (a table split over pages that the parser did no
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -32,15 +33,25 @@ __all__ = [
 
 # Markdown emphasis and code marks around a cell or caption ("**Table 1.** Hosts", "`x`").
 _MARKUP = re.compile(r"(\*\*|__|`)")
+# A Markdown link keeps its text ("[Accord](https://...)"); an inline HTML or MDX tag
+# ("<R id=...>Accord</R>", "<br/>") is markup around the words.
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_TAG = re.compile(r"</?[A-Za-z][\w.-]*(?:\s+[^<>]*)?/?>")
 _EDGE_MARKUP = re.compile(r"^[*_#>\s]+|[*_\s]+$")
 # How many leading rows may come before the header (a spanning super-title, a blank row).
 HEADER_SEARCH_ROWS = 3
 
 
+# Every reader of a table (ratings, collaborations, parties) cleans the same cells.
+@functools.lru_cache(maxsize=65536)
 def clean_cell(text: str | None) -> str:
     """A cell's text on one line, without Markdown emphasis; None (no cell) reads as ""."""
     if not text:
         return ""
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
     text = _MARKUP.sub("", text)
     text = _EDGE_MARKUP.sub("", text)
     return " ".join(text.split())

@@ -35,8 +35,18 @@ from extractors.collab_types import map_collaboration_type, split_raw_types
 from extractors.grounding import MentionGrounder
 from extractors.linking import Linker
 from extractors.records import Collaboration, Rating
-from extractors.scales import DEFAULT_MIN_SCALE_SHARE, PRESENCE, Scale, detect_scale
-from extractors.table_grid import find_header_row, header_cells, logical_rows, row_evidence, table_id_of
+from extractors.scales import (
+    DEFAULT_MIN_SCALE_SHARE,
+    NOT_APPLICABLE,
+    PRESENCE,
+    Scale,
+    detect_line_scale,
+    detect_scale,
+    is_number,
+    normalize_rating,
+    read_judgement,
+)
+from extractors.table_grid import LogicalRow, find_header_row, header_cells, logical_rows, row_evidence, table_id_of
 from extractors.table_rationales import find_rationales
 from sources.model import Document, Table
 
@@ -103,6 +113,21 @@ class Matrix:
     subjects: tuple[str, ...]
     criteria: tuple[str, ...]
     cells: tuple[tuple[str, str, str, int], ...]
+    # Per cell (same order as `cells`), for matrices whose criteria each have their own scale;
+    # empty when every cell is on `scale`.
+    cell_scales: tuple[Scale, ...] = ()
+    # Reasons printed beside a judgement in the same row ("Evidence", "Rationale" column).
+    row_rationales: tuple[tuple[tuple[str, str], str], ...] = ()
+
+    def scale_of(self, i: int) -> Scale:
+        return self.cell_scales[i] if self.cell_scales else self.scale
+
+    def score_of(self, i: int) -> float | None:
+        """Score of cell i on its scale: a qualifier or a compound ("Low-Medium") allowed on line scales."""
+        scale = self.scale_of(i)
+        if self.cell_scales and scale.low is None:
+            return read_judgement(scale, self.cells[i][2])
+        return scale.score(self.cells[i][2])
 
 
 def _rows_are_subjects(corner: str, subject_headers: Sequence[str]) -> bool:
@@ -121,17 +146,22 @@ def read_matrix(table: Table, *, subject_headers: Sequence[str] = DEFAULT_SUBJEC
     """
     grid = table.grid
     header_i = find_header_row(grid)
-    if header_i is None or is_collaboration_table(table):
+    if header_i is None:
         return None
     header = header_cells(grid[header_i])
     rows = [r for r in logical_rows(table, header_i) if r.first]
     columns = [j for j in range(1, len(header)) if header[j]]
     if not rows or not columns:
         return None
+    if is_collaboration_table(table):
+        # A table of collaborations may still judge each one in a column of its own ("Binding?"):
+        # only such columns are read, never the actors or their types.
+        matrix = _read_judgement_lines(table, header, rows, subject_headers=subject_headers, min_scale_share=min_scale_share)
+        return matrix if matrix is not None and _judged_by_column(matrix, header) else None
     values = [r.text(j) if r.has_cell(j) else None for r in rows for j in columns]
     scale = detect_scale(values, min_share=min_scale_share)
     if scale is None:
-        return None
+        return _read_judgement_lines(table, header, rows, subject_headers=subject_headers, min_scale_share=min_scale_share)
     # Numbers under a numeric "header" are the page numbers of a contents list, not ratings.
     if scale.low is not None and all(re.fullmatch(r"[\d.,\s]+", header[j]) for j in columns):
         return None
@@ -161,6 +191,143 @@ def read_matrix(table: Table, *, subject_headers: Sequence[str] = DEFAULT_SUBJEC
     )
 
 
+# A column that gives the reasons for the one judgement in its row.
+_RATIONALE_HEADER = re.compile(
+    r"\b(?:rationale|evidence|justification|reasons?|reasoning|explanation|why|basis|comments?|notes?)\b", re.I)
+# A first header cell saying the rows are what the subjects are judged on.
+_CRITERION_CORNER = re.compile(
+    r"\b(?:dimensions?|criteri(?:on|a)|features?|indicators?|aspects?|factors?|attributes?|characteristics?|"
+    r"questions?|metrics?|measures?|categor(?:y|ies)|provisions?|elements?|issues?)\b", re.I)
+# A table whose caption or header says its numbers are scores or an index (a rank alone orders
+# anything: staff, budgets).
+_SCORING = re.compile(r"scor|rating|index|grade|points|percentile", re.I)
+
+
+def _numeric_line(values: list[str]) -> Scale | None:
+    """A line of numbers (a leading number may carry a note: "60 (from 172)"), on a scale named by
+    its range: "0-1", "1-5", "1-10" or "0-100" when every value is inside it, else "numeric"."""
+    filled = [v for v in values if normalize_rating(v) and normalize_rating(v) not in NOT_APPLICABLE]
+    nums = []
+    for v in filled:
+        m = re.match(r"^\s*[~≈]?\s*(-?\d+(?:[.,]\d+)*)\s*(?:%|\(.*\))?\s*$", v)
+        if m is None:
+            return None
+        try:
+            nums.append(float(m.group(1).replace(",", "")))
+        except ValueError:
+            return None
+    if len(nums) < 2:
+        return None
+    for low, high in ((0.0, 1.0), (1.0, 5.0), (1.0, 10.0), (0.0, 100.0)):
+        if all(low <= n <= high for n in nums):
+            return Scale(name=f"{low:g}-{high:g}", low=None, high=None)
+    return Scale(name="numeric")
+
+
+def _on_line(scale: Scale, text: str) -> bool:
+    if not text:
+        return False
+    if scale.low is None and scale.values:
+        return read_judgement(scale, text) is not None
+    return bool(_LEADING_NUMBER.match(text)) or read_judgement(scale, text) is not None
+
+
+_LEADING_NUMBER = re.compile(r"^\s*[~≈]?\s*-?\d")
+
+
+def _subject_column(header: list[str], rows: list[LogicalRow]) -> int:
+    """Column 0, unless it holds only numbers (a rank) beside a column of names."""
+    firsts = [r.text(0) for r in rows if r.text(0)]
+    if firsts and all(is_number(v) for v in firsts) and len(header) > 2:
+        seconds = [r.text(1) for r in rows if r.text(1)]
+        if seconds and sum(not _LEADING_NUMBER.match(v) for v in seconds) >= 0.8 * len(seconds):
+            return 1
+    return 0
+
+
+def _judged_by_column(matrix: Matrix, header: list[str]) -> bool:
+    return all(c in header for c in matrix.criteria)
+
+
+def _read_judgement_lines(
+    table: Table, header: list[str], rows: list[LogicalRow], *, subject_headers: Sequence[str], min_scale_share: float
+) -> Matrix | None:
+    """A comparison table read one criterion at a time: the columns (or rows) whose values are
+    judgements (`detect_line_scale`; numbers when the table says they are scores) become criteria,
+    the others (free text) are left out.  Orientation follows the lines that hold judgements:
+    judged columns mean the rows are the subjects, judged rows that the columns are."""
+    scoring = bool(_SCORING.search(" ".join([table.title or "", *header])))
+    subject_j = _subject_column(header, rows)
+    columns = [j for j in range(len(header)) if j != subject_j and header[j]]
+    if not rows or not columns:
+        return None
+
+    def line_scale(values: list[str]) -> Scale | None:
+        found = detect_line_scale(values, min_share=min_scale_share)
+        if found is None and scoring:
+            found = _numeric_line(values)
+        return found
+
+    by_column = {j: line_scale([r.text(j) for r in rows if r.has_cell(j)]) for j in columns}
+    by_column = {j: sc for j, sc in by_column.items() if sc is not None}
+    by_row = {}
+    if subject_j == 0 and len(columns) >= 2:
+        for i, r in enumerate(rows):
+            sc = line_scale([r.text(j) for j in columns if r.has_cell(j)])
+            if sc is not None:
+                by_row[i] = sc
+    # Orientation by the judgements each reading finds (free-text cells in a judged line do not count).
+    column_cells = sum(sum(1 for r in rows if _on_line(sc, r.text(j))) for j, sc in by_column.items())
+    row_cells = sum(sum(1 for j in columns if _on_line(sc, rows[i].text(j))) for i, sc in by_row.items())
+    if not column_cells and not row_cells:
+        return None
+    cells: list[tuple[str, str, str, int]] = []
+    scales: list[Scale] = []
+    rows_are_subjects = column_cells > row_cells or (
+        column_cells == row_cells and not _CRITERION_CORNER.search(header[0] or "")
+    )
+    if rows_are_subjects:
+        for r in rows:
+            subject = r.text(subject_j)
+            if not subject:
+                continue
+            for j, sc in by_column.items():
+                if r.has_cell(j) and r.text(j):
+                    cells.append((subject, header[j], r.text(j), r.page))
+                    scales.append(sc)
+        subjects = tuple(dict.fromkeys(c[0] for c in cells))
+        criteria = tuple(dict.fromkeys(header[j] for j in by_column))
+    else:
+        for i, sc in by_row.items():
+            r = rows[i]
+            for j in columns:
+                if r.has_cell(j) and r.text(j):
+                    cells.append((header[j], r.first, r.text(j), r.page))
+                    scales.append(sc)
+        subjects = tuple(dict.fromkeys(header[j] for j in columns))
+        criteria = tuple(dict.fromkeys(rows[i].first for i in by_row))
+    if not cells:
+        return None
+    names = [sc.name for sc in scales]
+    dominant = max(scales, key=lambda sc: names.count(sc.name))
+    reasons: list[tuple[tuple[str, str], str]] = []
+    reason_j = next((j for j in columns if j not in by_column and _RATIONALE_HEADER.search(header[j])), None)
+    if rows_are_subjects and len(by_column) == 1 and reason_j is not None:
+        [judged] = by_column
+        for r in rows:
+            if r.text(subject_j) and r.text(judged) and r.text(reason_j):
+                reasons.append(((r.text(subject_j), header[judged]), r.text(reason_j)))
+    return Matrix(
+        table_id=table_id_of(table),
+        scale=dominant,
+        subjects=subjects,
+        criteria=criteria,
+        cells=tuple(cells),
+        cell_scales=tuple(scales),
+        row_rationales=tuple(reasons),
+    )
+
+
 def find_ratings(
     document: Document,
     *,
@@ -176,18 +343,27 @@ def find_ratings(
     """
     out: list[Rating] = []
     seen_ids: dict[str, int] = {}
+    previous: tuple[Table, str] | None = None  # the last matrix's table (with its header) and id
     for table in document.tables:
-        matrix = read_matrix(table, subject_headers=subject_headers, min_scale_share=min_scale_share)
+        continued = _continuation(previous[0], table) if previous is not None else None
+        matrix = read_matrix(continued or table, subject_headers=subject_headers, min_scale_share=min_scale_share)
         if matrix is None:
+            previous = None
             continue
-        table_id = matrix.table_id
-        # Two tables with one caption (rare; a caption the parser repeated) still get distinct ids.
-        seen_ids[table_id] = seen_ids.get(table_id, 0) + 1
-        if seen_ids[table_id] > 1:
-            table_id = f"{table_id}-{seen_ids[table_id]}"
+        if continued is not None and previous is not None:
+            table_id = previous[1]
+        else:
+            table_id = matrix.table_id
+            # Two tables with one caption (rare; a caption the parser repeated) still get distinct ids.
+            seen_ids[table_id] = seen_ids.get(table_id, 0) + 1
+            if seen_ids[table_id] > 1:
+                table_id = f"{table_id}-{seen_ids[table_id]}"
+        previous = (continued or table, table_id)
         keys = {s: (linker.link(s) if linker is not None else None) for s in matrix.subjects}
         rationales = {}
-        if find_rationale and matrix.scale is not PRESENCE:
+        # Reasons are printed for words ("Mixed: ..."), not for a table of numbers.
+        numbers_only = bool(matrix.cell_scales) and not matrix.scale.values
+        if find_rationale and matrix.scale is not PRESENCE and not numbers_only:
             rationales = find_rationales(
                 document,
                 subjects=matrix.subjects,
@@ -197,7 +373,8 @@ def find_ratings(
                 linker=linker,
             )
         extractor = PRESENCE_EXTRACTOR if matrix.scale is PRESENCE else RATING_EXTRACTOR
-        for subject, criterion, printed, page in matrix.cells:
+        beside = dict(matrix.row_rationales)
+        for i, (subject, criterion, printed, page) in enumerate(matrix.cells):
             rationale = rationales.get((subject, criterion))
             out.append(
                 Rating(
@@ -206,15 +383,47 @@ def find_ratings(
                     subject_key=keys.get(subject),
                     criterion=criterion,
                     rating=printed,
-                    score=matrix.scale.score(printed),
-                    scale=matrix.scale.name,
-                    rationale=rationale.text if rationale else None,
+                    score=matrix.score_of(i),
+                    scale=matrix.scale_of(i).name,
+                    rationale=rationale.text if rationale else beside.get((subject, criterion)),
                     table_id=table_id,
                     page=page,
                     extractor=extractor,
                 )
             )
     return out
+
+
+def _continuation(previous: Table, table: Table) -> Table | None:
+    """`table` as the rest of `previous` (a matrix split over pages that the parser kept apart),
+    with the previous header row put back on top; None when it is a table of its own.
+
+    A continuation starts on the same or the next page, has the same width and no caption, and its
+    first row is a body row: numbers where the header has words, as in the rows above it.
+    """
+    last_page = max(previous.pages or (previous.page,))
+    if table.title or not table.rows or table.page not in (last_page, last_page + 1):
+        return None
+    grid, before = table.grid, previous.grid
+    width = len(before[0]) if before else 0
+    if len(grid[0]) != width:
+        return None
+    header_i = find_header_row(before)
+    if header_i is None or header_i + 1 >= len(before):
+        return None
+    header, body, first = before[header_i], before[-1], grid[0]
+    kinds = lambda row: [is_number(c) for c in row]  # noqa: E731
+    if kinds(first) != kinds(body) or not any(kinds(first)) or kinds(header) == kinds(first):
+        return None
+    return Table(
+        page=table.page,
+        index=table.index,
+        rows=(previous.rows[header_i], *table.rows),
+        title=previous.title,
+        bbox=table.bbox,
+        pages=table.pages,
+        row_pages=(table.page_of_row(0), *(table.page_of_row(i) for i in range(len(table.rows)))) if table.row_pages else (),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,6 +541,9 @@ def find_table_collaborations(
     for table in document.tables:
         columns = _collaboration_columns(table)
         if columns is None:
+            plain = _party_linker(linker, kind_hint)
+            out.extend(_membership_collaborations(document, table, plain, confidence))
+            out.extend(_party_column_collaborations(document, table, plain, confidence))
             continue
         header_i, actor_j, type_j = columns
         hint = kind_hint or (AISI_KIND if _aisi_context(document, table, aisi_min_mentions) else None)
@@ -370,6 +582,122 @@ def find_table_collaborations(
                     party_surfaces=tuple(by_key.get(k, "") for k in keys),
                 )
             )
+    return out
+
+
+# A column naming the parties of each row: members of a body, partners of a project, co-issuers.
+_PARTY_COLUMN = re.compile(
+    r"\b(?:members?|membership|partners?|partner\s+organi[sz]ations?|parties|participants?|signator(?:y|ies)|"
+    r"co-?hosts?|co-?organi[sz]ers?|issuers?|issued\s+by|lead(?:\s+agenc(?:y|ies)|\s+organi[sz]ations?)?|"
+    r"responsible(?:\s+\w+)?|coordinating\s+\w+|implementing\s+\w+)\b",
+    re.I,
+)
+_MEMBERS_COLUMN = re.compile(r"\bmembers?(?:hip)?\b", re.I)
+_GUIDANCE = re.compile(r"\b(?:guidelines?|principles?|standards?|codes?)\b", re.I)
+# Between parties listed in one cell.
+_PARTY_SEPARATOR = re.compile(r"\s*(?:;|,|\band\b|&|/|\n|\s+\+\s+)\s*")
+# Share of a cell's parts that must name known bodies: the rest may be a note ("and others").
+MIN_LINKED_SHARE = 0.6
+
+
+def _linked_parts(cell: str, link: Callable[[str], str | None]) -> list[tuple[str, str]] | None:
+    """(surface, key) of the bodies a cell lists, or None when too few of its parts are bodies."""
+    text = " ".join(cell.split())
+    whole = link(text)
+    if whole is not None:
+        return [(text, whole)]
+    parts = [p.strip(" .") for p in _PARTY_SEPARATOR.split(text) if p.strip(" .")]
+    linked = [(p, k) for p in parts if (k := link(p)) is not None]
+    if not parts or len(linked) < MIN_LINKED_SHARE * len(parts):
+        return None
+    return linked
+
+
+def _collaboration(document: Document, parties: list[tuple[str, str]], types: tuple[str, ...], raw: tuple[str, ...],
+                   page: int, evidence: str, confidence: float) -> Collaboration | None:
+    by_key = dict((k, s) for s, k in reversed(parties))
+    keys = tuple(sorted(by_key))
+    if len(keys) < 2:
+        return None
+    return Collaboration(
+        doc_id=document.doc_id, parties=keys, types=types, raw_types=raw, status="existing", page=page,
+        evidence=evidence, extractor=COLLABORATION_EXTRACTOR, confidence=confidence,
+        party_surfaces=tuple(by_key[k] for k in keys),
+    )
+
+
+def _membership_collaborations(document: Document, table: Table, link: Callable[[str], str | None],
+                               confidence: float) -> list[Collaboration]:
+    """A yes/no or presence matrix whose columns are bodies ("EFTA", "OECD") and whose rows are
+    members: each row's marked columns are bodies it belongs to, one record per row."""
+    grid = table.grid
+    header_i = find_header_row(grid)
+    if header_i is None:
+        return []
+    # Cheap test first: bodies as column heads are what make a membership matrix.
+    heads = [h for h in header_cells(grid[header_i])[1:] if h]
+    if not heads or sum(link(h) is not None for h in heads) < 0.5 * len(heads):
+        return []
+    matrix = read_matrix(table)
+    if matrix is None or not matrix.criteria:
+        return []
+    criterion_keys = {c: link(c) for c in matrix.criteria}
+    if sum(k is not None for k in criterion_keys.values()) < max(1, 0.5 * len(matrix.criteria)):
+        return []
+    rows: dict[str, list] = {}
+    for i, (subject, criterion, printed, page) in enumerate(matrix.cells):
+        key = criterion_keys.get(criterion)
+        if key is None or matrix.score_of(i) != 1.0:
+            continue
+        entry = rows.setdefault(subject, [[], page, []])
+        entry[0].append((criterion, key))
+        entry[2].append(f"{criterion}: {printed}")
+    out = []
+    for subject, (marked, page, printed) in rows.items():
+        subject_key = link(subject)
+        if subject_key is None:
+            continue
+        c = _collaboration(document, [(subject, subject_key), *marked], ("institutional_integration",), ("membership",),
+                           page, " | ".join([subject, *printed]), confidence)
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def _party_column_collaborations(document: Document, table: Table, link: Callable[[str], str | None],
+                                 confidence: float) -> list[Collaboration]:
+    """Rows whose parties column ("Members", "Partners", "Issuer", "Lead agencies") names two or
+    more known bodies: one record per row.  Members also join the body the row is about."""
+    grid = table.grid
+    header_i = find_header_row(grid)
+    if header_i is None:
+        return []
+    header = header_cells(grid[header_i])
+    party_j = next((j for j, h in enumerate(header) if _PARTY_COLUMN.search(h)), None)
+    if party_j is None:
+        return []
+    members = bool(_MEMBERS_COLUMN.search(header[party_j]))
+    if members:
+        types, raw = ("institutional_integration",), ("membership",)
+    elif _GUIDANCE.search(" ".join([table.title or "", *header])):
+        types, raw = ("standards_guidelines",), (header[party_j],)
+    else:
+        types, raw = ("general_partnership",), (header[party_j],)
+    out = []
+    for row in logical_rows(table, header_i):
+        cell = "; ".join(row.lines(party_j))
+        if not cell:
+            continue
+        parties = _linked_parts(cell, link)
+        if parties is None:
+            continue
+        if members and party_j != 0 and row.first and (key := link(row.first)) is not None:
+            parties = [(row.first, key), *parties]
+        elif len({k for _, k in parties}) < 2:
+            continue
+        c = _collaboration(document, parties, types, raw, row.page, row_evidence(row), confidence)
+        if c is not None:
+            out.append(c)
     return out
 
 

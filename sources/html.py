@@ -38,9 +38,12 @@ def parse_html(raw: RawDocument, settings: ParseSettings | Mapping[str, Any] | N
         soup = BeautifulSoup(raw.data, "lxml")
     except (ParserRejectedMarkup, ValueError) as exc:
         raise ParseError(f"{where}: unreadable HTML ({exc}); document quarantined") from exc
-    meta_title = _text_of(soup.title) or _text_of(soup.find("h1"))
-    author = soup.find("meta", attrs={"name": re.compile(r"^author$", re.I)})
-    meta_author = " ".join(str(author.get("content", "")).split()) or None if isinstance(author, Tag) else None
+    meta = _meta_tags(soup)
+    site = _first(meta, _SITE_KEYS)
+    h1 = _text_of(soup.find("h1"))
+    meta_title = _page_title(_first(meta, _TITLE_KEYS) or _text_of(soup.title), site=site, h1=h1) or h1
+    authors = [a for k in _AUTHOR_KEYS for a in meta.get(k, ())]
+    meta_author = ", ".join(dict.fromkeys(authors)) or None
     for tag in soup.find_all(_DROP):
         tag.decompose()
     root = soup.body or soup
@@ -59,7 +62,72 @@ def parse_html(raw: RawDocument, settings: ParseSettings | Mapping[str, Any] | N
         pages=(Page(1, page_text, tuple(tables)),),
         meta_title=normalize_cell(meta_title) if meta_title else None,
         meta_author=meta_author,
+        meta_published=_date_of(_first(meta, _DATE_KEYS)),
+        meta_publisher=_first(meta, _PUBLISHER_KEYS) or (site if site and not _DOMAIN.search(site) else None),
     )
+
+
+# <meta name=...> / <meta property=...> keys per field, most specific first (Open Graph, Dublin
+# Core, Highwire "citation_" tags as scholarly publishers print them).
+_TITLE_KEYS = ("citation_title", "og:title", "dc.title", "twitter:title")
+_AUTHOR_KEYS = ("citation_author", "author", "dc.creator", "article:author")
+_DATE_KEYS = ("citation_publication_date", "citation_date", "article:published_time", "dc.date", "date",
+              "dcterms.created", "publication_date", "article:modified_time")
+_PUBLISHER_KEYS = ("citation_publisher", "dc.publisher", "publisher", "citation_journal_title")
+_SITE_KEYS = ("og:site_name", "application-name", "twitter:site")
+_DOMAIN = re.compile(r"\b[\w-]+\.(?:com|org|net|gov|edu|int|uk|eu|io|ai|cn|de|fr|jp)\b|^@", re.I)
+# " - GOV.UK", " | Brookings", " – The White House", "_Site": a site's name after the page's title.
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*[|_]\s*|\s+::\s+")
+_ISO_DATE = re.compile(r"((?:19|20)\d{2})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def _meta_tags(soup: BeautifulSoup) -> dict[str, list[str]]:
+    """Content of every <meta name|property=...> by lower-cased key, in document order."""
+    out: dict[str, list[str]] = {}
+    for tag in soup.find_all("meta"):
+        key = tag.get("name") or tag.get("property") or tag.get("itemprop")
+        content = " ".join(str(tag.get("content", "")).split())
+        if key and content:
+            out.setdefault(str(key).strip().lower(), []).append(content)
+    return out
+
+
+def _first(meta: Mapping[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    return next((meta[k][0] for k in keys if meta.get(k)), None)
+
+
+def _casefold_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _page_title(title: str | None, *, site: str | None, h1: str | None) -> str | None:
+    """The page's title without the site's name after it.
+
+    The last part after a separator is dropped when it is the site's declared name, a domain, or
+    when what stands before it is the page's own <h1>; otherwise the title is kept whole (a colon
+    or dash may belong to the title itself).
+    """
+    if not title:
+        return None
+    title = " ".join(title.split())
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    head = title[: title.rfind(parts[-1])].rstrip(" |–—-_:")
+    last = parts[-1]
+    site_words = _casefold_words(site or "")
+    if (site_words and _casefold_words(last) in (site_words, site_words.removeprefix("the "))) or _DOMAIN.search(last):
+        return head or title
+    if h1 and _casefold_words(head) == _casefold_words(h1):
+        return head
+    return title
+
+
+def _date_of(text: str | None) -> str | None:
+    m = _ISO_DATE.search(text or "")
+    if m is None:
+        return None
+    return "-".join(part for part in m.groups() if part)
 
 
 def _text_of(tag: Any) -> str | None:

@@ -90,6 +90,10 @@ class Document:
     pages: tuple[Page, ...]
     meta_title: str | None = None  # e.g. PDF /Title or HTML <title>; a hint for metadata extraction
     meta_author: str | None = None
+    # Declared by the file (Markdown front matter, HTML meta tags): publication date as printed
+    # there, and the publishing organisation or site.
+    meta_published: str | None = None
+    meta_publisher: str | None = None
 
     @property
     def n_chars(self) -> int:

@@ -29,6 +29,14 @@ class TextTable:
     title: str | None
 
 
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _is_pipe_header(line: str) -> bool:
+    """A header row: "| a | b |", or "a | b" without the outer pipes."""
+    return bool(_PIPE_ROW.match(line)) or (bool(line.strip()) and bool(_UNESCAPED_PIPE.search(line)))
+
+
 def _split_pipe_row(line: str) -> list[str]:
     body = line.strip()
     body = body[1:] if body.startswith("|") else body
@@ -62,10 +70,13 @@ def find_text_tables(text: str) -> list[TextTable]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _PIPE_ROW.match(line) and i + 1 < len(lines) and _PIPE_SEPARATOR.match(lines[i + 1]) and "|" in lines[i + 1]:
+        if _is_pipe_header(line) and i + 1 < len(lines) and _PIPE_SEPARATOR.match(lines[i + 1]) and "|" in lines[i + 1]:
+            outer = bool(_PIPE_ROW.match(line))
             rows = [_split_pipe_row(line)]
             j = i + 2
-            while j < len(lines) and _PIPE_ROW.match(lines[j]):
+            # Rows go on while lines hold a pipe; without outer pipes (GFM allows "a | b") the
+            # table ends at a line without an unescaped pipe.
+            while j < len(lines) and (_PIPE_ROW.match(lines[j]) or (not outer and _UNESCAPED_PIPE.search(lines[j]))):
                 rows.append(_split_pipe_row(lines[j]))
                 j += 1
             found.append(TextTable(_rectangular(rows), i, j - 1, caption_of(lines, i)))

@@ -11,15 +11,17 @@ from extractors.records import DocMetadata
 from sources.model import Document, Page
 
 
-def document(*pages: str, meta_title: str | None = None, meta_author: str | None = None) -> Document:
+def document(*pages: str, meta_title: str | None = None, meta_author: str | None = None,
+             media_type: str = "text/markdown", **meta: str) -> Document:
     return Document(
         doc_id="0" * 16,
         source_uri="memory://test",
-        media_type="text/markdown",
+        media_type=media_type,
         sha256="0" * 64,
         pages=tuple(Page(number=i + 1, text=t) for i, t in enumerate(pages)),
         meta_title=meta_title,
         meta_author=meta_author,
+        **meta,
     )
 
 
@@ -54,6 +56,23 @@ BODY = "The body of the brief discusses cooperation between testing bodies at le
          DocMetadata(title="Field Notes", publisher="Lantern Trust", published="2021-06-03")),
         # A file author that is an organisation is not a person.
         (document("# Brief\n" + BODY, meta_author="Example University"), DocMetadata(title="Brief")),
+        # A declared title beats a section heading; declared date, publisher and authors are kept.
+        (document("### Introduction\n" + BODY, meta_title="Notes on Pilots", meta_author="Dr Ada Quill and Bo Stern",
+                  meta_published="2024-02", meta_publisher="Lantern Trust"),
+         DocMetadata(title="Notes on Pilots", authors=("Ada Quill", "Bo Stern"), publisher="Lantern Trust", published="2024-02")),
+        # A provenance line is never the title.
+        (document("URL: https://example.org/notes\nHarbour Pilot Rules\n\n" + BODY), DocMetadata(title="Harbour Pilot Rules")),
+        # A title set over two lines in capitals, the second opening with a joining word.
+        (document("DECREE\nON THE RULES FOR PILOTS IN NORTHERN PORTS\n\n" + BODY),
+         DocMetadata(title="DECREE ON THE RULES FOR PILOTS IN NORTHERN PORTS")),
+        # A PDF's /Title that page 1 does not print (a file name) gives way to the printed title;
+        # a cover marker repeated ("EN EN") and a "Month, Year" line are no titles.
+        (document("EN EN\nJune, 2021\nPilots and Ports Review\n\n" + BODY, meta_title="Draft v3 - final",
+                  media_type="application/pdf"),
+         DocMetadata(title="Pilots and Ports Review", published="2021-06")),
+        # Chinese: a title without spaces.
+        (document("港口引航规则\n\n" + BODY, media_type="text/html", meta_title="港口引航规则"),
+         DocMetadata(title="港口引航规则")),
         # An empty document states nothing.
         (document(""), DocMetadata()),
     ],
@@ -89,3 +108,8 @@ def test_component_sets_metadata() -> None:
 def test_invalid_top_lines() -> None:
     with pytest.raises(ValueError, match="top_lines"):
         MetadataReader(top_lines=0)
+
+
+def test_a_date_line_is_not_joined_to_the_title() -> None:
+    # "The" opens many titles: a date line above one is not its first half.
+    assert find_metadata(document("MAY 2024\nThe Tides of Northern Ports\n\n" + BODY)).title == "The Tides of Northern Ports"

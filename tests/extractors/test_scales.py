@@ -83,3 +83,66 @@ def test_normalize_rating_strips_markup_and_stop():
 def test_scale_names_are_unique():
     names = [s.name for s in (*ORDINAL_SCALES, *NUMERIC_SCALES, PRESENCE)]
     assert len(names) == len(set(names))
+
+
+# --- judgement lines: one criterion's values, each with its own scale ---------------------------
+
+from extractors.scales import detect_line_scale, read_judgement  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        # yes/no with qualifiers in brackets: the word before the bracket is the judgement
+        (["Yes", "No (only advisory)", "Yes (since 2020)", "No"], "yes-partial-no"),
+        # compounds and a word outside the scale: three of four on the scale is enough
+        (["Low-Medium", "Very High", "High", "Unclear"], "very-high-to-very-low"),
+        # a qualifier after a semicolon; "limited" is the low end
+        (["High; audited yearly", "Limited; voluntary", "Medium"], "very-high-to-very-low"),
+        # strong/moderate/weak with a remark
+        (["Strong (binding)", "Moderate", "Weak"], "strong-moderate-weak"),
+        # letter grades
+        (["A", "B+", "D"], "grade-a-f"),
+        # fractions out of a small maximum
+        (["3/5", "4/5", "1/5"], "fraction"),
+        # ticks and crosses
+        (["✓", "✗", "✓"], "yes-partial-no"),
+        # not applicable cells leave the share alone
+        (["Yes", "N/A", "No", "n/a"], "yes-partial-no"),
+    ],
+)
+def test_detect_line_scale(values, expected):
+    scale = detect_line_scale(values)
+    assert scale is not None and scale.name == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        # free text that merely opens with a scale word is no judgement ("High-risk" is a category)
+        ["High-risk systems", "Low-risk systems", "General purpose"],
+        # counts of documents, not ratings out of a maximum
+        ["12/40", "31/40", "7/40"],
+        # a paragraph of reasons that opens with a rating word is prose
+        ["Strong. The body has run such reports for decades and could do so again with ease.",
+         "Weak. It has no mandate for this and its members would need to agree to a new one first."],
+        # one judgement alone says nothing about a line
+        ["Yes", "Operational since 2021", "Building capacity"],
+    ],
+)
+def test_detect_line_scale_refuses_free_text(values):
+    assert detect_line_scale(values) is None
+
+
+@pytest.mark.parametrize(
+    "scale_values, printed, score",
+    [
+        (["Low", "High"], "Low-Medium", 0.375),  # the mean of both ends on the five-step scale
+        (["Yes", "No"], "Yes (in part)", 1.0),  # the qualifier does not change the judgement
+        (["A", "C"], "C", 0.6),  # grades run from F (0) to A (1)
+        (["2/5", "3/5"], "2/5", 0.4),  # a fraction is its own score
+    ],
+)
+def test_read_judgement_scores(scale_values, printed, score):
+    scale = detect_line_scale(scale_values)
+    assert read_judgement(scale, printed) == pytest.approx(score)

@@ -439,3 +439,146 @@ def test_corpus_rationales_are_the_same_from_text_and_pdf(shared_corpus):
     pdf = rationales(next((shared_corpus / "pdf").glob("003_*.pdf")), "application/pdf")
     assert len(text) == 12 and all(text.values())
     assert text == pdf
+
+
+# --- comparison tables read one criterion at a time ----------------------------------------------
+
+
+def test_judged_columns_make_rows_the_subjects():
+    # Only the Binding? column holds judgements; the Type column is descriptive.
+    grid = table([
+        ["Mechanism", "Type", "Binding?"],
+        ["Zeta Accord", "Treaty", "Yes (ratified)"],
+        ["Quill Pledge", "Voluntary pledge", "No"],
+        ["Ember Code", "Industry code", "No"],
+    ])
+    m = read_matrix(grid)
+    assert m is not None
+    assert m.cells == (
+        ("Zeta Accord", "Binding?", "Yes (ratified)", 1),
+        ("Quill Pledge", "Binding?", "No", 1),
+        ("Ember Code", "Binding?", "No", 1),
+    )
+    assert [m.score_of(i) for i in range(3)] == [1.0, 0.0, 0.0]
+
+
+def test_judged_rows_make_columns_the_subjects():
+    # Each criterion row has its own scale; the descriptive row is left out.
+    grid = table([
+        ["Dimension", "Freedonia", "Sylvania", "Ruritania"],
+        ["**Model**", "Central agency", "Sector regulators", "Courts"],
+        ["**Openness**", "High; audited", "Medium", "Low (by decree)"],
+        ["**Reach**", "Strong", "Weak", "Moderate"],
+    ])
+    m = read_matrix(grid)
+    assert m is not None
+    assert m.subjects == ("Freedonia", "Sylvania", "Ruritania")
+    assert m.criteria == ("Openness", "Reach")
+    assert ("Ruritania", "Openness", "Low (by decree)", 1) in m.cells
+    assert {m.scale_of(i).name for i in range(len(m.cells))} == {"very-high-to-very-low", "strong-moderate-weak"}
+
+
+def test_descriptive_table_is_not_a_matrix():
+    grid = table([
+        ["Approach", "Strengths", "Weaknesses"],
+        ["Central", "Clear rules; one door", "Slow to adapt"],
+        ["Sectoral", "Expertise near the problem", "Gaps between sectors"],
+    ])
+    assert read_matrix(grid) is None
+
+
+def test_numbers_are_ratings_only_in_a_table_of_scores():
+    body = [["1", "Freedonia", "81.20", "77.00"], ["2", "Sylvania", "64.10", "70.50"], ["3", "Ruritania", "40.00", "38.25"]]
+    scores = table([["Rank", "Country", "Total score", "Policy pillar"], *body])
+    counts = table([["Rank", "Country", "Staff", "Budget"], *body])
+    m = read_matrix(scores)
+    assert m is not None and m.subjects == ("Freedonia", "Sylvania", "Ruritania")  # the rank column is no subject
+    assert m.criteria == ("Rank", "Total score", "Policy pillar")
+    assert read_matrix(counts) is None
+
+
+def test_matrix_continued_on_the_next_page_keeps_its_header_and_id():
+    first = table([["Rank", "Country", "Score"], ["1", "Freedonia", "80.5"], ["2", "Sylvania", "75.0"]],
+                  title="Annex: Scores", page=3, index=0)
+    rest = table([["3", "Ruritania", "60.0"], ["4", "Arcadia", "55.5"]], page=4, index=1)
+    ratings = find_ratings(document(first, rest), linker=None)
+    by_subject = {(r.subject, r.criterion): (r.rating, r.table_id, r.page) for r in ratings}
+    assert by_subject[("Arcadia", "Score")] == ("55.5", "annex-scores", 4)
+    assert len({r.table_id for r in ratings}) == 1
+
+
+# --- tables of parties ----------------------------------------------------------------------------
+
+
+def test_membership_matrix_gives_one_record_per_member():
+    # Columns are bodies, rows are bodies, "Yes" means membership; the free-text column is ignored.
+    grid = table([
+        ["Body", "Harbour Council", "Widget Network", "Notes"],
+        ["Acme Labs", "Yes", "Yes", "Joined early; active in two working groups"],
+        ["Northwind Institute", "Yes", "No", "Observer status in the network since last year"],
+    ])
+    found = find_table_collaborations(document(grid), linker=FakeLinker())
+    assert {(c.parties, c.types) for c in found} == {
+        (("acme", "harbour-council", "widget-network"), ("institutional_integration",)),
+        (("harbour-council", "northwind"), ("institutional_integration",)),
+    }
+    assert all(c.extractor == "table:collaboration" for c in found)
+
+
+def test_party_column_lists_partners_per_row():
+    grid = table([
+        ["Project", "Partners", "Budget"],
+        ["Port sensors", "Acme Labs, Northwind Institute", "2m"],
+        ["Tide models", "Harbour Council and some local firms", "1m"],  # one body and a note: skipped
+        ["Ship registry", "Widget Network", "3m"],  # a single party is no collaboration
+    ])
+    found = find_table_collaborations(document(grid), linker=FakeLinker())
+    assert [(c.parties, c.types) for c in found] == [(("acme", "northwind"), ("general_partnership",))]
+
+
+def test_members_column_joins_the_row_body():
+    grid = table([["Network", "Members"], ["Widget Network", "Acme Labs; NWI"]])
+    [c] = find_table_collaborations(document(grid), linker=FakeLinker())
+    assert c.parties == ("acme", "northwind", "widget-network")
+    assert c.types == ("institutional_integration",)
+
+
+@pytest.mark.parametrize(
+    "printed, clean",
+    [
+        ("[Zeta Accord](https://example.org/z)", "Zeta Accord"),  # a Markdown link keeps its text
+        ('<R id="a1">Zeta Accord</R>', "Zeta Accord"),  # an MDX component around the name
+        ("**Yes**", "Yes"),  # emphasis
+        ("Yes<br/>(ratified)", "Yes (ratified)"),  # an inline break
+    ],
+)
+def test_clean_cell_drops_markup(printed, clean):
+    from extractors.table_grid import clean_cell
+
+    assert clean_cell(printed) == clean
+
+
+def test_reasons_column_beside_the_judgement_is_its_rationale():
+    grid = table([
+        ["Option", "Feasibility", "Evidence"],
+        ["Shared registry", "High", "Two ports already run one together"],
+        ["Joint patrols", "Low", "No budget line for it"],
+    ])
+    ratings = find_ratings(document(grid), linker=None)
+    assert {(r.subject, r.rating, r.rationale) for r in ratings} == {
+        ("Shared registry", "High", "Two ports already run one together"),
+        ("Joint patrols", "Low", "No budget line for it"),
+    }
+
+
+def test_collaboration_table_keeps_its_judged_column_only():
+    # The actors and their types are the collaboration reader's; a Binding? column is a rating.
+    grid = table([
+        ["Initiative", "Participants", "Type", "Binding?"],
+        ["Port pact", "Acme Labs, OpenAI", "Joint research", "Yes (signed)"],
+        ["Tide forum", "Harbour Council, Acme Labs", "Information sharing", "No"],
+    ])
+    assert is_collaboration_table(grid)
+    m = read_matrix(grid)
+    assert m is not None and m.criteria == ("Binding?",)
+    assert [c[:3] for c in m.cells] == [("Port pact", "Binding?", "Yes (signed)"), ("Tide forum", "Binding?", "No")]

@@ -107,3 +107,34 @@ def test_nested_blocks_cost_linear_work() -> None:
 def test_deep_nesting_keeps_the_text_and_its_order() -> None:
     page = parse_html(_nested(50_000)).pages[0].text
     assert page == "The Harbor Board met.\nAfter."
+
+
+@pytest.mark.parametrize(
+    "head, h1, title",
+    [
+        # a site's name after a dash, named by og:site_name
+        ('<title>Harbour Rules - Port Portal</title><meta property="og:site_name" content="Port Portal">', "", "Harbour Rules"),
+        # a domain after the separator
+        ("<title>Harbour Rules - PORTS.EXAMPLE.ORG</title>", "", "Harbour Rules"),
+        # what stands before the separator is the page's own <h1>
+        ("<title>Harbour Rules – The Port Office</title>", "HARBOUR RULES", "Harbour Rules"),
+        # og:title wins over <title>
+        ('<title>x | y</title><meta property="og:title" content="Pilots at Night">', "", "Pilots at Night"),
+        # a dash inside the title itself stays
+        ("<title>Ports - Rules and Fees</title>", "", "Ports - Rules and Fees"),
+    ],
+)
+def test_title_without_site_suffix(head: str, h1: str, title: str) -> None:
+    page = f"<html><head>{head}</head><body><h1>{h1}</h1><p>Ships report on arrival.</p></body></html>"
+    assert parse_html(_raw(page.encode())).meta_title == title
+
+
+def test_meta_tags_give_date_publisher_and_authors() -> None:
+    page = b"""<html><head><title>T</title>
+    <meta name="citation_author" content="Ada Quill"><meta name="citation_author" content="Bo Stern">
+    <meta property="article:published_time" content="2024-03-05T10:00:00Z">
+    <meta property="og:site_name" content="Harbour Institute"></head><body><p>Ships report.</p></body></html>"""
+    doc = parse_html(_raw(page))
+    assert doc.meta_author == "Ada Quill, Bo Stern"
+    assert doc.meta_published == "2024-03-05"
+    assert doc.meta_publisher == "Harbour Institute"
