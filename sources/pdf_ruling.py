@@ -9,6 +9,7 @@ slowest step done step for step in `_intersections_to_cells`).
 from __future__ import annotations
 
 import ctypes
+from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -21,7 +22,7 @@ from pdfplumber.utils import filter_edges, obj_to_bbox
 from sources import pdfium_calls
 from sources.settings import ParseSettings
 
-__all__ = ["CellBox", "PathObject", "path_objects", "page_has_ruling", "ruled_cell_groups", "grid_kept",
+__all__ = ["CellBox", "PathObject", "path_objects", "page_has_ruling", "ruled_cell_groups", "grid_kept", "is_table_grid",
            "table_settings"]
 
 # A cell as pdfplumber gives it: (x0, top, x1, bottom) in points from the page's top left.
@@ -36,6 +37,10 @@ PathObject = tuple[Any, Matrix | None]
 # A ruling line is a path this thin (points) and at least this long.
 _RULE_THICKNESS = 3.0
 _RULE_MIN_LENGTH = 5.0
+# A path of more segments than a box (m, 3 l, close) may draw several rules; `page_has_ruling`
+# walks its segments up to this many (a grid of 50 x 20 cells), past which it is a drawing.
+_MANY_SEGMENTS = 5
+_MAX_SEGMENTS_WALKED = 5000
 
 
 def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings, paths: list[PathObject] | None = None) -> bool:
@@ -53,11 +58,21 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings, paths: list[P
     horizontal: list[tuple[float, float, float]] = []  # (x0, x1, y)
     vertical: list[tuple[float, float, float]] = []  # (y0, y1, x)
     for obj, form in path_objects(page) if paths is None else paths:
+        if _MANY_SEGMENTS < pdfium_c.FPDFPath_CountSegments(obj) <= _MAX_SEGMENTS_WALKED:
+            # One path can draw a whole grid (a compound path): its bounds would be one box.
+            for e in _segment_edges(obj, form, height):
+                if e["orientation"] == "h":
+                    horizontal.append((e["x0"], e["x1"], height - e["top"]))
+                else:
+                    vertical.append((height - e["bottom"], height - e["top"], e["x0"]))
+            continue
         left, bottom, right, top = _bounds(obj, form)
         w, h = right - left, top - bottom
-        if h <= _RULE_THICKNESS and w >= _RULE_MIN_LENGTH:
+        # A rule of any length counts: some generators draw a table's inner rules as short
+        # pieces, one per cell, which join into rules below.
+        if h <= _RULE_THICKNESS and w > h:
             horizontal.append((left, right, (top + bottom) / 2))
-        elif w <= _RULE_THICKNESS and h >= _RULE_MIN_LENGTH:
+        elif w <= _RULE_THICKNESS and h > w:
             vertical.append((bottom, top, (left + right) / 2))
         elif w >= _RULE_MIN_LENGTH and h >= _RULE_MIN_LENGTH and not (w > 0.9 * width and h > 0.9 * height):
             # A box (cell border or fill) rules along its four sides; a page-sized background does not.
@@ -68,8 +83,8 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings, paths: list[P
         return False
     # Word and others draw each cell's border as its own segment; join collinear pieces first,
     # as pdfplumber's join_tolerance does, so a row border spans the whole table.
-    horizontal = _join_collinear(horizontal, tol)
-    vertical = _join_collinear(vertical, tol)
+    horizontal = [e for e in _join_collinear(horizontal, tol) if e[1] - e[0] >= _RULE_MIN_LENGTH]
+    vertical = [e for e in _join_collinear(vertical, tol) if e[1] - e[0] >= _RULE_MIN_LENGTH]
     ruled_rows: set[int] = set()
     for x0, x1, y in horizontal:
         crossings = {round(x / tol) for y0, y1, x in vertical
@@ -83,25 +98,15 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings, paths: list[P
 
 def _path_edges(page: pdfium.PdfPage, paths: list[PathObject]) -> list[dict[str, Any]]:
     """The edges pdfplumber's table finder would take from the page's drawing, in its (top-down)
-    coordinates: the four sides of each path's bounds, as pdfplumber takes a rectangle's (a line's
-    two sides lie within a stroke width and snap into one); a path of more segments (several
-    boxes in one path, an icon) gives its axis-parallel segments, see `_segment_edges`.  Paths
-    inside forms count where the form puts them on the page, as pdfminer places them."""
+    coordinates: every path's axis-parallel segments, see `_segment_edges`.  A line is its centre
+    line whatever its stroke width, as pdfminer gives it (pdfium's bounds of a stroked path
+    include the stroke: a thick rule's two sides would be two edges, an extra row); a rectangle
+    its four sides.  Paths inside forms count where the form puts them on the page, as pdfminer
+    places them."""
     height = page.get_size()[1]
     edges: list[dict[str, Any]] = []
     for obj, form in paths:
-        if pdfium_c.FPDFPath_CountSegments(obj) > 5:
-            edges += _segment_edges(obj, form, height)
-            continue
-        left, bottom, right, top = _bounds(obj, form)
-        t, b = height - top, height - bottom
-        w, h = right - left, b - t
-        edges += [
-            {"x0": left, "x1": right, "top": t, "bottom": t, "width": w, "height": 0, "orientation": "h", "object_type": "rect_edge"},
-            {"x0": left, "x1": right, "top": b, "bottom": b, "width": w, "height": 0, "orientation": "h", "object_type": "rect_edge"},
-            {"x0": left, "x1": left, "top": t, "bottom": b, "width": 0, "height": h, "orientation": "v", "object_type": "rect_edge"},
-            {"x0": right, "x1": right, "top": t, "bottom": b, "width": 0, "height": h, "orientation": "v", "object_type": "rect_edge"},
-        ]
+        edges += _segment_edges(obj, form, height)
     return edges
 
 
@@ -253,13 +258,23 @@ def _smallest_cell(pt: Point, below: list[Point], right: list[Point], intersecti
 
 
 def grid_kept(cells: list[CellBox], settings: ParseSettings) -> bool:
-    """The table reader's tests that need no text, on one table's cells: pdfplumber's rows are the cells'
-    distinct tops, each row with a slot (a cell or None) per distinct left edge."""
-    rows, cols = len({c[1] for c in cells}), len({c[0] for c in cells})
-    if rows < settings.table_min_rows or cols < settings.table_min_cols:
+    """The table reader's tests that need no text, on one table's cells: pdfplumber's rows are the
+    cells' distinct tops, each row with a slot (a cell or None) per distinct left edge.  See
+    `is_table_grid`."""
+    cols = len({c[0] for c in cells})
+    per_row = Counter(c[1] for c in cells)
+    return is_table_grid(list(per_row.values()), cols, settings)
+
+
+def is_table_grid(cells_per_row: list[int], n_cols: int, settings: ParseSettings) -> bool:
+    """Whether a grid with this many cells in each row (merged slots not counted) and `n_cols`
+    columns is a table: at least `table_min_rows` of its rows are split into at least
+    `table_min_cols` cells.  Row and column spans leave most rows split (a real table with
+    merged cells is kept, None in its merged slots); a stack of one-column boxes around prose,
+    however many rows it makes, has none."""
+    if len(cells_per_row) < settings.table_min_rows or n_cols < settings.table_min_cols:
         return False
-    slots_filled = len({(c[0], c[1]) for c in cells})
-    return rows * cols - slots_filled <= settings.table_max_none_ratio * rows * cols
+    return sum(1 for n in cells_per_row if n >= settings.table_min_cols) >= settings.table_min_rows
 
 
 def _join_collinear(edges: list[tuple[float, float, float]], tol: float) -> list[tuple[float, float, float]]:

@@ -29,10 +29,10 @@ from pdfplumber.utils.exceptions import PdfminerException
 from sources import pdfium_calls
 from sources.model import BBox, Cell, Table
 from sources.normalize import normalize_cell
-from sources.pdf_ruling import CellBox, PathObject, grid_kept, ruled_cell_groups, table_settings
+from sources.pdf_ruling import CellBox, PathObject, grid_kept, is_table_grid, ruled_cell_groups, table_settings
 from sources.settings import ParseSettings
 
-__all__ = ["PdfTablePart", "read_page_tables", "find_tables_pdfplumber", "merge_parts"]
+__all__ = ["PdfTablePart", "read_page_tables", "needs_pdfplumber", "find_tables_pdfplumber", "merge_parts"]
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +86,11 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
                      paths: list[PathObject] | None = None) -> list[PdfTablePart] | None:
     """The table parts on one pdfium page (1-based `number`), top to bottom; None when the page
     needs pdfplumber (see the module docstring).  `paths`: the page's `path_objects`, if known."""
+    if needs_pdfplumber(page):
+        return None
     groups = [g for g in ruled_cell_groups(page, settings, paths) if grid_kept(g, settings)]
     if not groups:
         return []
-    if page.get_rotation() % 360 or _box_offset(page):
-        return None
     width, height = page.get_size()
     # Only characters near a table matter (its cells, the caption band above it); reading the
     # rest of the page through pdfium's per-character calls would cost most of the time here.
@@ -115,6 +115,13 @@ def _cell_table(cells: list[CellBox], chars: list[dict[str, Any]]) -> PlumberTab
     inside = [ch for ch in chars
               if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom]
     return PlumberTable(_CharPage(inside), cells)
+
+
+def needs_pdfplumber(page: pdfium.PdfPage) -> bool:
+    """Whether pdfplumber must read the page's tables: a rotated page (pdfplumber finds its cells
+    in the rotated view, where rows and columns trade places), or one measured from another corner
+    (see `_box_offset`).  Asked before any cell is found, so no grid is judged unrotated."""
+    return bool(page.get_rotation() % 360) or _box_offset(page)
 
 
 def _box_offset(page: pdfium.PdfPage) -> bool:
@@ -304,7 +311,7 @@ def _part(number: int, table: PlumberTable, chars: list[dict[str, Any]], page_wi
     cells = [c for row in rows for c in row]
     if all(c.text in (None, "") for c in cells):
         return None  # a ruled frame with nothing in it
-    if sum(c.text is None for c in cells) > settings.table_max_none_ratio * len(cells):
+    if not is_table_grid([sum(c.text is not None for c in row) for row in rows], max(len(r) for r in rows), settings):
         return None  # boxes around prose, not a grid of cells
     bbox = tuple(float(v) for v in table.bbox)
     return PdfTablePart(page=number, bbox=bbox, rows=rows,  # type: ignore[arg-type]
