@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Callable, Sequence
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ __all__ = [
     "normalize_text",
     "normalize_cell",
     "normalize_newlines",
+    "join_marked_hyphens",
     "fix_ligatures",
     "remove_soft_hyphens",
     "normalize_spaces",
@@ -55,13 +57,15 @@ def normalize_newlines(text: str) -> str:
     return _MARKED_HYPHEN.sub(_join_marked, text).replace("\ufffe", "-")
 
 
-# pdfium's marker after a word (and a hyphen before that word, if any), with the word after it.
-_MARKED_HYPHEN = re.compile(r"(-?)([^\W\d_]+)\ufffe(?=([^\W\d_]+)(-?))")
+# pdfium's marker after a word (and a hyphen joining that word to letters before it, if any),
+# with the word after it (and a hyphen joining it to letters after it).
+_MARKED_HYPHEN = re.compile(r"((?<=[^\W\d_])-)?([^\W\d_]+)\ufffe(?=([^\W\d_]+)(-(?=[^\W\d_]))?)")
 
 
-def _join_marked(m: re.Match[str]) -> str:
-    before, head, tail, after = m.groups()
-    keep = not tail[0].islower() or _keeps_hyphen(before, head, after)
+def _join_marked(m: re.Match[str], printed: frozenset[str] = frozenset()) -> str:
+    before, head, tail, after = m.group(1) or "", m.group(2), m.group(3), m.group(4) or ""
+    keep = (not tail[0].islower() or _keeps_hyphen(before, head, after)
+            or f"{head}-{tail}".lower() in printed)
     return f"{before}{head}{'-' if keep else ''}"
 
 
@@ -261,6 +265,35 @@ def tidy_whitespace(text: str) -> str:
 
 # --- whole-document repairs -------------------------------------------------------------------
 
+_WORD_END = re.compile(r"[^\W\d_]+$")
+_WORD_START = re.compile(r"[^\W\d_]+")
+
+
+def _printed_compounds(pages: Sequence[str]) -> frozenset[str]:
+    """Every "word-word" the document prints with a real hyphen, lowercased.  Found from each "-"
+    (a plain search), not by a pattern tried at every word: a tenth of the time."""
+    found: set[str] = set()
+    for page in pages:
+        i = page.find("-")
+        while i != -1:
+            head = _WORD_END.search(page, max(0, i - 40), i)
+            tail = _WORD_START.match(page, i + 1, i + 41)
+            if head is not None and tail is not None:
+                found.add(f"{head.group(0)}-{tail.group(0)}".lower())
+            i = page.find("-", i + 1)
+    return frozenset(found)
+
+
+def join_marked_hyphens(pages: Sequence[str], settings: "ParseSettings") -> list[str]:
+    """pdfium's line-end hyphen marker inside a word (see `normalize_newlines`), judged with the
+    whole document: the hyphen also stays where the document prints the same word with a hyphen
+    elsewhere ("centre-village", "feed-forward")."""
+    if not any("\ufffe" in page for page in pages):
+        return list(pages)
+    join = partial(_join_marked, printed=_printed_compounds(pages))
+    return [_MARKED_HYPHEN.sub(join, page) if "\ufffe" in page else page for page in pages]
+
+
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
     re.IGNORECASE,
@@ -408,6 +441,8 @@ class Repair:
 
 
 REPAIRS: tuple[Repair, ...] = (
+    # Before newlines, which would judge pdfium's hyphen markers without the document's words.
+    Repair("marked_hyphens", document_fn=join_marked_hyphens),
     Repair("newlines", text_fn=normalize_newlines),
     # Running headers are found on the lines as printed, before any line is joined or emptied.
     Repair("running_lines", document_fn=strip_running_lines),

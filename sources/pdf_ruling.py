@@ -263,18 +263,20 @@ def grid_kept(cells: list[CellBox], settings: ParseSettings) -> bool:
     `is_table_grid`."""
     cols = len({c[0] for c in cells})
     per_row = Counter(c[1] for c in cells)
-    return is_table_grid(list(per_row.values()), cols, settings)
+    return is_table_grid([per_row[top] for top in sorted(per_row)], cols, settings)
 
 
 def is_table_grid(cells_per_row: list[int], n_cols: int, settings: ParseSettings) -> bool:
     """Whether a grid with this many cells in each row (merged slots not counted) and `n_cols`
     columns is a table: at least `table_min_rows` of its rows are split into at least
-    `table_min_cols` cells.  Row and column spans leave most rows split (a real table with
-    merged cells is kept, None in its merged slots); a stack of one-column boxes around prose,
-    however many rows it makes, has none."""
+    `table_min_cols` cells, or its first row is (a header over rows that span it: "No
+    results").  Row and column spans leave most rows split (a real table with merged cells is
+    kept, None in its merged slots); boxes around prose stacked in one column, side by side at
+    most below a first full-width box, are not."""
     if len(cells_per_row) < settings.table_min_rows or n_cols < settings.table_min_cols:
         return False
-    return sum(1 for n in cells_per_row if n >= settings.table_min_cols) >= settings.table_min_rows
+    split = [n >= settings.table_min_cols for n in cells_per_row]
+    return split[0] or sum(split) >= settings.table_min_rows
 
 
 def _join_collinear(edges: list[tuple[float, float, float]], tol: float) -> list[tuple[float, float, float]]:

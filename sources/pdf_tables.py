@@ -32,7 +32,7 @@ from sources.normalize import normalize_cell
 from sources.pdf_ruling import CellBox, PathObject, grid_kept, is_table_grid, ruled_cell_groups, table_settings
 from sources.settings import ParseSettings
 
-__all__ = ["PdfTablePart", "read_page_tables", "needs_pdfplumber", "find_tables_pdfplumber", "merge_parts"]
+__all__ = ["PdfTablePart", "read_page_tables", "find_tables_pdfplumber", "merge_parts"]
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +86,13 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
                      paths: list[PathObject] | None = None) -> list[PdfTablePart] | None:
     """The table parts on one pdfium page (1-based `number`), top to bottom; None when the page
     needs pdfplumber (see the module docstring).  `paths`: the page's `path_objects`, if known."""
-    if needs_pdfplumber(page):
-        return None
+    if page.get_rotation() % 360:
+        return None  # judged in pdfplumber's rotated view, where rows and columns trade places
     groups = [g for g in ruled_cell_groups(page, settings, paths) if grid_kept(g, settings)]
     if not groups:
         return []
+    if _box_offset(page):
+        return None  # the grid is the same wherever it is measured from; its place is not
     width, height = page.get_size()
     # Only characters near a table matter (its cells, the caption band above it); reading the
     # rest of the page through pdfium's per-character calls would cost most of the time here.
@@ -115,13 +117,6 @@ def _cell_table(cells: list[CellBox], chars: list[dict[str, Any]]) -> PlumberTab
     inside = [ch for ch in chars
               if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom]
     return PlumberTable(_CharPage(inside), cells)
-
-
-def needs_pdfplumber(page: pdfium.PdfPage) -> bool:
-    """Whether pdfplumber must read the page's tables: a rotated page (pdfplumber finds its cells
-    in the rotated view, where rows and columns trade places), or one measured from another corner
-    (see `_box_offset`).  Asked before any cell is found, so no grid is judged unrotated."""
-    return bool(page.get_rotation() % 360) or _box_offset(page)
 
 
 def _box_offset(page: pdfium.PdfPage) -> bool:

@@ -49,21 +49,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FOLDER = ROOT / ".parity-cache" / "tests" / "pdfs"
 
-# A pdfplumber table counts as real with at least this many rows and columns, and this share of
-# its slots holding text (boxes around prose, layout frames and empty grids do not).
+# A pdfplumber table counts as real with at least this many rows and columns, and more than this
+# share of its slots holding text (boxes around prose, layout frames and empty grids do not).
 REAL_MIN_ROWS = 2
 REAL_MIN_COLS = 2
 REAL_MIN_FILLED = 0.5
 # Two tables on a page are the same table when their boxes overlap this much (intersection over
-# the smaller box).
-SAME_TABLE_OVERLAP = 0.6
+# union: a frame around a table is not the table).
+SAME_TABLE_OVERLAP = 0.5
 _ALNUM = re.compile(r"[^0-9A-Za-z]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
                           re.IGNORECASE)
 # In pdfium's text, a hyphen it took for a line-end hyphen: U+FFFE (sometimes followed by the
 # line break, sometimes not).
-_FFFE_SITE = re.compile(r"([A-Za-z]+)\ufffe(?:\r?\n)?([A-Za-z]+)")
+_FFFE_SITE = re.compile(r"([^\W\d_]+)\ufffe(?:\r?\n)?([^\W\d_]+)")
 
 
 @dataclass
@@ -175,7 +175,7 @@ def _is_real(rows: list[list[str | None]]) -> bool:
     if len(rows) < REAL_MIN_ROWS or max((len(r) for r in rows), default=0) < REAL_MIN_COLS:
         return False
     slots = [c for r in rows for c in r]
-    return sum(1 for c in slots if c and c.strip()) >= REAL_MIN_FILLED * len(slots)
+    return sum(1 for c in slots if c and c.strip()) > REAL_MIN_FILLED * len(slots)
 
 
 def _overlap(a: tuple[float, ...] | None, b: tuple[float, ...] | None) -> float:
@@ -185,8 +185,8 @@ def _overlap(a: tuple[float, ...] | None, b: tuple[float, ...] | None) -> float:
     h = min(a[3], b[3]) - max(a[1], b[1])
     if w <= 0 or h <= 0:
         return 0.0
-    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return w * h / smaller if smaller > 0 else 0.0
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
+    return w * h / union if union > 0 else 0.0
 
 
 def _cells(rows: list[list[str | None]], key: Any) -> list[list[str | None]]:
@@ -231,13 +231,15 @@ def _compare_tables(result: FileResult, plumber_pages: list[list[tuple[tuple[flo
             real = _is_real(rows)
             result.real_tables += real
             expect = _cells(rows, lambda c: normalize_cell(c) or "")
-            match = None
+            match, best = None, SAME_TABLE_OVERLAP
             for k, (gbox, grows) in enumerate(ours):
                 if k in used:
                     continue
-                if _overlap(bbox, gbox) >= SAME_TABLE_OVERLAP or (gbox is None and _cells(grows, _nospace) == _cells(expect, _nospace)):
+                if gbox is None and _cells(grows, _nospace) == _cells(expect, _nospace):
                     match = k
                     break
+                if _overlap(bbox, gbox) >= best:
+                    match, best = k, _overlap(bbox, gbox)
             if match is None:
                 if real:
                     result.missed += 1
@@ -266,8 +268,14 @@ def _line_key(line: str) -> str:
 
 
 def _compare_text(result: FileResult, pdfium_texts: list[str], govmap_texts: list[str]) -> None:
+    """Hyphens at line ends are judged on the document's own words: a hyphen govmap keeps is false
+    when the document prints the joined word elsewhere or the part after the hyphen is no word of
+    the document ("con-structed", "tempera-ture"); a hyphen govmap drops was real when the
+    document prints the hyphenated word elsewhere, not at a line end."""
     whole = "\n".join(pdfium_texts)
-    printed_hyphenated = {m.group(0).lower() for m in re.finditer(r"[A-Za-z]+-[A-Za-z]+", whole)}
+    printed_hyphenated = {m.group(0).lower() for m in re.finditer(r"[^\W\d_]+-[^\W\d_]+", whole)}
+    # the document's words away from these breaks
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", _FFFE_SITE.sub(" ", whole))}
     govmap_whole = "\n".join(govmap_texts)
     for page_raw, page_ours in zip(pdfium_texts, govmap_texts):
         for m in _FFFE_SITE.finditer(page_raw):
@@ -276,10 +284,13 @@ def _compare_text(result: FileResult, pdfium_texts: list[str], govmap_texts: lis
                 continue
             result.hyphen_sites += 1
             hyphenated = f"{head}-{tail}"
+            joined = (head + tail).lower()
             compound = hyphenated.lower() in printed_hyphenated
-            if re.search(rf"\b{re.escape(hyphenated)}\b", page_ours) and not compound:
-                result.false_hyphens.append(hyphenated)
-            elif compound and re.search(rf"\b{re.escape(head + tail)}\b", page_ours):
+            split = joined in words or tail.lower() not in words
+            if re.search(rf"(?<![^\W\d_]){re.escape(hyphenated)}(?![^\W\d_])", page_ours):
+                if split and not compound:
+                    result.false_hyphens.append(hyphenated)
+            elif compound and re.search(rf"(?<![^\W\d_]){re.escape(head + tail)}(?![^\W\d_])", page_ours):
                 result.lost_hyphens.append(hyphenated)
     # Lines lost: pdfium's lines whose letters and digits govmap's page no longer holds.
     raw_lines = [[ln for ln in re.split(r"\r\n|\r|\n", t) if _line_key(ln)] for t in pdfium_texts]

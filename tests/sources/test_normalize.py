@@ -13,6 +13,7 @@ from sources.normalize import (
     fix_ai_ocr,
     fix_ligatures,
     join_hyphenated_words,
+    join_marked_hyphens,
     normalize_cell,
     normalize_newlines,
     normalize_pages,
@@ -69,6 +70,15 @@ def test_remove_soft_hyphens(given: str, expected: str) -> None:
 )
 def test_pdfium_line_end_hyphen_marker(given: str, expected: str) -> None:
     assert join_hyphenated_words(normalize_newlines(given)) == expected
+
+
+def test_join_marked_hyphens_uses_the_documents_compounds() -> None:
+    # "centre-village" is printed with a real hyphen on page 1, so the marker on page 2 keeps it;
+    # "6-" before a word is a number's hyphen, not a compound's.
+    pages = ["The centre-village road.", "A new centre\ufffevillage square, 6-phospho\ufffefructose and con\ufffestruct."]
+    out = join_marked_hyphens(pages, ParseSettings())
+    assert out[1] == "A new centre-village square, 6-phosphofructose and construct."
+    assert out[0] == pages[0]
 
 
 @pytest.mark.parametrize(
