@@ -49,6 +49,11 @@ _PDFIUM_CODES = {0x02: "-", 0xFFFE: "-"}
 # which pdfium drops when it has put its own there.  A gap this wide (in ems) is a space glyph's
 # width: pdfium's space there stands for a real one.  Narrower gaps (tracking, kerning) are not.
 _WORD_GAP_EM = 0.2
+# Between a CJK character and its neighbour a gap is the typesetter's spacing between scripts,
+# not a word space (CJK text has none): pdfium's space there counts only past pdfplumber's
+# x_tolerance, as pdfplumber reads it.
+_CJK = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_X_TOLERANCE = 3.0
 # Characters whose tops are this close (points) share a line: pdfplumber's default y tolerance.
 _SAME_LINE = 3.0
 _FONT_NAME_BYTES = 256
@@ -135,7 +140,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
     all at the glyph's origin, with boxes cut from the glyph's outline: they become one character
     again, boxed like the other characters of its text object, as pdfminer keeps it.  pdfium's
     own line breaks are left out; its inserted spaces are kept where they stand for a real gap
-    (see `_WORD_GAP_EM`).  Only characters whose baseline lies in one of `bands` ((low, high) in
+    (see `_WORD_GAP_EM` and `_CJK`).  Only characters whose baseline lies in one of `bands` ((low, high) in
     pdfium's bottom-up y) are read.  None when any of them is rotated or skewed: pdfplumber reads
     rotated text in its own direction.
 
@@ -195,9 +200,11 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
         # the font's ascent instead, which can be half a size higher).
         bottom = height - (y + g.below)
         top = bottom - g.size
-        if (g.space_before and chars and abs(chars[-1]["top"] - top) <= _SAME_LINE
-                and x - chars[-1]["x1"] >= _WORD_GAP_EM * g.size):
-            chars.append(_char(" ", chars[-1]["x1"], x, top, bottom, g.index))
+        if g.space_before and chars and abs(chars[-1]["top"] - top) <= _SAME_LINE:
+            gap = x - chars[-1]["x1"]
+            cjk = _CJK.match(g.text) or _CJK.match(chars[-1]["text"])
+            if gap > _X_TOLERANCE or (gap >= _WORD_GAP_EM * g.size and not cjk):
+                chars.append(_char(" ", chars[-1]["x1"], x, top, bottom, g.index))
         chars.append(_char(g.text, x, max(x, g.right), top, bottom, g.index))
     return chars
 

@@ -269,3 +269,32 @@ def test_merged_cells_kept_layout_boxes_dropped(tmp_path: Path) -> None:
     assert [r[0] for r in table.grid] == ["Region", "North"] + [None] * 7
     assert [r[1] for r in table.grid] == ["Group", "Inner", None, None, None, "Outer", None, None, None]
     assert table.grid[3] == [None, None, "Quay 2"]
+
+
+def test_cell_spaces_between_scripts(tmp_path: Path) -> None:
+    # Words set apart by a gap without a space glyph.  A quarter em in Latin text: a word space
+    # (pdfium marks it).  The same between a CJK character and a number: the typesetter's spacing
+    # between scripts, which pdfplumber (gap under its x_tolerance) and Chinese text leave out.
+    # Wider than pdfplumber's x_tolerance: a space whatever pdfium says.
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = _canvas(tmp_path / "scripts.pdf")
+    xs, ys = _grid_lines(72, 700, 3, [120.0, 120.0])
+    c.setLineWidth(0.5)
+    for y in ys:
+        c.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        c.line(x, ys[0], x, ys[-1])
+    for row, (first, second, font, gap) in enumerate([("Rate", "of", "Helvetica", 2.4),
+                                                     ("\u4e0a\u5347", "5.72", "STSong-Light", 2.4),
+                                                     ("Depth", "m", "Helvetica", 3.5)]):
+        c.setFont(font, 9)
+        c.drawString(xs[0] + 3, ys[row] - 13, first)
+        c.drawString(xs[0] + 3 + c.stringWidth(first, font, 9) + gap, ys[row] - 13, second)
+        c.setFont("Helvetica", 9)
+        c.drawString(xs[1] + 3, ys[row] - 13, str(row))
+    c.save()
+    [table] = _parse(tmp_path / "scripts.pdf").tables
+    assert [r[0] for r in table.grid] == ["Rate of", "\u4e0a\u53475.72", "Depth m"]
