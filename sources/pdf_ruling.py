@@ -40,6 +40,8 @@ _RULE_MIN_LENGTH = 5.0
 # A path of more segments than a box (m, 3 l, close) may draw several rules; `page_has_ruling`
 # walks its segments up to this many (a grid of 50 x 20 cells), past which it is a drawing.
 _MANY_SEGMENTS = 5
+# Pieces of a rule shorter than this are dots (pdfplumber's edge_min_length_prefilter).
+_RULE_MIN_PIECE = 1.0
 _MAX_SEGMENTS_WALKED = 5000
 
 
@@ -50,44 +52,57 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings, paths: list[P
 
     Looks only at path objects' bounds (lines, and the four sides of anything else), with no
     layout analysis, so it costs about a millisecond a page.  Loose boxes (highlights, panels,
-    a frame around a paragraph) do not cross one another and so do not count.  `paths` are the
-    page's `path_objects` if the caller has them already.
+    a frame around a paragraph) do not cross one another and so do not count.  Only when that
+    finds no grid are the segments of box-sized paths of many segments walked: one compound path
+    can draw a whole grid, whose bounds are a single box.  `paths` are the page's `path_objects`
+    if the caller has them already.
     """
     width, height = page.get_size()
-    tol = settings.table_intersection_tolerance + settings.table_snap_tolerance
     horizontal: list[tuple[float, float, float]] = []  # (x0, x1, y)
     vertical: list[tuple[float, float, float]] = []  # (y0, y1, x)
+    compound: list[PathObject] = []
     for obj, form in path_objects(page) if paths is None else paths:
-        if _MANY_SEGMENTS < pdfium_c.FPDFPath_CountSegments(obj) <= _MAX_SEGMENTS_WALKED:
-            # One path can draw a whole grid (a compound path): its bounds would be one box.
-            for e in _segment_edges(obj, form, height):
-                if e["orientation"] == "h":
-                    horizontal.append((e["x0"], e["x1"], height - e["top"]))
-                else:
-                    vertical.append((height - e["bottom"], height - e["top"], e["x0"]))
-            continue
         left, bottom, right, top = _bounds(obj, form)
         w, h = right - left, top - bottom
         # A rule of any length counts: some generators draw a table's inner rules as short
-        # pieces, one per cell, which join into rules below.
-        if h <= _RULE_THICKNESS and w > h:
+        # pieces, one per cell, which join into rules in `_has_grid`.
+        if h <= _RULE_THICKNESS and w > max(h, _RULE_MIN_PIECE):
             horizontal.append((left, right, (top + bottom) / 2))
-        elif w <= _RULE_THICKNESS and h > w:
+        elif w <= _RULE_THICKNESS and h > max(w, _RULE_MIN_PIECE):
             vertical.append((bottom, top, (left + right) / 2))
         elif w >= _RULE_MIN_LENGTH and h >= _RULE_MIN_LENGTH and not (w > 0.9 * width and h > 0.9 * height):
             # A box (cell border or fill) rules along its four sides; a page-sized background does not.
             horizontal += [(left, right, bottom), (left, right, top)]
             vertical += [(bottom, top, left), (bottom, top, right)]
+            if _MANY_SEGMENTS < pdfium_c.FPDFPath_CountSegments(obj) <= _MAX_SEGMENTS_WALKED:
+                compound.append((obj, form))
+    if _has_grid(horizontal, vertical, settings):
+        return True
+    if not compound:
+        return False
+    for obj, form in compound:
+        for e in _segment_edges(obj, form, height):
+            if e["orientation"] == "h":
+                horizontal.append((e["x0"], e["x1"], height - e["top"]))
+            else:
+                vertical.append((height - e["bottom"], height - e["top"], e["x0"]))
+    return _has_grid(horizontal, vertical, settings)
+
+
+def _has_grid(horizontal: list[tuple[float, float, float]], vertical: list[tuple[float, float, float]],
+              settings: ParseSettings) -> bool:
+    """Whether enough horizontal rules, joined, are each crossed by enough vertical ones."""
+    tol = settings.table_intersection_tolerance + settings.table_snap_tolerance
     need_h, need_v = settings.table_min_rows + 1, settings.table_min_cols + 1
     if len(horizontal) < need_h or len(vertical) < need_v:
         return False
     # Word and others draw each cell's border as its own segment; join collinear pieces first,
     # as pdfplumber's join_tolerance does, so a row border spans the whole table.
-    horizontal = [e for e in _join_collinear(horizontal, tol) if e[1] - e[0] >= _RULE_MIN_LENGTH]
-    vertical = [e for e in _join_collinear(vertical, tol) if e[1] - e[0] >= _RULE_MIN_LENGTH]
+    rows = [e for e in _join_collinear(horizontal, tol) if e[1] - e[0] >= _RULE_MIN_LENGTH]
+    cols = [e for e in _join_collinear(vertical, tol) if e[1] - e[0] >= _RULE_MIN_LENGTH]
     ruled_rows: set[int] = set()
-    for x0, x1, y in horizontal:
-        crossings = {round(x / tol) for y0, y1, x in vertical
+    for x0, x1, y in rows:
+        crossings = {round(x / tol) for y0, y1, x in cols
                      if x0 - tol <= x <= x1 + tol and y0 - tol <= y <= y1 + tol}
         if len(crossings) >= need_v:
             ruled_rows.add(round(y / tol))

@@ -103,7 +103,10 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
     # rest of the page through pdfium's per-character calls would cost most of the time here.
     bands = [(height - (max(c[3] for c in g) + _BAND_MARGIN),
               height - (min(c[1] for c in g) - settings.caption_max_gap - _BAND_MARGIN)) for g in groups]
-    chars = _page_chars(textpage, height, bands)
+    # The tables' boxes in pdfium's bottom-up coordinates (x0, low, x1, high).
+    boxes = [(min(c[0] for c in g), height - max(c[3] for c in g), max(c[2] for c in g), height - min(c[1] for c in g))
+             for g in groups]
+    chars = _page_chars(textpage, height, bands, boxes)
     if chars is None:
         return None
     fontname = _FontNames(textpage)
@@ -131,8 +134,8 @@ def _box_offset(page: pdfium.PdfPage) -> bool:
     return media[0] != 0 or media[1] != 0 or tuple(page.get_cropbox()) != tuple(media)
 
 
-def _page_chars(textpage: pdfium.PdfTextPage, height: float,
-                bands: list[tuple[float, float]]) -> list[dict[str, Any]] | None:
+def _page_chars(textpage: pdfium.PdfTextPage, height: float, bands: list[tuple[float, float]],
+                boxes: list[tuple[float, float, float, float]] | None = None) -> list[dict[str, Any]] | None:
     """pdfium's characters as pdfminer would give them to pdfplumber, in top-down coordinates.
 
     A character starts at its origin, ends at the right of pdfium's loose box (its advance) and
@@ -141,8 +144,9 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
     again, boxed like the other characters of its text object, as pdfminer keeps it.  pdfium's
     own line breaks are left out; its inserted spaces are kept where they stand for a real gap
     (see `_WORD_GAP_EM` and `_CJK`).  Only characters whose baseline lies in one of `bands` ((low, high) in
-    pdfium's bottom-up y) are read.  None when any of them is rotated or skewed: pdfplumber reads
-    rotated text in its own direction.
+    pdfium's bottom-up y) are read.  None when any of them is rotated or skewed inside one of
+    `boxes` ((x0, low, x1, high), the tables; all of the page if None): pdfplumber reads rotated
+    text in its own direction.  Rotated text beside the tables (a label up the margin) is left out.
 
     The loop runs for every character of the page, so it calls pdfium through `pdfium_calls`
     and asks only what each character needs."""
@@ -150,7 +154,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
     rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
-    sizes: dict[int | None, float] = {}  # text object -> font size on the page
+    sizes: dict[int | None, float | None] = {}  # text object -> font size on the page (None: not upright)
     depths: dict[int | None, float] = {}  # text object -> how far a whole glyph's box drops below its baseline
     glyphs: list[_Glyph] = []
     depth: float | None = None  # that of the last glyph known whole
@@ -188,9 +192,12 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
         obj = pdfium_calls.char_text_object(tp, i)
         if obj not in sizes:
             pdfium_c.FPDFText_GetMatrix(raw, i, matrix)
-            if abs(matrix.b) > 1e-6 or abs(matrix.c) > 1e-6 or matrix.a * matrix.d <= 0:
+            upright = not (abs(matrix.b) > 1e-6 or abs(matrix.c) > 1e-6 or matrix.a * matrix.d <= 0)
+            sizes[obj] = pdfium_c.FPDFText_GetFontSize(raw, i) * abs(matrix.d) if upright else None
+        if sizes[obj] is None:  # rotated or skewed text
+            if boxes is None or any(x0 <= ox.value <= x1 and low <= y <= high for x0, low, x1, high in boxes):
                 return None
-            sizes[obj] = pdfium_c.FPDFText_GetFontSize(raw, i) * abs(matrix.d)
+            continue
         glyphs.append(_Glyph(i, text, origin, rect.right, rect.bottom - oy.value, sizes[obj], obj, space_before))
         space_before = False
     chars: list[dict[str, Any]] = []

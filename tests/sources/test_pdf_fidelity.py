@@ -298,3 +298,23 @@ def test_cell_spaces_between_scripts(tmp_path: Path) -> None:
     c.save()
     [table] = _parse(tmp_path / "scripts.pdf").tables
     assert [r[0] for r in table.grid] == ["Rate of", "\u4e0a\u53475.72", "Depth m"]
+
+
+def test_rotated_label_beside_a_table_needs_no_pdfplumber(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A label set up the margin, level with the table: pdfium reads the table, pdfplumber is
+    # never opened.  Rotated text inside a table would still go to pdfplumber.
+    import pdfplumber
+
+    c = _canvas(tmp_path / "label.pdf")
+    draw_table(c, 120, 700, ROWS, COLS)
+    c.saveState()
+    c.translate(60, 620)
+    c.rotate(90)
+    c.setFont("Helvetica", 9)
+    c.drawString(0, 0, "HARBOUR SURVEY")
+    c.restoreState()
+    c.save()
+    opened: list[object] = []
+    monkeypatch.setattr(pdfplumber, "open", lambda *a, **k: opened.append(a))
+    [table] = _parse(tmp_path / "label.pdf").tables
+    assert table.grid == ROWS and opened == []
