@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup browser run test test-fast eval bench samples clean
+.PHONY: setup browser run test test-fast eval parity bench samples clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@echo "set-up: creating $(VENV) with $(PYTHON) (first time only)"
@@ -45,6 +45,17 @@ eval: setup  ## precision/recall per split against tests/eval/gold (see tests/ev
 	$(PY) -m tests.eval.score .eval/text .eval/pdf .eval/dev --per-document
 	@echo "== reference corpus: exact table facts (ratings, table collaborations, definitions) =="
 	$(PY) -m extractors.table_evaluation
+
+# PDFs to compare; default pdfplumber's own test PDFs, fetched once into the ignored .parity-cache/.
+PARITY_PDFS ?= .parity-cache/tests/pdfs
+PDFPLUMBER_REPO ?= https://github.com/jsvine/pdfplumber
+
+parity: setup  ## govmap's PDF tables and text against stock pdfplumber and pypdfium2 (PARITY_PDFS=folder)
+	@if [ "$(PARITY_PDFS)" = ".parity-cache/tests/pdfs" ] && [ ! -d $(PARITY_PDFS) ]; then \
+		git clone --quiet --depth 1 $(PDFPLUMBER_REPO) .parity-cache/pdfplumber && \
+		mkdir -p .parity-cache/tests && mv .parity-cache/pdfplumber/tests/pdfs .parity-cache/tests/pdfs && \
+		rm -rf .parity-cache/pdfplumber; fi
+	$(PY) -m tests.parity.harness $(PARITY_PDFS)
 
 samples: setup  ## rebuild the embedded sample PDF from its source script
 	$(PY) samples/src/build_sample_pdf.py

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Callable, Sequence
 
 if TYPE_CHECKING:
@@ -21,13 +22,16 @@ __all__ = [
     "Repair",
     "REPAIRS",
     "TEXT_REPAIRS",
+    "CELL_REPAIRS",
     "normalize_pages",
     "normalize_text",
     "normalize_cell",
     "normalize_newlines",
+    "join_marked_hyphens",
     "fix_ligatures",
     "remove_soft_hyphens",
     "normalize_spaces",
+    "drop_control_chars",
     "drop_noise_lines",
     "join_hyphenated_words",
     "fix_ai_ocr",
@@ -40,10 +44,36 @@ __all__ = [
 
 
 def normalize_newlines(text: str) -> str:
-    r"""CRLF/CR -> LF.  pdfium reports every hyphen at a line end as U+FFFE; it cannot tell
-    "gover-nance" from "well-organised", so it becomes a plain hyphen for
-    `join_hyphenated_words` to judge."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "-")
+    r"""CRLF/CR -> LF, and pdfium's line-end hyphen marker (U+FFFE) resolved.
+
+    pdfium reports a hyphen it took for a line-end hyphen as U+FFFE, often with the line break
+    already removed ("con\ufffestructed").  Followed by a lowercase letter, the word is joined
+    unless it is a compound (`_keeps_hyphen`: "well-known", "state-of-the-art"); anywhere else
+    (before a line break, a digit, a capital) it is a plain hyphen, which `join_hyphenated_words`
+    judges when a line break follows."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\ufffe" not in text:
+        return text
+    return _MARKED_HYPHEN.sub(_join_marked, text).replace("\ufffe", "-")
+
+
+# pdfium's marker after a word (and a hyphen joining that word to letters before it, if any),
+# with the word after it (and a hyphen joining it to letters after it).
+_MARKED_HYPHEN = re.compile(r"((?<=[^\W\d_])-)?([^\W\d_]+)\ufffe(?=([^\W\d_]+)(-(?=[^\W\d_]))?)")
+
+
+def _join_marked(m: re.Match[str], printed: frozenset[str] = frozenset()) -> str:
+    before, head, tail, after = m.group(1) or "", m.group(2), m.group(3), m.group(4) or ""
+    keep = (not tail[0].islower() or _keeps_hyphen(before, head, after)
+            or f"{head}-{tail}".lower() in printed)
+    return f"{before}{head}{'-' if keep else ''}"
+
+
+def _keeps_hyphen(before: str, head: str, after: str) -> bool:
+    """Whether a hyphen at a line end belongs to the word: the first part is one compounds are
+    made of ("self-", "well-"), or the word has another hyphen ("state-of-the-art" broken at any
+    of them).  Anything else is a typesetter's split ("gover-nance")."""
+    return head.lower() in _KEEP_HYPHEN or before == "-" or after == "-"
 
 
 _LIGATURES = {
@@ -72,10 +102,17 @@ def fix_ligatures(text: str) -> str:
 _SOFT_HYPHEN_BREAK = re.compile(r"(\w)\u00ad[ \t]*\n[ \t]*(\w+)[ \t]?")
 
 
+# Between digits a soft hyphen is a range or a code printed with the wrong character ("1\u00ad12
+# months"): the hyphen is printed, so it stays.
+_SOFT_HYPHEN_DIGITS = re.compile(r"(?<=\d)\u00ad(?=[ \t]*\n?[ \t]*\d)")
+
+
 def remove_soft_hyphens(text: str) -> str:
-    """Soft hyphens vanish; one at a line end joins the word split across the break."""
+    """Soft hyphens vanish, except between digits where they become "-"; one at a line end joins
+    the word split across the break."""
     if "\u00ad" not in text:
         return text
+    text = _SOFT_HYPHEN_DIGITS.sub("-", text)
     return _SOFT_HYPHEN_BREAK.sub(r"\1\2\n", text).replace("\u00ad", "")
 
 
@@ -94,6 +131,19 @@ def normalize_spaces(text: str) -> str:
     return text.translate(_SPACE_TABLE)
 
 
+# C0 control characters other than tab and line feed (and DEL): fonts without a Unicode map
+# give them for glyphs, and they break CSV and terminal output downstream.  pdfium gives 0x02
+# for a line-end hyphen in per-character text, so that one reads as "-".
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def drop_control_chars(text: str) -> str:
+    """Control characters removed (0x02, pdfium's hyphen, becomes "-"); tabs and newlines stay."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: "-" if m.group(0) == "\x02" else "", text)
+
+
 # Lines made only of leaders, rules or bullets (". . .", "......", "____", "• • •", and the
 # LaTeX "$\bullet \bullet$" left by some converters): decoration, not words.
 _NOISE_LINE = re.compile(
@@ -108,7 +158,9 @@ def drop_noise_lines(text: str) -> str:
 
 
 # "gover-\nnance" is a word split by the typesetter; "long-\nterm" a compound that keeps its hyphen.
-_HYPHEN_BREAK = re.compile(r"\b([A-Za-z]*[a-z])-[ \t]*\n[ \t]*([a-z]+)\b[ \t]?")
+# (The hyphen before the first part, if any, and the whole rest of a hyphenated word, so a
+# compound broken at any of its hyphens is seen as one.)
+_HYPHEN_BREAK = re.compile(r"(-?)\b([A-Za-z]*[a-z])-[ \t]*\n[ \t]*([a-z]+(?:-[A-Za-z]+)*)\b[ \t]?")
 # _HYPHEN_BREAK tries a match at every word; this finds the few pages with a hyphen at a line
 # end by its literal "-", many times faster.
 _HYPHEN_AT_LINE_END = re.compile(r"-[ \t]*\n")
@@ -128,9 +180,9 @@ def join_hyphenated_words(text: str) -> str:
         return text
 
     def join(m: re.Match[str]) -> str:
-        head, tail = m.group(1), m.group(2)
-        hyphen = "-" if head.lower() in _KEEP_HYPHEN else ""
-        return f"{head}{hyphen}{tail}\n"
+        before, head, tail = m.groups()
+        hyphen = "-" if _keeps_hyphen(before, head, "-" if "-" in tail else "") else ""
+        return f"{before}{head}{hyphen}{tail}\n"
 
     return _HYPHEN_BREAK.sub(join, text)
 
@@ -213,6 +265,35 @@ def tidy_whitespace(text: str) -> str:
 
 # --- whole-document repairs -------------------------------------------------------------------
 
+_WORD_END = re.compile(r"[^\W\d_]+$")
+_WORD_START = re.compile(r"[^\W\d_]+")
+
+
+def _printed_compounds(pages: Sequence[str]) -> frozenset[str]:
+    """Every "word-word" the document prints with a real hyphen, lowercased.  Found from each "-"
+    (a plain search), not by a pattern tried at every word: a tenth of the time."""
+    found: set[str] = set()
+    for page in pages:
+        i = page.find("-")
+        while i != -1:
+            head = _WORD_END.search(page, max(0, i - 40), i)
+            tail = _WORD_START.match(page, i + 1, i + 41)
+            if head is not None and tail is not None:
+                found.add(f"{head.group(0)}-{tail.group(0)}".lower())
+            i = page.find("-", i + 1)
+    return frozenset(found)
+
+
+def join_marked_hyphens(pages: Sequence[str], settings: "ParseSettings") -> list[str]:
+    """pdfium's line-end hyphen marker inside a word (see `normalize_newlines`), judged with the
+    whole document: the hyphen also stays where the document prints the same word with a hyphen
+    elsewhere ("centre-village", "feed-forward")."""
+    if not any("\ufffe" in page for page in pages):
+        return list(pages)
+    join = partial(_join_marked, printed=_printed_compounds(pages))
+    return [_MARKED_HYPHEN.sub(join, page) if "\ufffe" in page else page for page in pages]
+
+
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
     re.IGNORECASE,
@@ -225,14 +306,36 @@ def _line_key(line: str) -> str:
     return _DIGITS.sub("#", " ".join(line.split()).lower())
 
 
+# A running line has words: a line of only numbers, dates or symbols that recurs ("12/03/2024",
+# "100", "#.#%") is a table row or a chart value, whatever its position.
+_HAS_LETTERS = re.compile(r"[^\W\d_]{2}")
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def _page_number(line: str) -> int | None:
+    """The number a page-number line prints ("7", "- 7 -", "Page 7 of 20", "vii"), else None."""
+    if not _PAGE_NUMBER.match(line):
+        return None
+    found = _DIGITS.search(line)
+    if found is not None:
+        return int(found.group(0))
+    word = line.strip(" \t-–—").lower().removeprefix("page").strip()
+    values = [_ROMAN[ch] for ch in word]
+    return sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0]))
+
+
 def _zone(lines: list[str], zone: int) -> list[int]:
     """Indexes of the first and last `zone` non-blank lines."""
-    if not zone:
-        return []
-    # From each end, so the lines in between (most of the page) are never looked at.
-    head = _filled(lines, range(len(lines)), zone)
-    tail = _filled(lines, range(len(lines) - 1, -1, -1), zone)
+    head, tail = _zones(lines, zone)
     return sorted(set(head + tail))
+
+
+def _zones(lines: list[str], zone: int) -> tuple[list[int], list[int]]:
+    """Indexes of the first `zone` non-blank lines, and of the last `zone`."""
+    if not zone:
+        return [], []
+    # From each end, so the lines in between (most of the page) are never looked at.
+    return _filled(lines, range(len(lines)), zone), _filled(lines, range(len(lines) - 1, -1, -1), zone)
 
 
 def _filled(lines: list[str], order: range, n: int) -> list[int]:
@@ -247,29 +350,44 @@ def _filled(lines: list[str], order: range, n: int) -> list[int]:
 
 
 def strip_running_lines(pages: Sequence[str], settings: "ParseSettings") -> list[str]:
-    """Drop running headers/footers (a line recurring at the top or bottom of most pages) and bare
-    page numbers at the top or bottom of a page.  Needs several pages; one page is left alone."""
+    """Drop running headers/footers and page numbers: the lines that repeat the way running heads do.
+
+    A running head or foot is a line with words, at the top (or the bottom) of at least
+    `header_min_ratio` of the pages (and `header_min_pages` pages), digits aside ("Report | 7").
+    A page number is a bare number at the top or bottom whose value goes up by one from page to
+    page, on at least two pages.  Anything else stays, however often it recurs: table rows,
+    dates and chart values at a page's edge are content.  One page is left alone.
+    """
     if len(pages) < 2:
         return list(pages)
     split = [page.split("\n") for page in pages]
-    # index -> key of each line in a page's top and bottom zone
-    zone_keys = [{i: _line_key(lines[i]) for i in _zone(lines, settings.header_zone_lines)} for lines in split]
-    counts: Counter[str] = Counter()
-    for keys in zone_keys:
-        counts.update(set(keys.values()))
+    # per page: line index -> (side, key) of each line in its top and bottom zone
+    zone_keys: list[dict[int, list[tuple[str, str]]]] = []
+    counts: Counter[tuple[str, str]] = Counter()
+    # per page: line index -> the page number it prints minus the page's index
+    numbered: list[dict[int, int]] = []
+    offsets: Counter[int] = Counter()
+    for page_index, lines in enumerate(split):
+        keys: dict[int, list[tuple[str, str]]] = {}
+        for side, indexes in zip(("top", "bottom"), _zones(lines, settings.header_zone_lines)):
+            for i in indexes:
+                keys.setdefault(i, []).append((side, _line_key(lines[i])))
+        zone_keys.append(keys)
+        counts.update({k for found in keys.values() for k in found})
+        numbers = {i: value - page_index for i in keys if (value := _page_number(lines[i])) is not None}
+        numbered.append(numbers)
+        offsets.update(set(numbers.values()))
     threshold = max(settings.header_min_pages, settings.header_min_ratio * len(pages))
-    running = {key for key, n in counts.items() if n >= threshold and key.strip("# ")}
+    running = {k for k, n in counts.items() if n >= threshold and _HAS_LETTERS.search(k[1])}
+    sequences = {offset for offset, n in offsets.items() if n >= 2}
     out = []
-    for page, lines, keys in zip(pages, split, zone_keys):
-        drop = {i for i, key in keys.items() if key in running or _PAGE_NUMBER.match(lines[i])}
+    for page, lines, keys, numbers in zip(pages, split, zone_keys, numbered):
+        drop = {i for i, found in keys.items() if any(k in running for k in found) or numbers.get(i) in sequences}
         out.append("\n".join(line for i, line in enumerate(lines) if i not in drop) if drop else page)
     return out
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-# A run of PDF lines is a whole paragraph only if it starts like a sentence and ends like one.
-_STARTS_SENTENCE = re.compile(r"^\s*[\"'“‘(\[•\-–]?\s*[A-Z0-9]")
-_ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)\]]?\s*$")
 
 
 def _key(text: str) -> str:
@@ -280,45 +398,27 @@ def drop_repeated_paragraphs(pages: Sequence[str], settings: "ParseSettings") ->
     """A paragraph of at least `pullquote_min_words` words printed verbatim again later (a pull
     quote) keeps its first occurrence only.
 
-    A paragraph is a block between blank lines.  PDF pages come without blank lines; there a
-    paragraph is a run of consecutive lines, each printed before, that starts and ends like a
-    sentence — so one line that happens to recur inside different paragraphs is never cut out
-    of the middle of a sentence.
+    A paragraph is a block the document sets apart between blank lines (text, Markdown, HTML).
+    Lines of a PDF page, which come without blank lines, are never dropped for recurring: what
+    repeats there line for line, in the same wrap as its first printing, is body text set in the
+    same measure (a table's source note, a requirement restated), whereas a pull quote is set
+    larger or boxed and so wraps differently.
     """
     seen_blocks: set[str] = set()
-    seen_lines: set[str] = set()
     out = []
     for page in pages:
-        if _PARAGRAPH_BREAK.search(page):
-            kept = []
-            for block in _PARAGRAPH_BREAK.split(page):
-                key = _key(block)
-                if len(key.split()) >= settings.pullquote_min_words:
-                    if key in seen_blocks:
-                        continue
-                    seen_blocks.add(key)
-                kept.append(block)
-            out.append("\n\n".join(kept))
+        if not _PARAGRAPH_BREAK.search(page):
+            out.append(page)
             continue
-        lines = page.split("\n")
-        keys = [_key(line) for line in lines]
-        drop: set[int] = set()
-        i = 0
-        while i < len(lines):
-            j = i
-            while j < len(lines) and keys[j] and keys[j] in seen_lines:
-                j += 1
-            run = lines[i:j]
-            if (
-                run
-                and len(_key(" ".join(run)).split()) >= settings.pullquote_min_words
-                and _STARTS_SENTENCE.match(run[0])
-                and _ENDS_SENTENCE.search(run[-1])
-            ):
-                drop.update(range(i, j))
-            seen_lines.update(keys[i : max(j, i + 1)])
-            i = max(j, i + 1)
-        out.append("\n".join(line for k, line in enumerate(lines) if k not in drop) if drop else page)
+        kept = []
+        for block in _PARAGRAPH_BREAK.split(page):
+            key = _key(block)
+            if len(key.split()) >= settings.pullquote_min_words:
+                if key in seen_blocks:
+                    continue
+                seen_blocks.add(key)
+            kept.append(block)
+        out.append("\n\n".join(kept))
     return out
 
 
@@ -341,12 +441,15 @@ class Repair:
 
 
 REPAIRS: tuple[Repair, ...] = (
+    # Before newlines, which would judge pdfium's hyphen markers without the document's words.
+    Repair("marked_hyphens", document_fn=join_marked_hyphens),
     Repair("newlines", text_fn=normalize_newlines),
     # Running headers are found on the lines as printed, before any line is joined or emptied.
     Repair("running_lines", document_fn=strip_running_lines),
     Repair("ligatures", text_fn=fix_ligatures),
     Repair("soft_hyphens", text_fn=remove_soft_hyphens),
     Repair("spaces", text_fn=normalize_spaces),
+    Repair("control_chars", text_fn=drop_control_chars),
     Repair("noise_lines", text_fn=drop_noise_lines),
     Repair("hyphenated_words", text_fn=join_hyphenated_words),
     Repair("ai_ocr", text_fn=fix_ai_ocr),
@@ -355,6 +458,10 @@ REPAIRS: tuple[Repair, ...] = (
     Repair("pull_quotes", document_fn=drop_repeated_paragraphs),
 )
 TEXT_REPAIRS: tuple[Callable[[str], str], ...] = tuple(r.text_fn for r in REPAIRS if r.text_fn is not None)
+# A table cell keeps what is printed in it: "*****" or "– – –" there is a value (not rated, not
+# applicable) that keeps its column in line with its rows, not a decorative line.
+CELL_REPAIRS: tuple[Callable[[str], str], ...] = tuple(
+    r.text_fn for r in REPAIRS if r.text_fn is not None and r.name != "noise_lines")
 
 
 def normalize_pages(pages: Sequence[str], settings: "ParseSettings") -> list[str]:
@@ -373,8 +480,11 @@ def normalize_text(text: str) -> str:
 
 
 def normalize_cell(text: str | None) -> str | None:
-    """A table cell's text: the same repairs as page text, then its lines joined with a space
-    (a cell whose text wraps is still one cell).  None (no cell) stays None."""
+    """A table cell's text: the repairs of page text but for noise lines (see `CELL_REPAIRS`),
+    then its lines joined with a space (a cell whose text wraps is still one cell).  None (no
+    cell) stays None."""
     if text is None:
         return None
-    return " ".join(normalize_text(text).split())
+    for fn in CELL_REPAIRS:
+        text = fn(text)
+    return " ".join(text.split())

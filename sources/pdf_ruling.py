@@ -9,6 +9,7 @@ slowest step done step for step in `_intersections_to_cells`).
 from __future__ import annotations
 
 import ctypes
+from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -21,7 +22,7 @@ from pdfplumber.utils import filter_edges, obj_to_bbox
 from sources import pdfium_calls
 from sources.settings import ParseSettings
 
-__all__ = ["CellBox", "PathObject", "path_objects", "page_has_ruling", "ruled_cell_groups", "grid_kept",
+__all__ = ["CellBox", "PathObject", "path_objects", "page_has_ruling", "ruled_cell_groups", "grid_kept", "is_table_grid",
            "table_settings"]
 
 # A cell as pdfplumber gives it: (x0, top, x1, bottom) in points from the page's top left.
@@ -36,6 +37,12 @@ PathObject = tuple[Any, Matrix | None]
 # A ruling line is a path this thin (points) and at least this long.
 _RULE_THICKNESS = 3.0
 _RULE_MIN_LENGTH = 5.0
+# A path of more segments than a box (m, 3 l, close) may draw several rules; `page_has_ruling`
+# walks its segments up to this many (a grid of 50 x 20 cells), past which it is a drawing.
+_MANY_SEGMENTS = 5
+# Pieces of a rule shorter than this are dots (pdfplumber's edge_min_length_prefilter).
+_RULE_MIN_PIECE = 1.0
+_MAX_SEGMENTS_WALKED = 5000
 
 
 def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings, paths: list[PathObject] | None = None) -> bool:
@@ -45,34 +52,57 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings, paths: list[P
 
     Looks only at path objects' bounds (lines, and the four sides of anything else), with no
     layout analysis, so it costs about a millisecond a page.  Loose boxes (highlights, panels,
-    a frame around a paragraph) do not cross one another and so do not count.  `paths` are the
-    page's `path_objects` if the caller has them already.
+    a frame around a paragraph) do not cross one another and so do not count.  Only when that
+    finds no grid are the segments of box-sized paths of many segments walked: one compound path
+    can draw a whole grid, whose bounds are a single box.  `paths` are the page's `path_objects`
+    if the caller has them already.
     """
     width, height = page.get_size()
-    tol = settings.table_intersection_tolerance + settings.table_snap_tolerance
     horizontal: list[tuple[float, float, float]] = []  # (x0, x1, y)
     vertical: list[tuple[float, float, float]] = []  # (y0, y1, x)
+    compound: list[PathObject] = []
     for obj, form in path_objects(page) if paths is None else paths:
         left, bottom, right, top = _bounds(obj, form)
         w, h = right - left, top - bottom
-        if h <= _RULE_THICKNESS and w >= _RULE_MIN_LENGTH:
+        # A rule of any length counts: some generators draw a table's inner rules as short
+        # pieces, one per cell, which join into rules in `_has_grid`.
+        if h <= _RULE_THICKNESS and w > max(h, _RULE_MIN_PIECE):
             horizontal.append((left, right, (top + bottom) / 2))
-        elif w <= _RULE_THICKNESS and h >= _RULE_MIN_LENGTH:
+        elif w <= _RULE_THICKNESS and h > max(w, _RULE_MIN_PIECE):
             vertical.append((bottom, top, (left + right) / 2))
         elif w >= _RULE_MIN_LENGTH and h >= _RULE_MIN_LENGTH and not (w > 0.9 * width and h > 0.9 * height):
             # A box (cell border or fill) rules along its four sides; a page-sized background does not.
             horizontal += [(left, right, bottom), (left, right, top)]
             vertical += [(bottom, top, left), (bottom, top, right)]
+            if _MANY_SEGMENTS < pdfium_c.FPDFPath_CountSegments(obj) <= _MAX_SEGMENTS_WALKED:
+                compound.append((obj, form))
+    if _has_grid(horizontal, vertical, settings):
+        return True
+    if not compound:
+        return False
+    for obj, form in compound:
+        for e in _segment_edges(obj, form, height):
+            if e["orientation"] == "h":
+                horizontal.append((e["x0"], e["x1"], height - e["top"]))
+            else:
+                vertical.append((height - e["bottom"], height - e["top"], e["x0"]))
+    return _has_grid(horizontal, vertical, settings)
+
+
+def _has_grid(horizontal: list[tuple[float, float, float]], vertical: list[tuple[float, float, float]],
+              settings: ParseSettings) -> bool:
+    """Whether enough horizontal rules, joined, are each crossed by enough vertical ones."""
+    tol = settings.table_intersection_tolerance + settings.table_snap_tolerance
     need_h, need_v = settings.table_min_rows + 1, settings.table_min_cols + 1
     if len(horizontal) < need_h or len(vertical) < need_v:
         return False
     # Word and others draw each cell's border as its own segment; join collinear pieces first,
     # as pdfplumber's join_tolerance does, so a row border spans the whole table.
-    horizontal = _join_collinear(horizontal, tol)
-    vertical = _join_collinear(vertical, tol)
+    rows = [e for e in _join_collinear(horizontal, tol) if e[1] - e[0] >= _RULE_MIN_LENGTH]
+    cols = [e for e in _join_collinear(vertical, tol) if e[1] - e[0] >= _RULE_MIN_LENGTH]
     ruled_rows: set[int] = set()
-    for x0, x1, y in horizontal:
-        crossings = {round(x / tol) for y0, y1, x in vertical
+    for x0, x1, y in rows:
+        crossings = {round(x / tol) for y0, y1, x in cols
                      if x0 - tol <= x <= x1 + tol and y0 - tol <= y <= y1 + tol}
         if len(crossings) >= need_v:
             ruled_rows.add(round(y / tol))
@@ -83,25 +113,15 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings, paths: list[P
 
 def _path_edges(page: pdfium.PdfPage, paths: list[PathObject]) -> list[dict[str, Any]]:
     """The edges pdfplumber's table finder would take from the page's drawing, in its (top-down)
-    coordinates: the four sides of each path's bounds, as pdfplumber takes a rectangle's (a line's
-    two sides lie within a stroke width and snap into one); a path of more segments (several
-    boxes in one path, an icon) gives its axis-parallel segments, see `_segment_edges`.  Paths
-    inside forms count where the form puts them on the page, as pdfminer places them."""
+    coordinates: every path's axis-parallel segments, see `_segment_edges`.  A line is its centre
+    line whatever its stroke width, as pdfminer gives it (pdfium's bounds of a stroked path
+    include the stroke: a thick rule's two sides would be two edges, an extra row); a rectangle
+    its four sides.  Paths inside forms count where the form puts them on the page, as pdfminer
+    places them."""
     height = page.get_size()[1]
     edges: list[dict[str, Any]] = []
     for obj, form in paths:
-        if pdfium_c.FPDFPath_CountSegments(obj) > 5:
-            edges += _segment_edges(obj, form, height)
-            continue
-        left, bottom, right, top = _bounds(obj, form)
-        t, b = height - top, height - bottom
-        w, h = right - left, b - t
-        edges += [
-            {"x0": left, "x1": right, "top": t, "bottom": t, "width": w, "height": 0, "orientation": "h", "object_type": "rect_edge"},
-            {"x0": left, "x1": right, "top": b, "bottom": b, "width": w, "height": 0, "orientation": "h", "object_type": "rect_edge"},
-            {"x0": left, "x1": left, "top": t, "bottom": b, "width": 0, "height": h, "orientation": "v", "object_type": "rect_edge"},
-            {"x0": right, "x1": right, "top": t, "bottom": b, "width": 0, "height": h, "orientation": "v", "object_type": "rect_edge"},
-        ]
+        edges += _segment_edges(obj, form, height)
     return edges
 
 
@@ -253,13 +273,25 @@ def _smallest_cell(pt: Point, below: list[Point], right: list[Point], intersecti
 
 
 def grid_kept(cells: list[CellBox], settings: ParseSettings) -> bool:
-    """The table reader's tests that need no text, on one table's cells: pdfplumber's rows are the cells'
-    distinct tops, each row with a slot (a cell or None) per distinct left edge."""
-    rows, cols = len({c[1] for c in cells}), len({c[0] for c in cells})
-    if rows < settings.table_min_rows or cols < settings.table_min_cols:
+    """The table reader's tests that need no text, on one table's cells: pdfplumber's rows are the
+    cells' distinct tops, each row with a slot (a cell or None) per distinct left edge.  See
+    `is_table_grid`."""
+    cols = len({c[0] for c in cells})
+    per_row = Counter(c[1] for c in cells)
+    return is_table_grid([per_row[top] for top in sorted(per_row)], cols, settings)
+
+
+def is_table_grid(cells_per_row: list[int], n_cols: int, settings: ParseSettings) -> bool:
+    """Whether a grid with this many cells in each row (merged slots not counted) and `n_cols`
+    columns is a table: at least `table_min_rows` of its rows are split into at least
+    `table_min_cols` cells, or its first row is (a header over rows that span it: "No
+    results").  Row and column spans leave most rows split (a real table with merged cells is
+    kept, None in its merged slots); boxes around prose stacked in one column, side by side at
+    most below a first full-width box, are not."""
+    if len(cells_per_row) < settings.table_min_rows or n_cols < settings.table_min_cols:
         return False
-    slots_filled = len({(c[0], c[1]) for c in cells})
-    return rows * cols - slots_filled <= settings.table_max_none_ratio * rows * cols
+    split = [n >= settings.table_min_cols for n in cells_per_row]
+    return split[0] or sum(split) >= settings.table_min_rows
 
 
 def _join_collinear(edges: list[tuple[float, float, float]], tol: float) -> list[tuple[float, float, float]]:

@@ -29,7 +29,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from sources import pdfium_calls
 from sources.model import BBox, Cell, Table
 from sources.normalize import normalize_cell
-from sources.pdf_ruling import CellBox, PathObject, grid_kept, ruled_cell_groups, table_settings
+from sources.pdf_ruling import CellBox, PathObject, grid_kept, is_table_grid, ruled_cell_groups, table_settings
 from sources.settings import ParseSettings
 
 __all__ = ["PdfTablePart", "read_page_tables", "find_tables_pdfplumber", "merge_parts"]
@@ -49,6 +49,11 @@ _PDFIUM_CODES = {0x02: "-", 0xFFFE: "-"}
 # which pdfium drops when it has put its own there.  A gap this wide (in ems) is a space glyph's
 # width: pdfium's space there stands for a real one.  Narrower gaps (tracking, kerning) are not.
 _WORD_GAP_EM = 0.2
+# Between a CJK character and its neighbour a gap is the typesetter's spacing between scripts,
+# not a word space (CJK text has none): pdfium's space there counts only past pdfplumber's
+# x_tolerance, as pdfplumber reads it.
+_CJK = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_X_TOLERANCE = 3.0
 # Characters whose tops are this close (points) share a line: pdfplumber's default y tolerance.
 _SAME_LINE = 3.0
 _FONT_NAME_BYTES = 256
@@ -86,17 +91,22 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
                      paths: list[PathObject] | None = None) -> list[PdfTablePart] | None:
     """The table parts on one pdfium page (1-based `number`), top to bottom; None when the page
     needs pdfplumber (see the module docstring).  `paths`: the page's `path_objects`, if known."""
+    if page.get_rotation() % 360:
+        return None  # judged in pdfplumber's rotated view, where rows and columns trade places
     groups = [g for g in ruled_cell_groups(page, settings, paths) if grid_kept(g, settings)]
     if not groups:
         return []
-    if page.get_rotation() % 360 or _box_offset(page):
-        return None
+    if _box_offset(page):
+        return None  # the grid is the same wherever it is measured from; its place is not
     width, height = page.get_size()
     # Only characters near a table matter (its cells, the caption band above it); reading the
     # rest of the page through pdfium's per-character calls would cost most of the time here.
     bands = [(height - (max(c[3] for c in g) + _BAND_MARGIN),
               height - (min(c[1] for c in g) - settings.caption_max_gap - _BAND_MARGIN)) for g in groups]
-    chars = _page_chars(textpage, height, bands)
+    # The tables' boxes in pdfium's bottom-up coordinates (x0, low, x1, high).
+    boxes = [(min(c[0] for c in g), height - max(c[3] for c in g), max(c[2] for c in g), height - min(c[1] for c in g))
+             for g in groups]
+    chars = _page_chars(textpage, height, bands, boxes)
     if chars is None:
         return None
     fontname = _FontNames(textpage)
@@ -124,8 +134,8 @@ def _box_offset(page: pdfium.PdfPage) -> bool:
     return media[0] != 0 or media[1] != 0 or tuple(page.get_cropbox()) != tuple(media)
 
 
-def _page_chars(textpage: pdfium.PdfTextPage, height: float,
-                bands: list[tuple[float, float]]) -> list[dict[str, Any]] | None:
+def _page_chars(textpage: pdfium.PdfTextPage, height: float, bands: list[tuple[float, float]],
+                boxes: list[tuple[float, float, float, float]] | None = None) -> list[dict[str, Any]] | None:
     """pdfium's characters as pdfminer would give them to pdfplumber, in top-down coordinates.
 
     A character starts at its origin, ends at the right of pdfium's loose box (its advance) and
@@ -133,9 +143,10 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
     all at the glyph's origin, with boxes cut from the glyph's outline: they become one character
     again, boxed like the other characters of its text object, as pdfminer keeps it.  pdfium's
     own line breaks are left out; its inserted spaces are kept where they stand for a real gap
-    (see `_WORD_GAP_EM`).  Only characters whose baseline lies in one of `bands` ((low, high) in
-    pdfium's bottom-up y) are read.  None when any of them is rotated or skewed: pdfplumber reads
-    rotated text in its own direction.
+    (see `_WORD_GAP_EM` and `_CJK`).  Only characters whose baseline lies in one of `bands` ((low, high) in
+    pdfium's bottom-up y) are read.  None when any of them is rotated or skewed inside one of
+    `boxes` ((x0, low, x1, high), the tables; all of the page if None): pdfplumber reads rotated
+    text in its own direction.  Rotated text beside the tables (a label up the margin) is left out.
 
     The loop runs for every character of the page, so it calls pdfium through `pdfium_calls`
     and asks only what each character needs."""
@@ -143,7 +154,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
     rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
-    sizes: dict[int | None, float] = {}  # text object -> font size on the page
+    sizes: dict[int | None, float | None] = {}  # text object -> font size on the page (None: not upright)
     depths: dict[int | None, float] = {}  # text object -> how far a whole glyph's box drops below its baseline
     glyphs: list[_Glyph] = []
     depth: float | None = None  # that of the last glyph known whole
@@ -181,9 +192,12 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
         obj = pdfium_calls.char_text_object(tp, i)
         if obj not in sizes:
             pdfium_c.FPDFText_GetMatrix(raw, i, matrix)
-            if abs(matrix.b) > 1e-6 or abs(matrix.c) > 1e-6 or matrix.a * matrix.d <= 0:
+            upright = not (abs(matrix.b) > 1e-6 or abs(matrix.c) > 1e-6 or matrix.a * matrix.d <= 0)
+            sizes[obj] = pdfium_c.FPDFText_GetFontSize(raw, i) * abs(matrix.d) if upright else None
+        if sizes[obj] is None:  # rotated or skewed text
+            if boxes is None or any(x0 <= ox.value <= x1 and low <= y <= high for x0, low, x1, high in boxes):
                 return None
-            sizes[obj] = pdfium_c.FPDFText_GetFontSize(raw, i) * abs(matrix.d)
+            continue
         glyphs.append(_Glyph(i, text, origin, rect.right, rect.bottom - oy.value, sizes[obj], obj, space_before))
         space_before = False
     chars: list[dict[str, Any]] = []
@@ -193,9 +207,11 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float,
         # the font's ascent instead, which can be half a size higher).
         bottom = height - (y + g.below)
         top = bottom - g.size
-        if (g.space_before and chars and abs(chars[-1]["top"] - top) <= _SAME_LINE
-                and x - chars[-1]["x1"] >= _WORD_GAP_EM * g.size):
-            chars.append(_char(" ", chars[-1]["x1"], x, top, bottom, g.index))
+        if g.space_before and chars and abs(chars[-1]["top"] - top) <= _SAME_LINE:
+            gap = x - chars[-1]["x1"]
+            cjk = _CJK.match(g.text) or _CJK.match(chars[-1]["text"])
+            if gap > _X_TOLERANCE or (gap >= _WORD_GAP_EM * g.size and not cjk):
+                chars.append(_char(" ", chars[-1]["x1"], x, top, bottom, g.index))
         chars.append(_char(g.text, x, max(x, g.right), top, bottom, g.index))
     return chars
 
@@ -304,7 +320,7 @@ def _part(number: int, table: PlumberTable, chars: list[dict[str, Any]], page_wi
     cells = [c for row in rows for c in row]
     if all(c.text in (None, "") for c in cells):
         return None  # a ruled frame with nothing in it
-    if sum(c.text is None for c in cells) > settings.table_max_none_ratio * len(cells):
+    if not is_table_grid([sum(c.text is not None for c in row) for row in rows], max(len(r) for r in rows), settings):
         return None  # boxes around prose, not a grid of cells
     bbox = tuple(float(v) for v in table.bbox)
     return PdfTablePart(page=number, bbox=bbox, rows=rows,  # type: ignore[arg-type]

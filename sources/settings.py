@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 # Bump when parsing or normalisation changes output for the same bytes and settings.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 DEFAULT_HTTP_TIMEOUT = 30.0  # per connect and per read
@@ -50,9 +50,6 @@ DEFAULT_TABLE_INTERSECTION_TOLERANCE = 3.0
 # A one-row or one-column "table" is a ruled box around a paragraph, not a table.
 DEFAULT_TABLE_MIN_ROWS = 2
 DEFAULT_TABLE_MIN_COLS = 2
-# Ruled panels and text boxes around prose make pdfplumber "tables" where most grid positions are
-# merged away (None); real tables, even with row spans, keep most of their cells.
-DEFAULT_TABLE_MAX_NONE_RATIO = 0.4
 # A caption sits right above its table: at most this many points above the top rule.
 DEFAULT_CAPTION_MAX_GAP = 48.0
 DEFAULT_CAPTION_MAX_WORDS = 16
@@ -110,7 +107,6 @@ class ParseSettings:
     table_intersection_tolerance: float = DEFAULT_TABLE_INTERSECTION_TOLERANCE
     table_min_rows: int = DEFAULT_TABLE_MIN_ROWS
     table_min_cols: int = DEFAULT_TABLE_MIN_COLS
-    table_max_none_ratio: float = DEFAULT_TABLE_MAX_NONE_RATIO
     table_merge_max_gap: float = DEFAULT_TABLE_MERGE_MAX_GAP
     caption_max_gap: float = DEFAULT_CAPTION_MAX_GAP
     caption_max_words: int = DEFAULT_CAPTION_MAX_WORDS
@@ -149,8 +145,6 @@ class ParseSettings:
         for name in non_negative:
             if getattr(self, name) < 0:
                 raise ValueError(f"ParseSettings.{name} must be >= 0, not {getattr(self, name)!r}")
-        if not 0 <= self.table_max_none_ratio <= 1:
-            raise ValueError(f"ParseSettings.table_max_none_ratio must be in [0, 1], not {self.table_max_none_ratio!r}")
         if not 0 < self.header_min_ratio <= 1:
             raise ValueError(f"ParseSettings.header_min_ratio must be in (0, 1], not {self.header_min_ratio!r}")
 

@@ -7,11 +7,13 @@ import pytest
 from sources.normalize import (
     REPAIRS,
     TEXT_REPAIRS,
+    drop_control_chars,
     drop_noise_lines,
     drop_repeated_paragraphs,
     fix_ai_ocr,
     fix_ligatures,
     join_hyphenated_words,
+    join_marked_hyphens,
     normalize_cell,
     normalize_newlines,
     normalize_pages,
@@ -42,6 +44,8 @@ def test_fix_ligatures(given: str, expected: str) -> None:
         ("regu\u00adlation", "regulation"),  # inline soft hyphen is invisible
         ("regu\u00ad\nlation of ports", "regulation\nof ports"),  # at a line end the word is rejoined
         ("no soft hyphen", "no soft hyphen"),  # untouched
+        ("for 1\u00ad12 months", "for 1-12 months"),  # between digits it is a printed range
+        ("code 40\u00ad\n12 here", "code 40-\n12 here"),  # a range broken at a line end stays a range
     ],
 )
 def test_remove_soft_hyphens(given: str, expected: str) -> None:
@@ -53,10 +57,28 @@ def test_remove_soft_hyphens(given: str, expected: str) -> None:
     [
         ("harb\ufffe\r\nour rules", "harbour\nrules"),  # pdfium's line-end hyphen marker, a split word
         ("well\ufffe\r\nkept quays", "well-kept\nquays"),  # the same marker on a real compound
+        # pdfium often removes the line break and leaves only the marker inside the word
+        ("were con\ufffestructed here", "were constructed here"),  # a typesetter's split joins
+        ("a tempera\ufffeture of", "a temperature of"),  # another, mid-sentence
+        ("a well\ufffeknown quay", "a well-known quay"),  # a compound keeps its hyphen
+        ("state-of-the\ufffeart cranes", "state-of-the-art cranes"),  # broken at a later hyphen
+        ("state\ufffeof-the-art cranes", "state-of-the-art cranes"),  # broken at the first one
+        ("hy\ufffepercapnie aiguë", "hypercapnie aiguë"),  # letters beyond ASCII join too
+        ("non\ufffeEU ports", "non-EU ports"),  # a capital after it: a name, not a split
+        ("Covid\ufffe19 rules", "Covid-19 rules"),  # a digit after it: the hyphen is printed
     ],
 )
 def test_pdfium_line_end_hyphen_marker(given: str, expected: str) -> None:
     assert join_hyphenated_words(normalize_newlines(given)) == expected
+
+
+def test_join_marked_hyphens_uses_the_documents_compounds() -> None:
+    # "centre-village" is printed with a real hyphen on page 1, so the marker on page 2 keeps it;
+    # "6-" before a word is a number's hyphen, not a compound's.
+    pages = ["The centre-village road.", "A new centre\ufffevillage square, 6-phospho\ufffefructose and con\ufffestruct."]
+    out = join_marked_hyphens(pages, ParseSettings())
+    assert out[1] == "A new centre-village square, 6-phosphofructose and construct."
+    assert out[0] == pages[0]
 
 
 @pytest.mark.parametrize(
@@ -88,6 +110,18 @@ def test_join_hyphenated_words(given: str, expected: str) -> None:
 )
 def test_drop_noise_lines(given: str, expected: str) -> None:
     assert drop_noise_lines(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("tide\x01 table\x7f", "tide table"),  # glyphs without Unicode come out as C0 codes
+        ("well\x02kept", "well-kept"),  # pdfium's per-character hyphen code
+        ("a\tb\nc", "a\tb\nc"),  # tabs (cell separators) and newlines are not noise
+    ],
+)
+def test_drop_control_chars(given: str, expected: str) -> None:
+    assert drop_control_chars(given) == expected
 
 
 @pytest.mark.parametrize(
@@ -172,6 +206,35 @@ def test_strip_running_lines_keeps_rare_top_lines() -> None:
     assert strip_running_lines(pages, ParseSettings())[0].startswith("Chapter one")
 
 
+def test_strip_running_lines_keeps_dates_and_numbers_at_page_edges() -> None:
+    # A report whose every page ends in a data row of dates and amounts, and a chart whose axis
+    # values sit at the bottom: they recur at the same place but have no words and do not count
+    # pages, so they stay.
+    pages = [f"{body}\n03/25/2016\n{v}" for body, v in zip(_BODIES, [120, 80, 120, 80])]
+    assert strip_running_lines(pages, ParseSettings()) == pages
+
+
+def test_strip_running_lines_page_numbers_must_count_pages() -> None:
+    # "14, 15, 16" at the foot of pages 1-3 are page numbers (printed page = index + 13); a lone
+    # number at the foot of one page that is not in that sequence is a value.
+    pages = [f"Body {c}.\n{n}" for c, n in zip("ABC", (14, 15, 16))] + ["Total count.\n42"]
+    out = strip_running_lines(pages, ParseSettings())
+    assert out == ["Body A.", "Body B.", "Body C.", "Total count.\n42"]
+
+
+def test_strip_running_lines_roman_page_numbers() -> None:
+    pages = [f"Preface {c}.\n{n}" for c, n in zip("ABC", ("i", "ii", "iii"))]
+    assert strip_running_lines(pages, ParseSettings()) == ["Preface A.", "Preface B.", "Preface C."]
+
+
+def test_strip_running_lines_needs_the_same_side() -> None:
+    # The same line at the top of two pages and the bottom of two others is not a running head
+    # (four pages: it would take three at one side).
+    pages = ["Harbour notes\nA.\nB.\nC.\nD.", "Harbour notes\nE.\nF.\nG.\nH.",
+             "I.\nJ.\nK.\nL.\nHarbour notes", "M.\nN.\nO.\nP.\nHarbour notes"]
+    assert strip_running_lines(pages, ParseSettings()) == pages
+
+
 def test_drop_repeated_paragraphs_keeps_first_occurrence() -> None:
     quote = "Every port should publish its tide tables to every ship in advance."
     pages = [f"Intro.\n\n{quote}\n\nMore.", f"Later.\n\n{quote}\n\nEnd."]
@@ -209,19 +272,21 @@ def test_normalize_pages_end_to_end() -> None:
         ("coordi-\nnation body", "coordination body"),  # split word rejoined inside a cell
         ("", ""),  # empty cell stays empty
         (None, None),  # no cell stays no cell
+        ("*****", "*****"),  # a printed value ("not rated"), not a decorative line
+        ("– – –", "– – –"),  # the same, spaced dashes
+        ("Quay\x01 5", "Quay 5"),  # control characters go
     ],
 )
 def test_normalize_cell(given: str | None, expected: str | None) -> None:
     assert normalize_cell(given) == expected
 
 
-def test_pdf_lines_repeated_as_a_whole_paragraph_are_dropped() -> None:
-    # PDF text has no blank lines: a repeated run of lines that is a whole sentence goes.
+def test_pdf_lines_repeated_in_the_same_wrap_are_kept() -> None:
+    # PDF text has no blank lines: a run of lines printed again in the same wrap is body text set
+    # in the same measure (a source note, a restated requirement), not a pull quote set apart.
     quote = "Every port should publish its tide\ntables to every ship in advance."
     pages = [f"Intro line.\n{quote}\nMore body.", f"Other body.\n{quote}\nEnd line here."]
-    out = drop_repeated_paragraphs(pages, ParseSettings())
-    assert out[0] == pages[0]
-    assert out[1] == "Other body.\nEnd line here."
+    assert drop_repeated_paragraphs(pages, ParseSettings()) == pages
 
 
 def test_pdf_line_recurring_mid_sentence_is_kept() -> None:
