@@ -355,15 +355,24 @@ def find_acronym_definitions(text: str) -> list[Candidate]:
         before = text[line_start : m.start()].rstrip()
         # the shortest tail of the words before the bracket whose initials give the acronym
         tokens = list(re.finditer(r"\S+", before))
+        best: tuple[str, int] | None = None
         for k in range(len(tokens) - 1, max(-1, len(tokens) - 16), -1):
             name = before[tokens[k].start() :].strip().rstrip(",;:")
             first = tokens[k].group(0)
             if not first[:1].isupper():
                 continue
             if initials_match(name, acronym):
-                start = line_start + tokens[k].start()
-                out.append(Candidate(name, start, start + len(name), "acronym_definition", acronym, m.start(1), m.end(1)))
-                break
+                if best is None:
+                    best = (name, k)  # the shortest tail that fits
+                if _word_initials(name) == acronym.upper():
+                    # one letter per word fits better: "Icelandic Institute for Intelligent Machines
+                    # (IIIM)", not "Institute for Intelligent Machines" read with a letter inside a word
+                    best = (name, k)
+                    break
+        if best:
+            name, k = best
+            start = line_start + tokens[k].start()
+            out.append(Candidate(name, start, start + len(name), "acronym_definition", acronym, m.start(1), m.end(1)))
     # the acronym is the whitespace-free run just before the bracket (or glued to it)
     for m in finditer_before(_DEF_BEFORE, _DEF_BEFORE_BRACKET, text, 1):
         acronym, name = m.group(1), m.group(2)
@@ -372,6 +381,11 @@ def find_acronym_definitions(text: str) -> list[Candidate]:
             s = m.start(2) + m.group(2).find(name)
             out.append(Candidate(name, s, s + len(name), "acronym_definition", acronym, m.start(1), m.end(1)))
     return out
+
+
+def _word_initials(name: str) -> str:
+    """The initials of a name's content words, upper case: 'Institute for Intelligent Machines' -> 'IIM'."""
+    return "".join(w[0] for w in re.split(r"[\s\-/]+", name) if w and w.lower() not in _CONNECTORS).upper()
 
 
 _NON_SPACE_RUN = re.compile(r"\S+")

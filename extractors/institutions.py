@@ -13,6 +13,7 @@ reference and never matches a singular name.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -163,6 +164,13 @@ class KBMatcher:
                 yield m.start(), m.end(), m.group(0)
 
 
+@functools.lru_cache(maxsize=4)
+def _kb_matcher(kb: KnowledgeBase) -> KBMatcher:
+    """One `KBMatcher` per knowledge base and process: compiling its alternations takes seconds,
+    and a process builds a pipeline more than once (tests, a rebuilt worker)."""
+    return KBMatcher(kb)
+
+
 # Head words writers swap for one another in the same body's name.
 _HEAD_VARIANTS = ({"institute", "institution", "initiative"}, {"centre", "center"}, {"organisation", "organization"},
                   {"programme", "program"}, {"laboratory", "lab"})
@@ -284,7 +292,7 @@ class InstitutionRuler:
             head: (re.compile(WORD_START + rf"[Tt]he\s+({head})(?![\w-])(?!\s+(?:of|for|on)\s)"), re.compile(head))
             for head in heads
         }
-        self._matcher = KBMatcher(self.kb)
+        self._matcher = _kb_matcher(self.kb)
         # Bodies that are polities: their name qualifies instruments ("EU AI Act").
         self._polities = frozenset(k for k, i in self.kb.institutions.items() if i.kind == "intergovernmental_organization" and i.country == "EU" and i.acronym == "EU")
         names = sorted(self.kb.countries, key=len, reverse=True)

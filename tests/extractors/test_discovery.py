@@ -47,3 +47,18 @@ def test_org_names_trimmed(text, names):
 )
 def test_guess_kind(name, kind):
     assert guess_kind(name) == kind
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # one letter per word beats a shorter name read with a letter from inside a word
+        ("The Icelandic Harbour Institute (IHI) met.", "Icelandic Harbour Institute"),
+        # the shortest fitting tail when no tail fits word by word
+        ("The Frontier Safety Council (FSC) met.", "Frontier Safety Council"),
+    ],
+)
+def test_acronym_definition_prefers_word_initials(text, name):
+    from extractors.discovery import find_acronym_definitions
+
+    assert [c.name for c in find_acronym_definitions(text)] == [name]
