@@ -239,7 +239,6 @@ def publish_release(
     """
     from datasets.card import write_release_docs  # lazy, as the next: pandas and GX cost seconds
     from expectations import DEFAULT_MAX_REJECTED, check_max_rejected, validate_release, write_quality_report, summarize
-    from expectations.report import passed as release_passed
 
     max_rejected = check_max_rejected(DEFAULT_MAX_REJECTED if max_rejected is None else max_rejected)
     progress = current_progress()
@@ -272,16 +271,22 @@ def publish_release(
     with _FiguresJob(staged, release_id) as figures:
         frames = {name: pq.read_table(staged.table_path(name)).to_pandas() for name in TABLES}
         report = validate_release(frames, on_table=progress.validated)
-        rejection = None
+        rejection, held_back = None, ""
         if not report.passed and not report.release_failures:
-            rejection, report = _reject_failing_rows(frames, report, staged)
-            frames = rejection.frames
-            figures.redraw()  # the figures being drawn still hold the rejected rows
+            candidate, cleaned = _reject_failing_rows(frames, report)
+            over = candidate.over(max_rejected)
+            if over:  # not promoted: the report shows the failures, on the tables as they were
+                held_back = "\n".join(f"  {name}: {n} of {total} rows failed row checks, more than {max_rejected:.0%}; "
+                                       "release not promoted" for name, (n, total) in sorted(over.items()))
+            else:
+                rejection, report, frames = candidate, cleaned, candidate.frames
+                _rewrite_tables(staged, candidate)
+                figures.redraw()  # the figures being drawn still hold the rejected rows
         rows = {name: len(df) for name, df in frames.items()}
         clock.begin("publish")
         # What does not need the figures is done while they are drawn.
         diff = _diff(out, staged.path, release_id)
-        verdict = release_passed(report, _over(rejection, max_rejected))
+        verdict = report.passed
         manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
                                   validation_passed=verdict)
         write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest
@@ -299,7 +304,8 @@ def publish_release(
     return PublishOutcome(
         release_id=release_id, path=final, promoted=verdict, validation_passed=verdict, rows=rows,
         report_html=final / html.relative_to(staged.path), report_json=final / js.relative_to(staged.path),
-        summary=summarize(report, rejection, max_rejected), rejected_rows=rejection.count if rejection else 0,
+        summary="\n".join(filter(None, (summarize(report, rejection, max_rejected), held_back))),
+        rejected_rows=rejection.count if rejection else 0,
         stage_seconds=clock.seconds,
     )
 
@@ -307,11 +313,9 @@ def publish_release(
 _REJECTION_ROUNDS = 3  # removing rows can break a whole-table rule (an entity left with no mention)
 
 
-def _reject_failing_rows(frames: dict[str, Any], report: Any, staged: Any) -> tuple[Any, Any]:
-    """Set aside the rows that failed row checks (with their dependents), validate what is left,
-    and rewrite the staged tables that lost rows.  Returns (rejection, report on the rows kept)."""
-    from datasets.contract import to_arrow_schema
-    from datasets.parquet import PARQUET_OPTIONS
+def _reject_failing_rows(frames: dict[str, Any], report: Any) -> tuple[Any, Any]:
+    """Set aside the rows that failed row checks (with their dependents) and validate what is
+    left.  Returns (rejection, report on the rows kept)."""
     from expectations import reject_rows, validate_release
 
     failures = list(report.row_failures)
@@ -321,17 +325,19 @@ def _reject_failing_rows(frames: dict[str, Any], report: Any, staged: Any) -> tu
         if report.passed or report.release_failures:
             break
         failures.extend(report.row_failures)
+    return rejection, report
+
+
+def _rewrite_tables(staged: Any, rejection: Any) -> None:
+    """Write again the staged tables that lost rows."""
+    from datasets.contract import to_arrow_schema
+    from datasets.parquet import PARQUET_OPTIONS
+
     log.warning("release %s: %d rows failed row checks and were set aside", staged.path.name, rejection.count)
     for name, df in rejection.frames.items():
         if len(df) != rejection.rows_before[name]:
             arrow = pa.Table.from_pandas(df, schema=to_arrow_schema(TABLES[name]), preserve_index=False)
             pq.write_table(arrow, staged.table_path(name), **PARQUET_OPTIONS)
-    return rejection, report
-
-
-def _over(rejection: Any, max_rejected: float) -> dict[str, Any] | None:
-    """What `expectations.report.passed` needs to know of the rejected rows."""
-    return {"over_limit": sorted(rejection.over(max_rejected))} if rejection is not None else None
 
 
 class _StageClock:
