@@ -147,8 +147,8 @@ class ProcessExtractor:
         if process.is_alive():
             process.kill()
             process.join()
-        if process.exitcode == 0 and self.cache.has(raw.sha256):
-            return summarize(self.cache.get(raw.sha256))
+        if process.exitcode == 0 and (done := self.cache.get(raw.sha256)) is not None:
+            return summarize(done)
         code = process.exitcode
         if code == WORKER_OVERTIME_EXIT or code is None:
             why = f"stuck past its {self.settings.document_seconds:g} s budget (document_seconds)"

@@ -90,7 +90,7 @@ def test_all_three_sample_documents_ingested(samples_out: Path) -> None:
 def test_rating_table_from_the_sample_pdf(samples_out: Path) -> None:
     rows = query(samples_out, """
         SELECT subject, subject_id, criterion, rating, score, scale, rationale IS NOT NULL
-        FROM criteria_ratings WHERE scale <> 'presence' ORDER BY subject, criterion""")
+        FROM criteria_ratings WHERE scale <> 'presence' AND extractor LIKE 'table:%' ORDER BY subject, criterion""")
     assert len(rows) == 9
     by_cell = {(r[0], r[2]): r for r in rows}
     assert by_cell[("OECD", "Speed")][1:6] == ("oecd", "Speed", "High", 1.0, "high-medium-low")

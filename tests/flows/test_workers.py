@@ -129,7 +129,7 @@ def test_a_decompression_bomb_is_over_the_memory_budget_not_image_only(tmp_path:
     # A 0.5 MB PDF that inflates to 512 MB, with a 128 MB budget: pdfium aborts its worker when the
     # allocation fails (once it used 3 GB and was quarantined as needing OCR).  The worker is
     # replaced, the document tried once more alone, then quarantined; the other one is extracted.
-    from flows.documents import ResultCache
+    from flows.result_cache import ResultCache
     from flows.runners import ProcessExtractor
 
     settings = ParseSettings(document_memory_mb=128)
