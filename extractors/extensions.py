@@ -11,7 +11,7 @@ import bisect
 
 from spacy.tokens import Doc, Span
 
-__all__ = ["INSTITUTIONS", "INSTRUMENTS", "PAGE_SEPARATOR", "doc_text", "page_at", "page_of", "register", "remember_text"]
+__all__ = ["INSTITUTIONS", "INSTRUMENTS", "PAGE_SEPARATOR", "add_records", "doc_text", "page_at", "page_of", "register", "remember_text"]
 
 INSTITUTIONS = "govmap_institutions"
 INSTRUMENTS = "govmap_instruments"
@@ -35,6 +35,14 @@ def doc_text(doc: Doc) -> str:
 def remember_text(doc: Doc, text: str) -> None:
     """Give `doc_text` the text the Doc was tokenised from (the tokens rebuild exactly it)."""
     doc.user_data[_TEXT_KEY] = text
+
+
+def add_records(doc: Doc, attr: str, records: list) -> None:
+    """Append `records` to the list extension `attr` ("govmap_ratings", "govmap_collaborations"),
+    keeping what earlier components put there."""
+    if getattr(doc._, attr) is None:
+        setattr(doc._, attr, [])
+    getattr(doc._, attr).extend(records)
 
 
 def page_of(doc: Doc, char: int) -> tuple[int, int]:

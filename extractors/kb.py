@@ -24,6 +24,8 @@ from typing import Iterable, Mapping
 
 from datasets.contract import INSTITUTION_KINDS, INSTRUMENT_CATEGORIES
 from extractors.gazetteer import country_display_name, country_names, places_in
+from extractors.records import slugify
+from extractors.states import StateFinder
 
 __all__ = [
     "DEFAULT_KB_PATH",
@@ -230,6 +232,11 @@ class KnowledgeBase:
 
     # -- linking -------------------------------------------------------------------------------
 
+    @functools.cached_property
+    def states(self) -> StateFinder:
+        """Finds countries acting as states in a sentence (`extractors.states`)."""
+        return StateFinder(self.country_surfaces)
+
     def country_of(self, surface: str) -> str | None:
         """ISO code of a country name or adjective ("U.S.", "Japanese", "the EU"), else None."""
         return self.countries.get(normalize_surface(surface))
@@ -282,20 +289,14 @@ class KnowledgeBase:
         ("US", "Japan's") into that country's body of that kind ("ai_safety_institute",
         "government_body")."""
         found = self.candidates(surface)
-        if kind_hint and found and normalize_surface(surface) in self.countries:
-            # "EU" with an institute hint is the EU's institute, not the EU itself.
-            hinted = self._link_country_qualified(surface, kind_hint)
+        code = self.countries.get(normalize_surface(surface)) if kind_hint and found else None
+        if code and all(self.institutions[i].kind != kind_hint for i in found):
+            # "EU" with an AISI hint is the EU's AI Office, not the Union itself
+            hinted = self.body_of_country(code, kind_hint)
             if hinted:
                 return hinted
         if len(found) == 1:
-            only = next(iter(found))
-            if kind_hint and self.institutions[only].kind != kind_hint:
-                # "EU" with an AISI hint is the EU's AI Office, not the Union itself
-                code = self.countries.get(normalize_surface(surface))
-                hinted = self.body_of_country(code, kind_hint) if code else None
-                if hinted:
-                    return hinted
-            return only
+            return next(iter(found))
         if len(found) > 1:
             hinted = sorted(i for i in found if self.institutions[i].kind == kind_hint)
             return hinted[0] if len(hinted) == 1 else None
@@ -354,8 +355,7 @@ def state_governments(institutions: Iterable[KBInstitution], countries: Mapping[
         name = country_display_name(code)
         if not name:
             continue
-        slug = _NOT_ALNUM.sub("-", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()).strip("-")
-        gid = f"{slug}-government"
+        gid = f"{slugify(name)}-government"
         if gid in taken:
             continue
         out.append(KBInstitution(

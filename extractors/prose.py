@@ -44,9 +44,9 @@ from spacy.tokens import Doc, Span
 
 from extractors import cues as cue_lexicon
 from extractors.grounding import MentionGrounder
-from extractors.extensions import INSTITUTIONS, doc_text, page_at
+from extractors.extensions import INSTITUTIONS, add_records, doc_text, page_at
 from extractors.records import Collaboration
-from extractors.states import find_states, is_state_use
+from extractors.states import is_state_use
 
 __all__ = ["ProseCollaborations", "find_collaborations", "DEFAULT_MIN_CONFIDENCE", "DEFAULT_MAX_SENTENCE_CHARS"]
 
@@ -185,9 +185,7 @@ class ProseCollaborations:
     @staticmethod
     def set_annotations(doc: Doc, collaborations: list[Collaboration]) -> None:
         """Append to the doc's collaborations, keeping what other components put there."""
-        if doc._.govmap_collaborations is None:
-            doc._.govmap_collaborations = []
-        doc._.govmap_collaborations.extend(collaborations)
+        add_records(doc, "govmap_collaborations", collaborations)
         spans = doc.spans[INSTITUTIONS] if INSTITUTIONS in doc.spans else ()
         forms_mentioned = {(s.kb_id_, s.text) for s in spans}
         grounder = MentionGrounder(doc)
@@ -235,14 +233,14 @@ class ProseCollaborations:
                 previous = ()
                 continue
             page = page_at(page_starts, sent.start_char)[0]
+            parties = self._parties(sent, mentions, text, linker)
             found = self.find_in_sentence(sent, mentions, linker=linker, doc_id=doc_id, page=page, referent=referent,
-                                          text=text, previous=previous)
+                                          text=text, previous=previous, parties=parties)
             if not found and lead is not None:
-                found = self._list_item(lead, text, self._parties(sent, mentions, text, linker), page)
+                found = self._list_item(lead, text, parties, page)
             out.extend(found)
             if found and text.endswith(":"):
                 lead = found[0]
-            parties = self._parties(sent, mentions, text, linker) if (mentions or linker is not None) else []
             previous = tuple({p.key: p for p in parties}.values())
         return out
 
@@ -265,13 +263,14 @@ class ProseCollaborations:
 
     def find_in_sentence(
         self, sent: Span, mentions: list[Span], *, linker=None, doc_id: str = "", page: int = 1, referent: Span | None = None,
-        text: str | None = None, previous: tuple["_Party", ...] = (),
+        text: str | None = None, previous: tuple["_Party", ...] = (), parties: list["_Party"] | None = None,
     ) -> list[Collaboration]:
         """Collaborations one sentence states, from its institution spans (in any order).
 
         referent: the institution a sentence-initial "It"/"Its" stands for (the previous
         sentences' topic), if any.
         previous: the distinct parties the sentence before named, for "the two institutes".
+        parties: the sentence's parties when the caller has read them already (`_parties`).
         text: the sentence's text with whitespace runs as one space, stripped, when the caller
         has it already.
         """
@@ -280,13 +279,14 @@ class ProseCollaborations:
         if not text or text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text) or _CITATION.search(_MARKDOWN_LINK_TARGET.sub("]", text)):
             return []
         biography = bool(_PERSON.search(text))
-        parties = self._parties(sent, mentions, text, linker)
+        if parties is None:
+            parties = self._parties(sent, mentions, text, linker)
         if referent is not None and (m := _PRONOUN_START.match(text)) and referent.kb_id_ not in {p.key for p in parties[:1]}:
             # "It serves as a key UN partner": the pronoun stands for the previous topic.
             parties = sorted(parties + [_Party(m.start("pronoun"), m.end("pronoun"), referent.kb_id_, "")], key=lambda p: (p.start, p.end))
-        if previous and _BACK_REFERENCE.search(text) and len({p.key for p in parties}) < 2:
+        at = _BACK_REFERENCE.search(text) if previous and len({p.key for p in parties}) < 2 else None
+        if at:
             # "The two institutes will ...": the parties the sentence before named.
-            at = _BACK_REFERENCE.search(text)
             parties = sorted(parties + [_Party(at.start(), at.end(), p.key, "") for p in previous],
                              key=lambda p: (p.start, p.end))
         if len({p.key for p in parties}) < 2:
@@ -400,7 +400,7 @@ class ProseCollaborations:
             # A country-named body ("EU") only where it stands as a state: not "EU level", "EU support".
             parties = [p for p in parties if p.surface not in kb.country_surfaces or is_state_use(text, p.start, p.end)]
             # Countries acting as states ("India and Japan agreed", "talks with Canada").
-            for state in find_states(text, kb.country_surfaces):
+            for state in kb.states.find(text):
                 if any(q.start < state.end and state.start < q.end for q in parties):
                     continue
                 key = linker.link("EU") if state.code == "EU" else kb.body_of_country(state.code, "government_body")

@@ -42,7 +42,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import extensions  # noqa: F401  (registers the extension attributes)
-from extractors.extensions import INSTITUTIONS, doc_text, page_at
+from extractors.extensions import INSTITUTIONS, add_records, doc_text, page_at
 from extractors.gazetteer import country_names
 from extractors.linking import Linker
 from extractors.rating_lexicon import (
@@ -401,6 +401,4 @@ class ProseRatings:
     @staticmethod
     def set_annotations(doc: Doc, ratings: list[Rating]) -> None:
         """Append to the doc's ratings, keeping what other components put there."""
-        if doc._.govmap_ratings is None:
-            doc._.govmap_ratings = []
-        doc._.govmap_ratings.extend(ratings)
+        add_records(doc, "govmap_ratings", ratings)

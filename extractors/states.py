@@ -12,18 +12,19 @@ else or places it:
 What follows a state noun is punctuation, a conjunction, a verb ("India announced", "Japan will
 ...") or a possessive with a common noun ("the UK's partnership").  Two countries joined by a
 hyphen or dash ("US-China", "EU–Japan") are both states.  The state links to its government
-through the linker (`KnowledgeBase.state_governments` gives every country one).
+through the linker (`state_governments` in `extractors.kb` gives every country one); the
+knowledge base keeps one `StateFinder` (`KnowledgeBase.states`).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
+from typing import Mapping
 
 from extractors.gazetteer import country_names
 
-__all__ = ["StateMention", "find_states", "is_state_use"]
+__all__ = ["StateMention", "StateFinder", "find_states", "is_state_use"]
 
 # Words after a country that make it the subject of a clause: auxiliaries, common reporting
 # verbs, and adverbs that sit between a subject and its verb.
@@ -56,37 +57,43 @@ class StateMention:
     code: str
 
 
-@functools.lru_cache(maxsize=4)
-def _state_pattern(surfaces: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
-    nouns = {name: code for name, code in surfaces if name not in _NOT_STATES and (
-        name in country_names() or name.isupper() or "." in name or " " in name or not _ADJECTIVE_ENDING.search(name))}
-    alternation = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])"), nouns
+class StateFinder:
+    """Finds countries standing as states in sentences; built once per knowledge base (one
+    compiled alternation of every country noun), used for every sentence."""
+
+    def __init__(self, country_surfaces: Mapping[str, str]) -> None:
+        names = country_names()
+        self.nouns = {name: code for name, code in country_surfaces.items() if name not in _NOT_STATES and (
+            name in names or name.isupper() or "." in name or " " in name or not _ADJECTIVE_ENDING.search(name))}
+        alternation = "|".join(re.escape(n) for n in sorted(self.nouns, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
+
+    def find(self, text: str) -> list[StateMention]:
+        """Countries in `text` that stand as states (see the module docstring), in order."""
+        hits = [(m.start(), m.end(), m.group(0)) for m in self._pattern.finditer(text)]
+        out: list[StateMention] = []
+        placed_end = -1  # where the last country read as a place ended: a list after it is places too
+        for i, (start, end, name) in enumerate(hits):
+            joined = (bool(out) and out[-1].end <= start and _JOIN.fullmatch(text[out[-1].end:start])) or (
+                i + 1 < len(hits) and _JOIN.fullmatch(text[end:hits[i + 1][0]]))
+            if placed_end >= 0 and _LIST_GAP.fullmatch(text[placed_end:start]):
+                placed_end = end
+                continue
+            if joined or _stands_alone(text, start, end):
+                out.append(StateMention(start, end, name, self.nouns[name]))
+            elif _PLACE_BEFORE.search(text, max(0, start - 16), start):
+                placed_end = end
+        return out
 
 
-def find_states(text: str, country_surfaces: dict[str, str]) -> list[StateMention]:
-    """Countries in `text` that stand as states (see the module docstring), in order."""
-    pattern, nouns = _state_pattern(tuple(sorted(country_surfaces.items())))
-    hits = [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
-    out: list[StateMention] = []
-    placed_end = -1  # where the last country read as a place ended: a list after it is places too
-    for i, (start, end, name) in enumerate(hits):
-        joined = any(
-            (j.end <= start and _JOIN.fullmatch(text[j.end:start])) for j in out[-1:]
-        ) or (i + 1 < len(hits) and _JOIN.fullmatch(text[end:hits[i + 1][0]]))
-        if placed_end >= 0 and _LIST_GAP.fullmatch(text[placed_end:start]):
-            placed_end = end
-            continue
-        if joined or _stands_alone(text, start, end):
-            out.append(StateMention(start, end, name, nouns[name]))
-        elif _PLACE_BEFORE.search(text, max(0, start - 16), start):
-            placed_end = end
-    return out
+def find_states(text: str, country_surfaces: Mapping[str, str]) -> list[StateMention]:
+    """`StateFinder(country_surfaces).find(text)`, for one-off use; components keep a finder."""
+    return StateFinder(country_surfaces).find(text)
 
 
 def is_state_use(text: str, start: int, end: int) -> bool:
     """Whether the country name at text[start:end] stands as a state (not a modifier or place)."""
-    return _stands_alone(text, start, end) or bool(_JOIN.fullmatch(text[end:end + 1] or "x"))
+    return text[end:end + 1] in ("-", "\u2013") or _stands_alone(text, start, end)
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:

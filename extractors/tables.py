@@ -31,6 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import extensions  # noqa: F401  (registers the extension attributes)
+from extractors.extensions import add_records
 from extractors.collab_types import map_collaboration_type, split_raw_types
 from extractors.grounding import MentionGrounder
 from extractors.linking import Linker
@@ -764,9 +765,7 @@ class RatingTables:
     def set_annotations(doc: Doc, ratings: list[Rating]) -> None:
         """Append to the doc's ratings, keeping what other components put there, and mark each
         institution subject as a mention where the table prints it."""
-        if doc._.govmap_ratings is None:
-            doc._.govmap_ratings = []
-        doc._.govmap_ratings.extend(ratings)
+        add_records(doc, "govmap_ratings", ratings)
         seen = set()
         grounder = MentionGrounder(doc)
         for r in ratings:
@@ -827,9 +826,7 @@ class CollaborationTables:
     @staticmethod
     def set_annotations(doc: Doc, collaborations: list[Collaboration]) -> None:
         """Append to the doc's collaborations, keeping what other components put there."""
-        if doc._.govmap_collaborations is None:
-            doc._.govmap_collaborations = []
-        doc._.govmap_collaborations.extend(collaborations)
+        add_records(doc, "govmap_collaborations", collaborations)
         grounder = MentionGrounder(doc)
         for c in collaborations:
             actors = c.evidence.split(" | ", 1)[0]

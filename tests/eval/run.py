@@ -4,65 +4,28 @@ and without validation, so an extraction change is scored in seconds.
     python -m tests.eval.run [--corpus text|pdf|dev|real ...] [--out .eval] [--workers 2]
 
 Each corpus becomes `<out>/<corpus>/` holding the seven tables as Parquet, written by the same
-`resolve` and `table_rows` a published release uses.  Parsed documents are cached under
-`<out>/.parsed/` by (sha256, digest of `sources/`), so changing only the extractors re-parses
-nothing.  `make eval` runs this, then `tests.eval.score` on the releases.
+`process_raw`, `resolve` and `table_rows` a published release uses.  `make eval` runs this, then
+`tests.eval.score` on the releases.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import pickle
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "corpus"
 CORPORA = ("text", "pdf", "dev", "real")
 
-_NLP = None
 
+def _work(raw, settings):
+    """Parse and extract one document in a worker, with the worker's one pipeline."""
+    from flows.documents import process_raw, worker_nlp
 
-def _sources_digest() -> str:
-    h = hashlib.sha256()
-    for p in sorted((ROOT / "sources").rglob("*.py")):
-        h.update(p.read_bytes())
-    return h.hexdigest()[:12]
-
-
-def _parse_cached(raw, settings, cache: Path):
-    from sources import parse
-
-    path = cache / f"{raw.sha256[:24]}-{_sources_digest()}.pickle"
-    if path.exists():
-        return pickle.loads(path.read_bytes())  # our own cache of our own parse: never shared input
-    document = parse(raw, settings)
-    path.write_bytes(pickle.dumps(document))
-    return document
-
-
-def _work(raw, settings, cache: Path):
-    """Parse (cached) and extract one document in a worker; the pipeline is built once."""
-    global _NLP
-    from extractors.extract import extract_document
-    from flows.documents import process_raw, quarantine
-    from govmap.errors import GovmapError
-
-    if _NLP is None:
-        from extractors.nlp import build_nlp
-
-        _NLP = build_nlp()
-    try:
-        document = _parse_cached(raw, settings, cache)
-    except GovmapError as exc:
-        return quarantine(raw.source_uri, exc, raw=raw)
-    import flows.documents as documents
-
-    documents.parse = lambda raw, settings: document  # process_raw then extracts what we parsed
-    return process_raw(raw, settings, _NLP)
+    return process_raw(raw, settings, worker_nlp())
 
 
 def build(corpus: str, paths: list[Path], out: Path, workers: int) -> Path:
@@ -76,13 +39,10 @@ def build(corpus: str, paths: list[Path], out: Path, workers: int) -> Path:
     from sources import ParseSettings, iter_sources, pull
 
     # Scores must not depend on how busy the machine is: no wall-time budget for evaluation runs.
-    settings = ParseSettings.resolve({"document_seconds": 3600.0} if "document_seconds" in
-                                     {f.name for f in fields(ParseSettings)} else None)
-    cache = out / ".parsed"
-    cache.mkdir(parents=True, exist_ok=True)
+    settings = ParseSettings(document_seconds=3600.0)
     refs = list(iter_sources([str(p) for p in paths], settings))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(_work, [pull(r, settings) for r in refs], [settings] * len(refs), [cache] * len(refs)))
+        results = list(pool.map(_work, [pull(r, settings) for r in refs], [settings] * len(refs)))
     resolution = resolve((summarize(r.extraction) for r in results if r.extraction is not None), load_kb())
     target = out / corpus
     target.mkdir(parents=True, exist_ok=True)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 import extractors.prose  # noqa: F401  (registers govmap_prose_collaborations)
 import extractors.sentences  # noqa: F401  (registers govmap_sentences)
 from datasets.contract import COLLABORATION_STATUSES, COLLABORATION_TYPES
-from extractors.extensions import INSTITUTIONS
 from extractors.prose import ProseCollaborations, find_collaborations
 from extractors.records import Collaboration
+from extractors.states import StateFinder
+from tests.extractors.stand_ins import register_name_ruler
 
 # Names the stand-in ruler tags, longest first so "Northland AISI" wins over "Northland".
 NAMES = {
@@ -44,19 +44,7 @@ class FakeLinker:
         return NAMES.get(surface)
 
 
-@Language.component("test_fake_institutions")
-def fake_institutions(doc: Doc) -> Doc:
-    spans: list[Span] = []
-    taken: set[int] = set()
-    for name in sorted(NAMES, key=len, reverse=True):
-        for m in re.finditer(re.escape(name), doc.text):
-            span = doc.char_span(m.start(), m.end(), label="institution", kb_id=NAMES[name])
-            if span is not None and not taken & set(range(span.start, span.end)):
-                spans.append(span)
-                taken |= set(range(span.start, span.end))
-    doc.spans[INSTITUTIONS] = sorted(spans, key=lambda s: s.start)
-    doc._.govmap_linker = FakeLinker()
-    return doc
+register_name_ruler("test_fake_institutions", NAMES, FakeLinker)
 
 
 @pytest.fixture(scope="module")
@@ -349,6 +337,7 @@ def test_inline_markup_does_not_hide_a_cue(nlp: Language) -> None:
 
 class _CountryKB:
     country_surfaces = {"Northland": "NL", "Southland": "SL", "Northlandic": "NL"}
+    states = StateFinder(country_surfaces)
 
     @staticmethod
     def body_of_country(code: str, kind: str) -> str | None:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
 
 import extractors.prose_ratings  # noqa: F401  (registers govmap_prose_ratings)
 import extractors.sentences  # noqa: F401  (registers govmap_sentences)
-from extractors.extensions import INSTITUTIONS
 from extractors.prose_ratings import PROSE_TABLE_ID, ProseRatings, find_list_ratings
 from extractors.rating_lexicon import NUMERIC_SCALE, ORDINAL_SCALE, PROS_CONS_SCALE, clean_subject, ordinal_score
 from extractors.records import Rating
 from sources.model import Document, Page
+from tests.extractors.stand_ins import register_name_ruler
 
 NAMES = {"Harbour Council": "harbour-council", "Lakeside Institute": "lakeside-institute"}
 
@@ -25,17 +23,7 @@ class FakeLinker:
         return NAMES.get(surface)
 
 
-@Language.component("test_fake_rating_institutions")
-def fake_institutions(doc: Doc) -> Doc:
-    spans: list[Span] = []
-    for name, key in NAMES.items():
-        for m in re.finditer(re.escape(name), doc.text):
-            span = doc.char_span(m.start(), m.end(), label="institution", kb_id=key)
-            if span is not None:
-                spans.append(span)
-    doc.spans[INSTITUTIONS] = sorted(spans, key=lambda s: s.start)
-    doc._.govmap_linker = FakeLinker()
-    return doc
+register_name_ruler("test_fake_rating_institutions", NAMES, FakeLinker)
 
 
 @pytest.fixture(scope="module")
