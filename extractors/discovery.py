@@ -426,7 +426,7 @@ _NAME_LIST_TAIL = re.compile(rf"(?:,[ \t]*{_LIST_WORD})*,?[ \t]+(?:and|&)[ \t]+{
 
 
 def find_org_names(text: str) -> list[Candidate]:
-    """Capitalised runs headed by an organisational word: 'Simon Institute for Longterm Governance'."""
+    """Capitalised runs headed by an organisational word: 'Lakeside Institute for Civic Futures'."""
     out: list[Candidate] = []
     for m in _RUN.finditer(text):
         if not _may_name_an_org(m.group(0)):
@@ -512,7 +512,7 @@ def find_affiliations(text: str) -> list[Candidate]:
 
 
 def _split_joined(words: list[str]) -> list[list[str]]:
-    """Two names joined by "and": "Nkom and Datatilsynet", "X Institute for Y and Graduate School
+    """Two names joined by "and": "Harbour Authority and Coastal Office", "X Institute for Y and Graduate School
     of Z".  An "and" inside one name ("Institute for Science and Technology") joins subjects:
     it splits only where the words before it name a body alone (no "of"/"for"/"on" in them) or
     the words after it have an organisational head of their own."""

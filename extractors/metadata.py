@@ -180,7 +180,7 @@ def _title(top: list[str], meta_title: str | None, *, prefer_meta: bool = False)
     prefer_meta: the file declares its title (front matter, <title>, og:title), which then beats
     a heading in the text — a page may open with a section heading rather than its title.
     """
-    # A declared title may be long ("FACT SHEET: ... on Critical and Emerging Technology (iCET)").
+    # A declared title may be long ("FACT SHEET: Two Partners Launch ... Initiative on Shared Technology (ISTI)").
     limit = 30 if prefer_meta else 14
     meta = " ".join(meta_title.split()) if meta_title and _usable_title(meta_title.strip(), max_words=limit) else None
     if meta and prefer_meta:

@@ -58,7 +58,6 @@ HEAD_CATEGORIES: dict[str, str] = {
     "Recommendation": "legal_instrument",
     "Recommendations": "legal_instrument",
     "Framework": "legal_instrument",
-    "Playbook": "legal_instrument",
     "Declaration": "coordination_mechanism",
     "Communiqué": "coordination_mechanism",
     "Communique": "coordination_mechanism",
@@ -84,7 +83,7 @@ WEAK_HEADS = frozenset({"Principles", "Statement", "Strategy", "Framework", "Rec
 _ASSESSING_FRAMEWORK = re.compile(r"\b(?:Risk|Assurance|Assessment|Reporting|Evaluation|Audit\w*)\b")
 
 # Heads that name a document only with a number or a complement after them, never with modifiers
-# alone ("Executive Order 14110", "Decision No. 127/QD-TTg", "Bill C-27").
+# alone ("Executive Order 14110", "Decision No. 45/QD-XY", "Bill C-27").
 _NUMBERED_HEADS = frozenset({"Executive Order", "Decree", "Decision", "Resolution", "Bill"})
 # Heads that open a name and need a complement ("Blueprint for ...", "White Paper on ...").
 _OPENING_HEADS = frozenset({"Blueprint", "White Paper"})
@@ -130,7 +129,7 @@ _STANDARD_RX = re.compile(
 _BILL_NUMBER_RX = re.compile(r"(?:SB|AB|HB|H\.R\.|S\.B\.|A\.B\.)\s?\d{1,5}(?![\w])")
 
 # What may follow a head as its number: "Act 2023", "Order 14110", "Regulation (EU) 2016/679",
-# "Directive 2014/24/EU", "Bill C-27", "Decision No. 127/QD-TTg".
+# "Directive 2014/24/EU", "Bill C-27", "Decision No. 45/QD-XY".
 _NUMBER_RX = re.compile(
     r"(?:\s\((?:EU|EC|EEC|Euratom)\))?\s(?:No\.?\s?|Number\s)?(?:[A-Z]{1,3}-)?\d[\w/\-.–]*"
 )

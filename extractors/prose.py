@@ -72,7 +72,7 @@ FALLBACK_FACTOR = 0.8
 _EXAMPLES_ANYWHERE = re.compile(r"\b(?:such as|e\.g\.|for example|for instance|like the)\b", re.I)
 # "the OECD's AI Policy Observatory": a body named as another's organ or unit.
 _POSSESSIVE_JOIN = re.compile(r"^['\u2019]s\s+(?:own\s+|new\s+|newly\s+(?:created|established|formed)\s+)?$")
-# "the Technology Program at the Carnegie Endowment": a unit named with its host (the unit first).
+# "the Policy Program at the Harbour Institute": a unit named with its host (the unit first).
 _UNIT_AT = re.compile(r"^\s+(?:at|of|within)\s+(?:the\s+)?$")
 _UNIT_HEADS = re.compile(r"\b(?:Program(?:me)?|School|Centre|Center|Institute|Lab(?:oratory)?|Initiative|Unit|Directorate|Office|Secretariat|Council|Committee|Board|Panel|Group|Division|Department|Faculty)$")
 # A footnote or reference line ("166 European Commission, Joint Statement ...", a URL): a citation.
