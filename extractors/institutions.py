@@ -41,6 +41,9 @@ EXTRACTOR_CONTEXT = "institution_ruler.context"
 # that share of them, are of that country's bodies.
 MIN_COUNTRY_MENTIONS = 3
 MIN_COUNTRY_SHARE = 0.4
+# A document's principal body (whose organs bare "the Secretariat" names) is named this often, and
+# twice as often as any other.
+MIN_PRINCIPAL_MENTIONS = 3
 # Shares of a document's country-rooted mentions that make a body named without a country the
 # document country's: a government body, any other national kind.
 GOVERNMENT_COUNTRY_SHARE = 0.5
@@ -120,16 +123,13 @@ _NATIONAL_KINDS = frozenset({"government_body", "research_organization", "compan
 _INTERNATIONAL_WORDS = re.compile(r"\b(?:International|Global|World|United Nations|UN|Intergovernmental|Inter-American|Regional|Asia|Africa|African|Pacific|Latin|Europe|European)\b")
 
 
+# The heads that name an organ of a body ("Executive Council", "Secretariat", "Working Party").
+_ORGAN_HEADS = (r"(?:Council|Committee|Secretariat|Board|Working[ \t]+Group|Working[ \t]+Party|Expert[ \t]+Group|"
+                r"Group[ \t]+of[ \t]+Experts|Steering[ \t]+Group|Assembly|Panel|Bureau|Directorate|Task[ \t]*[Ff]orce|Subcommittee)")
 # What names an organ after its parent's name: capitalised words ending in an organ's head.
-_ORGAN_AFTER = re.compile(
-    r"(?:['’]s)?[ \t]+(?:[A-Z][\w\-]*[ \t]+){0,4}?(?:Council|Committee|Secretariat|Board|Working[ \t]+Group|Working[ \t]+Party|"
-    r"Expert[ \t]+Group|Group[ \t]+of[ \t]+Experts|Steering[ \t]+Group|Assembly|Panel|Bureau|Directorate|Task[ \t]*[Ff]orce|Subcommittee)(?![\w\-])"
-)
+_ORGAN_AFTER = re.compile(rf"(?:['’]s)?[ \t]+(?:[A-Z][\w\-]*[ \t]+){{0,4}}?{_ORGAN_HEADS}(?![\w\-])")
 # "the Executive Council", "the Secretariat": capitalised, not "the Council of ..." (a full name).
-_BARE_ORGAN = re.compile(
-    r"\b[Tt]he[ \t]+((?:[A-Z][a-z\-]+[ \t]+){0,2}(?:Council|Committee|Secretariat|Board|Working[ \t]+Group|Bureau|Assembly|Panel|Steering[ \t]+Group))"
-    r"(?![\w\-])(?![ \t]+(?:of|for|on)[ \t])"
-)
+_BARE_ORGAN = re.compile(rf"\b[Tt]he[ \t]+((?:[A-Z][a-z\-]+[ \t]+){{0,2}}{_ORGAN_HEADS})(?![\w\-])(?![ \t]+(?:of|for|on)[ \t])")
 # A parent of these kinds passes its kind on to its organs (a UN council is intergovernmental).
 _ORGAN_KINDS = frozenset({"intergovernmental_organization", "government_body", "standards_body"})
 
@@ -293,8 +293,10 @@ class InstitutionRuler:
             for head in heads
         }
         self._matcher = _kb_matcher(self.kb)
-        # Bodies that are polities: their name qualifies instruments ("EU AI Act").
-        self._polities = frozenset(k for k, i in self.kb.institutions.items() if i.kind == "intergovernmental_organization" and i.country == "EU" and i.acronym == "EU")
+        # Bodies that are polities (named by a country name of the KB, as the EU is "EU"): their
+        # name qualifies instruments ("EU AI Act") without naming the body.
+        self._polities = frozenset(k for k, i in self.kb.institutions.items()
+                                   if i.acronym and i.country and self.kb.country_of(i.acronym) == i.country)
         names = sorted(self.kb.countries, key=len, reverse=True)
         # Country names are normalised (words of letters and digits), so a country matches as
         # that many whitespace-separated runs, the possessive glued to the last.
@@ -631,7 +633,7 @@ class InstitutionRuler:
         if not counts:
             return []
         (parent_key, n), *rest = counts.most_common(2) + [(None, 0)]
-        if n < MIN_COUNTRY_MENTIONS or n < 2 * rest[0][1]:
+        if n < MIN_PRINCIPAL_MENTIONS or n < 2 * rest[0][1]:
             return []
         parent = self.kb.institutions[parent_key]
         by_name: dict[str, list[tuple[int, int]]] = {}

@@ -101,7 +101,7 @@ def find_metadata(document: Document, *, top_lines: int = DEFAULT_TOP_LINES) -> 
     meta_title = document.meta_title
     # Anywhere in the document: a cover may be an image that prints the title only as pixels.
     if meta_title and not declared and not _printed_on(meta_title, "\n".join(page.text for page in document.pages)):
-        meta_title = None  # "SG Lit Review - AI", "Report-final-v3": not what page 1 says
+        meta_title = None  # "Draft v2 - team", "Report-final-v3": not what page 1 says
     title, title_at = _title(top, meta_title, prefer_meta=declared)
     declared_authors = _declared_names(document.meta_author) if declared else ()
     return DocMetadata(
@@ -214,7 +214,7 @@ _OPENS_JOINING = re.compile(r"^(?:of|on|for|and|in|to|with|from|towards?|between
 
 
 def _joined_title(top: list[str], i: int) -> str | None:
-    """Line i and the next as one title when they read as one ("DECISION" / "ON ISSUING THE ...")."""
+    """Line i and the next as one title when they read as one ("RESOLUTION" / "ON THE HARBOUR RULES ...")."""
     if i + 1 >= len(top):
         return None
     first, second = _plain(top[i]), _plain(top[i + 1])
@@ -239,7 +239,7 @@ def _usable_title(text: str, *, max_words: int = 14) -> bool:
     if not text or not (text[0].isupper() or text[0].isdigit()) or re.search(r"[a-z]\. [A-Z]", text):
         return False
     words = text.split()
-    # "EN EN", "DRAFT DRAFT": a marker repeated on the cover, not a title.
+    # "DRAFT DRAFT", "XX XX": a marker repeated on the cover, not a title.
     if len(set(w.casefold() for w in words)) == 1 and len(words) > 1:
         return False
     # A title in capitals may run long: it is set apart by its case, not its length.
