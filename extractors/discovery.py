@@ -313,7 +313,7 @@ _LEADING_VERBS = frozenset(
     oversees chairs leads hosts manages reviews ensures provides endorses adopts submits receives informs consults
     prepares proposes elects nominates acknowledges reaffirms recognises recognizes agrees signs joins""".split()
 )
-# A person's title or a section's subject before "of": "President of Nankai University",
+# A person's title or a section's subject before "of": "President of Lakeside University",
 # "Responsibilities of the Council" -- the name starts after the "of".
 _TITLE_WORDS = frozenset(
     """president vice chair chairman chairperson chairwoman co-chair director deputy head secretary general minister
@@ -322,7 +322,7 @@ _TITLE_WORDS = frozenset(
     structure members membership governance report reports meeting meetings decisions decision launch establishment
     creation""".split()
 )
-# Dates before a name in running text or a timeline ("March 2017 Artificial Intelligence ...").
+# Dates before a name in running text or a timeline ("May 2020 Harbour Strategy Council ...").
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 # Words after "and" that start a person's role, not another body ("University of X and Visiting Researcher").
 _ROLE_WORDS = _TITLE_WORDS | frozenset("visiting adjunct senior researcher research lecturer scholar".split())
@@ -365,8 +365,8 @@ def find_acronym_definitions(text: str) -> list[Candidate]:
                 if best is None:
                     best = (name, k)  # the shortest tail that fits
                 if _word_initials(name) == acronym.upper():
-                    # one letter per word fits better: "Icelandic Institute for Intelligent Machines
-                    # (IIIM)", not "Institute for Intelligent Machines" read with a letter inside a word
+                    # one letter per word fits better: "Northern Institute for Harbour Studies
+                    # (NIHS)", not "Institute for Harbour Studies" read with a letter inside a word
                     best = (name, k)
                     break
         if best:
@@ -384,7 +384,7 @@ def find_acronym_definitions(text: str) -> list[Candidate]:
 
 
 def _word_initials(name: str) -> str:
-    """The initials of a name's content words, upper case: 'Institute for Intelligent Machines' -> 'IIM'."""
+    """The initials of a name's content words, upper case: 'Institute for Harbour Studies' -> 'IHS'."""
     return "".join(w[0] for w in re.split(r"[\s\-/]+", name) if w and w.lower() not in _CONNECTORS).upper()
 
 
