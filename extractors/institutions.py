@@ -240,9 +240,9 @@ def _char_span(doc: Doc, m: Match, label: str, text: str) -> Span | None:
     return span
 
 
-class _Ranges:
-    """Character ranges already claimed, tested for overlap without a pass over all of them:
-    kept sorted, a range ending after `s` must start after `s` minus the longest range."""
+class Ranges:
+    """Character ranges already claimed (mentions, spans), tested for overlap or cover without a
+    pass over all of them: kept sorted, a range ending after `s` starts after `s` minus the longest."""
 
     def __init__(self, ranges: Iterable[tuple[int, int]] = ()) -> None:
         self._ranges = sorted(ranges)
@@ -257,6 +257,12 @@ class _Ranges:
         lo = bisect.bisect_left(self._ranges, (start - self._longest,))
         hi = bisect.bisect_left(self._ranges, (end,))
         return any(start < b for _, b in self._ranges[lo:hi])
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether some range (a, b) holds [start, end): a <= start and end <= b."""
+        lo = bisect.bisect_left(self._ranges, (start - self._longest,))
+        hi = bisect.bisect_right(self._ranges, (start, float("inf")))
+        return any(end <= b for _, b in self._ranges[lo:hi])
 
 
 @Language.factory(
@@ -550,7 +556,7 @@ class InstitutionRuler:
 
     def _discovered(self, text: str, known: list[Match], model: list[disc.Candidate] = (),
                     country: str | None = None, share: float = 1.0) -> tuple[list[Match], list[Discovery]]:
-        taken = _Ranges((m.start, m.end) for m in known)
+        taken = Ranges((m.start, m.end) for m in known)
         overlaps = taken.overlaps
 
         named = sorted({m.key for m in known if m.key in self.kb.institutions})

@@ -13,7 +13,6 @@ glossary line) keeps that text as its description.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 
@@ -22,9 +21,9 @@ from spacy.tokens import Doc
 
 from extractors.extensions import INSTITUTIONS, INSTRUMENTS, doc_text
 from extractors.fastmatch import Alternation, finditer_word
-from extractors.institutions import Match, _char_span, surface_regex, text_without_links
+from extractors.institutions import Match, Ranges, _char_span, surface_regex, text_without_links
 from extractors.kb import KnowledgeBase, load_kb, normalize_surface
-from extractors.named_instruments import WEAK_HEADS, NamedInstrument, find_definitions, find_named_instruments, head_of
+from extractors.named_instruments import WEAK_HEADS, find_definitions, find_named_instruments, head_of
 from extractors.records import Discovery, discovered_key
 
 __all__ = ["InstrumentRuler", "find_instrument_tables", "guess_category", "instrument_key", "plural_regex"]
@@ -115,26 +114,6 @@ def instrument_key(name: str, kb: KnowledgeBase) -> str | None:
     return discovered_key(_YEAR.sub("", bare))
 
 
-def _overlaps_body(start: int, end: int, bodies: list[tuple[int, int]], starts: list[int], longest: int) -> bool:
-    i = bisect.bisect_left(starts, start - longest)
-    while i < len(bodies) and bodies[i][0] < end:
-        if bodies[i][1] > start:
-            return True
-        i += 1
-    return False
-
-
-def _inside_body(n: NamedInstrument, bodies: list[tuple[int, int]], starts: list[int], longest: int) -> bool:
-    """The name lies inside an institution mention, or is one: a body's name, not an instrument."""
-    i = bisect.bisect_left(starts, n.start - longest)
-    while i < len(bodies) and bodies[i][0] <= n.start:
-        s, e = bodies[i]
-        if e >= n.end:
-            return True
-        i += 1
-    return False
-
-
 @Language.factory(
     "govmap_instrument_ruler",
     default_config={"kb_path": None, "tables": True, "named": True, "definitions": True, "min_type_mentions": 2,
@@ -217,9 +196,7 @@ class InstrumentRuler:
 
     def _named(self, doc: Doc, text: str) -> tuple[list[Match], list[Discovery]]:
         """Named instruments by their form, their acronyms' later uses, and their definitions."""
-        bodies = sorted((s.start_char, s.end_char) for s in doc.spans[INSTITUTIONS]) if INSTITUTIONS in doc.spans else []
-        starts = [b[0] for b in bodies]
-        longest = max((e - s for s, e in bodies), default=0)
+        bodies = Ranges((s.start_char, s.end_char) for s in doc.spans[INSTITUTIONS]) if INSTITUTIONS in doc.spans else Ranges()
         out: list[Match] = []
         found: dict[str, Discovery] = {}
         acronyms: dict[str, str] = {}
@@ -227,7 +204,7 @@ class InstrumentRuler:
         document = doc._.govmap_document
         wrap = document is not None and getattr(document, "media_type", "") == "application/pdf"
         for n in find_named_instruments(text, wrap_lines=wrap):
-            if _inside_body(n, bodies, starts, longest):
+            if bodies.covers(n.start, n.end):
                 continue  # a word of an organisation's name ("the Paris Agreement Secretariat")
             key = instrument_key(n.name, self.kb)
             if key is None:
@@ -250,7 +227,7 @@ class InstrumentRuler:
         if acronyms:
             forms = sorted(acronyms, key=lambda a: (-len(a), a))
             for m in Alternation([(a, surface_regex(a)) for a in forms]).finditer(text):
-                if _overlaps_body(m.start(), m.end(), bodies, starts, longest):
+                if bodies.overlaps(m.start(), m.end()):
                     continue
                 key = acronyms[m.group(0)] if m.group(0) in acronyms else acronyms.get(" ".join(m.group(0).split()))
                 if key:

@@ -314,3 +314,11 @@ def test_document_country_needs_a_clear_majority_for_universities(nlp):
     doc = nlp(text)
     assert _discovery(doc, "Ministry of Harbours").country == "JP"
     assert _discovery(doc, "Lakeside University").country is None
+
+
+def test_ranges_overlap_and_cover() -> None:
+    from extractors.institutions import Ranges
+
+    r = Ranges([(10, 20), (30, 60)])
+    assert r.overlaps(15, 25) and r.overlaps(55, 70) and not r.overlaps(20, 30)
+    assert r.covers(12, 18) and r.covers(30, 60) and not r.covers(15, 25) and not r.covers(25, 35)
