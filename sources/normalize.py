@@ -4,7 +4,8 @@ The result is a page's published text: every downstream offset points into it, s
 before anything is located.  Most repairs look at one page's text (``str -> str``); two need the
 whole document (running headers recur across pages, pull quotes repeat across pages) and take
 the list of page texts.  `REPAIRS` is the one place their order is written down; `TEXT_REPAIRS`
-is the per-text subset, which table cells go through too so cell text matches page text.
+is the per-text subset, and `CELL_REPAIRS` the part of it table cells go through too, so cell
+text matches page text.
 """
 
 from __future__ import annotations
@@ -44,17 +45,8 @@ __all__ = [
 
 
 def normalize_newlines(text: str) -> str:
-    r"""CRLF/CR -> LF, and pdfium's line-end hyphen marker (U+FFFE) resolved.
-
-    pdfium reports a hyphen it took for a line-end hyphen as U+FFFE, often with the line break
-    already removed ("con\ufffestructed").  Followed by a lowercase letter, the word is joined
-    unless it is a compound (`_keeps_hyphen`: "well-known", "state-of-the-art"); anywhere else
-    (before a line break, a digit, a capital) it is a plain hyphen, which `join_hyphenated_words`
-    judges when a line break follows."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\ufffe" not in text:
-        return text
-    return _MARKED_HYPHEN.sub(_join_marked, text).replace("\ufffe", "-")
+    """CRLF/CR -> LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # pdfium's marker after a word (and a hyphen joining that word to letters before it, if any),
@@ -62,7 +54,7 @@ def normalize_newlines(text: str) -> str:
 _MARKED_HYPHEN = re.compile(r"((?<=[^\W\d_])-)?([^\W\d_]+)\ufffe(?=([^\W\d_]+)(-(?=[^\W\d_]))?)")
 
 
-def _join_marked(m: re.Match[str], printed: frozenset[str] = frozenset()) -> str:
+def _join_marked(m: re.Match[str], printed: frozenset[str]) -> str:
     before, head, tail, after = m.group(1) or "", m.group(2), m.group(3), m.group(4) or ""
     keep = (not tail[0].islower() or _keeps_hyphen(before, head, after)
             or f"{head}-{tail}".lower() in printed)
@@ -285,13 +277,19 @@ def _printed_compounds(pages: Sequence[str]) -> frozenset[str]:
 
 
 def join_marked_hyphens(pages: Sequence[str], settings: "ParseSettings") -> list[str]:
-    """pdfium's line-end hyphen marker inside a word (see `normalize_newlines`), judged with the
-    whole document: the hyphen also stays where the document prints the same word with a hyphen
-    elsewhere ("centre-village", "feed-forward")."""
+    r"""pdfium's line-end hyphen marker (U+FFFE) resolved, judged with the whole document.
+
+    pdfium reports a hyphen it took for a line-end hyphen as U+FFFE, often with the line break
+    already removed ("con\ufffestructed").  Followed by a lowercase letter, the word is joined
+    unless it is a compound (`_keeps_hyphen`: "well-known", "state-of-the-art") or the document
+    prints the same word with a hyphen elsewhere ("centre-village", "feed-forward").  Anywhere
+    else (before a line break, a digit, a capital) it is a plain hyphen, which
+    `join_hyphenated_words` judges when a line break follows.  Table cells never hold the marker:
+    `pdf_tables` reads it as "-" character by character."""
     if not any("\ufffe" in page for page in pages):
         return list(pages)
     join = partial(_join_marked, printed=_printed_compounds(pages))
-    return [_MARKED_HYPHEN.sub(join, page) if "\ufffe" in page else page for page in pages]
+    return [_MARKED_HYPHEN.sub(join, page).replace("\ufffe", "-") if "\ufffe" in page else page for page in pages]
 
 
 _PAGE_NUMBER = re.compile(
@@ -322,12 +320,6 @@ def _page_number(line: str) -> int | None:
     word = line.strip(" \t-–—").lower().removeprefix("page").strip()
     values = [_ROMAN[ch] for ch in word]
     return sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0]))
-
-
-def _zone(lines: list[str], zone: int) -> list[int]:
-    """Indexes of the first and last `zone` non-blank lines."""
-    head, tail = _zones(lines, zone)
-    return sorted(set(head + tail))
 
 
 def _zones(lines: list[str], zone: int) -> tuple[list[int], list[int]]:
@@ -432,6 +424,7 @@ class Repair:
     name: str
     text_fn: Callable[[str], str] | None = None
     document_fn: Callable[[Sequence[str], "ParseSettings"], list[str]] | None = None
+    cells: bool = True  # a text repair that table cells go through too (`CELL_REPAIRS`)
 
     def apply(self, pages: Sequence[str], settings: "ParseSettings") -> list[str]:
         if self.text_fn is not None:
@@ -441,7 +434,7 @@ class Repair:
 
 
 REPAIRS: tuple[Repair, ...] = (
-    # Before newlines, which would judge pdfium's hyphen markers without the document's words.
+    # pdfium's markers are judged on the text as pdfium gives it, before any line is touched.
     Repair("marked_hyphens", document_fn=join_marked_hyphens),
     Repair("newlines", text_fn=normalize_newlines),
     # Running headers are found on the lines as printed, before any line is joined or emptied.
@@ -450,7 +443,9 @@ REPAIRS: tuple[Repair, ...] = (
     Repair("soft_hyphens", text_fn=remove_soft_hyphens),
     Repair("spaces", text_fn=normalize_spaces),
     Repair("control_chars", text_fn=drop_control_chars),
-    Repair("noise_lines", text_fn=drop_noise_lines),
+    # A table cell keeps what is printed in it: "*****" or "– – –" there is a value (not rated,
+    # not applicable) that keeps its column in line with its rows, not a decorative line.
+    Repair("noise_lines", text_fn=drop_noise_lines, cells=False),
     Repair("hyphenated_words", text_fn=join_hyphenated_words),
     Repair("ai_ocr", text_fn=fix_ai_ocr),
     Repair("whitespace", text_fn=tidy_whitespace),
@@ -458,10 +453,7 @@ REPAIRS: tuple[Repair, ...] = (
     Repair("pull_quotes", document_fn=drop_repeated_paragraphs),
 )
 TEXT_REPAIRS: tuple[Callable[[str], str], ...] = tuple(r.text_fn for r in REPAIRS if r.text_fn is not None)
-# A table cell keeps what is printed in it: "*****" or "– – –" there is a value (not rated, not
-# applicable) that keeps its column in line with its rows, not a decorative line.
-CELL_REPAIRS: tuple[Callable[[str], str], ...] = tuple(
-    r.text_fn for r in REPAIRS if r.text_fn is not None and r.name != "noise_lines")
+CELL_REPAIRS: tuple[Callable[[str], str], ...] = tuple(r.text_fn for r in REPAIRS if r.text_fn is not None and r.cells)
 
 
 def normalize_pages(pages: Sequence[str], settings: "ParseSettings") -> list[str]:
