@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Callable, Sequence
 
 if TYPE_CHECKING:
@@ -47,18 +46,6 @@ __all__ = [
 def normalize_newlines(text: str) -> str:
     """CRLF/CR -> LF."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-# pdfium's marker after a word (and a hyphen joining that word to letters before it, if any),
-# with the word after it (and a hyphen joining it to letters after it).
-_MARKED_HYPHEN = re.compile(r"((?<=[^\W\d_])-)?([^\W\d_]+)\ufffe(?=([^\W\d_]+)(-(?=[^\W\d_]))?)")
-
-
-def _join_marked(m: re.Match[str], printed: frozenset[str]) -> str:
-    before, head, tail, after = m.group(1) or "", m.group(2), m.group(3), m.group(4) or ""
-    keep = (not tail[0].islower() or _keeps_hyphen(before, head, after)
-            or f"{head}-{tail}".lower() in printed)
-    return f"{before}{head}{'-' if keep else ''}"
 
 
 def _keeps_hyphen(before: str, head: str, after: str) -> bool:
@@ -288,8 +275,38 @@ def join_marked_hyphens(pages: Sequence[str], settings: "ParseSettings") -> list
     `pdf_tables` reads it as "-" character by character."""
     if not any("\ufffe" in page for page in pages):
         return list(pages)
-    join = partial(_join_marked, printed=_printed_compounds(pages))
-    return [_MARKED_HYPHEN.sub(join, page).replace("\ufffe", "-") if "\ufffe" in page else page for page in pages]
+    printed = _printed_compounds(pages)
+    return [_resolve_markers(page, printed) if "\ufffe" in page else page for page in pages]
+
+
+# A word, and a hyphen joining it to more letters ("state-" in "state-of").  Matched after each
+# marker, and on the reversed page before it (the word and hyphen before the marker, backwards):
+# each marker is judged where it stands, not by a pattern tried at every word of the page, which
+# took a third of all repair time.
+_WORD_HYPHEN = re.compile(r"([^\W\d_]+)(-(?=[^\W\d_]))?")
+
+
+def _resolve_markers(page: str, printed: frozenset[str]) -> str:
+    """`page` with each of pdfium's markers made "-" or joined away (see `join_marked_hyphens`)."""
+    backwards = page[::-1]
+    pieces = page.split("\ufffe")
+    out = [pieces[0]]
+    at = len(pieces[0])  # where the marker before `piece` stands in `page`
+    for piece in pieces[1:]:
+        out += ["-" if _keeps_marker(page, backwards, at, printed) else "", piece]
+        at += 1 + len(piece)
+    return "".join(out)
+
+
+def _keeps_marker(page: str, backwards: str, at: int, printed: frozenset[str]) -> bool:
+    """Whether the marker at `page[at]` is printed as "-" (`backwards` is `page` reversed)."""
+    head = _WORD_HYPHEN.match(backwards, len(page) - at)
+    tail = _WORD_HYPHEN.match(page, at + 1)
+    if head is None or tail is None:
+        return True  # not between two words: a plain hyphen
+    word, before = head.group(1)[::-1], head.group(2) or ""
+    return (not tail.group(1)[0].islower() or _keeps_hyphen(before, word, tail.group(2) or "")
+            or f"{word}-{tail.group(1)}".lower() in printed)
 
 
 _PAGE_NUMBER = re.compile(
