@@ -307,8 +307,8 @@ def _in_page_order(parts: list[PdfTablePart]) -> list[PdfTablePart]:
 def _part(number: int, table: PlumberTable, chars: list[dict[str, Any]], page_width: float,
           settings: ParseSettings, fontname: Callable[[dict[str, Any]], str]) -> PdfTablePart | None:
     texts = _extract(table)
-    if len(texts) < settings.table_min_rows or max((len(r) for r in texts), default=0) < settings.table_min_cols:
-        return None
+    if not is_table_grid([sum(t is not None for t in row) for row in texts], max(map(len, texts), default=0), settings):
+        return None  # too small, or boxes around prose rather than a grid of cells
     rows: list[list[Cell]] = []
     for row_texts, row in zip(texts, table.rows):
         rows.append([
@@ -318,8 +318,6 @@ def _part(number: int, table: PlumberTable, chars: list[dict[str, Any]], page_wi
     cells = [c for row in rows for c in row]
     if all(c.text in (None, "") for c in cells):
         return None  # a ruled frame with nothing in it
-    if not is_table_grid([sum(c.text is not None for c in row) for row in rows], max(len(r) for r in rows), settings):
-        return None  # boxes around prose, not a grid of cells
     bbox = tuple(float(v) for v in table.bbox)
     return PdfTablePart(page=number, bbox=bbox, rows=rows,  # type: ignore[arg-type]
                         title=_caption(chars, bbox, page_width, settings, fontname))  # type: ignore[arg-type]

@@ -250,7 +250,7 @@ def _spanning_table(c, x: float, top: float, rows: list[list[str]], col_widths: 
 
 def test_merged_cells_kept_layout_boxes_dropped(tmp_path: Path) -> None:
     # A table whose first column spans all eight rows and whose second spans four: nearly half
-    # its grid slots are merged (None), as DESIGN.md says, and it is still a table.
+    # its grid slots are merged (None), and it is still a table (README, "Reading PDFs").
     c = _canvas(tmp_path / "merged.pdf")
     rows = [["Region", "Group", "Quay"]] + [["North" if i == 0 else "", ("Inner" if i < 4 else "Outer") if i % 4 == 0 else "",
                                              f"Quay {i}"] for i in range(8)]
