@@ -111,16 +111,14 @@ def normalize_spaces(text: str) -> str:
 
 
 # C0 control characters other than tab and line feed (and DEL): fonts without a Unicode map
-# give them for glyphs, and they break CSV and terminal output downstream.  pdfium gives 0x02
-# for a line-end hyphen in per-character text, so that one reads as "-".
+# give them for glyphs, and they break CSV and terminal output downstream.  (pdfium's own 0x02,
+# a line-end hyphen in per-character text, is read as "-" where it is read: `pdf_tables`.)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def drop_control_chars(text: str) -> str:
-    """Control characters removed (0x02, pdfium's hyphen, becomes "-"); tabs and newlines stay."""
-    if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub(lambda m: "-" if m.group(0) == "\x02" else "", text)
+    """Control characters removed; tabs and newlines stay."""
+    return _CONTROL.sub("", text)
 
 
 # Lines made only of leaders, rules or bullets (". . .", "......", "____", "• • •", and the
