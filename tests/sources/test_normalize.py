@@ -228,6 +228,13 @@ def test_strip_running_lines_roman_page_numbers() -> None:
     assert strip_running_lines(pages, ParseSettings()) == ["Preface A.", "Preface B.", "Preface C."]
 
 
+def test_strip_running_lines_roman_numbers_as_printed() -> None:
+    # A non-breaking space before a dash (the spaces repair runs later) and a page count after
+    # the numeral: the number is the numeral printed first, and such a line never fails the parse.
+    pages = [f"Preface {c}.\n{n}" for c, n in zip("ABC", ("\xa0- i -", "ii of 20", "iii of 20"))]
+    assert strip_running_lines(pages, ParseSettings()) == ["Preface A.", "Preface B.", "Preface C."]
+
+
 def test_strip_running_lines_needs_the_same_side() -> None:
     # The same line at the top of two pages and the bottom of two others is not a running head
     # (four pages: it would take three at one side).
