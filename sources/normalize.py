@@ -4,7 +4,8 @@ The result is a page's published text: every downstream offset points into it, s
 before anything is located.  Most repairs look at one page's text (``str -> str``); two need the
 whole document (running headers recur across pages, pull quotes repeat across pages) and take
 the list of page texts.  `REPAIRS` is the one place their order is written down; `TEXT_REPAIRS`
-is the per-text subset, which table cells go through too so cell text matches page text.
+is the per-text subset, and `CELL_REPAIRS` the part of it table cells go through too, so cell
+text matches page text.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Callable, Sequence
 
 if TYPE_CHECKING:
@@ -44,29 +44,8 @@ __all__ = [
 
 
 def normalize_newlines(text: str) -> str:
-    r"""CRLF/CR -> LF, and pdfium's line-end hyphen marker (U+FFFE) resolved.
-
-    pdfium reports a hyphen it took for a line-end hyphen as U+FFFE, often with the line break
-    already removed ("con\ufffestructed").  Followed by a lowercase letter, the word is joined
-    unless it is a compound (`_keeps_hyphen`: "well-known", "state-of-the-art"); anywhere else
-    (before a line break, a digit, a capital) it is a plain hyphen, which `join_hyphenated_words`
-    judges when a line break follows."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\ufffe" not in text:
-        return text
-    return _MARKED_HYPHEN.sub(_join_marked, text).replace("\ufffe", "-")
-
-
-# pdfium's marker after a word (and a hyphen joining that word to letters before it, if any),
-# with the word after it (and a hyphen joining it to letters after it).
-_MARKED_HYPHEN = re.compile(r"((?<=[^\W\d_])-)?([^\W\d_]+)\ufffe(?=([^\W\d_]+)(-(?=[^\W\d_]))?)")
-
-
-def _join_marked(m: re.Match[str], printed: frozenset[str] = frozenset()) -> str:
-    before, head, tail, after = m.group(1) or "", m.group(2), m.group(3), m.group(4) or ""
-    keep = (not tail[0].islower() or _keeps_hyphen(before, head, after)
-            or f"{head}-{tail}".lower() in printed)
-    return f"{before}{head}{'-' if keep else ''}"
+    """CRLF/CR -> LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _keeps_hyphen(before: str, head: str, after: str) -> bool:
@@ -132,16 +111,14 @@ def normalize_spaces(text: str) -> str:
 
 
 # C0 control characters other than tab and line feed (and DEL): fonts without a Unicode map
-# give them for glyphs, and they break CSV and terminal output downstream.  pdfium gives 0x02
-# for a line-end hyphen in per-character text, so that one reads as "-".
+# give them for glyphs, and they break CSV and terminal output downstream.  (pdfium's own 0x02,
+# a line-end hyphen in per-character text, is read as "-" where it is read: `pdf_tables`.)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def drop_control_chars(text: str) -> str:
-    """Control characters removed (0x02, pdfium's hyphen, becomes "-"); tabs and newlines stay."""
-    if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub(lambda m: "-" if m.group(0) == "\x02" else "", text)
+    """Control characters removed; tabs and newlines stay."""
+    return _CONTROL.sub("", text)
 
 
 # Lines made only of leaders, rules or bullets (". . .", "......", "____", "• • •", and the
@@ -285,13 +262,49 @@ def _printed_compounds(pages: Sequence[str]) -> frozenset[str]:
 
 
 def join_marked_hyphens(pages: Sequence[str], settings: "ParseSettings") -> list[str]:
-    """pdfium's line-end hyphen marker inside a word (see `normalize_newlines`), judged with the
-    whole document: the hyphen also stays where the document prints the same word with a hyphen
-    elsewhere ("centre-village", "feed-forward")."""
+    r"""pdfium's line-end hyphen marker (U+FFFE) resolved, judged with the whole document.
+
+    pdfium reports a hyphen it took for a line-end hyphen as U+FFFE, often with the line break
+    already removed ("con\ufffestructed").  Followed by a lowercase letter, the word is joined
+    unless it is a compound (`_keeps_hyphen`: "well-known", "state-of-the-art") or the document
+    prints the same word with a hyphen elsewhere ("centre-village", "feed-forward").  Anywhere
+    else (before a line break, a digit, a capital) it is a plain hyphen, which
+    `join_hyphenated_words` judges when a line break follows.  Table cells never hold the marker:
+    `pdf_tables` reads it as "-" character by character."""
     if not any("\ufffe" in page for page in pages):
         return list(pages)
-    join = partial(_join_marked, printed=_printed_compounds(pages))
-    return [_MARKED_HYPHEN.sub(join, page) if "\ufffe" in page else page for page in pages]
+    printed = _printed_compounds(pages)
+    return [_resolve_markers(page, printed) if "\ufffe" in page else page for page in pages]
+
+
+# A word, and a hyphen joining it to more letters ("state-" in "state-of").  Matched after each
+# marker, and on the reversed page before it (the word and hyphen before the marker, backwards):
+# each marker is judged where it stands, not by a pattern tried at every word of the page, which
+# took a third of all repair time.
+_WORD_HYPHEN = re.compile(r"([^\W\d_]+)(-(?=[^\W\d_]))?")
+
+
+def _resolve_markers(page: str, printed: frozenset[str]) -> str:
+    """`page` with each of pdfium's markers made "-" or joined away (see `join_marked_hyphens`)."""
+    backwards = page[::-1]
+    pieces = page.split("\ufffe")
+    out = [pieces[0]]
+    at = len(pieces[0])  # where the marker before `piece` stands in `page`
+    for piece in pieces[1:]:
+        out += ["-" if _keeps_marker(page, backwards, at, printed) else "", piece]
+        at += 1 + len(piece)
+    return "".join(out)
+
+
+def _keeps_marker(page: str, backwards: str, at: int, printed: frozenset[str]) -> bool:
+    """Whether the marker at `page[at]` is printed as "-" (`backwards` is `page` reversed)."""
+    head = _WORD_HYPHEN.match(backwards, len(page) - at)
+    tail = _WORD_HYPHEN.match(page, at + 1)
+    if head is None or tail is None:
+        return True  # not between two words: a plain hyphen
+    word, before = head.group(1)[::-1], head.group(2) or ""
+    return (not tail.group(1)[0].islower() or _keeps_hyphen(before, word, tail.group(2) or "")
+            or f"{word}-{tail.group(1)}".lower() in printed)
 
 
 _PAGE_NUMBER = re.compile(
@@ -309,25 +322,20 @@ def _line_key(line: str) -> str:
 # A running line has words: a line of only numbers, dates or symbols that recurs ("12/03/2024",
 # "100", "#.#%") is a table row or a chart value, whatever its position.
 _HAS_LETTERS = re.compile(r"[^\W\d_]{2}")
+# The first numeral of a page-number line ("Page" and "of" hold no roman digit).
+_NUMERAL = re.compile(r"\d+|[ivxlcdm]+", re.IGNORECASE)
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 
 def _page_number(line: str) -> int | None:
-    """The number a page-number line prints ("7", "- 7 -", "Page 7 of 20", "vii"), else None."""
+    """The number a page-number line prints ("7", "- 7 -", "Page 7 of 20", "vii", "ii of 20"), else None."""
     if not _PAGE_NUMBER.match(line):
         return None
-    found = _DIGITS.search(line)
-    if found is not None:
-        return int(found.group(0))
-    word = line.strip(" \t-–—").lower().removeprefix("page").strip()
-    values = [_ROMAN[ch] for ch in word]
+    numeral = _NUMERAL.search(line).group(0).lower()  # type: ignore[union-attr]  # the line has one
+    if numeral.isdigit():
+        return int(numeral)
+    values = [_ROMAN[ch] for ch in numeral]
     return sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0]))
-
-
-def _zone(lines: list[str], zone: int) -> list[int]:
-    """Indexes of the first and last `zone` non-blank lines."""
-    head, tail = _zones(lines, zone)
-    return sorted(set(head + tail))
 
 
 def _zones(lines: list[str], zone: int) -> tuple[list[int], list[int]]:
@@ -432,6 +440,7 @@ class Repair:
     name: str
     text_fn: Callable[[str], str] | None = None
     document_fn: Callable[[Sequence[str], "ParseSettings"], list[str]] | None = None
+    cells: bool = True  # a text repair that table cells go through too (`CELL_REPAIRS`)
 
     def apply(self, pages: Sequence[str], settings: "ParseSettings") -> list[str]:
         if self.text_fn is not None:
@@ -441,7 +450,7 @@ class Repair:
 
 
 REPAIRS: tuple[Repair, ...] = (
-    # Before newlines, which would judge pdfium's hyphen markers without the document's words.
+    # pdfium's markers are judged on the text as pdfium gives it, before any line is touched.
     Repair("marked_hyphens", document_fn=join_marked_hyphens),
     Repair("newlines", text_fn=normalize_newlines),
     # Running headers are found on the lines as printed, before any line is joined or emptied.
@@ -450,7 +459,9 @@ REPAIRS: tuple[Repair, ...] = (
     Repair("soft_hyphens", text_fn=remove_soft_hyphens),
     Repair("spaces", text_fn=normalize_spaces),
     Repair("control_chars", text_fn=drop_control_chars),
-    Repair("noise_lines", text_fn=drop_noise_lines),
+    # A table cell keeps what is printed in it: "*****" or "– – –" there is a value (not rated,
+    # not applicable) that keeps its column in line with its rows, not a decorative line.
+    Repair("noise_lines", text_fn=drop_noise_lines, cells=False),
     Repair("hyphenated_words", text_fn=join_hyphenated_words),
     Repair("ai_ocr", text_fn=fix_ai_ocr),
     Repair("whitespace", text_fn=tidy_whitespace),
@@ -458,10 +469,7 @@ REPAIRS: tuple[Repair, ...] = (
     Repair("pull_quotes", document_fn=drop_repeated_paragraphs),
 )
 TEXT_REPAIRS: tuple[Callable[[str], str], ...] = tuple(r.text_fn for r in REPAIRS if r.text_fn is not None)
-# A table cell keeps what is printed in it: "*****" or "– – –" there is a value (not rated, not
-# applicable) that keeps its column in line with its rows, not a decorative line.
-CELL_REPAIRS: tuple[Callable[[str], str], ...] = tuple(
-    r.text_fn for r in REPAIRS if r.text_fn is not None and r.name != "noise_lines")
+CELL_REPAIRS: tuple[Callable[[str], str], ...] = tuple(r.text_fn for r in REPAIRS if r.text_fn is not None and r.cells)
 
 
 def normalize_pages(pages: Sequence[str], settings: "ParseSettings") -> list[str]:

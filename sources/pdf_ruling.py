@@ -37,11 +37,12 @@ PathObject = tuple[Any, Matrix | None]
 # A ruling line is a path this thin (points) and at least this long.
 _RULE_THICKNESS = 3.0
 _RULE_MIN_LENGTH = 5.0
-# A path of more segments than a box (m, 3 l, close) may draw several rules; `page_has_ruling`
-# walks its segments up to this many (a grid of 50 x 20 cells), past which it is a drawing.
-_MANY_SEGMENTS = 5
 # Pieces of a rule shorter than this are dots (pdfplumber's edge_min_length_prefilter).
-_RULE_MIN_PIECE = 1.0
+_RULE_MIN_PIECE = TableSettings().edge_min_length_prefilter
+# A path of more segments than a box (m, 3 l, close) may draw several rules; `page_has_ruling`
+# walks its segments up to `_MAX_SEGMENTS_WALKED` (a grid of 50 x 20 cells), past which it is a
+# drawing.
+_MANY_SEGMENTS = 5
 _MAX_SEGMENTS_WALKED = 5000
 
 

@@ -23,7 +23,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.table import Table as PlumberTable
 from pdfplumber.utils import crop_to_bbox, extract_text
-from pdfplumber.utils.text import chars_to_textmap
+from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, chars_to_textmap
 from pdfplumber.utils.exceptions import PdfminerException
 
 from sources import pdfium_calls
@@ -53,9 +53,8 @@ _WORD_GAP_EM = 0.2
 # not a word space (CJK text has none): pdfium's space there counts only past pdfplumber's
 # x_tolerance, as pdfplumber reads it.
 _CJK = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
-_X_TOLERANCE = 3.0
-# Characters whose tops are this close (points) share a line: pdfplumber's default y tolerance.
-_SAME_LINE = 3.0
+# Characters whose tops are this close (points) share a line, as pdfplumber reads them.
+_SAME_LINE = DEFAULT_Y_TOLERANCE
 _FONT_NAME_BYTES = 256
 # Characters with a baseline this far (points) outside a table or its caption band are not read:
 # no glyph box reaches further from its baseline than its font size, and type this big is a title.
@@ -99,13 +98,12 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
     if _box_offset(page):
         return None  # the grid is the same wherever it is measured from; its place is not
     width, height = page.get_size()
-    # Only characters near a table matter (its cells, the caption band above it); reading the
-    # rest of the page through pdfium's per-character calls would cost most of the time here.
-    bands = [(height - (max(c[3] for c in g) + _BAND_MARGIN),
-              height - (min(c[1] for c in g) - settings.caption_max_gap - _BAND_MARGIN)) for g in groups]
     # The tables' boxes in pdfium's bottom-up coordinates (x0, low, x1, high).
     boxes = [(min(c[0] for c in g), height - max(c[3] for c in g), max(c[2] for c in g), height - min(c[1] for c in g))
              for g in groups]
+    # Only characters near a table matter (its cells, the caption band above it); reading the
+    # rest of the page through pdfium's per-character calls would cost most of the time here.
+    bands = [(low - _BAND_MARGIN, high + settings.caption_max_gap + _BAND_MARGIN) for _, low, _, high in boxes]
     chars = _page_chars(textpage, height, bands, boxes)
     if chars is None:
         return None
@@ -210,7 +208,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float, bands: list[tuple[f
         if g.space_before and chars and abs(chars[-1]["top"] - top) <= _SAME_LINE:
             gap = x - chars[-1]["x1"]
             cjk = _CJK.match(g.text) or _CJK.match(chars[-1]["text"])
-            if gap > _X_TOLERANCE or (gap >= _WORD_GAP_EM * g.size and not cjk):
+            if gap > DEFAULT_X_TOLERANCE or (gap >= _WORD_GAP_EM * g.size and not cjk):
                 chars.append(_char(" ", chars[-1]["x1"], x, top, bottom, g.index))
         chars.append(_char(g.text, x, max(x, g.right), top, bottom, g.index))
     return chars
@@ -309,8 +307,8 @@ def _in_page_order(parts: list[PdfTablePart]) -> list[PdfTablePart]:
 def _part(number: int, table: PlumberTable, chars: list[dict[str, Any]], page_width: float,
           settings: ParseSettings, fontname: Callable[[dict[str, Any]], str]) -> PdfTablePart | None:
     texts = _extract(table)
-    if len(texts) < settings.table_min_rows or max((len(r) for r in texts), default=0) < settings.table_min_cols:
-        return None
+    if not is_table_grid([sum(t is not None for t in row) for row in texts], max(map(len, texts), default=0), settings):
+        return None  # too small, or boxes around prose rather than a grid of cells
     rows: list[list[Cell]] = []
     for row_texts, row in zip(texts, table.rows):
         rows.append([
@@ -320,8 +318,6 @@ def _part(number: int, table: PlumberTable, chars: list[dict[str, Any]], page_wi
     cells = [c for row in rows for c in row]
     if all(c.text in (None, "") for c in cells):
         return None  # a ruled frame with nothing in it
-    if not is_table_grid([sum(c.text is not None for c in row) for row in rows], max(len(r) for r in rows), settings):
-        return None  # boxes around prose, not a grid of cells
     bbox = tuple(float(v) for v in table.bbox)
     return PdfTablePart(page=number, bbox=bbox, rows=rows,  # type: ignore[arg-type]
                         title=_caption(chars, bbox, page_width, settings, fontname))  # type: ignore[arg-type]

@@ -15,6 +15,8 @@ from sources.model import Cell, Table
 __all__ = ["TextTable", "find_text_tables", "text_tables", "caption_of"]
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+# A cell border; "\|" is a pipe inside a cell.
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
 _CAPTION = re.compile(r"^\s*(?:\*\*|__)?\s*((?:Table|TABLE)\s+[0-9A-Z][\w.-]*\b.*?)\s*(?:\*\*|__)?\s*$")
 
@@ -29,19 +31,11 @@ class TextTable:
     title: str | None
 
 
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
-
-
-def _is_pipe_header(line: str) -> bool:
-    """A header row: "| a | b |", or "a | b" without the outer pipes."""
-    return bool(_PIPE_ROW.match(line)) or (bool(line.strip()) and bool(_UNESCAPED_PIPE.search(line)))
-
-
 def _split_pipe_row(line: str) -> list[str]:
     body = line.strip()
     body = body[1:] if body.startswith("|") else body
     body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
-    cells = re.split(r"(?<!\\)\|", body)
+    cells = _UNESCAPED_PIPE.split(body)
     return [c.strip().replace("\\|", "|") for c in cells]
 
 
@@ -70,12 +64,13 @@ def find_text_tables(text: str) -> list[TextTable]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _is_pipe_header(line) and i + 1 < len(lines) and _PIPE_SEPARATOR.match(lines[i + 1]) and "|" in lines[i + 1]:
+        # A header row: "| a | b |", or "a | b" without the outer pipes (GFM allows both).
+        if _UNESCAPED_PIPE.search(line) and i + 1 < len(lines) and _PIPE_SEPARATOR.match(lines[i + 1]) and "|" in lines[i + 1]:
             outer = bool(_PIPE_ROW.match(line))
             rows = [_split_pipe_row(line)]
             j = i + 2
-            # Rows go on while lines hold a pipe; without outer pipes (GFM allows "a | b") the
-            # table ends at a line without an unescaped pipe.
+            # Rows go on while lines hold a pipe; without outer pipes the table ends at a line
+            # without an unescaped pipe.
             while j < len(lines) and (_PIPE_ROW.match(lines[j]) or (not outer and _UNESCAPED_PIPE.search(lines[j]))):
                 rows.append(_split_pipe_row(lines[j]))
                 j += 1

@@ -111,6 +111,7 @@ _DATE_KEYS = ("date", "published", "published_at", "published_time", "publicatio
               "lastedited", "last_edited", "last_updated", "updated", "modified")
 _PUBLISHER_KEYS = ("publisher", "organization", "organisation", "site_name", "site", "source", "publication")
 _ISO_DATE = re.compile(r"^((?:19|20)\d{2})(?:-(\d{2}))?(?:-(\d{2}))?")
+_URL = re.compile(r"^(?:https?://|www\.)", re.I)
 
 
 def read_front_matter(text: str) -> FrontMatter:
@@ -164,7 +165,7 @@ def _date_of(value: Any) -> str | None:
 
 def _publisher_of(value: Any) -> str | None:
     text = _one_line(value.get("name") if isinstance(value, dict) else value)
-    if text is None or re.match(r"^(?:https?://|www\.)", text, re.I):
+    if text is None or _URL.match(text):
         return None
     return text
 

@@ -59,8 +59,6 @@ REAL_MIN_FILLED = 0.5
 SAME_TABLE_OVERLAP = 0.5
 _ALNUM = re.compile(r"[^0-9A-Za-z]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
-                          re.IGNORECASE)
 # In pdfium's text, a hyphen it took for a line-end hyphen: U+FFFE (sometimes followed by the
 # line break, sometimes not).
 _FFFE_SITE = re.compile(r"([^\W\d_]+)\ufffe(?:\r?\n)?([^\W\d_]+)")
@@ -272,6 +270,8 @@ def _compare_text(result: FileResult, pdfium_texts: list[str], govmap_texts: lis
     when the document prints the joined word elsewhere or the part after the hyphen is no word of
     the document ("con-structed", "tempera-ture"); a hyphen govmap drops was real when the
     document prints the hyphenated word elsewhere, not at a line end."""
+    from sources.normalize import _PAGE_NUMBER  # a lost line govmap took for a page number
+
     whole = "\n".join(pdfium_texts)
     printed_hyphenated = {m.group(0).lower() for m in re.finditer(r"[^\W\d_]+-[^\W\d_]+", whole)}
     # the document's words away from these breaks

@@ -12,7 +12,7 @@ from sources.model import Document, RawDocument
 from sources.pdf import parse_pdf
 from sources.pdf_ruling import page_has_ruling
 from sources.settings import ParseSettings
-from tests.sources.conftest import draw_table
+from tests.sources.conftest import draw_table, write_pdf
 
 A4 = (595.27, 841.89)
 ROWS = [["Quay", "Cranes", "Depth"], ["North", "4", "12 m"], ["South", "2", "9 m"], ["East", "7", "14 m"]]
@@ -35,6 +35,15 @@ def _grid_lines(x: float, top: float, n_rows: int, col_widths: list[float], row_
     for w in col_widths:
         xs.append(xs[-1] + w)
     return xs, [top - i * row_height for i in range(n_rows + 1)]
+
+
+def _rule_grid(c, xs: list[float], ys: list[float], width: float = 0.5) -> None:
+    """Every row and column rule of the grid, each drawn as one line."""
+    c.setLineWidth(width)
+    for y in ys:
+        c.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        c.line(x, ys[0], x, ys[-1])
 
 
 def _write_cells(c, xs: list[float], ys: list[float], rows: list[list[str]], row_height: float = 18) -> None:
@@ -85,25 +94,12 @@ def test_control_characters_are_removed(tmp_path: Path) -> None:
     assert _parse(tmp_path / "control.pdf").pages[0].text == "Quay five is dredged."
 
 
-def _pages(path: Path, bodies: list[list[str]], foot: Callable[[int], list[str]]) -> Path:
-    c = _canvas(path)
-    for number, lines in enumerate(bodies, start=1):
-        c.setFont("Helvetica", 10)
-        y = 760
-        for line in lines + foot(number):
-            c.drawString(72, y, line)
-            y -= 14
-        c.showPage()
-    c.save()
-    return path
-
-
 def test_dates_and_chart_values_at_page_feet_are_kept(tmp_path: Path) -> None:
     # Every page ends with a data row (a date) and a chart value, at the same place: content, not
     # a running foot (no words) and not a page number (the values do not count pages).
     bodies = [["Arrivals at North Quay."], ["Arrivals at South Quay."], ["Arrivals at East Quay."],
               ["Arrivals at West Quay."]]
-    path = _pages(tmp_path / "feet.pdf", bodies, lambda n: ["03/25/2016", ["120", "80"][n % 2]])
+    path = write_pdf(tmp_path / "feet.pdf", [b + ["03/25/2016", ["120", "80"][n % 2]] for n, b in enumerate(bodies, 1)])
     texts = [p.text for p in _parse(path).pages]
     assert all("03/25/2016" in t for t in texts)
     assert texts[0].endswith("80") and texts[1].endswith("120")
@@ -111,7 +107,7 @@ def test_dates_and_chart_values_at_page_feet_are_kept(tmp_path: Path) -> None:
 
 def test_running_heads_and_page_numbers_still_go(tmp_path: Path) -> None:
     bodies = [["Harbour Review 2031", f"Body of page {w}."] for w in ("one", "two", "three")]
-    path = _pages(tmp_path / "heads.pdf", bodies, lambda n: [str(n + 6)])
+    path = write_pdf(tmp_path / "heads.pdf", [b + [str(n + 6)] for n, b in enumerate(bodies, 1)])
     assert [p.text for p in _parse(path).pages] == ["Body of page one.", "Body of page two.", "Body of page three."]
 
 
@@ -121,7 +117,7 @@ def test_repeated_source_note_is_kept(tmp_path: Path) -> None:
     bodies = [[f"Tonnage of quay {q} rose again this year.", "More ships called.", "Fewer left.", note,
                f"Quay {q} is dredged in spring.", f"Quay {q} has two cranes.", f"Quay {q} closes at dusk."]
               for q in ("A", "B", "C")]
-    path = _pages(tmp_path / "notes.pdf", bodies, lambda n: [])
+    path = write_pdf(tmp_path / "notes.pdf", bodies)
     assert all(note in p.text for p in _parse(path).pages)
 
 
@@ -180,11 +176,7 @@ def _thick_grid(path: Path) -> Path:
     taken as edges would make an empty row and column beside every rule."""
     c = _canvas(path)
     xs, ys = _grid_lines(72, 700, len(ROWS), COLS, row_height=24)
-    c.setLineWidth(5)
-    for y in ys:
-        c.line(xs[0], y, xs[-1], y)
-    for x in xs:
-        c.line(x, ys[0], x, ys[-1])
+    _rule_grid(c, xs, ys, width=5)
     _write_cells(c, xs, ys, ROWS, row_height=24)
     c.save()
     return path
@@ -250,7 +242,7 @@ def _spanning_table(c, x: float, top: float, rows: list[list[str]], col_widths: 
 
 def test_merged_cells_kept_layout_boxes_dropped(tmp_path: Path) -> None:
     # A table whose first column spans all eight rows and whose second spans four: nearly half
-    # its grid slots are merged (None), as DESIGN.md says, and it is still a table.
+    # its grid slots are merged (None), and it is still a table (README, "Reading PDFs").
     c = _canvas(tmp_path / "merged.pdf")
     rows = [["Region", "Group", "Quay"]] + [["North" if i == 0 else "", ("Inner" if i < 4 else "Outer") if i % 4 == 0 else "",
                                              f"Quay {i}"] for i in range(8)]
@@ -282,11 +274,7 @@ def test_cell_spaces_between_scripts(tmp_path: Path) -> None:
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     c = _canvas(tmp_path / "scripts.pdf")
     xs, ys = _grid_lines(72, 700, 3, [120.0, 120.0])
-    c.setLineWidth(0.5)
-    for y in ys:
-        c.line(xs[0], y, xs[-1], y)
-    for x in xs:
-        c.line(x, ys[0], x, ys[-1])
+    _rule_grid(c, xs, ys)
     for row, (first, second, font, gap) in enumerate([("Rate", "of", "Helvetica", 2.4),
                                                      ("\u4e0a\u5347", "5.72", "STSong-Light", 2.4),
                                                      ("Depth", "m", "Helvetica", 3.5)]):

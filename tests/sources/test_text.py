@@ -5,7 +5,7 @@ import pytest
 from govmap.errors import ParseError
 from sources.model import RawDocument
 from sources.tables_text import find_text_tables
-from sources.text import decode_text, parse_text
+from sources.text import FrontMatter, decode_text, parse_text, read_front_matter
 
 PIPE_DOC = """# Port Survey
 
@@ -134,8 +134,6 @@ def test_unreadable_text_is_quarantined(data: bytes, match: str) -> None:
 
 # --- front matter ---------------------------------------------------------------------------------
 
-from sources.text import FrontMatter, read_front_matter  # noqa: E402
-
 
 @pytest.mark.parametrize(
     "text, expected",
@@ -155,7 +153,7 @@ from sources.text import FrontMatter, read_front_matter  # noqa: E402
         ("---\ntitle: [unclosed\n---\n", FrontMatter()),
     ],
 )
-def test_read_front_matter(text, expected):
+def test_read_front_matter(text: str, expected: FrontMatter) -> None:
     assert read_front_matter(text) == expected
 
 
