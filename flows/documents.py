@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Iterator
 from extractors.config import DEFAULT_COMPONENTS, NlpConfig
 from extractors.records import Extraction
 from govmap.errors import BudgetExceeded, GovmapError
+from govmap.runtime import die_with_parent, kill_at_test_point
 from govmap.version import pipeline_version
 from sources import ParseSettings, RawDocument, parse
 from sources.model import doc_id_of
@@ -264,8 +265,6 @@ _DEADLINE: list[float | None] = [None]  # monotonic time the current document mu
 def init_worker(nlp_config: NlpConfig | None = None, memory_mb: int | None = None) -> None:
     """Process-pool initializer: build the pipeline once for this process, cap its memory at
     its size now plus `memory_mb`, start its watchdog, and die with the run (see `die_with_parent`)."""
-    from govmap.runtime import die_with_parent
-
     die_with_parent()
     worker_nlp(nlp_config)
     if memory_mb is not None:
@@ -323,7 +322,7 @@ def nlp_builds() -> int:
 def run_in_worker(raw: RawDocument, settings: ParseSettings, cache: ResultCache,
                   nlp_config: NlpConfig | None = None) -> DocumentSummary:
     """Process one document in a worker: parse, extract, cache the result, return its summary."""
-    _test_kill_worker(raw.source_uri)
+    kill_at_test_point(f"worker:{PurePosixPath(raw.source_uri).name}")
     _DEADLINE[0] = time.monotonic() + settings.document_seconds + WATCHDOG_GRACE_S
     try:
         result = process_raw(raw, settings, worker_nlp(nlp_config))
@@ -338,11 +337,3 @@ def run_alone(raw: RawDocument, settings: ParseSettings, cache: ResultCache, nlp
     Defined here, where the forkserver has it loaded already."""
     init_worker(nlp_config, settings.document_memory_mb)
     run_in_worker(raw, settings, cache, nlp_config)
-
-
-def _test_kill_worker(uri: str) -> None:
-    """Test-only: GOVMAP_TEST_KILL_WORKER=<name> SIGKILLs the worker given a document whose URI
-    ends with <name>, as the OOM killer or a crash in C would (see tests/flows/test_workers.py)."""
-    name = os.environ.get("GOVMAP_TEST_KILL_WORKER")
-    if name and uri.endswith(name):
-        os.kill(os.getpid(), signal.SIGKILL)

@@ -11,7 +11,6 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -40,6 +39,7 @@ from extractors.kb import KnowledgeBase, load_kb
 from extractors.resolve import Resolution, resolve, summarize as summarize_extraction
 from flows.documents import DocumentResult
 from flows.progress import DONE, current_progress
+from govmap.runtime import kill_at_test_point
 from sources.redact import redact_uris
 
 __all__ = ["PublishOutcome", "prepare_publish", "publish_release", "table_rows"]
@@ -291,10 +291,10 @@ def publish_release(
         js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"],
                                         row_counts=rows, diff=diff, figures=figures.result(), rejection=rejection,
                                         max_rejected=max_rejected)
-    _test_kill_at("before-commit")
+    kill_at_test_point("before-commit")
     final = commit_release(staged, manifest)
     if report.passed:
-        _test_kill_at("before-promote")
+        kill_at_test_point("before-promote")
         promote(out, release_id)
     else:
         log.error("release %s failed validation; latest unchanged", release_id)
@@ -336,12 +336,6 @@ class _StageClock:
             self._current = None
         if done:
             self.progress.stage(DONE)
-
-
-def _test_kill_at(point: str) -> None:
-    """Test-only crash hook: GOVMAP_TEST_KILL_AT=<point> SIGKILLs this process here (crash-safety tests)."""
-    if os.environ.get("GOVMAP_TEST_KILL_AT") == point:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def unchanged_since_latest(out: Path, fingerprint: str) -> str | None:

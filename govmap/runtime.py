@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-__all__ = ["configure_environment", "die_with_parent"]
+__all__ = ["configure_environment", "die_with_parent", "kill_at_test_point"]
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -55,3 +55,10 @@ def die_with_parent(signum: int = signal.SIGKILL) -> bool:
     if os.getppid() != parent:  # the parent died before the signal was asked for
         os._exit(128 + signum)
     return True
+
+
+def kill_at_test_point(point: str) -> None:
+    """Test-only crash hook: GOVMAP_TEST_KILL_AT=<point> SIGKILLs this process at `point`, as the
+    OOM killer or a crash in C would (tests/flows/test_crash.py, test_workers.py, test_s3_cli.py)."""
+    if os.environ.get("GOVMAP_TEST_KILL_AT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -83,7 +83,7 @@ def test_a_dead_worker_costs_one_document(tmp_path: Path, samples_folder: Path, 
     # pool and again alone: the run goes on, publishes the other documents and exits 0.
     (samples_folder / "poison.md").write_text("# Poison\n\nThe Harbor Board met the Northwind Office.\n")
     out = tmp_path / "out"
-    env = {**prefect_api_env, "GOVMAP_TEST_KILL_WORKER": "poison.md"}
+    env = {**prefect_api_env, "GOVMAP_TEST_KILL_AT": "worker:poison.md"}
     cmd = [sys.executable, "-c", "from flows.cli import app; app()", "run", str(samples_folder), "--out", str(out),
            "--workers", "2"]
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
