@@ -19,7 +19,7 @@ from datasets.contract import CONTRACT_VERSION
 from expectations.rejection import DEFAULT_MAX_REJECTED, REJECTED_FILE, Rejection
 from expectations.suites import SLUGS
 from expectations.validate import CheckResult, TableResult, ValidationReport
-from govmap.escape import escape_html
+from govmap.escape import escape_html as _e  # every value on the page goes through it
 
 __all__ = ["write_quality_report", "render_html", "summarize", "over_limit_lines", "QUALITY_DIR"]
 
@@ -163,10 +163,6 @@ details{margin:.3rem 0 1rem}summary{cursor:pointer;color:#555}
 figure{margin:1rem 0 2rem}figcaption{font-weight:600;margin-bottom:.4rem}
 figure svg{display:block;max-width:100%;height:auto}
 """
-
-
-def _e(value: Any) -> str:
-    return escape_html(value)
 
 
 def _table(head: str, rows: str, *, narrow: bool = False) -> str:
