@@ -1,8 +1,8 @@
 """Per-document work as plain functions: pull -> parse -> extract, or quarantine with a reason.
 
 Everything here runs without Prefect.  `process_raw` is what a worker process runs; its result is
-written to the result cache (`flows.result_cache`) and only a small `DocumentSummary` travels back to the flow, so no
-process ever holds the whole corpus.
+written to the result cache (`flows.result_cache`) and only a small `DocumentSummary` travels
+back to the flow, so no process ever holds the whole corpus.
 """
 
 from __future__ import annotations
