@@ -37,8 +37,9 @@ def configure_environment(prefect_home: Path | None = None) -> None:
 def die_with_parent(signum: int = signal.SIGKILL) -> bool:
     """Have the kernel send this process `signum` when its parent dies, even by SIGKILL.
 
-    A child of a run (a pool worker, the figures process) otherwise lives on, re-parented to
-    init, after the run is killed.  Linux only (prctl through ctypes); returns whether it is set.
+    A pool worker (whose parent is the forkserver, which ends with the run) otherwise lives on,
+    re-parented to init, after the run is killed.  Linux only (prctl through ctypes); returns
+    whether it is set.
     If the parent is already gone, this process exits at once.
     """
     if not sys.platform.startswith("linux"):
