@@ -278,14 +278,12 @@ class ReleaseStore:
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.fs.get_file(key, str(target))
+                target.chmod(READ_ONLY)  # a copy of a release is as immutable as the release
             for name, entry in manifest.get("tables", {}).items():
                 data = (staging / entry["path"]).read_bytes()
                 if _sha256(data) != entry["sha256"]:
                     raise PublishError(f"{self.release_url(release_id)}/{entry['path']}: does not match its manifest; "
                                        "not used")
-            for path in staging.rglob("*"):
-                if path.is_file():
-                    path.chmod(READ_ONLY)  # a copy of a release is as immutable as the release
             os.rename(staging, final)
         except OSError as exc:
             if (final / MANIFEST).is_file():  # another reader got there first; its copy is as good

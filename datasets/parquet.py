@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 from datasets.contract import Table, to_arrow_schema
 from govmap.errors import ContractError
 
-__all__ = ["to_arrow", "TableSink", "PARQUET_OPTIONS"]
+__all__ = ["to_arrow", "write_frame", "TableSink", "PARQUET_OPTIONS"]
 
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 6}
 
@@ -35,6 +35,12 @@ def to_arrow(table: Table, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
         if not field.nullable and columns[field.name].null_count:
             raise ContractError(f"{table.name}.{field.name}: {columns[field.name].null_count} null values in a required column; release not written")
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+def write_frame(table: Table, df: Any, path: Path) -> None:
+    """Write DataFrame `df` to `path` as `table` (its contract schema, the release's Parquet options)."""
+    arrow = pa.Table.from_pandas(df, schema=to_arrow_schema(table), preserve_index=False)
+    pq.write_table(arrow, path, **PARQUET_OPTIONS)
 
 
 class TableSink:

@@ -9,8 +9,8 @@ Layout (DESIGN.md)::
 
 A release is written into a hidden staging folder beside its final name, fsynced, and renamed
 into place in one step; `latest` is a symlink replaced with ``os.replace``, which is atomic on
-POSIX.  Every file of a committed release is made read-only (0444).  A reader of ``<out>/latest/`` therefore sees one whole release or the previous one, even
-if the writer is killed at any instant.  Staging folders a killed run leaves behind are swept
+POSIX.  A reader of ``<out>/latest/`` therefore sees one whole release or the previous one, even
+if the writer is killed at any instant.  Every file of a committed release is made read-only (0444).  Staging folders a killed run leaves behind are swept
 by the next run.
 """
 

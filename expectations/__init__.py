@@ -9,8 +9,10 @@ terminal.  great_expectations is imported lazily, on first use.
 
 from __future__ import annotations
 
-from expectations.rejection import DEFAULT_MAX_REJECTED, REJECTED_FILE, Rejection, check_max_rejected, reject_rows
-from expectations.report import QUALITY_DIR, render_html, summarize, write_quality_report
+from expectations.rejection import (
+    DEFAULT_MAX_REJECTED, REJECTED_FILE, Rejection, check_max_rejected, reject_failing_rows, reject_rows,
+)
+from expectations.report import QUALITY_DIR, over_limit_lines, render_html, summarize, write_quality_report
 from expectations.suites import SLUGS, derive_frames, suite_for
 from expectations.validate import CheckResult, RowFailure, TableResult, ValidationReport, validate_release
 
@@ -25,6 +27,8 @@ __all__ = [
     "TableResult",
     "check_max_rejected",
     "reject_rows",
+    "reject_failing_rows",
+    "over_limit_lines",
     "ValidationReport",
     "derive_frames",
     "render_html",

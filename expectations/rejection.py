@@ -23,13 +23,17 @@ import pandas as pd
 import pyarrow as pa
 
 from datasets.contract import TABLE_NAMES, TABLES
-from expectations.validate import RowFailure
+from expectations.validate import RowFailure, ValidationReport, validate_release
 
-__all__ = ["DEFAULT_MAX_REJECTED", "REJECTED_FILE", "REJECTED_SCHEMA", "Rejection", "reject_rows", "check_max_rejected"]
+__all__ = ["DEFAULT_MAX_REJECTED", "REJECTED_FILE", "REJECTED_SCHEMA", "Rejection", "reject_rows", "reject_failing_rows",
+           "check_max_rejected"]
 
 # One bad record in a hundred is an extractor's slip worth a look; more means something is wrong
 # with the run as a whole, and its release should wait for a person.
 DEFAULT_MAX_REJECTED = 0.01
+# Removing rows can break a whole-table rule (an entity left with no mention): validate again, and
+# set those rows aside too, at most this many times.
+_REJECTION_ROUNDS = 3
 REJECTED_FILE = "rejected.parquet"
 REJECTED_SCHEMA = pa.schema([
     pa.field("table", pa.string(), nullable=False),
@@ -149,6 +153,20 @@ def reject_rows(frames: Mapping[str, pd.DataFrame], failures: Iterable[RowFailur
     clean = {name: df[~masks[name]].reset_index(drop=True) for name, df in frames.items()}
     rejected = pd.DataFrame(records, columns=REJECTED_SCHEMA.names)
     return Rejection(frames=clean, rejected=rejected, rows_before=rows_before)
+
+
+def reject_failing_rows(frames: Mapping[str, pd.DataFrame], report: ValidationReport) -> tuple[Rejection, ValidationReport]:
+    """Set aside the rows `report` found failing row checks (with their dependents) and validate
+    what is left, again while that fails row checks only.  Returns (rejection, report on the rows
+    kept); `frames` is not changed."""
+    failures = list(report.row_failures)
+    for _ in range(_REJECTION_ROUNDS):
+        rejection = reject_rows(frames, failures)
+        report = validate_release(rejection.frames)
+        if report.passed or report.release_failures:
+            break
+        failures.extend(report.row_failures)
+    return rejection, report
 
 
 def _referring(df: pd.DataFrame, is_list: bool, column: str, gone: set[Any], prefix: str) -> tuple[pd.Series, pd.Series]:

@@ -19,9 +19,9 @@ from datasets.contract import CONTRACT_VERSION
 from expectations.rejection import DEFAULT_MAX_REJECTED, REJECTED_FILE, Rejection
 from expectations.suites import SLUGS
 from expectations.validate import CheckResult, TableResult, ValidationReport
-from govmap.escape import escape_html
+from govmap.escape import escape_html as _e  # every value on the page goes through it
 
-__all__ = ["write_quality_report", "render_html", "summarize", "QUALITY_DIR"]
+__all__ = ["write_quality_report", "render_html", "summarize", "over_limit_lines", "QUALITY_DIR"]
 
 QUALITY_DIR = "quality"
 _REJECTED_SHOWN = 200  # rows listed on the page; the Parquet file holds them all
@@ -113,6 +113,12 @@ def passed(report: ValidationReport, rejected: Mapping[str, Any] | None) -> bool
     return report.passed and not (rejected and rejected["over_limit"])
 
 
+def over_limit_lines(rejection: Rejection, max_rejected: float) -> list[str]:
+    """One terminal line per table that lost more than `max_rejected` of its rows to row checks."""
+    return [f"  {name}: {n} of {total} rows failed row checks, more than {max_rejected:.0%}; release not promoted"
+            for name, (n, total) in sorted(rejection.over(max_rejected).items())]
+
+
 def summarize(report: ValidationReport, rejection: Rejection | None = None,
               max_rejected: float = DEFAULT_MAX_REJECTED) -> str:
     """A few plain lines for the terminal: the verdict, then each failing check and each kind of
@@ -127,10 +133,7 @@ def summarize(report: ValidationReport, rejection: Rejection | None = None,
         example = f" e.g. {check.examples[0]}" if check.examples else ""
         lines.append(f"  {table}.{check.column or '*'}: {check.slug} ({check.unexpected_count} rows){example}")
     if rejected:
-        for name in rejected["over_limit"]:
-            t = rejected["per_table"][name]
-            lines.append(f"  {name}: {t['rejected']} of {t['rows_before']} rows rejected, more than "
-                         f"{max_rejected:.0%}; release not promoted")
+        lines += over_limit_lines(rejection, max_rejected)
         first = {}
         for r in rejected["rows"]:
             first.setdefault((r["table"], r["check"], r["column"]), r)
@@ -160,10 +163,6 @@ details{margin:.3rem 0 1rem}summary{cursor:pointer;color:#555}
 figure{margin:1rem 0 2rem}figcaption{font-weight:600;margin-bottom:.4rem}
 figure svg{display:block;max-width:100%;height:auto}
 """
-
-
-def _e(value: Any) -> str:
-    return escape_html(value)
 
 
 def _table(head: str, rows: str, *, narrow: bool = False) -> str:

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from flows.analyst_commands import OutOption, S3EndpointOption, new_console, use_s3_endpoint
-from govmap.escape import escape_markup
+
+# One console pair and one `_fail` for every command (ops_commands imports them from here too).
+from flows.analyst_commands import OutOption, S3EndpointOption, _fail, err_console, out_console, use_s3_endpoint
 from govmap.runtime import configure_environment
 
 __all__ = ["app", "main"]
@@ -34,14 +35,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out_console = new_console()
-err_console = new_console(stderr=True)
-
-
-
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]error:[/] {escape_markup(message)}", soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def _local_folder(out: str) -> Path:
@@ -108,7 +101,7 @@ def run(
     task_runner: Annotated[str, typer.Option(help="Where parsing and extraction run: process (a process pool here) or dask.")] = "process",
     dask_address: Annotated[Optional[str], typer.Option(help="Scheduler of an existing Dask cluster (tcp://host:8786); default: a local cluster.")] = None,
     spacy_model: Annotated[Optional[str], typer.Option(help="An installed trained spaCy pipeline (package or folder) whose NER adds candidates.")] = None,
-    max_rejected: Annotated[float, typer.Option(help="Share of any table that rows failing a row check may make up; "
+    max_rejected: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of any table that rows failing a row check may make up; "
                                                      "those rows are set aside, more holds the release back (exit 1).")] = 0.01,
     follow_symlinks: Annotated[bool, typer.Option(help="Read files a source folder links to outside itself (skipped by default).")] = False,
     allowed_host: Annotated[Optional[list[str]], typer.Option(help="Fetch URLs (and follow redirects) only on this host; repeat for more; *.example.org for a domain.")] = None,
@@ -129,8 +122,6 @@ def run(
         _fail(str(exc), 2)
     configure_environment(_local_folder(out) / ".prefect")
     _setup_logging(verbose)
-    if not 0.0 <= max_rejected <= 1.0:  # checked here too: expectations' import costs pandas'
-        _fail(f"--max-rejected {max_rejected}: not a fraction between 0 and 1", 2)
     given = [str(s) for s in sources or ()]
     # Only what differs from the defaults, so a run's parameters stay as they were without them.
     settings = {k: v for k, v in (("follow_symlinks", follow_symlinks), ("allowed_hosts", allowed_host)) if v} or None

@@ -1,8 +1,8 @@
 """Per-document work as plain functions: pull -> parse -> extract, or quarantine with a reason.
 
 Everything here runs without Prefect.  `process_raw` is what a worker process runs; its result is
-written to the result cache (`flows.result_cache`) and only a small `DocumentSummary` travels back to the flow, so no
-process ever holds the whole corpus.
+written to the result cache (`flows.result_cache`) and only a small `DocumentSummary` travels
+back to the flow, so no process ever holds the whole corpus.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Iterator
 from extractors.config import DEFAULT_COMPONENTS, NlpConfig
 from extractors.records import Extraction
 from govmap.errors import BudgetExceeded, GovmapError
+from govmap.runtime import die_with_parent, kill_at_test_point
 from govmap.version import pipeline_version
 from sources import ParseSettings, RawDocument, parse
+from sources.detect import SUFFIX_MEDIA_TYPES
 from sources.model import doc_id_of
 from sources.parse import PARSERS
 
@@ -47,8 +49,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-_MEDIA_BY_SUFFIX = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html", ".md": "text/markdown", ".markdown": "text/markdown"}
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,8 @@ def quarantine(source_uri: str, error: GovmapError | str, *, raw: RawDocument | 
         # No bytes, or none at all (every empty file has the same sha256, and two of them once
         # shared one row that mixed their names): the source URI is the identity.
         sha = hashlib.sha256(source_uri.encode()).hexdigest()
-        media = raw.media_type if raw is not None else \
-            _MEDIA_BY_SUFFIX.get(PurePosixPath(source_uri.split("?", 1)[0]).suffix.lower(), "text/plain")
+        suffix = PurePosixPath(source_uri.split("?", 1)[0]).suffix.lower()
+        media = raw.media_type if raw is not None else SUFFIX_MEDIA_TYPES.get(suffix, "text/plain")
     row = DocumentRow(
         doc_id=doc_id_of(sha), source_uri=source_uri, media_type=media, title=None, authors=(), publisher=None,
         published=None, n_pages=0, n_chars=0, sha256=sha, status="quarantined", error=message,
@@ -264,8 +264,6 @@ _DEADLINE: list[float | None] = [None]  # monotonic time the current document mu
 def init_worker(nlp_config: NlpConfig | None = None, memory_mb: int | None = None) -> None:
     """Process-pool initializer: build the pipeline once for this process, cap its memory at
     its size now plus `memory_mb`, start its watchdog, and die with the run (see `die_with_parent`)."""
-    from govmap.runtime import die_with_parent
-
     die_with_parent()
     worker_nlp(nlp_config)
     if memory_mb is not None:
@@ -323,7 +321,7 @@ def nlp_builds() -> int:
 def run_in_worker(raw: RawDocument, settings: ParseSettings, cache: ResultCache,
                   nlp_config: NlpConfig | None = None) -> DocumentSummary:
     """Process one document in a worker: parse, extract, cache the result, return its summary."""
-    _test_kill_worker(raw.source_uri)
+    kill_at_test_point(f"worker:{PurePosixPath(raw.source_uri).name}")
     _DEADLINE[0] = time.monotonic() + settings.document_seconds + WATCHDOG_GRACE_S
     try:
         result = process_raw(raw, settings, worker_nlp(nlp_config))
@@ -338,11 +336,3 @@ def run_alone(raw: RawDocument, settings: ParseSettings, cache: ResultCache, nlp
     Defined here, where the forkserver has it loaded already."""
     init_worker(nlp_config, settings.document_memory_mb)
     run_in_worker(raw, settings, cache, nlp_config)
-
-
-def _test_kill_worker(uri: str) -> None:
-    """Test-only: GOVMAP_TEST_KILL_WORKER=<name> SIGKILLs the worker given a document whose URI
-    ends with <name>, as the OOM killer or a crash in C would (see tests/flows/test_workers.py)."""
-    name = os.environ.get("GOVMAP_TEST_KILL_WORKER")
-    if name and uri.endswith(name):
-        os.kill(os.getpid(), signal.SIGKILL)

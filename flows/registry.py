@@ -102,7 +102,6 @@ def load_registry(path: Path) -> Registry:
         raise RegistryError(f"{path}: {where}: {message}; fix the registry; nothing pulled") from None
     if not registry.sources:
         raise RegistryError(f"{path}: sources: no sources listed; nothing pulled")
-    base = path.resolve().parent
     resolved = {}
     for name, src in registry.sources.items():
         update: dict[str, object] = {}
@@ -124,10 +123,11 @@ def load_registry(path: Path) -> Registry:
 def _confined(registry_file: Path, registry: Registry, where: str, given: Path) -> Path:
     """`given` resolved against the registry's folder, which it must stay inside (no absolute
     path, no ``../`` or link out of it) unless the registry sets `allow_absolute_paths`."""
-    base = registry_file.resolve().parent
+    registry_file = registry_file.resolve()
+    base = registry_file.parent
     target = (base / given).resolve()
     if not registry.allow_absolute_paths and (given.is_absolute() or not target.is_relative_to(base)):
-        raise RegistryError(f"{registry_file.resolve()}: {where}: {given} is outside {base}; name paths inside the "
+        raise RegistryError(f"{registry_file}: {where}: {given} is outside {base}; name paths inside the "
                             "registry's folder or set allow_absolute_paths: true; nothing pulled")
     return target
 

@@ -11,7 +11,6 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,13 +19,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from datasets.contract import TABLES
 # Light to import: pandas and matplotlib load where the figures are drawn (see `_FiguresJob`).
 from datasets.figures import FIGURE_TABLES, render_figures_from_files, warm_up as warm_up_figures
-from datasets.parquet import TableSink, to_arrow
+from datasets.parquet import TableSink, to_arrow, write_frame
 from datasets.release import (
     build_manifest,
     commit_release,
@@ -41,6 +39,7 @@ from extractors.kb import KnowledgeBase, load_kb
 from extractors.resolve import Resolution, resolve, summarize as summarize_extraction
 from flows.documents import DocumentResult
 from flows.progress import DONE, current_progress
+from govmap.runtime import kill_at_test_point
 from sources.redact import redact_uris
 
 __all__ = ["PublishOutcome", "prepare_publish", "publish_release", "table_rows"]
@@ -238,7 +237,10 @@ def publish_release(
     release is written with its report but not promoted.
     """
     from datasets.card import write_release_docs  # lazy, as the next: pandas and GX cost seconds
-    from expectations import DEFAULT_MAX_REJECTED, check_max_rejected, validate_release, write_quality_report, summarize
+    from expectations import (
+        DEFAULT_MAX_REJECTED, check_max_rejected, over_limit_lines, reject_failing_rows, summarize, validate_release,
+        write_quality_report,
+    )
 
     max_rejected = check_max_rejected(DEFAULT_MAX_REJECTED if max_rejected is None else max_rejected)
     progress = current_progress()
@@ -271,14 +273,11 @@ def publish_release(
     with _FiguresJob(staged, release_id) as figures:
         frames = {name: pq.read_table(staged.table_path(name)).to_pandas() for name in TABLES}
         report = validate_release(frames, on_table=progress.validated)
-        rejection, held_back = None, ""
+        rejection, held_back = None, []
         if not report.passed and not report.release_failures:
-            candidate, cleaned = _reject_failing_rows(frames, report)
-            over = candidate.over(max_rejected)
-            if over:  # not promoted: the report shows the failures, on the tables as they were
-                held_back = "\n".join(f"  {name}: {n} of {total} rows failed row checks, more than {max_rejected:.0%}; "
-                                       "release not promoted" for name, (n, total) in sorted(over.items()))
-            else:
+            candidate, cleaned = reject_failing_rows(frames, report)
+            held_back = over_limit_lines(candidate, max_rejected)
+            if not held_back:  # else not promoted: the report shows the failures, on the tables as they were
                 rejection, report, frames = candidate, cleaned, candidate.frames
                 _rewrite_tables(staged, candidate)
                 figures.redraw()  # the figures being drawn still hold the rejected rows
@@ -286,58 +285,35 @@ def publish_release(
         clock.begin("publish")
         # What does not need the figures is done while they are drawn.
         diff = _diff(out, staged.path, release_id)
-        verdict = report.passed
         manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
-                                  validation_passed=verdict)
+                                  validation_passed=report.passed)
         write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest
         js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"],
                                         row_counts=rows, diff=diff, figures=figures.result(), rejection=rejection,
                                         max_rejected=max_rejected)
-    _test_kill_at("before-commit")
+    kill_at_test_point("before-commit")
     final = commit_release(staged, manifest)
-    if verdict:
-        _test_kill_at("before-promote")
+    if report.passed:
+        kill_at_test_point("before-promote")
         promote(out, release_id)
     else:
         log.error("release %s failed validation; latest unchanged", release_id)
     clock.end(done=True)
     return PublishOutcome(
-        release_id=release_id, path=final, promoted=verdict, validation_passed=verdict, rows=rows,
+        release_id=release_id, path=final, promoted=report.passed, validation_passed=report.passed, rows=rows,
         report_html=final / html.relative_to(staged.path), report_json=final / js.relative_to(staged.path),
-        summary="\n".join(filter(None, (summarize(report, rejection, max_rejected), held_back))),
+        summary="\n".join([summarize(report, rejection, max_rejected), *held_back]),
         rejected_rows=rejection.count if rejection else 0,
         stage_seconds=clock.seconds,
     )
 
 
-_REJECTION_ROUNDS = 3  # removing rows can break a whole-table rule (an entity left with no mention)
-
-
-def _reject_failing_rows(frames: dict[str, Any], report: Any) -> tuple[Any, Any]:
-    """Set aside the rows that failed row checks (with their dependents) and validate what is
-    left.  Returns (rejection, report on the rows kept)."""
-    from expectations import reject_rows, validate_release
-
-    failures = list(report.row_failures)
-    for _ in range(_REJECTION_ROUNDS):
-        rejection = reject_rows(frames, failures)
-        report = validate_release(rejection.frames)
-        if report.passed or report.release_failures:
-            break
-        failures.extend(report.row_failures)
-    return rejection, report
-
-
 def _rewrite_tables(staged: Any, rejection: Any) -> None:
     """Write again the staged tables that lost rows."""
-    from datasets.contract import to_arrow_schema
-    from datasets.parquet import PARQUET_OPTIONS
-
     log.warning("release %s: %d rows failed row checks and were set aside", staged.path.name, rejection.count)
     for name, df in rejection.frames.items():
         if len(df) != rejection.rows_before[name]:
-            arrow = pa.Table.from_pandas(df, schema=to_arrow_schema(TABLES[name]), preserve_index=False)
-            pq.write_table(arrow, staged.table_path(name), **PARQUET_OPTIONS)
+            write_frame(TABLES[name], df, staged.table_path(name))
 
 
 class _StageClock:
@@ -360,12 +336,6 @@ class _StageClock:
             self._current = None
         if done:
             self.progress.stage(DONE)
-
-
-def _test_kill_at(point: str) -> None:
-    """Test-only crash hook: GOVMAP_TEST_KILL_AT=<point> SIGKILLs this process here (crash-safety tests)."""
-    if os.environ.get("GOVMAP_TEST_KILL_AT") == point:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def unchanged_since_latest(out: Path, fingerprint: str) -> str | None:

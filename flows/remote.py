@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from datasets.lock import release_lock
 from datasets.objectstore import ReleaseStore, is_remote, work_dir_for
 from datasets.release import LATEST, latest_release, list_releases, promote
-from flows.release import _test_kill_at
+from govmap.runtime import kill_at_test_point
 from govmap.errors import GovmapError, PublishError
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class OutputTarget:
             n = self.store.upload_release(outcome.path, release_id, after_object=_kill_after_first)
             notes = [f"uploaded {n} objects to {self.store.release_url(release_id)}/ and verified them"]
             if outcome.promoted:
-                _test_kill_at("before-pointer")
+                kill_at_test_point("before-pointer")
                 self.store.write_pointer(release_id)
                 notes.append(f"{self.store.url}/{LATEST} -> {release_id}")
             else:
@@ -83,7 +83,7 @@ class OutputTarget:
 
 def _kill_after_first(n: int) -> None:
     if n == 1:
-        _test_kill_at("upload-after-first-object")
+        kill_at_test_point("upload-after-first-object")
 
 
 @contextmanager

@@ -157,7 +157,7 @@ class ProcessExtractor:
         elif code == -signal.SIGABRT:  # what pdfium does when an allocation fails: a decompression bomb
             why = (f"its worker process aborted twice (SIGABRT: an allocation failed, most likely over the "
                    f"{self.settings.document_memory_mb:,} MB budget, document_memory_mb)")
-        elif code is not None and code < 0:
+        elif code < 0:
             why = f"its worker process died of signal {-code} twice"
         else:
             why = f"its worker process exited with code {code} twice"

@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-__all__ = ["configure_environment", "die_with_parent"]
+__all__ = ["configure_environment", "die_with_parent", "kill_at_test_point"]
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -37,8 +37,9 @@ def configure_environment(prefect_home: Path | None = None) -> None:
 def die_with_parent(signum: int = signal.SIGKILL) -> bool:
     """Have the kernel send this process `signum` when its parent dies, even by SIGKILL.
 
-    A child of a run (a pool worker, the figures process) otherwise lives on, re-parented to
-    init, after the run is killed.  Linux only (prctl through ctypes); returns whether it is set.
+    A pool worker (whose parent is the forkserver, which ends with the run) otherwise lives on,
+    re-parented to init, after the run is killed.  Linux only (prctl through ctypes); returns
+    whether it is set.
     If the parent is already gone, this process exits at once.
     """
     if not sys.platform.startswith("linux"):
@@ -55,3 +56,10 @@ def die_with_parent(signum: int = signal.SIGKILL) -> bool:
     if os.getppid() != parent:  # the parent died before the signal was asked for
         os._exit(128 + signum)
     return True
+
+
+def kill_at_test_point(point: str) -> None:
+    """Test-only crash hook: GOVMAP_TEST_KILL_AT=<point> SIGKILLs this process at `point`, as the
+    OOM killer or a crash in C would (tests/flows/test_crash.py, test_workers.py, test_s3_cli.py)."""
+    if os.environ.get("GOVMAP_TEST_KILL_AT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)

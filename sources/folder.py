@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NoReturn
 
 from govmap.errors import SourceError, SourceTooLarge
 
@@ -51,18 +52,13 @@ def iter_folder(folder: Path, *, follow_symlinks: bool = False) -> Iterator[Path
 
 def read_file(path: Path, *, max_bytes: int) -> bytes:
     """The bytes of `path`; raises SourceTooLarge over `max_bytes`, SourceError if unreadable."""
-    if path.is_dir():  # a subfolder `iter_folder` could not list
-        try:
-            os.scandir(path).close()
-        except OSError as exc:
-            raise SourceError(f"{path}: folder cannot be listed ({exc.strerror or exc}); check permissions; "
-                              "its documents skipped") from exc
-        raise SourceError(f"{path}: a folder, not a document; document skipped")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):  # a subfolder `iter_folder` could not list
+            _raise_for_folder(path)
+        if st.st_size > max_bytes:
             raise SourceTooLarge(
-                f"{path}: {size} bytes is over the {max_bytes}-byte limit (max_bytes); document skipped"
+                f"{path}: {st.st_size} bytes is over the {max_bytes}-byte limit (max_bytes); document skipped"
             )
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)
@@ -71,3 +67,13 @@ def read_file(path: Path, *, max_bytes: int) -> bytes:
     if len(data) > max_bytes:  # the file grew between stat and read
         raise SourceTooLarge(f"{path}: over the {max_bytes}-byte limit (max_bytes); document skipped")
     return data
+
+
+def _raise_for_folder(path: Path) -> NoReturn:
+    """Raise SourceError for folder `path`, with the reason it cannot be listed."""
+    try:
+        os.scandir(path).close()
+    except OSError as exc:
+        raise SourceError(f"{path}: folder cannot be listed ({exc.strerror or exc}); check permissions; "
+                          "its documents skipped") from exc
+    raise SourceError(f"{path}: a folder, not a document; document skipped")

@@ -112,8 +112,10 @@ def host_allowed(host: str, allowed_hosts: tuple[str, ...]) -> bool:
 
 def _check_host(url: str, current: str, allowed_hosts: tuple[str, ...]) -> None:
     """A URL, or a redirect's target, on a host the allow-list does not name fails unfetched."""
-    host = httpx.URL(current).host if allowed_hosts else ""
-    if allowed_hosts and not host_allowed(host, allowed_hosts):
+    if not allowed_hosts:
+        return
+    host = httpx.URL(current).host
+    if not host_allowed(host, allowed_hosts):
         where = "" if current == url else f" (redirected to {current})"
         raise FetchError(f"{url}: host {host!r}{where} is not in allowed_hosts; document skipped", transient=False)
 

@@ -75,14 +75,12 @@ DEFAULT_MAX_CHARS = 10_000_000
 DEFAULT_MAX_MENTIONS = 200_000
 
 
-def _net(**kwargs: Any) -> Any:
-    """A field that only affects fetching, so it stays out of the cache key."""
+def _uncached(**kwargs: Any) -> Any:
+    """A field that changes no document's parsed output, so it stays out of the cache key: how
+    documents are found and fetched, and the budgets (a budget changes nothing of a document
+    within it, and one quarantined for going over is tried again by the next run, see
+    flows.documents)."""
     return field(metadata={"cache": False}, **kwargs)
-
-
-# A budget changes nothing of a document within it; one quarantined for going over is tried again
-# by the next run (see flows.documents), so budgets stay out of the cache key too.
-_budget = _net
 
 
 @dataclass(frozen=True)
@@ -90,15 +88,15 @@ class ParseSettings:
     """Every tunable of pulling and parsing, with named defaults."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
-    http_timeout: float = _net(default=DEFAULT_HTTP_TIMEOUT)
-    http_deadline: float = _net(default=DEFAULT_HTTP_DEADLINE)
-    max_redirects: int = _net(default=DEFAULT_MAX_REDIRECTS)
-    user_agent: str = _net(default=DEFAULT_USER_AGENT)
+    http_timeout: float = _uncached(default=DEFAULT_HTTP_TIMEOUT)
+    http_deadline: float = _uncached(default=DEFAULT_HTTP_DEADLINE)
+    max_redirects: int = _uncached(default=DEFAULT_MAX_REDIRECTS)
+    user_agent: str = _uncached(default=DEFAULT_USER_AGENT)
     # Hosts a URL source and each of its redirects may name ("example.org", "*.example.org");
     # empty: any host.
-    allowed_hosts: tuple[str, ...] = _net(default=())
+    allowed_hosts: tuple[str, ...] = _uncached(default=())
     # Read files a folder source links to outside the folder (symlinks); off, such links are skipped.
-    follow_symlinks: bool = _net(default=False)
+    follow_symlinks: bool = _uncached(default=False)
     tables: bool = True
     table_min_rules: int = DEFAULT_TABLE_MIN_RULES
     table_min_rects: int = DEFAULT_TABLE_MIN_RECTS
@@ -115,17 +113,15 @@ class ParseSettings:
     header_min_pages: int = DEFAULT_HEADER_MIN_PAGES
     pullquote_min_words: int = DEFAULT_PULLQUOTE_MIN_WORDS
     min_text_chars: int = DEFAULT_MIN_TEXT_CHARS
-    document_seconds: float = _budget(default=DEFAULT_DOCUMENT_SECONDS)
-    document_memory_mb: int = _budget(default=DEFAULT_DOCUMENT_MEMORY_MB)
-    max_pages: int = _budget(default=DEFAULT_MAX_PAGES)
-    max_chars: int = _budget(default=DEFAULT_MAX_CHARS)
-    max_mentions: int = _budget(default=DEFAULT_MAX_MENTIONS)
+    document_seconds: float = _uncached(default=DEFAULT_DOCUMENT_SECONDS)
+    document_memory_mb: int = _uncached(default=DEFAULT_DOCUMENT_MEMORY_MB)
+    max_pages: int = _uncached(default=DEFAULT_MAX_PAGES)
+    max_chars: int = _uncached(default=DEFAULT_MAX_CHARS)
+    max_mentions: int = _uncached(default=DEFAULT_MAX_MENTIONS)
 
     def __post_init__(self) -> None:
         if isinstance(self.allowed_hosts, list):  # from JSON or YAML
             object.__setattr__(self, "allowed_hosts", tuple(self.allowed_hosts))
-        if not all(isinstance(h, str) and h for h in self.allowed_hosts if isinstance(self.allowed_hosts, tuple)):
-            raise ValueError(f"ParseSettings.allowed_hosts must be host names, not {self.allowed_hosts!r}")
         positive = ("max_bytes", "http_timeout", "http_deadline", "table_min_rows", "table_min_cols",
                     "caption_max_words", "pullquote_min_words", "header_min_pages", "min_text_chars",
                     "document_seconds", "document_memory_mb", "max_pages", "max_chars", "max_mentions")
@@ -139,6 +135,8 @@ class ParseSettings:
                 raise ValueError(f"ParseSettings.{f.name} must be a number, not {value!r}")
             if not isinstance(value, expected):
                 raise ValueError(f"ParseSettings.{f.name} must be {f.type}, not {value!r}")
+        if not all(isinstance(h, str) and h for h in self.allowed_hosts):
+            raise ValueError(f"ParseSettings.allowed_hosts must be host names, not {self.allowed_hosts!r}")
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ValueError(f"ParseSettings.{name} must be > 0, not {getattr(self, name)!r}")

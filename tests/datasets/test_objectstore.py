@@ -5,6 +5,7 @@ and never see an unfinished upload."""
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -109,6 +110,9 @@ def test_diff_over_the_store_downloads_the_pair(store: ReleaseStore, local: Path
     assert (old.name, new.name) == (RELEASE_1, RELEASE_2)
     remote = diff_releases(old, new).to_dict()
     assert remote == diff_releases(local / "releases" / RELEASE_1, local / "releases" / RELEASE_2).to_dict()
+    # A downloaded copy is as immutable as the release it copies.
+    files = [p for p in new.rglob("*") if p.is_file()]
+    assert files and all(stat.S_IMODE(p.stat().st_mode) == 0o444 for p in files)
 
 
 def test_any_fsspec_url_is_an_output(local: Path) -> None:

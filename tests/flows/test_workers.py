@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows import documents
-from flows.documents import process_raw
+from flows.documents import process_raw, quarantine
 from govmap.errors import ParseError
 from sources import ParseSettings, RawDocument
 from tests.flows.conftest import ROOT
@@ -83,7 +83,7 @@ def test_a_dead_worker_costs_one_document(tmp_path: Path, samples_folder: Path, 
     # pool and again alone: the run goes on, publishes the other documents and exits 0.
     (samples_folder / "poison.md").write_text("# Poison\n\nThe Harbor Board met the Northwind Office.\n")
     out = tmp_path / "out"
-    env = {**prefect_api_env, "GOVMAP_TEST_KILL_WORKER": "poison.md"}
+    env = {**prefect_api_env, "GOVMAP_TEST_KILL_AT": "worker:poison.md"}
     cmd = [sys.executable, "-c", "from flows.cli import app; app()", "run", str(samples_folder), "--out", str(out),
            "--workers", "2"]
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
@@ -103,6 +103,15 @@ def test_two_empty_files_get_a_row_each() -> None:
     rows = [process_raw(_raw(name, ""), ParseSettings(), nlp=None).row for name in ("a.txt", "b.txt")]
     assert rows[0].doc_id != rows[1].doc_id
     assert [r.error.split(":")[0] for r in rows] == ["a.txt", "b.txt"]
+
+
+@pytest.mark.parametrize(("uri", "media_type"), [
+    ("https://example.org/gone.pdf?token=x", "application/pdf"),  # the query is no part of the name
+    ("reports/notes.mdx", "text/markdown"),  # every suffix the sources read, as detection names it
+    ("https://example.org/page", "text/plain"),  # no suffix: nothing better to say
+])
+def test_a_failed_pull_takes_its_media_type_from_the_name(uri: str, media_type: str) -> None:
+    assert quarantine(uri, f"{uri}: HTTP 404; document skipped").row.media_type == media_type
 
 
 def _pdf_bomb(inflated_mb: int) -> bytes:

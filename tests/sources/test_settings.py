@@ -45,6 +45,8 @@ def test_resolve_returns_the_same_instance() -> None:
         ({"max_bytes": "big"}, "max_bytes"),  # wrong type
         ({"max_bytes": True}, "max_bytes"),  # bool is an int in Python, but not a size
         ({"no_such_setting": 1}, "no_such_setting"),  # typo in a dict of overrides
+        ({"allowed_hosts": "example.org"}, "allowed_hosts"),  # one host, not a list of them
+        ({"allowed_hosts": ["example.org", ""]}, "allowed_hosts"),  # an empty name allows nothing
     ],
 )
 def test_invalid_settings_name_the_setting(overrides: dict, named: str) -> None:
