@@ -76,7 +76,7 @@ _DATE_KEYS = ("citation_publication_date", "citation_date", "article:published_t
 _PUBLISHER_KEYS = ("citation_publisher", "dc.publisher", "publisher", "citation_journal_title")
 _SITE_KEYS = ("og:site_name", "application-name", "twitter:site")
 _DOMAIN = re.compile(r"\b[\w-]+\.(?:com|org|net|gov|edu|int|uk|eu|io|ai|cn|de|fr|jp)\b|^@", re.I)
-# " - GOV.UK", " | Brookings", " – The White House", "_Site": a site's name after the page's title.
+# " - Example Agency", " | Some Institute", " – The Ministry", "_Site": a site's name after the page's title.
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*[|_]\s*|\s+::\s+")
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})(?:-(\d{2}))?(?:-(\d{2}))?")
 
