@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,7 +11,6 @@ __all__ = ["__version__", "pipeline_version"]
 
 __version__ = "0.1.0"
 
-_ROOT = Path(__file__).resolve().parent.parent
 # What decides the records a document yields: parsing, extraction code and knowledge-base data.
 _PIPELINE_PARTS = ("sources", "extractors")
 
@@ -24,8 +24,14 @@ def pipeline_version() -> str:
     """
     h = hashlib.sha256()
     for part in _PIPELINE_PARTS:
-        for path in sorted((_ROOT / part).rglob("*")):
+        # Found by import, not beside this file: a checkout keeps the stages next to `govmap/`,
+        # the wheel inside it.
+        spec = importlib.util.find_spec(f"govmap.{part}")
+        if spec is None or not spec.submodule_search_locations:
+            raise ModuleNotFoundError(f"govmap.{part} is not installed beside govmap")
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in {".py", ".jsonl", ".json", ".txt"} and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(_ROOT)).encode())
+                h.update(f"{part}/{path.relative_to(folder).as_posix()}".encode())
                 h.update(path.read_bytes())
     return f"{__version__}+{h.hexdigest()[:10]}"
