@@ -30,7 +30,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-__all__ = ["WORD_START", "Alternation", "finditer_before", "finditer_before_places", "finditer_in_windows", "finditer_word", "lowered_for_scan"]
+__all__ = ["WORD_START", "Alternation", "alternations", "finditer_before", "finditer_before_places", "finditer_in_windows", "finditer_word", "lowered_for_scan"]
 
 # How `surface_regex` opens every form: no letter or digit just before it.
 WORD_START = r"(?<![\w])"
@@ -254,6 +254,11 @@ class Alternation:
         self._unpaired[first] = _compile_any([src for keys, src in keyed if keys is None], self.flags)
 
     @property
+    def dispatches(self) -> bool:
+        """True when a match is tried only with the forms that start with the text's characters."""
+        return self._groups is not None
+
+    @property
     def full(self) -> re.Pattern[str]:
         """The whole alternation as one regex, compiled on first use: with the shortcut it only
         decides at the rare folded non-ASCII letter, and compiling it costs a worker seconds."""
@@ -306,6 +311,17 @@ class Alternation:
             if m is not None:
                 yield m
                 pos = m.end()
+
+
+def alternations(forms: Iterable[str], regex: Callable[[str], str], flags: int = 0) -> list[Alternation]:
+    """`forms` (longest first) as alternations that keep the per-character shortcut: the few
+    forms that open with a non-ASCII letter or a symbol ("Ørsted Institute", "(ISC)²") get one
+    of their own, run as a plain regex, so that one such name never turns the scan over every
+    other form into a single IGNORECASE alternation tried at each position of the text (a
+    hundred times slower on a long document).  The lists' matches may overlap each other."""
+    ordered = sorted(dict.fromkeys(forms), key=lambda s: (-len(s), s))
+    split = ([f for f in ordered if _dispatchable(f)], [f for f in ordered if not _dispatchable(f)])
+    return [Alternation([(f, regex(f)) for f in group], flags) for group in split if group]
 
 
 @functools.lru_cache(maxsize=1024)

@@ -26,7 +26,7 @@ from spacy.util import filter_spans
 
 from govmap.extractors import discovery as disc
 from govmap.extractors.extensions import INSTITUTIONS, doc_text
-from govmap.extractors.fastmatch import WORD_START, Alternation, finditer_before, finditer_in_windows, finditer_word
+from govmap.extractors.fastmatch import WORD_START, alternations, finditer_before, finditer_in_windows, finditer_word
 from govmap.extractors.kb import DocLinker, KnowledgeBase, load_kb, normalize_surface
 from govmap.extractors.records import Discovery, discovered_key
 from govmap.extractors.model_ner import model_candidates
@@ -152,9 +152,9 @@ class KBMatcher:
                 for f in forms:
                     (sensitive if _case_sensitive(f) else insensitive)[f] = None
         self._patterns = [
-            Alternation([(f, surface_regex(f)) for f in sorted(group, key=lambda s: (-len(s), s))], flags)
+            alternation
             for group, flags in ((sensitive, 0), (insensitive, re.IGNORECASE))
-            if group
+            for alternation in alternations(group, surface_regex, flags)
         ]
 
     def finditer(self, text: str):

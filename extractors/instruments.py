@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from govmap.extractors.extensions import INSTITUTIONS, INSTRUMENTS, doc_text
-from govmap.extractors.fastmatch import Alternation, finditer_word
+from govmap.extractors.fastmatch import Alternation, alternations, finditer_word
 from govmap.extractors.institutions import Match, Ranges, _char_span, surface_regex, text_without_links
 from govmap.extractors.kb import KnowledgeBase, load_kb, normalize_surface
 from govmap.extractors.named_instruments import WEAK_HEADS, find_definitions, find_named_instruments, head_of
@@ -159,9 +159,9 @@ class InstrumentRuler:
                 acronym = " " not in form and bool(re.search(r".[A-Z]", form))
                 (sensitive if acronym else insensitive).append(form)
         self._patterns = [
-            Alternation([(f, plural_regex(f) if flags else surface_regex(f)) for f in sorted(group, key=lambda s: (-len(s), s))], flags)
+            alternation
             for group, flags in ((sensitive, 0), (insensitive, re.IGNORECASE))
-            if group
+            for alternation in alternations(group, plural_regex if flags else surface_regex, flags)
         ]
 
     def __call__(self, doc: Doc) -> Doc:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from govmap.extractors.fastmatch import Alternation
+from govmap.extractors.fastmatch import Alternation, alternations
 from govmap.extractors.institutions import KBMatcher, surface_regex
 from govmap.extractors.instruments import InstrumentRuler, plural_regex
 from govmap.extractors.kb import load_kb
@@ -135,3 +135,20 @@ def test_letters_ignorecase_folds_onto_ascii_are_found(odd: str) -> None:
             f"{odd}afety Institute, the Safety Institute")
     assert _spans(alt.finditer(text)) == _spans(alt.full.finditer(text))
     assert len(_spans(alt.full.finditer(text))) >= 2
+
+
+def test_knowledge_base_alternations_keep_the_shortcut() -> None:
+    # One form opening with a non-ASCII letter once turned the whole case-insensitive scan into
+    # a single IGNORECASE regex tried at every position: 80 s on a 50-page report.  Such forms
+    # get a small alternation of their own; every large one keeps the per-character shortcut.
+    for alternation in _alternations():
+        assert alternation.dispatches or len(alternation._sources) <= 50
+
+
+def test_alternations_split_off_forms_without_the_shortcut() -> None:
+    forms = ["Ørsted Institute", "Open Policy Institute", "OPI", "(ISC) Council"]
+    split = alternations(forms, surface_regex, re.IGNORECASE)
+    assert [a.dispatches for a in split] == [True, False]
+    text = "The ørsted institute, the OPEN POLICY INSTITUTE (OPI) and the (ISC) Council met."
+    found = sorted(m.group(0) for a in split for m in a.finditer(text))
+    assert found == ["(ISC) Council", "OPEN POLICY INSTITUTE", "OPI", "ørsted institute"]
