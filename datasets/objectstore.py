@@ -279,7 +279,7 @@ class ReleaseStore:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.fs.get_file(key, str(target))
                 target.chmod(READ_ONLY)  # a copy of a release is as immutable as the release
-            for name, entry in manifest.get("tables", {}).items():
+            for _name, entry in manifest.get("tables", {}).items():
                 data = (staging / entry["path"]).read_bytes()
                 if _sha256(data) != entry["sha256"]:
                     raise PublishError(f"{self.release_url(release_id)}/{entry['path']}: does not match its manifest; "

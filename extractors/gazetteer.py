@@ -31,7 +31,7 @@ _GREAT_CITY = 1_000_000
 # First-level subdivisions that name a place a body is rooted in ("Zhejiang University",
 # "Ontario Securities Commission"); districts and communes are too many and too word-like.
 _SUBDIVISION_TYPES = frozenset(
-    """Province State Prefecture Land Canton Country Region Autonomous\ region Autonomous\ community Municipality
+    r"""Province State Prefecture Land Canton Country Region Autonomous\ region Autonomous\ community Municipality
     Special\ administrative\ region Metropolitan\ city Emirate Governorate Oblast""".replace("\\ ", "\x00").split()
 )
 # How ISO 3166-2 writes a subdivision's type into its name, never printed so in a body's name.

@@ -542,7 +542,7 @@ class InstitutionRuler:
         codes = self.kb.countries_in_name(name)
         if codes:
             return codes[0] if len(codes) == 1 else None
-        for start, end, surface in self._matcher.finditer(name):
+        for start, _end, surface in self._matcher.finditer(name):
             key = self.kb.link(surface)
             if key and start == 0:
                 return self.kb.institutions[key].country

@@ -35,6 +35,10 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from govmap.flows.prefect_server import PrefectServer
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"

@@ -63,7 +63,7 @@ def test_pyarrow_reads_the_published_objects_with_its_own_s3_client(store: Relea
                            secret_key=s3_env["AWS_SECRET_ACCESS_KEY"], region="us-east-1")
     pointer = fs.open_input_stream(f"{store.root}/latest").read().decode().strip()
     manifest = json.loads(fs.open_input_stream(f"{store.root}/releases/{pointer}/manifest.json").read())
-    for name, entry in manifest["tables"].items():
+    for _name, entry in manifest["tables"].items():
         table = pq.read_table(f"{store.root}/releases/{pointer}/{entry['path']}", filesystem=fs)
         assert table.num_rows == entry["rows"] == pq.read_metadata(local / "releases" / pointer / entry["path"]).num_rows
 

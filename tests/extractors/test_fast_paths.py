@@ -216,7 +216,7 @@ def test_head_references_found_as_by_a_whole_text_scan() -> None:
     total = 0
     for _ in range(500):
         text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(30))
-        for head, (pattern, anchor) in ruler._head_patterns.items():
+        for _head, (pattern, anchor) in ruler._head_patterns.items():
             expected = [m.span(1) for m in pattern.finditer(text)]
             assert [m.span(1) for m in finditer_before(pattern, anchor, text, 1)] == expected
             total += len(expected)

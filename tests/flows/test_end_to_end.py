@@ -74,7 +74,7 @@ def test_manifest_describes_the_files_as_written(samples_out: Path) -> None:
     release = (samples_out / "latest").resolve()
     manifest = json.loads((release / "manifest.json").read_text())
     assert manifest["validation_passed"] is True
-    for name, entry in manifest["tables"].items():
+    for _name, entry in manifest["tables"].items():
         data = (release / entry["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
         assert pq.read_metadata(release / entry["path"]).num_rows == entry["rows"]

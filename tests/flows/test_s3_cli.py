@@ -10,7 +10,6 @@ import json
 import shutil
 import signal
 import uuid
-from pathlib import Path
 
 import fsspec
 import pandas as pd
@@ -103,7 +102,7 @@ def test_pyarrow_and_duckdb_read_the_release_over_s3(world: dict, runs: dict, s3
     base = f"{world['bucket']}/govmap/releases/{_pointer(world)}"
     manifest = json.loads(fs.open_input_stream(f"{base}/manifest.json").read())
     assert manifest["validation_passed"] is True
-    for name, entry in manifest["tables"].items():
+    for _name, entry in manifest["tables"].items():
         assert pq.read_table(f"{base}/{entry['path']}", filesystem=fs).num_rows == entry["rows"]
     con = govmap.connect(out=world["url"])
     rows = con.execute("SELECT media_type, status FROM documents ORDER BY media_type").fetchall()

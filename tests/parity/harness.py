@@ -255,7 +255,7 @@ def _compare_tables(result: FileResult, plumber_pages: list[list[tuple[tuple[flo
             else:
                 result.different += 1
                 result.causes.append(f"p{number} {_difference(rows, grows)}")
-        for k, (gbox, grows) in enumerate(ours):
+        for k, (_gbox, grows) in enumerate(ours):
             if k not in used:
                 result.extra += 1
                 result.causes.append(f"p{number} extra {len(grows)}x{max(map(len, grows), default=0)} table")
