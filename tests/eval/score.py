@@ -197,17 +197,20 @@ def score_collaborations(pred_rows: list[dict], gold_rows: list[dict], party_of:
             required, allowed = gold_sets[i]
             if i in used or not (required <= pset <= allowed) or not _types_overlap(row["types"], g["types"]):
                 continue
-            if best is None or g.get("page") == row["page"]:
-                best = i
+            # a required record before a borderline one, then the one on the same page
+            rank = (not g.get("borderline"), g.get("page") == row["page"])
+            if best is None or rank > best[0]:
+                best = (rank, i)
         if best is None:
             pr.fp += 1
             pr.false.append((row["page"], row["parties"], row["types"], row["evidence"][:90]))
         else:
-            used.add(best)
-            pr.tp += 1
-            status_ok += gold_rows[best]["status"] == row["status"]
+            used.add(best[1])
+            if not gold_rows[best[1]].get("borderline"):  # a borderline record: neither required nor penalised
+                pr.tp += 1
+                status_ok += gold_rows[best[1]]["status"] == row["status"]
     for i, g in enumerate(gold_rows):
-        if i not in used:
+        if i not in used and not g.get("borderline"):
             pr.fn += 1
             pr.misses.append((g.get("page"), g["parties"], g["types"], g.get("locator", "")))
     return pr, status_ok
