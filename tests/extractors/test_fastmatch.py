@@ -8,7 +8,7 @@ import re
 import pytest
 
 from extractors.fastmatch import Alternation
-from extractors.institutions import KBMatcher, surface_regex
+from extractors.kb_mentions import KBMatcher, surface_regex
 from extractors.instruments import InstrumentRuler, plural_regex
 from extractors.kb import load_kb
 

@@ -158,7 +158,7 @@ def test_initials_with_repeat_digits():
 def test_surface_regex_reads_either_apostrophe(form, text):
     import re
 
-    from extractors.institutions import surface_regex
+    from extractors.kb_mentions import surface_regex
 
     assert re.search(surface_regex(form), text)
 
@@ -178,7 +178,7 @@ def test_kb_name_with_apostrophe_is_found(nlp):
     ],
 )
 def test_link_blanking_keeps_link_text(text, kept):
-    from extractors.institutions import _url_ranges
+    from extractors.mentions import _url_ranges
 
     ranges = _url_ranges(text)
     start = text.index(kept)
@@ -317,7 +317,7 @@ def test_document_country_needs_a_clear_majority_for_universities(nlp):
 
 
 def test_ranges_overlap_and_cover() -> None:
-    from extractors.institutions import Ranges
+    from extractors.mentions import Ranges
 
     r = Ranges([(10, 20), (30, 60)])
     assert r.overlaps(15, 25) and r.overlaps(55, 70) and not r.overlaps(20, 30)
