@@ -44,15 +44,18 @@ class CountryReferences:
             re.IGNORECASE,
         )
         self._country_name = re.compile(country, re.IGNORECASE)
+        # The KB's country names are lower-case: in a case-sensitive pattern a country is
+        # capitalised as printed ("Chilean", "New Zealand's", "US"), any case after its first letter.
+        printed_country = rf"(?=[A-Z])(?i:{country})"
         # What the whitespace-free runs of a list of countries are made of, lower-cased.
         self._list_words = frozenset(w for n in names for w in n.split()) | {"the", "and", "&", ""}
         # "the U.S. Departments of State and Commerce", "Japan's Ministries of Foreign Affairs and Defense"
         part = r"[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|and(?=\s+[A-Z][\w’'-]*\s*(?:,|and|or)\b)))*?"
         self._plural_heads = re.compile(
-            rf"(?<![\w.])(?:(?P<c>{country})(?:['’]s)?\s+)?(?P<h>Departments|Ministries)\s+of\s+"
+            rf"(?<![\w.])(?:(?P<c>{printed_country})(?:['’]s)?\s+)?(?P<h>Departments|Ministries)\s+of\s+"
             rf"(?P<list>{part}(?:\s*,\s*{part})*\s*,?\s+(?:and|&)\s+{part})(?![\w’'-])"
         )
-        self.country_government = re.compile(rf"(?<![\w.])(?P<c>{country})(?:['’]s)?\s+[Gg]overnment(?![\w])")
+        self.country_government = re.compile(rf"(?<![\w.])(?P<c>{printed_country})(?:['’]s)?\s+[Gg]overnment(?![\w])")
 
     def find(self, text: str) -> list[Match]:
         """Every country-qualified reference in `text` that names a known body."""

@@ -29,6 +29,9 @@ def keys(nlp, text):
         ("AI labs and Member States disagreed.", set()),  # generic phrases
         ("The Canadian and Korean AISIs agreed.", {"canada-aisi", "korea-aisi"}),  # list of countries
         ("The U.S. government funded it.", {"us-government"}),  # a government is a body
+        # a national adjective or a possessive country before "government", capitalised as printed
+        ("The Chilean government and New Zealand's Government agreed.", {"chile-government", "nz-government"}),
+        ("They let us government staff in.", set()),  # "us" in lower case is no country
     ],
 )
 def test_known_bodies(nlp, text, expected):
