@@ -1,5 +1,5 @@
 """Bodies the knowledge base lacks, found in one document's text: `discover_bodies` turns the
-candidates of `extractors.discovery` (acronym definitions, affiliations, lists, organisation
+candidates of `govmap.extractors.discovery` (acronym definitions, affiliations, lists, organisation
 names, a model's entities) and the named organs of known bodies into mentions, discoveries
 and the acronyms the document defines.  It keeps nothing between documents."""
 
@@ -11,12 +11,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from extractors import discovery as disc
-from extractors.fastmatch import finditer_word
-from extractors.kb import KnowledgeBase, normalize_surface
-from extractors.kb_mentions import EXTRACTOR_KB, kb_matcher, surface_regex
-from extractors.mentions import Match, Ranges
-from extractors.records import Discovery, discovered_key
+from govmap.extractors import discovery as disc
+from govmap.extractors.fastmatch import finditer_word
+from govmap.extractors.kb import KnowledgeBase, normalize_surface
+from govmap.extractors.kb_mentions import EXTRACTOR_KB, kb_matcher, surface_regex
+from govmap.extractors.mentions import Match, Ranges
+from govmap.extractors.records import Discovery, discovered_key
 
 __all__ = ["Discovered", "discover_bodies"]
 

@@ -9,9 +9,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from extractors.fastmatch import WORD_START, finditer_before
-from extractors.kb import KnowledgeBase, normalize_surface
-from extractors.mentions import Match
+from govmap.extractors.fastmatch import WORD_START, finditer_before
+from govmap.extractors.kb import KnowledgeBase, normalize_surface
+from govmap.extractors.mentions import Match
 
 __all__ = ["DEFAULT_HEADS", "EXTRACTOR_CONTEXT", "EXTRACTOR_HEAD", "HeadReferences", "document_country",
            "resolved_in_context", "unqualified_matches"]

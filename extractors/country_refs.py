@@ -8,10 +8,10 @@ import functools
 import re
 from collections.abc import Iterator
 
-from extractors.fastmatch import finditer_before, finditer_in_windows
-from extractors.kb import KnowledgeBase
-from extractors.kb_mentions import surface_regex
-from extractors.mentions import Match
+from govmap.extractors.fastmatch import finditer_before, finditer_in_windows
+from govmap.extractors.kb import KnowledgeBase
+from govmap.extractors.kb_mentions import surface_regex
+from govmap.extractors.mentions import Match
 
 __all__ = ["EXTRACTOR_COUNTRY", "CountryReferences", "country_references"]
 

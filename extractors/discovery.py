@@ -22,8 +22,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractors.fastmatch import finditer_before, finditer_before_places, lowered_for_scan
-from extractors.gazetteer import country_names, place_country
+from govmap.extractors.fastmatch import finditer_before, finditer_before_places, lowered_for_scan
+from govmap.extractors.gazetteer import country_names, place_country
 
 __all__ = [
     "Candidate",

@@ -1,6 +1,6 @@
 """Evaluation of institution and instrument extraction against hand annotations.
 
-    python -m extractors.evaluation            # shared corpus text + PDF, and tests/eval/unseen
+    python -m govmap.extractors.evaluation            # shared corpus text + PDF, and tests/eval/unseen
 
 Each annotation file (tests/eval/annotations/<name>.json) lists the canonical ids a document
 names; a document is matched by its file stem.  Scores are per document, on the set of entity ids
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from extractors.kb import load_kb
-from extractors.resolve import resolve, summarize
-from sources.model import Document, Page
+from govmap.extractors.kb import load_kb
+from govmap.extractors.resolve import resolve, summarize
+from govmap.sources.model import Document, Page
 
 __all__ = ["Score", "load_annotations", "document_from_path", "evaluate_folder", "main"]
 
@@ -45,9 +45,9 @@ def load_annotations(folder: Path = ANNOTATIONS) -> dict[str, dict]:
 
 
 def document_from_path(path: Path) -> Document:
-    """Parse a file with `sources.parse`, or for plain text fall back to a one-page Document."""
+    """Parse a file with `govmap.sources.parse`, or for plain text fall back to a one-page Document."""
     try:
-        from sources import iter_sources, parse, pull
+        from govmap.sources import iter_sources, parse, pull
 
         ref = next(iter(iter_sources([str(path)], None)))
         return parse(pull(ref, None), None)
@@ -64,14 +64,14 @@ def _score(pred: set[str], gold: set[str]) -> tuple[float, float]:
 
 def evaluate_folder(paths: Iterable[Path], annotations: dict[str, dict], nlp=None) -> list[Score]:
     """Extract every document, resolve them together, score those with annotations."""
-    from extractors.extract import extract_document
-    from extractors.nlp import NlpConfig, build_nlp
+    from govmap.extractors.extract import extract_document
+    from govmap.extractors.nlp import NlpConfig, build_nlp
 
     if nlp is None:
         nlp = build_nlp(NlpConfig(components=(
-            ("govmap_sentences", "extractors.sentences"),
-            ("govmap_institution_ruler", "extractors.institutions"),
-            ("govmap_instrument_ruler", "extractors.instruments"),
+            ("govmap_sentences", "govmap.extractors.sentences"),
+            ("govmap_institution_ruler", "govmap.extractors.institutions"),
+            ("govmap_instrument_ruler", "govmap.extractors.instruments"),
         )))
     kb = load_kb()
     extractions = {}

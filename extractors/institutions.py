@@ -1,9 +1,9 @@
 """`govmap_institution_ruler`: mentions of institutions, known (KB) and discovered.
 
 The component composes steps that each live in a module of their own and keep nothing between
-documents: `find_institutions(doc)` gathers KB names (`extractors.kb_mentions`), country-qualified
-references (`extractors.country_refs`), references only the document's context resolves
-(`extractors.context_refs`) and bodies the KB lacks (`extractors.body_discovery`) into one
+documents: `find_institutions(doc)` gathers KB names (`govmap.extractors.kb_mentions`), country-qualified
+references (`govmap.extractors.country_refs`), references only the document's context resolves
+(`govmap.extractors.context_refs`) and bodies the KB lacks (`govmap.extractors.body_discovery`) into one
 `InstitutionFindings`; `set_annotations(doc, findings)` writes the ``govmap_institutions`` span
 group, the document's discoveries and its linker.  Everything a document yields travels in its
 findings and its Doc, never on the component, so threads may share one pipeline.
@@ -18,16 +18,16 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extractors.body_discovery import discover_bodies
-from extractors.context_refs import (DEFAULT_HEADS, EXTRACTOR_HEAD, HeadReferences, document_country,
+from govmap.extractors.body_discovery import discover_bodies
+from govmap.extractors.context_refs import (DEFAULT_HEADS, EXTRACTOR_HEAD, HeadReferences, document_country,
                                      resolved_in_context, unqualified_matches)
-from extractors.country_refs import country_references
-from extractors.extensions import INSTITUTIONS, doc_text
-from extractors.kb import DocLinker, KnowledgeBase, load_kb
-from extractors.kb_mentions import EXTRACTOR_KB, kb_candidates
-from extractors.mentions import Match, char_span, text_without_links
-from extractors.model_ner import model_candidates
-from extractors.records import Discovery
+from govmap.extractors.country_refs import country_references
+from govmap.extractors.extensions import INSTITUTIONS, doc_text
+from govmap.extractors.kb import DocLinker, KnowledgeBase, load_kb
+from govmap.extractors.kb_mentions import EXTRACTOR_KB, kb_candidates
+from govmap.extractors.mentions import Match, char_span, text_without_links
+from govmap.extractors.model_ner import model_candidates
+from govmap.extractors.records import Discovery
 
 __all__ = ["InstitutionFindings", "InstitutionRuler"]
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import re
 
-from extractors.fastmatch import Alternation
-from extractors.kb import KnowledgeBase
-from extractors.mentions import Match
+from govmap.extractors.fastmatch import Alternation
+from govmap.extractors.kb import KnowledgeBase
+from govmap.extractors.mentions import Match
 
 __all__ = ["EXTRACTOR_KB", "KBMatcher", "kb_candidates", "kb_matcher", "polities", "surface_regex"]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from extractors.extensions import doc_text
+from govmap.extractors.extensions import doc_text
 
 __all__ = ["Match", "Ranges", "char_span", "text_without_links"]
 

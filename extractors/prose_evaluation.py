@@ -9,7 +9,7 @@ A predicted collaboration is a true positive when an unmatched annotation of the
 the same party set and shares at least one type; matching is one-to-one, same page first.  Status
 accuracy is over true positives.
 
-    .venv/bin/python -m extractors.prose_evaluation            # shared corpus + own sample
+    .venv/bin/python -m govmap.extractors.prose_evaluation            # shared corpus + own sample
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from extractors.records import Collaboration
+from govmap.extractors.records import Collaboration
 
 __all__ = ["GoldCollaboration", "Scores", "load_gold", "score", "evaluate_corpus"]
 
@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD_DIR = ROOT / "tests" / "eval" / "prose"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 PROSE_COMPONENTS = (
-    ("govmap_sentences", "extractors.sentences"),
-    ("govmap_institution_ruler", "extractors.institutions"),
-    ("govmap_prose_collaborations", "extractors.prose"),
+    ("govmap_sentences", "govmap.extractors.sentences"),
+    ("govmap_institution_ruler", "govmap.extractors.institutions"),
+    ("govmap_prose_collaborations", "govmap.extractors.prose"),
 )
 
 
@@ -132,10 +132,10 @@ def score(gold: Sequence[GoldCollaboration], predicted: Sequence[Collaboration])
 
 def evaluate_corpus(*, gold_dir: Path = DEFAULT_GOLD_DIR, corpus: Path = DEFAULT_CORPUS, verbose: bool = False) -> Scores:
     """Run the real pipeline (sentences, institution ruler, prose) over every annotated document."""
-    from extractors.extract import extract_document
-    from extractors.nlp import NlpConfig, build_nlp
-    from sources import parse
-    from sources.model import RawDocument
+    from govmap.extractors.extract import extract_document
+    from govmap.extractors.nlp import NlpConfig, build_nlp
+    from govmap.sources import parse
+    from govmap.sources.model import RawDocument
 
     nlp = build_nlp(NlpConfig(components=PROSE_COMPONENTS))
     total = Scores(0, 0, 0, 0)

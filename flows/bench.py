@@ -4,7 +4,7 @@ For each corpus size (default 100, 1,000 and 5,000 pages) it reports
 - end-to-end wall time of the real CLI (`govmap run`: Prefect flow, process pool, resolution,
   Parquet, validation, publishing), pointed at one Prefect server the bench starts first, whose
   start is reported apart (it is a one-off per machine, not per document);
-- the same run as plain functions without Prefect (`python -m flows.bench plain`): the same process
+- the same run as plain functions without Prefect (`python -m govmap.flows.bench plain`): the same process
   pool, worker count, per-document functions and `publish_release`, in a fresh interpreter like the
   CLI.  It gives the stage times: parse and extract as worker-seconds (summed over documents, in
   the workers), resolve / write / validate / publish as wall seconds;
@@ -169,7 +169,7 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, 
 
 def _start_server() -> "PrefectServer":
     """The bench's own Prefect server, on a fresh PREFECT_HOME."""
-    from flows.prefect_server import PrefectServer
+    from govmap.flows.prefect_server import PrefectServer
 
     home = BENCH / "prefect-home"
     shutil.rmtree(home, ignore_errors=True)
@@ -195,8 +195,8 @@ def _timed(name: str, fn):
 def _init_plain_worker() -> None:
     """Pool initializer: build the pipeline once, and time parse and extract in this worker by
     wrapping the very functions `process_raw` calls (only in this bench's worker processes)."""
-    import extractors.extract as extract
-    import flows.documents as documents
+    import govmap.extractors.extract as extract
+    import govmap.flows.documents as documents
 
     documents.parse = _timed("parse", documents.parse)
     extract.extract_document = _timed("extract", extract.extract_document)
@@ -204,7 +204,7 @@ def _init_plain_worker() -> None:
 
 
 def _plain_document(raw, settings, cache) -> tuple[object, dict[str, float]]:
-    from flows.documents import run_in_worker
+    from govmap.flows.documents import run_in_worker
 
     before = dict(_STAGE_SECONDS)
     summary = run_in_worker(raw, settings, cache)
@@ -214,19 +214,19 @@ def _plain_document(raw, settings, cache) -> tuple[object, dict[str, float]]:
 def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
     """pull -> parse + extract on a spawned process pool -> publish_release, no Prefect.
 
-    It imports nothing from `flows.ingest` (which imports Prefect), so Prefect's import time
+    It imports nothing from `govmap.flows.ingest` (which imports Prefect), so Prefect's import time
     counts as Prefect overhead.  The bench corpora hold no duplicate files, so reading each
     summary's cached result once is what the flow's loader does."""
     from concurrent.futures import ProcessPoolExecutor
     from dataclasses import replace
 
-    from datasets.release import input_fingerprint
-    from extractors.config import NlpConfig
-    from flows.documents import worker_context
-    from flows.result_cache import ResultCache
-    from flows.release import prepare_publish, publish_release
+    from govmap.datasets.release import input_fingerprint
+    from govmap.extractors.config import NlpConfig
+    from govmap.flows.documents import worker_context
+    from govmap.flows.result_cache import ResultCache
+    from govmap.flows.release import prepare_publish, publish_release
     from govmap.version import pipeline_version
-    from sources import ParseSettings, iter_sources, pull
+    from govmap.sources import ParseSettings, iter_sources, pull
 
     t0 = time.perf_counter()
     settings = ParseSettings.resolve(None)
@@ -294,7 +294,7 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
         row["floor_b_pdfplumber_s"], row["floor_b_extrapolated"] = round(fb, 2), True
 
     out = BENCH / f"out-{pages}"
-    cli = [sys.executable, "-m", "flows.cli", "run", str(folder), "--out", str(out), "--workers", str(workers)]
+    cli = [sys.executable, "-m", "govmap.flows.cli", "run", str(folder), "--out", str(out), "--workers", str(workers)]
     # A shared 2-core VM's speed drifts by a fifth from one run of seconds to the next: the
     # median of `repeats` fresh runs (each into an empty folder) is what a size reports.
     cli_runs = []
@@ -321,7 +321,7 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
         plain_runs = []
         for _ in range(repeats):
             shutil.rmtree(plain_out, ignore_errors=True)
-            plain_runs.append(run_measured([sys.executable, "-m", "flows.bench", "plain", str(folder), str(plain_out),
+            plain_runs.append(run_measured([sys.executable, "-m", "govmap.flows.bench", "plain", str(folder), str(plain_out),
                                             "--workers", str(workers)], env))
         shutil.rmtree(plain_out, ignore_errors=True)
         pwall, ppeak, _, _, pout = _median_run(plain_runs)
@@ -344,7 +344,7 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
 
 def _dask_available(env: dict[str, str]) -> bool:
     """Whether this checkout's CLI has `--task-runner` (the Dask task runner)."""
-    r = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--help"], cwd=ROOT, env=env, capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "govmap.flows.cli", "run", "--help"], cwd=ROOT, env=env, capture_output=True, text=True)
     return "--task-runner" in r.stdout
 
 
@@ -405,7 +405,7 @@ def render(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["plain"]:
-        ap = argparse.ArgumentParser(prog="flows.bench plain", description="the pipeline as plain functions, no Prefect")
+        ap = argparse.ArgumentParser(prog="govmap.flows.bench plain", description="the pipeline as plain functions, no Prefect")
         ap.add_argument("folder", type=Path)
         ap.add_argument("out", type=Path)
         ap.add_argument("--workers", type=int, required=True)

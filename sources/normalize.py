@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
 if TYPE_CHECKING:
-    from sources.settings import ParseSettings
+    from govmap.sources.settings import ParseSettings
 
 __all__ = [
     "Repair",

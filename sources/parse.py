@@ -6,8 +6,8 @@ import importlib
 from typing import Any, Callable, Mapping
 
 from govmap.errors import UnsupportedMediaType
-from sources.model import Document, RawDocument
-from sources.settings import ParseSettings
+from govmap.sources.model import Document, RawDocument
+from govmap.sources.settings import ParseSettings
 
 __all__ = ["parse", "parser_for", "PARSERS"]
 
@@ -15,10 +15,10 @@ __all__ = ["parse", "parser_for", "PARSERS"]
 # and HTML ones import pdfplumber, pypdfium2 and BeautifulSoup, which a process that only lists
 # and pulls documents (the flow's own) never needs.
 PARSERS: dict[str, tuple[str, str]] = {
-    "application/pdf": ("sources.pdf", "parse_pdf"),
-    "text/plain": ("sources.text", "parse_text"),
-    "text/markdown": ("sources.text", "parse_text"),
-    "text/html": ("sources.html", "parse_html"),
+    "application/pdf": ("govmap.sources.pdf", "parse_pdf"),
+    "text/plain": ("govmap.sources.text", "parse_text"),
+    "text/markdown": ("govmap.sources.text", "parse_text"),
+    "text/html": ("govmap.sources.html", "parse_html"),
 }
 
 

@@ -5,9 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from extractors.extract import extract_document, make_doc
-from extractors.nlp import build_nlp
-from sources.model import Document, Page
+from govmap.extractors.extract import extract_document, make_doc
+from govmap.extractors.nlp import build_nlp
+from govmap.sources.model import Document, Page
 
 # Invented documents, each defining its own acronyms for its own bodies, naming its own
 # organs and country, and holding a small rating table.
@@ -56,7 +56,7 @@ def test_two_threads_sharing_a_pipeline_give_the_serial_output(nlp):
 
 def test_a_documents_acronyms_stay_with_it_when_another_is_found_between(nlp):
     ruler = nlp.get_pipe("govmap_institution_ruler")
-    from extractors.institutions import set_annotations
+    from govmap.extractors.institutions import set_annotations
 
     docs = {k: nlp.get_pipe("govmap_sentences")(make_doc(nlp, _document(k, t))) for k, t in TEXTS.items()}
     found_a = ruler.find(docs["a"])
