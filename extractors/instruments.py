@@ -21,7 +21,8 @@ from spacy.tokens import Doc
 
 from govmap.extractors.extensions import INSTITUTIONS, INSTRUMENTS, doc_text
 from govmap.extractors.fastmatch import Alternation, alternations, finditer_word
-from govmap.extractors.institutions import Match, Ranges, _char_span, surface_regex, text_without_links
+from govmap.extractors.kb_mentions import surface_regex
+from govmap.extractors.mentions import Match, Ranges, char_span, text_without_links
 from govmap.extractors.kb import KnowledgeBase, load_kb, normalize_surface
 from govmap.extractors.named_instruments import WEAK_HEADS, find_definitions, find_named_instruments, head_of
 from govmap.extractors.records import Discovery, discovered_key
@@ -245,7 +246,7 @@ class InstrumentRuler:
         text = doc_text(doc)
         kept = []
         for m in matches:
-            s = _char_span(doc, m, "instrument", text)
+            s = char_span(doc, m, "instrument", text)
             if s is not None:
                 s._.govmap_extractor = m.extractor
                 s._.govmap_confidence = m.confidence

@@ -62,3 +62,20 @@ def test_acronym_definition_prefers_word_initials(text, name):
     from govmap.extractors.discovery import find_acronym_definitions
 
     assert [c.name for c in find_acronym_definitions(text)] == [name]
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        # "in" before a subject belongs to the name; before a place, a month or a region it does not
+        ("Members of the Society for Imaging Informatics in Medicine met.", ["Society for Imaging Informatics in Medicine"]),
+        ("The Council for Ethics in International Affairs wrote.", ["Council for Ethics in International Affairs"]),
+        ("The Institute for Data Policy in Shanghai said so.", ["Institute for Data Policy"]),
+        ("The University of Lakeside in January hosted it.", ["University of Lakeside"]),
+        ("The Institute of Science in Europe said so.", ["Institute of Science"]),
+        # a footnote mark glued to the last word is no part of the name
+        ("The Alliance on Microwidgets77 said so.", ["Alliance on Microwidgets"]),
+    ],
+)
+def test_org_name_tails(text, names):
+    assert [c.name for c in find_org_names(text)] == names

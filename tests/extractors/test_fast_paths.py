@@ -9,7 +9,8 @@ import pytest
 
 from govmap.extractors.extract import make_doc, mentions_of, sentence_text
 from govmap.extractors.fastmatch import Alternation, finditer_word
-from govmap.extractors.institutions import _URL, _url_ranges, surface_regex
+from govmap.extractors.kb_mentions import surface_regex
+from govmap.extractors.mentions import _URL, _url_ranges
 from govmap.extractors.nlp import build_nlp
 from govmap.extractors.tokenize import tokenize
 from govmap.sources.model import Document, Page
@@ -100,9 +101,10 @@ def test_mention_sentences_are_the_spacy_sentences(nlp) -> None:
 
 def test_country_references_found_as_by_a_whole_text_scan() -> None:
     from govmap.extractors.fastmatch import finditer_before
-    from govmap.extractors.institutions import _AISI_WORDS, _GOVERNMENT_WORD, InstitutionRuler
+    from govmap.extractors.country_refs import AISI_WORDS, GOVERNMENT_WORD, CountryReferences
+    from govmap.extractors.kb import load_kb
 
-    ruler = InstitutionRuler()
+    refs = CountryReferences(load_kb())
     names = ["United States", "united  states", "South\nKorea", "Japan", "U.K.", "UK", "the UK", "Republic of Korea", "x"]
     tails = ["AI Safety Institute", "Al Security  Institute", "AISI", "AISIs", "government", "Government", "governments"]
     rng = random.Random(5)
@@ -115,9 +117,9 @@ def test_country_references_found_as_by_a_whole_text_scan() -> None:
             parts.append(rng.choice(tails + [""]))
             parts.append(rng.choice([" ", "\n\n", ". ", "-"]))
         text = "".join(parts)
-        for pattern, anchor in ((ruler._country_aisi, _AISI_WORDS), (ruler._country_government, _GOVERNMENT_WORD)):
+        for pattern, anchor in ((refs.country_aisi, AISI_WORDS), (refs.country_government, GOVERNMENT_WORD)):
             expected = [(m.start(), m.end(), m.group("c")) for m in pattern.finditer(text)]
-            found = [(m.start(), m.end(), m.group("c")) for m in finditer_before(pattern, anchor, text, ruler._country_words)]
+            found = [(m.start(), m.end(), m.group("c")) for m in finditer_before(pattern, anchor, text, refs.country_words)]
             assert found == expected
             total += len(expected)
     assert total > 100  # the comparison means something
@@ -207,16 +209,17 @@ def test_stands_for_found_as_by_a_whole_text_scan() -> None:
 
 def test_head_references_found_as_by_a_whole_text_scan() -> None:
     from govmap.extractors.fastmatch import finditer_before
-    from govmap.extractors.institutions import InstitutionRuler
+    from govmap.extractors.context_refs import HeadReferences
+    from govmap.extractors.kb import load_kb
 
-    ruler = InstitutionRuler()
+    heads = HeadReferences(load_kb())
     rng = random.Random(9)
     pieces = ["the", "The", "THE", "bathe", "(the", " ", "  ", "\n", "Network", "Networks", "Network-wide", "Forum", "of", "for",
               "Panel", ".", "-"]
     total = 0
     for _ in range(500):
         text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(30))
-        for _head, (pattern, anchor) in ruler._head_patterns.items():
+        for _head, (pattern, anchor) in heads.patterns.items():
             expected = [m.span(1) for m in pattern.finditer(text)]
             assert [m.span(1) for m in finditer_before(pattern, anchor, text, 1)] == expected
             total += len(expected)
@@ -333,9 +336,10 @@ def test_acronym_before_its_name_found_as_by_a_whole_text_scan() -> None:
 
 
 def test_country_lists_found_as_by_a_whole_text_scan() -> None:
-    from govmap.extractors.institutions import InstitutionRuler
+    from govmap.extractors.country_refs import CountryReferences
+    from govmap.extractors.kb import load_kb
 
-    ruler = InstitutionRuler()
+    refs = CountryReferences(load_kb())
     names = ["United States", "united  states", "the UK", "UK", "U.K.", "Japan", "JAPAN", "South\nKorea", "France", "x",
              "(Canada", "Canada.", "\u212aenya", "Ru\u017f\u017fia", "India"]
     seps = [", ", ",", " , the ", " and ", " & ", " AND the ", ", and ", " ", "; ", " of "]
@@ -348,8 +352,8 @@ def test_country_lists_found_as_by_a_whole_text_scan() -> None:
             parts += [rng.choice(names) + rng.choice(seps) for _ in range(rng.randint(1, 4))]
             parts += [rng.choice(names), rng.choice(tails), rng.choice([" ", ". ", "\n", " ("])]
         text = "".join(parts)
-        expected = [(m.start(), m.end(), m.group("list")) for m in ruler._country_list_aisis.finditer(text)]
-        assert [(m.start(), m.end(), m.group("list")) for m in ruler._country_lists(text)] == expected
+        expected = [(m.start(), m.end(), m.group("list")) for m in refs.country_list_aisis.finditer(text)]
+        assert [(m.start(), m.end(), m.group("list")) for m in refs.country_lists(text)] == expected
         total += len(expected)
     assert total > 200
 

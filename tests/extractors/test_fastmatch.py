@@ -8,7 +8,7 @@ import re
 import pytest
 
 from govmap.extractors.fastmatch import Alternation, alternations
-from govmap.extractors.institutions import KBMatcher, surface_regex
+from govmap.extractors.kb_mentions import KBMatcher, surface_regex
 from govmap.extractors.instruments import InstrumentRuler, plural_regex
 from govmap.extractors.kb import load_kb
 

@@ -29,6 +29,9 @@ def keys(nlp, text):
         ("AI labs and Member States disagreed.", set()),  # generic phrases
         ("The Canadian and Korean AISIs agreed.", {"canada-aisi", "korea-aisi"}),  # list of countries
         ("The U.S. government funded it.", {"us-government"}),  # a government is a body
+        # a national adjective or a possessive country before "government", capitalised as printed
+        ("The Chilean government and New Zealand's Government agreed.", {"chile-government", "nz-government"}),
+        ("They let us government staff in.", set()),  # "us" in lower case is no country
     ],
 )
 def test_known_bodies(nlp, text, expected):
@@ -158,7 +161,7 @@ def test_initials_with_repeat_digits():
 def test_surface_regex_reads_either_apostrophe(form, text):
     import re
 
-    from govmap.extractors.institutions import surface_regex
+    from govmap.extractors.kb_mentions import surface_regex
 
     assert re.search(surface_regex(form), text)
 
@@ -178,7 +181,7 @@ def test_kb_name_with_apostrophe_is_found(nlp):
     ],
 )
 def test_link_blanking_keeps_link_text(text, kept):
-    from govmap.extractors.institutions import _url_ranges
+    from govmap.extractors.mentions import _url_ranges
 
     ranges = _url_ranges(text)
     start = text.index(kept)
@@ -317,7 +320,7 @@ def test_document_country_needs_a_clear_majority_for_universities(nlp):
 
 
 def test_ranges_overlap_and_cover() -> None:
-    from govmap.extractors.institutions import Ranges
+    from govmap.extractors.mentions import Ranges
 
     r = Ranges([(10, 20), (30, 60)])
     assert r.overlaps(15, 25) and r.overlaps(55, 70) and not r.overlaps(20, 30)
