@@ -44,7 +44,7 @@ eval: setup  ## precision/recall per split against tests/eval/gold (see tests/ev
 	$(PY) -m tests.eval.run --corpus text pdf dev
 	$(PY) -m tests.eval.score .eval/text .eval/pdf .eval/dev --per-document
 	@echo "== reference corpus: exact table facts (ratings, table collaborations, definitions) =="
-	$(PY) -m extractors.table_evaluation
+	$(PY) -m tests.eval.table_scores
 
 # PDFs to compare; default pdfplumber's own test PDFs, fetched once into the ignored .parity-cache/.
 PARITY_PDFS ?= .parity-cache/tests/pdfs
@@ -64,4 +64,4 @@ clean:
 	rm -rf $(VENV) $(OUT)/releases $(OUT)/latest $(OUT)/.cache $(OUT)/.prefect .pytest_cache
 
 bench: setup  ## throughput, memory, stage times and floors on 100/1,000/5,000-page PDF corpora (BENCH_SIZES to change)
-	$(PY) -m flows.bench
+	$(PY) -m tests.bench

@@ -25,7 +25,17 @@ from govmap.runtime import configure_environment
 
 __all__ = ["app", "main"]
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def _samples() -> Path:
+    """The embedded samples: inside the installed package (the wheel puts them in govmap/samples),
+    else the checkout's samples/ (an editable install, or running from the source tree)."""
+    import govmap
+
+    installed = Path(govmap.__file__).resolve().parent / "samples"
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "samples"
+
+
 DEFAULT_OUT = Path("datasets")
 
 app = typer.Typer(
@@ -134,7 +144,7 @@ def run(
         except SourceError as exc:
             _fail(str(exc), 2)
     elif not given:
-        specs = given = [str(SAMPLES)]
+        specs = given = [str(_samples())]
     # Check the specs before Prefect's server starts: a typo should fail in a second, not thirty.
     from sources import iter_sources
 
