@@ -30,6 +30,7 @@ from extractors.fastmatch import WORD_START, Alternation, finditer_before, findi
 from extractors.kb import DocLinker, KnowledgeBase, load_kb, normalize_surface
 from extractors.records import Discovery, discovered_key
 from extractors.model_ner import model_candidates
+from sources.misread_ai import AI_PRINTED
 
 __all__ = ["InstitutionRuler", "KBMatcher", "Match", "surface_regex", "text_without_links"]
 
@@ -78,7 +79,7 @@ def surface_regex(form: str) -> str:
         w = re.escape(word)
         # One pass over both apostrophes: replacing one then the other would rewrite the
         # character class the first replacement wrote ("['’]" -> "['['’]]").
-        w = _APOSTROPHE.sub("['’]", w.replace("AI", "A[Il]"))
+        w = _APOSTROPHE.sub("['’]", w.replace("AI", AI_PRINTED))
         w = w.replace(r"\-", r"[-‐–]?\s?")
         parts.append(w)
     # a footnote number glued to a name ("EuCAIF1") still ends it
@@ -93,8 +94,8 @@ def _case_sensitive(form: str) -> bool:
 
 # Words every country-qualified reference to an AI safety institute (or, plural, to several)
 # contains: a text without them needs no scan with the long country alternations.
-_AISI_WORDS = re.compile(r"A[Il](?:SI|\s+(?:Safety|Security)\s+Institute)", re.IGNORECASE)
-_AISI_PLURAL_WORDS = re.compile(r"A[Il](?:SIs|\s+(?:Safety|Security)\s+Institutes)", re.IGNORECASE)
+_AISI_WORDS = re.compile(rf"{AI_PRINTED}(?:SI|\s+(?:Safety|Security)\s+Institute)", re.IGNORECASE)
+_AISI_PLURAL_WORDS = re.compile(rf"{AI_PRINTED}(?:SIs|\s+(?:Safety|Security)\s+Institutes)", re.IGNORECASE)
 _GOVERNMENT_WORD = re.compile(r"[Gg]overnment")
 _MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\s*/?>")
 # A URL or address never takes in the brackets around it: in a Markdown link
@@ -112,7 +113,7 @@ _INSTRUMENT_AFTER = re.compile(
 )
 # "the AI Safety Institute", "the AISI": a singular, capitalised reference with no country before it
 # (those the country patterns take, and a longer match wins).
-_UNQUALIFIED_AISI = re.compile(r"\b[Tt]he\s+(A[Il]\s+(?:Safety|Security)\s+Institute|A[Il]SI)(?![\w’'-])")
+_UNQUALIFIED_AISI = re.compile(rf"\b[Tt]he\s+({AI_PRINTED}\s+(?:Safety|Security)\s+Institute|{AI_PRINTED}SI)(?![\w’'-])")
 # "the Government" (capitalised, not "the Government of X"), "the Federal Government".
 _THE_GOVERNMENT = re.compile(r"\b[Tt]he\s+((?:Federal\s+|National\s+|Central\s+)?Government)(?![\w’'-])(?!\s+of\b)")
 
@@ -309,12 +310,12 @@ class InstitutionRuler:
         self._country_words = max((len(n.split()) for n in names), default=1)
         country = r"(?:" + "|".join(surface_regex(n).replace(r"(?<![\w])", "").replace(r"(?![\w])", "") for n in names) + r")"
         self._country_aisi = re.compile(
-            rf"(?<![\w.])(?P<c>{country})(?:['’]s)?\s+(?:A[Il]\s+(?:Safety|Security)\s+Institute|A[Il]SI)(?![\w])",
+            rf"(?<![\w.])(?P<c>{country})(?:['’]s)?\s+(?:{AI_PRINTED}\s+(?:Safety|Security)\s+Institute|{AI_PRINTED}SI)(?![\w])",
             re.IGNORECASE,
         )
         self._country_list_aisis = re.compile(
             rf"(?<![\w.])(?P<list>{country}(?:\s*,\s*(?:the\s+)?{country})*\s*,?\s+(?:and|&)\s+(?:the\s+)?{country})"
-            rf"\s+(?:A[Il]SIs|A[Il]\s+(?:Safety|Security)\s+Institutes)(?![\w])",
+            rf"\s+(?:{AI_PRINTED}SIs|{AI_PRINTED}\s+(?:Safety|Security)\s+Institutes)(?![\w])",
             re.IGNORECASE,
         )
         self._country_name = re.compile(country, re.IGNORECASE)

@@ -26,6 +26,7 @@ from datasets.contract import INSTITUTION_KINDS, INSTRUMENT_CATEGORIES
 from extractors.gazetteer import country_display_name, country_names, places_in
 from extractors.records import slugify
 from extractors.states import StateFinder
+from sources.misread_ai import repair_name
 
 __all__ = [
     "DEFAULT_KB_PATH",
@@ -44,9 +45,6 @@ DEFAULT_KB_PATH = Path(__file__).resolve().parent / "kb"
 # What follows a country to name its AI safety institute: "Japan's AISI", "US AI Safety Institute".
 AISI_HEADS = frozenset({"aisi", "ai safety institute", "ai security institute", "safety institute", "ai office"})
 _GOVERNMENT_HEADS = frozenset({"government", "govt", "administration"})
-# PDF/OCR text prints "AI" as "Al" ("OpenAl", "Al Safety Institute"); an upper-case A then a lower
-# case l ending a word is almost never a real word in these reports.
-_OCR_AL = re.compile(r"(?<![a-z])Al\b|(?<=[a-z])Al\b")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -60,7 +58,7 @@ def normalize_surface(text: str) -> str:
     'the U.S. AI Safety Institute' -> 'us ai safety institute'; "Japan's AISI" -> 'japan aisi'.
     """
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = _OCR_AL.sub("AI", text.strip())
+    text = repair_name(text.strip())
     text = _LEADING_THE.sub("", text)
     text = _POSSESSIVE.sub("", text)
     text = text.replace(".", "").replace("&", " and ")
@@ -160,7 +158,7 @@ class KnowledgeBase:
                     self._squashed.setdefault(squash(form), set()).add(inst.id)
                 else:
                     # Acronyms stay case-sensitive, but dots and OCR damage do not matter: "U.S. AISI".
-                    self._exact.setdefault(_OCR_AL.sub("AI", form.replace(".", "")), set()).add(inst.id)
+                    self._exact.setdefault(repair_name(form.replace(".", "")), set()).add(inst.id)
         self._instrument_norm: dict[str, str] = {}
         for ins in self.instruments.values():
             for form in ins.surfaces:
@@ -273,7 +271,7 @@ class KnowledgeBase:
     def candidates(self, surface: str) -> set[str]:
         """Every institution id some index gives for `surface` (exact, then normalised, then squashed)."""
         text = surface.strip()
-        found = self._exact.get(text) or self._exact.get(_OCR_AL.sub("AI", _LEADING_THE.sub("", text).replace(".", "")))
+        found = self._exact.get(text) or self._exact.get(repair_name(_LEADING_THE.sub("", text).replace(".", "")))
         if found:
             return set(found)
         norm = normalize_surface(text)

@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from govmap.errors import FetchError, SourceError, SourceTooLarge
-from sources.folder import DOCUMENT_SUFFIXES
+from govmap.media import DOCUMENT_SUFFIXES
 
 __all__ = ["ENDPOINT_ENV", "is_object_url", "open_filesystem", "storage_options", "iter_objects", "read_object"]
 
