@@ -30,9 +30,9 @@ __all__ = ["app", "main"]
 def _samples() -> Path:
     """The embedded samples: inside the installed package (the wheel puts them in govmap/samples),
     else the checkout's samples/ (an editable install, or running from the source tree)."""
-    import govmap
+    from govmap import version  # any module of the package says where it is installed
 
-    installed = Path(govmap.__file__).resolve().parent / "samples"
+    installed = Path(version.__file__).resolve().parent / "samples"
     return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "samples"
 
 
@@ -268,7 +268,7 @@ def validate(
     use_s3_endpoint(s3_endpoint)
     configure_environment()
     from datasets.query import ReleaseNotFound, resolve_release
-    from datasets.verify import verify_release
+    from expectations.verify import verify_release
     from expectations import summarize
 
     try:
