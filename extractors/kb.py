@@ -428,14 +428,18 @@ def kb_manifest(kb: KnowledgeBase, overlay: str | Path | None = None) -> dict[st
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(overlay: str | None) -> KnowledgeBase:
+def _load_cached(overlay: str | None, digest: str | None) -> KnowledgeBase:
     return KnowledgeBase.from_disk(DEFAULT_KB_PATH, overlay)
 
 
 def load_kb(overlay: str | Path | None = None) -> KnowledgeBase:
     """The one loader: the packaged knowledge base (extractors/kb/), with the overlay folder's
-    entries over it when given (`govmap run --kb`), loaded once per process."""
-    return _load_cached(str(Path(overlay).resolve()) if overlay else None)
+    entries over it when given (`govmap run --kb`), loaded once per process and overlay content
+    (a long-lived process, `govmap serve`, sees an edited overlay as the cache key does)."""
+    if not overlay:
+        return _load_cached(None, None)
+    folder = Path(overlay).resolve()
+    return _load_cached(str(folder), overlay_digest(folder) if folder.is_dir() else None)
 
 
 @dataclass

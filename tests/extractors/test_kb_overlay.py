@@ -61,7 +61,9 @@ def test_changing_the_overlay_changes_the_cache_key_and_the_manifest(tmp_path):
     assert key != NlpConfig().cache_key()
     _overlay(folder, {**BODY, "aliases": ["Quillmere Office"]})
     assert NlpConfig(kb_overlay=str(folder)).cache_key() != key
-    assert kb_manifest(load_kb(folder), folder)["overlay_sha256"] != manifest["overlay_sha256"] is not None
+    edited = load_kb(folder)
+    assert kb_manifest(edited, folder)["overlay_sha256"] != manifest["overlay_sha256"] is not None
+    assert edited.version != manifest["version"] and edited.link("Quillmere Office") == "quillmere-compute-office"
 
 
 def test_the_manifest_carries_the_packaged_version():
