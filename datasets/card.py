@@ -1,6 +1,6 @@
 """The dataset card (``README.md``) of a release, rendered from the data contract and the manifest.
 
-Every table and column section comes from `datasets.contract.TABLES` — the card never restates a
+Every table and column section comes from `govmap.datasets.contract.TABLES` — the card never restates a
 column by hand — and every number from the manifest and the documents table as written.  The
 front matter follows the Hugging Face dataset-card conventions, so a release folder can be
 uploaded as it stands.
@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from datasets.contract import CONTRACT_VERSION, TABLES, Column, Table
+from govmap.datasets.contract import CONTRACT_VERSION, TABLES, Column, Table
 from govmap.escape import escape_markdown
 
 __all__ = ["CARD", "EXTRACTOR_FAMILIES", "column_rows", "render_card", "size_category", "write_release_docs"]
@@ -262,7 +262,7 @@ the pair as the review flag: review low-confidence rows first, and discovered en
 
 def write_release_docs(release_dir: Path, manifest: Mapping[str, Any], documents: pd.DataFrame) -> tuple[Path, Path]:
     """Write ``README.md`` and ``datapackage.json`` into a (staged) release folder; returns both paths."""
-    from datasets.datapackage import DATAPACKAGE, to_datapackage
+    from govmap.datasets.datapackage import DATAPACKAGE, to_datapackage
 
     card = Path(release_dir) / CARD
     card.write_text(render_card(manifest, documents), encoding="utf-8")

@@ -2,7 +2,7 @@
 
 One resource per table: path, format, bytes and hash come from the release manifest (computed
 from the files as written); the Table Schema — field types, constraints, primary and foreign
-keys — comes from `datasets.contract`, the way frictionless-py's SQL mapper derives a database
+keys — comes from `govmap.datasets.contract`, the way frictionless-py's SQL mapper derives a database
 table from a schema: required -> ``required``, vocabulary -> ``enum``, bounds ->
 ``minimum``/``maximum``, description -> ``description``.  Nothing is written twice.
 
@@ -18,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from datasets.contract import CONTRACT_VERSION, TABLES, Column, Table
+from govmap.datasets.contract import CONTRACT_VERSION, TABLES, Column, Table
 
 __all__ = ["DATAPACKAGE", "PROFILE", "field_type", "field_descriptor", "schema_descriptor", "to_datapackage"]
 

@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from datasets.contract import TABLES
-from datasets.release import list_releases, read_manifest
-from datasets.query import resolve_release
+from govmap.datasets.contract import TABLES
+from govmap.datasets.release import list_releases, read_manifest
+from govmap.datasets.query import resolve_release
 from govmap.errors import NoPreviousRelease
 
 __all__ = ["TableDiff", "ReleaseDiff", "diff_releases", "default_pair", "previous_release"]

@@ -3,7 +3,7 @@
 Each figure is saved as SVG and PNG in the release's ``quality/`` folder; `render_figures`
 returns them as `Figure` records whose SVG text the HTML report embeds inline.  matplotlib
 and pandas are imported inside the functions (Agg backend), so importing this module costs
-nothing: the process that draws (see `flows.release`) pays for them, not the one that runs the flow.
+nothing: the process that draws (see `govmap.flows.release`) pays for them, not the one that runs the flow.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from datasets.contract import COLLABORATION_TYPES, INSTITUTION_KINDS
+from govmap.datasets.contract import COLLABORATION_TYPES, INSTITUTION_KINDS
 from govmap.escape import escape_mathtext
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from datasets.release import LATEST, READ_ONLY, RELEASES, read_manifest as read_local_manifest
+from govmap.datasets.release import LATEST, READ_ONLY, RELEASES, read_manifest as read_local_manifest
 from govmap.errors import GovmapError, NoPreviousRelease, PublishError
 from govmap.storage import open_filesystem
 
@@ -86,7 +86,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _release_not_found(message: str) -> GovmapError:
-    from datasets.query import ReleaseNotFound  # the reader's error; datasets.query imports this module lazily
+    from govmap.datasets.query import ReleaseNotFound  # the reader's error; govmap.datasets.query imports this module lazily
 
     return ReleaseNotFound(message)
 

@@ -9,7 +9,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from datasets.contract import Table, to_arrow_schema
+from govmap.datasets.contract import Table, to_arrow_schema
 from govmap.errors import ContractError
 
 __all__ = ["to_arrow", "write_frame", "TableSink", "PARQUET_OPTIONS"]

@@ -1,7 +1,7 @@
 """Reading a release: find it, load a table, query it with DuckDB, profile an institution or a document.
 
 Plain functions over a release folder, or a release in object storage (`out` an ``s3://`` or other
-fsspec URL, resolved through its `latest` pointer object: see datasets.objectstore); the Python
+fsspec URL, resolved through its `latest` pointer object: see govmap.datasets.objectstore); the Python
 API (`govmap.load`, `govmap.connect`) and the analyst commands (`govmap sql`, `govmap show`) are
 thin wrappers around them.
 """
@@ -16,14 +16,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from datasets.contract import TABLE_NAMES, TABLES
-from datasets.release import RELEASES, latest_release
+from govmap.datasets.contract import TABLE_NAMES, TABLES
+from govmap.datasets.release import RELEASES, latest_release
 from govmap.errors import Ambiguous, GovmapError, NotFound, ReleaseNotFound
 
 if TYPE_CHECKING:
     import duckdb
 
-    from datasets.objectstore import RemoteRelease
+    from govmap.datasets.objectstore import RemoteRelease
 
     Release = Path | RemoteRelease
 
@@ -50,7 +50,7 @@ def resolve_release(out: str | Path = "datasets", release: str | Path | None = N
     For an object-store `out` (``s3://bucket/prefix``) it is a RemoteRelease: "latest" is the
     release the pointer object names, an id one under ``releases/``.
     """
-    from datasets.objectstore import is_remote
+    from govmap.datasets.objectstore import is_remote
 
     if is_remote(out):
         return _resolve_remote(str(out), release)
@@ -68,7 +68,7 @@ def resolve_release(out: str | Path = "datasets", release: str | Path | None = N
 
 
 def _resolve_remote(out: str, release: str | Path | None) -> "RemoteRelease":
-    from datasets.objectstore import ReleaseStore
+    from govmap.datasets.objectstore import ReleaseStore
 
     try:
         store = ReleaseStore.open(out)

@@ -28,7 +28,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from datasets.contract import CONTRACT_VERSION, TABLES
+from govmap.datasets.contract import CONTRACT_VERSION, TABLES
 from govmap.errors import PublishError
 
 __all__ = [
@@ -115,7 +115,7 @@ def prepare_output(out: Path, *, min_free_mb: int = DEFAULT_MIN_FREE_MB) -> list
     Returns the folders swept.  Raises PublishError with one line when `out` is a file, cannot be
     created or written, or its disk has less than `min_free_mb` MB free.
     """
-    from datasets.lock import ReleaseLocked, release_lock
+    from govmap.datasets.lock import ReleaseLocked, release_lock
 
     out = Path(out)
     if out.exists() and not out.is_dir():

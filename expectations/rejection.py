@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from datasets.contract import TABLE_NAMES, TABLES
-from expectations.validate import RowFailure, ValidationReport, validate_release
+from govmap.datasets.contract import TABLE_NAMES, TABLES
+from govmap.expectations.validate import RowFailure, ValidationReport, validate_release
 
 __all__ = ["DEFAULT_MAX_REJECTED", "REJECTED_FILE", "REJECTED_SCHEMA", "Rejection", "reject_rows", "reject_failing_rows",
            "check_max_rejected"]

@@ -15,10 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from datasets.contract import CONTRACT_VERSION
-from expectations.rejection import DEFAULT_MAX_REJECTED, REJECTED_FILE, Rejection
-from expectations.suites import SLUGS
-from expectations.validate import CheckResult, TableResult, ValidationReport
+from govmap.datasets.contract import CONTRACT_VERSION
+from govmap.expectations.rejection import DEFAULT_MAX_REJECTED, REJECTED_FILE, Rejection
+from govmap.expectations.suites import SLUGS
+from govmap.expectations.validate import CheckResult, TableResult, ValidationReport
 from govmap.escape import escape_html as _e  # every value on the page goes through it
 
 __all__ = ["write_quality_report", "render_html", "summarize", "over_limit_lines", "QUALITY_DIR"]

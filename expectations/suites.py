@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from datasets.contract import TABLES, Column, Table
+from govmap.datasets.contract import TABLES, Column, Table
 
 if TYPE_CHECKING:
     import great_expectations as gx

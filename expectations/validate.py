@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from datasets.contract import TABLE_NAMES, TABLES, Table
-from expectations.suites import ROWS, SLUGS, derive_frames, import_gx, reference_parameters, suite_for
+from govmap.datasets.contract import TABLE_NAMES, TABLES, Table
+from govmap.expectations.suites import ROWS, SLUGS, derive_frames, import_gx, reference_parameters, suite_for
 from govmap.errors import ContractError, ValidationFailed
 
 __all__ = ["CheckResult", "RowFailure", "TableResult", "ValidationReport", "validate_release", "DEFAULT_EXAMPLES",

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
 
-from datasets.contract import TABLES, to_arrow_schema
+from govmap.datasets.contract import TABLES, to_arrow_schema
 
 if TYPE_CHECKING:
-    from datasets.query import Release
-    from expectations.validate import ValidationReport
+    from govmap.datasets.query import Release
+    from govmap.expectations.validate import ValidationReport
 
 __all__ = ["ReleaseCheck", "verify_release"]
 
@@ -48,7 +48,7 @@ def _read(release: "Release", relative: str) -> bytes:
 def verify_release(release: "Release") -> ReleaseCheck:
     """Check `release` (a folder, or a RemoteRelease) as publishing did; bad data is reported,
     never raised.  Raises ReleaseNotFound when its manifest cannot be read."""
-    from expectations.validate import validate_release
+    from govmap.expectations.validate import validate_release
     from govmap.errors import ReleaseNotFound
 
     where = str(release) if isinstance(release, Path) else release.url

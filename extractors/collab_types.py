@@ -1,4 +1,4 @@
-"""Printed collaboration types mapped onto the contract's vocabulary (`datasets.contract.COLLABORATION_TYPES`).
+"""Printed collaboration types mapped onto the contract's vocabulary (`govmap.datasets.contract.COLLABORATION_TYPES`).
 
     map_collaboration_type("Personnel Exchanges and Capacity Building")  # ('capacity_building',)
     map_collaboration_type("Model Access and Testing")                   # ('model_testing',)

@@ -2,7 +2,7 @@
 type, with which status, and when a statement is negated or only hypothetical.
 
 Everything here is data.  Patterns are case-insensitive regular expressions matched against one
-sentence on one line; `extractors.prose` decides what to do with the matches.
+sentence on one line; `govmap.extractors.prose` decides what to do with the matches.
 
 * `TRIGGER_CUES` — a sentence needs one of these to state a collaboration at all.  Each names the
   collaboration types it implies, the status it implies on its own (before modal words are read),

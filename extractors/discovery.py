@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extractors.fastmatch import finditer_before, finditer_before_places, lowered_for_scan
+from govmap.extractors.fastmatch import finditer_before, finditer_before_places, lowered_for_scan
 
 __all__ = [
     "Candidate",

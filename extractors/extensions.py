@@ -66,7 +66,7 @@ def register() -> None:
     doc_attrs = {
         "govmap_document": None,  # the sources.Document the Doc was made from
         "govmap_page_starts": (0,),  # doc-text offset where each page starts
-        "govmap_linker": None,  # extractors.linking.Linker set by the institution ruler
+        "govmap_linker": None,  # govmap.extractors.linking.Linker set by the institution ruler
         "govmap_collaborations": None,  # list[Collaboration]
         "govmap_ratings": None,  # list[Rating]
         "govmap_discoveries": None,  # list[Discovery]

@@ -9,10 +9,10 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.extensions import INSTITUTIONS, INSTRUMENTS, PAGE_SEPARATOR, doc_text, page_at, remember_text
-from extractors.records import DocMetadata, Extraction, Mention
-from extractors.tokenize import tokenize
-from sources.model import Document
+from govmap.extractors.extensions import INSTITUTIONS, INSTRUMENTS, PAGE_SEPARATOR, doc_text, page_at, remember_text
+from govmap.extractors.records import DocMetadata, Extraction, Mention
+from govmap.extractors.tokenize import tokenize
+from govmap.sources.model import Document
 
 __all__ = ["make_doc", "extract_document", "mentions_of"]
 

@@ -30,7 +30,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from sources.misread_ai import I_PRINTED
+from govmap.sources.misread_ai import I_PRINTED
 
 __all__ = ["WORD_START", "Alternation", "finditer_before", "finditer_before_places", "finditer_in_windows", "finditer_word", "lowered_for_scan"]
 

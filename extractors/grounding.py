@@ -12,7 +12,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from extractors.extensions import INSTITUTIONS, doc_text
+from govmap.extractors.extensions import INSTITUTIONS, doc_text
 
 __all__ = ["ground_mention", "MentionGrounder", "DEFAULT_GROUNDED_CONFIDENCE"]
 

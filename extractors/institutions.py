@@ -2,7 +2,7 @@
 
 Steps, each testable apart: `match(doc)` finds candidate ranges from KB names (`KBMatcher`),
 country-qualified references ("Japan's AISI", "the UK and U.S. AISIs", "US government") and the
-discovery rules (`extractors.discovery`); `set_annotations(doc, matches)` writes the
+discovery rules (`govmap.extractors.discovery`); `set_annotations(doc, matches)` writes the
 ``govmap_institutions`` span group, the document's discoveries and its linker.
 
 Case rules: acronyms and one-word names are matched case-sensitively ("WHO" is not "who"),
@@ -24,13 +24,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extractors import discovery as disc
-from extractors.extensions import INSTITUTIONS, doc_text
-from extractors.fastmatch import WORD_START, Alternation, finditer_before, finditer_in_windows, finditer_word
-from extractors.kb import DocLinker, KnowledgeBase, load_kb, normalize_surface
-from extractors.records import Discovery, discovered_key
-from extractors.model_ner import model_candidates
-from sources.misread_ai import AI_PRINTED
+from govmap.extractors import discovery as disc
+from govmap.extractors.extensions import INSTITUTIONS, doc_text
+from govmap.extractors.fastmatch import WORD_START, Alternation, finditer_before, finditer_in_windows, finditer_word
+from govmap.extractors.kb import DocLinker, KnowledgeBase, load_kb, normalize_surface
+from govmap.extractors.records import Discovery, discovered_key
+from govmap.extractors.model_ner import model_candidates
+from govmap.sources.misread_ai import AI_PRINTED
 
 __all__ = ["InstitutionRuler", "KBMatcher", "Match", "surface_regex", "text_without_links"]
 

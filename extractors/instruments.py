@@ -2,7 +2,7 @@
 
 Three sources of mentions: the KB vocabulary (`instruments.jsonl`, matched case-insensitively with
 simple plural rules, acronyms case-sensitively); named instruments recognised by their form
-(`extractors.named_instruments`: "the Data Protection Act", "ISO/IEC 42001"), linked to the KB
+(`govmap.extractors.named_instruments`: "the Data Protection Act", "ISO/IEC 42001"), linked to the KB
 when it knows them and otherwise discovered under a key made from the name, so the same name in
 two documents is one instrument, with an acronym defined in brackets as an alias; and the
 instruments a document defines itself in a table of instruments with descriptions
@@ -19,12 +19,12 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.extensions import INSTITUTIONS, INSTRUMENTS, doc_text
-from extractors.fastmatch import Alternation, finditer_word
-from extractors.institutions import Match, Ranges, _char_span, surface_regex, text_without_links
-from extractors.kb import KnowledgeBase, load_kb, normalize_surface
-from extractors.named_instruments import WEAK_HEADS, find_definitions, find_named_instruments, head_of
-from extractors.records import Discovery, discovered_key
+from govmap.extractors.extensions import INSTITUTIONS, INSTRUMENTS, doc_text
+from govmap.extractors.fastmatch import Alternation, finditer_word
+from govmap.extractors.institutions import Match, Ranges, _char_span, surface_regex, text_without_links
+from govmap.extractors.kb import KnowledgeBase, load_kb, normalize_surface
+from govmap.extractors.named_instruments import WEAK_HEADS, find_definitions, find_named_instruments, head_of
+from govmap.extractors.records import Discovery, discovered_key
 
 __all__ = ["InstrumentRuler", "find_instrument_tables", "guess_category", "instrument_key", "plural_regex"]
 
@@ -131,7 +131,7 @@ class InstrumentRuler:
 
     kb: the knowledge base (default: the packaged one).
     tables: read instrument tables from ``doc._.govmap_document`` and match their names.
-    named: recognise named instruments by their form (`extractors.named_instruments`).
+    named: recognise named instruments by their form (`govmap.extractors.named_instruments`).
     definitions: keep a named instrument's definition in the document as its description.
     min_type_mentions: how many times a document must name a mechanism type (a KB entry whose name
         is in lower case: "safety case", "regulatory sandbox") for it to count as discussed rather

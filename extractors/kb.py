@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from datasets.contract import INSTITUTION_KINDS, INSTRUMENT_CATEGORIES
-from extractors.gazetteer import country_display_name, country_names, places_in
-from extractors.records import slugify
-from extractors.states import StateFinder
-from sources.misread_ai import repair_name
+from govmap.datasets.contract import INSTITUTION_KINDS, INSTRUMENT_CATEGORIES
+from govmap.extractors.gazetteer import country_display_name, country_names, places_in
+from govmap.extractors.records import slugify
+from govmap.extractors.states import StateFinder
+from govmap.sources.misread_ai import repair_name
 
 __all__ = [
     "DEFAULT_KB_PATH",
@@ -136,7 +136,7 @@ def _index(entries: Iterable, what: str, field: str, vocabulary: tuple[str, ...]
 class KnowledgeBase:
     """Known institutions and instruments with an exact and a normalised alias index.
 
-    Implements `extractors.linking.Linker` for institutions; `link_instrument` for instruments.
+    Implements `govmap.extractors.linking.Linker` for institutions; `link_instrument` for instruments.
     """
 
     def __init__(
@@ -254,7 +254,7 @@ class KnowledgeBase:
 
     @functools.cached_property
     def states(self) -> StateFinder:
-        """Finds countries acting as states in a sentence (`extractors.states`)."""
+        """Finds countries acting as states in a sentence (`govmap.extractors.states`)."""
         return StateFinder(self.country_surfaces)
 
     def country_of(self, surface: str) -> str | None:

@@ -14,9 +14,9 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors import extensions  # noqa: F401  (registers doc._.govmap_document and _metadata)
-from extractors.records import DocMetadata
-from sources.model import Document
+from govmap.extractors import extensions  # noqa: F401  (registers doc._.govmap_document and _metadata)
+from govmap.extractors.records import DocMetadata
+from govmap.sources.model import Document
 
 __all__ = ["MetadataReader", "find_metadata", "parse_date", "DEFAULT_TOP_LINES"]
 

@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from govmap.errors import ExtractionError
 
 if TYPE_CHECKING:
-    from extractors.discovery import Candidate
+    from govmap.extractors.discovery import Candidate
 
 __all__ = ["ModelEntity", "ModelNer", "ModelNotAvailable", "check_model", "load_model", "model_candidates", "model_fingerprint", "model_entities"]
 
@@ -155,6 +155,6 @@ class ModelNer:
 
 def model_candidates(doc: Doc) -> list["Candidate"]:
     """The model's entities as discovery candidates (empty when no model ran)."""
-    from extractors.discovery import Candidate
+    from govmap.extractors.discovery import Candidate
 
     return [Candidate(e.text.strip(), e.start, e.start + len(e.text.rstrip()), "model_ner") for e in model_entities(doc) if e.text.strip()]

@@ -6,9 +6,9 @@ import importlib
 import spacy
 from spacy.language import Language
 
-from extractors import extensions  # noqa: F401  (registers the extension attributes)
-from extractors.config import DEFAULT_COMPONENTS, MODEL_NER, NlpConfig
-from extractors.tokenize import TOKENIZER_CACHE_SIZE
+from govmap.extractors import extensions  # noqa: F401  (registers the extension attributes)
+from govmap.extractors.config import DEFAULT_COMPONENTS, MODEL_NER, NlpConfig
+from govmap.extractors.tokenize import TOKENIZER_CACHE_SIZE
 
 __all__ = ["NlpConfig", "DEFAULT_COMPONENTS", "build_nlp"]
 
@@ -25,7 +25,7 @@ def build_nlp(config: NlpConfig | None = None) -> Language:
     if config.spacy_model:
         # before the institution ruler, which reads the model's entities as candidates
         at = next((i for i, (name, _) in enumerate(components) if name == "govmap_institution_ruler"), len(components))
-        components.insert(at, (MODEL_NER, "extractors.model_ner"))
+        components.insert(at, (MODEL_NER, "govmap.extractors.model_ner"))
     for name, module in components:
         importlib.import_module(module)
         overrides = config.component_overrides(name)
@@ -33,5 +33,5 @@ def build_nlp(config: NlpConfig | None = None) -> Language:
             overrides.setdefault("model", config.spacy_model)
         nlp.add_pipe(name, config=overrides)
     nlp.max_length = 50_000_000  # reports of thousands of pages; rules are linear, no parser memory
-    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE  # see extractors.tokenize
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE  # see govmap.extractors.tokenize
     return nlp

@@ -1,7 +1,7 @@
 """`govmap_prose_collaborations`: collaborations between resolved institutions stated in prose.
 
 One sentence at a time.  A sentence states a collaboration when it holds a trigger cue
-(`extractors.cues.TRIGGER_CUES`: an agreement signed, joint work, funding, personnel exchange,
+(`govmap.extractors.cues.TRIGGER_CUES`: an agreement signed, joint work, funding, personnel exchange,
 access arrangement, integration, or a recommendation to collaborate) and at least two distinct
 institutions placed around it:
 
@@ -17,7 +17,7 @@ institutions placed around it:
 countries' AI Safety Institutes through the document's linker.  Negated triggers ("did not sign")
 and hypotheticals ("if X were to partner with Y") state nothing; nor do questions, nor
 biographies ("She previously worked with X at Y").
-The status comes from modal and tense words before the trigger (`extractors.cues.STATUS_CUES`),
+The status comes from modal and tense words before the trigger (`govmap.extractors.cues.STATUS_CUES`),
 else from the trigger itself.
 
 Report wording and layout:
@@ -42,18 +42,18 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors import cues as cue_lexicon
-from extractors.grounding import MentionGrounder
-from extractors.extensions import INSTITUTIONS, add_records, doc_text, page_at
-from extractors.records import Collaboration
-from extractors.states import is_state_use
+from govmap.extractors import cues as cue_lexicon
+from govmap.extractors.grounding import MentionGrounder
+from govmap.extractors.extensions import INSTITUTIONS, add_records, doc_text, page_at
+from govmap.extractors.records import Collaboration
+from govmap.extractors.states import is_state_use
 
 __all__ = ["ProseCollaborations", "find_collaborations", "DEFAULT_MIN_CONFIDENCE", "DEFAULT_MAX_SENTENCE_CHARS"]
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 # Longer "sentences" are table rows or contents pages run together by the splitter: no prose.
 DEFAULT_MAX_SENTENCE_CHARS = 1500
-# Evidence is clipped like extractors.extract does for mentions.
+# Evidence is clipped like govmap.extractors.extract does for mentions.
 MAX_EVIDENCE_CHARS = 1000
 # How far (characters) a subject or counterpart may stand from its trigger.
 SUBJECT_REACH = 120

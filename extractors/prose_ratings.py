@@ -18,7 +18,7 @@ A prose rating judges a subject (an option, a body, a model, a country) on a nam
 
 Only sentences holding an anchor word (`ANCHOR_WORDS`, or a score- or rank-shaped token) are read,
 found with array operations over the tokens; each rule is a regular expression over that sentence,
-tried only when the sentence holds one of its needles, and kept in `extractors.rating_lexicon` with
+tried only when the sentence holds one of its needles, and kept in `govmap.extractors.rating_lexicon` with
 the ordered words that give an ordinal rating its score (scale ``prose-ordinal``; numbers are kept
 as printed on ``prose-numeric``, scored only where the text gives the range: "72%", "4 out of 5").
 A negated verb or adjective ("does not perform well") reads as the other side of the scale.  The
@@ -41,11 +41,11 @@ from spacy.attrs import IDX, LOWER, SENT_START, SHAPE
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors import extensions  # noqa: F401  (registers the extension attributes)
-from extractors.extensions import INSTITUTIONS, add_records, doc_text, page_at
-from extractors.gazetteer import country_names
-from extractors.linking import Linker
-from extractors.rating_lexicon import (
+from govmap.extractors import extensions  # noqa: F401  (registers the extension attributes)
+from govmap.extractors.extensions import INSTITUTIONS, add_records, doc_text, page_at
+from govmap.extractors.gazetteer import country_names
+from govmap.extractors.linking import Linker
+from govmap.extractors.rating_lexicon import (
     ANCHOR_SHAPES,
     ANCHOR_WORDS,
     CLAUSE_SPLIT,
@@ -65,8 +65,8 @@ from extractors.rating_lexicon import (
     numeric_score,
     ordinal_score,
 )
-from extractors.records import Rating
-from sources.model import Document
+from govmap.extractors.records import Rating
+from govmap.sources.model import Document
 
 __all__ = [
     "PROSE_RATING_EXTRACTOR",

@@ -1,4 +1,4 @@
-"""The words and patterns `extractors.prose_ratings` reads ratings with.
+"""The words and patterns `govmap.extractors.prose_ratings` reads ratings with.
 
 Ordinal words are ordered from lowest to highest (`ORDINAL_LEVELS`); a word's score is its level's
 rank in [0, 1], so "limited" and "weak" score 0.25 and "very high" 1.0 on the ``prose-ordinal``

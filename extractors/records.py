@@ -1,6 +1,6 @@
 """Frozen records that extraction produces for one document, before cross-document resolution.
 
-Entities are referred to by *keys* until `extractors.resolve` turns them into the contract's ids:
+Entities are referred to by *keys* until `govmap.extractors.resolve` turns them into the contract's ids:
 a knowledge-base id as it stands in the KB (``"uk-aisi"``), or a discovered key
 ``"new:<slug>"`` made by `discovered_key` from a name or acronym the document defines.
 """

@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from extractors.discovery import guess_kind
-from extractors.kb import KnowledgeBase
-from extractors.records import Extraction, discovered_key, is_discovered, slugify
+from govmap.extractors.discovery import guess_kind
+from govmap.extractors.kb import KnowledgeBase
+from govmap.extractors.records import Extraction, discovered_key, is_discovered, slugify
 
 __all__ = ["DocSummary", "InstitutionRow", "InstrumentRow", "Resolution", "summarize", "resolve"]
 

@@ -16,7 +16,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.extensions import doc_text
+from govmap.extractors.extensions import doc_text
 
 __all__ = ["SentenceSplitter"]
 

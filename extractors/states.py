@@ -12,7 +12,7 @@ else or places it:
 What follows a state noun is punctuation, a conjunction, a verb ("India announced", "Japan will
 ...") or a possessive with a common noun ("the UK's partnership").  Two countries joined by a
 hyphen or dash ("US-China", "EU–Japan") are both states.  The state links to its government
-through the linker (`state_governments` in `extractors.kb` gives every country one); the
+through the linker (`state_governments` in `govmap.extractors.kb` gives every country one); the
 knowledge base keeps one `StateFinder` (`KnowledgeBase.states`).
 """
 
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from extractors.gazetteer import country_names
+from govmap.extractors.gazetteer import country_names
 
 __all__ = ["StateMention", "StateFinder", "find_states", "is_state_use"]
 

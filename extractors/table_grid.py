@@ -1,4 +1,4 @@
-"""Reading a `sources.model.Table` grid: clean cell text, the header row, the table's id, and body
+"""Reading a `govmap.sources.model.Table` grid: clean cell text, the header row, the table's id, and body
 rows with continuation rows merged into the row they continue.
 
     header_i = find_header_row(table.grid)
@@ -17,8 +17,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from extractors.records import slugify
-from sources.model import Table
+from govmap.extractors.records import slugify
+from govmap.sources.model import Table
 
 __all__ = [
     "LogicalRow",

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from extractors.linking import Linker
-from extractors.scales import Scale, normalize_rating
-from sources.model import Document
+from govmap.extractors.linking import Linker
+from govmap.extractors.scales import Scale, normalize_rating
+from govmap.sources.model import Document
 
 __all__ = ["Rationale", "find_rationales", "subject_tokens"]
 

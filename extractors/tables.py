@@ -7,14 +7,14 @@ presence matrices ("x"/"✓" or blank) — give one `Rating` per (subject, crite
   criteria; a first header cell naming what the rows are ("Instrument", "Criterion", "Feature")
   means the column headers are the subjects and the rows the criteria — unless it names a kind
   of subject ("Host", "Option", "Organisation", "Proposal"), then the rows are the subjects;
-* the scale is detected from the set of values (`extractors.scales.detect_scale`); a value off
+* the scale is detected from the set of values (`govmap.extractors.scales.detect_scale`); a value off
   the scale keeps its text with score None;
 * rationales printed elsewhere (an appendix section per subject) are attached
-  (`extractors.table_rationales`).
+  (`govmap.extractors.table_rationales`).
 
 Collaboration tables — a column of actors ("Actors", "Partners", "Parties"; cells such as
 "US <> Singapore", "A – B", "A and B") and a column of types, continuation rows adding types —
-give one `Collaboration` per actor group, its types mapped by `extractors.collab_types`.
+give one `Collaboration` per actor group, its types mapped by `govmap.extractors.collab_types`.
 
 Each component is ``find`` (a pure function of the parsed `Document` and a linker) then
 ``set_annotations`` (appends to the doc's list, keeping other components' items).
@@ -30,13 +30,13 @@ from typing import Callable, Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors import extensions  # noqa: F401  (registers the extension attributes)
-from extractors.extensions import add_records
-from extractors.collab_types import map_collaboration_type, split_raw_types
-from extractors.grounding import MentionGrounder
-from extractors.linking import Linker
-from extractors.records import Collaboration, Rating
-from extractors.scales import (
+from govmap.extractors import extensions  # noqa: F401  (registers the extension attributes)
+from govmap.extractors.extensions import add_records
+from govmap.extractors.collab_types import map_collaboration_type, split_raw_types
+from govmap.extractors.grounding import MentionGrounder
+from govmap.extractors.linking import Linker
+from govmap.extractors.records import Collaboration, Rating
+from govmap.extractors.scales import (
     DEFAULT_MIN_SCALE_SHARE,
     NOT_APPLICABLE,
     PRESENCE,
@@ -47,10 +47,10 @@ from extractors.scales import (
     normalize_rating,
     read_judgement,
 )
-from extractors.table_grid import LogicalRow, find_header_row, header_cells, logical_rows, row_evidence, table_id_of
-from extractors.table_rationales import find_rationales
-from sources.misread_ai import AI_PRINTED, repair_name
-from sources.model import Document, Table
+from govmap.extractors.table_grid import LogicalRow, find_header_row, header_cells, logical_rows, row_evidence, table_id_of
+from govmap.extractors.table_rationales import find_rationales
+from govmap.sources.misread_ai import AI_PRINTED, repair_name
+from govmap.sources.model import Document, Table
 
 __all__ = [
     "RATING_EXTRACTOR",
@@ -710,7 +710,7 @@ def _linker_of(doc: Doc) -> Linker:
     """The linker the institution ruler set, or the packaged knowledge base when it did not run."""
     if doc._.govmap_linker is not None:
         return doc._.govmap_linker
-    from extractors.kb import load_kb  # the KB costs a file read; only when no ruler ran
+    from govmap.extractors.kb import load_kb  # the KB costs a file read; only when no ruler ran
 
     log.debug("no govmap_linker on the doc; linking table names with the packaged knowledge base")
     return load_kb()

@@ -1,6 +1,6 @@
 """Analyst commands: `govmap sql`, `govmap show institution|document`, `govmap diff`.
 
-Thin wrappers: the work is in `datasets.query` and `datasets.diff`; these only parse arguments
+Thin wrappers: the work is in `govmap.datasets.query` and `govmap.datasets.diff`; these only parse arguments
 and print.  `--out` is a folder or an object-store URL (``s3://bucket/prefix``), read through its
 `latest` pointer.  Exit codes: 0 ok; 2 no release, nothing found, an ambiguous name or a bad query.
 """
@@ -91,7 +91,7 @@ def _records_table(title: str, records: list[dict[str, Any]], columns: list[str]
 
 
 def _connect(out: str, release: str | None, *, allow_files: bool = False) -> Any:
-    from datasets.query import connect_release, resolve_release
+    from govmap.datasets.query import connect_release, resolve_release
     from govmap.errors import GovmapError
 
     try:
@@ -111,7 +111,7 @@ def sql(
                               "Default: it reads the release's tables and nothing else.")] = False,
 ) -> None:
     """Query the latest release with DuckDB SQL (one view per table); read-only unless --allow-files."""
-    from datasets.query import describe_views, run_sql
+    from govmap.datasets.query import describe_views, run_sql
     from govmap.errors import GovmapError
 
     use_s3_endpoint(s3_endpoint)
@@ -162,7 +162,7 @@ def _candidates(exc: Any, columns: list[str]) -> None:
 def _profile(profile: Any, key: str, out: str, release: str | None, s3_endpoint: str | None,
              candidate_columns: list[str]) -> dict[str, Any]:
     """`profile(con, key)` over the chosen release; no match or several end the command in one line."""
-    from datasets.query import Ambiguous, NotFound
+    from govmap.datasets.query import Ambiguous, NotFound
 
     use_s3_endpoint(s3_endpoint)
     con = _connect(out, release)
@@ -182,7 +182,7 @@ def show_institution(
     s3_endpoint: S3EndpointOption = None,
 ) -> None:
     """Kind, country, aliases, documents, collaborations and ratings of one institution."""
-    from datasets.query import institution_profile
+    from govmap.datasets.query import institution_profile
 
     p = _profile(institution_profile, key, out, release, s3_endpoint, ["institution_id", "name", "acronym", "kind", "country"])
     i = p["institution"]
@@ -206,7 +206,7 @@ def show_document(
     s3_endpoint: S3EndpointOption = None,
 ) -> None:
     """Metadata, status, row counts, institutions, collaborations and ratings of one document."""
-    from datasets.query import document_profile
+    from govmap.datasets.query import document_profile
 
     p = _profile(document_profile, key, out, release, s3_endpoint, ["doc_id", "source_uri", "title", "status"])
     d = p["document"]
@@ -230,8 +230,8 @@ def diff(
     s3_endpoint: S3EndpointOption = None,
 ) -> None:
     """Rows added, removed and changed per table between two releases, by primary key."""
-    from datasets.diff import default_pair, diff_releases
-    from datasets.objectstore import is_remote, remote_pair
+    from govmap.datasets.diff import default_pair, diff_releases
+    from govmap.datasets.objectstore import is_remote, remote_pair
     from govmap.errors import GovmapError, NoPreviousRelease
 
     use_s3_endpoint(s3_endpoint)

@@ -20,7 +20,7 @@ from typing import Annotated, Optional
 import typer
 
 # One console pair and one `_fail` for every command (ops_commands imports them from here too).
-from flows.analyst_commands import OutOption, S3EndpointOption, _fail, err_console, out_console, use_s3_endpoint
+from govmap.flows.analyst_commands import OutOption, S3EndpointOption, _fail, err_console, out_console, use_s3_endpoint
 from govmap.runtime import configure_environment
 
 __all__ = ["app", "main"]
@@ -49,7 +49,7 @@ app = typer.Typer(
 
 def _local_folder(out: str) -> Path:
     """The folder a run writes in: `out` itself, or for an object-store URL its working folder."""
-    from datasets.objectstore import is_remote, work_dir_for
+    from govmap.datasets.objectstore import is_remote, work_dir_for
 
     return work_dir_for(out) if is_remote(out) else Path(out).resolve()
 
@@ -125,7 +125,7 @@ def run(
     start_reaper()  # first: every process the run starts from here on ends with it
     _stop_on_signals()
     use_s3_endpoint(s3_endpoint)
-    from datasets.release import prepare_output
+    from govmap.datasets.release import prepare_output
     from govmap.errors import GovmapError, SourceError
 
     try:  # before Prefect keeps its database there: a file, a read-only folder or a full disk fail now
@@ -139,7 +139,7 @@ def run(
     settings = {k: v for k, v in (("follow_symlinks", follow_symlinks), ("allowed_hosts", allowed_host)) if v} or None
     specs = list(given)
     if registry is not None:
-        from flows.registry import load_registry, registry_specs
+        from govmap.flows.registry import load_registry, registry_specs
 
         try:
             specs += registry_specs(load_registry(registry))
@@ -148,14 +148,14 @@ def run(
     elif not given:
         specs = given = [str(_samples())]
     # Check the specs before Prefect's server starts: a typo should fail in a second, not thirty.
-    from sources import iter_sources
+    from govmap.sources import iter_sources
 
     try:
         if not list(iter_sources(specs, settings)):
             _fail(f"{', '.join(specs)}: no .pdf, .txt, .md or .html documents found; nothing to ingest", 2)
     except SourceError as exc:
         _fail(str(exc), 2)
-    from datasets.objectstore import ReleaseStore, is_remote
+    from govmap.datasets.objectstore import ReleaseStore, is_remote
 
     if is_remote(out):  # an unreachable store or a missing bucket fails now, not after the run
         try:
@@ -163,25 +163,25 @@ def run(
         except GovmapError as exc:
             _fail(str(exc), 2)
     if task_runner == "process":
-        from flows.documents import start_worker_server
+        from govmap.flows.documents import start_worker_server
 
         start_worker_server()
-    from datasets.lock import ReleaseLocked
-    from flows.ingest import foreground_run, ingest, nlp_config_of, unchanged_local_inputs
-    from flows.runners import RunnerError, check_dask_address, check_runner_options
+    from govmap.datasets.lock import ReleaseLocked
+    from govmap.flows.ingest import foreground_run, ingest, nlp_config_of, unchanged_local_inputs
+    from govmap.flows.runners import RunnerError, check_dask_address, check_runner_options
 
     try:
         check_runner_options(task_runner, workers=workers, dask_address=dask_address)
         if dask_address:
             check_dask_address(dask_address, os.environ.get("PREFECT_API_URL"))
         if spacy_model:
-            from extractors.model_ner import check_model
+            from govmap.extractors.model_ner import check_model
 
             check_model(spacy_model)
     except GovmapError as exc:
         _fail(str(exc), 2)
     if kb is not None:  # a bad overlay fails now, in one line, not in every worker
-        from extractors.kb import load_kb
+        from govmap.extractors.kb import load_kb
 
         try:
             load_kb(kb)
@@ -194,8 +194,8 @@ def run(
         out_console.print(f"nothing changed since release {same}; no new release published", markup=False)
         return
 
-    from flows.console import ConsoleProgress, print_summary
-    from flows.progress import reporting
+    from govmap.flows.console import ConsoleProgress, print_summary
+    from govmap.flows.progress import reporting
 
     try:
         # progress goes to stderr: stdout carries the summary and stays clean for scripts
@@ -232,8 +232,8 @@ def report(out: OutOption = str(DEFAULT_OUT), s3_endpoint: S3EndpointOption = No
     """Print the latest release's data-quality summary and the path of its HTML report."""
     use_s3_endpoint(s3_endpoint)
     configure_environment()
-    from datasets.query import ReleaseNotFound, resolve_release
-    from expectations import ValidationReport, summarize
+    from govmap.datasets.query import ReleaseNotFound, resolve_release
+    from govmap.expectations import ValidationReport, summarize
 
     try:
         release = resolve_release(out)
@@ -267,9 +267,9 @@ def validate(
     """
     use_s3_endpoint(s3_endpoint)
     configure_environment()
-    from datasets.query import ReleaseNotFound, resolve_release
-    from expectations.verify import verify_release
-    from expectations import summarize
+    from govmap.datasets.query import ReleaseNotFound, resolve_release
+    from govmap.expectations.verify import verify_release
+    from govmap.expectations import summarize
 
     try:
         check = verify_release(resolve_release(out, release))
@@ -288,7 +288,7 @@ def validate(
 
 
 # Modules that add their commands with `register(app)`; each keeps its command group apart.
-_COMMAND_MODULES: tuple[str, ...] = ("flows.analyst_commands", "flows.ops_commands")
+_COMMAND_MODULES: tuple[str, ...] = ("govmap.flows.analyst_commands", "govmap.flows.ops_commands")
 for _module in _COMMAND_MODULES:
     importlib.import_module(_module).register(app)
 

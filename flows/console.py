@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from datasets.contract import TABLE_NAMES
-from flows.documents import DocumentSummary
-from flows.progress import DONE, STAGES
+from govmap.datasets.contract import TABLE_NAMES
+from govmap.flows.documents import DocumentSummary
+from govmap.flows.progress import DONE, STAGES
 from govmap.escape import escape_markup
 
 __all__ = ["ConsoleProgress", "plain_output", "print_summary"]

@@ -1,7 +1,7 @@
 """Per-document work as plain functions: pull -> parse -> extract, or quarantine with a reason.
 
 Everything here runs without Prefect.  `process_raw` is what a worker process runs; its result is
-written to the result cache (`flows.result_cache`) and only a small `DocumentSummary` travels
+written to the result cache (`govmap.flows.result_cache`) and only a small `DocumentSummary` travels
 back to the flow, so no process ever holds the whole corpus.
 """
 
@@ -20,20 +20,20 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Iterator
 
-from extractors.config import DEFAULT_COMPONENTS, NlpConfig
-from extractors.records import Extraction
+from govmap.extractors.config import DEFAULT_COMPONENTS, NlpConfig
+from govmap.extractors.records import Extraction
 from govmap.errors import BudgetExceeded, GovmapError
 from govmap.runtime import die_with_parent, kill_at_test_point
 from govmap.version import pipeline_version
-from sources import ParseSettings, RawDocument, parse
+from govmap.sources import ParseSettings, RawDocument, parse
 from govmap.media import media_type_of_name
-from sources.model import doc_id_of
-from sources.parse import PARSERS
+from govmap.sources.model import doc_id_of
+from govmap.sources.parse import PARSERS
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from flows.result_cache import ResultCache
+    from govmap.flows.result_cache import ResultCache
 
 __all__ = [
     "DocumentRow",
@@ -176,7 +176,7 @@ def _over_budget(exc: BaseException) -> BaseException | None:
 def process_raw(raw: RawDocument, settings: ParseSettings, nlp: Language) -> DocumentResult:
     """Parse and extract one document within its budgets (time, memory, output; see
     ParseSettings); a SourceError, ExtractionError or BudgetExceeded quarantines it."""
-    from extractors.extract import extract_document  # spaCy: workers import it, the flow never does
+    from govmap.extractors.extract import extract_document  # spaCy: workers import it, the flow never does
 
     stage = _Stage()
     try:
@@ -226,10 +226,10 @@ _BUILDS = 0
 
 # What a worker imports to parse and extract (spaCy and the pipeline's components), and the
 # flow's own process never does.
-# The parsers' modules are here because `sources` loads them on first use.  `flows.worker_preload`,
+# The parsers' modules are here because `sources` loads them on first use.  `govmap.flows.worker_preload`,
 # last, builds the default pipeline from them.
-WORKER_MODULES = ("flows.documents", "flows.result_cache", *dict.fromkeys(m for m, _ in PARSERS.values()), "extractors.nlp", "extractors.extract",
-                  *dict.fromkeys(m for _, m in DEFAULT_COMPONENTS), "flows.worker_preload")
+WORKER_MODULES = ("govmap.flows.documents", "govmap.flows.result_cache", *dict.fromkeys(m for m, _ in PARSERS.values()), "govmap.extractors.nlp", "govmap.extractors.extract",
+                  *dict.fromkeys(m for _, m in DEFAULT_COMPONENTS), "govmap.flows.worker_preload")
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -254,7 +254,7 @@ def start_worker_server() -> None:
 
 
 # A worker still on one document this long after its time budget is stuck in a C call that no
-# signal interrupts; it ends itself with this code (its pool is replaced, see flows.runners).
+# signal interrupts; it ends itself with this code (its pool is replaced, see govmap.flows.runners).
 WATCHDOG_GRACE_S = 10.0
 WORKER_OVERTIME_EXIT = 75
 _DEADLINE: list[float | None] = [None]  # monotonic time the current document must end by
@@ -299,7 +299,7 @@ def worker_nlp(nlp_config: NlpConfig | None = None) -> Language:
     key = repr(nlp_config or NlpConfig())  # not cache_key(): that hashes a model's files, per call
     with _BUILD_LOCK:
         if key not in _WORKER_NLP:
-            from extractors.nlp import build_nlp
+            from govmap.extractors.nlp import build_nlp
 
             _WORKER_NLP[key] = build_nlp(nlp_config)
             _BUILDS += 1
@@ -331,7 +331,7 @@ def run_in_worker(raw: RawDocument, settings: ParseSettings, cache: ResultCache,
 
 
 def run_alone(raw: RawDocument, settings: ParseSettings, cache: ResultCache, nlp_config: NlpConfig | None) -> None:
-    """A retry's process (see flows.runners): a pool worker's set-up and work, for one document.
+    """A retry's process (see govmap.flows.runners): a pool worker's set-up and work, for one document.
     Defined here, where the forkserver has it loaded already."""
     init_worker(nlp_config, settings.document_memory_mb)
     run_in_worker(raw, settings, cache, nlp_config)

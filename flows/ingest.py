@@ -1,11 +1,11 @@
 """The ingestion flow: pull -> parse -> extract (per document, concurrently) -> resolve ->
 validate -> publish.
 
-The flow composes the plain functions of `flows.documents` and `flows.release`; Prefect adds
+The flow composes the plain functions of `govmap.flows.documents` and `govmap.flows.release`; Prefect adds
 the flow run, task runs with retries for network pulls (a URL's or object's `fetch` and `pull`),
 Dask's `extract` task runs, the `publish` task run and logging.  The flow pulls each document
 (local files on plain threads) and checks the result cache; CPU-bound parsing and extraction run
-on a local process pool or a Dask cluster (`flows.runners`) whose workers build the spaCy
+on a local process pool or a Dask cluster (`govmap.flows.runners`) whose workers build the spaCy
 pipeline once per process.
 """
 
@@ -27,22 +27,22 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
-from datasets.lock import release_lock
-from datasets.release import input_fingerprint, sweep_staging
-from extractors.config import NlpConfig
-from flows.documents import (
+from govmap.datasets.lock import release_lock
+from govmap.datasets.release import input_fingerprint, sweep_staging
+from govmap.extractors.config import NlpConfig
+from govmap.flows.documents import (
     DocumentResult,
     DocumentSummary,
     quarantine,
     summarize,
 )
-from flows.result_cache import ResultCache
-from flows.progress import RunProgress, current_progress
-from flows.release import PublishOutcome, prepare_publish, publish_release, unchanged_since_latest
-from flows.runners import Extractor, default_workers, open_extractor
+from govmap.flows.result_cache import ResultCache
+from govmap.flows.progress import RunProgress, current_progress
+from govmap.flows.release import PublishOutcome, prepare_publish, publish_release, unchanged_since_latest
+from govmap.flows.runners import Extractor, default_workers, open_extractor
 from govmap.errors import FetchError, PublishError, SourceError
 from govmap.version import pipeline_version
-from sources import ParseSettings, RawDocument, SourceRef, iter_sources, pull
+from govmap.sources import ParseSettings, RawDocument, SourceRef, iter_sources, pull
 
 __all__ = ["RunResult", "ingest", "run_ingest", "default_workers", "foreground_run"]
 
@@ -297,13 +297,13 @@ def unchanged_local_inputs(sources: Sequence[str], out: Path | str, settings: Pa
             return None
         shas.append(h.hexdigest())
     fingerprint = input_fingerprint(shas, pipeline_version=pipeline_version(), extra=_fingerprint_extra(settings, nlp_config))
-    from datasets.objectstore import is_remote
+    from govmap.datasets.objectstore import is_remote
 
     if is_remote(out):  # object storage: compare with the release its pointer names
-        from flows.remote import remote_unchanged
+        from govmap.flows.remote import remote_unchanged
 
         return remote_unchanged(out, fingerprint)
-    from datasets.lock import lock_is_held
+    from govmap.datasets.lock import lock_is_held
 
     if lock_is_held(Path(out)):
         return None  # another run may be promoting other inputs: the full run asks under the lock
@@ -354,16 +354,16 @@ def ingest(sources: list[str], out: str = "datasets", workers: int | None = None
     Dask cluster of `workers` processes, or the scheduler at `dask_address`); `spacy_model` an
     installed trained spaCy pipeline whose NER adds candidates; `max_rejected` the share of any
     table that row checks may set aside before the release is held back (default 1 %); `kb` a
-    knowledge-base overlay folder over the packaged one (`extractors.kb.load_kb`).
+    knowledge-base overlay folder over the packaged one (`govmap.extractors.kb.load_kb`).
     """
-    from flows.remote import output_target
+    from govmap.flows.remote import output_target
 
-    # An object-store `out` (s3://...) is published through a local working folder: see flows.remote.
+    # An object-store `out` (s3://...) is published through a local working folder: see govmap.flows.remote.
     with output_target(out, wait_seconds=wait_seconds) as target:
         carry: list[dict] = []
         if registry is not None:
-            from datasets.release import latest_release, read_manifest
-            from flows.registry import load_registry, registry_specs, removed_to_keep
+            from govmap.datasets.release import latest_release, read_manifest
+            from govmap.flows.registry import load_registry, registry_specs, removed_to_keep
 
             reg = load_registry(Path(registry))
             sources = [*sources, *registry_specs(reg)]

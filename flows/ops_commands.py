@@ -16,7 +16,7 @@ import typer
 
 # Module-level, not imported inside register(): typer evaluates these string annotations
 # (from __future__ import annotations) in this module's globals.
-from flows.analyst_commands import OutOption, S3EndpointOption, use_s3_endpoint
+from govmap.flows.analyst_commands import OutOption, S3EndpointOption, use_s3_endpoint
 
 __all__ = ["register", "build_deployment", "prune_releases", "serve_until_stopped"]
 
@@ -32,11 +32,11 @@ def build_deployment(registry: Path, cron: str, out: Path | str, *, name: str = 
     The registry and runner options are validated now (RegistryError, RunnerError), and the
     registry's specs are re-read at each run so new files in a registered folder are picked up.
     """
-    from flows.runners import check_runner_options
+    from govmap.flows.runners import check_runner_options
 
-    from datasets.objectstore import is_remote
-    from flows.ingest import ingest
-    from flows.registry import load_registry
+    from govmap.datasets.objectstore import is_remote
+    from govmap.flows.ingest import ingest
+    from govmap.flows.registry import load_registry
 
     load_registry(registry)
     check_runner_options(task_runner, workers=workers, dask_address=dask_address)
@@ -54,8 +54,8 @@ def prune_releases(out: Path | str, *, keep: int) -> list[Path] | list[str]:
     Returns what was removed (release folders, or release URLs in object storage); raises
     ValueError for keep < 1.
     """
-    from datasets.objectstore import is_remote
-    from datasets.release import latest_release, list_releases
+    from govmap.datasets.objectstore import is_remote
+    from govmap.datasets.release import latest_release, list_releases
 
     if keep < 1:
         raise ValueError(f"keep must be >= 1, not {keep!r}")
@@ -76,7 +76,7 @@ def prune_releases(out: Path | str, *, keep: int) -> list[Path] | list[str]:
 def _prune_store(out: str, *, keep: int) -> list[str]:
     """`prune_releases` for an output URL.  Only committed releases (manifest present) are
     candidates: a prefix without one may be another writer's upload in progress."""
-    from datasets.objectstore import ReleaseStore
+    from govmap.datasets.objectstore import ReleaseStore
 
     store = ReleaseStore.open(out)
     releases = store.list_releases()  # oldest first
@@ -100,7 +100,7 @@ def _api_server(home: Path, console: Any) -> Iterator[None]:
     if os.environ.get("PREFECT_API_URL"):
         yield
         return
-    from flows.prefect_server import PrefectServer
+    from govmap.flows.prefect_server import PrefectServer
 
     console.print(f"starting a Prefect server for this serve (state in {home}) ...", markup=False)
     server = PrefectServer(home)
@@ -143,7 +143,7 @@ def serve_until_stopped(deployment: Any) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    from flows.cli import _fail, _local_folder, out_console
+    from govmap.flows.cli import _fail, _local_folder, out_console
     from govmap.runtime import configure_environment
 
     @app.command()

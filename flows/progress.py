@@ -3,7 +3,7 @@
 The flow never prints and takes no progress parameter (Prefect records a flow's parameters):
 the caller installs a reporter with `with reporting(progress): ingest(...)` and the flow's
 stages look it up with `current_progress()`.  The flow never prints.  It tells the object it was given what happened (a document pulled, a
-document parsed and extracted, a publish stage begun), and `flows.cli` renders that as rich
+document parsed and extracted, a publish stage begun), and `govmap.flows.cli` renders that as rich
 progress bars on a terminal or as plain lines elsewhere.  Calls may come from any thread.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
-from flows.documents import DocumentSummary
+from govmap.flows.documents import DocumentSummary
 
 __all__ = ["DONE", "STAGES", "RunProgress", "NullProgress", "current_progress", "reporting"]
 

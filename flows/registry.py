@@ -32,8 +32,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from govmap.errors import SourceError
-from sources.folder import iter_folder
-from sources.http import is_url
+from govmap.sources.folder import iter_folder
+from govmap.sources.http import is_url
 
 __all__ = ["RegistryError", "Registry", "RegisteredSource", "load_registry", "registry_specs", "removed_to_keep"]
 

@@ -21,11 +21,11 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from datasets.contract import TABLES
+from govmap.datasets.contract import TABLES
 # Light to import: pandas and matplotlib load where the figures are drawn (see `_FiguresJob`).
-from datasets.figures import FIGURE_TABLES, render_figures_from_files, warm_up as warm_up_figures
-from datasets.parquet import TableSink, to_arrow, write_frame
-from datasets.release import (
+from govmap.datasets.figures import FIGURE_TABLES, render_figures_from_files, warm_up as warm_up_figures
+from govmap.datasets.parquet import TableSink, to_arrow, write_frame
+from govmap.datasets.release import (
     build_manifest,
     commit_release,
     latest_release,
@@ -34,13 +34,13 @@ from datasets.release import (
     read_manifest,
     stage_release,
 )
-from extractors.records import Extraction
-from extractors.kb import kb_manifest, load_kb
-from extractors.resolve import Resolution, resolve, summarize as summarize_extraction
-from flows.documents import DocumentResult
-from flows.progress import DONE, current_progress
+from govmap.extractors.records import Extraction
+from govmap.extractors.kb import kb_manifest, load_kb
+from govmap.extractors.resolve import Resolution, resolve, summarize as summarize_extraction
+from govmap.flows.documents import DocumentResult
+from govmap.flows.progress import DONE, current_progress
 from govmap.runtime import kill_at_test_point
-from sources.redact import redact_uris
+from govmap.sources.redact import redact_uris
 
 __all__ = ["PublishOutcome", "prepare_publish", "publish_release", "table_rows"]
 
@@ -58,7 +58,7 @@ class PublishOutcome:
     report_json: Path
     summary: str
     rejected_rows: int = 0  # rows set aside by row checks (quality/rejected.parquet)
-    # wall seconds of each corpus-wide stage (flows.progress.STAGES), for the summary and the bench
+    # wall seconds of each corpus-wide stage (govmap.flows.progress.STAGES), for the summary and the bench
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -128,7 +128,7 @@ def _document_row(result: DocumentResult) -> dict[str, Any]:
 def _diff(out: Path, staged: Path, release_id: str) -> dict[str, Any] | None:
     """The diff against the promoted release (None for the first); it only informs the report,
     so a failure is logged and never stops the release."""
-    from datasets.diff import diff_releases
+    from govmap.datasets.diff import diff_releases
 
     previous = latest_release(out)
     if previous is None:
@@ -160,7 +160,7 @@ def prepare_publish() -> None:
 
 
 def _import_validation() -> None:
-    from expectations.suites import import_gx
+    from govmap.expectations.suites import import_gx
 
     import_gx()
 
@@ -187,7 +187,7 @@ class _FiguresJob:
     gives none."""
 
     def __init__(self, staged: Any, release_id: str) -> None:
-        from expectations.report import QUALITY_DIR
+        from govmap.expectations.report import QUALITY_DIR
 
         self._release_id = release_id
         self._args = ({name: staged.table_path(name) for name in FIGURE_TABLES}, staged.path / QUALITY_DIR)
@@ -231,13 +231,13 @@ def publish_release(
 
     `load_results` is called twice (resolution, then writing) and yields each document's result,
     ok or quarantined.  Rows that fail a row check are set aside with their dependents (see
-    `expectations.rejection`); the rest is promoted unless a release check fails or a table
+    `govmap.expectations.rejection`); the rest is promoted unless a release check fails or a table
     loses more than `max_rejected` of its rows (default `DEFAULT_MAX_REJECTED`).  Raises
     PublishError when the release cannot be written; a failed validation is not an error: the
     release is written with its report but not promoted.
     """
-    from datasets.card import write_release_docs  # lazy, as the next: pandas and GX cost seconds
-    from expectations import (
+    from govmap.datasets.card import write_release_docs  # lazy, as the next: pandas and GX cost seconds
+    from govmap.expectations import (
         DEFAULT_MAX_REJECTED, check_max_rejected, over_limit_lines, reject_failing_rows, summarize, validate_release,
         write_quality_report,
     )

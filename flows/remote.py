@@ -26,14 +26,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from datasets.lock import release_lock
-from datasets.objectstore import ReleaseStore, is_remote, work_dir_for
-from datasets.release import LATEST, latest_release, list_releases, promote
+from govmap.datasets.lock import release_lock
+from govmap.datasets.objectstore import ReleaseStore, is_remote, work_dir_for
+from govmap.datasets.release import LATEST, latest_release, list_releases, promote
 from govmap.runtime import kill_at_test_point
 from govmap.errors import GovmapError, PublishError
 
 if TYPE_CHECKING:
-    from flows.ingest import RunResult
+    from govmap.flows.ingest import RunResult
 
 __all__ = ["OutputTarget", "output_target", "remote_unchanged"]
 

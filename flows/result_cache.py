@@ -25,7 +25,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable
 
-from flows.documents import DocumentResult
+from govmap.flows.documents import DocumentResult
 from govmap.version import pipeline_version
 
 __all__ = ["ResultCache", "encode_result", "decode_result", "CacheEntryInvalid", "CACHE_FORMAT"]

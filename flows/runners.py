@@ -10,7 +10,7 @@ and `<out>/.cache` are on its machine); only the bytes of a document that needs 
   the `DocumentResult`, which the flow writes to the cache.  Workers need no shared file system,
   neither for the sources nor for the cache, only govmap installed and a route to Prefect's API.
 
-Either way the spaCy pipeline is built once per worker process (`flows.documents.worker_nlp`)
+Either way the spaCy pipeline is built once per worker process (`govmap.flows.documents.worker_nlp`)
 and never travels with a task: a task carries one document's bytes and two small settings
 objects.
 """
@@ -33,15 +33,15 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
-from extractors.config import NlpConfig
-from flows.documents import (
+from govmap.extractors.config import NlpConfig
+from govmap.flows.documents import (
     WATCHDOG_GRACE_S, WORKER_OVERTIME_EXIT, DocumentResult, DocumentSummary, init_worker, process_raw, quarantine,
     run_alone, run_in_worker, summarize, worker_context, worker_nlp,
 )
-from flows.result_cache import ResultCache
+from govmap.flows.result_cache import ResultCache
 from govmap.errors import RunnerError
 from govmap.version import pipeline_version
-from sources import ParseSettings, RawDocument
+from govmap.sources import ParseSettings, RawDocument
 
 __all__ = [
     "TASK_RUNNERS",

@@ -1,4 +1,4 @@
-"""Imported once by the worker forkserver (`flows.documents.worker_context`): builds the default
+"""Imported once by the worker forkserver (`govmap.flows.documents.worker_context`): builds the default
 spaCy pipeline there, so every worker forked from it starts with the pipeline built.
 
 Building it compiles the knowledge base's name regexes: a second or so of CPU that each worker
@@ -7,7 +7,7 @@ core busy importing Prefect.  A pipeline that fails to build here is built (and 
 reported) by the worker instead: the forkserver must come up whatever happens.
 """
 
-from flows.documents import worker_nlp
+from govmap.flows.documents import worker_nlp
 
 try:
     worker_nlp()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from datasets.query import ReleaseNotFound, connect_release, load_table, resolve_release
+from govmap.datasets.query import ReleaseNotFound, connect_release, load_table, resolve_release
 
 if TYPE_CHECKING:
     import duckdb
@@ -33,7 +33,7 @@ def load(table: str, out: str | Path = "datasets", release: str | None = None) -
     Raises KeyError for a table the contract does not define and ReleaseNotFound (a GovmapError)
     when there is no such release.
     """
-    from datasets.query import _check_table
+    from govmap.datasets.query import _check_table
 
     _check_table(table)
     return load_table(resolve_release(out, release), table)

@@ -21,11 +21,11 @@ class MediaType:
 
 
 MEDIA: tuple[MediaType, ...] = (
-    MediaType("application/pdf", (".pdf",), ("application/pdf",), ("sources.pdf", "parse_pdf")),
-    MediaType("text/plain", (".txt", ".text"), ("text/plain",), ("sources.text", "parse_text")),
+    MediaType("application/pdf", (".pdf",), ("application/pdf",), ("govmap.sources.pdf", "parse_pdf")),
+    MediaType("text/plain", (".txt", ".text"), ("text/plain",), ("govmap.sources.text", "parse_text")),
     # MDX: Markdown with JSX components
-    MediaType("text/markdown", (".md", ".markdown", ".mdx"), ("text/markdown", "text/x-markdown"), ("sources.text", "parse_text")),
-    MediaType("text/html", (".html", ".htm"), ("text/html", "application/xhtml+xml"), ("sources.html", "parse_html")),
+    MediaType("text/markdown", (".md", ".markdown", ".mdx"), ("text/markdown", "text/x-markdown"), ("govmap.sources.text", "parse_text")),
+    MediaType("text/html", (".html", ".htm"), ("text/html", "application/xhtml+xml"), ("govmap.sources.html", "parse_html")),
 )
 
 MEDIA_TYPES: tuple[str, ...] = tuple(m.name for m in MEDIA)

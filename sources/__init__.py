@@ -13,24 +13,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sources.detect import detect_media_type
-from sources.model import BBox, Cell, Document, Page, RawDocument, Table, doc_id_of
-from sources.normalize import REPAIRS, TEXT_REPAIRS, normalize_pages, normalize_text
+from govmap.sources.detect import detect_media_type
+from govmap.sources.model import BBox, Cell, Document, Page, RawDocument, Table, doc_id_of
+from govmap.sources.normalize import REPAIRS, TEXT_REPAIRS, normalize_pages, normalize_text
 from govmap.media import PARSERS
-from sources.parse import parse, parser_for
-from sources.pull import SourceRef, iter_sources, pull
-from sources.settings import PARSER_VERSION, ParseSettings
+from govmap.sources.parse import parse, parser_for
+from govmap.sources.pull import SourceRef, iter_sources, pull
+from govmap.sources.settings import PARSER_VERSION, ParseSettings
 
 if TYPE_CHECKING:
-    from sources.html import parse_html
-    from sources.pdf import parse_pdf
-    from sources.text import parse_text
+    from govmap.sources.html import parse_html
+    from govmap.sources.pdf import parse_pdf
+    from govmap.sources.text import parse_text
 
 _LAZY_PARSERS = {function: media for media, (_, function) in reversed(PARSERS.items())}
 
 
 def __getattr__(name: str) -> Any:
-    """`parse_html`, `parse_pdf` and `parse_text`, loaded on first use (see `sources.parse.PARSERS`)."""
+    """`parse_html`, `parse_pdf` and `parse_text`, loaded on first use (see `govmap.sources.parse.PARSERS`)."""
     if name in _LAZY_PARSERS:
         return parser_for(_LAZY_PARSERS[name])
     raise AttributeError(f"module 'sources' has no attribute {name!r}")

@@ -26,7 +26,7 @@ _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", 
 
 
 def detect_media_type(data: bytes, name: str, declared: str | None = None) -> str:
-    """The media type of `data`: one of datasets.contract.MEDIA_TYPES.
+    """The media type of `data`: one of govmap.datasets.contract.MEDIA_TYPES.
 
     `name` is a file name or URL path (only its extension is used); `declared` an HTTP
     Content-Type, trusted only where the content does not decide.  Raises UnsupportedMediaType

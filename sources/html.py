@@ -9,9 +9,9 @@ from bs4 import BeautifulSoup, CData, NavigableString, Tag
 from bs4.builder import ParserRejectedMarkup
 
 from govmap.errors import ParseError
-from sources.model import Cell, Document, Page, RawDocument, Table
-from sources.normalize import normalize_cell, normalize_pages
-from sources.settings import ParseSettings
+from govmap.sources.model import Cell, Document, Page, RawDocument, Table
+from govmap.sources.normalize import normalize_cell, normalize_pages
+from govmap.sources.settings import ParseSettings
 
 __all__ = ["parse_html"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import httpx
 
 from govmap.errors import FetchError, SourceTooLarge
-from sources.settings import ParseSettings
+from govmap.sources.settings import ParseSettings
 
 __all__ = ["Fetched", "fetch_url", "host_allowed", "is_url"]
 

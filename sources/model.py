@@ -67,7 +67,7 @@ class RawDocument:
 
     source_uri: str
     data: bytes
-    media_type: str  # one of datasets.contract.MEDIA_TYPES
+    media_type: str  # one of govmap.datasets.contract.MEDIA_TYPES
     sha256: str = field(default="")
 
     def __post_init__(self) -> None:

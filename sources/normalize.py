@@ -15,10 +15,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from sources.misread_ai import fix_ai_ocr
+from govmap.sources.misread_ai import fix_ai_ocr
 
 if TYPE_CHECKING:
-    from sources.settings import ParseSettings
+    from govmap.sources.settings import ParseSettings
 
 __all__ = [
     "Repair",

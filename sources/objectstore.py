@@ -24,7 +24,7 @@ from govmap.media import DOCUMENT_SUFFIXES
 from govmap.storage import ENDPOINT_ENV, first_line, is_object_url, open_filesystem, storage_options
 
 # ENDPOINT_ENV, is_object_url, open_filesystem and storage_options live in govmap.storage (one place
-# for fsspec, shared with datasets.objectstore); named here too for the readers of sources.
+# for fsspec, shared with govmap.datasets.objectstore); named here too for the readers of sources.
 __all__ = ["ENDPOINT_ENV", "is_object_url", "open_filesystem", "storage_options", "iter_objects", "read_object"]
 
 # Errno values s3fs gives throttling (SlowDown, ServiceUnavailable: EBUSY) and 5xx (EREMOTEIO).

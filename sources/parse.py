@@ -7,8 +7,8 @@ from typing import Any, Callable, Mapping
 
 from govmap.errors import UnsupportedMediaType
 from govmap.media import PARSERS
-from sources.model import Document, RawDocument
-from sources.settings import ParseSettings
+from govmap.sources.model import Document, RawDocument
+from govmap.sources.settings import ParseSettings
 
 __all__ = ["parse", "parser_for", "PARSERS"]
 

@@ -15,11 +15,11 @@ from typing import Any, Mapping
 import pypdfium2 as pdfium
 
 from govmap.errors import ParseError
-from sources.model import Document, Page, RawDocument, Table
-from sources.normalize import normalize_pages
-from sources.pdf_ruling import page_has_ruling, path_objects
-from sources.pdf_tables import PdfTablePart, find_tables_pdfplumber, merge_parts, read_page_tables
-from sources.settings import ParseSettings
+from govmap.sources.model import Document, Page, RawDocument, Table
+from govmap.sources.normalize import normalize_pages
+from govmap.sources.pdf_ruling import page_has_ruling, path_objects
+from govmap.sources.pdf_tables import PdfTablePart, find_tables_pdfplumber, merge_parts, read_page_tables
+from govmap.sources.settings import ParseSettings
 
 __all__ = ["parse_pdf"]
 

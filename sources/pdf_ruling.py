@@ -19,8 +19,8 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.table import TableSettings, cells_to_tables, edges_to_intersections, merge_edges
 from pdfplumber.utils import filter_edges, obj_to_bbox
 
-from sources import pdfium_calls
-from sources.settings import ParseSettings
+from govmap.sources import pdfium_calls
+from govmap.sources.settings import ParseSettings
 
 __all__ = ["CellBox", "PathObject", "path_objects", "page_has_ruling", "ruled_cell_groups", "grid_kept", "is_table_grid",
            "table_settings"]

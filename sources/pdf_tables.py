@@ -26,11 +26,11 @@ from pdfplumber.utils import crop_to_bbox, extract_text
 from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, chars_to_textmap
 from pdfplumber.utils.exceptions import PdfminerException
 
-from sources import pdfium_calls
-from sources.model import BBox, Cell, Table
-from sources.normalize import normalize_cell
-from sources.pdf_ruling import CellBox, PathObject, grid_kept, is_table_grid, ruled_cell_groups, table_settings
-from sources.settings import ParseSettings
+from govmap.sources import pdfium_calls
+from govmap.sources.model import BBox, Cell, Table
+from govmap.sources.normalize import normalize_cell
+from govmap.sources.pdf_ruling import CellBox, PathObject, grid_kept, is_table_grid, ruled_cell_groups, table_settings
+from govmap.sources.settings import ParseSettings
 
 __all__ = ["PdfTablePart", "read_page_tables", "find_tables_pdfplumber", "merge_parts"]
 

@@ -10,12 +10,12 @@ from urllib.parse import urlsplit
 import httpx
 
 from govmap.errors import SourceError
-from sources.detect import detect_media_type
-from sources.folder import iter_folder, read_file
-from sources.http import fetch_url, is_url
-from sources.model import RawDocument
-from sources.objectstore import is_object_url, iter_objects, read_object
-from sources.settings import ParseSettings
+from govmap.sources.detect import detect_media_type
+from govmap.sources.folder import iter_folder, read_file
+from govmap.sources.http import fetch_url, is_url
+from govmap.sources.model import RawDocument
+from govmap.sources.objectstore import is_object_url, iter_objects, read_object
+from govmap.sources.settings import ParseSettings
 
 __all__ = ["SourceRef", "iter_sources", "pull"]
 

@@ -79,7 +79,7 @@ def _uncached(**kwargs: Any) -> Any:
     """A field that changes no document's parsed output, so it stays out of the cache key: how
     documents are found and fetched, and the budgets (a budget changes nothing of a document
     within it, and one quarantined for going over is tried again by the next run, see
-    flows.documents)."""
+    govmap.flows.documents)."""
     return field(metadata={"cache": False}, **kwargs)
 
 

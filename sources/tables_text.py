@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sources.model import Cell, Table
+from govmap.sources.model import Cell, Table
 
 __all__ = ["TextTable", "find_text_tables", "text_tables", "caption_of"]
 

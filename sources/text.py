@@ -12,10 +12,10 @@ import charset_normalizer
 import yaml
 
 from govmap.errors import ParseError
-from sources.model import Document, Page, RawDocument
-from sources.normalize import normalize_pages
-from sources.settings import ParseSettings
-from sources.tables_text import text_tables
+from govmap.sources.model import Document, Page, RawDocument
+from govmap.sources.normalize import normalize_pages
+from govmap.sources.settings import ParseSettings
+from govmap.sources.tables_text import text_tables
 
 __all__ = ["FrontMatter", "decode_text", "parse_text", "read_front_matter"]
 

@@ -62,6 +62,6 @@ def test_packages_import_downwards_only():
 
 def test_the_check_sees_a_lazy_upward_import(tmp_path, monkeypatch):
     (tmp_path / "sources").mkdir()
-    (tmp_path / "sources" / "x.py").write_text("def f():\n    from flows.cli import app\n    return app\n")
-    assert _imports(tmp_path / "sources" / "x.py") == [(2, "flows.cli")]
-    assert _layer("flows.cli") > _layer("sources.x")
+    (tmp_path / "sources" / "x.py").write_text("def f():\n    from govmap.flows.cli import app\n    return app\n")
+    assert _imports(tmp_path / "sources" / "x.py") == [(2, "govmap.flows.cli")]
+    assert _layer("govmap.flows.cli") > _layer("sources.x")

@@ -30,7 +30,7 @@ OVERHEAD_DEFINITION = ("Prefect overhead = CLI end-to-end (flow, task runs, serv
 
 def _start_server():
     """The bench's own Prefect server, on a fresh PREFECT_HOME."""
-    from flows.prefect_server import PrefectServer
+    from govmap.flows.prefect_server import PrefectServer
 
     home = BENCH / "prefect-home"
     shutil.rmtree(home, ignore_errors=True)
@@ -54,7 +54,7 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
         row["floor_b_pdfplumber_s"], row["floor_b_extrapolated"] = round(fb, 2), True
 
     out = BENCH / f"out-{pages}"
-    cli = [sys.executable, "-m", "flows.cli", "run", str(folder), "--out", str(out), "--workers", str(workers)]
+    cli = [sys.executable, "-m", "govmap.flows.cli", "run", str(folder), "--out", str(out), "--workers", str(workers)]
     # A shared 2-core VM's speed drifts by a fifth from one run of seconds to the next: the
     # median of `repeats` fresh runs (each into an empty folder) is what a size reports.
     cli_runs = []
@@ -104,7 +104,7 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
 
 def _dask_available(env: dict[str, str]) -> bool:
     """Whether this checkout's CLI has `--task-runner` (the Dask task runner)."""
-    r = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--help"], cwd=ROOT, env=env, capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "govmap.flows.cli", "run", "--help"], cwd=ROOT, env=env, capture_output=True, text=True)
     return "--task-runner" in r.stdout
 
 

@@ -28,8 +28,8 @@ def _timed(name: str, fn):
 def _init_plain_worker() -> None:
     """Pool initializer: build the pipeline once, and time parse and extract in this worker by
     wrapping the very functions `process_raw` calls (only in this bench's worker processes)."""
-    import extractors.extract as extract
-    import flows.documents as documents
+    import govmap.extractors.extract as extract
+    import govmap.flows.documents as documents
 
     documents.parse = _timed("parse", documents.parse)
     extract.extract_document = _timed("extract", extract.extract_document)
@@ -37,7 +37,7 @@ def _init_plain_worker() -> None:
 
 
 def _plain_document(raw, settings, cache) -> tuple[object, dict[str, float]]:
-    from flows.documents import run_in_worker
+    from govmap.flows.documents import run_in_worker
 
     before = dict(_STAGE_SECONDS)
     summary = run_in_worker(raw, settings, cache)
@@ -47,19 +47,19 @@ def _plain_document(raw, settings, cache) -> tuple[object, dict[str, float]]:
 def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
     """pull -> parse + extract on a spawned process pool -> publish_release, no Prefect.
 
-    It imports nothing from `flows.ingest` (which imports Prefect), so Prefect's import time
+    It imports nothing from `govmap.flows.ingest` (which imports Prefect), so Prefect's import time
     counts as Prefect overhead.  The bench corpora hold no duplicate files, so reading each
     summary's cached result once is what the flow's loader does."""
     from concurrent.futures import ProcessPoolExecutor
     from dataclasses import replace
 
-    from datasets.release import input_fingerprint
-    from extractors.config import NlpConfig
-    from flows.documents import worker_context
-    from flows.result_cache import ResultCache
-    from flows.release import prepare_publish, publish_release
+    from govmap.datasets.release import input_fingerprint
+    from govmap.extractors.config import NlpConfig
+    from govmap.flows.documents import worker_context
+    from govmap.flows.result_cache import ResultCache
+    from govmap.flows.release import prepare_publish, publish_release
     from govmap.version import pipeline_version
-    from sources import ParseSettings, iter_sources, pull
+    from govmap.sources import ParseSettings, iter_sources, pull
 
     t0 = time.perf_counter()
     settings = ParseSettings.resolve(None)

@@ -8,9 +8,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from datasets.contract import TABLES
-from datasets.parquet import to_arrow
-from datasets.release import build_manifest, commit_release, promote, stage_release
+from govmap.datasets.contract import TABLES
+from govmap.datasets.parquet import to_arrow
+from govmap.datasets.release import build_manifest, commit_release, promote, stage_release
 from tests.expectations.conftest import DOC_BAD, DOC_OK, QUARANTINE_ERROR, release_rows
 
 __all__ = [
@@ -35,7 +35,7 @@ def write_release(out: Path, rows: Rows, release_id: str, *, promote_it: bool = 
     manifest = build_manifest(staged, pipeline_version="0.1.0", fingerprint="f" * 64, inputs=inputs,
                               validation_passed=True)
     if docs:
-        from datasets.card import write_release_docs
+        from govmap.datasets.card import write_release_docs
 
         write_release_docs(staged.path, manifest, to_arrow(TABLES["documents"], rows["documents"]).to_pandas())
     final = commit_release(staged, manifest)

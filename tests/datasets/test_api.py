@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import govmap
-from datasets.query import (
+from govmap.datasets.query import (
     Ambiguous,
     NotFound,
     ReleaseNotFound,
@@ -18,7 +18,7 @@ from datasets.query import (
     institution_profile,
     resolve_release,
 )
-from datasets.contract import TABLES
+from govmap.datasets.contract import TABLES
 from govmap.errors import GovmapError
 from tests.datasets.builders import DOC_BAD, DOC_OK, RELEASE_1, RELEASE_2, release_rows, second_release_rows, write_release
 

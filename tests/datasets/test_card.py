@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from datasets.card import CARD, render_card, size_category
-from datasets.contract import TABLES, to_arrow_schema
-from datasets.release import read_manifest
+from govmap.datasets.card import CARD, render_card, size_category
+from govmap.datasets.contract import TABLES, to_arrow_schema
+from govmap.datasets.release import read_manifest
 from tests.datasets.builders import DOC_BAD, QUARANTINE_ERROR, RELEASE_1, release_rows, write_release
 
 
@@ -92,7 +92,7 @@ def test_size_category(rows: int, label: str) -> None:
 
 def test_schema_suite_and_docs_name_the_same_columns(release: Path) -> None:
     """One definition: Arrow schema, GX suite and the card all list the contract's columns."""
-    from expectations import suite_for
+    from govmap.expectations import suite_for
 
     documented = _documented_columns((release / CARD).read_text(encoding="utf-8"))
     for name, tbl in TABLES.items():

@@ -12,9 +12,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from datasets.contract import TABLES
-from datasets.datapackage import DATAPACKAGE, PROFILE, field_type, to_datapackage
-from datasets.release import read_manifest
+from govmap.datasets.contract import TABLES
+from govmap.datasets.datapackage import DATAPACKAGE, PROFILE, field_type, to_datapackage
+from govmap.datasets.release import read_manifest
 from tests.datasets.builders import RELEASE_1, release_rows, write_release
 
 

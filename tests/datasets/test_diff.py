@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from datasets.diff import default_pair, diff_releases, previous_release
-from datasets.query import ReleaseNotFound
+from govmap.datasets.diff import default_pair, diff_releases, previous_release
+from govmap.datasets.query import ReleaseNotFound
 from tests.datasets.builders import RELEASE_1, RELEASE_2, release_rows, second_release_rows, write_release
 
 

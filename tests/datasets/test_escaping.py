@@ -12,13 +12,13 @@ import pytest
 from markdown_it import MarkdownIt
 from rich.console import Console
 
-from datasets.card import render_card
-from datasets.contract import TABLES
-from datasets.figures import render_figures
-from datasets.query import load_table
-from datasets.release import read_manifest
-from flows.console import ConsoleProgress, print_summary
-from flows.documents import DocumentSummary
+from govmap.datasets.card import render_card
+from govmap.datasets.contract import TABLES
+from govmap.datasets.figures import render_figures
+from govmap.datasets.query import load_table
+from govmap.datasets.release import read_manifest
+from govmap.flows.console import ConsoleProgress, print_summary
+from govmap.flows.documents import DocumentSummary
 from govmap.escape import escape_html, escape_markdown, escape_markup, escape_mathtext
 from tests.datasets.builders import RELEASE_1, release_rows, write_release
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from datasets.contract import TABLES
-from datasets.diff import default_pair, diff_releases
-from datasets.figures import render_figures
-from datasets.query import load_table
+from govmap.datasets.contract import TABLES
+from govmap.datasets.diff import default_pair, diff_releases
+from govmap.datasets.figures import render_figures
+from govmap.datasets.query import load_table
 from tests.datasets.builders import RELEASE_1, RELEASE_2, release_rows, second_release_rows, write_release
 
 
@@ -19,7 +19,7 @@ def test_importing_figures_does_not_import_matplotlib() -> None:
 
     if "matplotlib" in sys.modules:
         pytest.skip("matplotlib already imported by an earlier test")
-    importlib.import_module("datasets.figures")
+    importlib.import_module("govmap.datasets.figures")
     assert "matplotlib" not in sys.modules
 
 
@@ -34,8 +34,8 @@ def test_figures_saved_as_svg_and_png(tmp_path: Path) -> None:
 
 
 def test_report_html_embeds_diff_and_figures(tmp_path: Path) -> None:
-    from expectations.report import render_html
-    from expectations.validate import ValidationReport
+    from govmap.expectations.report import render_html
+    from govmap.expectations.validate import ValidationReport
 
     write_release(tmp_path, release_rows(), RELEASE_1)
     release = write_release(tmp_path, second_release_rows(), RELEASE_2)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from datasets.lock import LOCK_FILE, ReleaseLocked, release_lock
+from govmap.datasets.lock import LOCK_FILE, ReleaseLocked, release_lock
 from govmap.errors import PublishError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 _HOLDER = """
 import sys, time
 from pathlib import Path
-from datasets.lock import release_lock
+from govmap.datasets.lock import release_lock
 with release_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(60)
@@ -75,7 +75,7 @@ def test_waiter_gets_the_lock_when_the_holder_finishes(tmp_path: Path) -> None:
 
 
 def test_run_ingest_refuses_while_another_run_holds_the_folder(tmp_path: Path) -> None:
-    from flows.ingest import run_ingest
+    from govmap.flows.ingest import run_ingest
 
     holder = _start_holder(tmp_path)
     try:
@@ -99,10 +99,10 @@ def test_nothing_changed_is_not_answered_while_another_run_holds_the_lock(tmp_pa
     import hashlib
     import json
 
-    from datasets.release import input_fingerprint
-    from flows.ingest import _fingerprint_extra, unchanged_local_inputs
+    from govmap.datasets.release import input_fingerprint
+    from govmap.flows.ingest import _fingerprint_extra, unchanged_local_inputs
     from govmap.version import pipeline_version
-    from sources import ParseSettings
+    from govmap.sources import ParseSettings
 
     source = tmp_path / "note.md"
     source.write_text("# A note")

@@ -14,10 +14,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import govmap
-from datasets.contract import TABLES
-from datasets.diff import diff_releases
-from datasets.objectstore import ReleaseStore, remote_pair
-from datasets.query import ReleaseNotFound, load_table
+from govmap.datasets.contract import TABLES
+from govmap.datasets.diff import diff_releases
+from govmap.datasets.objectstore import ReleaseStore, remote_pair
+from govmap.datasets.query import ReleaseNotFound, load_table
 from govmap.errors import PublishError
 from tests.datasets.builders import RELEASE_1, RELEASE_2, release_rows, second_release_rows, write_release
 

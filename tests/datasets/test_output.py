@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from datasets import release
-from datasets.release import prepare_output
+from govmap.datasets import release
+from govmap.datasets.release import prepare_output
 from govmap.errors import PublishError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +55,7 @@ def test_a_full_disk_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_cli_out_naming_a_file_exits_2_with_one_line(tmp_path: Path) -> None:
     target = tmp_path / "out.txt"
     target.write_text("x")
-    result = subprocess.run([sys.executable, "-c", "from flows.cli import app; app()", "run", "--out", str(target)],
+    result = subprocess.run([sys.executable, "-c", "from govmap.flows.cli import app; app()", "run", "--out", str(target)],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"error: {target}: is a file, not a folder; give --out a folder; nothing done"]

@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 import govmap
-from datasets.contract import TABLES
-from datasets.query import connect_release, resolve_release
-from datasets.release import LATEST
-from flows.cli import app
+from govmap.datasets.contract import TABLES
+from govmap.datasets.query import connect_release, resolve_release
+from govmap.datasets.release import LATEST
+from govmap.flows.cli import app
 from tests.datasets.builders import RELEASE_1, release_rows, write_release
 
 

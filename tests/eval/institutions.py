@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from extractors.kb import load_kb
-from extractors.resolve import resolve, summarize
+from govmap.extractors.kb import load_kb
+from govmap.extractors.resolve import resolve, summarize
 
 __all__ = ["ANNOTATIONS", "UNSEEN", "Score", "load_annotations", "evaluate_folder"]
 
@@ -45,14 +45,14 @@ def _score(pred: set[str], gold: set[str]) -> tuple[float, float]:
 
 def evaluate_folder(paths: Iterable[Path], annotations: dict[str, dict]) -> list[Score]:
     """Parse and extract every document, resolve them together, score those with annotations."""
-    from extractors.extract import extract_document
-    from extractors.nlp import NlpConfig, build_nlp
-    from sources import iter_sources, parse, pull
+    from govmap.extractors.extract import extract_document
+    from govmap.extractors.nlp import NlpConfig, build_nlp
+    from govmap.sources import iter_sources, parse, pull
 
     nlp = build_nlp(NlpConfig(components=(
-        ("govmap_sentences", "extractors.sentences"),
-        ("govmap_institution_ruler", "extractors.institutions"),
-        ("govmap_instrument_ruler", "extractors.instruments"),
+        ("govmap_sentences", "govmap.extractors.sentences"),
+        ("govmap_institution_ruler", "govmap.extractors.institutions"),
+        ("govmap_instrument_ruler", "govmap.extractors.instruments"),
     )))
     extractions = {}
     for path in sorted(paths):

@@ -23,7 +23,7 @@ CORPORA = ("text", "pdf", "dev", "real")
 
 def _work(raw, settings):
     """Parse and extract one document in a worker, with the worker's one pipeline."""
-    from flows.documents import process_raw, worker_nlp
+    from govmap.flows.documents import process_raw, worker_nlp
 
     return process_raw(raw, settings, worker_nlp())
 
@@ -31,12 +31,12 @@ def _work(raw, settings):
 def build(corpus: str, paths: list[Path], out: Path, workers: int) -> Path:
     import pyarrow.parquet as pq
 
-    from datasets.contract import TABLES
-    from datasets.parquet import to_arrow
-    from extractors.kb import load_kb
-    from extractors.resolve import resolve, summarize
-    from flows.release import _document_row, table_rows
-    from sources import ParseSettings, iter_sources, pull
+    from govmap.datasets.contract import TABLES
+    from govmap.datasets.parquet import to_arrow
+    from govmap.extractors.kb import load_kb
+    from govmap.extractors.resolve import resolve, summarize
+    from govmap.flows.release import _document_row, table_rows
+    from govmap.sources import ParseSettings, iter_sources, pull
 
     # Scores must not depend on how busy the machine is: no wall-time budget for evaluation runs.
     settings = ParseSettings(document_seconds=3600.0)

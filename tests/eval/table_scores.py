@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from extractors.records import Collaboration, Rating
+from govmap.extractors.records import Collaboration, Rating
 
 __all__ = [
     "TableScores",
@@ -150,17 +150,17 @@ def score_tables(document: str, annotation: Mapping, ratings: Iterable[Rating], 
 
 
 def _extract(path: Path, *, fast: bool, nlp=None) -> tuple[list[Rating], list[Collaboration]]:
-    from sources import RawDocument, parse
+    from govmap.sources import RawDocument, parse
 
     media_type = "application/pdf" if path.suffix == ".pdf" else "text/plain"
     document = parse(RawDocument(str(path), path.read_bytes(), media_type))
     if fast:
-        from extractors.kb import load_kb
-        from extractors.tables import find_ratings, find_table_collaborations
+        from govmap.extractors.kb import load_kb
+        from govmap.extractors.tables import find_ratings, find_table_collaborations
 
         kb = load_kb()
         return find_ratings(document, linker=kb), find_table_collaborations(document, linker=kb)
-    from extractors.extract import extract_document
+    from govmap.extractors.extract import extract_document
 
     extraction = extract_document(nlp, document)
     return list(extraction.ratings), list(extraction.collaborations)
@@ -176,7 +176,7 @@ def evaluate_corpus(
     """(format, scores) for every annotated document found in the corpus, text and PDF."""
     nlp = None
     if not fast:
-        from extractors.nlp import build_nlp
+        from govmap.extractors.nlp import build_nlp
 
         nlp = build_nlp()
     out: list[tuple[str, TableScores]] = []

@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from datasets.contract import TABLES
-from datasets.parquet import to_arrow
+from govmap.datasets.contract import TABLES
+from govmap.datasets.parquet import to_arrow
 
 # Our own sample text: two pages of an invented report.
 PAGE_1 = "The Harbor AI Safety Institute and the Northwind Standards Office agreed to share test results."
@@ -105,7 +105,7 @@ def frames_from_rows(rows: dict[str, list[dict[str, Any]]]) -> dict[str, pd.Data
 @pytest.fixture(scope="session")
 def gx_imported() -> Any:
     """Pay great_expectations' multi-second import once per session."""
-    from expectations.suites import import_gx
+    from govmap.expectations.suites import import_gx
 
     return import_gx()
 

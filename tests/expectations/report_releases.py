@@ -1,4 +1,4 @@
-"""Releases published the way the pipeline publishes them (`flows.release.publish_release`), from
+"""Releases published the way the pipeline publishes them (`govmap.flows.release.publish_release`), from
 per-document results of our own invented documents, so the quality report under test is the one
 a real run writes: validation, diff against the promoted release, figures and all.
 
@@ -15,10 +15,10 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from datasets.release import input_fingerprint
-from extractors.records import Collaboration, Discovery, Extraction, Mention, Rating, discovered_key
-from flows.documents import DocumentResult, DocumentRow
-from flows.release import PublishOutcome, publish_release
+from govmap.datasets.release import input_fingerprint
+from govmap.extractors.records import Collaboration, Discovery, Extraction, Mention, Rating, discovered_key
+from govmap.flows.documents import DocumentResult, DocumentRow
+from govmap.flows.release import PublishOutcome, publish_release
 from tests.expectations.conftest import QUARANTINE_ERROR
 
 __all__ = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-import expectations
+from govmap import expectations
 
 
 def test_public_names_are_exported() -> None:
@@ -16,5 +16,5 @@ def test_importing_the_package_does_not_import_gx() -> None:
     # GX costs seconds to import; the CLI and flows must not pay it unless they validate.
     if "great_expectations" in sys.modules:  # another test already paid for it
         return
-    import expectations.report  # noqa: F401
+    import govmap.expectations.report  # noqa: F401
     assert "great_expectations" not in sys.modules

@@ -1,4 +1,4 @@
-"""Row checks set rows aside; release checks stop the release (`expectations.rejection`)."""
+"""Row checks set rows aside; release checks stop the release (`govmap.expectations.rejection`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from expectations import reject_rows, validate_release
-from expectations.rejection import check_max_rejected
+from govmap.expectations import reject_rows, validate_release
+from govmap.expectations.rejection import check_max_rejected
 from tests.expectations.conftest import DOC_OK
 from tests.expectations.test_validate import ROW_CASES, _duplicate
 
@@ -47,7 +47,7 @@ def test_a_repeated_key_is_a_release_failure(make_frames: Callable[[Callable[[Ro
 def test_dependents_go_with_the_row_they_depend_on(release_frames: Frames) -> None:
     # An institution set aside takes the mention naming it, the collaboration it is a party to
     # and the rating of it; a document set aside takes everything it holds.
-    from expectations.validate import RowFailure
+    from govmap.expectations.validate import RowFailure
 
     institution = RowFailure("institutions", "has-documents", "n_documents", (("institution_id", "harbor-aisi"),), "why")
     rejection = reject_rows(release_frames, [institution])
@@ -65,7 +65,7 @@ def test_dependents_go_with_the_row_they_depend_on(release_frames: Frames) -> No
 
 
 def test_share_over_the_limit_is_reported(release_frames: Frames) -> None:
-    from expectations.validate import RowFailure
+    from govmap.expectations.validate import RowFailure
 
     mention = RowFailure("mentions", "offset-in-page", "char_end", (("mention_id", "m-3"),), "why")
     rejection = reject_rows(release_frames, [mention])

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from expectations import ValidationReport, summarize, validate_release, write_quality_report
+from govmap.expectations import ValidationReport, summarize, validate_release, write_quality_report
 from tests.expectations.conftest import QUARANTINE_ERROR
 
 Frames = dict[str, pd.DataFrame]

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from datasets.contract import TABLE_NAMES
-from flows.release import PublishOutcome
+from govmap.datasets.contract import TABLE_NAMES
+from govmap.flows.release import PublishOutcome
 from tests.expectations.chromium import ROOT, Browser, find_chromium
 from tests.expectations.report_releases import (
     BAD_KIND,

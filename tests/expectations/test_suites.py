@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from datasets.contract import TABLES, Table, to_arrow_schema
-from expectations.suites import ROWS, SLUGS, elements_frame, suite_for
+from govmap.datasets.contract import TABLES, Table, to_arrow_schema
+from govmap.expectations.suites import ROWS, SLUGS, elements_frame, suite_for
 
 
 @pytest.mark.parametrize("table", list(TABLES.values()), ids=list(TABLES))

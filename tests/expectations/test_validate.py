@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from expectations.validate import ValidationReport, validate_release
+from govmap.expectations.validate import ValidationReport, validate_release
 from govmap.errors import ContractError, ValidationFailed
 
 Rows = dict[str, list[dict[str, Any]]]

@@ -9,7 +9,7 @@ from typing import Callable
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.extensions import INSTITUTIONS
+from govmap.extractors.extensions import INSTITUTIONS
 
 
 def register_name_ruler(component: str, names: dict[str, str], linker: Callable[[], object]) -> None:

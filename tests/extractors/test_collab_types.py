@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from datasets.contract import COLLABORATION_TYPES
-from extractors.collab_types import FALLBACK_TYPE, TYPE_RULES, map_collaboration_type, split_raw_types
+from govmap.datasets.contract import COLLABORATION_TYPES
+from govmap.extractors.collab_types import FALLBACK_TYPE, TYPE_RULES, map_collaboration_type, split_raw_types
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.discovery import find_affiliations, find_org_names, guess_kind
+from govmap.extractors.discovery import find_affiliations, find_org_names, guess_kind
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,6 @@ def test_guess_kind(name, kind):
     ],
 )
 def test_acronym_definition_prefers_word_initials(text, name):
-    from extractors.discovery import find_acronym_definitions
+    from govmap.extractors.discovery import find_acronym_definitions
 
     assert [c.name for c in find_acronym_definitions(text)] == [name]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import spacy
 
-from extractors.extensions import doc_text, remember_text
+from govmap.extractors.extensions import doc_text, remember_text
 
 
 def test_doc_text_is_the_docs_text() -> None:

@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from extractors.extract import make_doc, mentions_of, sentence_text
-from extractors.fastmatch import Alternation, finditer_word
-from extractors.institutions import _URL, _url_ranges, surface_regex
-from extractors.nlp import build_nlp
-from extractors.tokenize import tokenize
-from sources.model import Document, Page
+from govmap.extractors.extract import make_doc, mentions_of, sentence_text
+from govmap.extractors.fastmatch import Alternation, finditer_word
+from govmap.extractors.institutions import _URL, _url_ranges, surface_regex
+from govmap.extractors.nlp import build_nlp
+from govmap.extractors.tokenize import tokenize
+from govmap.sources.model import Document, Page
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +99,8 @@ def test_mention_sentences_are_the_spacy_sentences(nlp) -> None:
 
 
 def test_country_references_found_as_by_a_whole_text_scan() -> None:
-    from extractors.fastmatch import finditer_before
-    from extractors.institutions import _AISI_WORDS, _GOVERNMENT_WORD, InstitutionRuler
+    from govmap.extractors.fastmatch import finditer_before
+    from govmap.extractors.institutions import _AISI_WORDS, _GOVERNMENT_WORD, InstitutionRuler
 
     ruler = InstitutionRuler()
     names = ["United States", "united  states", "South\nKorea", "Japan", "U.K.", "UK", "the UK", "Republic of Korea", "x"]
@@ -130,7 +130,7 @@ ODD_LETTERS = ["\u0131", "\u017f", "\u212a", "\u0130"]
 
 
 def test_list_intros_found_as_by_a_whole_text_scan() -> None:
-    from extractors.discovery import _LIST_INTRO, _list_intros
+    from govmap.extractors.discovery import _LIST_INTRO, _list_intros
 
     nouns = ["bodies", "Institutions", "LABS", "networks", "funders", "Laboratories", "xnetworks", "bodies_"]
     seps = [" ", "  ", "\n", " (", "(", ", ", ",", " ( ", " , ", "-", ""]
@@ -152,7 +152,7 @@ def test_list_intros_found_as_by_a_whole_text_scan() -> None:
 
 
 def test_lowered_for_scan_finds_what_ignorecase_finds() -> None:
-    from extractors.fastmatch import lowered_for_scan
+    from govmap.extractors.fastmatch import lowered_for_scan
 
     words = re.compile(r"such\s+as|including|like|e\.g\.")
     rng = random.Random(2)
@@ -170,7 +170,7 @@ def test_lowered_for_scan_finds_what_ignorecase_finds() -> None:
 
 
 def test_plain_lines_as_the_markdown_pattern_gives() -> None:
-    from extractors.metadata import _MARKDOWN_MARKS, _plain
+    from govmap.extractors.metadata import _MARKDOWN_MARKS, _plain
 
     rng = random.Random(4)
     pieces = ["#", "##", "*", "**", "_", "__", " ", "\t", "word", "Title", "x", "-", "é", "1"]
@@ -183,7 +183,7 @@ def _acronym_matches_as_by_a_whole_text_scan(pattern: re.Pattern[str], anchor: r
                                              parts: list[list[str]], rounds: int, seed: int) -> int:
     """`finditer_before(pattern, anchor, text, runs)` against `pattern.finditer(text)` on texts of
     six random "acronym, link, name, end" phrases drawn from `parts`; the matches found."""
-    from extractors.fastmatch import finditer_before
+    from govmap.extractors.fastmatch import finditer_before
 
     rng = random.Random(seed)
     total = 0
@@ -196,7 +196,7 @@ def _acronym_matches_as_by_a_whole_text_scan(pattern: re.Pattern[str], anchor: r
 
 
 def test_stands_for_found_as_by_a_whole_text_scan() -> None:
-    from extractors.discovery import _STANDS, _STANDS_FOR
+    from govmap.extractors.discovery import _STANDS, _STANDS_FOR
 
     acronyms = ["CERN", "W3C", "C4", "GPAI", "Ab", "x", "AIs"]
     links = [" stands for ", ", which stands for ", " , that stood for ", "\nstands  for the ", " withstands for ", ",stands for "]
@@ -206,8 +206,8 @@ def test_stands_for_found_as_by_a_whole_text_scan() -> None:
 
 
 def test_head_references_found_as_by_a_whole_text_scan() -> None:
-    from extractors.fastmatch import finditer_before
-    from extractors.institutions import InstitutionRuler
+    from govmap.extractors.fastmatch import finditer_before
+    from govmap.extractors.institutions import InstitutionRuler
 
     ruler = InstitutionRuler()
     rng = random.Random(9)
@@ -225,7 +225,7 @@ def test_head_references_found_as_by_a_whole_text_scan() -> None:
 
 def _line_break_as_first_written(splitter, text: str, idx: int, word: str) -> bool:
     """`SentenceSplitter._line_break_ends_sentence`, reading what follows from a slice."""
-    from extractors.sentences import _BLANK_LINE, _END, _LIST_OPENER, _looks_like_heading
+    from govmap.extractors.sentences import _BLANK_LINE, _END, _LIST_OPENER, _looks_like_heading
 
     newline_at = idx + word.index("\n")
     line = text[text.rfind("\n", 0, newline_at) + 1 : newline_at].strip()
@@ -242,7 +242,7 @@ def _line_break_as_first_written(splitter, text: str, idx: int, word: str) -> bo
 
 def _starts_reading_every_token(splitter, doc) -> set[int]:
     """`SentenceSplitter.find_starts` as first written: every token read through spaCy."""
-    from extractors.sentences import _ABBREVIATIONS, _BULLETS, _END, _QUOTES
+    from govmap.extractors.sentences import _ABBREVIATIONS, _BULLETS, _END, _QUOTES
 
     text, tokens, n = doc.text, list(doc), len(doc)
 
@@ -302,8 +302,8 @@ def test_sentence_starts_as_reading_every_token(nlp) -> None:
 
 
 def test_country_patterns_never_match_where_their_quick_checks_fail() -> None:
-    from extractors import cues
-    from extractors.prose import _COORDINATED_NAME, _COUNTRY_SUBJECT, _PLURAL_AISI, _PLURAL_HEAD_WORDS
+    from govmap.extractors import cues
+    from govmap.extractors.prose import _COORDINATED_NAME, _COUNTRY_SUBJECT, _PLURAL_AISI, _PLURAL_HEAD_WORDS
 
     heads = cues.AISI_PLURAL_HEADS.removeprefix("(?:").removesuffix(")").split("|")
     assert all(any(w in head for w in _PLURAL_HEAD_WORDS) for head in heads)
@@ -322,7 +322,7 @@ def test_country_patterns_never_match_where_their_quick_checks_fail() -> None:
 
 
 def test_acronym_before_its_name_found_as_by_a_whole_text_scan() -> None:
-    from extractors.discovery import _DEF_BEFORE, _DEF_BEFORE_BRACKET
+    from govmap.extractors.discovery import _DEF_BEFORE, _DEF_BEFORE_BRACKET
 
     acronyms = ["CERN", "W3C", "OECD", "AIs", "x", "GPAI-2", "(UN", "Ab"]
     gaps = [" (", "(", "  ( ", " ( the ", "(The ", " (\n", " ((", " (e.g. "]
@@ -333,7 +333,7 @@ def test_acronym_before_its_name_found_as_by_a_whole_text_scan() -> None:
 
 
 def test_country_lists_found_as_by_a_whole_text_scan() -> None:
-    from extractors.institutions import InstitutionRuler
+    from govmap.extractors.institutions import InstitutionRuler
 
     ruler = InstitutionRuler()
     names = ["United States", "united  states", "the UK", "UK", "U.K.", "Japan", "JAPAN", "South\nKorea", "France", "x",
@@ -355,7 +355,7 @@ def test_country_lists_found_as_by_a_whole_text_scan() -> None:
 
 
 def test_org_names_as_when_every_run_is_read(monkeypatch) -> None:
-    from extractors import discovery
+    from govmap.extractors import discovery
 
     rng = random.Random(15)
     pieces = ["Simon", "Institute", "Institute's", "Institutes", "for", "of", "the", "and", "Centre.", "CENTRE", "Ministry",
@@ -369,7 +369,7 @@ def test_org_names_as_when_every_run_is_read(monkeypatch) -> None:
 
 
 def test_grounder_grounds_as_one_call_per_name(nlp) -> None:
-    from extractors.grounding import MentionGrounder, ground_mention
+    from govmap.extractors.grounding import MentionGrounder, ground_mention
 
     pages = ("The OECD and the US met Japan. US <> Singapore\nUK | Japan | US", "Japan and the UK; Singapore, US, OECD.")
     document = Document(doc_id="d2", source_uri="memory://d2", media_type="text/plain", sha256="0" * 64,

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from extractors.fastmatch import Alternation
-from extractors.institutions import KBMatcher, surface_regex
-from extractors.instruments import InstrumentRuler, plural_regex
-from extractors.kb import load_kb
+from govmap.extractors.fastmatch import Alternation
+from govmap.extractors.institutions import KBMatcher, surface_regex
+from govmap.extractors.instruments import InstrumentRuler, plural_regex
+from govmap.extractors.kb import load_kb
 
 
 def _spans(matches) -> list[tuple[int, int, str]]:
@@ -92,7 +92,7 @@ def test_form_not_opening_with_a_letter_or_digit_falls_back_to_one_regex() -> No
 
 
 def test_leading_tests_read_from_the_regex_source() -> None:
-    from extractors.fastmatch import _leading_tests
+    from govmap.extractors.fastmatch import _leading_tests
 
     space = r"\s+"
     assert _leading_tests(surface_regex("AI Safety Institute")) == ["A", "[Il]", space, *"Safety", space, *"Inst"]

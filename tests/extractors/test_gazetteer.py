@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.gazetteer import place_country, places_in
+from govmap.extractors.gazetteer import place_country, places_in
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 import pytest
 import spacy
 
-import extractors.institutions  # noqa: F401
-from extractors.extensions import INSTITUTIONS
+import govmap.extractors.institutions  # noqa: F401
+from govmap.extractors.extensions import INSTITUTIONS
 
 
 @pytest.fixture(scope="module")
@@ -124,8 +124,8 @@ def test_variant_of_a_named_body_links_to_it(nlp):
 
 
 def test_name_broken_by_a_page_break_is_kept_on_its_first_page(nlp):
-    from extractors.extract import make_doc, mentions_of
-    from sources.model import Document, Page
+    from govmap.extractors.extract import make_doc, mentions_of
+    from govmap.sources.model import Document, Page
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
@@ -137,7 +137,7 @@ def test_name_broken_by_a_page_break_is_kept_on_its_first_page(nlp):
 
 
 def test_initials_with_repeat_digits():
-    from extractors.discovery import initials_match
+    from govmap.extractors.discovery import initials_match
 
     assert initials_match("World Wide Web Consortium", "W3C")
     assert initials_match("Coalition for Content Provenance and Authenticity", "C2PA")
@@ -158,7 +158,7 @@ def test_initials_with_repeat_digits():
 def test_surface_regex_reads_either_apostrophe(form, text):
     import re
 
-    from extractors.institutions import surface_regex
+    from govmap.extractors.institutions import surface_regex
 
     assert re.search(surface_regex(form), text)
 
@@ -178,7 +178,7 @@ def test_kb_name_with_apostrophe_is_found(nlp):
     ],
 )
 def test_link_blanking_keeps_link_text(text, kept):
-    from extractors.institutions import _url_ranges
+    from govmap.extractors.institutions import _url_ranges
 
     ranges = _url_ranges(text)
     start = text.index(kept)
@@ -186,7 +186,7 @@ def test_link_blanking_keeps_link_text(text, kept):
 
 
 def test_markdown_link_text_is_a_whole_name():
-    from extractors.nlp import build_nlp
+    from govmap.extractors.nlp import build_nlp
 
     doc = build_nlp()("Read the [Harbour Data Institute](https://harbour.org/about) brief.")
     assert [s.text for s in doc.spans[INSTITUTIONS]] == ["Harbour Data Institute"]
@@ -317,7 +317,7 @@ def test_document_country_needs_a_clear_majority_for_universities(nlp):
 
 
 def test_ranges_overlap_and_cover() -> None:
-    from extractors.institutions import Ranges
+    from govmap.extractors.institutions import Ranges
 
     r = Ranges([(10, 20), (30, 60)])
     assert r.overlaps(15, 25) and r.overlaps(55, 70) and not r.overlaps(20, 30)

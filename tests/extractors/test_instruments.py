@@ -1,12 +1,12 @@
 import pytest
 import spacy
 
-import extractors.instruments  # noqa: F401
-from extractors.extensions import INSTRUMENTS
-from extractors.extract import make_doc
-from extractors.instruments import InstrumentRuler, instrument_key
-from extractors.kb import load_kb
-from sources.model import Cell, Document, Page, Table
+import govmap.extractors.instruments  # noqa: F401
+from govmap.extractors.extensions import INSTRUMENTS
+from govmap.extractors.extract import make_doc
+from govmap.extractors.instruments import InstrumentRuler, instrument_key
+from govmap.extractors.kb import load_kb
+from govmap.sources.model import Cell, Document, Page, Table
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_instrument_word_inside_a_body_name_is_not_an_instrument():
     nlp.add_pipe("govmap_instrument_ruler")
     text = "Questions go to the Lakeside Charter Secretariat."
     doc = nlp.make_doc(text)
-    from extractors.extensions import INSTITUTIONS
+    from govmap.extractors.extensions import INSTITUTIONS
 
     doc.spans[INSTITUTIONS] = [doc.char_span(16, len(text) - 1, label="institution", kb_id="new:x")]
     assert keys(nlp(doc)) == set()
@@ -117,9 +117,9 @@ def test_instrument_key(name, expected):
 
 
 def test_same_name_in_two_documents_is_one_instrument():
-    from extractors.extract import extract_document
-    from extractors.kb import load_kb as kb
-    from extractors.resolve import resolve
+    from govmap.extractors.extract import extract_document
+    from govmap.extractors.kb import load_kb as kb
+    from govmap.extractors.resolve import resolve
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")

@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.kb import KnowledgeBase, load_kb, normalize_surface
+from govmap.extractors.kb import KnowledgeBase, load_kb, normalize_surface
 
 
 @pytest.fixture(scope="module")

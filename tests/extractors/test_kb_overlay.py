@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.config import NlpConfig
-from extractors.kb import DEFAULT_KB_PATH, kb_manifest, load_kb
+from govmap.extractors.config import NlpConfig
+from govmap.extractors.kb import DEFAULT_KB_PATH, kb_manifest, load_kb
 
 TEXT = ("The Quillmere Compute Office (QCO) opened in March. The QCO will publish its first audit "
         "with the OECD next year.")
@@ -24,9 +24,9 @@ def _overlay(folder: Path, *records: dict) -> Path:
 
 
 def _keys(nlp_config: NlpConfig) -> set[str]:
-    from extractors.extract import extract_document
-    from extractors.nlp import build_nlp
-    from sources import Document, Page
+    from govmap.extractors.extract import extract_document
+    from govmap.extractors.nlp import build_nlp
+    from govmap.sources import Document, Page
 
     nlp = build_nlp(nlp_config)
     document = Document("d" * 16, "memo.txt", "text/plain", "d" * 64, (Page(1, TEXT),))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import spacy
 
-import extractors.metadata  # noqa: F401  (registers govmap_metadata)
-from extractors.metadata import MetadataReader, find_metadata, parse_date
-from extractors.records import DocMetadata
-from sources.model import Document, Page
+import govmap.extractors.metadata  # noqa: F401  (registers govmap_metadata)
+from govmap.extractors.metadata import MetadataReader, find_metadata, parse_date
+from govmap.extractors.records import DocMetadata
+from govmap.sources.model import Document, Page
 
 
 def document(*pages: str, meta_title: str | None = None, meta_author: str | None = None,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from extractors.model_ner import ModelNotAvailable, _chunks, check_model
-from extractors.nlp import NlpConfig, build_nlp
-from sources.model import Document, Page
+from govmap.extractors.model_ner import ModelNotAvailable, _chunks, check_model
+from govmap.extractors.nlp import NlpConfig, build_nlp
+from govmap.sources.model import Document, Page
 from tests.tiny_model import train_tiny_ner
 
 
@@ -18,7 +18,7 @@ def tiny_model(tmp_path_factory):
 
 
 def _doc(nlp, text: str):
-    from extractors.extract import extract_document
+    from govmap.extractors.extract import extract_document
 
     document = Document(doc_id="d" * 16, source_uri="mem://test.txt", media_type="text/plain", sha256="0" * 64,
                         pages=(Page(number=1, text=text),))

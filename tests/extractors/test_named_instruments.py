@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.named_instruments import category_of_head, find_definitions, find_named_instruments
+from govmap.extractors.named_instruments import category_of_head, find_definitions, find_named_instruments
 
 
 def names(text, **kw):
@@ -118,8 +118,8 @@ def test_definitions(text, expected):
 def test_weak_heads_need_a_second_mention(text, expected):
     import spacy
 
-    import extractors.instruments  # noqa: F401
-    from extractors.extensions import INSTRUMENTS
+    import govmap.extractors.instruments  # noqa: F401
+    from govmap.extractors.extensions import INSTRUMENTS
 
     nlp = spacy.blank("en")
     nlp.add_pipe("govmap_instrument_ruler")

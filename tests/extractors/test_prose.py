@@ -8,12 +8,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import extractors.prose  # noqa: F401  (registers govmap_prose_collaborations)
-import extractors.sentences  # noqa: F401  (registers govmap_sentences)
-from datasets.contract import COLLABORATION_STATUSES, COLLABORATION_TYPES
-from extractors.prose import ProseCollaborations, find_collaborations
-from extractors.records import Collaboration
-from extractors.states import StateFinder
+import govmap.extractors.prose  # noqa: F401  (registers govmap_prose_collaborations)
+import govmap.extractors.sentences  # noqa: F401  (registers govmap_sentences)
+from govmap.datasets.contract import COLLABORATION_STATUSES, COLLABORATION_TYPES
+from govmap.extractors.prose import ProseCollaborations, find_collaborations
+from govmap.extractors.records import Collaboration
+from govmap.extractors.states import StateFinder
 from tests.extractors.stand_ins import register_name_ruler
 
 # Names the stand-in ruler tags, longest first so "Northland AISI" wins over "Northland".

@@ -7,12 +7,12 @@ import pytest
 import spacy
 from spacy.language import Language
 
-import extractors.prose_ratings  # noqa: F401  (registers govmap_prose_ratings)
-import extractors.sentences  # noqa: F401  (registers govmap_sentences)
-from extractors.prose_ratings import PROSE_TABLE_ID, ProseRatings, find_list_ratings
-from extractors.rating_lexicon import NUMERIC_SCALE, ORDINAL_SCALE, PROS_CONS_SCALE, clean_subject, ordinal_score
-from extractors.records import Rating
-from sources.model import Document, Page
+import govmap.extractors.prose_ratings  # noqa: F401  (registers govmap_prose_ratings)
+import govmap.extractors.sentences  # noqa: F401  (registers govmap_sentences)
+from govmap.extractors.prose_ratings import PROSE_TABLE_ID, ProseRatings, find_list_ratings
+from govmap.extractors.rating_lexicon import NUMERIC_SCALE, ORDINAL_SCALE, PROS_CONS_SCALE, clean_subject, ordinal_score
+from govmap.extractors.records import Rating
+from govmap.sources.model import Document, Page
 from tests.extractors.stand_ins import register_name_ruler
 
 NAMES = {"Harbour Council": "harbour-council", "Lakeside Institute": "lakeside-institute"}
@@ -252,7 +252,7 @@ def test_criterion_led_paragraph() -> None:
         "**Openness**: The Northern charter is the most open. The Southern code sits in the middle, "
         "and the Eastern pact is not open at all.\n"
     )
-    from extractors.prose_ratings import find_labelled_ratings
+    from govmap.extractors.prose_ratings import find_labelled_ratings
 
     found = find_labelled_ratings(_document(text))
     assert [(r.subject, r.criterion, r.rating) for r in found] == [
@@ -263,13 +263,13 @@ def test_criterion_led_paragraph() -> None:
 
 
 def test_note_with_one_subject_is_not_a_comparison() -> None:
-    from extractors.prose_ratings import find_labelled_ratings
+    from govmap.extractors.prose_ratings import find_labelled_ratings
 
     assert find_labelled_ratings(_document("**Note**: The secretariat is in Geneva.\n")) == []
 
 
 def test_registered_after_the_table_components() -> None:
-    from extractors.config import DEFAULT_COMPONENTS
+    from govmap.extractors.config import DEFAULT_COMPONENTS
 
     names = [name for name, _ in DEFAULT_COMPONENTS]
     assert names.index("govmap_prose_ratings") > names.index("govmap_rating_tables")

@@ -1,6 +1,6 @@
-from extractors.kb import load_kb
-from extractors.records import Collaboration, Discovery, Extraction, Mention
-from extractors.resolve import resolve
+from govmap.extractors.kb import load_kb
+from govmap.extractors.records import Collaboration, Discovery, Extraction, Mention
+from govmap.extractors.resolve import resolve
 
 
 def mention(doc, key, surface, etype="institution"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.scales import NUMERIC_SCALES, ORDINAL_SCALES, PRESENCE, detect_scale, normalize_rating
+from govmap.extractors.scales import NUMERIC_SCALES, ORDINAL_SCALES, PRESENCE, detect_scale, normalize_rating
 
 
 @pytest.mark.parametrize(
@@ -87,7 +87,7 @@ def test_scale_names_are_unique():
 
 # --- judgement lines: one criterion's values, each with its own scale ---------------------------
 
-from extractors.scales import detect_line_scale, read_judgement  # noqa: E402
+from govmap.extractors.scales import detect_line_scale, read_judgement  # noqa: E402
 
 
 @pytest.mark.parametrize(

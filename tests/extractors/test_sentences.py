@@ -6,8 +6,8 @@ import pytest
 import spacy
 from spacy.language import Language
 
-import extractors.sentences  # noqa: F401  (registers govmap_sentences)
-from extractors.sentences import SentenceSplitter
+import govmap.extractors.sentences  # noqa: F401  (registers govmap_sentences)
+from govmap.extractors.sentences import SentenceSplitter
 
 
 @pytest.fixture(scope="module")

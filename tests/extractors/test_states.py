@@ -1,10 +1,10 @@
-"""Countries read as states only where they stand as states (`extractors.states`)."""
+"""Countries read as states only where they stand as states (`govmap.extractors.states`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from extractors.states import find_states, is_state_use
+from govmap.extractors.states import find_states, is_state_use
 
 SURFACES = {"United States": "US", "US": "US", "India": "IN", "Canada": "CA", "China": "CN", "EU": "EU",
             "Norway": "NO", "Iceland": "IS", "Japanese": "JP", "Japan": "JP"}

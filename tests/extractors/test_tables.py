@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from extractors import tables  # noqa: F401  (registers the factories)
-from extractors.records import Collaboration, Rating
-from extractors.table_grid import find_header_row, logical_rows, table_id_of
-from extractors.table_rationales import find_rationales
-from extractors.tables import (
+from govmap.extractors import tables  # noqa: F401  (registers the factories)
+from govmap.extractors.records import Collaboration, Rating
+from govmap.extractors.table_grid import find_header_row, logical_rows, table_id_of
+from govmap.extractors.table_rationales import find_rationales
+from govmap.extractors.tables import (
     CollaborationTables,
     RatingTables,
     find_ratings,
@@ -19,7 +19,7 @@ from extractors.tables import (
     read_matrix,
     split_actors,
 )
-from sources.model import Cell, Document, Page, Table
+from govmap.sources.model import Cell, Document, Page, Table
 
 
 class FakeLinker:
@@ -428,8 +428,8 @@ def test_corpus_tables_are_exact(corpus_scores):
 
 @pytest.mark.slow
 def test_corpus_rationales_are_the_same_from_text_and_pdf(shared_corpus):
-    from extractors.kb import load_kb
-    from sources import RawDocument, parse
+    from govmap.extractors.kb import load_kb
+    from govmap.sources import RawDocument, parse
 
     def rationales(path, media_type):
         parsed = parse(RawDocument(str(path), path.read_bytes(), media_type))
@@ -553,7 +553,7 @@ def test_members_column_joins_the_row_body():
     ],
 )
 def test_clean_cell_drops_markup(printed, clean):
-    from extractors.table_grid import clean_cell
+    from govmap.extractors.table_grid import clean_cell
 
     assert clean_cell(printed) == clean
 

@@ -11,9 +11,9 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-import flows.analyst_commands as analyst_commands
+import govmap.flows.analyst_commands as analyst_commands
 
-from flows.cli import app
+from govmap.flows.cli import app
 from tests.datasets.builders import DOC_BAD, DOC_OK, RELEASE_1, RELEASE_2, release_rows, second_release_rows, write_release
 
 runner = CliRunner()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from govmap.flows.cli import app
 
 
 @pytest.mark.parametrize("value", [

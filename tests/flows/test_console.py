@@ -8,10 +8,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from flows.console import ConsoleProgress, plain_output, print_summary
-from flows.documents import DocumentSummary
-from flows.progress import current_progress, reporting
-from flows.release import PublishOutcome
+from govmap.flows.console import ConsoleProgress, plain_output, print_summary
+from govmap.flows.documents import DocumentSummary
+from govmap.flows.progress import current_progress, reporting
+from govmap.flows.release import PublishOutcome
 
 DOCS = (
     DocumentSummary(doc_id="a" * 16, source_uri="reports/one.pdf", sha256="1" * 64, status="ok", n_pages=12),
@@ -131,7 +131,7 @@ def test_expected_source_failures_are_no_error_lines():
     # lines with a traceback; any other failure still shows.
     import logging
 
-    from flows.cli import _expected_source_failure
+    from govmap.flows.cli import _expected_source_failure
     from govmap.errors import FetchError
 
     def record(message: str, exc: BaseException | None = None) -> logging.LogRecord:

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 def _cli(args: list[str], env: dict[str, str], *, kill_after: float | None = None) -> subprocess.CompletedProcess | None:
     """Run `govmap ARGS`; with `kill_after`, SIGKILL its whole process group then (returns None)."""
-    cmd = [sys.executable, "-c", "from flows.cli import app; app()", *args]
+    cmd = [sys.executable, "-c", "from govmap.flows.cli import app; app()", *args]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:

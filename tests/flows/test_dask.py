@@ -12,9 +12,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from datasets.contract import TABLES
-from flows.documents import DocumentSummary
-from flows.progress import NullProgress
+from govmap.datasets.contract import TABLES
+from govmap.flows.documents import DocumentSummary
+from govmap.flows.progress import NullProgress
 
 pytestmark = pytest.mark.slow
 
@@ -44,8 +44,8 @@ class Recorder(NullProgress):
 
 
 def _run(corpus: Path, out: Path, **options):
-    from flows.ingest import ingest
-    from flows.progress import reporting
+    from govmap.flows.ingest import ingest
+    from govmap.flows.progress import reporting
 
     recorder = Recorder()
     with reporting(recorder):
@@ -99,7 +99,7 @@ def test_dask_and_process_pool_publish_identical_tables(runs: dict) -> None:
 
 
 def test_each_dask_worker_builds_the_pipeline_once(runs: dict, cluster) -> None:
-    from flows.documents import nlp_builds
+    from govmap.flows.documents import nlp_builds
 
     _, client = cluster
     documents = len(runs["dask"][0].documents)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.documents import process_raw, quarantine
+from govmap.flows.documents import process_raw, quarantine
 from govmap.errors import GovmapError
-from sources import ParseSettings, SourceRef, parse, pull
+from govmap.sources import ParseSettings, SourceRef, parse, pull
 from tests.flows.badinputs import mutate, text_pdf
 from tests.flows.conftest import SAMPLES
 
@@ -38,13 +38,13 @@ def _escaped_from(exc: BaseException) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def nlp():
-    from extractors.nlp import build_nlp
+    from govmap.extractors.nlp import build_nlp
 
     return build_nlp(None)
 
 
 def test_mutated_inputs_parse_or_quarantine_with_one_line(tmp_path: Path, nlp) -> None:
-    from extractors.extract import extract_document
+    from govmap.extractors.extract import extract_document
 
     rng = random.Random(606)
     seeds = {p.name: p.read_bytes() for p in SAMPLES.iterdir() if p.is_file()}

@@ -17,11 +17,11 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from datasets.contract import TABLES, to_arrow_schema
+from govmap.datasets.contract import TABLES, to_arrow_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
-GOVMAP = [sys.executable, "-m", "flows.cli"]
+GOVMAP = [sys.executable, "-m", "govmap.flows.cli"]
 
 pytestmark = pytest.mark.slow
 

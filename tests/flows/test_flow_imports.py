@@ -14,7 +14,7 @@ WORKERS_ONLY = ("spacy", "pdfplumber", "pypdfium2", "bs4", "pandas", "matplotlib
 
 def test_the_flow_process_loads_none_of_the_workers_libraries() -> None:
     code = ("import json, sys\n"
-            "import flows.cli, flows.ingest, flows.runners, flows.release, flows.documents\n"
+            "import govmap.flows.cli, govmap.flows.ingest, govmap.flows.runners, govmap.flows.release, govmap.flows.documents\n"
             f"print(json.dumps([m for m in {WORKERS_ONLY!r} if m in sys.modules]))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -22,8 +22,8 @@ def test_the_flow_process_loads_none_of_the_workers_libraries() -> None:
 
 
 def test_the_parsers_still_load_when_asked_for() -> None:
-    import sources
+    from govmap import sources
 
-    assert sources.parse_pdf.__module__ == "sources.pdf"
-    assert sources.parse_html.__module__ == "sources.html"
-    assert sources.parse_text.__module__ == "sources.text"
+    assert sources.parse_pdf.__module__ == "govmap.sources.pdf"
+    assert sources.parse_html.__module__ == "govmap.sources.html"
+    assert sources.parse_text.__module__ == "govmap.sources.text"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prefect.settings import get_current_settings, temporary_settings
 
-from flows.ingest import foreground_run
+from govmap.flows.ingest import foreground_run
 
 
 def test_a_foreground_run_sends_no_heartbeats_by_default() -> None:

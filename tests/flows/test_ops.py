@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.ops_commands import build_deployment, prune_releases
+from govmap.flows.ops_commands import build_deployment, prune_releases
 from govmap.errors import RunnerError
-from flows.registry import RegistryError, load_registry, registry_specs
+from govmap.flows.registry import RegistryError, load_registry, registry_specs
 
 
 @pytest.fixture()

@@ -89,7 +89,7 @@ def _write_mutants(folder: Path, samples: Path, taken: set[bytes]) -> list[Path]
 @pytest.fixture(scope="module")
 def hostile_run(prefect_server: str, hostile_server: str, tmp_path_factory: pytest.TempPathFactory):
     """The one flow run: (RunResult, out, folder, expectations, mutants, urls, documents rows)."""
-    from flows.ingest import ingest
+    from govmap.flows.ingest import ingest
     from tests.flows.conftest import SAMPLES
 
     root = tmp_path_factory.mktemp("hostile")

@@ -40,7 +40,7 @@ def _processes_of(run: subprocess.Popen) -> list[str]:
 
 def _start(folder: Path, out: Path, env: dict[str, str]) -> subprocess.Popen:
     # The mark is the pid of a shell that execs the run, so the run's pid is in its own mark.
-    cmd = [sys.executable, "-c", "from flows.cli import app; app()", "run", str(folder), "--out", str(out)]
+    cmd = [sys.executable, "-c", "from govmap.flows.cli import app; app()", "run", str(folder), "--out", str(out)]
     script = f'export {_MARK}=$$; exec "$@"'
     return subprocess.Popen(["sh", "-c", script, "sh", *cmd], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.registry import load_registry, removed_to_keep
+from govmap.flows.registry import load_registry, removed_to_keep
 
 
 def _registry(tmp_path: Path, on_removed: str) -> Path:
@@ -36,7 +36,7 @@ def test_removed_to_keep(tmp_path: Path, on_removed: str, status: str, carried: 
 
 @pytest.mark.slow
 def test_keep_carries_a_removed_document_through_the_flow(tmp_path: Path, samples_folder: Path, prefect_server: str) -> None:
-    from flows.ingest import ingest
+    from govmap.flows.ingest import ingest
 
     shutil.move(str(samples_folder), tmp_path / "in")
     registry, out = _registry(tmp_path, "keep"), tmp_path / "out"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from datasets.release import LATEST, input_fingerprint, latest_release, list_releases
-from extractors.records import DocMetadata, Extraction, Mention
-from flows.documents import DocumentResult, DocumentRow, quarantine
-from flows.release import publish_release
+from govmap.datasets.release import LATEST, input_fingerprint, latest_release, list_releases
+from govmap.extractors.records import DocMetadata, Extraction, Mention
+from govmap.flows.documents import DocumentResult, DocumentRow, quarantine
+from govmap.flows.release import publish_release
 
 PAGE = "The Frontier Review Board (FRB) met the OECD in spring."
 
@@ -64,8 +64,8 @@ def test_figures_drawn_beside_validation_reach_the_report(tmp_path: Path, prepar
     # figure lands in quality/ and inline in the report.
     from dataclasses import replace
 
-    from extractors.records import Collaboration
-    from flows.release import prepare_publish
+    from govmap.extractors.records import Collaboration
+    from govmap.flows.release import prepare_publish
 
     base = result()
     collaboration = Collaboration(base.row.doc_id, ("new:frontier-review-board", "oecd"), ("joint_research",),

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from extractors.records import Collaboration, DocMetadata, Discovery, Extraction, Mention, Rating
-from flows.documents import DocumentResult, DocumentRow, quarantine
-from flows.ingest import _fetch
-from flows.result_cache import CACHE_FORMAT, ResultCache, decode_result, encode_result
-from sources import ParseSettings, SourceRef
+from govmap.extractors.records import Collaboration, DocMetadata, Discovery, Extraction, Mention, Rating
+from govmap.flows.documents import DocumentResult, DocumentRow, quarantine
+from govmap.flows.ingest import _fetch
+from govmap.flows.result_cache import CACHE_FORMAT, ResultCache, decode_result, encode_result
+from govmap.sources import ParseSettings, SourceRef
 
 PAGE = "The OECD and the UK AISI signed a memorandum. Rated: OECD high."
 SHA = "c" * 64
@@ -83,7 +83,7 @@ def test_a_bad_entry_is_a_logged_miss(tmp_path: Path, monkeypatch, caplog, make_
     cache.put(full_result())
     path = cache.path(SHA)
     path.write_bytes(make_entry(path.read_bytes()))
-    with caplog.at_level(logging.WARNING, logger="flows.result_cache"):
+    with caplog.at_level(logging.WARNING, logger="govmap.flows.result_cache"):
         assert cache.get(SHA) is None
     assert str(path) in caplog.text and "extracting the document again" in caplog.text
     assert not (tmp_path / "pwned").exists()

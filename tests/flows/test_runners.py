@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from flows.runners import RunnerError, check_dask_address, check_runner_options
+from govmap.flows.runners import RunnerError, check_dask_address, check_runner_options
 
 
 @pytest.mark.parametrize(
@@ -54,9 +54,9 @@ def test_a_remote_cluster_needs_a_prefect_server_its_workers_can_reach(api_url: 
 
 
 def test_a_port_that_accepts_but_never_answers_is_refused_in_bounded_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    import flows.runners
+    import govmap.flows.runners
 
-    monkeypatch.setattr(flows.runners, "_CONNECT_TIMEOUT_S", 1)
+    monkeypatch.setattr(govmap.flows.runners, "_CONNECT_TIMEOUT_S", 1)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen()
@@ -72,8 +72,8 @@ def test_a_running_scheduler_passes() -> None:
 
 
 def test_worker_pipeline_is_built_once_per_configuration() -> None:
-    from extractors.nlp import DEFAULT_COMPONENTS, NlpConfig
-    from flows.documents import nlp_builds, worker_nlp
+    from govmap.extractors.nlp import DEFAULT_COMPONENTS, NlpConfig
+    from govmap.flows.documents import nlp_builds, worker_nlp
 
     before = nlp_builds()
     first = worker_nlp()
@@ -87,7 +87,7 @@ def test_worker_pipeline_is_built_once_per_configuration() -> None:
 
 
 def _worker_state(_: int) -> tuple[int, bool]:
-    from flows.documents import has_pipeline
+    from govmap.flows.documents import has_pipeline
 
     return os.getpid(), has_pipeline()
 
@@ -97,7 +97,7 @@ def test_pool_workers_start_with_the_default_pipeline_built() -> None:
     a bigger pool costs no more start-up CPU."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from flows.documents import worker_context
+    from govmap.flows.documents import worker_context
 
     with ProcessPoolExecutor(max_workers=2, mp_context=worker_context()) as pool:
         states = list(pool.map(_worker_state, range(6)))

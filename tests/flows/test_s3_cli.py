@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import govmap
-from datasets.contract import TABLES
+from govmap.datasets.contract import TABLES
 from tests.conftest import S3_TEST_ENV
 from tests.flows.conftest import SAMPLES
 from tests.flows.test_crash import _cli

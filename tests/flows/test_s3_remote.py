@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-import flows.remote as remote
-from datasets.objectstore import ReleaseStore, work_dir_for
-from datasets.release import latest_release
-from flows.ingest import RunResult
-from flows.ops_commands import prune_releases
-from flows.release import PublishOutcome
+import govmap.flows.remote as remote
+from govmap.datasets.objectstore import ReleaseStore, work_dir_for
+from govmap.datasets.release import latest_release
+from govmap.flows.ingest import RunResult
+from govmap.flows.ops_commands import prune_releases
+from govmap.flows.release import PublishOutcome
 from tests.datasets.builders import RELEASE_1, RELEASE_2, release_rows, second_release_rows, write_release
 
 RELEASE_3 = "20250301T000000Z-cccccccc"

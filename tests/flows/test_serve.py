@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import flows.ops_commands as ops_commands
-import flows.prefect_server as prefect_server
+import govmap.flows.ops_commands as ops_commands
+import govmap.flows.prefect_server as prefect_server
 
 
 class FakeServer:
@@ -60,7 +60,7 @@ def test_sigterm_stops_the_runner_without_a_warning(tmp_path: Path) -> None:
     script = textwrap.dedent("""
         import os, signal, threading, warnings
         warnings.simplefilter("error", RuntimeWarning)
-        import flows.ops_commands as ops
+        import govmap.flows.ops_commands as ops
 
         class FakeRunner:
             def __init__(self, **kwargs):

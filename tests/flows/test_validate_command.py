@@ -9,9 +9,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
-from datasets.contract import TABLES
-from datasets.parquet import to_arrow
-from flows.cli import app
+from govmap.datasets.contract import TABLES
+from govmap.datasets.parquet import to_arrow
+from govmap.flows.cli import app
 from tests.datasets.builders import RELEASE_1, release_rows, write_release
 
 runner = CliRunner()

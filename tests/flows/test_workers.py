@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from flows import documents
-from flows.documents import process_raw, quarantine
+from govmap.flows import documents
+from govmap.flows.documents import process_raw, quarantine
 from govmap.errors import ParseError
-from sources import ParseSettings, RawDocument
+from govmap.sources import ParseSettings, RawDocument
 from tests.flows.conftest import ROOT
 
 
@@ -72,7 +72,7 @@ def test_a_parse_error_is_not_transient(monkeypatch) -> None:
 
 def test_memory_cap_turns_an_allocation_into_memory_error() -> None:
     # In a fresh process: the cap lasts for the life of the process that sets it.
-    code = ("from flows.documents import _cap_memory\n_cap_memory(64)\n"
+    code = ("from govmap.flows.documents import _cap_memory\n_cap_memory(64)\n"
             "try:\n    bytearray(512 * 2**20)\nexcept MemoryError:\n    raise SystemExit(7)\n")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 7
 
@@ -84,7 +84,7 @@ def test_a_dead_worker_costs_one_document(tmp_path: Path, samples_folder: Path, 
     (samples_folder / "poison.md").write_text("# Poison\n\nThe Harbor Board met the Northwind Office.\n")
     out = tmp_path / "out"
     env = {**prefect_api_env, "GOVMAP_TEST_KILL_AT": "worker:poison.md"}
-    cmd = [sys.executable, "-c", "from flows.cli import app; app()", "run", str(samples_folder), "--out", str(out),
+    cmd = [sys.executable, "-c", "from govmap.flows.cli import app; app()", "run", str(samples_folder), "--out", str(out),
            "--workers", "2"]
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -138,8 +138,8 @@ def test_a_decompression_bomb_is_over_the_memory_budget_not_image_only(tmp_path:
     # A 0.5 MB PDF that inflates to 512 MB, with a 128 MB budget: pdfium aborts its worker when the
     # allocation fails (once it used 3 GB and was quarantined as needing OCR).  The worker is
     # replaced, the document tried once more alone, then quarantined; the other one is extracted.
-    from flows.result_cache import ResultCache
-    from flows.runners import ProcessExtractor
+    from govmap.flows.result_cache import ResultCache
+    from govmap.flows.runners import ProcessExtractor
 
     settings = ParseSettings(document_memory_mb=128)
     cache = ResultCache(tmp_path / "cache")

@@ -127,9 +127,9 @@ def _pdfium_texts(path: Path) -> list[str]:
 
 def _govmap(path: Path) -> tuple[float, Any, int]:
     """govmap's time, its Document, and how many pages it handed to pdfplumber."""
-    from sources import pdf as pdf_module
-    from sources.model import RawDocument
-    from sources.pdf import parse_pdf
+    from govmap.sources import pdf as pdf_module
+    from govmap.sources.model import RawDocument
+    from govmap.sources.pdf import parse_pdf
 
     raw = RawDocument(path.name, path.read_bytes(), "application/pdf")
     handed: list[int] = []
@@ -201,7 +201,7 @@ def _nospace(text: str) -> str:
 
 def _difference(plumber: list[list[str | None]], govmap: list[list[str | None]]) -> str:
     """One line saying how govmap's table differs from pdfplumber's."""
-    from sources.normalize import normalize_cell
+    from govmap.sources.normalize import normalize_cell
 
     if len(plumber) != len(govmap) or [len(r) for r in plumber] != [len(r) for r in govmap]:
         return f"shape {len(plumber)}x{max(map(len, plumber))} vs {len(govmap)}x{max(map(len, govmap), default=0)}"
@@ -220,7 +220,7 @@ def _difference(plumber: list[list[str | None]], govmap: list[list[str | None]])
 
 def _compare_tables(result: FileResult, plumber_pages: list[list[tuple[tuple[float, ...], list[list[str | None]]]]],
                     govmap_pages: dict[int, list[tuple[tuple[float, ...] | None, list[list[str | None]]]]]) -> None:
-    from sources.normalize import normalize_cell
+    from govmap.sources.normalize import normalize_cell
 
     for number, plumber in enumerate(plumber_pages, start=1):
         ours = list(govmap_pages.get(number, []))
@@ -270,7 +270,7 @@ def _compare_text(result: FileResult, pdfium_texts: list[str], govmap_texts: lis
     when the document prints the joined word elsewhere or the part after the hyphen is no word of
     the document ("con-structed", "tempera-ture"); a hyphen govmap drops was real when the
     document prints the hyphenated word elsewhere, not at a line end."""
-    from sources.normalize import _PAGE_NUMBER  # a lost line govmap took for a page number
+    from govmap.sources.normalize import _PAGE_NUMBER  # a lost line govmap took for a page number
 
     whole = "\n".join(pdfium_texts)
     printed_hyphenated = {m.group(0).lower() for m in re.finditer(r"[^\W\d_]+-[^\W\d_]+", whole)}

@@ -19,9 +19,9 @@ DEFAULT_FOLDER = ROOT.parent / "shared" / "corpus" / "pdf"
 
 
 def main(argv: list[str] | None = None) -> int:
-    from extractors.extract import extract_document
-    from extractors.nlp import build_nlp
-    from sources import RawDocument, parse
+    from govmap.extractors.extract import extract_document
+    from govmap.extractors.nlp import build_nlp
+    from govmap.sources import RawDocument, parse
 
     args = sys.argv[1:] if argv is None else argv
     folder = Path(args[0]) if args else DEFAULT_FOLDER

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from govmap.errors import FetchError
-from sources.pull import SourceRef, iter_sources, pull
+from govmap.sources.pull import SourceRef, iter_sources, pull
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def linked(tmp_path: Path) -> Path:
 
 
 def test_links_out_of_a_folder_are_skipped_with_a_warning(linked: Path, caplog) -> None:
-    with caplog.at_level(logging.WARNING, logger="sources.folder"):
+    with caplog.at_level(logging.WARNING, logger="govmap.sources.folder"):
         names = [Path(r.uri).name for r in iter_sources([str(linked)])]
     assert names == ["a.md", "alias.md"]
     assert f"{linked / 'passwd.txt'}: a link to" in caplog.text and "follow_symlinks" in caplog.text

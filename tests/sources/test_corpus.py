@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from govmap.errors import SourceError
-from sources import Document, Table, iter_sources, parse, pull
+from govmap.sources import Document, Table, iter_sources, parse, pull
 
 pytestmark = pytest.mark.slow
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from govmap.errors import UnsupportedMediaType
-from sources.detect import detect_media_type
+from govmap.sources.detect import detect_media_type
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import sources
+from govmap import sources
 
 
 def test_public_names_are_exported() -> None:

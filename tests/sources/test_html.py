@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from govmap.errors import ParseError
-from sources.html import parse_html
-from sources.model import RawDocument
+from govmap.sources.html import parse_html
+from govmap.sources.model import RawDocument
 
 PAGE = b"""<!DOCTYPE html>
 <html><head><title>Harbour Notice</title><meta name="author" content="Port Office">

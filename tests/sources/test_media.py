@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from datasets.contract import TABLES
+from govmap.datasets.contract import TABLES
 from govmap.media import DOCUMENT_SUFFIXES, MEDIA, MEDIA_TYPES, media_type_of_name
-from sources import detect_media_type, parser_for
-from sources.misread_ai import AI_PRINTED, repair_name
+from govmap.sources import detect_media_type, parser_for
+from govmap.sources.misread_ai import AI_PRINTED, repair_name
 
 
 def test_the_contract_vocabulary_is_the_table():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sources.normalize import (
+from govmap.sources.normalize import (
     REPAIRS,
     TEXT_REPAIRS,
     drop_control_chars,
@@ -22,7 +22,7 @@ from sources.normalize import (
     strip_running_lines,
     tidy_whitespace,
 )
-from sources.settings import ParseSettings
+from govmap.sources.settings import ParseSettings
 
 
 @pytest.mark.parametrize(
@@ -322,7 +322,7 @@ def _texts() -> list[str]:
 
 
 def test_character_repairs_skip_only_text_without_their_characters() -> None:
-    from sources import normalize as n
+    from govmap.sources import normalize as n
 
     for text in _texts():
         assert fix_ligatures(text) == text.translate(n._LIGATURE_TABLE)
@@ -331,8 +331,8 @@ def test_character_repairs_skip_only_text_without_their_characters() -> None:
 
 
 def test_pattern_repairs_skip_only_text_none_of_their_patterns_matches() -> None:
-    from sources import misread_ai as m
-    from sources import normalize as n
+    from govmap.sources import misread_ai as m
+    from govmap.sources import normalize as n
 
     ai_patterns = (m._GLUED_AL, m._AL_SUFFIX, m._OPEN_AL, m._AL_ACRONYM, m._AL_WORD)
     for text in _texts():
@@ -345,7 +345,7 @@ def test_pattern_repairs_skip_only_text_none_of_their_patterns_matches() -> None
 def test_tidy_whitespace_line_by_line_is_the_trailing_space_regex() -> None:
     import re
 
-    from sources import normalize as n
+    from govmap.sources import normalize as n
 
     for text in _texts():
         plain = n._MANY_BLANK_LINES.sub("\n\n", re.sub(r"[ ]+$", "", text, flags=re.MULTILINE)).strip("\n")
@@ -355,7 +355,7 @@ def test_tidy_whitespace_line_by_line_is_the_trailing_space_regex() -> None:
 def test_running_line_zones_read_from_both_ends() -> None:
     import itertools
 
-    from sources import normalize as n
+    from govmap.sources import normalize as n
 
     for lines in itertools.product(["", " ", "\t", "a", "b c"], repeat=6):
         filled = [i for i, line in enumerate(lines) if line.strip()]

@@ -10,10 +10,10 @@ import socket
 import fsspec
 import pytest
 
-from flows.documents import quarantine
+from govmap.flows.documents import quarantine
 from govmap.errors import FetchError, SourceError, SourceTooLarge
-from sources import ParseSettings, SourceRef, iter_sources, pull
-from sources.objectstore import is_object_url, is_transient
+from govmap.sources import ParseSettings, SourceRef, iter_sources, pull
+from govmap.sources.objectstore import is_object_url, is_transient
 
 MD = b"# Harbour note\n\nThe Standards Office met the Safety Institute.\n"
 

@@ -6,10 +6,10 @@ import pypdfium2 as pdfium
 import pytest
 
 from govmap.errors import ParseError
-from sources.model import RawDocument
-from sources.pdf import parse_pdf
-from sources.pdf_ruling import page_has_ruling
-from sources.settings import ParseSettings
+from govmap.sources.model import RawDocument
+from govmap.sources.pdf import parse_pdf
+from govmap.sources.pdf_ruling import page_has_ruling
+from govmap.sources.settings import ParseSettings
 from tests.sources.conftest import write_pdf
 
 
@@ -185,7 +185,7 @@ def _boxes_pdf(path: Path) -> Path:
 
 def _pdfium_tables(page: pdfium.PdfPage, settings: ParseSettings) -> list:
     """The table parts the pdfium reader finds on one page."""
-    from sources.pdf_tables import read_page_tables
+    from govmap.sources.pdf_tables import read_page_tables
 
     parts = read_page_tables(page, page.get_textpage(), 1, settings)
     assert parts is not None  # an upright page: pdfium reads it, pdfplumber is not needed
@@ -204,7 +204,7 @@ def test_cell_geometry_keeps_ruled_tables_and_skips_stacked_boxes(table_pdf: Pat
         with_table.close()
         boxes.close()
     # pdfplumber, made to look at the same page, finds nothing a release would keep either
-    from sources.pdf_tables import find_tables_pdfplumber
+    from govmap.sources.pdf_tables import find_tables_pdfplumber
 
     data = (tmp_path / "boxes.pdf").read_bytes()
     assert find_tables_pdfplumber(data, [1], "boxes.pdf", settings) == {1: []}
@@ -254,7 +254,7 @@ def test_cell_geometry_reads_paths_of_many_segments(tmp_path: Path) -> None:
 
 
 def test_text_layer_check_counts_only_until_there_is_enough() -> None:
-    from sources.pdf import _has_text_layer
+    from govmap.sources.pdf import _has_text_layer
 
     for texts in ([], [""], [" \n\t"], ["a"], ["ab c", ""], ["", " ", "abcdef"], ["a b", "c d", "e"]):
         for min_chars in range(1, 8):

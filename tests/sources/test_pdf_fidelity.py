@@ -8,10 +8,10 @@ from typing import Callable
 import pypdfium2 as pdfium
 import pytest
 
-from sources.model import Document, RawDocument
-from sources.pdf import parse_pdf
-from sources.pdf_ruling import page_has_ruling
-from sources.settings import ParseSettings
+from govmap.sources.model import Document, RawDocument
+from govmap.sources.pdf import parse_pdf
+from govmap.sources.pdf_ruling import page_has_ruling
+from govmap.sources.settings import ParseSettings
 from tests.sources.conftest import draw_table, write_pdf
 
 A4 = (595.27, 841.89)
@@ -206,7 +206,7 @@ def test_rotated_page_table_goes_to_pdfplumber(tmp_path: Path, monkeypatch: pyte
     # judged on pdfium's unrotated cells; and the file is opened by pdfplumber once.
     import pdfplumber
 
-    from sources import pdf_tables
+    from govmap.sources import pdf_tables
 
     c = _canvas(tmp_path / "rotated.pdf")
     draw_table(c, 72, 700, ROWS, COLS)

@@ -7,11 +7,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from sources.model import RawDocument
-from sources.pdf import parse_pdf
-from sources.pdf_ruling import page_has_ruling
-from sources.pdf_tables import find_tables_pdfplumber, merge_parts, read_page_tables
-from sources.settings import ParseSettings
+from govmap.sources.model import RawDocument
+from govmap.sources.pdf import parse_pdf
+from govmap.sources.pdf_ruling import page_has_ruling
+from govmap.sources.pdf_tables import find_tables_pdfplumber, merge_parts, read_page_tables
+from govmap.sources.settings import ParseSettings
 from tests.sources.conftest import draw_table
 
 SETTINGS = ParseSettings.resolve(None)
@@ -181,8 +181,8 @@ def test_rotated_page_is_read_by_pdfplumber(tmp_path: Path) -> None:
 
 def _page_groups_and_chars(path: Path):
     """The first page's kept cell groups and all its characters, as the pdfium reader takes them."""
-    from sources.pdf_ruling import grid_kept, ruled_cell_groups
-    from sources.pdf_tables import _page_chars
+    from govmap.sources.pdf_ruling import grid_kept, ruled_cell_groups
+    from govmap.sources.pdf_tables import _page_chars
 
     pdf = pdfium.PdfDocument(path)
     try:
@@ -197,7 +197,7 @@ def _page_groups_and_chars(path: Path):
 def test_table_reads_the_same_from_only_the_characters_inside_it(tmp_path: Path, table_pdf: Path) -> None:
     from pdfplumber.table import Table as PlumberTable
 
-    from sources.pdf_tables import _CharPage, _cell_table, _char, _extract
+    from govmap.sources.pdf_tables import _CharPage, _cell_table, _char, _extract
 
     for path in (table_pdf, _mixed_tables_pdf(tmp_path / "mixed.pdf")):
         groups, chars = _page_groups_and_chars(path)
@@ -221,8 +221,8 @@ def test_table_reads_the_same_from_only_the_characters_inside_it(tmp_path: Path,
 def test_table_text_reads_as_pdfplumbers_own_extract(tmp_path: Path, table_pdf: Path) -> None:
     import pdfplumber
 
-    from sources.pdf_ruling import table_settings
-    from sources.pdf_tables import _extract
+    from govmap.sources.pdf_ruling import table_settings
+    from govmap.sources.pdf_tables import _extract
 
     slots = 0
     for path in (table_pdf, _mixed_tables_pdf(tmp_path / "mixed.pdf")):
@@ -238,7 +238,7 @@ def test_table_text_reads_as_pdfplumbers_own_extract(tmp_path: Path, table_pdf: 
 def test_caption_crop_takes_the_characters_pdfplumber_takes() -> None:
     from pdfplumber.utils import crop_to_bbox
 
-    from sources.pdf_tables import _char, _crop
+    from govmap.sources.pdf_tables import _char, _crop
 
     region = (0.0, 50.0, 300.0, 80.0)
     edges = [40.0, 49.0, 50.0, 51.0, 65.0, 79.0, 80.0, 81.0, 90.0]
@@ -273,7 +273,7 @@ def test_cell_finder_finds_pdfplumbers_cells() -> None:
 
     from pdfplumber.table import edges_to_intersections, intersections_to_cells
 
-    from sources.pdf_ruling import _intersections_to_cells
+    from govmap.sources.pdf_ruling import _intersections_to_cells
 
     rng = random.Random(7)
     found = 0

@@ -10,8 +10,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from sources import pdfium_calls
-from sources.pdf_ruling import path_objects
+from govmap.sources import pdfium_calls
+from govmap.sources.pdf_ruling import path_objects
 from tests.sources.conftest import draw_table
 
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from govmap.errors import FetchError, SourceError, SourceTooLarge, UnsupportedMediaType
-from sources.pull import SourceRef, iter_sources, pull
+from govmap.sources.pull import SourceRef, iter_sources, pull
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def test_mock_declared_length_over_limit() -> None:
 def test_mock_trickling_body_stops_at_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     # A server sending a byte at a time, each within the read timeout, once held a run for over
     # five minutes; the whole pull now has a deadline.  The clock moves 1 s per look at it.
-    from sources import http
+    from govmap.sources import http
 
     ticks = iter(range(10**6))
     monkeypatch.setattr(http, "_now", lambda: float(next(ticks)))

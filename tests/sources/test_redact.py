@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sources.redact import redact_uris
+from govmap.sources.redact import redact_uris
 
 
 @pytest.mark.parametrize(("given", "published"), [

@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from sources.settings import DEFAULT_MAX_BYTES, ParseSettings
+from govmap.sources.settings import DEFAULT_MAX_BYTES, ParseSettings
 
 
 def test_defaults() -> None:

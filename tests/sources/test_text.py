@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from govmap.errors import ParseError
-from sources.model import RawDocument
-from sources.tables_text import find_text_tables
-from sources.text import FrontMatter, decode_text, parse_text, read_front_matter
+from govmap.sources.model import RawDocument
+from govmap.sources.tables_text import find_text_tables
+from govmap.sources.text import FrontMatter, decode_text, parse_text, read_front_matter
 
 PIPE_DOC = """# Port Survey
 
