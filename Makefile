@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup browser run lint test test-fast eval parity bench samples clean
+.PHONY: setup browser run test test-fast eval parity bench samples clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@echo "set-up: creating $(VENV) with $(PYTHON) (first time only)"
@@ -34,10 +34,7 @@ run: setup  ## ingest the embedded samples and publish a release under $(OUT)
 	$(VENV)/bin/govmap run --out $(OUT)
 	@echo "next: $(VENV)/bin/govmap sql, show, diff, validate (see README, For analysts); or source $(VENV)/bin/activate"
 
-lint: setup  ## ruff's checks (config in pyproject.toml)
-	$(VENV)/bin/ruff check .
-
-test: setup browser lint  ## the whole suite, shared-corpus and flow tests included
+test: setup browser  ## the whole suite, shared-corpus and flow tests included
 	$(PY) -m pytest --slow -q -p no:cacheprovider
 
 test-fast: setup  ## unit tests only
@@ -47,7 +44,7 @@ eval: setup  ## precision/recall per split against tests/eval/gold (see tests/ev
 	$(PY) -m tests.eval.run --corpus text pdf dev
 	$(PY) -m tests.eval.score .eval/text .eval/pdf .eval/dev --per-document
 	@echo "== reference corpus: exact table facts (ratings, table collaborations, definitions) =="
-	$(PY) -m govmap.extractors.table_evaluation
+	$(PY) -m tests.eval.table_scores
 
 # PDFs to compare; default pdfplumber's own test PDFs, fetched once into the ignored .parity-cache/.
 PARITY_PDFS ?= .parity-cache/tests/pdfs
@@ -67,4 +64,4 @@ clean:
 	rm -rf $(VENV) $(OUT)/releases $(OUT)/latest $(OUT)/.cache $(OUT)/.prefect .pytest_cache
 
 bench: setup  ## throughput, memory, stage times and floors on 100/1,000/5,000-page PDF corpora (BENCH_SIZES to change)
-	$(PY) -m govmap.flows.bench
+	$(PY) -m tests.bench

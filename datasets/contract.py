@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from govmap.media import MEDIA_TYPES
+
 __all__ = [
     "CONTRACT_VERSION",
     "Column",
@@ -67,7 +69,6 @@ COLLABORATION_TYPES = (
 COLLABORATION_STATUSES = ("existing", "announced", "planned", "proposed")
 DOCUMENT_STATUSES = ("ok", "quarantined")
 ENTITY_TYPES = ("institution", "instrument")
-MEDIA_TYPES = ("application/pdf", "text/plain", "text/markdown", "text/html")
 
 # doc_id is the first 16 hex digits of the document's sha256.
 DOC_ID_PATTERN = r"^[0-9a-f]{16}$"

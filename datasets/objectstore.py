@@ -26,7 +26,7 @@ from typing import Any
 
 from govmap.datasets.release import LATEST, READ_ONLY, RELEASES, read_manifest as read_local_manifest
 from govmap.errors import GovmapError, NoPreviousRelease, PublishError
-from govmap.sources.objectstore import open_filesystem
+from govmap.storage import open_filesystem
 
 __all__ = [
     "MANIFEST",

@@ -26,6 +26,8 @@ DEFAULT_COMPONENTS: tuple[tuple[str, str], ...] = (
 
 
 MODEL_NER = "govmap_model_ner"
+# The components that load the knowledge base (and so take `NlpConfig.kb_overlay`).
+KB_COMPONENTS = frozenset({"govmap_institution_ruler", "govmap_instrument_ruler"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,15 @@ class NlpConfig:
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     # An installed trained spaCy pipeline (package name or path) whose NER adds candidates.
     spacy_model: str | None = None
+    # A knowledge-base overlay folder (absolute path) over the packaged KB (`govmap.extractors.kb.load_kb`).
+    kb_overlay: str | None = None
+
+    def component_overrides(self, name: str) -> dict[str, Any]:
+        """The config of component `name`: its overrides, and the KB overlay for the two rulers."""
+        overrides = dict(self.overrides.get(name, {}))
+        if self.kb_overlay and name in KB_COMPONENTS:
+            overrides.setdefault("kb_overlay", self.kb_overlay)
+        return overrides
 
     def cache_key(self) -> str:
         model = None
@@ -43,4 +54,9 @@ class NlpConfig:
             from govmap.extractors.model_ner import model_fingerprint
 
             model = (self.spacy_model, model_fingerprint(self.spacy_model))
-        return repr((self.components, sorted((k, sorted(v.items())) for k, v in self.overrides.items()), model))
+        parts = (self.components, sorted((k, sorted(v.items())) for k, v in self.overrides.items()), model)
+        if self.kb_overlay:  # the overlay's bytes, not its path: editing it re-extracts
+            from govmap.extractors.kb import overlay_digest
+
+            parts += (("kb_overlay", overlay_digest(self.kb_overlay)),)
+        return repr(parts)

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from govmap.sources.misread_ai import AI_PRINTED
 from govmap.extractors.fastmatch import WORD_START, finditer_before
 from govmap.extractors.kb import KnowledgeBase, normalize_surface
 from govmap.extractors.mentions import Match
@@ -28,7 +29,7 @@ DEFAULT_HEADS = ("Network", "Institute", "Council", "Commission", "Organisation"
 
 # "the AI Safety Institute", "the AISI": a singular, capitalised reference with no country before it
 # (those the country patterns take, and a longer match wins).
-_UNQUALIFIED_AISI = re.compile(r"\b[Tt]he\s+(A[Il]\s+(?:Safety|Security)\s+Institute|A[Il]SI)(?![\w’'-])")
+_UNQUALIFIED_AISI = re.compile(rf"\b[Tt]he\s+({AI_PRINTED}\s+(?:Safety|Security)\s+Institute|{AI_PRINTED}SI)(?![\w’'-])")
 # "the Government" (capitalised, not "the Government of X"), "the Federal Government".
 _THE_GOVERNMENT = re.compile(r"\b[Tt]he\s+((?:Federal\s+|National\s+|Central\s+)?Government)(?![\w’'-])(?!\s+of\b)")
 

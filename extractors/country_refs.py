@@ -8,6 +8,7 @@ import functools
 import re
 from collections.abc import Iterator
 
+from govmap.sources.misread_ai import AI_PRINTED
 from govmap.extractors.fastmatch import finditer_before, finditer_in_windows
 from govmap.extractors.kb import KnowledgeBase
 from govmap.extractors.kb_mentions import surface_regex
@@ -19,8 +20,8 @@ EXTRACTOR_COUNTRY = "institution_ruler.country"
 
 # Words every country-qualified reference to an AI safety institute (or, plural, to several)
 # contains: a text without them needs no scan with the long country alternations.
-AISI_WORDS = re.compile(r"A[Il](?:SI|\s+(?:Safety|Security)\s+Institute)", re.IGNORECASE)
-_AISI_PLURAL_WORDS = re.compile(r"A[Il](?:SIs|\s+(?:Safety|Security)\s+Institutes)", re.IGNORECASE)
+AISI_WORDS = re.compile(rf"{AI_PRINTED}(?:SI|\s+(?:Safety|Security)\s+Institute)", re.IGNORECASE)
+_AISI_PLURAL_WORDS = re.compile(rf"{AI_PRINTED}(?:SIs|\s+(?:Safety|Security)\s+Institutes)", re.IGNORECASE)
 GOVERNMENT_WORD = re.compile(r"[Gg]overnment")
 
 
@@ -35,12 +36,12 @@ class CountryReferences:
         self.country_words = max((len(n.split()) for n in names), default=1)
         country = r"(?:" + "|".join(surface_regex(n).replace(r"(?<![\w])", "").replace(r"(?![\w])", "") for n in names) + r")"
         self.country_aisi = re.compile(
-            rf"(?<![\w.])(?P<c>{country})(?:['’]s)?\s+(?:A[Il]\s+(?:Safety|Security)\s+Institute|A[Il]SI)(?![\w])",
+            rf"(?<![\w.])(?P<c>{country})(?:['’]s)?\s+(?:{AI_PRINTED}\s+(?:Safety|Security)\s+Institute|{AI_PRINTED}SI)(?![\w])",
             re.IGNORECASE,
         )
         self.country_list_aisis = re.compile(
             rf"(?<![\w.])(?P<list>{country}(?:\s*,\s*(?:the\s+)?{country})*\s*,?\s+(?:and|&)\s+(?:the\s+)?{country})"
-            rf"\s+(?:A[Il]SIs|A[Il]\s+(?:Safety|Security)\s+Institutes)(?![\w])",
+            rf"\s+(?:{AI_PRINTED}SIs|{AI_PRINTED}\s+(?:Safety|Security)\s+Institutes)(?![\w])",
             re.IGNORECASE,
         )
         self._country_name = re.compile(country, re.IGNORECASE)

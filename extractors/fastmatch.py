@@ -30,6 +30,8 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from govmap.sources.misread_ai import I_PRINTED
+
 __all__ = ["WORD_START", "Alternation", "alternations", "finditer_before", "finditer_before_places", "finditer_in_windows", "finditer_word", "lowered_for_scan"]
 
 # How `surface_regex` opens every form: no letter or digit just before it.
@@ -43,7 +45,7 @@ _UNKNOWN = object()  # a text prefix `Alternation.finditer` has not met yet
 # "Government"), so the scan reads into the next ones; past fourteen, checking more saves little.
 SCAN_PREFIX_TESTS = 14
 # What `surface_regex` makes of the "I" in "AI": OCR "Al" reads as "AI".
-_OCR_I = "[Il]"
+_OCR_I = I_PRINTED
 # What `surface_regex` puts between two words.
 _BETWEEN_WORDS = r"\s+"
 # After a character test, these make it optional, repeated or one alternative of several.
@@ -202,7 +204,7 @@ def _second_keys(form: str, fold: bool) -> frozenset[str] | None:
     if not (second.isascii() and second.isalnum()):
         return None
     # `surface_regex` also reads OCR "Al" for "AI".
-    keys = {second, "l"} if form[:2] == "AI" else {second}
+    keys = {second, *_OCR_I.strip("[]")} if form[:2] == "AI" else {second}
     return frozenset(k.lower() for k in keys) if fold else frozenset(keys)
 
 

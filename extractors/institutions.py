@@ -44,12 +44,12 @@ class InstitutionFindings:
 
 @Language.factory(
     "govmap_institution_ruler",
-    default_config={"kb_path": None, "discover": True, "min_head_mentions": 2, "heads": list(DEFAULT_HEADS)},
+    default_config={"kb_overlay": None, "discover": True, "min_head_mentions": 2, "heads": list(DEFAULT_HEADS)},
     assigns=["doc.spans", "doc._.govmap_linker", "doc._.govmap_discoveries"],
     requires=["token.is_sent_start"],
 )
-def make_institution_ruler(nlp: Language, name: str, kb_path: str | None, discover: bool, min_head_mentions: int, heads: list[str]) -> "InstitutionRuler":
-    return InstitutionRuler(kb=load_kb(kb_path), discover=discover, min_head_mentions=min_head_mentions, heads=tuple(heads))
+def make_institution_ruler(nlp: Language, name: str, kb_overlay: str | None, discover: bool, min_head_mentions: int, heads: list[str]) -> "InstitutionRuler":
+    return InstitutionRuler(kb=load_kb(kb_overlay), discover=discover, min_head_mentions=min_head_mentions, heads=tuple(heads))
 
 
 class InstitutionRuler:

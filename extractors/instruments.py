@@ -117,13 +117,13 @@ def instrument_key(name: str, kb: KnowledgeBase) -> str | None:
 
 @Language.factory(
     "govmap_instrument_ruler",
-    default_config={"kb_path": None, "tables": True, "named": True, "definitions": True, "min_type_mentions": 2,
+    default_config={"kb_overlay": None, "tables": True, "named": True, "definitions": True, "min_type_mentions": 2,
                     "min_weak_mentions": 2},
     assigns=["doc.spans", "doc._.govmap_discoveries"],
 )
-def make_instrument_ruler(nlp: Language, name: str, kb_path: str | None, tables: bool, named: bool,
+def make_instrument_ruler(nlp: Language, name: str, kb_overlay: str | None, tables: bool, named: bool,
                           definitions: bool, min_type_mentions: int, min_weak_mentions: int) -> "InstrumentRuler":
-    return InstrumentRuler(kb=load_kb(kb_path), tables=tables, named=named, definitions=definitions,
+    return InstrumentRuler(kb=load_kb(kb_overlay), tables=tables, named=named, definitions=definitions,
                            min_type_mentions=min_type_mentions, min_weak_mentions=min_weak_mentions)
 
 

@@ -9,12 +9,17 @@ Data files (one JSON object a line, ids are stable slugs):
 ``institutions.jsonl`` — id, name, acronym, aliases, kind, country, ambiguous_acronym, local_aliases
 (generic forms that name the body only in a document about its country: "Congress", "Datatilsynet");
 ``instruments.jsonl`` — id, name, category, aliases; ``countries.jsonl`` — code, names;
-``VERSION`` — the knowledge base's version, part of the pipeline's cache key.
+``VERSION`` — the knowledge base's version, published in every release's manifest.
+
+An overlay folder (`govmap run --kb FOLDER`) holds any of the three JSONL files in the same
+format; its entries replace packaged ones of the same id and add new ones.  `load_kb` is the one
+loader: the components, resolution and the cache key all take the overlay from `NlpConfig`.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import unicodedata
@@ -26,6 +31,7 @@ from govmap.datasets.contract import INSTITUTION_KINDS, INSTRUMENT_CATEGORIES
 from govmap.extractors.gazetteer import country_display_name, country_names, places_in
 from govmap.extractors.records import slugify
 from govmap.extractors.states import StateFinder
+from govmap.sources.misread_ai import repair_name
 
 __all__ = [
     "DEFAULT_KB_PATH",
@@ -34,19 +40,21 @@ __all__ = [
     "KnowledgeBase",
     "DocLinker",
     "load_kb",
+    "overlay_digest",
+    "kb_manifest",
+    "KB_FILES",
     "normalize_surface",
     "squash",
     "AISI_HEADS",
 ]
 
 DEFAULT_KB_PATH = Path(__file__).resolve().parent / "kb"
+# The knowledge base's data files; an overlay folder holds any of them.
+KB_FILES = ("institutions.jsonl", "instruments.jsonl", "countries.jsonl")
 
 # What follows a country to name its AI safety institute: "Japan's AISI", "US AI Safety Institute".
 AISI_HEADS = frozenset({"aisi", "ai safety institute", "ai security institute", "safety institute", "ai office"})
 _GOVERNMENT_HEADS = frozenset({"government", "govt", "administration"})
-# PDF/OCR text prints "AI" as "Al" ("OpenAl", "Al Safety Institute"); an upper-case A then a lower
-# case l ending a word is almost never a real word in these reports.
-_OCR_AL = re.compile(r"(?<![a-z])Al\b|(?<=[a-z])Al\b")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -60,7 +68,7 @@ def normalize_surface(text: str) -> str:
     'the U.S. AI Safety Institute' -> 'us ai safety institute'; "Japan's AISI" -> 'japan aisi'.
     """
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = _OCR_AL.sub("AI", text.strip())
+    text = repair_name(text.strip())
     text = _LEADING_THE.sub("", text)
     text = _POSSESSIVE.sub("", text)
     text = text.replace(".", "").replace("&", " and ")
@@ -160,7 +168,7 @@ class KnowledgeBase:
                     self._squashed.setdefault(squash(form), set()).add(inst.id)
                 else:
                     # Acronyms stay case-sensitive, but dots and OCR damage do not matter: "U.S. AISI".
-                    self._exact.setdefault(_OCR_AL.sub("AI", form.replace(".", "")), set()).add(inst.id)
+                    self._exact.setdefault(repair_name(form.replace(".", "")), set()).add(inst.id)
         self._instrument_norm: dict[str, str] = {}
         for ins in self.instruments.values():
             for form in ins.surfaces:
@@ -177,11 +185,25 @@ class KnowledgeBase:
     # -- loading -------------------------------------------------------------------------------
 
     @classmethod
-    def from_disk(cls, path: str | Path = DEFAULT_KB_PATH) -> "KnowledgeBase":
+    def from_disk(cls, path: str | Path = DEFAULT_KB_PATH, overlay: str | Path | None = None) -> "KnowledgeBase":
         """Load ``institutions.jsonl``, ``instruments.jsonl``, ``countries.jsonl`` and ``VERSION``
-        from the folder `path`. Raises FileNotFoundError when institutions.jsonl is missing and
+        from the folder `path`, then the same files of the folder `overlay` over them: an entry
+        whose id is already known replaces it, a new id adds one, country names add or re-map.
+        Raises FileNotFoundError when institutions.jsonl (or the overlay folder) is missing and
         ValueError naming the file and line of a bad record."""
         path = Path(path)
+        records = {name: _read_jsonl(path / name, missing_ok=name != "institutions.jsonl") for name in KB_FILES}
+        version_file = path / "VERSION"
+        version = version_file.read_text().strip() if version_file.exists() else "0"
+        if overlay is not None:
+            for name, extra in _overlay_records(Path(overlay)).items():
+                if name == "countries.jsonl":
+                    records[name] = records[name] + extra
+                else:
+                    merged = {r["id"]: r for r in records[name]}
+                    merged.update((r["id"], r) for r in extra)
+                    records[name] = list(merged.values())
+            version = f"{version}+overlay.{overlay_digest(overlay)[:12]}"
         institutions = [
             KBInstitution(
                 id=r["id"],
@@ -193,18 +215,16 @@ class KnowledgeBase:
                 ambiguous_acronym=bool(r.get("ambiguous_acronym", False)),
                 local_aliases=tuple(r.get("local_aliases") or ()),
             )
-            for r in _read_jsonl(path / "institutions.jsonl")
+            for r in records["institutions.jsonl"]
         ]
         instruments = [
             KBInstrument(id=r["id"], name=r["name"], category=r["category"], aliases=tuple(r.get("aliases") or ()))
-            for r in _read_jsonl(path / "instruments.jsonl", missing_ok=True)
+            for r in records["instruments.jsonl"]
         ]
         # Every country from the gazetteer, then the KB's own forms ("UK", "Japanese") over them.
         countries = dict(country_names())
-        countries.update({name: r["code"] for r in _read_jsonl(path / "countries.jsonl", missing_ok=True) for name in r["names"]})
+        countries.update({name: r["code"] for r in records["countries.jsonl"] for name in r["names"]})
         institutions += state_governments(institutions, countries)
-        version_file = path / "VERSION"
-        version = version_file.read_text().strip() if version_file.exists() else "0"
         return cls(institutions, instruments, countries, version=version)
 
     def to_disk(self, path: str | Path) -> None:
@@ -273,7 +293,7 @@ class KnowledgeBase:
     def candidates(self, surface: str) -> set[str]:
         """Every institution id some index gives for `surface` (exact, then normalised, then squashed)."""
         text = surface.strip()
-        found = self._exact.get(text) or self._exact.get(_OCR_AL.sub("AI", _LEADING_THE.sub("", text).replace(".", "")))
+        found = self._exact.get(text) or self._exact.get(repair_name(_LEADING_THE.sub("", text).replace(".", "")))
         if found:
             return set(found)
         norm = normalize_surface(text)
@@ -381,14 +401,45 @@ def _read_jsonl(path: Path, *, missing_ok: bool = False) -> list[dict]:
     return out
 
 
+def _overlay_records(folder: Path) -> dict[str, list[dict]]:
+    """The records of an overlay folder's KB files (any of them may be missing, not all)."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"knowledge base overlay not found: {folder} (a folder of {', '.join(KB_FILES)})")
+    found = {name: _read_jsonl(folder / name) for name in KB_FILES if (folder / name).is_file()}
+    if not found:
+        raise FileNotFoundError(f"knowledge base overlay {folder}: none of {', '.join(KB_FILES)} in it")
+    return found
+
+
+def overlay_digest(overlay: str | Path) -> str:
+    """sha256 of an overlay folder's KB files (names and bytes): part of the cache key and the
+    manifest, so changing an overlay re-extracts and is published."""
+    folder = Path(overlay)
+    h = hashlib.sha256()
+    for name in KB_FILES:
+        if (folder / name).is_file():
+            h.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def kb_manifest(kb: KnowledgeBase, overlay: str | Path | None = None) -> dict[str, str | None]:
+    """What a release's manifest says of the knowledge base it was resolved with."""
+    return {"version": kb.version, "overlay_sha256": overlay_digest(overlay) if overlay else None}
+
+
 @functools.lru_cache(maxsize=8)
-def _load_cached(path: str) -> KnowledgeBase:
-    return KnowledgeBase.from_disk(path)
+def _load_cached(overlay: str | None, digest: str | None) -> KnowledgeBase:
+    return KnowledgeBase.from_disk(DEFAULT_KB_PATH, overlay)
 
 
-def load_kb(path: str | Path | None = None) -> KnowledgeBase:
-    """The knowledge base at `path` (default: the packaged one), loaded once per process."""
-    return _load_cached(str(Path(path) if path else DEFAULT_KB_PATH))
+def load_kb(overlay: str | Path | None = None) -> KnowledgeBase:
+    """The one loader: the packaged knowledge base (extractors/kb/), with the overlay folder's
+    entries over it when given (`govmap run --kb`), loaded once per process and overlay content
+    (a long-lived process, `govmap serve`, sees an edited overlay as the cache key does)."""
+    if not overlay:
+        return _load_cached(None, None)
+    folder = Path(overlay).resolve()
+    return _load_cached(str(folder), overlay_digest(folder) if folder.is_dir() else None)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
+from govmap.sources.misread_ai import AI_PRINTED
 from govmap.extractors.fastmatch import alternations
 from govmap.extractors.kb import KnowledgeBase
 from govmap.extractors.mentions import Match
@@ -31,7 +32,7 @@ def surface_regex(form: str) -> str:
         w = re.escape(word)
         # One pass over both apostrophes: replacing one then the other would rewrite the
         # character class the first replacement wrote ("['’]" -> "['['’]]").
-        w = _APOSTROPHE.sub("['’]", w.replace("AI", "A[Il]"))
+        w = _APOSTROPHE.sub("['’]", w.replace("AI", AI_PRINTED))
         w = w.replace(r"\-", r"[-‐–]?\s?")
         parts.append(w)
     # a footnote number glued to a name ("EuCAIF1") still ends it

@@ -28,7 +28,7 @@ def build_nlp(config: NlpConfig | None = None) -> Language:
         components.insert(at, (MODEL_NER, "govmap.extractors.model_ner"))
     for name, module in components:
         importlib.import_module(module)
-        overrides = dict(config.overrides.get(name, {}))
+        overrides = config.component_overrides(name)
         if name == MODEL_NER and config.spacy_model:
             overrides.setdefault("model", config.spacy_model)
         nlp.add_pipe(name, config=overrides)

@@ -49,6 +49,7 @@ from govmap.extractors.scales import (
 )
 from govmap.extractors.table_grid import LogicalRow, find_header_row, header_cells, logical_rows, row_evidence, table_id_of
 from govmap.extractors.table_rationales import find_rationales
+from govmap.sources.misread_ai import AI_PRINTED, repair_name
 from govmap.sources.model import Document, Table
 
 __all__ = [
@@ -85,7 +86,7 @@ DEFAULT_COLLABORATION_CONFIDENCE = 0.95
 DEFAULT_AISI_MIN_MENTIONS = 3
 AISI_KIND = "ai_safety_institute"
 
-_AISI = re.compile(r"\bAISIs?\b|\bA[Il]\s+Safety\s+Institutes?\b|\bA[Il]\s+Security\s+Institutes?\b|\bSafety\s+Institutes\b")
+_AISI = re.compile(rf"\bAISIs?\b|\b{AI_PRINTED}\s+Safety\s+Institutes?\b|\b{AI_PRINTED}\s+Security\s+Institutes?\b|\bSafety\s+Institutes\b")
 _ACTOR_HEADER = re.compile(
     r"\b(?:actors?|partners?|parties|party|participants?|collaborators?|countries|institutions?|organi[sz]ations?|entities|stakeholders|between)\b",
     re.I,
@@ -98,7 +99,6 @@ _STRONG_SEPARATOR = re.compile(r"\s*(?:<\s*-*\s*>|<->|↔|⟷|⇔|⇄|[–—]|\
 # Marks that can only mean "these two work together" in a first column.
 _PAIR_MARK = re.compile(r"<\s*-*\s*>|↔|⟷|⇔|⇄")
 _WEAK_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*/\s*)\s*")
-_OCR_AL = re.compile(r"(?<=[a-z])Al\b|\bAl\b")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -486,7 +486,7 @@ def _surface_variants(surface: str) -> list[str]:
     """The surface, then repairs of table artefacts: OCR "Al" for "AI", a name broken by a space
     ("Open AI", "Deep Mind"), a leading "the"."""
     variants = [surface]
-    repaired = _OCR_AL.sub("AI", surface)
+    repaired = repair_name(surface)
     variants.append(repaired)
     words = repaired.split()
     if 2 <= len(words) <= 3:

@@ -25,7 +25,17 @@ from govmap.runtime import configure_environment
 
 __all__ = ["app", "main"]
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def _samples() -> Path:
+    """The embedded samples: inside the installed package (the wheel puts them in govmap/samples),
+    else the checkout's samples/ (an editable install, or running from the source tree)."""
+    from govmap import version  # any module of the package says where it is installed
+
+    installed = Path(version.__file__).resolve().parent / "samples"
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "samples"
+
+
 DEFAULT_OUT = Path("datasets")
 
 app = typer.Typer(
@@ -101,6 +111,8 @@ def run(
     task_runner: Annotated[str, typer.Option(help="Where parsing and extraction run: process (a process pool here) or dask.")] = "process",
     dask_address: Annotated[Optional[str], typer.Option(help="Scheduler of an existing Dask cluster (tcp://host:8786); default: a local cluster.")] = None,
     spacy_model: Annotated[Optional[str], typer.Option(help="An installed trained spaCy pipeline (package or folder) whose NER adds candidates.")] = None,
+    kb: Annotated[Optional[Path], typer.Option(help="Knowledge-base overlay: a folder of institutions.jsonl / instruments.jsonl / countries.jsonl "
+                                                    "whose entries add to or replace the packaged ones (same id).")] = None,
     max_rejected: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of any table that rows failing a row check may make up; "
                                                      "those rows are set aside, more holds the release back (exit 1).")] = 0.01,
     follow_symlinks: Annotated[bool, typer.Option(help="Read files a source folder links to outside itself (skipped by default).")] = False,
@@ -134,7 +146,7 @@ def run(
         except SourceError as exc:
             _fail(str(exc), 2)
     elif not given:
-        specs = given = [str(SAMPLES)]
+        specs = given = [str(_samples())]
     # Check the specs before Prefect's server starts: a typo should fail in a second, not thirty.
     from govmap.sources import iter_sources
 
@@ -155,7 +167,7 @@ def run(
 
         start_worker_server()
     from govmap.datasets.lock import ReleaseLocked
-    from govmap.flows.ingest import foreground_run, ingest, unchanged_local_inputs
+    from govmap.flows.ingest import foreground_run, ingest, nlp_config_of, unchanged_local_inputs
     from govmap.flows.runners import RunnerError, check_dask_address, check_runner_options
 
     try:
@@ -168,11 +180,16 @@ def run(
             check_model(spacy_model)
     except GovmapError as exc:
         _fail(str(exc), 2)
+    if kb is not None:  # a bad overlay fails now, in one line, not in every worker
+        from govmap.extractors.kb import load_kb
+
+        try:
+            load_kb(kb)
+        except (OSError, ValueError, KeyError) as exc:
+            _fail(f"--kb {kb}: {exc}", 2)
 
     # With a registry the flow decides: `on_removed: keep` may carry documents over.
-    from govmap.extractors.config import NlpConfig
-
-    nlp_config = NlpConfig(spacy_model=spacy_model)
+    nlp_config = nlp_config_of(spacy_model, kb)
     if not force and registry is None and (same := unchanged_local_inputs(specs, out, settings, nlp_config=nlp_config)):
         out_console.print(f"nothing changed since release {same}; no new release published", markup=False)
         return
@@ -186,7 +203,7 @@ def run(
             result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait, settings=settings,
                             registry=str(registry) if registry is not None else None,
                             task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model,
-                            max_rejected=max_rejected)
+                            max_rejected=max_rejected, kb=str(kb.resolve()) if kb is not None else None)
     except (SourceError, ReleaseLocked, RunnerError) as exc:
         _fail(str(exc), 2)
     except GovmapError as exc:
@@ -251,7 +268,7 @@ def validate(
     use_s3_endpoint(s3_endpoint)
     configure_environment()
     from govmap.datasets.query import ReleaseNotFound, resolve_release
-    from govmap.datasets.verify import verify_release
+    from govmap.expectations.verify import verify_release
     from govmap.expectations import summarize
 
     try:

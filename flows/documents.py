@@ -26,7 +26,7 @@ from govmap.errors import BudgetExceeded, GovmapError
 from govmap.runtime import die_with_parent, kill_at_test_point
 from govmap.version import pipeline_version
 from govmap.sources import ParseSettings, RawDocument, parse
-from govmap.sources.detect import SUFFIX_MEDIA_TYPES
+from govmap.media import media_type_of_name
 from govmap.sources.model import doc_id_of
 from govmap.sources.parse import PARSERS
 
@@ -115,8 +115,7 @@ def quarantine(source_uri: str, error: GovmapError | str, *, raw: RawDocument | 
         # No bytes, or none at all (every empty file has the same sha256, and two of them once
         # shared one row that mixed their names): the source URI is the identity.
         sha = hashlib.sha256(source_uri.encode()).hexdigest()
-        suffix = PurePosixPath(source_uri.split("?", 1)[0]).suffix.lower()
-        media = raw.media_type if raw is not None else SUFFIX_MEDIA_TYPES.get(suffix, "text/plain")
+        media = raw.media_type if raw is not None else media_type_of_name(source_uri)
     row = DocumentRow(
         doc_id=doc_id_of(sha), source_uri=source_uri, media_type=media, title=None, authors=(), publisher=None,
         published=None, n_pages=0, n_chars=0, sha256=sha, status="quarantined", error=message,

@@ -170,6 +170,13 @@ def _process_documents(refs: Sequence[SourceRef], settings: ParseSettings, cache
     return tuple(s for s in summaries if s is not None)
 
 
+def nlp_config_of(spacy_model: str | None, kb: str | Path | None) -> NlpConfig | None:
+    """The pipeline a run's options ask for; None for the default one."""
+    if not spacy_model and not kb:
+        return None
+    return NlpConfig(spacy_model=spacy_model, kb_overlay=str(Path(kb).resolve()) if kb else None)
+
+
 def _fingerprint_extra(settings: ParseSettings, nlp_config: NlpConfig | None) -> str:
     """What besides the inputs and the code decides a release: the settings, and the pipeline's
     configuration when it is not the default (so default runs keep their fingerprints)."""
@@ -207,9 +214,9 @@ def _load_results(cache: ResultCache, summaries: Sequence[DocumentSummary]) -> I
 
 @task(cache_policy=NO_CACHE, task_run_name="publish")
 def publish_task(cache: ResultCache, summaries: Sequence[DocumentSummary], out: Path, fingerprint: str,
-                 max_rejected: float | None = None) -> PublishOutcome:
+                 max_rejected: float | None = None, kb_overlay: str | None = None) -> PublishOutcome:
     return publish_release(lambda: _load_results(cache, summaries), out, fingerprint=fingerprint,
-                           pipeline_version=pipeline_version(), max_rejected=max_rejected)
+                           pipeline_version=pipeline_version(), max_rejected=max_rejected, kb_overlay=kb_overlay)
 
 
 def run_ingest(
@@ -263,7 +270,8 @@ def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, n
     if unchanged:
         log.info("inputs unchanged since release %s; nothing published", unchanged)
         return RunResult(documents=summaries, outcome=None, unchanged_release=unchanged)
-    outcome = publish_task(quote(cache), quote(summaries), out, fingerprint, max_rejected)
+    outcome = publish_task(quote(cache), quote(summaries), out, fingerprint, max_rejected,
+                           nlp_config.kb_overlay if nlp_config else None)
     return RunResult(documents=summaries, outcome=outcome)
 
 
@@ -336,7 +344,7 @@ def _prefect_api_url() -> str | None:
 def ingest(sources: list[str], out: str = "datasets", workers: int | None = None, force: bool = False,
            settings: dict[str, Any] | None = None, wait_seconds: float = 0.0, registry: str | None = None,
            task_runner: str = "process", dask_address: str | None = None, spacy_model: str | None = None,
-           max_rejected: float | None = None) -> RunResult:
+           max_rejected: float | None = None, kb: str | None = None) -> RunResult:
     """Pull every source, extract its records, and publish a validated release under `out`.
 
     `settings` overrides ParseSettings by name (a dict, so a deployment can carry it as JSON);
@@ -345,7 +353,8 @@ def ingest(sources: list[str], out: str = "datasets", workers: int | None = None
     `task_runner` is "process" (a process pool of `workers` on this machine) or "dask" (a local
     Dask cluster of `workers` processes, or the scheduler at `dask_address`); `spacy_model` an
     installed trained spaCy pipeline whose NER adds candidates; `max_rejected` the share of any
-    table that row checks may set aside before the release is held back (default 1 %).
+    table that row checks may set aside before the release is held back (default 1 %); `kb` a
+    knowledge-base overlay folder over the packaged one (`govmap.extractors.kb.load_kb`).
     """
     from govmap.flows.remote import output_target
 
@@ -363,6 +372,6 @@ def ingest(sources: list[str], out: str = "datasets", workers: int | None = None
                 carry = removed_to_keep(reg, read_manifest(previous).get("inputs", []), sources)
         return target.publish(run_ingest(sources, target.local, settings=ParseSettings.resolve(settings), workers=workers,
                                          force=force, wait_seconds=wait_seconds, carry=carry,
-                                         nlp_config=NlpConfig(spacy_model=spacy_model) if spacy_model else None,
+                                         nlp_config=nlp_config_of(spacy_model, kb),
                                          task_runner=task_runner, dask_address=dask_address, api_url=_prefect_api_url(),
                                          max_rejected=max_rejected))

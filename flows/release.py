@@ -35,7 +35,7 @@ from govmap.datasets.release import (
     stage_release,
 )
 from govmap.extractors.records import Extraction
-from govmap.extractors.kb import KnowledgeBase, load_kb
+from govmap.extractors.kb import kb_manifest, load_kb
 from govmap.extractors.resolve import Resolution, resolve, summarize as summarize_extraction
 from govmap.flows.documents import DocumentResult
 from govmap.flows.progress import DONE, current_progress
@@ -224,7 +224,7 @@ def publish_release(
     *,
     fingerprint: str,
     pipeline_version: str,
-    kb: KnowledgeBase | None = None,
+    kb_overlay: str | None = None,
     max_rejected: float | None = None,
 ) -> PublishOutcome:
     """Write, validate and (when every suite passes) promote a release of the given documents.
@@ -246,8 +246,9 @@ def publish_release(
     progress = current_progress()
     clock = _StageClock(progress)
     clock.begin("resolve")
+    kb = load_kb(kb_overlay)
     resolution: Resolution = resolve(
-        (summarize_extraction(r.extraction) for r in load_results() if r.extraction is not None), kb or load_kb()
+        (summarize_extraction(r.extraction) for r in load_results() if r.extraction is not None), kb
     )
     clock.begin("write")
     release_id = new_release_id(fingerprint)
@@ -286,7 +287,7 @@ def publish_release(
         # What does not need the figures is done while they are drawn.
         diff = _diff(out, staged.path, release_id)
         manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
-                                  validation_passed=report.passed)
+                                  validation_passed=report.passed, extra={"knowledge_base": kb_manifest(kb, kb_overlay)})
         write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest
         js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"],
                                         row_counts=rows, diff=diff, figures=figures.result(), rejection=rejection,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from govmap.sources.detect import detect_media_type
 from govmap.sources.model import BBox, Cell, Document, Page, RawDocument, Table, doc_id_of
 from govmap.sources.normalize import REPAIRS, TEXT_REPAIRS, normalize_pages, normalize_text
+from govmap.media import PARSERS
 from govmap.sources.parse import parse, parser_for
 from govmap.sources.pull import SourceRef, iter_sources, pull
 from govmap.sources.settings import PARSER_VERSION, ParseSettings
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from govmap.sources.pdf import parse_pdf
     from govmap.sources.text import parse_text
 
-_LAZY_PARSERS = {"parse_html": "text/html", "parse_pdf": "application/pdf", "parse_text": "text/plain"}
+_LAZY_PARSERS = {function: media for media, (_, function) in reversed(PARSERS.items())}
 
 
 def __getattr__(name: str) -> Any:

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 
 from govmap.errors import UnsupportedMediaType
+from govmap.media import DECLARED_MEDIA_TYPES, SUFFIX_MEDIA_TYPES, media_type_of_name
 
 __all__ = ["detect_media_type", "SUFFIX_MEDIA_TYPES"]
-
-SUFFIX_MEDIA_TYPES = {
-    ".pdf": "application/pdf",
-    ".txt": "text/plain",
-    ".text": "text/plain",
-    ".md": "text/markdown",
-    ".markdown": "text/markdown",
-    ".mdx": "text/markdown",  # MDX: Markdown with JSX components
-    ".html": "text/html",
-    ".htm": "text/html",
-}
 
 # The PDF spec lets the header start anywhere in the first 1024 bytes (some writers prepend junk).
 _PDF_MAGIC = b"%PDF-"
@@ -34,14 +23,6 @@ _BINARY_MAGICS = (
     (b"{\\rtf", "an RTF file"),
 )
 _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
-_DECLARED = {
-    "application/pdf": "application/pdf",
-    "text/html": "text/html",
-    "application/xhtml+xml": "text/html",
-    "text/markdown": "text/markdown",
-    "text/x-markdown": "text/markdown",
-    "text/plain": "text/plain",
-}
 
 
 def detect_media_type(data: bytes, name: str, declared: str | None = None) -> str:
@@ -51,28 +32,26 @@ def detect_media_type(data: bytes, name: str, declared: str | None = None) -> st
     Content-Type, trusted only where the content does not decide.  Raises UnsupportedMediaType
     for bytes that are a known binary format, or that are named .pdf but are not a PDF.
     """
-    suffix = PurePosixPath(name.split("?", 1)[0].split("#", 1)[0]).suffix.lower()
+    named = media_type_of_name(name, None)
     if _PDF_MAGIC in data[:_PDF_HEADER_WINDOW]:
         return "application/pdf"
     if not data:
         # Empty bytes decide nothing; the parser for the named type reports the empty file.
-        return SUFFIX_MEDIA_TYPES.get(suffix, "text/plain")
+        return named or "text/plain"
     for magic, what in _BINARY_MAGICS:
         if data.startswith(magic):
             raise UnsupportedMediaType(f"{name}: is {what}, not a PDF, text or HTML document; document quarantined")
-    if suffix == ".pdf" or _declared(declared) == "application/pdf":
+    if named == "application/pdf" or _declared(declared) == "application/pdf":
         raise UnsupportedMediaType(f"{name}: named or served as PDF but has no %PDF- header; not a PDF; document quarantined")
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnsupportedMediaType(f"{name}: binary data (NUL bytes), not a text document; document quarantined")
-    if suffix in (".html", ".htm"):
-        return "text/html"
-    if suffix in (".md", ".markdown", ".mdx"):
-        return "text/markdown"  # Markdown may embed HTML tags; the extension says what it is
+    if named in ("text/html", "text/markdown"):
+        return named  # Markdown may embed HTML tags; the extension says what it is
     head = data[:4096]
-    if suffix in (".txt", ".text"):
+    if named == "text/plain":
         # A .txt that merely mentions "<body>" stays text; one that *is* a saved page is HTML.
         head = head.lstrip()[:64]
-    if _HTML_SNIFF.match(head.lstrip()) if suffix in (".txt", ".text") else _HTML_SNIFF.search(head):
+    if _HTML_SNIFF.match(head.lstrip()) if named == "text/plain" else _HTML_SNIFF.search(head):
         return "text/html"
     media = _declared(declared)
     if media in ("text/html", "text/markdown"):
@@ -83,4 +62,4 @@ def detect_media_type(data: bytes, name: str, declared: str | None = None) -> st
 def _declared(content_type: str | None) -> str | None:
     if not content_type:
         return None
-    return _DECLARED.get(content_type.split(";", 1)[0].strip().lower())
+    return DECLARED_MEDIA_TYPES.get(content_type.split(";", 1)[0].strip().lower())

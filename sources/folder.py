@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Iterator, NoReturn
 
 from govmap.errors import SourceError, SourceTooLarge
+from govmap.media import DOCUMENT_SUFFIXES
 
 __all__ = ["DOCUMENT_SUFFIXES", "iter_folder", "read_file"]
 log = logging.getLogger(__name__)
 
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".mdx", ".html", ".htm"})
 
 
 def iter_folder(folder: Path, *, follow_symlinks: bool = False) -> Iterator[Path]:

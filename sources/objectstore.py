@@ -16,20 +16,17 @@ it is the one carrier of the endpoint (`govmap run --s3-endpoint` sets AWS_ENDPO
 from __future__ import annotations
 
 import errno
-import os
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Any
 
 from govmap.errors import FetchError, SourceError, SourceTooLarge
-from govmap.sources.folder import DOCUMENT_SUFFIXES
+from govmap.media import DOCUMENT_SUFFIXES
+from govmap.storage import ENDPOINT_ENV, first_line, is_object_url, open_filesystem, storage_options
 
+# ENDPOINT_ENV, is_object_url, open_filesystem and storage_options live in govmap.storage (one place
+# for fsspec, shared with govmap.datasets.objectstore); named here too for the readers of sources.
 __all__ = ["ENDPOINT_ENV", "is_object_url", "open_filesystem", "storage_options", "iter_objects", "read_object"]
 
-# The standard variable botocore reads; the CLI's --s3-endpoint sets it for the whole run.
-ENDPOINT_ENV = "AWS_ENDPOINT_URL"
-# Schemes that are not object stores: http(s) keeps its own client (redirect and size rules).
-_NOT_OBJECT_STORES = frozenset({"http", "https", "file", "local"})
 # Errno values s3fs gives throttling (SlowDown, ServiceUnavailable: EBUSY) and 5xx (EREMOTEIO).
 _TRANSIENT_ERRNO = frozenset(
     e for e in (errno.EBUSY, getattr(errno, "EREMOTEIO", errno.EIO), errno.EAGAIN, errno.ETIMEDOUT,
@@ -42,46 +39,6 @@ _TRANSIENT_NAMES = frozenset({
     "ClientConnectorError", "ServerDisconnectedError", "ClientPayloadError", "IncompleteRead", "FSTimeoutError",
     "HTTPClientError", "ResponseParserError",
 })
-
-
-def _scheme(spec: str) -> str:
-    return spec.split("://", 1)[0].lower() if "://" in spec else ""
-
-
-def is_object_url(spec: str) -> bool:
-    """True for a URL whose scheme fsspec knows and that is not http(s) or a local path."""
-    scheme = _scheme(spec)
-    if not scheme or scheme in _NOT_OBJECT_STORES:
-        return False
-    from fsspec.registry import known_implementations, registry
-
-    return scheme in registry or scheme in known_implementations
-
-
-def storage_options(protocol: str) -> dict[str, Any]:
-    """Options for fsspec's filesystem of `protocol`, from the environment.
-
-    S3: the endpoint from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (passed explicitly, so it holds
-    whatever the botocore version), and no listings cache: a run must see objects written since it
-    last listed (the `latest` pointer above all).
-    """
-    if protocol not in ("s3", "s3a"):
-        return {}
-    options: dict[str, Any] = {"use_listings_cache": False}
-    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get(ENDPOINT_ENV)
-    if endpoint:
-        options["endpoint_url"] = endpoint
-    return options
-
-
-def open_filesystem(url: str) -> tuple[Any, str]:
-    """(fsspec filesystem, path inside it) for `url`; SourceError when fsspec cannot serve it."""
-    import fsspec
-
-    try:
-        return fsspec.core.url_to_fs(url, **storage_options(_scheme(url)))
-    except (ImportError, ValueError) as exc:  # a protocol whose package is not installed, or a bad URL
-        raise SourceError(f"{url}: cannot open ({_first_line(exc)}); install the filesystem's package or fix the URL") from exc
 
 
 def iter_objects(spec: str) -> Iterator[str]:
@@ -130,7 +87,7 @@ def read_object(url: str, *, max_bytes: int) -> bytes:
     except FileNotFoundError as exc:
         raise FetchError(f"{url}: no such object or bucket; check the URL; document skipped", transient=False) from exc
     except PermissionError as exc:
-        raise FetchError(f"{url}: access denied ({_first_line(exc)}); check the credentials; document skipped",
+        raise FetchError(f"{url}: access denied ({first_line(exc)}); check the credentials; document skipped",
                          transient=False) from exc
     except Exception as exc:
         if is_transient(exc):
@@ -155,10 +112,5 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {_first_line(exc)}"
+    return f"{type(exc).__name__}: {first_line(exc)}"

@@ -6,21 +6,11 @@ import importlib
 from typing import Any, Callable, Mapping
 
 from govmap.errors import UnsupportedMediaType
+from govmap.media import PARSERS
 from govmap.sources.model import Document, RawDocument
 from govmap.sources.settings import ParseSettings
 
 __all__ = ["parse", "parser_for", "PARSERS"]
-
-# media type -> (module, function) of its parser.  A parser's module loads on first use: the PDF
-# and HTML ones import pdfplumber, pypdfium2 and BeautifulSoup, which a process that only lists
-# and pulls documents (the flow's own) never needs.
-PARSERS: dict[str, tuple[str, str]] = {
-    "application/pdf": ("govmap.sources.pdf", "parse_pdf"),
-    "text/plain": ("govmap.sources.text", "parse_text"),
-    "text/markdown": ("govmap.sources.text", "parse_text"),
-    "text/html": ("govmap.sources.html", "parse_html"),
-}
-
 
 def parser_for(media_type: str) -> Callable[..., Document] | None:
     """The parse function for `media_type`, or None for a type govmap does not read."""

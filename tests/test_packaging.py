@@ -1,4 +1,5 @@
-"""govmap installs one top-level import name, `govmap`, and lives beside Hugging Face `datasets`."""
+"""govmap installs one top-level import name, `govmap`, and lives beside Hugging Face `datasets`; the
+cache key covers pipeline code and data, never developer tools."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from govmap.version import pipeline_files
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = ("flows", "extractors", "sources", "datasets", "expectations")
@@ -46,6 +49,22 @@ def test_stages_import_from_the_checkout_as_govmap_subpackages() -> None:
     assert Path(contract.__file__).resolve() == ROOT / "datasets" / "contract.py"
 
 
+def _is_script(path: Path) -> bool:
+    """A module with an `if __name__ == "__main__":` block: a tool run by hand, not a stage."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+            return True
+    return False
+
+
+def test_pipeline_version_digests_no_developer_tool() -> None:
+    files = [path for _, path in pipeline_files()]
+    assert any(p.parent.name == "kb" for p in files)  # the knowledge base is part of it
+    assert all(p.resolve().is_relative_to(ROOT) and "tests" not in p.relative_to(ROOT).parts for p in files)
+    scripts = [str(p.relative_to(ROOT)) for p in files if p.suffix == ".py" and _is_script(p)]
+    assert not scripts
+
+
 @pytest.mark.slow
 def test_wheel_installs_beside_hugging_face_datasets(tmp_path: Path) -> None:
     uv = Path(sys.executable).with_name("uv")
@@ -55,7 +74,11 @@ def test_wheel_installs_beside_hugging_face_datasets(tmp_path: Path) -> None:
     (wheel,) = wheels.glob("govmap-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         top = {name.split("/")[0] for name in zf.namelist()}
+        names = set(zf.namelist())
     assert {name for name in top if not name.endswith(".dist-info")} == {"govmap"}
+    samples = {p.name for p in (ROOT / "samples").iterdir() if p.is_file()}
+    assert samples and {f"govmap/samples/{n}" for n in samples} <= names
+    assert not [n for n in names if "bench" in n or "evaluation" in n or "/tests/" in n]
 
     # The locked versions of govmap's stack, so the venv is built from uv's cache like the checkout's.
     pins = tmp_path / "pins.txt"

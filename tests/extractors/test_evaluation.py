@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from govmap.extractors.evaluation import UNSEEN, evaluate_folder, load_annotations
+from tests.eval.institutions import UNSEEN, evaluate_folder, load_annotations
 
 # Issue #4: institution precision and recall >= 0.90 (macro) and no document below 0.80, on the
 # project's own unseen samples (written for this project, annotated by hand).

@@ -412,14 +412,14 @@ def test_classes_are_usable_without_spacy_config():
 
 @pytest.fixture(scope="module")
 def corpus_scores(shared_corpus):
-    from govmap.extractors.table_evaluation import evaluate_corpus
+    from tests.eval.table_scores import evaluate_corpus
 
     return evaluate_corpus(corpus=shared_corpus)
 
 
 @pytest.mark.slow
 def test_corpus_tables_are_exact(corpus_scores):
-    from govmap.extractors.table_evaluation import load_table_annotations
+    from tests.eval.table_scores import load_table_annotations
 
     assert len(corpus_scores) == 2 * len(load_table_annotations())
     for fmt, s in corpus_scores:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,26 @@ def test_credentials_and_tokens_are_not_published(tmp_path: Path) -> None:
     documents = pq.read_table(outcome.path / "documents.parquet").to_pylist()
     assert {d["source_uri"] for d in documents} == {"http://host.example/doc.md?token=REDACTED",
                                                     "http://host.example/gone.md?token=REDACTED"}
+
+
+@pytest.mark.slow  # great-expectations validation costs a few seconds
+def test_a_kb_overlay_body_reaches_the_release_and_its_manifest(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    overlay = tmp_path / "kb"
+    overlay.mkdir()
+    body = {"id": "frontier-review-board", "name": "Frontier Review Board", "acronym": "FRB", "aliases": [],
+            "kind": "government_body", "country": None}
+    (overlay / "institutions.jsonl").write_text(json.dumps(body) + "\n")
+    base = result()
+    frb = replace(base.extraction.mentions[0], key="frontier-review-board", extractor="kb:test")
+    linked = replace(base, extraction=replace(base.extraction, mentions=(frb, base.extraction.mentions[1])))
+    fingerprint = input_fingerprint(["a" * 64], pipeline_version="test", extra="overlay")
+    outcome = publish_release(lambda: iter([linked]), tmp_path / "out", fingerprint=fingerprint,
+                              pipeline_version="test", kb_overlay=str(overlay))
+    assert outcome.promoted
+    rows = pq.read_table(outcome.path / "institutions.parquet").to_pylist()
+    (row,) = [r for r in rows if r["institution_id"] == "frontier-review-board"]
+    assert row["name"] == "Frontier Review Board" and row["kind"] == "government_body"
+    kb = json.loads((outcome.path / "manifest.json").read_text())["knowledge_base"]
+    assert kb["overlay_sha256"] and "+overlay." in kb["version"]

@@ -331,12 +331,13 @@ def test_character_repairs_skip_only_text_without_their_characters() -> None:
 
 
 def test_pattern_repairs_skip_only_text_none_of_their_patterns_matches() -> None:
+    from govmap.sources import misread_ai as m
     from govmap.sources import normalize as n
 
-    ai_patterns = (n._GLUED_AL, n._AL_SUFFIX, n._OPEN_AL, n._AL_ACRONYM, n._AL_WORD)
+    ai_patterns = (m._GLUED_AL, m._AL_SUFFIX, m._OPEN_AL, m._AL_ACRONYM, m._AL_WORD)
     for text in _texts():
         if any(p.search(text) for p in ai_patterns):
-            assert n._AL_CANDIDATE.search(text), text
+            assert m._AL_CANDIDATE.search(text), text
         if n._HYPHEN_BREAK.search(text):
             assert n._HYPHEN_AT_LINE_END.search(text), text
 

@@ -1,7 +1,7 @@
 """Evaluation of table extraction (ratings and table collaborations) against hand annotations.
 
-    python -m govmap.extractors.table_evaluation             # shared corpus, text and PDF, full pipeline
-    python -m govmap.extractors.table_evaluation --fast      # table components only, packaged KB linker
+    python -m tests.eval.table_scores             # shared corpus, text and PDF, full pipeline
+    python -m tests.eval.table_scores --fast      # table components only, packaged KB linker
 
 Annotations (tests/eval/tables/<document stem>.json) hold, per rating table, its id, scale,
 extractor, subjects' keys and either ``cells`` ([subject, criterion, rating, score]) or, for
@@ -35,7 +35,7 @@ __all__ = [
     "main",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ANNOTATIONS = ROOT / "tests" / "eval" / "tables"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 log = logging.getLogger(__name__)

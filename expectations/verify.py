@@ -48,7 +48,7 @@ def _read(release: "Release", relative: str) -> bytes:
 def verify_release(release: "Release") -> ReleaseCheck:
     """Check `release` (a folder, or a RemoteRelease) as publishing did; bad data is reported,
     never raised.  Raises ReleaseNotFound when its manifest cannot be read."""
-    from govmap.expectations import validate_release
+    from govmap.expectations.validate import validate_release
     from govmap.errors import ReleaseNotFound
 
     where = str(release) if isinstance(release, Path) else release.url
