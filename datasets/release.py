@@ -17,11 +17,13 @@ by the next run.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from govmap.datasets.contract import CONTRACT_VERSION, TABLES
-from govmap.errors import PublishError
+from govmap.errors import DiskFull, PublishError
 
 __all__ = [
     "RELEASES",
@@ -38,6 +40,8 @@ __all__ = [
     "StagedRelease",
     "new_release_id",
     "stage_release",
+    "discard_on_failure",
+    "disk_full",
     "build_manifest",
     "commit_release",
     "promote",
@@ -166,6 +170,32 @@ def stage_release(out: Path, release_id: str) -> StagedRelease:
     return StagedRelease(out=out, release_id=release_id, path=path)
 
 
+# A write that failed for want of space: a full disk, or the owner's quota.
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def disk_full(exc: BaseException, where: Path, doing: str) -> DiskFull | None:
+    """The one-line DiskFull for `exc` when it is a write that found no space (`doing` says what
+    was being written under `where`), else None."""
+    if not isinstance(exc, OSError) or exc.errno not in _NO_SPACE:
+        return None
+    return DiskFull(f"{where}: the disk filled while {doing} ({os.strerror(exc.errno)}); nothing published, "
+                    "latest unchanged; free some space and run again")
+
+
+@contextmanager
+def discard_on_failure(staged: StagedRelease) -> Iterator[StagedRelease]:
+    """Remove `staged` at once when writing it fails (a full disk gets its space back before the
+    error is reported), and turn a full disk into DiskFull."""
+    try:
+        yield staged
+    except BaseException as exc:
+        shutil.rmtree(staged.path, ignore_errors=True)
+        if (full := disk_full(exc, staged.out, f"writing release {staged.release_id}")) is not None:
+            raise full from None
+        raise
+
+
 def _sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -246,7 +276,8 @@ def promote(out: Path, release_id: str) -> None:
         os.replace(tmp, out / LATEST)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise PublishError(f"{out / LATEST}: cannot switch to {release_id} ({exc.strerror}); latest unchanged") from exc
+        raise disk_full(exc, out, f"switching latest to {release_id}") or \
+            PublishError(f"{out / LATEST}: cannot switch to {release_id} ({exc.strerror}); latest unchanged") from exc
     _fsync_dir(out)
 
 

@@ -3,7 +3,8 @@
 Exit codes: 0 release promoted, also with rows set aside by row checks (or nothing changed);
 1 validation failed (release written, not promoted), or an unexpected error (with a traceback);
 2 bad usage, no readable source, or an unusable --out (a file, not writable, disk full), before any
-work; 130 / 143 stopped by SIGINT / SIGTERM.
+work, or a disk that fills during the run (what was being written is removed, latest unchanged);
+130 / 143 stopped by SIGINT / SIGTERM.
 """
 
 from __future__ import annotations
@@ -82,21 +83,25 @@ def _setup_logging(verbose: bool) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         for name in ("prefect", "httpx", "great_expectations", "distributed"):
             logging.getLogger(name).setLevel(logging.ERROR)
-        logging.getLogger("prefect.task_runs").addFilter(_expected_source_failure)
+        for name in ("prefect.task_runs", "prefect.flow_runs"):
+            logging.getLogger(name).addFilter(_reported_in_one_line)
 
 
-def _expected_source_failure(record: logging.LogRecord) -> bool:
-    """False for Prefect's ERROR lines (one with a traceback) about a pull that failed as sources
-    do (a 404, a timeout after retries): the run quarantines the document and the summary gives
-    its one-line reason.  Prefect keeps a logger's filters when it configures logging."""
+def _reported_in_one_line(record: logging.LogRecord) -> bool:
+    """False for Prefect's ERROR lines (one with a traceback) about a failure the command reports
+    itself in one line: a pull that failed as sources do (a 404, a timeout after retries; the
+    document is quarantined and the summary gives its reason), or a disk that filled (the run
+    stops with exit 2).  Prefect keeps a logger's filters when it configures logging."""
     from govmap import errors
 
+    expected = (errors.SourceError, errors.DiskFull)
     exc = record.exc_info[1] if record.exc_info else None
-    if isinstance(exc, errors.SourceError):
+    if isinstance(exc, expected):
         return False
-    expected = {c.__name__ for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.SourceError)}
+    names = {c.__name__ for c in vars(errors).values() if isinstance(c, type) and issubclass(c, expected)}
     message = record.getMessage()
-    return not (message.startswith("Finished in state Failed") and any(f"{name}:" in message for name in expected))
+    return not (message.startswith(("Finished in state Failed", "Encountered exception"))
+                and any(f"{name}:" in message or f"{name}(" in message for name in names))
 
 
 @app.command()
@@ -126,7 +131,7 @@ def run(
     _stop_on_signals()
     use_s3_endpoint(s3_endpoint)
     from govmap.datasets.release import prepare_output
-    from govmap.errors import GovmapError, SourceError
+    from govmap.errors import DiskFull, GovmapError, SourceError
 
     try:  # before Prefect keeps its database there: a file, a read-only folder or a full disk fail now
         prepare_output(_local_folder(out))
@@ -204,7 +209,7 @@ def run(
                             registry=str(registry) if registry is not None else None,
                             task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model,
                             max_rejected=max_rejected, kb=str(kb.resolve()) if kb is not None else None)
-    except (SourceError, ReleaseLocked, RunnerError) as exc:
+    except (SourceError, ReleaseLocked, RunnerError, DiskFull) as exc:
         _fail(str(exc), 2)
     except GovmapError as exc:
         _fail(str(exc), 1)

@@ -31,6 +31,8 @@ from govmap.sources.model import doc_id_of
 from govmap.sources.parse import PARSERS
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from spacy.language import Language
 
     from govmap.flows.result_cache import ResultCache
@@ -42,6 +44,7 @@ __all__ = [
     "process_raw",
     "quarantine",
     "init_worker",
+    "run_bounded",
     "run_in_worker",
     "run_alone",
     "worker_nlp",
@@ -317,21 +320,28 @@ def nlp_builds() -> int:
     return _BUILDS
 
 
-def run_in_worker(raw: RawDocument, settings: ParseSettings, cache: ResultCache,
-                  nlp_config: NlpConfig | None = None) -> DocumentSummary:
-    """Process one document in a worker: parse, extract, cache the result, return its summary."""
+def run_bounded(raw: RawDocument, settings: ParseSettings, nlp_config: NlpConfig | None = None) -> DocumentResult:
+    """Process one document in a worker process (`init_worker`), its watchdog armed for the
+    document's time budget."""
     kill_at_test_point(f"worker:{PurePosixPath(raw.source_uri).name}")
     _DEADLINE[0] = time.monotonic() + settings.document_seconds + WATCHDOG_GRACE_S
     try:
-        result = process_raw(raw, settings, worker_nlp(nlp_config))
+        return process_raw(raw, settings, worker_nlp(nlp_config))
     finally:
         _DEADLINE[0] = None
+
+
+def run_in_worker(raw: RawDocument, settings: ParseSettings, cache: ResultCache,
+                  nlp_config: NlpConfig | None = None) -> DocumentSummary:
+    """Process one document in a worker: parse, extract, cache the result, return its summary."""
+    result = run_bounded(raw, settings, nlp_config)
     cache.put(result)
     return summarize(result)
 
 
-def run_alone(raw: RawDocument, settings: ParseSettings, cache: ResultCache, nlp_config: NlpConfig | None) -> None:
-    """A retry's process (see govmap.flows.runners): a pool worker's set-up and work, for one document.
-    Defined here, where the forkserver has it loaded already."""
+def run_alone(raw: RawDocument, settings: ParseSettings, nlp_config: NlpConfig | None, send: Connection) -> None:
+    """A retry's process (see govmap.flows.runners): a pool worker's set-up and work, for one document,
+    whose result goes back through `send`.  Defined here, where the forkserver has it loaded."""
     init_worker(nlp_config, settings.document_memory_mb)
-    run_in_worker(raw, settings, cache, nlp_config)
+    send.send(run_bounded(raw, settings, nlp_config))
+    send.close()

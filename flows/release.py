@@ -28,6 +28,7 @@ from govmap.datasets.parquet import TableSink, to_arrow, write_frame
 from govmap.datasets.release import (
     build_manifest,
     commit_release,
+    discard_on_failure,
     latest_release,
     new_release_id,
     promote,
@@ -253,47 +254,50 @@ def publish_release(
     clock.begin("write")
     release_id = new_release_id(fingerprint)
     staged = stage_release(out, release_id)
-    inputs: list[dict[str, Any]] = []
-    documents: list[dict[str, Any]] = []
-    sinks = {name: TableSink(TABLES[name], staged.table_path(name)) for name in ("pages", "mentions", "collaborations", "criteria_ratings")}
-    try:
-        for result in load_results():
-            row = _document_row(result)
-            documents.append(row)
-            inputs.append({"doc_id": row["doc_id"], "source_uri": row["source_uri"], "sha256": row["sha256"], "status": row["status"]})
-            for name, rows in table_rows(result, resolution).items():
-                sinks[name].add(rows)
-    finally:
-        for sink in sinks.values():
-            sink.close()
-    pq.write_table(to_arrow(TABLES["documents"], documents), staged.table_path("documents"), compression="zstd")
-    pq.write_table(to_arrow(TABLES["institutions"], [asdict(r) for r in resolution.institutions]), staged.table_path("institutions"), compression="zstd")
-    pq.write_table(to_arrow(TABLES["instruments"], [asdict(r) for r in resolution.instruments]), staged.table_path("instruments"), compression="zstd")
+    # A failure from here on removes the staging folder: nothing of it is left to sweep.
+    with discard_on_failure(staged):
+        inputs: list[dict[str, Any]] = []
+        documents: list[dict[str, Any]] = []
+        sinks = {name: TableSink(TABLES[name], staged.table_path(name)) for name in ("pages", "mentions", "collaborations", "criteria_ratings")}
+        try:
+            for result in load_results():
+                row = _document_row(result)
+                documents.append(row)
+                inputs.append({"doc_id": row["doc_id"], "source_uri": row["source_uri"], "sha256": row["sha256"], "status": row["status"]})
+                for name, rows in table_rows(result, resolution).items():
+                    sinks[name].add(rows)
+        finally:
+            for sink in sinks.values():
+                sink.close()
+        pq.write_table(to_arrow(TABLES["documents"], documents), staged.table_path("documents"), compression="zstd")
+        pq.write_table(to_arrow(TABLES["institutions"], [asdict(r) for r in resolution.institutions]), staged.table_path("institutions"), compression="zstd")
+        pq.write_table(to_arrow(TABLES["instruments"], [asdict(r) for r in resolution.instruments]), staged.table_path("instruments"), compression="zstd")
 
-    clock.begin("validate")
-    with _FiguresJob(staged, release_id) as figures:
-        frames = {name: pq.read_table(staged.table_path(name)).to_pandas() for name in TABLES}
-        report = validate_release(frames, on_table=progress.validated)
-        rejection, held_back = None, []
-        if not report.passed and not report.release_failures:
-            candidate, cleaned = reject_failing_rows(frames, report)
-            held_back = over_limit_lines(candidate, max_rejected)
-            if not held_back:  # else not promoted: the report shows the failures, on the tables as they were
-                rejection, report, frames = candidate, cleaned, candidate.frames
-                _rewrite_tables(staged, candidate)
-                figures.redraw()  # the figures being drawn still hold the rejected rows
-        rows = {name: len(df) for name, df in frames.items()}
-        clock.begin("publish")
-        # What does not need the figures is done while they are drawn.
-        diff = _diff(out, staged.path, release_id)
-        manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
-                                  validation_passed=report.passed, extra={"knowledge_base": kb_manifest(kb, kb_overlay)})
-        write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest
-        js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"],
-                                        row_counts=rows, diff=diff, figures=figures.result(), rejection=rejection,
-                                        max_rejected=max_rejected)
-    kill_at_test_point("before-commit")
-    final = commit_release(staged, manifest)
+        clock.begin("validate")
+        with _FiguresJob(staged, release_id) as figures:
+            frames = {name: pq.read_table(staged.table_path(name)).to_pandas() for name in TABLES}
+            report = validate_release(frames, on_table=progress.validated)
+            rejection, held_back = None, []
+            if not report.passed and not report.release_failures:
+                candidate, cleaned = reject_failing_rows(frames, report)
+                held_back = over_limit_lines(candidate, max_rejected)
+                if not held_back:  # else not promoted: the report shows the failures, on the tables as they were
+                    rejection, report, frames = candidate, cleaned, candidate.frames
+                    _rewrite_tables(staged, candidate)
+                    figures.redraw()  # the figures being drawn still hold the rejected rows
+            rows = {name: len(df) for name, df in frames.items()}
+            clock.begin("publish")
+            # What does not need the figures is done while they are drawn.
+            diff = _diff(out, staged.path, release_id)
+            manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
+                                      validation_passed=report.passed,
+                                      extra={"knowledge_base": kb_manifest(kb, kb_overlay)})
+            write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest
+            js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"],
+                                            row_counts=rows, diff=diff, figures=figures.result(), rejection=rejection,
+                                            max_rejected=max_rejected)
+        kill_at_test_point("before-commit")
+        final = commit_release(staged, manifest)
     if report.passed:
         kill_at_test_point("before-promote")
         promote(out, release_id)

@@ -25,6 +25,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable
 
+from govmap.datasets.release import disk_full
 from govmap.flows.documents import DocumentResult
 from govmap.version import pipeline_version
 
@@ -236,13 +237,19 @@ class ResultCache:
             return None
 
     def put(self, result: DocumentResult) -> None:
-        """Write atomically: a killed writer leaves no half-written entry."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        """Write atomically: a killed writer leaves no half-written entry.  Raises DiskFull (one
+        line) when the disk has no space for it."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        except OSError as exc:
+            raise disk_full(exc, self.root, f"caching the result of {result.row.source_uri}") or exc
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(encode_result(result))
             os.replace(tmp, self.path(result.row.sha256))
-        except BaseException:
+        except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
+            if (full := disk_full(exc, self.root, f"caching the result of {result.row.source_uri}")) is not None:
+                raise full from None
             raise

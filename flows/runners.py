@@ -23,6 +23,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
@@ -35,8 +36,8 @@ from prefect.futures import PrefectFuture
 
 from govmap.extractors.config import NlpConfig
 from govmap.flows.documents import (
-    WATCHDOG_GRACE_S, WORKER_OVERTIME_EXIT, DocumentResult, DocumentSummary, init_worker, process_raw, quarantine,
-    run_alone, run_in_worker, summarize, worker_context, worker_nlp,
+    WATCHDOG_GRACE_S, WORKER_OVERTIME_EXIT, DocumentResult, DocumentSummary, init_worker, quarantine, run_alone,
+    run_bounded, run_in_worker, summarize, worker_context,
 )
 from govmap.flows.result_cache import ResultCache
 from govmap.errors import RunnerError
@@ -47,6 +48,7 @@ __all__ = [
     "TASK_RUNNERS",
     "RunnerError",
     "Extractor",
+    "BoundedPool",
     "ProcessExtractor",
     "DaskExtractor",
     "open_extractor",
@@ -75,43 +77,120 @@ class Extractor(Protocol):
         """The finished document's summary, its result written to the cache."""
 
 
-# --- process pool (one machine) ----------------------------------------------------------------
+# --- bounded worker processes --------------------------------------------------------------------
 
-class ProcessExtractor:
-    """A process pool (see `worker_context`) whose initializer builds the pipeline; workers
-    write the cache.
+class BoundedPool:
+    """A process pool whose processes hold each document to its budgets (`init_worker`: the
+    time budget by an alarm in the process's main thread and a watchdog, the memory budget by an
+    address-space cap); the process-pool runner's workers, and on Dask each worker's own.
 
-    A worker that dies (the OOM killer, a crash in C, its watchdog ending a stuck document)
+    A process that dies (the OOM killer, a crash in C, its watchdog ending a stuck document)
     breaks the pool and every document in it: the pool is replaced, and each of those documents
-    runs again alone in a process of its own, so a second death names its document for sure,
-    which is then quarantined with the reason.
+    runs again alone (`run_alone`), so a second death names its document for sure, which is then
+    quarantined with the reason.
     """
 
-    def __init__(self, cache: ResultCache, settings: ParseSettings, nlp_config: NlpConfig | None, workers: int) -> None:
-        self.cache, self.settings, self.nlp_config, self.workers = cache, settings, nlp_config, workers
-        self.window = 2 * workers  # one document being extracted and one pulled ahead per worker
-        self._pool: ProcessPoolExecutor | None = None
-        self._submitted: dict[Future, tuple[RawDocument, ProcessPoolExecutor]] = {}
+    def __init__(self, settings: ParseSettings, nlp_config: NlpConfig | None, workers: int) -> None:
+        self.settings, self.nlp_config, self.workers = settings, nlp_config, workers
         self.replaced = 0  # pools replaced after a worker died
-
-    def __enter__(self) -> ProcessExtractor:
+        self._lock = threading.Lock()  # a Dask worker runs tasks on several threads
         self._pool = self._new_pool()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=worker_context(), initializer=init_worker,
                                    initargs=(self.nlp_config, self.settings.document_memory_mb))
 
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
+    def submit(self, fn: Any, *args: Any) -> tuple[Future, ProcessPoolExecutor]:
+        """`fn(*args)` in a worker: its future, and the pool to name to `replace` if it breaks."""
+        with self._lock:
+            pool = self._pool
+        try:
+            return pool.submit(fn, *args), pool
+        except BrokenProcessPool:  # a worker died since the last document finished
+            self.replace(pool)
+            with self._lock:
+                pool = self._pool
+            return pool.submit(fn, *args), pool
+
+    def replace(self, broken: ProcessPoolExecutor) -> None:
         """A new pool in place of `broken`, once however many of its documents report it."""
-        if broken is self._pool:
-            broken.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._new_pool()
-            self.replaced += 1
+        with self._lock:
+            if broken is self._pool:
+                broken.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+                self.replaced += 1
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+    def run_alone(self, raw: RawDocument, settings: ParseSettings) -> DocumentResult:
+        """`raw` once more, in a bounded process of its own (`run_alone`): its result, or its
+        quarantine with the reason that process died too.  `settings` are the document's run's
+        (on Dask, a pool serves every run whose pipeline and memory budget are the same)."""
+        context = worker_context()
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=run_alone, args=(raw, settings, self.nlp_config, send),
+                                  name="govmap-retry", daemon=True)
+        process.start()
+        send.close()  # this end is the child's: with it closed here, the child's death reads as EOF
+        result: DocumentResult | None = None
+        # The watchdog ends the process after the budget and its grace; this wait only guards
+        # against a process that could not even start its watchdog.
+        answered = receive.poll(settings.document_seconds + 2 * WATCHDOG_GRACE_S + 60)
+        try:
+            if answered:
+                result = receive.recv()
+        except (EOFError, OSError):  # died before it sent a result
+            pass
+        finally:
+            receive.close()
+        process.join(WATCHDOG_GRACE_S)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        if result is not None:
+            return result
+        code = process.exitcode
+        if code == WORKER_OVERTIME_EXIT or not answered:
+            why = f"stuck past its {settings.document_seconds:g} s budget (document_seconds)"
+        elif code == -signal.SIGKILL:
+            why = "its worker process was killed (SIGKILL: out of memory?) twice"
+        elif code == -signal.SIGABRT:  # what pdfium does when an allocation fails: a decompression bomb
+            why = (f"its worker process aborted twice (SIGABRT: an allocation failed, most likely over the "
+                   f"{settings.document_memory_mb:,} MB budget, document_memory_mb)")
+        elif code < 0:
+            why = f"its worker process died of signal {-code} twice"
+        else:
+            why = f"its worker process exited with code {code} twice"
+        result = quarantine(raw.source_uri, f"{raw.source_uri}: {why}; document quarantined", raw=raw, transient=True)
+        log.warning("%s", result.row.error)
+        return result
+
+
+# --- process pool (one machine) ----------------------------------------------------------------
+
+class ProcessExtractor:
+    """A `BoundedPool` on this machine whose initializer builds the pipeline; workers write the
+    cache (same disk)."""
+
+    def __init__(self, cache: ResultCache, settings: ParseSettings, nlp_config: NlpConfig | None, workers: int) -> None:
+        self.cache, self.settings, self.nlp_config, self.workers = cache, settings, nlp_config, workers
+        self.window = 2 * workers  # one document being extracted and one pulled ahead per worker
+        self._pool: BoundedPool | None = None
+        self._submitted: dict[Future, tuple[RawDocument, ProcessPoolExecutor]] = {}
+
+    @property
+    def replaced(self) -> int:
+        """Pools replaced after a worker died."""
+        return self._pool.replaced if self._pool is not None else 0
+
+    def __enter__(self) -> ProcessExtractor:
+        self._pool = BoundedPool(self.settings, self.nlp_config, self.workers)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
     def submit(self, raw: RawDocument) -> Future[DocumentSummary]:
         # The pool's own future, not a Prefect task run: a task run here would only wait on it,
@@ -119,60 +198,61 @@ class ProcessExtractor:
         # the bench corpus) that the workers need.  The document's fetch is the task run the
         # flow shows; its outcome is logged and in the documents table.
         assert self._pool is not None
-        try:
-            future = self._pool.submit(run_in_worker, raw, self.settings, self.cache, self.nlp_config)
-        except BrokenProcessPool:  # a worker died since the last document finished
-            self._replace(self._pool)
-            future = self._pool.submit(run_in_worker, raw, self.settings, self.cache, self.nlp_config)
-        self._submitted[future] = (raw, self._pool)
+        future, pool = self._pool.submit(run_in_worker, raw, self.settings, self.cache, self.nlp_config)
+        self._submitted[future] = (raw, pool)
         return future
 
     def collect(self, future: Future[DocumentSummary]) -> DocumentSummary:
+        assert self._pool is not None
         raw, pool = self._submitted.pop(future)
         try:
             return future.result()
         except BrokenProcessPool:
-            self._replace(pool)
-            return self._run_alone(raw)
-
-    def _run_alone(self, raw: RawDocument) -> DocumentSummary:
-        """`raw` once more, in a process of its own; quarantined if that process dies too."""
-        context = worker_context()
-        process = context.Process(target=run_alone, args=(raw, self.settings, self.cache, self.nlp_config),
-                                  name="govmap-retry", daemon=True)
-        process.start()
-        # The watchdog ends the process after the budget and its grace; this wait only guards
-        # against a process that could not even start its watchdog.
-        process.join(self.settings.document_seconds + 2 * WATCHDOG_GRACE_S + 60)
-        if process.is_alive():
-            process.kill()
-            process.join()
-        if process.exitcode == 0 and (done := self.cache.get(raw.sha256)) is not None:
-            return summarize(done)
-        code = process.exitcode
-        if code == WORKER_OVERTIME_EXIT or code is None:
-            why = f"stuck past its {self.settings.document_seconds:g} s budget (document_seconds)"
-        elif code == -signal.SIGKILL:
-            why = "its worker process was killed (SIGKILL: out of memory?) twice"
-        elif code == -signal.SIGABRT:  # what pdfium does when an allocation fails: a decompression bomb
-            why = (f"its worker process aborted twice (SIGABRT: an allocation failed, most likely over the "
-                   f"{self.settings.document_memory_mb:,} MB budget, document_memory_mb)")
-        elif code < 0:
-            why = f"its worker process died of signal {-code} twice"
-        else:
-            why = f"its worker process exited with code {code} twice"
-        result = quarantine(raw.source_uri, f"{raw.source_uri}: {why}; document quarantined", raw=raw, transient=True)
-        log.warning("%s", result.row.error)
-        self.cache.put(result)
-        return summarize(result)
+            self._pool.replace(pool)
+            result = self._pool.run_alone(raw, self.settings)
+            self.cache.put(result)
+            return summarize(result)
 
 
 # --- Dask ----------------------------------------------------------------------------------------
 
+# This Dask worker process's bounded pool, for the budgets and pipeline it was made for: a
+# long-lived worker serving runs with other settings swaps it, never keeps two.
+_DASK_POOL: list[tuple[tuple[str, int], BoundedPool]] = []
+_DASK_POOL_LOCK = threading.Lock()
+
+
+def _dask_worker_pool(settings: ParseSettings, nlp_config: NlpConfig | None) -> BoundedPool:
+    """This Dask worker's `BoundedPool`, one process per thread of the worker."""
+    key = (repr(nlp_config or NlpConfig()), settings.document_memory_mb)
+    with _DASK_POOL_LOCK:
+        if _DASK_POOL and _DASK_POOL[0][0] == key:
+            return _DASK_POOL[0][1]
+        if _DASK_POOL:
+            _DASK_POOL.pop()[1].shutdown(wait=False)
+        from distributed import get_worker
+
+        try:
+            threads = get_worker().state.nthreads
+        except ValueError:  # not on a Dask worker (a test calling the task's function)
+            threads = 1
+        pool = BoundedPool(settings, nlp_config, max(1, threads))
+        _DASK_POOL.append((key, pool))
+        return pool
+
+
 @task(cache_policy=NO_CACHE, task_run_name="extract {raw.source_uri}")
 def extract_task(raw: RawDocument, settings: ParseSettings, nlp_config: NlpConfig | None) -> DocumentResult:
-    """Runs on a Dask worker: the result goes back to the flow, which owns the cache."""
-    return process_raw(raw, settings, worker_nlp(nlp_config))
+    """Runs on a Dask worker, the document in a process of the worker's `BoundedPool`, so its
+    time and memory budgets hold as on the process pool; the result goes back to the flow, which
+    owns the cache."""
+    pool = _dask_worker_pool(settings, nlp_config)
+    future, used = pool.submit(run_bounded, raw, settings, nlp_config)
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        pool.replace(used)
+        return pool.run_alone(raw, settings)
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -221,6 +301,13 @@ async def _scheduler_identity(address: str) -> dict:
         return await scheduler.identity()
 
 
+def _is_daemonic() -> bool:
+    """Whether this process may not start processes of its own (run on each Dask worker)."""
+    import multiprocessing
+
+    return multiprocessing.current_process().daemon
+
+
 class DaskExtractor:
     """Prefect's DaskTaskRunner: a local cluster of worker processes, or the scheduler at `address`."""
 
@@ -233,6 +320,7 @@ class DaskExtractor:
         self._stack = ExitStack()
 
     def __enter__(self) -> DaskExtractor:
+        import dask
         from prefect.settings import PREFECT_API_URL, temporary_settings
         from prefect_dask import DaskTaskRunner
 
@@ -243,6 +331,9 @@ class DaskExtractor:
             # Processes, one thread each: extraction is pure Python, so threads would share one GIL.
             runner = DaskTaskRunner(cluster_kwargs={"n_workers": self.workers, "threads_per_worker": 1,
                                                     "processes": True, "dashboard_address": None})
+            # Not daemonic, so each worker can start the processes its documents are bounded in
+            # (read by the nannies as they start their workers, in this process).
+            self._stack.enter_context(dask.config.set({"distributed.worker.daemon": False}))
         try:
             if self.api_url:
                 # Each task carries the flow's settings to its worker; with Prefect's temporary
@@ -278,6 +369,11 @@ class DaskExtractor:
             worker, version = next(iter(wrong.items()))
             raise RunnerError(f"Dask worker {worker} runs govmap pipeline {version}, this run {self._version}; "
                               "install the same govmap version on every worker")
+        daemonic = [w for w, is_daemon in client.run(_is_daemonic).items() if is_daemon]
+        if daemonic:
+            raise RunnerError(f"Dask worker {daemonic[0]} is a daemonic process, which cannot start the processes that hold "
+                              "documents to their time and memory budgets; start the workers with "
+                              "DASK_DISTRIBUTED__WORKER__DAEMON=False")
 
     def submit(self, raw: RawDocument) -> PrefectFuture[Any]:
         return self._runner.submit(extract_task, {"raw": raw, "settings": self.settings, "nlp_config": self.nlp_config})

@@ -13,6 +13,7 @@
      ├── ContractError               records do not fit the data contract
      ├── ValidationFailed            a great-expectations suite failed; release not promoted
      ├── PublishError                a release could not be written or promoted
+     │    └── DiskFull               the disk under the output folder filled during a run
      ├── RunnerError                 the chosen task runner cannot run (bad name, Dask cluster unusable)
      ├── ReleaseNotFound             no release where one was asked for
      │    └── NoPreviousRelease      only one release: nothing to compare it with
@@ -39,6 +40,7 @@ __all__ = [
     "ContractError",
     "ValidationFailed",
     "PublishError",
+    "DiskFull",
     "RunnerError",
     "ReleaseNotFound",
     "NoPreviousRelease",
@@ -93,6 +95,11 @@ class ValidationFailed(GovmapError):
 
 class PublishError(GovmapError):
     """A release could not be written or promoted."""
+
+
+class DiskFull(PublishError):
+    """The disk under the output folder filled during a run: what was being written is removed,
+    `latest` is unchanged, and the next run starts clean once there is space."""
 
 
 class RunnerError(GovmapError):

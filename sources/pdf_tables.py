@@ -90,9 +90,12 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
                      paths: list[PathObject] | None = None) -> list[PdfTablePart] | None:
     """The table parts on one pdfium page (1-based `number`), top to bottom; None when the page
     needs pdfplumber (see the module docstring).  `paths`: the page's `path_objects`, if known."""
+    groups = ruled_cell_groups(page, settings, paths)
+    if not groups:
+        return []  # no ruled cells, in this view or turned a quarter: nothing for pdfplumber either
     if page.get_rotation() % 360:
         return None  # judged in pdfplumber's rotated view, where rows and columns trade places
-    groups = [g for g in ruled_cell_groups(page, settings, paths) if grid_kept(g, settings)]
+    groups = [g for g in groups if grid_kept(g, settings)]
     if not groups:
         return []
     if _box_offset(page):

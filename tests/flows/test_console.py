@@ -127,12 +127,13 @@ def test_quarantine_count_is_the_documents_tables():
 
 
 def test_expected_source_failures_are_no_error_lines():
-    # A 404 or a timeout is a quarantined document with a one-line reason, not Prefect's ERROR
-    # lines with a traceback; any other failure still shows.
+    # A 404 or a timeout is a quarantined document with a one-line reason, and a full disk the
+    # command's one-line error, not Prefect's ERROR lines with a traceback; any other failure
+    # still shows.
     import logging
 
-    from govmap.flows.cli import _expected_source_failure
-    from govmap.errors import FetchError
+    from govmap.flows.cli import _reported_in_one_line as _expected_source_failure
+    from govmap.errors import DiskFull, FetchError
 
     def record(message: str, exc: BaseException | None = None) -> logging.LogRecord:
         info = (type(exc), exc, None) if exc is not None else None
@@ -142,5 +143,9 @@ def test_expected_source_failures_are_no_error_lines():
     assert not _expected_source_failure(record("Task run failed with exception: ... - Retries are exhausted", fetch))
     assert not _expected_source_failure(record("Finished in state Failed('Task run encountered an exception "
                                                "FetchError: https://example.org/x.pdf: HTTP 404')"))
+    full = DiskFull("out: the disk filled while writing release r (No space left on device); nothing published, ...")
+    assert not _expected_source_failure(record("Encountered exception during execution: DiskFull('out: ...')", full))
+    assert not _expected_source_failure(record("Finished in state Failed('Task run encountered an exception "
+                                               "DiskFull: out: the disk filled')"))
     assert _expected_source_failure(record("Task run failed with exception: ...", ValueError("a bug")))
     assert _expected_source_failure(record("Finished in state Failed('Task run encountered an exception ValueError: x')"))

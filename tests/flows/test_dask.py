@@ -57,9 +57,13 @@ def _run(corpus: Path, out: Path, **options):
 def cluster() -> Iterator:
     """A local two-worker cluster (processes, one thread each), reached by its address as an
     operator's existing cluster would be."""
+    import dask
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, Client(c) as client:
+    # As an operator starts workers for govmap (README): not daemonic, so that they can start the
+    # processes that hold each document to its budgets.
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, Client(c) as client:
         yield c, client
 
 
@@ -98,15 +102,81 @@ def test_dask_and_process_pool_publish_identical_tables(runs: dict) -> None:
         assert got[name].to_pylist() == expected[name].to_pylist(), f"{name} differs between the Dask and process runners"
 
 
-def test_each_dask_worker_builds_the_pipeline_once(runs: dict, cluster) -> None:
+def _bounded_state() -> tuple[list[int], int]:
+    """On a Dask worker: the processes its documents ran in, and how many pipelines each built."""
+    from govmap.flows import runners
+
+    pools = [pool for _, pool in runners._DASK_POOL]
+    processes = sorted(pid for pool in pools for pid in pool._pool._processes)
+    return processes, [pool.submit(_builds).__getitem__(0).result() for pool in pools]
+
+
+def _builds() -> int:
     from govmap.flows.documents import nlp_builds
 
+    return nlp_builds()
+
+
+def test_each_dask_worker_builds_the_pipeline_once(runs: dict, cluster) -> None:
+    # Each Dask worker runs its documents in one bounded process (one per thread), which keeps
+    # the pipeline: built once (in its forkserver for the default pipeline), whatever the count.
     _, client = cluster
     documents = len(runs["dask"][0].documents)
-    builds = client.run(nlp_builds)  # worker address -> pipelines built in that worker process
-    assert len(builds) == 2 and documents > len(builds)
-    assert sum(builds.values()) >= 1
-    assert all(n <= 1 for n in builds.values()), builds
+    state = client.run(_bounded_state)  # worker address -> (bounded processes, builds in them)
+    assert len(state) == 2 and documents > len(state)
+    assert all(len(processes) == 1 for processes, _ in state.values()), state
+    assert all(builds[0] <= 1 for _, builds in state.values()), state
+
+
+def _memo(name: str, text: str) -> "RawDocument":
+    import hashlib
+
+    from govmap.sources import RawDocument
+
+    data = text.encode()
+    return RawDocument(source_uri=name, data=data, media_type="text/markdown", sha256=hashlib.sha256(data).hexdigest())
+
+
+def test_dask_workers_hold_documents_to_their_time_and_memory_budgets(cluster) -> None:
+    # The task's own function on the cluster's workers (a Dask worker runs tasks on threads, where
+    # no alarm reaches; the bounded process is what holds the budgets).
+    from govmap.flows.runners import extract_task
+    from govmap.sources import ParseSettings, RawDocument
+    from tests.flows.test_workers import _pdf_bomb
+
+    _, client = cluster
+    long_memo = _memo("long.md", "# Memo\n\n" + "The Harbor Board met the Northwind Office in March. " * 4000)
+    good = _memo("memo.md", "# Memo\n\nThe Harbor Board met the Northwind Office.\n")
+    bomb = RawDocument("bomb.pdf", _pdf_bomb(512), "application/pdf")
+    slow = client.submit(extract_task.fn, long_memo, ParseSettings(document_seconds=0.05), None, pure=False)
+    heavy = client.submit(extract_task.fn, bomb, ParseSettings(document_memory_mb=128), None, pure=False)
+    fine = client.submit(extract_task.fn, good, ParseSettings(document_memory_mb=128), None, pure=False)
+    slow, heavy, fine = (f.result(timeout=600) for f in (slow, heavy, fine))
+    assert slow.row.status == "quarantined" and slow.transient
+    assert slow.row.error.startswith("long.md: ") and "exceeded 0.05 s (document_seconds)" in slow.row.error
+    assert (heavy.row.status, heavy.row.error) == ("quarantined", (
+        "bomb.pdf: its worker process aborted twice (SIGABRT: an allocation failed, most likely "
+        "over the 128 MB budget, document_memory_mb); document quarantined"))
+    assert fine.row.status == "ok" and fine.extraction is not None and fine.extraction.mentions
+
+
+def test_a_daemonic_dask_cluster_is_refused_in_one_line(prefect_server: str) -> None:
+    # A daemonic worker cannot start a bounded process; the run must not go on without budgets.
+    import dask
+    from distributed import LocalCluster
+
+    from govmap.flows.result_cache import ResultCache
+    from govmap.flows.runners import DaskExtractor, RunnerError
+    from govmap.sources import ParseSettings
+
+    with dask.config.set({"distributed.worker.daemon": True}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        extractor = DaskExtractor(ResultCache(Path("/nonexistent")), ParseSettings(), None, workers=1,
+                                  address=c.scheduler_address, api_url=prefect_server)
+        with pytest.raises(RunnerError, match=r"^Dask worker tcp://\S+ is a daemonic process, .*"
+                                              r"DASK_DISTRIBUTED__WORKER__DAEMON=False$"):
+            with extractor:
+                pass
 
 
 @pytest.mark.parametrize("runner", ["process", "dask"])

@@ -217,13 +217,30 @@ def test_rotated_page_table_goes_to_pdfplumber(tmp_path: Path, monkeypatch: pyte
     c.save()
     opened: list[object] = []
     judged: list[object] = []
-    real_open, real_cells = pdfplumber.open, pdf_tables.ruled_cell_groups
+    real_open, real_kept = pdfplumber.open, pdf_tables.grid_kept
     monkeypatch.setattr(pdfplumber, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
-    monkeypatch.setattr(pdf_tables, "ruled_cell_groups", lambda *a, **k: judged.append(a) or real_cells(*a, **k))
+    monkeypatch.setattr(pdf_tables, "grid_kept", lambda *a, **k: judged.append(a) or real_kept(*a, **k))
     doc = _parse(tmp_path / "rotated.pdf")
     assert len(opened) == 1 and judged == []
     assert len(doc.tables) == 1  # the second page continues the first (same header)
     assert doc.tables[0].pages == (1, 2)
+
+
+def test_rotated_page_without_ruling_never_opens_pdfplumber(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No ruled cells in pdfium's view means none a quarter turn away either: pdfplumber, which
+    # would parse the whole page again, is never opened for it.
+    import pdfplumber
+
+    c = _canvas(tmp_path / "rotated-text.pdf")
+    c.drawString(72, 700, "Quarterly figures for the Harbor Board, without any table.")
+    c.setPageRotation(270)
+    c.save()
+    opened: list[object] = []
+    real_open = pdfplumber.open
+    monkeypatch.setattr(pdfplumber, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    doc = _parse(tmp_path / "rotated-text.pdf")
+    assert opened == [] and doc.tables == ()
+    assert "Quarterly figures for the Harbor Board" in doc.pages[0].text
 
 
 def _spanning_table(c, x: float, top: float, rows: list[list[str]], col_widths: list[float], row_height: float = 18) -> None:
