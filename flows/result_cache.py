@@ -243,7 +243,10 @@ class ResultCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
         except OSError as exc:
-            raise disk_full(exc, self.root, f"caching the result of {result.row.source_uri}") or exc
+            full = disk_full(exc, self.root, f"caching the result of {result.row.source_uri}")
+            if full is None:
+                raise
+            raise full from exc
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(encode_result(result))

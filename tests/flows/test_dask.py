@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -15,6 +16,9 @@ import pytest
 from govmap.datasets.contract import TABLES
 from govmap.flows.documents import DocumentSummary
 from govmap.flows.progress import NullProgress
+
+if TYPE_CHECKING:
+    from govmap.sources import RawDocument
 
 pytestmark = pytest.mark.slow
 
