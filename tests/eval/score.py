@@ -220,15 +220,18 @@ def _cell_key(subject: str, criterion: str) -> tuple[str, str]:
     return normal_form(subject), normal_form(criterion)
 
 
-def score_ratings(pred_rows: list[dict], gold_rows: list[dict], sampled_subjects: set[str] | None) -> PR:
+def score_ratings(pred_rows: list[dict], gold_rows: list[dict], sampled: tuple[set[str], set[str]] | None) -> PR:
+    """`sampled`: (listed subjects, criteria) of the document's sampled tables, whose rows the
+    annotator did not all list: a cell of an unlisted row under one of those criteria is not
+    counted either way."""
     pr = PR()
     gold = defaultdict(list)
     for g in gold_rows:
         gold[_cell_key(g["subject"], g["criterion"])].append(normal_form(str(g["rating"])))
     for row in pred_rows:
         key = _cell_key(row["subject"], row["criterion"])
-        if sampled_subjects is not None and key not in gold and key[0] in sampled_subjects:
-            continue  # a cell of a sampled table that the annotator did not list
+        if sampled is not None and key not in gold and key[0] not in sampled[0] and key[1] in sampled[1]:
+            continue  # a cell of a row of a sampled table that the annotator did not list
         values = gold.get(key)
         value = normal_form(row["rating"])
         if values and value in values:
@@ -353,10 +356,12 @@ def score_document(release: Release, gold: dict) -> DocScore | None:
 
     pr_rows = [r for r in release.ratings if r["doc_id"] == doc_id]
     gr = gold.get("ratings", [])
-    sampled = {normal_form(r["subject"]) for t in gold.get("rating_tables", []) if t.get("sampled")
-               for r in gr if r.get("table") == t.get("table")}
+    sampled_tables = {t.get("table") for t in gold.get("rating_tables", []) if t.get("sampled")}
+    listed = [r for r in gr if r.get("table") in sampled_tables]
+    criteria = {normal_form(c) for t in gold.get("rating_tables", []) if t.get("sampled") for c in t.get("criteria", [])}
+    sampled = ({normal_form(r["subject"]) for r in listed}, criteria | {normal_form(r["criterion"]) for r in listed})
     cells = score_ratings([r for r in pr_rows if not r["extractor"].startswith("prose")],
-                          [g for g in gr if g.get("table") != "prose"], sampled or None)
+                          [g for g in gr if g.get("table") != "prose"], sampled if sampled_tables else None)
     prose_r = score_prose_ratings([r for r in pr_rows if r["extractor"].startswith("prose")],
                                   [g for g in gr if g.get("table") == "prose"])
 
