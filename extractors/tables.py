@@ -495,10 +495,19 @@ def _surface_variants(surface: str) -> list[str]:
     return list(dict.fromkeys(v for v in variants if v))
 
 
+# A bare country name among a table's parties is the country acting as a state ("Freedonia |
+# member: Yes"): tried after the name as written.  Not in a table whose hint says bare countries
+# stand for bodies of another kind (their AI safety institutes): a country without one there is
+# no party of that table.
+STATE_KIND = "government_body"
+
+
 def _party_linker(linker: Linker, kind_hint: str | None) -> Callable[[str], str | None]:
+    hints = (kind_hint, None) if kind_hint else (None, STATE_KIND)
+
     def link(surface: str) -> str | None:
         for variant in _surface_variants(surface):
-            for hint in (kind_hint, None) if kind_hint else (None,):
+            for hint in hints:
                 key = linker.link(variant, kind_hint=hint)
                 if key is not None:
                     return key

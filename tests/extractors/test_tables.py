@@ -525,6 +525,31 @@ def test_membership_matrix_gives_one_record_per_member():
     assert all(c.extractor == "table:collaboration" for c in found)
 
 
+class StateLinker(FakeLinker):
+    """Also knows the governments of the made-up countries, when asked for a state."""
+
+    def link(self, surface: str, *, kind_hint: str | None = None) -> str | None:
+        if kind_hint == "government_body" and surface in self.INSTITUTES:
+            return surface.lower() + "-government"
+        return super().link(surface, kind_hint=kind_hint)
+
+
+def test_membership_matrix_reads_bare_country_rows_as_states():
+    grid = table([
+        ["Country", "Harbour Council", "Widget Network", "Approach"],
+        ["**Freedonia**", "Yes", "Yes", "Drafting a law of its own; a regulator named last spring"],
+        ["Sylvania", "Yes", "**No**", "Rejected the common rules; sector by sector instead"],
+        ["Atlantis", "Yes", "Yes", "Not a country the linker knows"],
+    ])
+    found = find_table_collaborations(document(grid), linker=StateLinker())
+    assert {c.parties for c in found} == {
+        ("freedonia-government", "harbour-council", "widget-network"),
+        ("harbour-council", "sylvania-government"),
+    }
+    # Without a state reading the rows name no body, and nothing is found.
+    assert find_table_collaborations(document(grid), linker=FakeLinker()) == []
+
+
 def test_party_column_lists_partners_per_row():
     grid = table([
         ["Project", "Partners", "Budget"],
@@ -582,3 +607,17 @@ def test_collaboration_table_keeps_its_judged_column_only():
     m = read_matrix(grid)
     assert m is not None and m.criteria == ("Binding?",)
     assert [c[:3] for c in m.cells] == [("Port pact", "Binding?", "Yes (signed)"), ("Tide forum", "Binding?", "No")]
+
+
+def test_institute_tables_do_not_read_bare_countries_as_states():
+    # In a table of institutes, a country without one is no party: the row is skipped, not
+    # paired as a state with another country's institute.
+    grid = table([["Partners", "Type"], ["Freedonia <> Atlantis", "Joint testing"]], title="AI Safety Institutes")
+
+    class AtlantisState(StateLinker):
+        def link(self, surface: str, *, kind_hint: str | None = None) -> str | None:
+            if surface == "Atlantis" and kind_hint == "government_body":
+                return "atlantis-government"
+            return super().link(surface, kind_hint=kind_hint)
+
+    assert find_table_collaborations(document(grid), linker=AtlantisState()) == []
