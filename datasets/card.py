@@ -205,6 +205,35 @@ bytes (so `bytes` and `hash` "differ"). These are limits of that reader, not err
 '''
 
 
+def _review_section(manifest: Mapping[str, Any]) -> str:
+    """Rows per review state and the curation file's applied and stale decisions."""
+    counts = manifest.get("review") or {}
+    curation = manifest.get("curation") or {}
+    if not counts:
+        return ""
+    states = ("machine", "confirmed", "corrected", "added")
+    rows = "\n".join(f"| `{name}` | " + " | ".join(str(int(c.get(s, 0))) for s in states) + " |"
+                     for name, c in counts.items())
+    if curation.get("file"):
+        source = (f"Curation file {escape_markdown(_shown_source(curation['file']))} (sha256 `{_cell(curation['sha256'][:12])}`): "
+                  f"{len(curation['applied'])} decisions applied, {len(curation['stale'])} stale.")
+    else:
+        source = "No curation file: every record is as the pipeline found it."
+    stale = "".join(f"\n- stale: {escape_markdown(x['decision'])} ({escape_markdown(x['reason'])})" for x in curation.get("stale", []))
+    return f"""## Review
+
+Each record table ends with the `review` columns: `machine` (as extracted), `confirmed`,
+`corrected` or `added` by a reviewer's decision, with who (`reviewed_by`), when (`reviewed_at`)
+and why (`review_note`). {source} A stale decision names a record, id or words this release
+does not hold; it is listed here and in `manifest.json`, never dropped silently.
+
+| table | {' | '.join(states)} |
+|---|{'---:|' * len(states)}
+{rows}
+{stale}
+"""
+
+
 def render_card(manifest: Mapping[str, Any], documents: pd.DataFrame) -> str:
     """The release's ``README.md``: front matter, then tables, columns, documents and provenance."""
     tables = manifest["tables"]
@@ -245,6 +274,7 @@ This is machine-extracted data. The source documents keep their own licences and
 ## How to load
 
 {_LOADING}
+{_review_section(manifest)}
 ## Which rule found a record (`extractor`) and how far to trust it
 
 `mentions`, `collaborations` and `criteria_ratings` carry an `extractor` column naming the rule

@@ -26,11 +26,13 @@ __all__ = [
     "DOCUMENT_STATUSES",
     "ENTITY_TYPES",
     "MEDIA_TYPES",
+    "REVIEW_STATES",
+    "REVIEW_COLUMNS",
     "to_arrow_schema",
     "table",
 ]
 
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "1.1.0"
 
 INSTITUTION_KINDS = (
     "intergovernmental_organization",
@@ -69,6 +71,8 @@ COLLABORATION_TYPES = (
 COLLABORATION_STATUSES = ("existing", "announced", "planned", "proposed")
 DOCUMENT_STATUSES = ("ok", "quarantined")
 ENTITY_TYPES = ("institution", "instrument")
+# What a reviewer's curation file did to a record: nothing, kept it as found, changed it, added it.
+REVIEW_STATES = ("machine", "confirmed", "corrected", "added")
 
 # doc_id is the first 16 hex digits of the document's sha256.
 DOC_ID_PATTERN = r"^[0-9a-f]{16}$"
@@ -129,6 +133,22 @@ def _doc_id(description: str = "Document id: first 16 hex digits of the sha256 o
     )
 
 
+def _review_columns() -> tuple[Column, ...]:
+    """The `review` column family every record table ends with (contract 1.1): what the curation
+    file did to the row, and the who, when and why of the last decision that touched it."""
+    return (
+        Column("review", _STR, True, "machine (as extracted), confirmed, corrected or added by a reviewer's decision.",
+               vocabulary=REVIEW_STATES),
+        Column("reviewed_by", _STR, False, "Who made the last decision applied to the row (curation file)."),
+        Column("reviewed_at", _STR, False, "When that decision was made: YYYY-MM-DD, or an ISO 8601 time.",
+               pattern=r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$"),
+        Column("review_note", _STR, False, "Why: the reviewer's reason for that decision."),
+    )
+
+
+REVIEW_COLUMNS = tuple(c.name for c in _review_columns())
+
+
 DOCUMENTS = Table(
     "documents",
     "One row per source document seen, ingested or quarantined.",
@@ -176,6 +196,7 @@ INSTITUTIONS = Table(
         Column("known", pa.bool_(), True, "True when the institution comes from the knowledge base; false when discovered."),
         Column("n_documents", _I32, True, "Documents that mention it.", bounds=(0, 10**9)),
         Column("n_mentions", _I32, True, "Mentions over all documents.", bounds=(0, 10**9)),
+        *_review_columns(),
     ),
     primary_key=("institution_id",),
 )
@@ -191,6 +212,7 @@ INSTRUMENTS = Table(
         Column("aliases", _STRS, True, "Every surface form seen for the instrument."),
         Column("n_documents", _I32, True, "Documents that mention it.", bounds=(0, 10**9)),
         Column("n_mentions", _I32, True, "Mentions over all documents.", bounds=(0, 10**9)),
+        *_review_columns(),
     ),
     primary_key=("instrument_id",),
 )
@@ -210,6 +232,7 @@ MENTIONS = Table(
         Column("sentence", _STR, True, "The sentence that holds the mention."),
         Column("extractor", _STR, True, "Which rule or model found it."),
         Column("confidence", _F32, True, "Confidence in [0, 1].", bounds=(0.0, 1.0)),
+        *_review_columns(),
     ),
     primary_key=("mention_id",),
     foreign_keys=(("doc_id", "documents", "doc_id"),),
@@ -230,6 +253,7 @@ COLLABORATIONS = Table(
         Column("evidence", _STR, True, "The sentence or table row that states it."),
         Column("extractor", _STR, True, "Which rule found it."),
         Column("confidence", _F32, True, "Confidence in [0, 1].", bounds=(0.0, 1.0)),
+        *_review_columns(),
     ),
     primary_key=("collaboration_id",),
     foreign_keys=(("doc_id", "documents", "doc_id"),),
@@ -252,6 +276,7 @@ CRITERIA_RATINGS = Table(
         Column("table_id", _STR, True, "The table the rating comes from."),
         Column("page", _I32, True, "Page number, 1-based.", bounds=(1, 1_000_000)),
         Column("extractor", _STR, True, "Which rule found it."),
+        *_review_columns(),
     ),
     primary_key=("rating_id",),
     foreign_keys=(("doc_id", "documents", "doc_id"),),

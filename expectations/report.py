@@ -66,6 +66,7 @@ def write_quality_report(
     report: ValidationReport, out_dir: Path, *, release_id: str, documents: pd.DataFrame,
     row_counts: Mapping[str, int], diff: Mapping[str, Any] | None = None, figures: Sequence[Any] = (),
     rejection: Rejection | None = None, max_rejected: float = DEFAULT_MAX_REJECTED,
+    review: Mapping[str, Any] | None = None,
 ) -> tuple[Path, Path]:
     """Write ``<out_dir>/quality/report.json`` and ``report.html``; returns (json_path, html_path).
 
@@ -74,6 +75,8 @@ def write_quality_report(
     ``ReleaseDiff.to_dict()``) and `figures` (records with ``title`` and ``svg``) are optional.
     `rejection` holds the rows set aside by row checks: they are written to
     ``quality/rejected.parquet`` and listed; more than `max_rejected` of a table fails the verdict.
+    `review` (``govmap.datasets.review_queue.review_summary``) gives the review section: rows per review
+    state, the curation file's applied and stale decisions, the records to review first.
     """
     import pyarrow.parquet as pq
 
@@ -94,6 +97,7 @@ def write_quality_report(
         "rejected": rejected,
         "validation": report.to_dict(),
         "diff": dict(diff) if diff is not None else None,
+        "review": dict(review) if review is not None else None,
         "figures": [f"{getattr(f, 'name', 'figure')}.svg" for f in figures],
     }
     json_path = quality / "report.json"
@@ -101,7 +105,7 @@ def write_quality_report(
     html_path = quality / "report.html"
     html_path.write_text(
         render_html(report, release_id=release_id, quarantined=quarantined, row_counts=row_counts,
-                     created_at=created_at, diff=diff, figures=figures, rejected=rejected),
+                     created_at=created_at, diff=diff, figures=figures, rejected=rejected, review=review),
         encoding="utf-8",
     )
     return json_path, html_path
@@ -277,15 +281,64 @@ def _rejected_section(rejected: Mapping[str, Any] | None) -> str:
             + _table("<tr><th>table</th><th>key</th><th>check</th><th>reason</th></tr>", rows))
 
 
+def _confidence(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _review_section(review: Mapping[str, Any] | None) -> str:
+    """Counts by review state, the curation file's stale decisions, the records to review first
+    (each linked to its document at the page)."""
+    if not review:
+        return ""
+    states = ("machine", "confirmed", "corrected", "added")
+    head = "<tr><th>table</th>" + "".join(f"<th class=num>{s}</th>" for s in states) + "</tr>"
+    rows = "".join(f"<tr><td>{_e(t)}</td>" + "".join(f"<td class=num>{c.get(s, 0)}</td>" for s in states) + "</tr>"
+                   for t, c in review["counts"].items())
+    cur = review["curation"]
+    if cur["file"] is None:
+        decisions = "<p>No curation file: every record is as the pipeline found it.</p>"
+    else:
+        decisions = (f"<p>Curation file <code>{_e(cur['file'])}</code> (sha256 <code>{_e(cur['sha256'][:12])}</code>): "
+                     f"{len(cur['applied'])} decisions applied, {len(cur['stale'])} stale.</p>")
+    if cur["stale"]:
+        stale_rows = "".join(f"<tr><td class=wrap>{_e(x['decision'])}</td><td class=wrap>{_e(x['reason'])}</td></tr>"
+                             for x in cur["stale"])
+        decisions += ("<h3>Stale decisions</h3><p>Their record, id or words are not in this release; they stay in "
+                      "the file until a reviewer removes or changes them.</p>"
+                      + _table("<tr><th>decision</th><th>why it is stale</th></tr>", stale_rows))
+    if cur["applied"]:
+        decisions += (f"<details><summary>{len(cur['applied'])} decisions applied</summary><ul class=ex>"
+                      + "".join(f"<li>{_e(a)}</li>" for a in cur["applied"]) + "</ul></details>")
+    queue = review["queue"]
+    if queue:
+        def where(item: Mapping[str, Any]) -> str:
+            label = f"{_e(item['doc_id'][:8])} p. {item['page']}"
+            return f'<a href="{_e(item["link"])}">{label}</a>' if item.get("link") else label
+        q_rows = "".join(
+            f"<tr><td>{_e(i['table'])}<br><code>{_e(i['id'])}</code></td><td class=wrap>{_e(i['what'])}</td>"
+            f"<td class=nowrap>{where(i)}</td><td class=wrap>{_e(i['evidence'])}</td>"
+            f"<td class=num>{_confidence(i['confidence'])}</td>"
+            f"<td>{_e(', '.join(i['reasons']))}</td></tr>" for i in queue)
+        shown = f"the first {len(queue)} of {review['queue_total']}" if review["queue_total"] > len(queue) else "all"
+        q_html = (f"<h3>To review first ({shown}; <code>govmap review</code> lists them all)</h3>"
+                  + _table("<tr><th>record</th><th>what</th><th>where</th><th>evidence</th><th class=num>confidence</th>"
+                           "<th>why</th></tr>", q_rows))
+    else:
+        q_html = "<p>Nothing waits for review.</p>"
+    return (f"<h2 id=review>Review</h2>{_table(head, rows, narrow=True)}{decisions}{q_html}")
+
+
 def render_html(
     report: ValidationReport, *, release_id: str, quarantined: list[dict[str, str]],
     row_counts: Mapping[str, int], created_at: str = "", diff: Mapping[str, Any] | None = None,
     figures: Sequence[Any] = (), rejected: Mapping[str, Any] | None = None,
+    review: Mapping[str, Any] | None = None,
 ) -> str:
     """The report page as one self-contained HTML string (inline CSS, no scripts).
 
     Reading order is a reviewer's: the verdict (with each failing check under it), the tables at a
-    glance, quarantined documents, every table's checks, then the diff and the figures.
+    glance, quarantined documents, the review section, every table's checks, then the diff and
+    the figures.
     """
     failures = report.failures
     if passed(report, rejected) and rejected:
@@ -323,6 +376,7 @@ def render_html(
 <h2>Quarantined documents ({len(quarantined)})</h2>
 {q_html}
 {_rejected_section(rejected)}
+{_review_section(review)}
 <h2>Expectations per table</h2>
 {tables}
 {_diff_section(diff)}

@@ -122,6 +122,7 @@ def run(
                                                      "those rows are set aside, more holds the release back (exit 1).")] = 0.01,
     follow_symlinks: Annotated[bool, typer.Option(help="Read files a source folder links to outside itself (skipped by default).")] = False,
     allowed_host: Annotated[Optional[list[str]], typer.Option(help="Fetch URLs (and follow redirects) only on this host; repeat for more; *.example.org for a domain.")] = None,
+    curation: Annotated[Optional[Path], typer.Option(help="Curation file of reviewers' decisions to apply (default: the registry's `curation`, if any).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every stage.")] = False,
 ) -> None:
     """Ingest SOURCES and publish a validated release under --out."""
@@ -147,11 +148,22 @@ def run(
         from govmap.flows.registry import load_registry, registry_specs
 
         try:
-            specs += registry_specs(load_registry(registry))
+            loaded_registry = load_registry(registry)
+            specs += registry_specs(loaded_registry)
         except SourceError as exc:
             _fail(str(exc), 2)
+        if curation is None and loaded_registry.curation is not None and loaded_registry.curation.exists():
+            curation = loaded_registry.curation
     elif not given:
         specs = given = [str(_samples())]
+    decisions = None
+    if curation is not None:  # a mistake in it is one line and exit 2, before any work
+        from govmap.datasets.curation import load_curation
+
+        try:
+            decisions = load_curation(curation)
+        except GovmapError as exc:
+            _fail(str(exc), 2)
     # Check the specs before Prefect's server starts: a typo should fail in a second, not thirty.
     from govmap.sources import iter_sources
 
@@ -195,7 +207,8 @@ def run(
 
     # With a registry the flow decides: `on_removed: keep` may carry documents over.
     nlp_config = nlp_config_of(spacy_model, kb)
-    if not force and registry is None and (same := unchanged_local_inputs(specs, out, settings, nlp_config=nlp_config)):
+    if not force and registry is None and (same := unchanged_local_inputs(specs, out, settings, nlp_config=nlp_config,
+                                                                          curation=decisions)):
         out_console.print(f"nothing changed since release {same}; no new release published", markup=False)
         return
 
@@ -208,7 +221,8 @@ def run(
             result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait, settings=settings,
                             registry=str(registry) if registry is not None else None,
                             task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model,
-                            max_rejected=max_rejected, kb=str(kb.resolve()) if kb is not None else None)
+                            max_rejected=max_rejected, kb=str(kb.resolve()) if kb is not None else None,
+                            curation=str(curation) if curation is not None else None)
     except (SourceError, ReleaseLocked, RunnerError, DiskFull) as exc:
         _fail(str(exc), 2)
     except GovmapError as exc:
@@ -293,7 +307,7 @@ def validate(
 
 
 # Modules that add their commands with `register(app)`; each keeps its command group apart.
-_COMMAND_MODULES: tuple[str, ...] = ("govmap.flows.analyst_commands", "govmap.flows.ops_commands")
+_COMMAND_MODULES: tuple[str, ...] = ("govmap.flows.analyst_commands", "govmap.flows.ops_commands", "govmap.flows.review_commands")
 for _module in _COMMAND_MODULES:
     importlib.import_module(_module).register(app)
 

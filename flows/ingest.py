@@ -27,6 +27,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
+from govmap.datasets.curation import Curation, load_curation
 from govmap.datasets.lock import release_lock
 from govmap.datasets.release import input_fingerprint, sweep_staging
 from govmap.extractors.config import NlpConfig
@@ -177,11 +178,14 @@ def nlp_config_of(spacy_model: str | None, kb: str | Path | None) -> NlpConfig |
     return NlpConfig(spacy_model=spacy_model, kb_overlay=str(Path(kb).resolve()) if kb else None)
 
 
-def _fingerprint_extra(settings: ParseSettings, nlp_config: NlpConfig | None) -> str:
-    """What besides the inputs and the code decides a release: the settings, and the pipeline's
-    configuration when it is not the default (so default runs keep their fingerprints)."""
+def _fingerprint_extra(settings: ParseSettings, nlp_config: NlpConfig | None, curation: Curation | None = None) -> str:
+    """What besides the inputs and the code decides a release: the settings, the pipeline's
+    configuration when it is not the default (so default runs keep their fingerprints), and the
+    curation file's hash (a changed decision re-publishes; the extraction cache, keyed without
+    it, stays valid, so no document is extracted again)."""
     nlp = nlp_config or NlpConfig()
-    return settings.cache_key() + ("" if nlp == NlpConfig() else nlp.cache_key())
+    return (settings.cache_key() + ("" if nlp == NlpConfig() else nlp.cache_key())
+            + (f"curation:{curation.sha256}" if curation is not None and curation.path is not None else ""))
 
 
 def _carried(carry: Sequence[dict], cache: ResultCache) -> tuple[DocumentSummary, ...]:
@@ -214,9 +218,11 @@ def _load_results(cache: ResultCache, summaries: Sequence[DocumentSummary]) -> I
 
 @task(cache_policy=NO_CACHE, task_run_name="publish")
 def publish_task(cache: ResultCache, summaries: Sequence[DocumentSummary], out: Path, fingerprint: str,
-                 max_rejected: float | None = None, kb_overlay: str | None = None) -> PublishOutcome:
+                 max_rejected: float | None = None, kb_overlay: str | None = None,
+                 curation: Curation | None = None) -> PublishOutcome:
     return publish_release(lambda: _load_results(cache, summaries), out, fingerprint=fingerprint,
-                           pipeline_version=pipeline_version(), max_rejected=max_rejected, kb_overlay=kb_overlay)
+                           pipeline_version=pipeline_version(), max_rejected=max_rejected, kb_overlay=kb_overlay,
+                           curation=curation)
 
 
 def run_ingest(
@@ -233,6 +239,7 @@ def run_ingest(
     dask_address: str | None = None,
     api_url: str | None = None,
     max_rejected: float | None = None,
+    curation: Curation | None = None,
 ) -> RunResult:
     """The whole run as a plain function composition (the flow body); see `ingest`.
 
@@ -240,19 +247,22 @@ def run_ingest(
     second writer would sweep this run's staging folder and race it for `latest`.  Raises
     ReleaseLocked when the lock stays taken, RunnerError when the task runner cannot run.
     `api_url` is the Prefect API that Dask workers report their task runs to; `max_rejected` the
-    share of any table that row checks may set aside before the release is held back.
+    share of any table that row checks may set aside before the release is held back;
+    `curation` the reviewer's decisions to apply (`govmap.datasets.curation.load_curation`).
     """
     settings = ParseSettings.resolve(settings)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with release_lock(out, wait_seconds=wait_seconds):
         return _run_locked(sources, out, settings=settings, nlp_config=nlp_config, workers=workers, force=force, carry=carry,
-                           task_runner=task_runner, dask_address=dask_address, api_url=api_url, max_rejected=max_rejected)
+                           task_runner=task_runner, dask_address=dask_address, api_url=api_url, max_rejected=max_rejected,
+                           curation=curation)
 
 
 def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, nlp_config: NlpConfig | None,
                 workers: int | None, force: bool, carry: Sequence[dict] = (), task_runner: str = "process",
-                dask_address: str | None = None, api_url: str | None = None, max_rejected: float | None = None) -> RunResult:
+                dask_address: str | None = None, api_url: str | None = None, max_rejected: float | None = None,
+                curation: Curation | None = None) -> RunResult:
     swept = sweep_staging(out)
     for p in swept:
         log.warning("removed %s left by an interrupted run", p)
@@ -265,18 +275,18 @@ def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, n
         summaries = _process_documents(refs, settings, cache, extractor, current_progress())
     summaries += _carried(carry, cache)
     fingerprint = input_fingerprint((s.sha256 for s in summaries), pipeline_version=pipeline_version(),
-                                    extra=_fingerprint_extra(settings, nlp_config))
+                                    extra=_fingerprint_extra(settings, nlp_config, curation))
     unchanged = None if force else unchanged_since_latest(out, fingerprint)
     if unchanged:
         log.info("inputs unchanged since release %s; nothing published", unchanged)
         return RunResult(documents=summaries, outcome=None, unchanged_release=unchanged)
     outcome = publish_task(quote(cache), quote(summaries), out, fingerprint, max_rejected,
-                           nlp_config.kb_overlay if nlp_config else None)
+                           nlp_config.kb_overlay if nlp_config else None, quote(curation))
     return RunResult(documents=summaries, outcome=outcome)
 
 
 def unchanged_local_inputs(sources: Sequence[str], out: Path | str, settings: ParseSettings | None = None,
-                           nlp_config: NlpConfig | None = None) -> str | None:
+                           nlp_config: NlpConfig | None = None, curation: Curation | None = None) -> str | None:
     """The latest release's id when every source is a local file whose bytes it was built from.
 
     Lets the CLI answer "nothing changed" by hashing files, without starting Prefect's server
@@ -296,7 +306,8 @@ def unchanged_local_inputs(sources: Sequence[str], out: Path | str, settings: Pa
         except OSError:
             return None
         shas.append(h.hexdigest())
-    fingerprint = input_fingerprint(shas, pipeline_version=pipeline_version(), extra=_fingerprint_extra(settings, nlp_config))
+    fingerprint = input_fingerprint(shas, pipeline_version=pipeline_version(),
+                                    extra=_fingerprint_extra(settings, nlp_config, curation))
     from govmap.datasets.objectstore import is_remote
 
     if is_remote(out):  # object storage: compare with the release its pointer names
@@ -344,7 +355,7 @@ def _prefect_api_url() -> str | None:
 def ingest(sources: list[str], out: str = "datasets", workers: int | None = None, force: bool = False,
            settings: dict[str, Any] | None = None, wait_seconds: float = 0.0, registry: str | None = None,
            task_runner: str = "process", dask_address: str | None = None, spacy_model: str | None = None,
-           max_rejected: float | None = None, kb: str | None = None) -> RunResult:
+           max_rejected: float | None = None, kb: str | None = None, curation: str | None = None) -> RunResult:
     """Pull every source, extract its records, and publish a validated release under `out`.
 
     `settings` overrides ParseSettings by name (a dict, so a deployment can carry it as JSON);
@@ -354,7 +365,9 @@ def ingest(sources: list[str], out: str = "datasets", workers: int | None = None
     Dask cluster of `workers` processes, or the scheduler at `dask_address`); `spacy_model` an
     installed trained spaCy pipeline whose NER adds candidates; `max_rejected` the share of any
     table that row checks may set aside before the release is held back (default 1 %); `kb` a
-    knowledge-base overlay folder over the packaged one (`govmap.extractors.kb.load_kb`).
+    knowledge-base overlay folder over the packaged one (`govmap.extractors.kb.load_kb`); `curation`
+    a curation file of a reviewer's decisions (else the one the registry names, if any), read at
+    each run.
     """
     from govmap.flows.remote import output_target
 
@@ -367,6 +380,8 @@ def ingest(sources: list[str], out: str = "datasets", workers: int | None = None
 
             reg = load_registry(Path(registry))
             sources = [*sources, *registry_specs(reg)]
+            if curation is None and reg.curation is not None and reg.curation.exists():
+                curation = str(reg.curation)
             previous = latest_release(target.local)
             if previous is not None:
                 carry = removed_to_keep(reg, read_manifest(previous).get("inputs", []), sources)
@@ -374,4 +389,5 @@ def ingest(sources: list[str], out: str = "datasets", workers: int | None = None
                                          force=force, wait_seconds=wait_seconds, carry=carry,
                                          nlp_config=nlp_config_of(spacy_model, kb),
                                          task_runner=task_runner, dask_address=dask_address, api_url=_prefect_api_url(),
-                                         max_rejected=max_rejected))
+                                         max_rejected=max_rejected,
+                                         curation=load_curation(curation) if curation is not None else None))

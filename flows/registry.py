@@ -10,6 +10,7 @@
         urls: [https://example.org/brief.html]
       strategies:
         files: [docs/a.pdf, docs/b.pdf]
+    curation: curation.yaml         # optional: the reviewers' decisions (govmap.datasets.curation)
 
 Paths are relative to the registry's folder and must stay inside it (no absolute path, no
 ``../``) unless the file sets ``allow_absolute_paths: true`` at its top level.  A folder source
@@ -77,6 +78,7 @@ class Registry(BaseModel):
 
     sources: dict[str, RegisteredSource]
     allow_absolute_paths: bool = False
+    curation: Path | None = None  # the reviewers' curation file, applied on every run
 
 
 def load_registry(path: Path) -> Registry:
@@ -117,7 +119,11 @@ def load_registry(path: Path) -> Registry:
                     raise RegistryError(f"{path}: sources.{name}.files: {f} does not exist; nothing pulled")
             update["files"] = files
         resolved[name] = src.model_copy(update=update)
-    return Registry(sources=resolved, allow_absolute_paths=registry.allow_absolute_paths)
+    curation = None
+    if registry.curation is not None:
+        # It need not exist yet: `govmap review` creates it with the first decision.
+        curation = _confined(path, registry, "curation", registry.curation)
+    return Registry(sources=resolved, allow_absolute_paths=registry.allow_absolute_paths, curation=curation)
 
 
 def _confined(registry_file: Path, registry: Registry, where: str, given: Path) -> Path:

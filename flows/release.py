@@ -7,7 +7,6 @@ resolution needs (entity keys and surfaces), never every page of the corpus.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -21,10 +20,14 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from govmap.datasets import record_ids
 from govmap.datasets.contract import TABLES
 # Light to import: pandas and matplotlib load where the figures are drawn (see `_FiguresJob`).
 from govmap.datasets.figures import FIGURE_TABLES, render_figures_from_files, warm_up as warm_up_figures
+from govmap.datasets.curate import CurationRun
+from govmap.datasets.curation import EMPTY, Curation
 from govmap.datasets.parquet import TableSink, to_arrow, write_frame
+from govmap.datasets.review_queue import previous_record_ids, review_summary
 from govmap.datasets.release import (
     build_manifest,
     commit_release,
@@ -45,6 +48,8 @@ from govmap.sources.redact import redact_uris
 
 __all__ = ["PublishOutcome", "prepare_publish", "publish_release", "table_rows"]
 
+MACHINE = "machine"  # the review state of a record no decision touched
+
 log = logging.getLogger(__name__)
 
 
@@ -63,10 +68,6 @@ class PublishOutcome:
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _stable_id(*parts: object) -> str:
-    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
-
-
 def table_rows(result: DocumentResult, resolution: Resolution) -> dict[str, list[dict[str, Any]]]:
     """The pages, mentions, collaborations and criteria_ratings rows of one document."""
     doc_id = result.row.doc_id
@@ -77,35 +78,40 @@ def table_rows(result: DocumentResult, resolution: Resolution) -> dict[str, list
     if ex is None:
         return out
     seen: set[str] = set()
+    seen_statements: set[tuple] = set()  # two extraction keys of one body state one collaboration
     for m in ex.mentions:
         entity_map = resolution.instrument_key_map if m.entity_type == "instrument" else key_map
         entity_id = entity_map.get(m.key)
         if entity_id is None:
             continue
-        mention_id = _stable_id(doc_id, m.entity_type, m.page, m.char_start, m.char_end)
+        mention_id = record_ids.mention_id(doc_id, m.entity_type, m.page, m.char_start, m.char_end)
         if mention_id in seen:
             continue
         seen.add(mention_id)
         out["mentions"].append({
             "mention_id": mention_id, "doc_id": doc_id, "entity_type": m.entity_type, "entity_id": entity_id,
             "surface": m.surface, "page": m.page, "char_start": m.char_start, "char_end": m.char_end,
-            "sentence": m.sentence, "extractor": m.extractor, "confidence": m.confidence,
+            "sentence": m.sentence, "extractor": m.extractor, "confidence": m.confidence, "review": MACHINE,
         })
     for c in ex.collaborations:
         parties = sorted({key_map[k] for k in c.parties if k in key_map})
         if len(parties) < 2:  # two names of one body, or a party resolution dropped
             continue
-        collaboration_id = _stable_id(doc_id, parties, c.page, c.evidence)
+        if (tuple(parties), c.page, c.evidence) in seen_statements:
+            continue
+        seen_statements.add((tuple(parties), c.page, c.evidence))
+        named = [s or k for k, s in zip(c.parties, c.party_surfaces)] if c.party_surfaces else list(c.parties)
+        collaboration_id = record_ids.collaboration_id(doc_id, c.page, c.evidence, named)
         if collaboration_id in seen:
             continue
         seen.add(collaboration_id)
         out["collaborations"].append({
             "collaboration_id": collaboration_id, "doc_id": doc_id, "parties": parties,
             "types": sorted(set(c.types)), "raw_types": list(c.raw_types), "status": c.status, "page": c.page,
-            "evidence": c.evidence, "extractor": c.extractor, "confidence": c.confidence,
+            "evidence": c.evidence, "extractor": c.extractor, "confidence": c.confidence, "review": MACHINE,
         })
     for r in ex.ratings:
-        rating_id = _stable_id(doc_id, r.table_id, r.subject, r.criterion)
+        rating_id = record_ids.rating_id(doc_id, r.table_id, r.subject, r.criterion)
         if rating_id in seen:
             continue
         seen.add(rating_id)
@@ -113,7 +119,7 @@ def table_rows(result: DocumentResult, resolution: Resolution) -> dict[str, list
             "rating_id": rating_id, "doc_id": doc_id, "subject": r.subject,
             "subject_id": key_map.get(r.subject_key) if r.subject_key else None, "criterion": r.criterion,
             "rating": r.rating, "score": r.score, "scale": r.scale, "rationale": r.rationale,
-            "table_id": r.table_id, "page": r.page, "extractor": r.extractor,
+            "table_id": r.table_id, "page": r.page, "extractor": r.extractor, "review": MACHINE,
         })
     return out
 
@@ -227,6 +233,7 @@ def publish_release(
     pipeline_version: str,
     kb_overlay: str | None = None,
     max_rejected: float | None = None,
+    curation: Curation | None = None,
 ) -> PublishOutcome:
     """Write, validate and (when every suite passes) promote a release of the given documents.
 
@@ -235,7 +242,9 @@ def publish_release(
     `govmap.expectations.rejection`); the rest is promoted unless a release check fails or a table
     loses more than `max_rejected` of its rows (default `DEFAULT_MAX_REJECTED`).  Raises
     PublishError when the release cannot be written; a failed validation is not an error: the
-    release is written with its report but not promoted.
+    release is written with its report but not promoted.  `curation` (a reviewer's decisions) is
+    applied after resolution and before validation; the release records which decisions it
+    applied and which are stale (manifest.json, the quality report, the card).
     """
     from govmap.datasets.card import write_release_docs  # lazy, as the next: pandas and GX cost seconds
     from govmap.expectations import (
@@ -251,6 +260,7 @@ def publish_release(
     resolution: Resolution = resolve(
         (summarize_extraction(r.extraction) for r in load_results() if r.extraction is not None), kb
     )
+    curated = CurationRun(curation or EMPTY, resolution)
     clock.begin("write")
     release_id = new_release_id(fingerprint)
     staged = stage_release(out, release_id)
@@ -264,14 +274,17 @@ def publish_release(
                 row = _document_row(result)
                 documents.append(row)
                 inputs.append({"doc_id": row["doc_id"], "source_uri": row["source_uri"], "sha256": row["sha256"], "status": row["status"]})
-                for name, rows in table_rows(result, resolution).items():
+                for name, rows in curated.document(row["doc_id"], table_rows(result, curated.resolution), result.pages).items():
                     sinks[name].add(rows)
         finally:
             for sink in sinks.values():
                 sink.close()
         pq.write_table(to_arrow(TABLES["documents"], documents), staged.table_path("documents"), compression="zstd")
-        pq.write_table(to_arrow(TABLES["institutions"], [asdict(r) for r in resolution.institutions]), staged.table_path("institutions"), compression="zstd")
-        pq.write_table(to_arrow(TABLES["instruments"], [asdict(r) for r in resolution.instruments]), staged.table_path("instruments"), compression="zstd")
+        institutions, instruments = curated.entity_rows()
+        pq.write_table(to_arrow(TABLES["institutions"], institutions), staged.table_path("institutions"), compression="zstd")
+        pq.write_table(to_arrow(TABLES["instruments"], instruments), staged.table_path("instruments"), compression="zstd")
+        curation_report = curated.report()
+        previous_ids = previous_record_ids(latest_release(out))
 
         clock.begin("validate")
         with _FiguresJob(staged, release_id) as figures:
@@ -289,13 +302,14 @@ def publish_release(
             clock.begin("publish")
             # What does not need the figures is done while they are drawn.
             diff = _diff(out, staged.path, release_id)
+            review = review_summary(frames, curation_report, previous_ids)
             manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
-                                      validation_passed=report.passed,
-                                      extra={"knowledge_base": kb_manifest(kb, kb_overlay)})
+                                      validation_passed=report.passed, extra={"knowledge_base": kb_manifest(kb, kb_overlay),
+                                             "curation": curation_report.to_dict(), "review": review["counts"]})
             write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest
             js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"],
                                             row_counts=rows, diff=diff, figures=figures.result(), rejection=rejection,
-                                            max_rejected=max_rejected)
+                                            max_rejected=max_rejected, review=review)
         kill_at_test_point("before-commit")
         final = commit_release(staged, manifest)
     if report.passed:

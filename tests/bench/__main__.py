@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from tests.bench import __doc__ as BENCH_DOC
 from tests.bench.corpora import BENCH, FLOOR_B_MAX_PAGES, ROOT, build_corpus, floor_pdfium, floor_pdfplumber
@@ -74,6 +75,7 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
 
     rerun, _, _, _, rerun_out = run_measured(cli, env)
     row.update(unchanged_rerun_s=round(rerun, 2), rerun_published_nothing="nothing changed" in rerun_out)
+    row.update(_curation_rerun(cli, out, env, wall))
 
     if plain:
         plain_out = BENCH / f"plain-{pages}"
@@ -100,6 +102,28 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
                        "cli_process_rss_mib": mib(dmain), "max_worker_rss_mib": mib(dlargest)}
     shutil.rmtree(out, ignore_errors=True)
     return row
+
+
+def _curation_rerun(cli: list[str], out: Path, env: dict[str, str], full_s: float) -> dict:
+    """A run after one review decision and nothing else: it must re-publish from the extraction
+    cache (the issue's budget: at most 15 % of a full run)."""
+    import pyarrow.parquet as pq
+
+    from govmap.datasets.curation import append_decision, new_decision
+
+    institutions = pq.read_table(out / "latest" / "institutions.parquet", columns=["institution_id", "kind"]).to_pylist()
+    if not institutions:
+        return {}
+    curation = out.parent / f"curation-{out.name}.yaml"
+    curation.unlink(missing_ok=True)
+    first = institutions[0]
+    append_decision(curation, new_decision({"op": "set", "id": first["institution_id"],
+                                            "values": {"kind": "other" if first["kind"] != "other" else "company"}},
+                                           by="bench", why="a curation-only re-run"))
+    wall, _, _, _, output = run_measured(cli + ["--curation", str(curation)], env)
+    curation.unlink(missing_ok=True)
+    return {"curation_rerun_s": round(wall, 2), "curation_rerun_pct": round(100 * wall / full_s, 1),
+            "curation_rerun_published": "latest ->" in output}
 
 
 def _dask_available(env: dict[str, str]) -> bool:

@@ -72,6 +72,12 @@ def render(results: dict) -> str:
         parts += ["", f"{r['pages']} pages, --task-runner dask: {d['end_to_end_s']} s ({d['pages_per_s']} pages/s), peak RSS {d['peak_rss_mib']} MiB, "
                       f"largest worker {d['max_worker_rss_mib']} MiB; process pool: {r['end_to_end_s']} s ({r['pages_per_s']} pages/s), "
                       f"peak RSS {r['peak_rss_mib']} MiB, largest worker {r['max_worker_rss_mib']} MiB."]
+    curated = [f"{r['pages']} pages: {r['curation_rerun_s']} s ({r['curation_rerun_pct']}% of the full run"
+               + ("" if r.get("curation_rerun_published") else "; NOT published") + ")"
+               for r in runs if "curation_rerun_s" in r]
+    if curated:
+        parts += ["", "Curation-only re-run (one review decision added, nothing else changed; no document extracted "
+                      "again): " + "; ".join(curated) + "."]
     if results.get("dask_note"):
         parts += ["", results["dask_note"]]
     parts += ["", f"Bench wall time: {results['bench_wall_s']} s."]

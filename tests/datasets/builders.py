@@ -52,6 +52,7 @@ def second_release_rows() -> Rows:
     rows["institutions"].append({
         "institution_id": "eastgate-lab", "name": "Eastgate Lab", "acronym": "EGL", "aliases": ["Eastgate Lab", "EGL"],
         "kind": "research_organization", "country": "DE", "known": False, "n_documents": 1, "n_mentions": 1,
+        "review": "machine",
     })
     rows["instruments"] = []
     rows["criteria_ratings"][0]["rating"] = "mixed"
