@@ -9,8 +9,10 @@ sentence on one line; `govmap.extractors.prose` decides what to do with the matc
   how strongly it signals a collaboration (`strength`, used as confidence), and its `role`:
   ``"pair"`` (X ... with Y, X and Y ...), ``"directed"`` (X supports Y: a subject and an object
   are both needed, coordinated subjects alone state nothing), ``"absorb"`` (X absorbed Y, X merged into Y: the two
-  sides are the integrating and the integrated body) or ``"recommend"`` (a recommendation that
-  bodies should collaborate).
+  sides are the integrating and the integrated body), ``"founds"`` (X established Y: the body named
+  right after the verb is X's creation), ``"coauthor"`` (a report by X and Y: the coordinated
+  authors are the parties, one author alone states nothing) or ``"recommend"`` (a recommendation
+  that bodies should collaborate).
 * `TYPE_CUES` — words elsewhere in the sentence that add a type once a trigger is present
   ("... to develop tests" adds model_testing to an MoU).
 * `STATUS_CUES` — modal and tense words, strongest first; the first that matches between the
@@ -44,7 +46,7 @@ class Cue:
     types: tuple[str, ...] = ()
     status: str = "existing"
     strength: float = 0.7
-    role: str = "pair"  # pair | directed | absorb | recommend
+    role: str = "pair"  # pair | directed | absorb | founds | coauthor | recommend
 
 
 # Agreements that are signed, launched or announced are "announced" until the text says they are
@@ -82,7 +84,7 @@ TRIGGER_CUES: tuple[Cue, ...] = (
     # --- joint work ---------------------------------------------------------------------------
     Cue("joint_work", r"\b(?:joint(?:ly)?|together)\s+(?:model\s+)?(?:test(?:s|ed|ing)?|evaluat\w*|red[- ]team\w*|assess\w*)\b",
         ("model_testing",), "existing", 0.9),
-    Cue("joint_work", r"\b(?:joint(?:ly)?|collaborative(?:ly)?)\s+(?:research|stud(?:y|ies)|projects?|programs?|programmes?|work(?:ed|ing)?|develop\w*|identify)\b",
+    Cue("joint_work", r"\b(?:joint(?:ly)?|collaborative(?:ly)?)\s+(?:research|stud(?:y|ies)|projects?|programs?|programmes?|work(?:ed|ing)?|develop\w*|identify|reports?|papers?|publications?|toolkits?)\b",
         ("joint_research",), "existing", 0.85),
     Cue("joint_work", r"\bco-?(?:host(?:s|ed|ing)?|organi[sz](?:e|es|ed|ing)|produc(?:e|es|ed|ing)|author(?:s|ed|ing)?|authored|lead|led|convene[ds]?|sponsor(?:s|ed|ing)?|fund(?:s|ed|ing)?)\b",
         ("joint_research",), "existing", 0.85),
@@ -115,8 +117,10 @@ TRIGGER_CUES: tuple[Cue, ...] = (
     Cue("membership", r"\b(?:reports? (?:directly )?to|accountable to|chaired by|co-chaired by|(?:is |are )?(?:run|led|managed|overseen|coordinated|facilitated|convened|steered) by|secretariat (?:support )?(?:of|for|to|from|at)|(?:provides?|receives?) (?:the )?secretariat|under the (?:authority|responsibility|leadership) of|set up (?:by|within)|established (?:by|within|under)|affiliated with|headquartered (?:in|at))\b",
         ("institutional_integration",), "existing", 0.75),
     # --- funding and support ------------------------------------------------------------------
+    # Funding runs from a funder to a funded body: both sides are needed ("X, funded by Y").
     Cue("funding", r"\b(?:(?:funded|financed|sponsored|supported|backed|bankrolled) by|with (?:financial )?(?:support|funding) (?:from|of)|(?:grants?|funding|financing|investment) (?:from|by)|invest(?:s|ed|ing)? in|(?:provides?|provided) funding (?:to|for))\b",
-        ("funding",), "existing", 0.75),
+        ("funding",), "existing", 0.75, role="directed"),
+    Cue("partnership", r"\bjoin(?:s|ed|ing)? forces\b", ("general_partnership",), "existing", 0.85),
     # --- dialogue and exchange ------------------------------------------------------------------
     Cue("dialogue", r"\b(?:dialogues?|talks|consultations?|exchanges?|meetings?|discussions?|engagement) (?:with|between|among)\b|\b(?:consult(?:s|ed|ing)?|met|meets?|meeting) with\b",
         ("information_sharing",), "existing", 0.65),
@@ -131,6 +135,16 @@ TRIGGER_CUES: tuple[Cue, ...] = (
         ("general_partnership",), "existing", 0.7),
     Cue("support", r"\b(?:assist(?:s|ed|ing)?|support(?:s|ed|ing)?|help(?:s|ed|ing)?|advis(?:e|es|ed|ing)|contribut(?:e|es|ed|ing) to|feed(?:s|ing)? (?:directly )?into|complement(?:s|ed|ing)?)\b",
         ("general_partnership",), "existing", 0.55, role="directed"),
+    # "an agreement with Y", "talks towards an accord with Y": the agreement's other side.
+    Cue("agreement", r"\b(?:agreements?|accords?|treat(?:y|ies)|pacts?|arrangements?)\s+with\b",
+        ("general_partnership",), "existing", 0.75),
+    # --- co-authored work and founded bodies --------------------------------------------------
+    # "a report by X and Y", "research from X, Y and Z": the coordinated authors worked together.
+    Cue("coauthor", r"\b(?:reports?|stud(?:y|ies)|papers?|analys[ie]s|surveys?|publications?|articles?|briefs?|toolkits?|research|reviews?|handbooks?|playbooks?)\s+(?:\w+\s+){0,2}?(?:by|from)\b",
+        ("joint_research",), "existing", 0.75, role="coauthor"),
+    # "X established the Y Group", "X set up a Y Office": Y is X's creation (institutional_integration).
+    Cue("founds", r"\b(?:(?:has|have|had)\s+)?(?:established|created|set up|founded|launched|convened|establish(?:es|ing)?|creat(?:es|ing)|found(?:s|ing))\b",
+        ("institutional_integration",), "existing", 0.7, role="founds"),
     # --- recommendations ----------------------------------------------------------------------
     Cue("recommendation", r"\b(?:should|could|must|ought to)\s+(?:also\s+|actively\s+|closely\s+|further\s+)*(?:collaborate|cooperate|co-operate|partner|work (?:closely )?(?:with|together)|engage with|coordinate with|join forces)\b",
         ("general_partnership",), "proposed", 0.75, role="recommend"),

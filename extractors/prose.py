@@ -69,17 +69,31 @@ _SPACE = re.compile(r"\s+")
 # most this many parties, at this fraction of the trigger's strength.
 MAX_FALLBACK_PARTIES = 8
 FALLBACK_FACTOR = 0.8
+# A created body or a co-author stands right after its verb or "by", behind a determiner at most.
+_DIRECT_OBJECT = re.compile(r"^\s*(?:(?:the|a|an|its|their|our|new|two|three|joint|independent|dedicated)\s+)*\[?$", re.I)
+# A partner phrase's subject carried from the sentences before, for at most this many sentences,
+# at this fraction of the trigger's strength.
+CARRY_SENTENCES = 2
+CARRIED_FACTOR = 0.8
 _EXAMPLES_ANYWHERE = re.compile(r"\b(?:such as|e\.g\.|for example|for instance|like the)\b", re.I)
 # "the OECD's AI Policy Observatory": a body named as another's organ or unit.
 _POSSESSIVE_JOIN = re.compile(r"^['\u2019]s\s+(?:own\s+|new\s+|newly\s+(?:created|established|formed)\s+)?$")
 # "the Policy Program at the Harbour Institute": a unit named with its host (the unit first).
-_UNIT_AT = re.compile(r"^\s+(?:at|of|within)\s+(?:the\s+)?$")
-_UNIT_HEADS = re.compile(r"\b(?:Program(?:me)?|School|Centre|Center|Institute|Lab(?:oratory)?|Initiative|Unit|Directorate|Office|Secretariat|Council|Committee|Board|Panel|Group|Division|Department|Faculty)$")
+_UNIT_AT = re.compile(r"^\s+(?:at|of|within|in)\s+(?:the\s+)?$")
+_UNIT_HEADS = re.compile(r"\b(?:Program(?:me)?|School|Centre|Center|Institute|Lab(?:oratory)?|Initiative|Unit|Directorate|Office|Secretariat|Council|Committee|Board|Panel|Group|Division|Department|Faculty)\b")
+# "in" places a unit in its host only when the host is an organisation, not a country or city.
+_HOST_HEADS = re.compile(r"\b(?:University|Department|Ministry|Commission|Agency|Office|Institute|Organi[sz]ation|Foundation|College|Academy|Centre|Center|Council|Authority)\b")
 # A footnote or reference line ("166 European Commission, Joint Statement ...", a URL): a citation.
-_CITATION = re.compile(r"https?://|^(?:\d{1,3}\s+)?(?:see|cf\.|source:|for (?:more|further|additional) information)\b|\(information webpage|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d|\bOJ [LC] \d", re.I)
+_CITATION = re.compile(r"https?://|^(?:\d{1,3}\s+)?(?:see|cf\.|source:|for (?:more|further|additional) information)\b|\(information webpage|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d|\bOJ [LC] \d|\bet al\.|\binformation webpage\b|\bavailable (?:at|online)\b", re.I)
+# A PDF footnote run into the text: a bare note number, then a capitalised word ("12 The Harbour
+# Institute, Annual Report ..."); numbered list items carry a dot or bracket and are not caught.
+_FOOTNOTE_START = re.compile(r"^\d{1,3}\s+[A-Z\u2018\u201c\"']")
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
 # A sentence about a person: membership and support words there describe a career.
-_PERSON = re.compile(r"\b(?:he|she|his|her|him|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|former|formerly|previously|fellow)\b")
+_PERSON = re.compile(r"\b(?:he|she|his|her|him|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|former|formerly|previously|fellow)\b"
+                     # a person's posts: "Board Member of X", "Consultant at Y", "serves as a member of Z"
+                     r"|\b(?:[Pp]rofessor|[Cc]onsultant|[Aa]dvis[oe]r|[Ll]ecturer|[Cc]hairperson|CEO|[Ff]ounder|Ph\.?D|[Bb]oard [Mm]ember|Associate Member|serves as)\b"
+                     r"|^(?:[-\u2013\u2022*]\s+)?(?:Member|Director|Head|Chair) of\b")
 # A list item: "- Launching ...", "• ...", "3. ...", "(a) ..."
 _LIST_ITEM = re.compile(r"^\s*(?:[-\u2013\u2022*\u25aa\u25cf]|\d{1,2}[.)]|\(?[a-z]\))\s+")
 # "the two institutes", "both countries": the parties of the sentence before.
@@ -220,6 +234,8 @@ class ProseCollaborations:
         topic: Span | None = None  # the institution the last sentences are about
         previous: tuple[_Party, ...] = ()  # distinct parties of the sentence before
         lead: Collaboration | None = None  # a statement ending in ":" whose list items it governs
+        opener: _Party | None = None  # the body a recent sentence opened with ("The EU has ...")
+        opener_age = 0
         for i, sent in enumerate(sentences):
             mentions = by_sentence.get(i, [])
             sent_text = _sentence_text(sent)
@@ -231,11 +247,17 @@ class ProseCollaborations:
                 lead = None
             if (not mentions and linker is None) or len(sent_text) > self.max_sentence_chars:
                 previous = ()
+                opener_age += 1
                 continue
             page = page_at(page_starts, sent.start_char)[0]
             parties = self._parties(sent, mentions, text, linker)
+            carried = _Party(-1, -1, opener.key, "") if opener is not None and opener_age <= CARRY_SENTENCES else None
             found = self.find_in_sentence(sent, mentions, linker=linker, doc_id=doc_id, page=page, referent=referent,
-                                          text=text, previous=previous, parties=parties)
+                                          text=text, previous=previous, parties=parties, carried=carried)
+            if parties and parties[0].start <= _TOPIC_LEAD and parties[0].surface and not _is_heading(text):
+                opener, opener_age = parties[0], 1
+            else:
+                opener_age += 1
             if not found and lead is not None:
                 found = self._list_item(lead, text, parties, page)
             out.extend(found)
@@ -264,19 +286,21 @@ class ProseCollaborations:
     def find_in_sentence(
         self, sent: Span, mentions: list[Span], *, linker=None, doc_id: str = "", page: int = 1, referent: Span | None = None,
         text: str | None = None, previous: tuple["_Party", ...] = (), parties: list["_Party"] | None = None,
+        carried: "_Party | None" = None,
     ) -> list[Collaboration]:
         """Collaborations one sentence states, from its institution spans (in any order).
 
         referent: the institution a sentence-initial "It"/"Its" stands for (the previous
         sentences' topic), if any.
         previous: the distinct parties the sentence before named, for "the two institutes".
+        carried: the body the last sentences opened with, subject of a partner phrase without one.
         parties: the sentence's parties when the caller has read them already (`_parties`).
         text: the sentence's text with whitespace runs as one space, stripped, when the caller
         has it already.
         """
         if text is None:
             text = " ".join(_sentence_text(sent).split())
-        if not text or text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text) or _CITATION.search(_MARKDOWN_LINK_TARGET.sub("]", text)):
+        if not text or text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text) or _CITATION.search(_MARKDOWN_LINK_TARGET.sub("]", text)) or _FOOTNOTE_START.match(text):
             return []
         biography = bool(_PERSON.search(text))
         if parties is None:
@@ -289,14 +313,15 @@ class ProseCollaborations:
             # "The two institutes will ...": the parties the sentence before named.
             parties = sorted(parties + [_Party(at.start(), at.end(), p.key, "") for p in previous],
                              key=lambda p: (p.start, p.end))
-        if len({p.key for p in parties}) < 2:
+        if len({p.key for p in parties} | ({carried.key} if carried is not None else set())) < 2:
             return []
         found: dict[tuple[str, ...], Collaboration] = {}
         for a, b in zip(parties, parties[1:]):
             # "the OECD's AI Policy Observatory": b is a unit of a (the guideline's named organ).
             gap = text[a.end : b.start] if a.end <= b.start else "x"
             if a.key != b.key and a.surface and b.surface and (
-                    _POSSESSIVE_JOIN.match(gap) or (_UNIT_AT.match(gap) and _UNIT_HEADS.search(a.surface))):
+                    _POSSESSIVE_JOIN.match(gap) or (_UNIT_AT.match(gap) and _UNIT_HEADS.search(a.surface)
+                                                 and (" in " not in gap or _HOST_HEADS.search(b.surface)))):
                 keys = tuple(sorted((a.key, b.key)))
                 found[keys] = Collaboration(
                     doc_id=doc_id, parties=keys, types=("institutional_integration",), raw_types=(text[a.start : b.end],),
@@ -306,24 +331,28 @@ class ProseCollaborations:
         # Cue words inside a name ("Center for AI Standards", "Global Partnership on AI") are no cues.
         named = [(p.start, p.end) for p in parties if p.surface]
         triggers = [t for t in self._find_triggers(text) if not _inside(t.start, t.end, named)]
+        # A creation verb or "a report by" with no body right after it is no trigger at all, and must
+        # not cut the clause of the trigger beside it ("X was founded as part of Y").
+        triggers = [t for t in triggers if t.cue.role not in ("founds", "coauthor")
+                    or any(p.start >= t.end and _DIRECT_OBJECT.match(text[t.end : p.start]) for p in parties if p.surface)]
         if not triggers:
             return list(found.values())
         type_hits = [(m.group(0), t) for rx, t in self._types for m in rx.finditer(text) if not _inside(m.start(), m.end(), named)]
         for n, trig in enumerate(triggers):
             if self._is_negated(text, trig) or self._hypothetical.search(text, 0, trig.start):
                 continue
-            if biography and trig.cue.rule in ("membership", "integration", "support"):
+            if biography and trig.cue.rule in ("membership", "integration", "support", "funding"):
                 continue  # "she was a member of X", "before joining Y": a person's career, not the bodies
             lo = triggers[n - 1].end if n else 0
             hi = triggers[n + 1].start if n + 1 < len(triggers) else len(text)
-            groups, structure_penalty = _party_groups(text, trig, parties, lo, hi)
+            groups, structure_penalty = _party_groups(text, trig, parties, lo, hi, carried)
             if not groups:
                 # Recall first: no subject/object structure was read, but the trigger's clause names
                 # a few parties and no examples ("such as X and Y"): one statement among them all.
                 clause = [p for p in parties if lo <= p.start and p.end <= hi]
                 # "Partnerships with X and Y could ...": X and Y are the partners of someone unnamed.
                 unnamed_subject = trig.text.lower().endswith("with") and all(p.start >= trig.end for p in clause)
-                if (trig.cue.role != "directed" and not unnamed_subject and not _EXAMPLES_ANYWHERE.search(text)
+                if (trig.cue.role not in ("directed", "coauthor", "founds") and not unnamed_subject and not _EXAMPLES_ANYWHERE.search(text)
                         and 2 <= len({p.key for p in clause}) <= MAX_FALLBACK_PARTIES):
                     groups, structure_penalty = [clause], FALLBACK_FACTOR
                 else:
@@ -521,8 +550,13 @@ def _split_compound_pairs(text: str, groups: list[list[_Party]], parties: list[_
     return out
 
 
-def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi: int) -> tuple[list[list[_Party]], float]:
-    """Party groups (one per collaboration) around a trigger, and a confidence factor for the structure."""
+def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi: int,
+                  carried: _Party | None = None) -> tuple[list[list[_Party]], float]:
+    """Party groups (one per collaboration) around a trigger, and a confidence factor for the structure.
+
+    carried: the body the last sentences opened with, the subject of a partner phrase that has
+    none of its own ("Talks with Y are under way" after "X has ...").
+    """
     # The sentence's own subject ("The UK and Canada commit to ... and to jointly identify ...")
     # governs the whole clause; other institutions only the trigger they stand near.
     before = [
@@ -574,8 +608,25 @@ def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi:
         if len(subjects) >= 2:
             return [subjects[-2:]], 0.85
         return [], 0.0
+    # "companies such as X and Y have invested": examples of a category, not a body acting.
+    if subjects and _EXAMPLES.search(text, max(0, subjects[0].start - 25), subjects[0].start):
+        subjects = []
+    if trig.cue.role == "directed" and not subjects and counterparts and trig.start <= _TOPIC_LEAD:
+        # "Supported by X and Y, Z launched ...": the opening phrase's subject follows its comma.
+        # The comma reads as coordination, so the subject is the last counterpart after a bare comma.
+        if len(counterparts) >= 2 and re.fullmatch(r",\s+(?:the\s+)?", text[counterparts[-2].end : counterparts[-1].start]):
+            subjects, counterparts = counterparts[-1:], counterparts[:-1]
     if trig.cue.role == "directed":
         return ([subjects + counterparts], 1.0) if subjects and counterparts and not examples else ([], 0.0)
+    if trig.cue.role == "coauthor":
+        # "a report by X and Y": two or more authors right after "by"; one author is its own work.
+        near = len(counterparts) >= 2 and bool(_DIRECT_OBJECT.match(text[trig.end : counterparts[0].start]))
+        return ([counterparts], 1.0) if near and not examples else ([], 0.0)
+    if trig.cue.role == "founds":
+        # "X established the Y Group": Y stands right after the verb; "X established that ..." no.
+        if subjects and counterparts and _DIRECT_OBJECT.match(text[trig.end : counterparts[0].start]) and subjects[-1].key != counterparts[0].key:
+            return [[subjects[-1], counterparts[0]]], 1.0
+        return [], 0.0
     if between and len(counterparts) >= 2 and not examples:
         return [counterparts], 1.0
     if subjects and counterparts:
@@ -585,6 +636,10 @@ def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi:
         return [subjects], 0.95
     if len(counterparts) >= 2 and not examples and not with_intro:
         return [counterparts], 0.85
+    if carried is not None and with_intro and not subjects and counterparts and not examples \
+            and not any(lo <= p.start and p.end <= trig.start for p in parties) \
+            and carried.key not in {p.key for p in counterparts}:
+        return [[carried, *counterparts]], CARRIED_FACTOR
     return [], 0.0
 
 

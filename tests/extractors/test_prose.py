@@ -28,6 +28,7 @@ NAMES = {
     "Global Data Forum": "global-data-forum",
     "Compute Alliance": "compute-alliance",
     "Treaty Office": "treaty-office",
+    "Audit Unit": "audit-unit",
     # Names holding cue words ("Standards", "Partnership"): the words are part of a name, no cue.
     "Southland Standards and Research Centre": "southland-src",
     "Eastmark Partnership on AI": "eastmark-pai",
@@ -223,6 +224,33 @@ def test_invalid_settings(settings: dict, message: str) -> None:
         # A participle clause after the counterparts belongs to the sentence's subject.
         ("Northland AISI signed an MoU with Westwind Labs and Bluefield AI, enabling collaboration on audits.",
          [(("bluefield-ai", "northland-aisi", "westwind-labs"), "announced", "general_partnership")]),
+        # A report by two bodies is their joint work; a report by one is its own.
+        ("A recent report by Westwind Labs and Bluefield AI maps audit tools.",
+         [(("bluefield-ai", "westwind-labs"), "existing", "joint_research")]),
+        ("A recent report by Westwind Labs cites Bluefield AI.", []),
+        # A body created by another, named right after the verb.
+        ("In 2022 Treaty Office established the Global Data Forum to pool audit data.",
+         [(("global-data-forum", "treaty-office"), "existing", "institutional_integration")]),
+        ("Treaty Office established that Global Data Forum keeps no records.", []),
+        # An agreement with a body.
+        ("Treaty Office will work towards an agreement with Compute Alliance.",
+         [(("compute-alliance", "treaty-office"), "planned", "general_partnership")]),
+        # A unit placed in its host organisation.
+        ("The Audit Unit in the Treaty Office reviews models.",
+         [(("audit-unit", "treaty-office"), "existing", "institutional_integration")]),
+        # A partner phrase without a subject of its own: the body the sentences before opened with.
+        ("Treaty Office keeps registries. Talks with Compute Alliance are ongoing.",
+         [(("compute-alliance", "treaty-office"), "existing", "information_sharing")]),
+        # Funding needs a funder and a funded body; an opening "Supported by X," names the funder.
+        ("Supported by Westwind Labs, Treaty Office trains auditors.",
+         [(("treaty-office", "westwind-labs"), "existing", "funding")]),
+        ("Firms such as Westwind Labs and Bluefield AI have invested in audits.", []),
+        # Two bodies joining forces work together; a person's posts are a career, not a collaboration.
+        ("Westwind Labs and Bluefield AI joined forces in 2021.",
+         [(("bluefield-ai", "westwind-labs"), "existing", "general_partnership")]),
+        ("Board Member of Treaty Office and Associate Member of Global Data Forum.", []),
+        # A footnote run into the text states nothing.
+        ("12 Westwind Labs, Annual review of a partnership with Bluefield AI, 2021.", []),
     ],
 )
 def test_layout_and_wording_rules(nlp: Language, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
