@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup browser run test test-fast eval parity bench samples clean
+.PHONY: setup browser run lint test test-fast eval parity bench samples clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@echo "set-up: creating $(VENV) with $(PYTHON) (first time only)"
@@ -34,7 +34,10 @@ run: setup  ## ingest the embedded samples and publish a release under $(OUT)
 	$(VENV)/bin/govmap run --out $(OUT)
 	@echo "next: $(VENV)/bin/govmap sql, show, diff, validate (see README, For analysts); or source $(VENV)/bin/activate"
 
-test: setup browser  ## the whole suite, shared-corpus and flow tests included
+lint: setup  ## ruff's checks and formatting (config in pyproject.toml)
+	$(VENV)/bin/ruff check .
+
+test: setup browser lint  ## the whole suite, shared-corpus and flow tests included
 	$(PY) -m pytest --slow -q -p no:cacheprovider
 
 test-fast: setup  ## unit tests only

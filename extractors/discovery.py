@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from govmap.extractors.fastmatch import finditer_before, finditer_before_places, lowered_for_scan
+from govmap.extractors.gazetteer import country_names, place_country
 
 __all__ = [
     "Candidate",
@@ -425,6 +426,24 @@ _LIST_WORD = r"[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*){0,3}"
 _NAME_LIST_TAIL = re.compile(rf"(?:,[ \t]*{_LIST_WORD})*,?[ \t]+(?:and|&)[ \t]+{_LIST_WORD}|(?:,[ \t]*{_LIST_WORD})+(?=[ \t]+(?:and|&)[ \t]+{_LIST_WORD})")
 
 
+# Capitalised words after "in" that are a time, a part of the document or a region the
+# gazetteer (cities, regions, countries) lacks: "in January", "in Annex 2", "in Europe".
+_NOT_SUBJECTS = frozenset("annex appendix chapter section table figure part box article europe africa asia america americas "
+                          "oceania antarctica arctic the this its their".split())
+
+
+def _subject_in(words: list[str], j: int) -> bool:
+    """Whether the "in" at `words[j]` joins a name's subject ("Society for Imaging in Medicine"),
+    not its place ("Institute for Data in Ruritania", "... in Lakeside City"): a capitalised word
+    follows that begins no city, region or country."""
+    if words[j] != "in" or j + 1 >= len(words) or not words[j + 1][:1].isupper():
+        return False
+    if words[j + 1].lower() in _MONTHS or words[j + 1].lower() in _NOT_SUBJECTS:
+        return False
+    after = words[j + 1 : j + 4]
+    return not any(place_country(" ".join(after[:n])) or " ".join(after[:n]) in country_names() for n in range(1, len(after) + 1))
+
+
 def find_org_names(text: str) -> list[Candidate]:
     """Capitalised runs headed by an organisational word: 'Lakeside Institute for Civic Futures'."""
     out: list[Candidate] = []
@@ -443,7 +462,8 @@ def find_org_names(text: str) -> list[Candidate]:
                 end = i + 1
                 if end < len(words) and words[end].lower() in {"of", "for", "on"}:
                     j = end + 1
-                    while j < len(words) and (words[j][:1].isupper() or words[j].lower() in {"and", "the", "&", "of", "for", "on"}):
+                    while j < len(words) and (words[j][:1].isupper() or words[j].lower() in {"and", "the", "&", "of", "for", "on"}
+                                              or _subject_in(words, j)):
                         j += 1
                     end = j
                 prefix = words[lo:i]
@@ -462,6 +482,8 @@ def find_org_names(text: str) -> list[Candidate]:
                         coordinated = True
                         break
                 name_words = _trim_name(prefix + [words[i]] + tail)
+                if name_words and len(name_words) > 1:
+                    name_words[-1] = _FOOTNOTE.sub("", name_words[-1])  # "Alliance on Widgets12": a note mark
                 if name_words and name_words[0].lower().endswith("ing") and name_words[0].lower() not in ORG_HEADS:
                     break
                 if len(name_words) < 2 or is_generic_name(" ".join(name_words)) or any(x.lower() in _NOT_IN_NAMES for x in name_words):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +31,8 @@ def build(corpus: str, paths: list[Path], out: Path, workers: int) -> Path:
     import pyarrow.parquet as pq
 
     from govmap.datasets.contract import TABLES
+    from govmap.datasets.curate import CurationRun
+    from govmap.datasets.curation import EMPTY
     from govmap.datasets.parquet import to_arrow
     from govmap.extractors.kb import load_kb
     from govmap.extractors.resolve import resolve, summarize
@@ -46,13 +47,15 @@ def build(corpus: str, paths: list[Path], out: Path, workers: int) -> Path:
     resolution = resolve((summarize(r.extraction) for r in results if r.extraction is not None), load_kb())
     target = out / corpus
     target.mkdir(parents=True, exist_ok=True)
+    # The rows a release publishes with no reviewer's decisions (review state "machine").
+    curated = CurationRun(EMPTY, resolution)
     tables: dict[str, list] = {name: [] for name in TABLES}
     for r in results:
-        tables["documents"].append(_document_row(r))
-        for name, rows in table_rows(r, resolution).items():
+        row = _document_row(r)
+        tables["documents"].append(row)
+        for name, rows in curated.document(row["doc_id"], table_rows(r, curated.resolution), r.pages).items():
             tables[name].extend(rows)
-    tables["institutions"] = [asdict(x) for x in resolution.institutions]
-    tables["instruments"] = [asdict(x) for x in resolution.instruments]
+    tables["institutions"], tables["instruments"] = curated.entity_rows()
     for name, rows in tables.items():
         pq.write_table(to_arrow(TABLES[name], rows), target / f"{name}.parquet")
     bad = [r.row for r in results if r.row.status != "ok"]
