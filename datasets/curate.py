@@ -18,12 +18,22 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from govmap.datasets import record_ids
 from govmap.datasets.curation import Curation
-from govmap.extractors.resolve import Resolution, alias_form
-from govmap.extractors.records import slugify
+from govmap.text import alias_form, slugify
+
+
+class Resolution(Protocol):
+    """What curation reads of cross-document resolution (`govmap.extractors.resolve.Resolution`,
+    a frozen dataclass), named here so that this stage does not import extraction."""
+
+    institutions: Any
+    instruments: Any
+    key_map: dict[str, str]
+    instrument_key_map: dict[str, str]
+
 
 __all__ = ["CurationRun", "CurationReport", "StaleDecision", "REVIEW_RANK"]
 

@@ -218,7 +218,7 @@ def unknown_target(entry: Mapping[str, Any], frames: Mapping[str, pd.DataFrame])
             return f"the evidence words are not on page {entry['page']} of {entry['document']}"
     if op == "never":
         mentions = frames["mentions"]
-        from govmap.extractors.resolve import alias_form
+        from govmap.text import alias_form
 
         form = alias_form(entry["surface"])
         hits = mentions[(mentions["entity_type"] == entry.get("entity", "institution"))

@@ -7,9 +7,9 @@ a knowledge-base id as it stands in the KB (``"uk-aisi"``), or a discovered key
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from govmap.text import slugify
 
 __all__ = [
     "Mention",
@@ -22,12 +22,6 @@ __all__ = [
     "discovered_key",
     "is_discovered",
 ]
-
-
-def slugify(text: str) -> str:
-    """Lower-case ASCII slug: 'Conseil Européen (CERN)' -> 'conseil-europeen-cern'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def discovered_key(name: str) -> str:

@@ -7,14 +7,14 @@ joins it.  Only small per-document summaries are kept (`summarize`), so extracti
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from govmap.extractors.discovery import guess_kind
 from govmap.extractors.kb import KnowledgeBase
-from govmap.extractors.records import Extraction, discovered_key, is_discovered, slugify
+from govmap.extractors.records import Extraction, discovered_key, is_discovered
+from govmap.text import alias_form, slugify
 
 __all__ = ["DocSummary", "InstitutionRow", "InstrumentRow", "Resolution", "summarize", "resolve"]
 
@@ -59,17 +59,6 @@ class Resolution:
     institutions: tuple[InstitutionRow, ...]
     instruments: tuple[InstrumentRow, ...]
     instrument_key_map: dict[str, str] = field(default_factory=dict)
-
-
-# Inline markup some text reports carry ("International Network</u> of <u>AI ..."): a mention's
-# surface keeps it (offsets point into the page text), an alias does not.  A tag cut by the
-# mention's end ("...Institutes</u") counts too.
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>|</?[A-Za-z]*$|^[A-Za-z]*/?>")
-
-
-def alias_form(surface: str) -> str:
-    """How a mention's surface is listed among its entity's aliases: no markup, single spaces."""
-    return " ".join(_TAG.sub(" ", surface).split())
 
 
 def summarize(extraction: Extraction) -> DocSummary:

@@ -17,11 +17,14 @@ LAYERS = {"sources": 1, "datasets": 2, "extractors": 3, "expectations": 3, "flow
 
 
 def _unit(module: str) -> str:
-    """The package, with govmap's base and its facade apart."""
-    package = module.split(".")[0]
-    if package == "govmap":
-        return "govmap (facade)" if module in TOP else "govmap (base)"
-    return package
+    """The stage ("govmap.flows.cli" and the checkout's "flows/cli.py" are both flows), or govmap's
+    base or facade."""
+    parts = module.split(".")
+    if parts[0] == "govmap" and len(parts) > 1 and parts[1] in LAYERS:
+        return parts[1]
+    if parts[0] in LAYERS:
+        return parts[0]
+    return "govmap (facade)" if module in TOP else "govmap (base)"
 
 
 def _layer(module: str) -> int:
