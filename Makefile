@@ -36,6 +36,7 @@ run: setup  ## ingest the embedded samples and publish a release under $(OUT)
 
 lint: setup  ## ruff's checks and formatting (config in pyproject.toml)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test: setup browser lint  ## the whole suite, shared-corpus and flow tests included
 	$(PY) -m pytest --slow -q -p no:cacheprovider

@@ -25,19 +25,38 @@ CARD = "README.md"
 # What an `extractor` value says about a record, and how much review it wants.  Values are a
 # family, a separator (":" or ".") and the rule, e.g. "table:rating", "institution_ruler.kb".
 EXTRACTOR_FAMILIES: tuple[tuple[str, str], ...] = (
-    ("table:*", "Read from a table in the document (collaboration tables, rating tables, presence matrices). "
-                "The structure of the table carries the meaning: low review priority."),
-    ("prose:*", "Found in running text by a cue rule (the part after the colon names it, e.g. prose:agreement). "
-                "Review records with low confidence; the evidence column holds the sentence."),
-    ("*.kb / kb:*", "Knowledge-base match: the surface form is a known name or alias of a curated entity "
-                    "(e.g. institution_ruler.kb). High precision."),
-    ("discovery.* / discovery:*", "A name not in the knowledge base, discovered from an acronym definition, an "
-                                  "organisation-name pattern or repetition. The entity has known = false: review first."),
+    (
+        "table:*",
+        "Read from a table in the document (collaboration tables, rating tables, presence matrices). "
+        "The structure of the table carries the meaning: low review priority.",
+    ),
+    (
+        "prose:*",
+        "Found in running text by a cue rule (the part after the colon names it, e.g. prose:agreement). "
+        "Review records with low confidence; the evidence column holds the sentence.",
+    ),
+    (
+        "*.kb / kb:*",
+        "Knowledge-base match: the surface form is a known name or alias of a curated entity "
+        "(e.g. institution_ruler.kb). High precision.",
+    ),
+    (
+        "discovery.* / discovery:*",
+        "A name not in the knowledge base, discovered from an acronym definition, an "
+        "organisation-name pattern or repetition. The entity has known = false: review first.",
+    ),
     ("other", "Any other rule (e.g. institution_ruler.country for a country's government); see its confidence."),
 )
 
-_SIZE_BINS = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
-              (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"))
+_SIZE_BINS = (
+    (1_000, "n<1K"),
+    (10_000, "1K<n<10K"),
+    (100_000, "10K<n<100K"),
+    (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"),
+    (100_000_000, "10M<n<100M"),
+    (1_000_000_000, "100M<n<1B"),
+)
 
 
 def size_category(rows: int) -> str:
@@ -87,8 +106,7 @@ def _constraints(column: Column) -> str:
 def column_rows(table: Table) -> list[tuple[str, str, str, str, str]]:
     """(column, type, required, description, constraints) for every column of `table`, in order."""
     return [
-        (c.name, str(c.arrow_type), "yes" if c.required else "", c.description, _constraints(c))
-        for c in table.columns
+        (c.name, str(c.arrow_type), "yes" if c.required else "", c.description, _constraints(c)) for c in table.columns
     ]
 
 
@@ -135,11 +153,17 @@ def _documents_section(documents: pd.DataFrame) -> str:
         lines += ["| doc_id | source | title | pages |", "|---|---|---|---:|"]
         for _, d in ok.iterrows():
             title = "" if pd.isna(d.get("title")) else d.get("title")
-            lines.append(f"| `{d['doc_id']}` | {escape_markdown(_shown_source(d['source_uri']))} | {escape_markdown(title)} | {int(d['n_pages'])} |")
+            lines.append(
+                f"| `{d['doc_id']}` | {escape_markdown(_shown_source(d['source_uri']))} | {escape_markdown(title)} | {int(d['n_pages'])} |"
+            )
         lines.append("")
     if len(bad):
-        lines += ["Quarantined (not extracted; listed so nobody mistakes them for empty reports):", "",
-                  "| doc_id | source | error |", "|---|---|---|"]
+        lines += [
+            "Quarantined (not extracted; listed so nobody mistakes them for empty reports):",
+            "",
+            "| doc_id | source | error |",
+            "|---|---|---|",
+        ]
         for _, d in bad.iterrows():
             source, shown = str(d["source_uri"]), _shown_source(d["source_uri"])
             error = "" if pd.isna(d.get("error")) else str(d.get("error")).replace(source, shown)
@@ -150,8 +174,13 @@ def _documents_section(documents: pd.DataFrame) -> str:
 
 def _table_section(table: Table, rows: int | None) -> str:
     key = ", ".join(f"`{c}`" for c in table.primary_key)
-    lines = [f"### `{table.name}`", "", table.description, "",
-             f"Rows: {rows if rows is not None else 'n/a'} · primary key: {key}"]
+    lines = [
+        f"### `{table.name}`",
+        "",
+        table.description,
+        "",
+        f"Rows: {rows if rows is not None else 'n/a'} · primary key: {key}",
+    ]
     for column, ref_table, ref_column in table.foreign_keys:
         lines[-1] += f" · `{column}` → `{ref_table}.{ref_column}`"
     lines += ["", "| column | type | required | description | constraints |", "|---|---|---|---|---|"]
@@ -212,14 +241,20 @@ def _review_section(manifest: Mapping[str, Any]) -> str:
     if not counts:
         return ""
     states = ("machine", "confirmed", "corrected", "added")
-    rows = "\n".join(f"| `{name}` | " + " | ".join(str(int(c.get(s, 0))) for s in states) + " |"
-                     for name, c in counts.items())
+    rows = "\n".join(
+        f"| `{name}` | " + " | ".join(str(int(c.get(s, 0))) for s in states) + " |" for name, c in counts.items()
+    )
     if curation.get("file"):
-        source = (f"Curation file {escape_markdown(_shown_source(curation['file']))} (sha256 `{_cell(curation['sha256'][:12])}`): "
-                  f"{len(curation['applied'])} decisions applied, {len(curation['stale'])} stale.")
+        source = (
+            f"Curation file {escape_markdown(_shown_source(curation['file']))} (sha256 `{_cell(curation['sha256'][:12])}`): "
+            f"{len(curation['applied'])} decisions applied, {len(curation['stale'])} stale."
+        )
     else:
         source = "No curation file: every record is as the pipeline found it."
-    stale = "".join(f"\n- stale: {escape_markdown(x['decision'])} ({escape_markdown(x['reason'])})" for x in curation.get("stale", []))
+    stale = "".join(
+        f"\n- stale: {escape_markdown(x['decision'])} ({escape_markdown(x['reason'])})"
+        for x in curation.get("stale", [])
+    )
     return f"""## Review
 
 Each record table ends with the `review` columns: `machine` (as extracted), `confirmed`,
@@ -227,8 +262,8 @@ Each record table ends with the `review` columns: `machine` (as extracted), `con
 and why (`review_note`). {source} A stale decision names a record, id or words this release
 does not hold; it is listed here and in `manifest.json`, never dropped silently.
 
-| table | {' | '.join(states)} |
-|---|{'---:|' * len(states)}
+| table | {" | ".join(states)} |
+|---|{"---:|" * len(states)}
 {rows}
 {stale}
 """
@@ -239,21 +274,22 @@ def render_card(manifest: Mapping[str, Any], documents: pd.DataFrame) -> str:
     tables = manifest["tables"]
     counts = "\n".join(
         f"| [`{name}`](#{name}) | {int(tables[name]['rows'])} | {_cell(tbl.description)} |"
-        for name, tbl in TABLES.items() if name in tables
+        for name, tbl in TABLES.items()
+        if name in tables
     )
     families = "\n".join(f"| `{pattern}` | {_cell(meaning)} |" for pattern, meaning in EXTRACTOR_FAMILIES)
     sections = "\n".join(_table_section(tbl, tables.get(name, {}).get("rows")) for name, tbl in TABLES.items())
     validated = "passed" if manifest.get("validation_passed") else "FAILED (this release is not promoted)"
     return f"""{_front_matter(manifest)}
 
-# govmap release `{manifest['release_id']}`
+# govmap release `{manifest["release_id"]}`
 
 Institutions, governance instruments, collaborations and criteria ratings stated in reports on
 international AI governance, extracted by machine. Every record points back to the words that
 support it: a document, a page, and the page's normalised text in `pages`.
 
-- release: `{manifest['release_id']}` · created {manifest.get('created_at', '')}
-- pipeline version: `{manifest.get('pipeline_version', '')}` · data contract version: `{manifest.get('contract_version', CONTRACT_VERSION)}`
+- release: `{manifest["release_id"]}` · created {manifest.get("created_at", "")}
+- pipeline version: `{manifest.get("pipeline_version", "")}` · data contract version: `{manifest.get("contract_version", CONTRACT_VERSION)}`
 - validation: {validated} (see `quality/report.html`)
 
 ## Licence

@@ -126,9 +126,16 @@ _I32 = pa.int32()
 _F32 = pa.float32()
 
 
-def _doc_id(description: str = "Document id: first 16 hex digits of the sha256 of its bytes.", *, unique: bool = False) -> Column:
+def _doc_id(
+    description: str = "Document id: first 16 hex digits of the sha256 of its bytes.", *, unique: bool = False
+) -> Column:
     return Column(
-        "doc_id", _STR, True, description, pattern=DOC_ID_PATTERN, unique=unique,
+        "doc_id",
+        _STR,
+        True,
+        description,
+        pattern=DOC_ID_PATTERN,
+        unique=unique,
         references=None if unique else ("documents", "doc_id"),
     )
 
@@ -137,11 +144,21 @@ def _review_columns() -> tuple[Column, ...]:
     """The `review` column family every record table ends with (contract 1.1): what the curation
     file did to the row, and the who, when and why of the last decision that touched it."""
     return (
-        Column("review", _STR, True, "machine (as extracted), confirmed, corrected or added by a reviewer's decision.",
-               vocabulary=REVIEW_STATES),
+        Column(
+            "review",
+            _STR,
+            True,
+            "machine (as extracted), confirmed, corrected or added by a reviewer's decision.",
+            vocabulary=REVIEW_STATES,
+        ),
         Column("reviewed_by", _STR, False, "Who made the last decision applied to the row (curation file)."),
-        Column("reviewed_at", _STR, False, "When that decision was made: YYYY-MM-DD, or an ISO 8601 time.",
-               pattern=r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$"),
+        Column(
+            "reviewed_at",
+            _STR,
+            False,
+            "When that decision was made: YYYY-MM-DD, or an ISO 8601 time.",
+            pattern=r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$",
+        ),
         Column("review_note", _STR, False, "Why: the reviewer's reason for that decision."),
     )
 
@@ -160,10 +177,18 @@ DOCUMENTS = Table(
         Column("authors", _STRS, True, "Authors as stated by the document (may be empty)."),
         Column("publisher", _STR, False, "Publishing organisation as stated by the document."),
         Column("published", _STR, False, "Publication date: YYYY, YYYY-MM or YYYY-MM-DD.", pattern=PUBLISHED_PATTERN),
-        Column("n_pages", _I32, True, "Number of pages (plain text: one, or split at form feeds).", bounds=(0, 1_000_000)),
+        Column(
+            "n_pages", _I32, True, "Number of pages (plain text: one, or split at form feeds).", bounds=(0, 1_000_000)
+        ),
         Column("n_chars", pa.int64(), True, "Characters of normalised text over all pages.", bounds=(0, 10**12)),
         Column("sha256", _STR, True, "sha256 of the source bytes.", pattern=SHA256_PATTERN),
-        Column("status", _STR, True, "ok, or quarantined when the document could not be read.", vocabulary=DOCUMENT_STATUSES),
+        Column(
+            "status",
+            _STR,
+            True,
+            "ok, or quarantined when the document could not be read.",
+            vocabulary=DOCUMENT_STATUSES,
+        ),
         Column("error", _STR, False, "One-line reason a document was quarantined."),
         Column("ingested_at", pa.timestamp("us", tz="UTC"), True, "When the document was first ingested."),
         Column("pipeline_version", _STR, True, "govmap pipeline version that extracted the document."),
@@ -187,13 +212,22 @@ INSTITUTIONS = Table(
     "institutions",
     "One row per canonical institution named in the release.",
     (
-        Column("institution_id", _STR, True, "Stable slug id of the institution.", unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
+        Column(
+            "institution_id",
+            _STR,
+            True,
+            "Stable slug id of the institution.",
+            unique=True,
+            pattern=r"^[a-z0-9][a-z0-9-]*$",
+        ),
         Column("name", _STR, True, "Canonical name."),
         Column("acronym", _STR, False, "Canonical acronym, where it has one."),
         Column("aliases", _STRS, True, "Every surface form seen for the institution."),
         Column("kind", _STR, True, "What sort of body it is.", vocabulary=INSTITUTION_KINDS),
         Column("country", _STR, False, "ISO 3166 alpha-2 code, or EU.", pattern=r"^([A-Z]{2})$"),
-        Column("known", pa.bool_(), True, "True when the institution comes from the knowledge base; false when discovered."),
+        Column(
+            "known", pa.bool_(), True, "True when the institution comes from the knowledge base; false when discovered."
+        ),
         Column("n_documents", _I32, True, "Documents that mention it.", bounds=(0, 10**9)),
         Column("n_mentions", _I32, True, "Mentions over all documents.", bounds=(0, 10**9)),
         *_review_columns(),
@@ -205,7 +239,14 @@ INSTRUMENTS = Table(
     "instruments",
     "One row per canonical governance instrument discussed in the release.",
     (
-        Column("instrument_id", _STR, True, "Stable slug id of the instrument.", unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
+        Column(
+            "instrument_id",
+            _STR,
+            True,
+            "Stable slug id of the instrument.",
+            unique=True,
+            pattern=r"^[a-z0-9][a-z0-9-]*$",
+        ),
         Column("name", _STR, True, "Canonical name."),
         Column("category", _STR, True, "Kind of instrument.", vocabulary=INSTRUMENT_CATEGORIES),
         Column("description", _STR, False, "Definition given by a document, where one defines it."),
@@ -244,11 +285,22 @@ COLLABORATIONS = Table(
     (
         Column("collaboration_id", _STR, True, "Stable id of the collaboration statement.", unique=True),
         _doc_id(),
-        Column("parties", _STRS, True, "institution_ids of the parties, sorted, two or more.",
-               references=("institutions", "institution_id")),
+        Column(
+            "parties",
+            _STRS,
+            True,
+            "institution_ids of the parties, sorted, two or more.",
+            references=("institutions", "institution_id"),
+        ),
         Column("types", _STRS, True, "Kinds of collaboration.", vocabulary=COLLABORATION_TYPES),
         Column("raw_types", _STRS, True, "Kinds of collaboration as printed."),
-        Column("status", _STR, True, "existing, announced, planned, or proposed by the authors.", vocabulary=COLLABORATION_STATUSES),
+        Column(
+            "status",
+            _STR,
+            True,
+            "existing, announced, planned, or proposed by the authors.",
+            vocabulary=COLLABORATION_STATUSES,
+        ),
         Column("page", _I32, True, "Page number, 1-based.", bounds=(1, 1_000_000)),
         Column("evidence", _STR, True, "The sentence or table row that states it."),
         Column("extractor", _STR, True, "Which rule found it."),
@@ -266,11 +318,18 @@ CRITERIA_RATINGS = Table(
         Column("rating_id", _STR, True, "Stable id of the rating.", unique=True),
         _doc_id(),
         Column("subject", _STR, True, "The option rated, as printed."),
-        Column("subject_id", _STR, False, "institution_id when the subject is an institution.",
-               references=("institutions", "institution_id")),
+        Column(
+            "subject_id",
+            _STR,
+            False,
+            "institution_id when the subject is an institution.",
+            references=("institutions", "institution_id"),
+        ),
         Column("criterion", _STR, True, "The criterion, as printed."),
         Column("rating", _STR, True, "The rating as printed ('x' or '' in presence matrices)."),
-        Column("score", _F32, False, "Rating normalised to [0, 1] where the scale is ordinal or binary.", bounds=(0.0, 1.0)),
+        Column(
+            "score", _F32, False, "Rating normalised to [0, 1] where the scale is ordinal or binary.", bounds=(0.0, 1.0)
+        ),
         Column("scale", _STR, True, "Name of the scale, e.g. strong-mixed-weak, presence."),
         Column("rationale", _STR, False, "The document's reasons for the rating, where it gives them."),
         Column("table_id", _STR, True, "The table the rating comes from."),
@@ -283,8 +342,7 @@ CRITERIA_RATINGS = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (DOCUMENTS, PAGES, INSTITUTIONS, INSTRUMENTS, MENTIONS, COLLABORATIONS, CRITERIA_RATINGS)
+    t.name: t for t in (DOCUMENTS, PAGES, INSTITUTIONS, INSTRUMENTS, MENTIONS, COLLABORATIONS, CRITERIA_RATINGS)
 }
 TABLE_NAMES = tuple(TABLES)
 

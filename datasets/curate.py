@@ -40,8 +40,16 @@ __all__ = ["CurationRun", "CurationReport", "StaleDecision", "REVIEW_RANK"]
 # A row touched by several decisions shows the strongest: what a reviewer added or changed says
 # more than a confirmation.
 REVIEW_RANK = {"machine": 0, "confirmed": 1, "corrected": 2, "added": 3}
-_STATE = {"confirm": "confirmed", "correct": "corrected", "reject": "corrected", "add": "added", "merge": "corrected",
-          "split": "corrected", "set": "corrected", "never": "corrected"}
+_STATE = {
+    "confirm": "confirmed",
+    "correct": "corrected",
+    "reject": "corrected",
+    "add": "added",
+    "merge": "corrected",
+    "split": "corrected",
+    "set": "corrected",
+    "never": "corrected",
+}
 _TABLE_KEY = {"mentions": "mention_id", "collaborations": "collaboration_id", "criteria_ratings": "rating_id"}
 _ENTITY_KEY = {"institution": "institution_id", "instrument": "instrument_id"}
 
@@ -63,8 +71,13 @@ class CurationReport:
     stale: tuple[StaleDecision, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "sha256": self.sha256, "decisions": len(self.applied) + len(self.stale),
-                "applied": list(self.applied), "stale": [asdict(s) for s in self.stale]}
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "decisions": len(self.applied) + len(self.stale),
+            "applied": list(self.applied),
+            "stale": [asdict(s) for s in self.stale],
+        }
 
 
 @dataclass
@@ -147,8 +160,12 @@ class CurationRun:
         keep, drop = self._current(d.entity, d.keep), self._current(d.entity, d.drop)
         missing = [x for x in (keep, drop) if x not in table]
         if missing or keep == drop:
-            self._stale(index, f"{d.entity} {' and '.join(missing) or keep} not in this release" if missing
-                        else f"{d.drop} is {d.keep} already")
+            self._stale(
+                index,
+                f"{d.entity} {' and '.join(missing) or keep} not in this release"
+                if missing
+                else f"{d.drop} is {d.keep} already",
+            )
             return
         for key, value in key_map.items():
             if value == drop:
@@ -167,8 +184,12 @@ class CurationRun:
         row = table.get(source)
         form = alias_form(d.alias)
         if row is None or not any(alias_form(a) == form for a in row["aliases"]):
-            self._stale(index, f"{d.entity} {d.id} not in this release" if row is None
-                        else f"{d.entity} {d.id} has no alias {d.alias!r}")
+            self._stale(
+                index,
+                f"{d.entity} {d.id} not in this release"
+                if row is None
+                else f"{d.entity} {d.id} has no alias {d.alias!r}",
+            )
             return
         new_id = d.new_id or _free_id(slugify(d.alias) or "entity", table)
         if new_id not in table:
@@ -192,7 +213,9 @@ class CurationRun:
 
     # -- per document ------------------------------------------------------------------------
 
-    def document(self, doc_id: str, rows: Mapping[str, list[dict[str, Any]]], pages: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    def document(
+        self, doc_id: str, rows: Mapping[str, list[dict[str, Any]]], pages: Sequence[str]
+    ) -> dict[str, list[dict[str, Any]]]:
         """One document's rows (`govmap.flows.release.table_rows`) with the decisions applied."""
         out = {name: list(value) for name, value in rows.items()}
         change = _DocChange()
@@ -221,9 +244,14 @@ class CurationRun:
                 change.before.add(old)
             form = alias_form(m["surface"])
             # A "never" wins over a split: the words are no body at all, whichever body had them.
-            rules = [r for r in self._rules if r.entity_type == etype and r.form == form
-                     and (r.entity_id is None or self._current(etype, r.entity_id) == old)
-                     and (r.document is None or r.document == doc_id)]
+            rules = [
+                r
+                for r in self._rules
+                if r.entity_type == etype
+                and r.form == form
+                and (r.entity_id is None or self._current(etype, r.entity_id) == old)
+                and (r.document is None or r.document == doc_id)
+            ]
             rule = next((r for r in rules if r.new_id is None), rules[0] if rules else None)
             if rule is not None and rule.new_id is None:  # never
                 rule.hits += 1
@@ -257,7 +285,9 @@ class CurationRun:
             out[old] = next(iter(targets)) if len(targets) == 1 else None
         return out
 
-    def _collaborations(self, rows: list[dict[str, Any]], replacement: Mapping[str, str | None]) -> list[dict[str, Any]]:
+    def _collaborations(
+        self, rows: list[dict[str, Any]], replacement: Mapping[str, str | None]
+    ) -> list[dict[str, Any]]:
         kept = []
         for c in rows:
             if any(p in replacement for p in c["parties"]):
@@ -337,32 +367,57 @@ class CurationRun:
         if span is None:
             self._stale(index, f"the evidence words are not on page {d.page} of {doc_id}")
             return
-        text = pages[d.page - 1][span[0]:span[1]]
+        text = pages[d.page - 1][span[0] : span[1]]
         values, problem = self._checked_values(d.table, d.values)
         if problem:
             self._stale(index, problem)
             return
         what = [f"{k}={v}" for k, v in sorted(values.items())]
-        row: dict[str, Any] = {_TABLE_KEY[d.table]: record_ids.added_id(d.table, doc_id, d.page, d.evidence, what),
-                               "doc_id": doc_id, "page": d.page, "extractor": "review"}
+        row: dict[str, Any] = {
+            _TABLE_KEY[d.table]: record_ids.added_id(d.table, doc_id, d.page, d.evidence, what),
+            "doc_id": doc_id,
+            "page": d.page,
+            "extractor": "review",
+        }
         if d.table == "mentions":
-            etype = values.get("entity_type") or ("institution" if values["entity_id"] in self._entities["institution"]
-                                                  else "instrument")
+            etype = values.get("entity_type") or (
+                "institution" if values["entity_id"] in self._entities["institution"] else "instrument"
+            )
             surface = values.get("surface") or d.evidence
             inner = find_words(text, surface)
             if inner is None:
                 self._stale(index, f"the surface {surface!r} is not within the evidence words")
                 return
-            row.update(entity_type=etype, entity_id=values["entity_id"], surface=text[inner[0]:inner[1]],
-                       char_start=span[0] + inner[0], char_end=span[0] + inner[1], sentence=text, confidence=1.0)
+            row.update(
+                entity_type=etype,
+                entity_id=values["entity_id"],
+                surface=text[inner[0] : inner[1]],
+                char_start=span[0] + inner[0],
+                char_end=span[0] + inner[1],
+                sentence=text,
+                confidence=1.0,
+            )
             self._affected[etype].add(values["entity_id"])
         elif d.table == "collaborations":
-            row.update(parties=values["parties"], types=values["types"], raw_types=[], status=values["status"],
-                       evidence=text, confidence=1.0)
+            row.update(
+                parties=values["parties"],
+                types=values["types"],
+                raw_types=[],
+                status=values["status"],
+                evidence=text,
+                confidence=1.0,
+            )
         else:
-            row.update(subject=values["subject"], subject_id=values.get("subject_id"), criterion=values["criterion"],
-                       rating=values["rating"], score=values.get("score"), scale=values.get("scale") or "reviewer",
-                       rationale=values.get("rationale"), table_id="review")
+            row.update(
+                subject=values["subject"],
+                subject_id=values.get("subject_id"),
+                criterion=values["criterion"],
+                rating=values["rating"],
+                score=values.get("score"),
+                scale=values.get("scale") or "reviewer",
+                rationale=values.get("rationale"),
+                table_id="review",
+            )
         self._stamp(row, index)
         out[d.table].append(row)
         self._applied(index)
@@ -403,7 +458,9 @@ class CurationRun:
                 self._status.setdefault(index, "no such record in this release")
         for indices in self._adds.values():  # documents no longer in the release
             for index in indices:
-                self._status.setdefault(index, f"document {self.curation.decisions[index].document} not in this release")
+                self._status.setdefault(
+                    index, f"document {self.curation.decisions[index].document} not in this release"
+                )
         applied, stale = [], []
         for index in range(len(self.curation.decisions)):
             reason = self._status.get(index, "not applied")
@@ -412,7 +469,9 @@ class CurationRun:
             else:
                 stale.append(StaleDecision(index + 1, self.curation.describe(index), reason))
         path = self.curation.path
-        return CurationReport(str(path) if path is not None else None, self.curation.sha256, tuple(applied), tuple(stale))
+        return CurationReport(
+            str(path) if path is not None else None, self.curation.sha256, tuple(applied), tuple(stale)
+        )
 
 
 def find_words(text: str, words: str) -> tuple[int, int] | None:
@@ -446,7 +505,25 @@ def _split_row(row: Mapping[str, Any], new_id: str, alias: str, entity: str) -> 
     """The body a split alias becomes: named by the alias, of its old body's kind; a reviewer
     sets the rest (`set`)."""
     if entity == "institution":
-        return {"institution_id": new_id, "name": alias, "acronym": None, "aliases": [alias], "kind": row["kind"],
-                "country": row["country"], "known": False, "n_documents": 0, "n_mentions": 0, "review": "machine"}
-    return {"instrument_id": new_id, "name": alias, "category": row["category"], "description": None,
-            "aliases": [alias], "n_documents": 0, "n_mentions": 0, "review": "machine"}
+        return {
+            "institution_id": new_id,
+            "name": alias,
+            "acronym": None,
+            "aliases": [alias],
+            "kind": row["kind"],
+            "country": row["country"],
+            "known": False,
+            "n_documents": 0,
+            "n_mentions": 0,
+            "review": "machine",
+        }
+    return {
+        "instrument_id": new_id,
+        "name": alias,
+        "category": row["category"],
+        "description": None,
+        "aliases": [alias],
+        "n_documents": 0,
+        "n_mentions": 0,
+        "review": "machine",
+    }

@@ -45,25 +45,55 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
-from govmap.datasets.contract import COLLABORATION_STATUSES, COLLABORATION_TYPES, INSTITUTION_KINDS, INSTRUMENT_CATEGORIES
+from govmap.datasets.contract import (
+    COLLABORATION_STATUSES,
+    COLLABORATION_TYPES,
+    INSTITUTION_KINDS,
+    INSTRUMENT_CATEGORIES,
+)
 from govmap.errors import GovmapError
 
 __all__ = [
-    "CurationError", "Curation", "Decision", "EntityDecision", "RecordDecision", "RECORD_TABLES",
-    "load_curation", "curation_sha256", "append_decision", "new_decision", "EMPTY",
+    "CurationError",
+    "Curation",
+    "Decision",
+    "EntityDecision",
+    "RecordDecision",
+    "RECORD_TABLES",
+    "load_curation",
+    "curation_sha256",
+    "append_decision",
+    "new_decision",
+    "EMPTY",
 ]
 
 RECORD_TABLES = ("mentions", "collaborations", "criteria_ratings")
-_TABLE_ALIASES = {"ratings": "criteria_ratings", "rating": "criteria_ratings", "mention": "mentions",
-                  "collaboration": "collaborations"}
+_TABLE_ALIASES = {
+    "ratings": "criteria_ratings",
+    "rating": "criteria_ratings",
+    "mention": "mentions",
+    "collaboration": "collaborations",
+}
 _WHEN = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
-_ENTITY_FIELDS = {"institution": {"name", "kind", "country", "acronym"}, "instrument": {"name", "category", "description"}}
-_CORRECTABLE = {"mentions": {"entity_id"}, "collaborations": {"parties", "types", "status"},
-                "criteria_ratings": {"score", "subject_id", "rating"}}
-_ADD_REQUIRED = {"mentions": {"entity_id"}, "collaborations": {"parties", "types", "status"},
-                 "criteria_ratings": {"subject", "criterion", "rating"}}
-_ADD_ALLOWED = {"mentions": {"entity_id", "entity_type", "surface"}, "collaborations": {"parties", "types", "status"},
-                "criteria_ratings": {"subject", "criterion", "rating", "score", "scale", "subject_id", "rationale"}}
+_ENTITY_FIELDS = {
+    "institution": {"name", "kind", "country", "acronym"},
+    "instrument": {"name", "category", "description"},
+}
+_CORRECTABLE = {
+    "mentions": {"entity_id"},
+    "collaborations": {"parties", "types", "status"},
+    "criteria_ratings": {"score", "subject_id", "rating"},
+}
+_ADD_REQUIRED = {
+    "mentions": {"entity_id"},
+    "collaborations": {"parties", "types", "status"},
+    "criteria_ratings": {"subject", "criterion", "rating"},
+}
+_ADD_ALLOWED = {
+    "mentions": {"entity_id", "entity_type", "surface"},
+    "collaborations": {"parties", "types", "status"},
+    "criteria_ratings": {"subject", "criterion", "rating", "score", "scale", "subject_id", "rationale"},
+}
 
 
 class _Loader(yaml.SafeLoader):
@@ -75,7 +105,9 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 class CurationError(GovmapError):
@@ -223,7 +255,9 @@ class AddDecision(_OnRecord):
         return self
 
     def target(self) -> str:
-        return f"{self.table} in {self.document} p. {self.page}: " + ", ".join(f"{k}={v}" for k, v in self.values.items())
+        return f"{self.table} in {self.document} p. {self.page}: " + ", ".join(
+            f"{k}={v}" for k, v in self.values.items()
+        )
 
 
 def _check_fields(values: Mapping[str, Any], allowed: set[str], what: str) -> None:
@@ -313,14 +347,19 @@ def _parse(data: bytes, path: Path) -> Curation:
         tree = yaml.compose(text, Loader=_Loader)
         content = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
     except UnicodeDecodeError as exc:
-        raise CurationError(f"{path}: not UTF-8 text ({exc.reason}); fix the curation file; nothing published") from None
+        raise CurationError(
+            f"{path}: not UTF-8 text ({exc.reason}); fix the curation file; nothing published"
+        ) from None
     except yaml.YAMLError as exc:
-        raise CurationError(f"{path}: not valid YAML ({' '.join(str(exc).split())}); fix the curation file; "
-                            "nothing published") from None
+        raise CurationError(
+            f"{path}: not valid YAML ({' '.join(str(exc).split())}); fix the curation file; nothing published"
+        ) from None
     if content is None:
         content = {}
     if not isinstance(content, dict):
-        raise CurationError(f"{path}: top level: a mapping with a `decisions` list; fix the curation file; nothing published")
+        raise CurationError(
+            f"{path}: top level: a mapping with a `decisions` list; fix the curation file; nothing published"
+        )
     try:
         parsed = _File.model_validate(content)
     except ValidationError as exc:
@@ -328,16 +367,20 @@ def _parse(data: bytes, path: Path) -> Curation:
         loc = list(err["loc"])
         line = _line_of(tree, loc)
         # the discriminator's tag (the op) is no key of the file: leave it out of the path
-        shown = [str(p + 1) if isinstance(p, int) else str(p) for p in loc
-                 if not (isinstance(p, str) and p in _OPS and loc.index(p) == 2)]
+        shown = [
+            str(p + 1) if isinstance(p, int) else str(p)
+            for p in loc
+            if not (isinstance(p, str) and p in _OPS and loc.index(p) == 2)
+        ]
         message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
         if err["type"] == "union_tag_invalid":
             message = f"op must be one of {', '.join(_OPS)}"
         elif err["type"] == "union_tag_not_found":
             message = f"op missing (one of {', '.join(_OPS)})"
         where = f" line {line}" if line else ""
-        raise CurationError(f"{path}{where}: {'.'.join(shown) or 'top level'}: {message}; fix the curation file; "
-                            "nothing published") from None
+        raise CurationError(
+            f"{path}{where}: {'.'.join(shown) or 'top level'}: {message}; fix the curation file; nothing published"
+        ) from None
     return Curation(path, hashlib.sha256(data).hexdigest(), tuple(parsed.decisions))
 
 
@@ -372,8 +415,12 @@ _HEADER = """\
 
 def new_decision(fields: Mapping[str, Any], *, by: str, why: str, at: str | None = None) -> dict[str, Any]:
     """A decision as the file holds it (op first, who/when/why last), validated."""
-    entry = {**{k: v for k, v in fields.items() if v is not None}, "by": by,
-             "at": at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"), "why": why}
+    entry = {
+        **{k: v for k, v in fields.items() if v is not None},
+        "by": by,
+        "at": at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "why": why,
+    }
     try:
         decision = TypeAdapter(Decision).validate_python(entry)
     except ValidationError as exc:

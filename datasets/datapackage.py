@@ -136,17 +136,19 @@ def to_datapackage(manifest: Mapping[str, Any]) -> dict[str, Any]:
     resources = []
     for name, tbl in TABLES.items():
         entry = manifest["tables"][name]
-        resources.append({
-            "name": name,
-            "type": "table",
-            "path": entry.get("path", f"{name}.parquet"),
-            "format": "parquet",
-            "mediatype": PARQUET_MEDIA_TYPE,
-            "bytes": int(entry["bytes"]),
-            "hash": f"sha256:{entry['sha256']}",
-            "description": f"{tbl.description} {int(entry['rows'])} rows in this release.",
-            "schema": schema_descriptor(tbl),
-        })
+        resources.append(
+            {
+                "name": name,
+                "type": "table",
+                "path": entry.get("path", f"{name}.parquet"),
+                "format": "parquet",
+                "mediatype": PARQUET_MEDIA_TYPE,
+                "bytes": int(entry["bytes"]),
+                "hash": f"sha256:{entry['sha256']}",
+                "description": f"{tbl.description} {int(entry['rows'])} rows in this release.",
+                "schema": schema_descriptor(tbl),
+            }
+        )
     release_id = manifest["release_id"]
     return {
         "$schema": PROFILE,

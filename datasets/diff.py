@@ -87,14 +87,16 @@ def _table_diff(con: Any, name: str, old_dir: Path, new_dir: Path) -> TableDiff:
     added_q = f"SELECT * FROM {new} n ANTI JOIN {old} o USING ({using})"
     removed_q = f"SELECT * FROM {old} o ANTI JOIN {new} n USING ({using})"
     # Rows whose key is in both releases but whose values differ (keys are unique: EXCEPT is exact).
-    changed_q = (f"SELECT {select} FROM {new} n SEMI JOIN {old} o USING ({using}) "
-                 f"EXCEPT SELECT {select} FROM {old}")
+    changed_q = f"SELECT {select} FROM {new} n SEMI JOIN {old} o USING ({using}) EXCEPT SELECT {select} FROM {old}"
     return TableDiff(
         table=name,
         old_rows=_count(con, f"SELECT * FROM {old}"),
         new_rows=_count(con, f"SELECT * FROM {new}"),
-        added=_count(con, added_q), removed=_count(con, removed_q), changed=_count(con, changed_q),
-        added_keys=_keys(con, added_q, key), removed_keys=_keys(con, removed_q, key),
+        added=_count(con, added_q),
+        removed=_count(con, removed_q),
+        changed=_count(con, changed_q),
+        added_keys=_keys(con, added_q, key),
+        removed_keys=_keys(con, removed_q, key),
         changed_keys=_keys(con, changed_q, key),
         columns_added=[c for c in new_cols if c not in old_cols],
         columns_removed=[c for c in old_cols if c not in new_cols],
@@ -105,7 +107,8 @@ def _institutions(con: Any, a: Path, b: Path) -> list[dict[str, Any]]:
     """Institutions in release `a` that are not in release `b`."""
     rows = con.execute(
         f"SELECT institution_id, name, kind FROM {_q(a / 'institutions.parquet')} x "
-        f"ANTI JOIN {_q(b / 'institutions.parquet')} y USING (institution_id) ORDER BY institution_id").fetchall()
+        f"ANTI JOIN {_q(b / 'institutions.parquet')} y USING (institution_id) ORDER BY institution_id"
+    ).fetchall()
     return [{"institution_id": i, "name": n, "kind": k} for i, n, k in rows]
 
 
@@ -118,7 +121,9 @@ def diff_releases(old_dir: Path, new_dir: Path) -> ReleaseDiff:
     try:
         tables = [_table_diff(con, name, old_dir, new_dir) for name in TABLES]
         return ReleaseDiff(
-            old=old_dir.name, new=new_dir.name, tables=tables,
+            old=old_dir.name,
+            new=new_dir.name,
+            tables=tables,
             institutions_appeared=_institutions(con, new_dir, old_dir),
             institutions_vanished=_institutions(con, old_dir, new_dir),
         )

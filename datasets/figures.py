@@ -68,14 +68,16 @@ def _network(institutions: pd.DataFrame, collaborations: pd.DataFrame, folder: P
         return None
     plt = _pyplot()
     kind_of = dict(zip(institutions["institution_id"], institutions["kind"], strict=True))
-    name_of = {i: (a if isinstance(a, str) and a else n) for i, n, a in
-               zip(institutions["institution_id"], institutions["name"], institutions["acronym"], strict=True)}
+    name_of = {
+        i: (a if isinstance(a, str) and a else n)
+        for i, n, a in zip(institutions["institution_id"], institutions["name"], institutions["acronym"], strict=True)
+    }
     g = nx.Graph()
     for parties, types in zip(collaborations["parties"], collaborations["types"], strict=True):
         parties, types = list(parties), list(types)
         first = types[0] if types else "general_partnership"
         for i, a in enumerate(parties):
-            for b in parties[i + 1:]:
+            for b in parties[i + 1 :]:
                 g.add_edge(a, b, type=first)
     cmap = plt.get_cmap("tab20")
     kind_colour = {k: cmap(i % 20) for i, k in enumerate(INSTITUTION_KINDS)}
@@ -84,22 +86,40 @@ def _network(institutions: pd.DataFrame, collaborations: pd.DataFrame, folder: P
     # vocabulary is drawn grey, never a reason to drop the figure.
     fig, ax = plt.subplots(figsize=(10, 7))
     pos = nx.spring_layout(g, seed=7)
-    nx.draw_networkx_edges(g, pos, ax=ax, width=1.8,
-                           edge_color=[type_colour.get(d["type"], UNKNOWN) for _, _, d in g.edges(data=True)])
-    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=320, edgecolors="white", linewidths=1.0,
-                           node_color=[kind_colour.get(kind_of.get(n, "other"), UNKNOWN) for n in g.nodes])
+    nx.draw_networkx_edges(
+        g, pos, ax=ax, width=1.8, edge_color=[type_colour.get(d["type"], UNKNOWN) for _, _, d in g.edges(data=True)]
+    )
+    nx.draw_networkx_nodes(
+        g,
+        pos,
+        ax=ax,
+        node_size=320,
+        edgecolors="white",
+        linewidths=1.0,
+        node_color=[kind_colour.get(kind_of.get(n, "other"), UNKNOWN) for n in g.nodes],
+    )
     # Names sit just below their node on a white box, unclipped: a label must never be cut at the
     # edge of the axes or hidden under an edge.
     below = {n: (x, y - 0.06) for n, (x, y) in pos.items()}
-    nx.draw_networkx_labels(g, below, ax=ax, labels={n: escape_mathtext(name_of.get(n, n)) for n in g.nodes}, font_size=8,
-                            verticalalignment="top", clip_on=False,
-                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+    nx.draw_networkx_labels(
+        g,
+        below,
+        ax=ax,
+        labels={n: escape_mathtext(name_of.get(n, n)) for n in g.nodes},
+        font_size=8,
+        verticalalignment="top",
+        clip_on=False,
+        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+    )
     ax.margins(0.12)
     from matplotlib.lines import Line2D
 
     kinds = sorted({kind_of.get(n, "other") for n in g.nodes})
     types = sorted({d["type"] for _, _, d in g.edges(data=True)})
-    handles = [Line2D([], [], marker="o", linestyle="", color=kind_colour.get(k, UNKNOWN), label=escape_mathtext(k)) for k in kinds]
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=kind_colour.get(k, UNKNOWN), label=escape_mathtext(k))
+        for k in kinds
+    ]
     handles += [Line2D([], [], color=type_colour.get(t, UNKNOWN), label=escape_mathtext(t)) for t in types]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.set_title("Collaborations: institutions by kind, links by first collaboration type")
@@ -124,16 +144,20 @@ def _heat_maps(ratings: pd.DataFrame, documents: pd.DataFrame, folder: Path) -> 
     cmap = plt.get_cmap("viridis").with_extremes(bad="#e6e6e6")  # no score: a light grey cell
     figures = []
     for index, ((doc_id, table_id), group) in enumerate(ratings.groupby(["doc_id", "table_id"], sort=True)):
-        grid = group.pivot_table(index="subject", columns="criterion", values="score", aggfunc="mean",
-                                 sort=False, dropna=False)
+        grid = group.pivot_table(
+            index="subject", columns="criterion", values="score", aggfunc="mean", sort=False, dropna=False
+        )
         if grid.empty:
             continue
-        printed = group.pivot_table(index="subject", columns="criterion", values="rating", aggfunc="first",
-                                    sort=False, dropna=False).reindex(index=grid.index, columns=grid.columns)
+        printed = group.pivot_table(
+            index="subject", columns="criterion", values="rating", aggfunc="first", sort=False, dropna=False
+        ).reindex(index=grid.index, columns=grid.columns)
         fig, ax = plt.subplots(figsize=(2.6 + 1.0 * grid.shape[1], 1.2 + 0.5 * grid.shape[0]))
         scores = grid.to_numpy(dtype=float)
         image = ax.imshow(scores, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
-        ax.set_xticks(range(grid.shape[1]), [escape_mathtext(c) for c in grid.columns], rotation=40, ha="right", fontsize=8)
+        ax.set_xticks(
+            range(grid.shape[1]), [escape_mathtext(c) for c in grid.columns], rotation=40, ha="right", fontsize=8
+        )
         ax.set_yticks(range(grid.shape[0]), [escape_mathtext(s) for s in grid.index], fontsize=8)
         if grid.size <= MAX_ANNOTATED_CELLS:  # the rating as printed, so the colours can be checked
             for row in range(grid.shape[0]):
@@ -142,8 +166,15 @@ def _heat_maps(ratings: pd.DataFrame, documents: pd.DataFrame, folder: Path) -> 
                     if pd.isna(text):  # the table does not rate this subject on this criterion
                         continue
                     dark = bool(scores[row, col] < 0.6)  # False for NaN: no score sits on light grey
-                    ax.text(col, row, escape_mathtext(str(text)[:12]) or "(blank)", ha="center", va="center", fontsize=7,
-                            color="white" if dark else "#222222")
+                    ax.text(
+                        col,
+                        row,
+                        escape_mathtext(str(text)[:12]) or "(blank)",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if dark else "#222222",
+                    )
         document = names.get(doc_id, doc_id)
         ax.set_title(escape_mathtext(f"{table_id} in {document}"), fontsize=9)
         fig.colorbar(image, ax=ax, label="score")
@@ -191,4 +222,3 @@ def render_figures_from_files(tables: dict[str, Path], folder: Path) -> list[Fig
     import pyarrow.parquet as pq
 
     return render_figures({name: pq.read_table(tables[name]).to_pandas() for name in FIGURE_TABLES}, folder)
-

@@ -86,7 +86,9 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _release_not_found(message: str) -> GovmapError:
-    from govmap.datasets.query import ReleaseNotFound  # the reader's error; govmap.datasets.query imports this module lazily
+    from govmap.datasets.query import (
+        ReleaseNotFound,
+    )  # the reader's error; govmap.datasets.query imports this module lazily
 
     return ReleaseNotFound(message)
 
@@ -154,7 +156,9 @@ class ReleaseStore:
         except PublishError:
             raise
         except Exception as exc:
-            raise PublishError(f"{self.url}: cannot read ({_one_line(exc)}); check the endpoint and credentials") from exc
+            raise PublishError(
+                f"{self.url}: cannot read ({_one_line(exc)}); check the endpoint and credentials"
+            ) from exc
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -179,7 +183,9 @@ class ReleaseStore:
         except FileNotFoundError as exc:
             raise _release_not_found(f"{self.url}: no release {release_id!r}") from exc
         except (OSError, ValueError) as exc:
-            raise PublishError(f"{self.release_url(release_id)}/{MANIFEST}: unreadable manifest ({_one_line(exc)})") from exc
+            raise PublishError(
+                f"{self.release_url(release_id)}/{MANIFEST}: unreadable manifest ({_one_line(exc)})"
+            ) from exc
 
     def list_releases(self) -> list[str]:
         """Ids of the committed releases (manifest present), oldest first."""
@@ -194,8 +200,9 @@ class ReleaseStore:
         """A committed release for readers; ReleaseNotFound when there is none of that id."""
         if not self.has_release(release_id):
             raise _release_not_found(f"{self.url}: no release {release_id!r} (see {self.url}/{RELEASES}/)")
-        return RemoteRelease(url=self.release_url(release_id), path=self.release_path(release_id), fs=self.fs,
-                             name=release_id)
+        return RemoteRelease(
+            url=self.release_url(release_id), path=self.release_path(release_id), fs=self.fs, name=release_id
+        )
 
     def latest(self) -> RemoteRelease:
         """The release `latest` points at; ReleaseNotFound before the first promoted release."""
@@ -206,8 +213,7 @@ class ReleaseStore:
 
     # --- writing -------------------------------------------------------------------------------
 
-    def upload_release(self, local: Path, release_id: str, *,
-                       after_object: Callable[[int], None] | None = None) -> int:
+    def upload_release(self, local: Path, release_id: str, *, after_object: Callable[[int], None] | None = None) -> int:
         """Copy the committed local release folder `local` to ``releases/<release_id>/``, then read
         every object back and check it; returns the number of objects.
 
@@ -224,8 +230,9 @@ class ReleaseStore:
             try:
                 self.fs.put_file(str(path), f"{base}/{rel}")
             except Exception as exc:
-                raise PublishError(f"{self.release_url(release_id)}/{rel}: upload failed ({_one_line(exc)}); "
-                                   "latest unchanged") from exc
+                raise PublishError(
+                    f"{self.release_url(release_id)}/{rel}: upload failed ({_one_line(exc)}); latest unchanged"
+                ) from exc
             if after_object is not None:
                 after_object(n)
         self.verify_release(release_id, expected)
@@ -241,8 +248,10 @@ class ReleaseStore:
             except Exception as exc:
                 raise PublishError(f"{where}: cannot read back ({_one_line(exc)}); latest unchanged") from exc
             if len(data) != size or _sha256(data) != sha:
-                raise PublishError(f"{where}: read back {len(data)} bytes that differ from the release "
-                                   f"({size} bytes, sha256 {sha[:12]}); latest unchanged")
+                raise PublishError(
+                    f"{where}: read back {len(data)} bytes that differ from the release "
+                    f"({size} bytes, sha256 {sha[:12]}); latest unchanged"
+                )
 
     def write_pointer(self, release_id: str) -> None:
         """Point `latest` at `release_id` (one PUT: readers see the old id or the new one)."""
@@ -251,8 +260,9 @@ class ReleaseStore:
         try:
             self.fs.pipe_file(self.pointer_path, (release_id + "\n").encode())
         except Exception as exc:
-            raise PublishError(f"{self.url}/{LATEST}: cannot point at {release_id} ({_one_line(exc)}); "
-                               "latest unchanged") from exc
+            raise PublishError(
+                f"{self.url}/{LATEST}: cannot point at {release_id} ({_one_line(exc)}); latest unchanged"
+            ) from exc
 
     def delete_release(self, release_id: str) -> None:
         """Remove every object under ``releases/<release_id>/`` (an unfinished upload)."""
@@ -272,9 +282,11 @@ class ReleaseStore:
         staging.mkdir(parents=True)
         try:
             for key in self.fs.find(self.release_path(release_id)):
-                rel = key[len(self.release_path(release_id)):].lstrip("/")
+                rel = key[len(self.release_path(release_id)) :].lstrip("/")
                 if ".." in rel.split("/"):  # a key naming a place outside the release's folder
-                    raise PublishError(f"{self.release_url(release_id)}: object {key!r} leads outside the release; not used")
+                    raise PublishError(
+                        f"{self.release_url(release_id)}: object {key!r} leads outside the release; not used"
+                    )
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.fs.get_file(key, str(target))
@@ -282,8 +294,9 @@ class ReleaseStore:
             for _name, entry in manifest.get("tables", {}).items():
                 data = (staging / entry["path"]).read_bytes()
                 if _sha256(data) != entry["sha256"]:
-                    raise PublishError(f"{self.release_url(release_id)}/{entry['path']}: does not match its manifest; "
-                                       "not used")
+                    raise PublishError(
+                        f"{self.release_url(release_id)}/{entry['path']}: does not match its manifest; not used"
+                    )
             os.rename(staging, final)
         except OSError as exc:
             if (final / MANIFEST).is_file():  # another reader got there first; its copy is as good

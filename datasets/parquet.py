@@ -33,7 +33,9 @@ def to_arrow(table: Table, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
             raise ContractError(f"{table.name}.{field.name}: {exc}; release not written") from exc
         if not field.nullable and columns[field.name].null_count:
-            raise ContractError(f"{table.name}.{field.name}: {columns[field.name].null_count} null values in a required column; release not written")
+            raise ContractError(
+                f"{table.name}.{field.name}: {columns[field.name].null_count} null values in a required column; release not written"
+            )
     return pa.Table.from_pydict(columns, schema=schema)
 
 

@@ -119,8 +119,9 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def connect_release(release_dir: "Release", con: "duckdb.DuckDBPyConnection | None" = None, *,
-                    allow_files: bool = False) -> "duckdb.DuckDBPyConnection":
+def connect_release(
+    release_dir: "Release", con: "duckdb.DuckDBPyConnection | None" = None, *, allow_files: bool = False
+) -> "duckdb.DuckDBPyConnection":
     """An in-memory DuckDB connection with one view per table of the release.
 
     Unless `allow_files`, the connection reads the release's seven tables and nothing else: DuckDB's
@@ -206,15 +207,22 @@ def find_institutions(con: "duckdb.DuckDBPyConnection", key: str) -> list[dict[s
     An exact id match wins alone; otherwise every institution matching any of the others.
     """
     k = _nonempty(key, "institution").lower()
-    by_id = _records(con, "SELECT institution_id, name, acronym, kind, country FROM institutions "
-                          "WHERE lower(institution_id) = ?", [k])
+    by_id = _records(
+        con,
+        "SELECT institution_id, name, acronym, kind, country FROM institutions WHERE lower(institution_id) = ?",
+        [k],
+    )
     if by_id:
         return by_id
-    return _records(con, """
+    return _records(
+        con,
+        """
         SELECT institution_id, name, acronym, kind, country FROM institutions
         WHERE lower(name) = ? OR lower(coalesce(acronym, '')) = ?
            OR list_contains(list_transform(aliases, lambda a: lower(a)), ?)
-        ORDER BY institution_id""", [k, k, k])
+        ORDER BY institution_id""",
+        [k, k, k],
+    )
 
 
 def institution_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str, Any]:
@@ -225,13 +233,17 @@ def institution_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str,
     """
     matches = find_institutions(con, key)
     if not matches:
-        raise NotFound(f"no institution with id, name, acronym or alias {key!r}; list candidates with "
-                       f"govmap sql \"SELECT institution_id, name FROM institutions WHERE name ILIKE '%{key}%'\"")
+        raise NotFound(
+            f"no institution with id, name, acronym or alias {key!r}; list candidates with "
+            f"govmap sql \"SELECT institution_id, name FROM institutions WHERE name ILIKE '%{key}%'\""
+        )
     if len(matches) > 1:
         raise Ambiguous(f"{len(matches)} institutions match {key!r}; give an institution_id", matches)
     iid = matches[0]["institution_id"]
     (institution,) = _records(con, "SELECT * FROM institutions WHERE institution_id = ?", [iid])
-    documents = _records(con, """
+    documents = _records(
+        con,
+        """
         WITH m AS (SELECT doc_id, count(*) AS mentions FROM mentions
                    WHERE entity_type = 'institution' AND entity_id = ? GROUP BY doc_id),
              c AS (SELECT doc_id, count(*) AS collaborations FROM collaborations
@@ -242,17 +254,27 @@ def institution_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str,
                coalesce(c.collaborations, 0) AS collaborations, coalesce(r.ratings, 0) AS ratings
         FROM ids LEFT JOIN documents d USING (doc_id) LEFT JOIN m USING (doc_id)
              LEFT JOIN c USING (doc_id) LEFT JOIN r USING (doc_id)
-        ORDER BY mentions DESC, ids.doc_id""", [iid, iid, iid])
-    collaborations = _records(con, """
+        ORDER BY mentions DESC, ids.doc_id""",
+        [iid, iid, iid],
+    )
+    collaborations = _records(
+        con,
+        """
         SELECT collaboration_id, doc_id, page, status, types, parties, evidence, extractor, confidence
         FROM collaborations WHERE list_contains(parties, ?)
-        ORDER BY doc_id, page, collaboration_id""", [iid])
+        ORDER BY doc_id, page, collaboration_id""",
+        [iid],
+    )
     names = _institution_names(con)
     for c in collaborations:
         c["partners"] = [names.get(p, p) for p in c["parties"] if p != iid]
-    ratings = _records(con, """
+    ratings = _records(
+        con,
+        """
         SELECT rating_id, doc_id, page, table_id, criterion, rating, score, scale, rationale, extractor
-        FROM criteria_ratings WHERE subject_id = ? ORDER BY doc_id, table_id, criterion""", [iid])
+        FROM criteria_ratings WHERE subject_id = ? ORDER BY doc_id, table_id, criterion""",
+        [iid],
+    )
     return {"institution": institution, "documents": documents, "collaborations": collaborations, "ratings": ratings}
 
 
@@ -262,14 +284,19 @@ def institution_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str,
 def find_documents(con: "duckdb.DuckDBPyConnection", key: str) -> list[dict[str, Any]]:
     """Documents whose doc_id starts with `key`, or whose source path is `key` (or ends with it)."""
     k = _nonempty(key, "document")
-    exact = _records(con, "SELECT doc_id, source_uri, title, status FROM documents "
-                          "WHERE doc_id = lower(?) OR source_uri = ?", [k, k])
+    exact = _records(
+        con, "SELECT doc_id, source_uri, title, status FROM documents WHERE doc_id = lower(?) OR source_uri = ?", [k, k]
+    )
     if exact:
         return exact
-    return _records(con, """
+    return _records(
+        con,
+        """
         SELECT doc_id, source_uri, title, status FROM documents
         WHERE starts_with(doc_id, lower(?)) OR ends_with(source_uri, '/' || ?) OR ends_with(source_uri, ?)
-        ORDER BY doc_id""", [k, k, k if "/" in k else "\x00"])
+        ORDER BY doc_id""",
+        [k, k, k if "/" in k else "\x00"],
+    )
 
 
 def document_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str, Any]:
@@ -279,8 +306,10 @@ def document_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str, An
     """
     matches = find_documents(con, key)
     if not matches:
-        raise NotFound(f"no document with doc_id prefix or source path {key!r}; list them with "
-                       "govmap sql \"SELECT doc_id, source_uri, title FROM documents\"")
+        raise NotFound(
+            f"no document with doc_id prefix or source path {key!r}; list them with "
+            'govmap sql "SELECT doc_id, source_uri, title FROM documents"'
+        )
     if len(matches) > 1:
         raise Ambiguous(f"{len(matches)} documents match {key!r}; give a longer doc_id prefix", matches)
     doc_id = matches[0]["doc_id"]
@@ -289,16 +318,33 @@ def document_profile(con: "duckdb.DuckDBPyConnection", key: str) -> dict[str, An
         name: con.execute(f'SELECT count(*) FROM "{name}" WHERE doc_id = ?', [doc_id]).fetchone()[0]
         for name in ("pages", "mentions", "collaborations", "criteria_ratings")
     }
-    institutions = _records(con, """
+    institutions = _records(
+        con,
+        """
         SELECT m.entity_id AS institution_id, i.name, i.kind, count(*) AS mentions
         FROM mentions m LEFT JOIN institutions i ON i.institution_id = m.entity_id
         WHERE m.doc_id = ? AND m.entity_type = 'institution'
-        GROUP BY ALL ORDER BY mentions DESC, institution_id""", [doc_id])
-    collaborations = _records(con, """
+        GROUP BY ALL ORDER BY mentions DESC, institution_id""",
+        [doc_id],
+    )
+    collaborations = _records(
+        con,
+        """
         SELECT collaboration_id, page, status, types, parties, evidence, extractor, confidence
-        FROM collaborations WHERE doc_id = ? ORDER BY page, collaboration_id""", [doc_id])
-    ratings = _records(con, """
+        FROM collaborations WHERE doc_id = ? ORDER BY page, collaboration_id""",
+        [doc_id],
+    )
+    ratings = _records(
+        con,
+        """
         SELECT rating_id, page, table_id, subject, subject_id, criterion, rating, score, scale
-        FROM criteria_ratings WHERE doc_id = ? ORDER BY table_id, subject, criterion""", [doc_id])
-    return {"document": document, "counts": counts, "institutions": institutions,
-            "collaborations": collaborations, "ratings": ratings}
+        FROM criteria_ratings WHERE doc_id = ? ORDER BY table_id, subject, criterion""",
+        [doc_id],
+    )
+    return {
+        "document": document,
+        "counts": counts,
+        "institutions": institutions,
+        "collaborations": collaborations,
+        "ratings": ratings,
+    }

@@ -32,7 +32,9 @@ def mention_id(doc_id: str, entity_type: str, page: int, char_start: int, char_e
 def collaboration_id(doc_id: str, page: int, evidence: str, parties: Iterable[str]) -> str:
     """`parties` as the document names them (surfaces, or extraction keys where no surface is
     known), never the resolved institution ids: those change with a merge or another document."""
-    return stable_id("collaboration", doc_id, page, normalised_words(evidence), sorted({normalised_words(p) for p in parties}))
+    return stable_id(
+        "collaboration", doc_id, page, normalised_words(evidence), sorted({normalised_words(p) for p in parties})
+    )
 
 
 def rating_id(doc_id: str, table_id: str, subject: str, criterion: str) -> str:

@@ -147,8 +147,10 @@ def prepare_output(out: Path, *, min_free_mb: int = DEFAULT_MIN_FREE_MB) -> list
         (out / f".write-check-{os.getpid()}").unlink(missing_ok=True)
     free_mb = shutil.disk_usage(out).free // 2**20
     if free_mb < min_free_mb:
-        raise PublishError(f"{out}: {free_mb} MB free on its disk, under the {min_free_mb} MB a run needs; "
-                           "free some space and run again; nothing done")
+        raise PublishError(
+            f"{out}: {free_mb} MB free on its disk, under the {min_free_mb} MB a run needs; "
+            "free some space and run again; nothing done"
+        )
     return swept
 
 
@@ -179,8 +181,10 @@ def disk_full(exc: BaseException, where: Path, doing: str) -> DiskFull | None:
     was being written under `where`), else None."""
     if not isinstance(exc, OSError) or exc.errno not in _NO_SPACE:
         return None
-    return DiskFull(f"{where}: the disk filled while {doing} ({os.strerror(exc.errno)}); nothing published, "
-                    "latest unchanged; free some space and run again")
+    return DiskFull(
+        f"{where}: the disk filled while {doing} ({os.strerror(exc.errno)}); nothing published, "
+        "latest unchanged; free some space and run again"
+    )
 
 
 @contextmanager
@@ -223,8 +227,15 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def build_manifest(staged: StagedRelease, *, pipeline_version: str, fingerprint: str, inputs: list[Mapping[str, Any]],
-                   validation_passed: bool, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def build_manifest(
+    staged: StagedRelease,
+    *,
+    pipeline_version: str,
+    fingerprint: str,
+    inputs: list[Mapping[str, Any]],
+    validation_passed: bool,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The manifest, computed from the table files as written."""
     tables = {}
     for name in TABLES:
@@ -276,8 +287,9 @@ def promote(out: Path, release_id: str) -> None:
         os.replace(tmp, out / LATEST)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise disk_full(exc, out, f"switching latest to {release_id}") or \
-            PublishError(f"{out / LATEST}: cannot switch to {release_id} ({exc.strerror}); latest unchanged") from exc
+        raise disk_full(exc, out, f"switching latest to {release_id}") or PublishError(
+            f"{out / LATEST}: cannot switch to {release_id} ({exc.strerror}); latest unchanged"
+        ) from exc
     _fsync_dir(out)
 
 
@@ -302,4 +314,6 @@ def list_releases(out: Path) -> list[Path]:
     root = out / RELEASES
     if not root.is_dir():
         return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file())
+    return sorted(
+        p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()
+    )

@@ -19,13 +19,26 @@ from govmap.datasets.contract import REVIEW_STATES
 if TYPE_CHECKING:  # pandas loads where the tables are read: the flow's process imports this module
     import pandas as pd
 
-__all__ = ["ReviewItem", "review_queue", "previous_record_ids", "review_counts", "review_summary", "page_link",
-           "LOW_CONFIDENCE", "REPORT_ITEMS"]
+__all__ = [
+    "ReviewItem",
+    "review_queue",
+    "previous_record_ids",
+    "review_counts",
+    "review_summary",
+    "page_link",
+    "LOW_CONFIDENCE",
+    "REPORT_ITEMS",
+]
 
 LOW_CONFIDENCE = 0.6  # below it a record is worth a look (README, "Reviewing": start below 0.6)
 REPORT_ITEMS = 20  # records the quality report lists
-_KEYS = {"institutions": "institution_id", "mentions": "mention_id", "collaborations": "collaboration_id",
-         "criteria_ratings": "rating_id", "instruments": "instrument_id"}
+_KEYS = {
+    "institutions": "institution_id",
+    "mentions": "mention_id",
+    "collaborations": "collaboration_id",
+    "criteria_ratings": "rating_id",
+    "instruments": "instrument_id",
+}
 _WEIGHTS = {"discovered body": 3, "discovered party": 2, "low confidence": 2, "new": 1, "one mention": 1}
 
 
@@ -54,8 +67,10 @@ def previous_record_ids(release: Path | None) -> dict[str, set[str]] | None:
     import pyarrow.parquet as pq
 
     try:
-        return {name: set(pq.read_table(Path(release) / f"{name}.parquet", columns=[key]).column(key).to_pylist())
-                for name, key in _KEYS.items()}
+        return {
+            name: set(pq.read_table(Path(release) / f"{name}.parquet", columns=[key]).column(key).to_pylist())
+            for name, key in _KEYS.items()
+        }
     except Exception:  # an unreadable or foreign previous release only informs the queue
         return None
 
@@ -67,8 +82,13 @@ def _is_machine(df: pd.DataFrame) -> pd.Series:
 
 
 def review_queue(
-    frames: Mapping[str, pd.DataFrame], previous: Mapping[str, set[str]] | None = None, *,
-    document: str | None = None, kind: str | None = None, min_confidence: float | None = None, new_only: bool = False,
+    frames: Mapping[str, pd.DataFrame],
+    previous: Mapping[str, set[str]] | None = None,
+    *,
+    document: str | None = None,
+    kind: str | None = None,
+    min_confidence: float | None = None,
+    new_only: bool = False,
 ) -> list[ReviewItem]:
     """Every record with a reason to look at it, most reasons first, then lowest confidence.
 
@@ -90,36 +110,97 @@ def review_queue(
     inst_mentions = mentions[mentions["entity_type"] == "institution"].sort_values(["doc_id", "page", "char_start"])
     first = inst_mentions.drop_duplicates("entity_id").set_index("entity_id")
     for row in inst[_is_machine(inst)].itertuples(index=False):
-        reasons = tuple(r for r, hit in (("discovered body", not row.known), ("one mention", row.n_mentions == 1),
-                                         ("new", is_new("institutions", row.institution_id))) if hit)
+        reasons = tuple(
+            r
+            for r, hit in (
+                ("discovered body", not row.known),
+                ("one mention", row.n_mentions == 1),
+                ("new", is_new("institutions", row.institution_id)),
+            )
+            if hit
+        )
         if not reasons or row.institution_id not in first.index:
             continue
         m = first.loc[row.institution_id]
-        items.append(ReviewItem("institutions", row.institution_id, m["doc_id"], docs.get(m["doc_id"], ""), int(m["page"]),
-                                f"{row.name} ({row.kind})", m["sentence"], None, reasons))
+        items.append(
+            ReviewItem(
+                "institutions",
+                row.institution_id,
+                m["doc_id"],
+                docs.get(m["doc_id"], ""),
+                int(m["page"]),
+                f"{row.name} ({row.kind})",
+                m["sentence"],
+                None,
+                reasons,
+            )
+        )
     for row in mentions[_is_machine(mentions)].itertuples(index=False):
-        reasons = tuple(r for r, hit in (("low confidence", row.confidence < LOW_CONFIDENCE),
-                                         ("new", is_new("mentions", row.mention_id))) if hit)
+        reasons = tuple(
+            r
+            for r, hit in (
+                ("low confidence", row.confidence < LOW_CONFIDENCE),
+                ("new", is_new("mentions", row.mention_id)),
+            )
+            if hit
+        )
         if reasons:
             label = names.get(row.entity_id, row.entity_id)
-            items.append(ReviewItem("mentions", row.mention_id, row.doc_id, docs.get(row.doc_id, ""), int(row.page),
-                                    f"{row.surface!r} -> {label} ({row.extractor})", row.sentence,
-                                    float(row.confidence), reasons))
+            items.append(
+                ReviewItem(
+                    "mentions",
+                    row.mention_id,
+                    row.doc_id,
+                    docs.get(row.doc_id, ""),
+                    int(row.page),
+                    f"{row.surface!r} -> {label} ({row.extractor})",
+                    row.sentence,
+                    float(row.confidence),
+                    reasons,
+                )
+            )
     collabs = frames["collaborations"]
     for row in collabs[_is_machine(collabs)].itertuples(index=False):
         parties = list(row.parties)
-        reasons = tuple(r for r, hit in (("discovered party", any(not known.get(p, True) for p in parties)),
-                                         ("low confidence", row.confidence < LOW_CONFIDENCE),
-                                         ("new", is_new("collaborations", row.collaboration_id))) if hit)
+        reasons = tuple(
+            r
+            for r, hit in (
+                ("discovered party", any(not known.get(p, True) for p in parties)),
+                ("low confidence", row.confidence < LOW_CONFIDENCE),
+                ("new", is_new("collaborations", row.collaboration_id)),
+            )
+            if hit
+        )
         if reasons:
-            items.append(ReviewItem("collaborations", row.collaboration_id, row.doc_id, docs.get(row.doc_id, ""),
-                                    int(row.page), f"{' + '.join(parties)}: {', '.join(row.types)} ({row.status})",
-                                    row.evidence, float(row.confidence), reasons))
+            items.append(
+                ReviewItem(
+                    "collaborations",
+                    row.collaboration_id,
+                    row.doc_id,
+                    docs.get(row.doc_id, ""),
+                    int(row.page),
+                    f"{' + '.join(parties)}: {', '.join(row.types)} ({row.status})",
+                    row.evidence,
+                    float(row.confidence),
+                    reasons,
+                )
+            )
     ratings = frames["criteria_ratings"]
     for row in ratings[_is_machine(ratings)].itertuples(index=False):
         if is_new("criteria_ratings", row.rating_id):
-            items.append(ReviewItem("criteria_ratings", row.rating_id, row.doc_id, docs.get(row.doc_id, ""), int(row.page),
-                                    f"{row.subject} / {row.criterion}: {row.rating!r}", row.rationale or "", None, ("new",)))
+            items.append(
+                ReviewItem(
+                    "criteria_ratings",
+                    row.rating_id,
+                    row.doc_id,
+                    docs.get(row.doc_id, ""),
+                    int(row.page),
+                    f"{row.subject} / {row.criterion}: {row.rating!r}",
+                    row.rationale or "",
+                    None,
+                    ("new",),
+                )
+            )
 
     def keep(item: ReviewItem) -> bool:
         if document and not (item.doc_id.startswith(document) or document in item.source_uri):
@@ -170,7 +251,9 @@ def page_link(source_uri: str, page: int) -> str | None:
     return f"{path.as_uri()}#page={page}" if path.is_absolute() else None
 
 
-def review_summary(frames: Mapping[str, pd.DataFrame], curation: Any, previous: Mapping[str, set[str]] | None) -> dict[str, Any]:
+def review_summary(
+    frames: Mapping[str, pd.DataFrame], curation: Any, previous: Mapping[str, set[str]] | None
+) -> dict[str, Any]:
     """The review section of a release (quality report and card): counts by state, the
     curation file's applied and stale decisions, the top of the queue."""
     queue = review_queue(frames, previous)
@@ -178,8 +261,10 @@ def review_summary(frames: Mapping[str, pd.DataFrame], curation: Any, previous: 
         "counts": review_counts(frames),
         "curation": curation.to_dict(),
         "queue_total": len(queue),
-        "queue": [{**asdict(i), "reasons": list(i.reasons), "link": page_link(i.source_uri, i.page)}
-                  for i in queue[:REPORT_ITEMS]],
+        "queue": [
+            {**asdict(i), "reasons": list(i.reasons), "link": page_link(i.source_uri, i.page)}
+            for i in queue[:REPORT_ITEMS]
+        ],
     }
 
 
@@ -206,7 +291,11 @@ def unknown_target(entry: Mapping[str, Any], frames: Mapping[str, pd.DataFrame])
         return None if entry["id"] in entity_ids else f"{entity_table}: no {entry['id']} in the latest release"
     if op in ("reject", "confirm", "correct"):
         table = entry["table"]
-        return None if entry["id"] in set(frames[table][_KEYS[table]]) else f"{table}: no record {entry['id']} in the latest release"
+        return (
+            None
+            if entry["id"] in set(frames[table][_KEYS[table]])
+            else f"{table}: no record {entry['id']} in the latest release"
+        )
     if op == "add":
         from govmap.datasets.curate import find_words
 
@@ -221,8 +310,10 @@ def unknown_target(entry: Mapping[str, Any], frames: Mapping[str, pd.DataFrame])
         from govmap.text import alias_form
 
         form = alias_form(entry["surface"])
-        hits = mentions[(mentions["entity_type"] == entry.get("entity", "institution"))
-                        & (mentions["surface"].map(alias_form) == form)]
+        hits = mentions[
+            (mentions["entity_type"] == entry.get("entity", "institution"))
+            & (mentions["surface"].map(alias_form) == form)
+        ]
         if entry.get("document"):
             hits = hits[hits["doc_id"] == entry["document"]]
         return None if len(hits) else f"no {entry.get('entity', 'institution')} mention reads {entry['surface']!r}"

@@ -10,7 +10,12 @@ terminal.  great_expectations is imported lazily, on first use.
 from __future__ import annotations
 
 from govmap.expectations.rejection import (
-    DEFAULT_MAX_REJECTED, REJECTED_FILE, Rejection, check_max_rejected, reject_failing_rows, reject_rows,
+    DEFAULT_MAX_REJECTED,
+    REJECTED_FILE,
+    Rejection,
+    check_max_rejected,
+    reject_failing_rows,
+    reject_rows,
 )
 from govmap.expectations.report import QUALITY_DIR, over_limit_lines, render_html, summarize, write_quality_report
 from govmap.expectations.suites import SLUGS, derive_frames, suite_for

@@ -25,8 +25,15 @@ import pyarrow as pa
 from govmap.datasets.contract import TABLE_NAMES, TABLES
 from govmap.expectations.validate import RowFailure, ValidationReport, validate_release
 
-__all__ = ["DEFAULT_MAX_REJECTED", "REJECTED_FILE", "REJECTED_SCHEMA", "Rejection", "reject_rows", "reject_failing_rows",
-           "check_max_rejected"]
+__all__ = [
+    "DEFAULT_MAX_REJECTED",
+    "REJECTED_FILE",
+    "REJECTED_SCHEMA",
+    "Rejection",
+    "reject_rows",
+    "reject_failing_rows",
+    "check_max_rejected",
+]
 
 # One bad record in a hundred is an extractor's slip worth a look; more means something is wrong
 # with the run as a whole, and its release should wait for a person.
@@ -35,14 +42,16 @@ DEFAULT_MAX_REJECTED = 0.01
 # set those rows aside too, at most this many times.
 _REJECTION_ROUNDS = 3
 REJECTED_FILE = "rejected.parquet"
-REJECTED_SCHEMA = pa.schema([
-    pa.field("table", pa.string(), nullable=False),
-    pa.field("key", pa.string(), nullable=False),
-    pa.field("check", pa.string(), nullable=False),
-    pa.field("column", pa.string()),
-    pa.field("reason", pa.string(), nullable=False),
-    pa.field("row", pa.string(), nullable=False),
-])
+REJECTED_SCHEMA = pa.schema(
+    [
+        pa.field("table", pa.string(), nullable=False),
+        pa.field("key", pa.string(), nullable=False),
+        pa.field("check", pa.string(), nullable=False),
+        pa.field("column", pa.string()),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("row", pa.string(), nullable=False),
+    ]
+)
 
 
 def check_max_rejected(value: float) -> float:
@@ -69,8 +78,11 @@ class Rejection:
 
     def over(self, max_fraction: float) -> dict[str, tuple[int, int]]:
         """Tables whose rejected share exceeds `max_fraction`: name -> (rejected, rows before)."""
-        return {name: (n, self.rows_before[name]) for name, n in self.per_table().items()
-                if n > max_fraction * self.rows_before[name]}
+        return {
+            name: (n, self.rows_before[name])
+            for name, n in self.per_table().items()
+            if n > max_fraction * self.rows_before[name]
+        }
 
     def to_arrow(self) -> pa.Table:
         return pa.Table.from_pandas(self.rejected, schema=REJECTED_SCHEMA, preserve_index=False)
@@ -113,8 +125,16 @@ def reject_rows(frames: Mapping[str, pd.DataFrame], failures: Iterable[RowFailur
         keys = TABLES[table].primary_key
         reasons = reason[hit] if isinstance(reason, pd.Series) else [reason] * int(hit.sum())
         for (_, row), why in zip(df[hit].iterrows(), reasons, strict=True):
-            records.append({"table": table, "key": _key_text((k, row[k]) for k in keys), "check": check,
-                            "column": column, "reason": why, "row": _row_text(row)})
+            records.append(
+                {
+                    "table": table,
+                    "key": _key_text((k, row[k]) for k in keys),
+                    "check": check,
+                    "column": column,
+                    "reason": why,
+                    "row": _row_text(row),
+                }
+            )
         masks[table] = masks[table] | hit
 
     for failure in failures:
@@ -131,22 +151,37 @@ def reject_rows(frames: Mapping[str, pd.DataFrame], failures: Iterable[RowFailur
         for child, column, parent, parent_column in _dependents():
             gone = set(frames[parent].loc[masks[parent], parent_column])
             if gone:
-                hit, reason = _referring(frames[child], TABLES[child].column(column).is_list, column, gone,
-                                         f"depends-on-rejected: {parent} {parent_column}=")
+                hit, reason = _referring(
+                    frames[child],
+                    TABLES[child].column(column).is_list,
+                    column,
+                    gone,
+                    f"depends-on-rejected: {parent} {parent_column}=",
+                )
                 reject(child, hit, "depends-on-rejected", column, reason)
         mentions = frames["mentions"]
-        for entity_type, parent, parent_column in (("institution", "institutions", "institution_id"),
-                                                   ("instrument", "instruments", "instrument_id")):
+        for entity_type, parent, parent_column in (
+            ("institution", "institutions", "institution_id"),
+            ("instrument", "instruments", "instrument_id"),
+        ):
             gone = set(frames[parent].loc[masks[parent], parent_column])
             if gone:
                 hit = (mentions["entity_type"] == entity_type) & mentions["entity_id"].isin(gone)
-                reject("mentions", hit, "depends-on-rejected", "entity_id",
-                       f"depends-on-rejected: {parent} {parent_column}=" + mentions["entity_id"].astype(str))
+                reject(
+                    "mentions",
+                    hit,
+                    "depends-on-rejected",
+                    "entity_id",
+                    f"depends-on-rejected: {parent} {parent_column}=" + mentions["entity_id"].astype(str),
+                )
         pages = frames["pages"]
         gone_pages = set(zip(pages.loc[masks["pages"], "doc_id"], pages.loc[masks["pages"], "page"]))
         if gone_pages:
-            on_page = pd.Series([(d, p) in gone_pages for d, p in zip(mentions["doc_id"], mentions["page"])],
-                                index=mentions.index, dtype=bool)
+            on_page = pd.Series(
+                [(d, p) in gone_pages for d, p in zip(mentions["doc_id"], mentions["page"])],
+                index=mentions.index,
+                dtype=bool,
+            )
             reject("mentions", on_page, "depends-on-rejected", "page", "depends-on-rejected: its page was rejected")
         if sum(int(m.sum()) for m in masks.values()) == before:
             break
@@ -155,7 +190,9 @@ def reject_rows(frames: Mapping[str, pd.DataFrame], failures: Iterable[RowFailur
     return Rejection(frames=clean, rejected=rejected, rows_before=rows_before)
 
 
-def reject_failing_rows(frames: Mapping[str, pd.DataFrame], report: ValidationReport) -> tuple[Rejection, ValidationReport]:
+def reject_failing_rows(
+    frames: Mapping[str, pd.DataFrame], report: ValidationReport
+) -> tuple[Rejection, ValidationReport]:
     """Set aside the rows `report` found failing row checks (with their dependents) and validate
     what is left, again while that fails row checks only.  Returns (rejection, report on the rows
     kept); `frames` is not changed."""
@@ -169,7 +206,9 @@ def reject_failing_rows(frames: Mapping[str, pd.DataFrame], report: ValidationRe
     return rejection, report
 
 
-def _referring(df: pd.DataFrame, is_list: bool, column: str, gone: set[Any], prefix: str) -> tuple[pd.Series, pd.Series]:
+def _referring(
+    df: pd.DataFrame, is_list: bool, column: str, gone: set[Any], prefix: str
+) -> tuple[pd.Series, pd.Series]:
     """Which rows of `df` name a value in `gone` in `column` (a value or a list of values), and
     the reason each is rejected for."""
     values = df[column]

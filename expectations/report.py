@@ -38,13 +38,19 @@ def _rejected(rejection: Rejection | None, max_rejected: float) -> dict[str, Any
         "count": rejection.count,
         "file": f"{QUALITY_DIR}/{REJECTED_FILE}",
         "max_fraction": max_rejected,
-        "per_table": {name: {"rejected": n, "rows_before": rejection.rows_before[name]}
-                      for name, n in rejection.per_table().items()},
+        "per_table": {
+            name: {"rejected": n, "rows_before": rejection.rows_before[name]}
+            for name, n in rejection.per_table().items()
+        },
         "over_limit": sorted(rejection.over(max_rejected)),
-        "per_check": [{"table": t, "check": c, "column": None if pd.isna(col) else col, "rows": int(n)}
-                      for (t, c, col), n in by_check.items()],
-        "rows": [{k: None if pd.isna(v) else v for k, v in r.items()}
-                 for r in df[["table", "key", "check", "column", "reason"]].head(_REJECTED_SHOWN).to_dict("records")],
+        "per_check": [
+            {"table": t, "check": c, "column": None if pd.isna(col) else col, "rows": int(n)}
+            for (t, c, col), n in by_check.items()
+        ],
+        "rows": [
+            {k: None if pd.isna(v) else v for k, v in r.items()}
+            for r in df[["table", "key", "check", "column", "reason"]].head(_REJECTED_SHOWN).to_dict("records")
+        ],
     }
 
 
@@ -63,9 +69,16 @@ def _quarantined(documents: pd.DataFrame) -> list[dict[str, str]]:
 
 
 def write_quality_report(
-    report: ValidationReport, out_dir: Path, *, release_id: str, documents: pd.DataFrame,
-    row_counts: Mapping[str, int], diff: Mapping[str, Any] | None = None, figures: Sequence[Any] = (),
-    rejection: Rejection | None = None, max_rejected: float = DEFAULT_MAX_REJECTED,
+    report: ValidationReport,
+    out_dir: Path,
+    *,
+    release_id: str,
+    documents: pd.DataFrame,
+    row_counts: Mapping[str, int],
+    diff: Mapping[str, Any] | None = None,
+    figures: Sequence[Any] = (),
+    rejection: Rejection | None = None,
+    max_rejected: float = DEFAULT_MAX_REJECTED,
     review: Mapping[str, Any] | None = None,
 ) -> tuple[Path, Path]:
     """Write ``<out_dir>/quality/report.json`` and ``report.html``; returns (json_path, html_path).
@@ -104,8 +117,17 @@ def write_quality_report(
     json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     html_path = quality / "report.html"
     html_path.write_text(
-        render_html(report, release_id=release_id, quarantined=quarantined, row_counts=row_counts,
-                     created_at=created_at, diff=diff, figures=figures, rejected=rejected, review=review),
+        render_html(
+            report,
+            release_id=release_id,
+            quarantined=quarantined,
+            row_counts=row_counts,
+            created_at=created_at,
+            diff=diff,
+            figures=figures,
+            rejected=rejected,
+            review=review,
+        ),
         encoding="utf-8",
     )
     return json_path, html_path
@@ -119,12 +141,15 @@ def passed(report: ValidationReport, rejected: Mapping[str, Any] | None) -> bool
 
 def over_limit_lines(rejection: Rejection, max_rejected: float) -> list[str]:
     """One terminal line per table that lost more than `max_rejected` of its rows to row checks."""
-    return [f"  {name}: {n} of {total} rows failed row checks, more than {max_rejected:.0%}; release not promoted"
-            for name, (n, total) in sorted(rejection.over(max_rejected).items())]
+    return [
+        f"  {name}: {n} of {total} rows failed row checks, more than {max_rejected:.0%}; release not promoted"
+        for name, (n, total) in sorted(rejection.over(max_rejected).items())
+    ]
 
 
-def summarize(report: ValidationReport, rejection: Rejection | None = None,
-              max_rejected: float = DEFAULT_MAX_REJECTED) -> str:
+def summarize(
+    report: ValidationReport, rejection: Rejection | None = None, max_rejected: float = DEFAULT_MAX_REJECTED
+) -> str:
     """A few plain lines for the terminal: the verdict, then each failing check and each kind of
     rejected row."""
     checks = sum(len(t.checks) for t in report.tables)
@@ -183,7 +208,7 @@ def _check_row(check: CheckResult) -> str:
         f'<br><small>{_e(SLUGS.get(check.slug, ""))}</small><br><small class="gx">{_e(check.expectation)}</small></td>'
         f'<td class="nowrap"><code>{_e(check.column or "(table)")}</code></td>'
         f'<td class="num">{check.unexpected_count}</td>'
-        f'<td>{f"<ul class=ex>{examples}</ul>" if examples else ""}</td></tr>'
+        f"<td>{f'<ul class=ex>{examples}</ul>' if examples else ''}</td></tr>"
     )
 
 
@@ -192,13 +217,16 @@ def _table_section(result: TableResult) -> str:
     failing = [c for c in result.checks if not c.passed]
     passing = [c for c in result.checks if c.passed]
     verdict = '<span class="ok">passed</span>' if result.passed else f'<span class="no">{len(failing)} failed</span>'
-    parts = [f'<h3 id="t-{_e(result.table)}">{_e(result.table)} — {verdict}, {result.rows} rows, {len(result.checks)} checks</h3>']
+    parts = [
+        f'<h3 id="t-{_e(result.table)}">{_e(result.table)} — {verdict}, {result.rows} rows, {len(result.checks)} checks</h3>'
+    ]
     if failing:
         parts.append(_table(head, "".join(_check_row(c) for c in failing)))
     if passing:
         parts.append(
             f"<details><summary>{len(passing)} passing checks</summary>"
-            f"{_table(head, ''.join(_check_row(c) for c in passing))}</details>")
+            f"{_table(head, ''.join(_check_row(c) for c in passing))}</details>"
+        )
     return "\n".join(parts)
 
 
@@ -208,15 +236,22 @@ def _diff_section(diff: Mapping[str, Any] | None) -> str:
     rows = "".join(
         f"<tr><td>{_e(t['table'])}</td><td class=num>{t['old_rows']}</td><td class=num>{t['new_rows']}</td>"
         f"<td class=num>{t['added']}</td><td class=num>{t['removed']}</td><td class=num>{t['changed']}</td></tr>"
-        for t in diff["tables"])
+        for t in diff["tables"]
+    )
+
     def names(items: Sequence[Mapping[str, Any]]) -> str:
         return _e(", ".join(f"{i['name']} ({i['institution_id']})" for i in items)) or "none"
-    head = ("<tr><th>table</th><th class=num>old rows</th><th class=num>new rows</th><th class=num>added</th>"
-            "<th class=num>removed</th><th class=num>changed</th></tr>")
-    return (f"<h2>Changes since release <code>{_e(diff['old'])}</code></h2>"
-            f"{_table(head, rows)}"
-            f"<p>Institutions appeared: {names(diff['institutions_appeared'])}</p>"
-            f"<p>Institutions vanished: {names(diff['institutions_vanished'])}</p>")
+
+    head = (
+        "<tr><th>table</th><th class=num>old rows</th><th class=num>new rows</th><th class=num>added</th>"
+        "<th class=num>removed</th><th class=num>changed</th></tr>"
+    )
+    return (
+        f"<h2>Changes since release <code>{_e(diff['old'])}</code></h2>"
+        f"{_table(head, rows)}"
+        f"<p>Institutions appeared: {names(diff['institutions_appeared'])}</p>"
+        f"<p>Institutions vanished: {names(diff['institutions_vanished'])}</p>"
+    )
 
 
 def _figures_section(figures: Sequence[Any]) -> str:
@@ -262,8 +297,10 @@ def _failure_list(report: ValidationReport) -> str:
     for table, check in report.failures:
         rows = f"{check.unexpected_count} row{'' if check.unexpected_count == 1 else 's'}"
         example = f" — e.g. <code>{_e(check.examples[0])}</code>" if check.examples else ""
-        items.append(f'<li><a href="#t-{_e(table)}">{_e(table)}.{_e(check.column or "*")}</a>: '
-                     f"<code>{_e(check.slug)}</code> ({rows}){example}</li>")
+        items.append(
+            f'<li><a href="#t-{_e(table)}">{_e(table)}.{_e(check.column or "*")}</a>: '
+            f"<code>{_e(check.slug)}</code> ({rows}){example}</li>"
+        )
     return f'<ul class="failures">{"".join(items)}</ul>' if items else ""
 
 
@@ -272,13 +309,17 @@ def _rejected_section(rejected: Mapping[str, Any] | None) -> str:
         return ""
     rows = "".join(
         f"<tr><td>{_e(r['table'])}</td><td class=wrap><code>{_e(r['key'])}</code></td><td><code>{_e(r['check'])}</code></td>"
-        f"<td class=wrap>{_e(r['reason'])}</td></tr>" for r in rejected["rows"])
+        f"<td class=wrap>{_e(r['reason'])}</td></tr>"
+        for r in rejected["rows"]
+    )
     shown = len(rejected["rows"])
     more = f" (the first {shown} shown)" if shown < rejected["count"] else ""
-    return (f"<h2>Rejected rows ({rejected['count']})</h2>"
-            f"<p>Rows that failed a row check, and the rows that depend on them, are left out of the release"
-            f"{more}; all of them are in <code>{_e(rejected['file'])}</code>.</p>"
-            + _table("<tr><th>table</th><th>key</th><th>check</th><th>reason</th></tr>", rows))
+    return (
+        f"<h2>Rejected rows ({rejected['count']})</h2>"
+        f"<p>Rows that failed a row check, and the rows that depend on them, are left out of the release"
+        f"{more}; all of them are in <code>{_e(rejected['file'])}</code>.</p>"
+        + _table("<tr><th>table</th><th>key</th><th>check</th><th>reason</th></tr>", rows)
+    )
 
 
 def _confidence(value: float | None) -> str:
@@ -292,46 +333,69 @@ def _review_section(review: Mapping[str, Any] | None) -> str:
         return ""
     states = ("machine", "confirmed", "corrected", "added")
     head = "<tr><th>table</th>" + "".join(f"<th class=num>{s}</th>" for s in states) + "</tr>"
-    rows = "".join(f"<tr><td>{_e(t)}</td>" + "".join(f"<td class=num>{c.get(s, 0)}</td>" for s in states) + "</tr>"
-                   for t, c in review["counts"].items())
+    rows = "".join(
+        f"<tr><td>{_e(t)}</td>" + "".join(f"<td class=num>{c.get(s, 0)}</td>" for s in states) + "</tr>"
+        for t, c in review["counts"].items()
+    )
     cur = review["curation"]
     if cur["file"] is None:
         decisions = "<p>No curation file: every record is as the pipeline found it.</p>"
     else:
-        decisions = (f"<p>Curation file <code>{_e(cur['file'])}</code> (sha256 <code>{_e(cur['sha256'][:12])}</code>): "
-                     f"{len(cur['applied'])} decisions applied, {len(cur['stale'])} stale.</p>")
+        decisions = (
+            f"<p>Curation file <code>{_e(cur['file'])}</code> (sha256 <code>{_e(cur['sha256'][:12])}</code>): "
+            f"{len(cur['applied'])} decisions applied, {len(cur['stale'])} stale.</p>"
+        )
     if cur["stale"]:
-        stale_rows = "".join(f"<tr><td class=wrap>{_e(x['decision'])}</td><td class=wrap>{_e(x['reason'])}</td></tr>"
-                             for x in cur["stale"])
-        decisions += ("<h3>Stale decisions</h3><p>Their record, id or words are not in this release; they stay in "
-                      "the file until a reviewer removes or changes them.</p>"
-                      + _table("<tr><th>decision</th><th>why it is stale</th></tr>", stale_rows))
+        stale_rows = "".join(
+            f"<tr><td class=wrap>{_e(x['decision'])}</td><td class=wrap>{_e(x['reason'])}</td></tr>"
+            for x in cur["stale"]
+        )
+        decisions += (
+            "<h3>Stale decisions</h3><p>Their record, id or words are not in this release; they stay in "
+            "the file until a reviewer removes or changes them.</p>"
+            + _table("<tr><th>decision</th><th>why it is stale</th></tr>", stale_rows)
+        )
     if cur["applied"]:
-        decisions += (f"<details><summary>{len(cur['applied'])} decisions applied</summary><ul class=ex>"
-                      + "".join(f"<li>{_e(a)}</li>" for a in cur["applied"]) + "</ul></details>")
+        decisions += (
+            f"<details><summary>{len(cur['applied'])} decisions applied</summary><ul class=ex>"
+            + "".join(f"<li>{_e(a)}</li>" for a in cur["applied"])
+            + "</ul></details>"
+        )
     queue = review["queue"]
     if queue:
+
         def where(item: Mapping[str, Any]) -> str:
             label = f"{_e(item['doc_id'][:8])} p. {item['page']}"
             return f'<a href="{_e(item["link"])}">{label}</a>' if item.get("link") else label
+
         q_rows = "".join(
             f"<tr><td>{_e(i['table'])}<br><code>{_e(i['id'])}</code></td><td class=wrap>{_e(i['what'])}</td>"
             f"<td class=nowrap>{where(i)}</td><td class=wrap>{_e(i['evidence'])}</td>"
             f"<td class=num>{_confidence(i['confidence'])}</td>"
-            f"<td>{_e(', '.join(i['reasons']))}</td></tr>" for i in queue)
+            f"<td>{_e(', '.join(i['reasons']))}</td></tr>"
+            for i in queue
+        )
         shown = f"the first {len(queue)} of {review['queue_total']}" if review["queue_total"] > len(queue) else "all"
-        q_html = (f"<h3>To review first ({shown}; <code>govmap review</code> lists them all)</h3>"
-                  + _table("<tr><th>record</th><th>what</th><th>where</th><th>evidence</th><th class=num>confidence</th>"
-                           "<th>why</th></tr>", q_rows))
+        q_html = f"<h3>To review first ({shown}; <code>govmap review</code> lists them all)</h3>" + _table(
+            "<tr><th>record</th><th>what</th><th>where</th><th>evidence</th><th class=num>confidence</th>"
+            "<th>why</th></tr>",
+            q_rows,
+        )
     else:
         q_html = "<p>Nothing waits for review.</p>"
-    return (f"<h2 id=review>Review</h2>{_table(head, rows, narrow=True)}{decisions}{q_html}")
+    return f"<h2 id=review>Review</h2>{_table(head, rows, narrow=True)}{decisions}{q_html}"
 
 
 def render_html(
-    report: ValidationReport, *, release_id: str, quarantined: list[dict[str, str]],
-    row_counts: Mapping[str, int], created_at: str = "", diff: Mapping[str, Any] | None = None,
-    figures: Sequence[Any] = (), rejected: Mapping[str, Any] | None = None,
+    report: ValidationReport,
+    *,
+    release_id: str,
+    quarantined: list[dict[str, str]],
+    row_counts: Mapping[str, int],
+    created_at: str = "",
+    diff: Mapping[str, Any] | None = None,
+    figures: Sequence[Any] = (),
+    rejected: Mapping[str, Any] | None = None,
     review: Mapping[str, Any] | None = None,
 ) -> str:
     """The report page as one self-contained HTML string (inline CSS, no scripts).
@@ -342,22 +406,29 @@ def render_html(
     """
     failures = report.failures
     if passed(report, rejected) and rejected:
-        verdict = (f'<div class="verdict pass">PASSED with {rejected["count"]} rejected rows — every expectation '
-                   "holds on the rows kept; the release may be promoted.</div>")
+        verdict = (
+            f'<div class="verdict pass">PASSED with {rejected["count"]} rejected rows — every expectation '
+            "holds on the rows kept; the release may be promoted.</div>"
+        )
     elif passed(report, rejected):
         verdict = '<div class="verdict pass">PASSED — every expectation holds; the release may be promoted.</div>'
     elif report.passed:
-        verdict = (f'<div class="verdict fail">FAILED — too many rejected rows in '
-                   f'{_e(", ".join(rejected["over_limit"]))} (more than {rejected["max_fraction"]:.0%}); '
-                   "the release is not promoted.</div>")
+        verdict = (
+            f'<div class="verdict fail">FAILED — too many rejected rows in '
+            f"{_e(', '.join(rejected['over_limit']))} (more than {rejected['max_fraction']:.0%}); "
+            "the release is not promoted.</div>"
+        )
     else:
-        verdict = (f'<div class="verdict fail">FAILED — {len(failures)} check(s) failed; '
-                   "the release is not promoted.</div>" + _failure_list(report))
+        verdict = (
+            f'<div class="verdict fail">FAILED — {len(failures)} check(s) failed; '
+            "the release is not promoted.</div>" + _failure_list(report)
+        )
     if quarantined:
         q_rows = "".join(
             f"<tr><td class=nowrap><code>{_e(q['doc_id'])}</code></td><td class=wrap>{_e(q['source_uri'])}</td>"
             f"<td class=wrap>{_e(q['error'])}</td></tr>"
-            for q in quarantined)
+            for q in quarantined
+        )
         q_html = _table("<tr><th>doc_id</th><th>source</th><th>error</th></tr>", q_rows)
     else:
         q_html = "<p>None.</p>"

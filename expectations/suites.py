@@ -101,34 +101,49 @@ def _column_expectations(gx: Any, col: Column) -> list[Any]:
     # GX cannot look inside list cells: list-typed checks run on the exploded elements.
     frame = elements_frame(col.name) if col.is_list else ROWS
     if col.vocabulary is not None:
-        out.append(E.ExpectColumnValuesToBeInSet(
-            column=col.name, value_set=list(col.vocabulary), meta=_meta("in-vocabulary", col.name, frame)))
+        out.append(
+            E.ExpectColumnValuesToBeInSet(
+                column=col.name, value_set=list(col.vocabulary), meta=_meta("in-vocabulary", col.name, frame)
+            )
+        )
     if col.bounds is not None:
         low, high = col.bounds
-        out.append(E.ExpectColumnValuesToBeBetween(
-            column=col.name, min_value=low, max_value=high, meta=_meta("between", col.name, frame)))
+        out.append(
+            E.ExpectColumnValuesToBeBetween(
+                column=col.name, min_value=low, max_value=high, meta=_meta("between", col.name, frame)
+            )
+        )
     if col.unique:
         out.append(E.ExpectColumnValuesToBeUnique(column=col.name, meta=_meta("unique", col.name, frame)))
     if col.pattern is not None:
-        out.append(E.ExpectColumnValuesToMatchRegex(
-            column=col.name, regex=col.pattern, meta=_meta("pattern", col.name, frame)))
+        out.append(
+            E.ExpectColumnValuesToMatchRegex(column=col.name, regex=col.pattern, meta=_meta("pattern", col.name, frame))
+        )
     if col.references is not None:
-        out.append(E.ExpectColumnValuesToBeInSet(
-            column=col.name, value_set={"$PARAMETER": reference_parameter(*col.references)},
-            meta=_meta("reference-exists", col.name, frame)))
+        out.append(
+            E.ExpectColumnValuesToBeInSet(
+                column=col.name,
+                value_set={"$PARAMETER": reference_parameter(*col.references)},
+                meta=_meta("reference-exists", col.name, frame),
+            )
+        )
     return out
 
 
 def _contract_expectations(gx: Any, table: Table) -> list[Any]:
     E = gx.expectations
-    out: list[Any] = [E.ExpectTableColumnsToMatchOrderedList(
-        column_list=list(table.column_names), meta=_meta("columns-match", None))]
+    out: list[Any] = [
+        E.ExpectTableColumnsToMatchOrderedList(column_list=list(table.column_names), meta=_meta("columns-match", None))
+    ]
     for col in table.columns:
         out.extend(_column_expectations(gx, col))
     if len(table.primary_key) > 1:
         # Single-column keys are declared unique on the column; compound keys only here.
-        out.append(E.ExpectCompoundColumnsToBeUnique(
-            column_list=list(table.primary_key), meta=_meta("unique", ",".join(table.primary_key))))
+        out.append(
+            E.ExpectCompoundColumnsToBeUnique(
+                column_list=list(table.primary_key), meta=_meta("unique", ",".join(table.primary_key))
+            )
+        )
     return out
 
 
@@ -142,8 +157,8 @@ def _documents_rules(gx: Any) -> list[Any]:
     return [
         # Reviewers triage quarantined documents by their one-line reason; a blank one is useless.
         E.ExpectColumnValuesToNotBeNull(
-            column="error", row_condition=C("status") == "quarantined",
-            meta=_meta("error-when-quarantined", "error")),
+            column="error", row_condition=C("status") == "quarantined", meta=_meta("error-when-quarantined", "error")
+        ),
     ]
 
 
@@ -152,8 +167,8 @@ def _entity_rules(gx: Any) -> list[Any]:
     return [
         # Every document that names an entity contributes at least one mention to it.
         E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="n_mentions", column_B="n_documents", or_equal=True,
-            meta=_meta("counts-consistent", "n_mentions")),
+            column_A="n_mentions", column_B="n_documents", or_equal=True, meta=_meta("counts-consistent", "n_mentions")
+        ),
         # A canonical entity is only published because some document mentions it.
         E.ExpectColumnValuesToBeBetween(column="n_documents", min_value=1, meta=_meta("has-documents", "n_documents")),
     ]
@@ -167,16 +182,24 @@ def _mentions_rules(gx: Any) -> list[Any]:
         # entity_id points into institutions or instruments depending on entity_type, so the
         # contract cannot declare it as one reference; check each half against its own table.
         E.ExpectColumnValuesToBeInSet(
-            column="entity_id", value_set={"$PARAMETER": reference_parameter("institutions", "institution_id")},
-            row_condition=C("entity_type") == "institution", meta=_meta("reference-exists", "entity_id")),
+            column="entity_id",
+            value_set={"$PARAMETER": reference_parameter("institutions", "institution_id")},
+            row_condition=C("entity_type") == "institution",
+            meta=_meta("reference-exists", "entity_id"),
+        ),
         E.ExpectColumnValuesToBeInSet(
-            column="entity_id", value_set={"$PARAMETER": reference_parameter("instruments", "instrument_id")},
-            row_condition=C("entity_type") == "instrument", meta=_meta("reference-exists", "entity_id")),
+            column="entity_id",
+            value_set={"$PARAMETER": reference_parameter("instruments", "instrument_id")},
+            row_condition=C("entity_type") == "instrument",
+            meta=_meta("reference-exists", "entity_id"),
+        ),
         # Offsets are the evidence: a reader slices pages.text with them and must land on the
         # words.  The join with pages happens in `_offset_frame`; a row there holds a problem
         # description or null, so GX reports the failing rows with a readable reason.
         E.ExpectColumnValuesToBeNull(column="offset_problem", meta=_meta("offset-in-page", "char_end", "offsets")),
-        E.ExpectColumnValuesToBeNull(column="surface_problem", meta=_meta("surface-matches-text", "surface", "offsets")),
+        E.ExpectColumnValuesToBeNull(
+            column="surface_problem", meta=_meta("surface-matches-text", "surface", "offsets")
+        ),
     ]
 
 
@@ -238,7 +261,11 @@ def _offset_frame(mentions: pd.DataFrame, pages: pd.DataFrame) -> pd.DataFrame:
     offset_problems: list[str | None] = []
     surface_problems: list[str | None] = []
     for doc_id, page, start, end, surface in zip(
-        mentions["doc_id"], mentions["page"], mentions["char_start"], mentions["char_end"], mentions["surface"],
+        mentions["doc_id"],
+        mentions["page"],
+        mentions["char_start"],
+        mentions["char_end"],
+        mentions["surface"],
         strict=True,
     ):
         text = text_of.get((doc_id, int(page))) if pd.notna(page) else None
@@ -251,13 +278,15 @@ def _offset_frame(mentions: pd.DataFrame, pages: pd.DataFrame) -> pd.DataFrame:
             surface_problems.append(None)
             continue
         offset_problems.append(None)
-        found = text[int(start):int(end)]
+        found = text[int(start) : int(end)]
         surface_problems.append(None if found == surface else f"surface {surface!r} but text has {found!r}")
-    return pd.DataFrame({
-        "mention_id": mentions["mention_id"].to_numpy(),
-        "offset_problem": pd.array(offset_problems, dtype=object),
-        "surface_problem": pd.array(surface_problems, dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "mention_id": mentions["mention_id"].to_numpy(),
+            "offset_problem": pd.array(offset_problems, dtype=object),
+            "surface_problem": pd.array(surface_problems, dtype=object),
+        }
+    )
 
 
 def _parties_frame(collaborations: pd.DataFrame) -> pd.DataFrame:
@@ -270,11 +299,13 @@ def _parties_frame(collaborations: pd.DataFrame) -> pd.DataFrame:
         sorted_problems.append(None if ok else f"parties {parties} not sorted or repeated")
         distinct = len(set(parties))
         count_problems.append(None if distinct >= 2 else f"{distinct} distinct part{'y' if distinct == 1 else 'ies'}")
-    return pd.DataFrame({
-        "collaboration_id": collaborations["collaboration_id"].to_numpy(),
-        "sorted_problem": pd.array(sorted_problems, dtype=object),
-        "count_problem": pd.array(count_problems, dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "collaboration_id": collaborations["collaboration_id"].to_numpy(),
+            "sorted_problem": pd.array(sorted_problems, dtype=object),
+            "count_problem": pd.array(count_problems, dtype=object),
+        }
+    )
 
 
 def _elements(table: Table, df: pd.DataFrame, column: str) -> pd.DataFrame:

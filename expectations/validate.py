@@ -20,8 +20,15 @@ from govmap.datasets.contract import TABLE_NAMES, TABLES, Table
 from govmap.expectations.suites import ROWS, SLUGS, derive_frames, import_gx, reference_parameters, suite_for
 from govmap.errors import ContractError, ValidationFailed
 
-__all__ = ["CheckResult", "RowFailure", "TableResult", "ValidationReport", "validate_release", "DEFAULT_EXAMPLES",
-           "RELEASE_CHECKS"]
+__all__ = [
+    "CheckResult",
+    "RowFailure",
+    "TableResult",
+    "ValidationReport",
+    "validate_release",
+    "DEFAULT_EXAMPLES",
+    "RELEASE_CHECKS",
+]
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +112,8 @@ class ValidationReport:
             shown = ", ".join(f"{t}.{c.column or '*'} {c.slug} ({c.unexpected_count})" for t, c in self.failures[:5])
             more = len(self.failures) - 5
             raise ValidationFailed(
-                f"validation failed: {shown}{f' and {more} more' if more > 0 else ''}; release not promoted")
+                f"validation failed: {shown}{f' and {more} more' if more > 0 else ''}; release not promoted"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -119,7 +127,9 @@ class ValidationReport:
     def from_dict(cls, data: Mapping[str, Any]) -> "ValidationReport":
         tables = tuple(
             TableResult(
-                table=t["table"], passed=t["passed"], rows=t["rows"],
+                table=t["table"],
+                passed=t["passed"],
+                rows=t["rows"],
                 checks=tuple(CheckResult(**{**c, "examples": tuple(c["examples"])}) for c in t["checks"]),
             )
             for t in data["tables"]
@@ -131,8 +141,12 @@ class ValidationReport:
         return cls.from_dict(json.loads(text))
 
 
-def validate_release(frames: Mapping[str, pd.DataFrame], *, examples: int = DEFAULT_EXAMPLES,
-                     on_table: Callable[[str], None] | None = None) -> ValidationReport:
+def validate_release(
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    examples: int = DEFAULT_EXAMPLES,
+    on_table: Callable[[str], None] | None = None,
+) -> ValidationReport:
     """Validate every contract table of a release against its suite.
 
     `frames` maps each contract table name to its DataFrame (as read from the release's Parquet;
@@ -145,7 +159,8 @@ def validate_release(frames: Mapping[str, pd.DataFrame], *, examples: int = DEFA
     unknown = sorted(set(frames) - set(TABLE_NAMES))
     if missing or unknown:
         raise ContractError(
-            f"release frames: missing {missing or 'none'}, unknown {unknown or 'none'}; nothing validated")
+            f"release frames: missing {missing or 'none'}, unknown {unknown or 'none'}; nothing validated"
+        )
     started = time.perf_counter()
     gx = import_gx()
     # One ephemeral context, data source and asset per run: every frame is a new batch of it.
@@ -163,12 +178,19 @@ def validate_release(frames: Mapping[str, pd.DataFrame], *, examples: int = DEFA
         if on_table is not None:
             on_table(name)
     log.info("validated %d tables in %.2fs", len(results), time.perf_counter() - started)
-    return ValidationReport(passed=all(t.passed for t in results), tables=tuple(results), row_failures=tuple(row_failures))
+    return ValidationReport(
+        passed=all(t.passed for t in results), tables=tuple(results), row_failures=tuple(row_failures)
+    )
 
 
 def _validate_table(
-    gx: Any, batch_definition: Any, table: Table, frames: Mapping[str, pd.DataFrame],
-    parameters: dict[str, list[Any]], examples: int, row_failures: list[RowFailure],
+    gx: Any,
+    batch_definition: Any,
+    table: Table,
+    frames: Mapping[str, pd.DataFrame],
+    parameters: dict[str, list[Any]],
+    examples: int,
+    row_failures: list[RowFailure],
 ) -> TableResult:
     suite = suite_for(table)
     by_frame: dict[str, list[Any]] = {}
@@ -187,14 +209,24 @@ def _validate_table(
         if df is None:
             checks.extend(_not_run(e, derive_error or "frame not built") for e in expectations)
             continue
-        checks.extend(_run(gx, batch_definition, table, frame_name, df, expectations, parameters, examples, row_failures))
+        checks.extend(
+            _run(gx, batch_definition, table, frame_name, df, expectations, parameters, examples, row_failures)
+        )
     return TableResult(
-        table=table.name, passed=all(c.passed for c in checks), rows=len(frames[table.name]), checks=tuple(checks))
+        table=table.name, passed=all(c.passed for c in checks), rows=len(frames[table.name]), checks=tuple(checks)
+    )
 
 
 def _run(
-    gx: Any, batch_definition: Any, table: Table, frame_name: str, df: pd.DataFrame,
-    expectations: list[Any], parameters: dict[str, list[Any]], examples: int, row_failures: list[RowFailure],
+    gx: Any,
+    batch_definition: Any,
+    table: Table,
+    frame_name: str,
+    df: pd.DataFrame,
+    expectations: list[Any],
+    parameters: dict[str, list[Any]],
+    examples: int,
+    row_failures: list[RowFailure],
 ) -> list[CheckResult]:
     # Index columns let a failure name its rows (mention_id=...) rather than only its value.
     keys = [c for c in (*table.primary_key, "mention_id", "collaboration_id") if c in df.columns]
@@ -210,26 +242,39 @@ def _run(
     # Pass or fail first: GX's cost is per expectation and per metric it plans, and the counts,
     # examples and row keys a failure needs double it.  No suite uses `mostly`, so a check that
     # passes has no failing rows; only the checks that fail run again for those.
-    verdicts = _validate(gx, batch, f"{table.name}:{frame_name}", expectations, {"result_format": "BOOLEAN_ONLY"}, parameters)
+    verdicts = _validate(
+        gx, batch, f"{table.name}:{frame_name}", expectations, {"result_format": "BOOLEAN_ONLY"}, parameters
+    )
     failed = [e for e in expectations if not verdicts[e.meta["check"]].success]
     details = _validate(gx, batch, f"{table.name}:{frame_name}", failed, summary, parameters) if failed else {}
     if keys:
         for e in failed:
             row_failures.extend(_row_failures(table.name, e, details[e.meta["check"]], keys))
-    return [_to_check(e, details[e.meta["check"]], keys, examples) if e.meta["check"] in details else _passed(e)
-            for e in expectations]
+    return [
+        _to_check(e, details[e.meta["check"]], keys, examples) if e.meta["check"] in details else _passed(e)
+        for e in expectations
+    ]
 
 
-def _validate(gx: Any, batch: Any, name: str, expectations: list[Any], result_format: dict[str, Any],
-              parameters: dict[str, list[Any]]) -> dict[str, Any]:
+def _validate(
+    gx: Any,
+    batch: Any,
+    name: str,
+    expectations: list[Any],
+    result_format: dict[str, Any],
+    parameters: dict[str, list[Any]],
+) -> dict[str, Any]:
     """GX's result of each expectation, by its check id; run as one suite, so one batch, with
     metrics shared between expectations."""
     with warnings.catch_warnings():
         # GX matches regexes with Series.str.contains, which warns about groups in contract
         # patterns such as country's "^([A-Z]{2})$"; the match itself is what we want.
         warnings.filterwarnings("ignore", message="This pattern is interpreted as a regular expression")
-        outcome = batch.validate(gx.ExpectationSuite(name=name, expectations=list(expectations)),
-                                 result_format=result_format, expectation_parameters=parameters)
+        outcome = batch.validate(
+            gx.ExpectationSuite(name=name, expectations=list(expectations)),
+            result_format=result_format,
+            expectation_parameters=parameters,
+        )
     return {r.expectation_config.meta["check"]: r for r in outcome.results}
 
 
@@ -244,8 +289,15 @@ def _row_failures(table: str, expectation: Any, result: Any, keys: list[str]) ->
             return []  # GX gave no keys: the rows cannot be named, so none is set aside
         values = {k: v for k, v in row.items() if k not in keys}
         reason = ", ".join(f"{k}={_value(v, raw=meta['frame'] in _PROBLEM_FRAMES)}" for k, v in values.items())
-        out.append(RowFailure(table, meta["slug"], meta["column"], tuple((k, _plain(row[k])) for k in keys),
-                              f"{SLUGS[meta['slug']]}: {reason}" if reason else SLUGS[meta["slug"]]))
+        out.append(
+            RowFailure(
+                table,
+                meta["slug"],
+                meta["column"],
+                tuple((k, _plain(row[k])) for k in keys),
+                f"{SLUGS[meta['slug']]}: {reason}" if reason else SLUGS[meta["slug"]],
+            )
+        )
     return out
 
 
@@ -256,14 +308,24 @@ def _plain(value: Any) -> Any:
 
 def _passed(expectation: Any) -> CheckResult:
     meta = expectation.meta
-    return CheckResult(slug=meta["slug"], expectation=expectation.expectation_type, column=meta["column"],
-                       passed=True, unexpected_count=0)
+    return CheckResult(
+        slug=meta["slug"],
+        expectation=expectation.expectation_type,
+        column=meta["column"],
+        passed=True,
+        unexpected_count=0,
+    )
 
 
 def _not_run(expectation: Any, reason: str) -> CheckResult:
     return CheckResult(
-        slug=expectation.meta["slug"], expectation=expectation.expectation_type, column=expectation.meta["column"],
-        passed=False, unexpected_count=0, examples=(reason,))
+        slug=expectation.meta["slug"],
+        expectation=expectation.expectation_type,
+        column=expectation.meta["column"],
+        passed=False,
+        unexpected_count=0,
+        examples=(reason,),
+    )
 
 
 def _to_check(expectation: Any, result: Any, keys: list[str], examples: int) -> CheckResult:
@@ -272,8 +334,13 @@ def _to_check(expectation: Any, result: Any, keys: list[str], examples: int) -> 
     raised = _raised(info)
     if raised:
         return CheckResult(
-            slug=meta["slug"], expectation=expectation.expectation_type, column=meta["column"],
-            passed=False, unexpected_count=0, examples=(f"check could not run: {raised}",))
+            slug=meta["slug"],
+            expectation=expectation.expectation_type,
+            column=meta["column"],
+            passed=False,
+            unexpected_count=0,
+            examples=(f"check could not run: {raised}",),
+        )
     body = result.result or {}
     if meta["slug"] == "columns-match":
         count, shown = _column_mismatch(body)
@@ -282,8 +349,13 @@ def _to_check(expectation: Any, result: Any, keys: list[str], examples: int) -> 
         # Derived frames hold problem descriptions, which read best unquoted.
         shown = _examples(body, keys, raw=meta["frame"] in _PROBLEM_FRAMES, limit=examples)
     return CheckResult(
-        slug=meta["slug"], expectation=expectation.expectation_type, column=meta["column"],
-        passed=bool(result.success), unexpected_count=count, examples=shown)
+        slug=meta["slug"],
+        expectation=expectation.expectation_type,
+        column=meta["column"],
+        passed=bool(result.success),
+        unexpected_count=count,
+        examples=shown,
+    )
 
 
 def _raised(info: Mapping[str, Any]) -> str | None:
@@ -300,7 +372,8 @@ def _column_mismatch(body: Mapping[str, Any]) -> tuple[int, tuple[str, ...]]:
     mismatched = (body.get("details") or {}).get("mismatched") or []
     shown = tuple(
         f"position {m.get('Expected Column Position')}: expected {m.get('Expected')!r}, found {m.get('Found')!r}"
-        for m in mismatched)
+        for m in mismatched
+    )
     return len(mismatched), shown
 
 

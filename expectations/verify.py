@@ -68,7 +68,9 @@ def verify_release(release: "Release") -> ReleaseCheck:
             problems.append(f"{where}/{relative}: not a readable Parquet table ({type(exc).__name__}: {exc})")
             continue
         if len(data) != entry.get("bytes") or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-            problems.append(f"{where}/{relative}: differs from manifest.json (size or sha256): changed since it was published")
+            problems.append(
+                f"{where}/{relative}: differs from manifest.json (size or sha256): changed since it was published"
+            )
         if not read.schema.equals(to_arrow_schema(table), check_metadata=False):
             problems.append(f"{where}/{relative}: schema differs from the data contract's {name}")
         frames[name] = read.to_pandas()

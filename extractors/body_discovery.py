@@ -31,21 +31,43 @@ OTHER_COUNTRY_SHARE = 0.7
 # ("Integrated Innovation Strategy Promotion Council").
 _STATE_ORGAN_HEADS = frozenset({"council", "committee", "board", "commission", "office", "taskforce"})
 # Kinds of body that, named without a country, belong to the country the document is about.
-_NATIONAL_KINDS = frozenset({"government_body", "research_organization", "company", "funder", "civil_society", "standards_body", "other",
-                             "scientific_assessment_body", "ai_safety_institute"})
-_INTERNATIONAL_WORDS = re.compile(r"\b(?:International|Global|World|United Nations|UN|Intergovernmental|Inter-American|Regional|Asia|Africa|African|Pacific|Latin|Europe|European)\b")
+_NATIONAL_KINDS = frozenset(
+    {
+        "government_body",
+        "research_organization",
+        "company",
+        "funder",
+        "civil_society",
+        "standards_body",
+        "other",
+        "scientific_assessment_body",
+        "ai_safety_institute",
+    }
+)
+_INTERNATIONAL_WORDS = re.compile(
+    r"\b(?:International|Global|World|United Nations|UN|Intergovernmental|Inter-American|Regional|Asia|Africa|African|Pacific|Latin|Europe|European)\b"
+)
 # The heads that name an organ of a body ("Executive Council", "Secretariat", "Working Party").
-_ORGAN_HEADS = (r"(?:Council|Committee|Secretariat|Board|Working[ \t]+Group|Working[ \t]+Party|Expert[ \t]+Group|"
-                r"Group[ \t]+of[ \t]+Experts|Steering[ \t]+Group|Assembly|Panel|Bureau|Directorate|Task[ \t]*[Ff]orce|Subcommittee)")
+_ORGAN_HEADS = (
+    r"(?:Council|Committee|Secretariat|Board|Working[ \t]+Group|Working[ \t]+Party|Expert[ \t]+Group|"
+    r"Group[ \t]+of[ \t]+Experts|Steering[ \t]+Group|Assembly|Panel|Bureau|Directorate|Task[ \t]*[Ff]orce|Subcommittee)"
+)
 # What names an organ after its parent's name: capitalised words ending in an organ's head.
 _ORGAN_AFTER = re.compile(rf"(?:['’]s)?[ \t]+(?:[A-Z][\w\-]*[ \t]+){{0,4}}?{_ORGAN_HEADS}(?![\w\-])")
 # "the Executive Council", "the Secretariat": capitalised, not "the Council of ..." (a full name).
-_BARE_ORGAN = re.compile(rf"\b[Tt]he[ \t]+((?:[A-Z][a-z\-]+[ \t]+){{0,2}}{_ORGAN_HEADS})(?![\w\-])(?![ \t]+(?:of|for|on)[ \t])")
+_BARE_ORGAN = re.compile(
+    rf"\b[Tt]he[ \t]+((?:[A-Z][a-z\-]+[ \t]+){{0,2}}{_ORGAN_HEADS})(?![\w\-])(?![ \t]+(?:of|for|on)[ \t])"
+)
 # A parent of these kinds passes its kind on to its organs (a UN council is intergovernmental).
 _ORGAN_KINDS = frozenset({"intergovernmental_organization", "government_body", "standards_body"})
 # Head words writers swap for one another in the same body's name.
-_HEAD_VARIANTS = ({"institute", "institution", "initiative"}, {"centre", "center"}, {"organisation", "organization"},
-                  {"programme", "program"}, {"laboratory", "lab"})
+_HEAD_VARIANTS = (
+    {"institute", "institution", "initiative"},
+    {"centre", "center"},
+    {"organisation", "organization"},
+    {"programme", "program"},
+    {"laboratory", "lab"},
+)
 
 
 @dataclass(frozen=True)
@@ -69,8 +91,15 @@ class _Context:
     min_head_mentions: int
 
 
-def discover_bodies(kb: KnowledgeBase, text: str, known: list[Match], model: Sequence[disc.Candidate] = (),
-                    country: str | None = None, share: float = 1.0, min_head_mentions: int = 2) -> Discovered:
+def discover_bodies(
+    kb: KnowledgeBase,
+    text: str,
+    known: list[Match],
+    model: Sequence[disc.Candidate] = (),
+    country: str | None = None,
+    share: float = 1.0,
+    min_head_mentions: int = 2,
+) -> Discovered:
     """Mentions of bodies the KB lacks (or names another way) in `text`, beside the `known` ones."""
     ctx = _Context(kb, country, share, min_head_mentions)
     taken = Ranges((m.start, m.end) for m in known)
@@ -98,7 +127,9 @@ def discover_bodies(kb: KnowledgeBase, text: str, known: list[Match], model: Seq
     return Discovered(tuple(new), tuple(sorted(found.values(), key=lambda d: d.key)), tuple(acronyms.items()))
 
 
-def _acronym_definitions(ctx: _Context, text: str, taken: Ranges, found: dict[str, Discovery]) -> tuple[list[Match], dict[str, str]]:
+def _acronym_definitions(
+    ctx: _Context, text: str, taken: Ranges, found: dict[str, Discovery]
+) -> tuple[list[Match], dict[str, str]]:
     """Bodies a document defines an acronym for ("the Frontier Safety Council (FSC)"), and every
     acronym it defines for a body, known or new."""
     kb = ctx.kb
@@ -113,10 +144,16 @@ def _acronym_definitions(ctx: _Context, text: str, taken: Ranges, found: dict[st
             # the KB knows it: the definition only adds an alias for this document
             acronyms.setdefault(c.acronym or "", known_key)
             continue
-        if (head not in disc.ORG_HEADS and head not in disc.DEFINED_HEADS) or disc.is_generic_name(c.name) or (c.acronym and c.acronym.endswith("s") and c.name.endswith("s")):
+        if (
+            (head not in disc.ORG_HEADS and head not in disc.DEFINED_HEADS)
+            or disc.is_generic_name(c.name)
+            or (c.acronym and c.acronym.endswith("s") and c.name.endswith("s"))
+        ):
             continue  # "Artificial Intelligence (AI)", "AI Safety Institutes (AISIs)": not a body
         key, kind, home = _new_body(ctx, c.name)
-        found.setdefault(key, Discovery("institution", key, c.name, c.acronym, kind, country=home, extractor="acronym_definition"))
+        found.setdefault(
+            key, Discovery("institution", key, c.name, c.acronym, kind, country=home, extractor="acronym_definition")
+        )
         if c.acronym:
             acronyms.setdefault(c.acronym, key)
         if not taken.overlaps(c.start, c.end):
@@ -125,14 +162,24 @@ def _acronym_definitions(ctx: _Context, text: str, taken: Ranges, found: dict[st
     return new, acronyms
 
 
-def _named_candidates(ctx: _Context, text: str, model: Sequence[disc.Candidate], named: list[str], taken: Ranges,
-                      found: dict[str, Discovery]) -> list[Match]:
+def _named_candidates(
+    ctx: _Context,
+    text: str,
+    model: Sequence[disc.Candidate],
+    named: list[str],
+    taken: Ranges,
+    found: dict[str, Discovery],
+) -> list[Match]:
     """Affiliations, listed names, organisation names and a model's entities, each linked to a
     known body it names or varies, else a new body."""
     kb = ctx.kb
     new: list[Match] = []
-    for rule, cands, conf in (("affiliation", disc.find_affiliations(text), 0.7), ("listed", disc.find_listed_names(text), 0.7),
-                              ("org_pattern", disc.find_org_names(text), 0.75), ("model_ner", model, 0.65)):
+    for rule, cands, conf in (
+        ("affiliation", disc.find_affiliations(text), 0.7),
+        ("listed", disc.find_listed_names(text), 0.7),
+        ("org_pattern", disc.find_org_names(text), 0.75),
+        ("model_ner", model, 0.65),
+    ):
         for c in cands:
             if taken.overlaps(c.start, c.end) or kb.country_of(c.name):
                 continue
@@ -166,18 +213,25 @@ def _named_organs(ctx: _Context, text: str, known: list[Match], found: dict[str,
         if key.startswith("new:"):
             head = disc.head_word(name)
             kind = parent.kind if parent.kind in _ORGAN_KINDS else disc.ORG_HEADS.get(head or "", "other")
-            found.setdefault(key, Discovery("institution", key, name, None, kind, country=parent.country, extractor="organ"))
+            found.setdefault(
+                key, Discovery("institution", key, name, None, kind, country=parent.country, extractor="organ")
+            )
         new.append(Match(m.start, organ.end(), key, "discovery.organ", 0.8))
     return new
 
 
-def _bare_organs(ctx: _Context, text: str, known: list[Match], found: dict[str, Discovery],
-                 overlaps: Callable[[int, int], bool]) -> list[Match]:
+def _bare_organs(
+    ctx: _Context, text: str, known: list[Match], found: dict[str, Discovery], overlaps: Callable[[int, int], bool]
+) -> list[Match]:
     """Organs a document names by their generic name alone ("the Steering Committee"), at least
     `min_head_mentions` times, capitalised: organs of the document's principal body (the
     intergovernmental body, network or government named most, and at least three times)."""
     kb = ctx.kb
-    counts = Counter(m.key for m in known if (i := kb.institutions.get(m.key)) and i.kind in _ORGAN_KINDS | {"network_or_partnership"})
+    counts = Counter(
+        m.key
+        for m in known
+        if (i := kb.institutions.get(m.key)) and i.kind in _ORGAN_KINDS | {"network_or_partnership"}
+    )
     if not counts:
         return []
     (parent_key, n), *rest = counts.most_common(2) + [(None, 0)]
@@ -197,7 +251,12 @@ def _bare_organs(ctx: _Context, text: str, known: list[Match], found: dict[str, 
         key = kb.link(name) or discovered_key(name)
         if key.startswith("new:"):
             kind = parent.kind if parent.kind in _ORGAN_KINDS else disc.guess_kind(organ)
-            found.setdefault(key, Discovery("institution", key, name, None, kind, aliases=(organ,), country=parent.country, extractor="organ"))
+            found.setdefault(
+                key,
+                Discovery(
+                    "institution", key, name, None, kind, aliases=(organ,), country=parent.country, extractor="organ"
+                ),
+            )
         out += [Match(a, b, key, "discovery.organ", 0.65) for a, b in places]
     return out
 
@@ -238,7 +297,9 @@ def _discovered_country(ctx: _Context, name: str, kind: str) -> str | None:
     return None
 
 
-def _model_candidate_ok(kb: KnowledgeBase, c: disc.Candidate, head: str | None, model: Sequence[disc.Candidate]) -> bool:
+def _model_candidate_ok(
+    kb: KnowledgeBase, c: disc.Candidate, head: str | None, model: Sequence[disc.Candidate]
+) -> bool:
     """A trained model's entity counts where the rules would accept the name: the KB knows it,
     it has an organisation head, or — a name the rules cannot judge — the model tagged it at
     least twice in the document and it is neither generic nor lower-case."""
@@ -268,7 +329,7 @@ def _variant_of(kb: KnowledgeBase, name: str, keys: list[str]) -> str | None:
     for key in keys:
         for form in kb.institutions[key].surfaces:
             fw = normalize_surface(form).split()
-            if len(fw) > len(words) and fw[-len(words):] == words:
+            if len(fw) > len(words) and fw[-len(words) :] == words:
                 hits.add(key)
             elif len(fw) == len(words):
                 diff = [(a, b) for a, b in zip(words, fw) if a != b]

@@ -20,37 +20,101 @@ __all__ = ["TYPE_RULES", "FALLBACK_TYPE", "map_collaboration_type", "split_raw_t
 FALLBACK_TYPE = "general_partnership"
 
 TYPE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("joint_research", (
-        r"\bjoint(?:ly)?\s+(?:\w+\s+)?(?:research|stud|project|work|scien)",
-        r"\bresearch\s+(?:collaborat|partner|project|cooperat|co-operat|programme|program|agenda)",
-        r"\bco-?research", r"\bcollaborative\s+research", r"\bresearch\b(?!.*\b(?:fund|grant))",
-    )),
-    ("model_testing", (
-        r"\btest", r"\bevaluat", r"\bred[- ]?team", r"\bmodel\s+access", r"\baccess\s+to\s+(?:\w+\s+)?models?",
-        r"\bpre-?deployment", r"\bassess\w*\s+(?:of\s+)?(?:\w+\s+)?models?", r"\baudit",
-    )),
-    ("standards_guidelines", (
-        r"\bstandard", r"\bguideline", r"\bguidance", r"\bbest\s+practice", r"\bbenchmark", r"\bcodes?\s+of\s+(?:conduct|practice)",
-    )),
-    ("regulatory_harmonization", (
-        r"\bharmoni[sz]", r"\bregulat", r"\binteroperab", r"\bmutual\s+recognition", r"\bpolicy\s+(?:alignment|coordination)",
-        r"\balign\w*\s+(?:of\s+)?(?:\w+\s+)?(?:polic|rule|framework|approach)",
-    )),
-    ("capacity_building", (
-        r"\bpersonnel", r"\bstaff", r"\bsecond(?:ment|ee)", r"\bcapacity[- ]?build", r"\btrain(?:ing|ee)", r"\btalent",
-        r"\bfellowship", r"\bexchange\s+(?:of\s+)?(?:experts|researchers|scientists|people)", r"\bskills?\b",
-    )),
-    ("resource_sharing", (
-        r"\bcompute\b", r"\bcomputing\b", r"\bresources?\b(?!.*\bfund)", r"\binfrastructure", r"\bfacilit(?:y|ies)", r"\bsupercomput",
-    )),
+    (
+        "joint_research",
+        (
+            r"\bjoint(?:ly)?\s+(?:\w+\s+)?(?:research|stud|project|work|scien)",
+            r"\bresearch\s+(?:collaborat|partner|project|cooperat|co-operat|programme|program|agenda)",
+            r"\bco-?research",
+            r"\bcollaborative\s+research",
+            r"\bresearch\b(?!.*\b(?:fund|grant))",
+        ),
+    ),
+    (
+        "model_testing",
+        (
+            r"\btest",
+            r"\bevaluat",
+            r"\bred[- ]?team",
+            r"\bmodel\s+access",
+            r"\baccess\s+to\s+(?:\w+\s+)?models?",
+            r"\bpre-?deployment",
+            r"\bassess\w*\s+(?:of\s+)?(?:\w+\s+)?models?",
+            r"\baudit",
+        ),
+    ),
+    (
+        "standards_guidelines",
+        (
+            r"\bstandard",
+            r"\bguideline",
+            r"\bguidance",
+            r"\bbest\s+practice",
+            r"\bbenchmark",
+            r"\bcodes?\s+of\s+(?:conduct|practice)",
+        ),
+    ),
+    (
+        "regulatory_harmonization",
+        (
+            r"\bharmoni[sz]",
+            r"\bregulat",
+            r"\binteroperab",
+            r"\bmutual\s+recognition",
+            r"\bpolicy\s+(?:alignment|coordination)",
+            r"\balign\w*\s+(?:of\s+)?(?:\w+\s+)?(?:polic|rule|framework|approach)",
+        ),
+    ),
+    (
+        "capacity_building",
+        (
+            r"\bpersonnel",
+            r"\bstaff",
+            r"\bsecond(?:ment|ee)",
+            r"\bcapacity[- ]?build",
+            r"\btrain(?:ing|ee)",
+            r"\btalent",
+            r"\bfellowship",
+            r"\bexchange\s+(?:of\s+)?(?:experts|researchers|scientists|people)",
+            r"\bskills?\b",
+        ),
+    ),
+    (
+        "resource_sharing",
+        (
+            r"\bcompute\b",
+            r"\bcomputing\b",
+            r"\bresources?\b(?!.*\bfund)",
+            r"\binfrastructure",
+            r"\bfacilit(?:y|ies)",
+            r"\bsupercomput",
+        ),
+    ),
     ("funding", (r"\bfund", r"\bgrant", r"\bfinanc", r"\binvest", r"\bsponsor")),
-    ("information_sharing", (
-        r"\binformation", r"\bknowledge\s+(?:shar|exchang|transfer)", r"\b(?:shar|exchang)\w*\s+(?:of\s+)?(?:\w+\s+)?(?:knowledge|insight|finding|data|results|intelligence|lesson)",
-        r"\bdata\s+(?:shar|exchang)", r"\bincident\s+report", r"\bdialogue", r"\bconsultation",
-    )),
-    ("institutional_integration", (
-        r"\bmerg", r"\babsor[bp]", r"\bintegrat", r"\bincorporat", r"\bconsolidat", r"\bamalgamat", r"\bfold\w*\s+into",
-    )),
+    (
+        "information_sharing",
+        (
+            r"\binformation",
+            r"\bknowledge\s+(?:shar|exchang|transfer)",
+            r"\b(?:shar|exchang)\w*\s+(?:of\s+)?(?:\w+\s+)?(?:knowledge|insight|finding|data|results|intelligence|lesson)",
+            r"\bdata\s+(?:shar|exchang)",
+            r"\bincident\s+report",
+            r"\bdialogue",
+            r"\bconsultation",
+        ),
+    ),
+    (
+        "institutional_integration",
+        (
+            r"\bmerg",
+            r"\babsor[bp]",
+            r"\bintegrat",
+            r"\bincorporat",
+            r"\bconsolidat",
+            r"\bamalgamat",
+            r"\bfold\w*\s+into",
+        ),
+    ),
 )
 
 _COMPILED = tuple((kind, tuple(re.compile(p) for p in patterns)) for kind, patterns in TYPE_RULES)
@@ -81,4 +145,3 @@ def split_raw_types(cell: str) -> list[str]:
     """The types printed in one table cell, split at semicolons and bullets, whitespace collapsed."""
     parts = (" ".join(p.split()) for p in _TYPE_SEPARATOR.split(cell or ""))
     return [p for p in parts if p]
-

@@ -14,8 +14,15 @@ from govmap.extractors.fastmatch import WORD_START, finditer_before
 from govmap.extractors.kb import KnowledgeBase, normalize_surface
 from govmap.extractors.mentions import Match
 
-__all__ = ["DEFAULT_HEADS", "EXTRACTOR_CONTEXT", "EXTRACTOR_HEAD", "HeadReferences", "document_country",
-           "resolved_in_context", "unqualified_matches"]
+__all__ = [
+    "DEFAULT_HEADS",
+    "EXTRACTOR_CONTEXT",
+    "EXTRACTOR_HEAD",
+    "HeadReferences",
+    "document_country",
+    "resolved_in_context",
+    "unqualified_matches",
+]
 
 EXTRACTOR_HEAD = "institution_ruler.head"
 EXTRACTOR_CONTEXT = "institution_ruler.context"
@@ -24,12 +31,29 @@ EXTRACTOR_CONTEXT = "institution_ruler.context"
 MIN_COUNTRY_MENTIONS = 3
 MIN_COUNTRY_SHARE = 0.4
 # Bare heads that stand for the document's dominant body of that head ("the Network").
-DEFAULT_HEADS = ("Network", "Institute", "Council", "Commission", "Organisation", "Organization", "Panel",
-                 "Office", "Consortium", "Forum", "Partnership", "Agency", "Endowment", "Initiative", "Alliance")
+DEFAULT_HEADS = (
+    "Network",
+    "Institute",
+    "Council",
+    "Commission",
+    "Organisation",
+    "Organization",
+    "Panel",
+    "Office",
+    "Consortium",
+    "Forum",
+    "Partnership",
+    "Agency",
+    "Endowment",
+    "Initiative",
+    "Alliance",
+)
 
 # "the AI Safety Institute", "the AISI": a singular, capitalised reference with no country before it
 # (those the country patterns take, and a longer match wins).
-_UNQUALIFIED_AISI = re.compile(rf"\b[Tt]he\s+({AI_PRINTED}\s+(?:Safety|Security)\s+Institute|{AI_PRINTED}SI)(?![\w’'-])")
+_UNQUALIFIED_AISI = re.compile(
+    rf"\b[Tt]he\s+({AI_PRINTED}\s+(?:Safety|Security)\s+Institute|{AI_PRINTED}SI)(?![\w’'-])"
+)
 # "the Government" (capitalised, not "the Government of X"), "the Federal Government".
 _THE_GOVERNMENT = re.compile(r"\b[Tt]he\s+((?:Federal\s+|National\s+|Central\s+)?Government)(?![\w’'-])(?!\s+of\b)")
 
@@ -52,8 +76,9 @@ def document_country(kb: KnowledgeBase, matches: list[Match]) -> tuple[str | Non
     return top, share
 
 
-def resolved_in_context(kb: KnowledgeBase, pending: list[tuple[int, int, set[str]]], matches: list[Match],
-                        country: str | None) -> list[Match]:
+def resolved_in_context(
+    kb: KnowledgeBase, pending: list[tuple[int, int, set[str]]], matches: list[Match], country: str | None
+) -> list[Match]:
     """A surface several bodies share names the one the document names otherwise, else the
     one of the document's country."""
     seen = {m.key for m in matches}
@@ -78,7 +103,11 @@ def unqualified_matches(kb: KnowledgeBase, text: str, matches: list[Match], coun
     document names most (or its country's), "the Government" is the document country's."""
     out: list[Match] = []
     kinds = Counter(m.key for m in matches if (i := kb.institutions.get(m.key)) and i.kind == "ai_safety_institute")
-    aisi = kinds.most_common(1)[0][0] if kinds else (kb.body_of_country(country, "ai_safety_institute") if country else None)
+    aisi = (
+        kinds.most_common(1)[0][0]
+        if kinds
+        else (kb.body_of_country(country, "ai_safety_institute") if country else None)
+    )
     if aisi:
         out += [Match(m.start(1), m.end(1), aisi, EXTRACTOR_CONTEXT, 0.7) for m in _UNQUALIFIED_AISI.finditer(text)]
     government = kb.body_of_country(country, "government_body") if country else None
@@ -88,7 +117,7 @@ def unqualified_matches(kb: KnowledgeBase, text: str, matches: list[Match], coun
 
 
 class HeadReferences:
-    """"the <Head>" for the document's dominant body of that head: a head word stands for a body
+    """ "the <Head>" for the document's dominant body of that head: a head word stands for a body
     named at least `min_mentions` times and at least twice as often as any other of that head."""
 
     def __init__(self, kb: KnowledgeBase, heads: tuple[str, ...] = DEFAULT_HEADS, min_mentions: int = 2) -> None:

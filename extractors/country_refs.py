@@ -34,7 +34,9 @@ class CountryReferences:
         # Country names are normalised (words of letters and digits), so a country matches as
         # that many whitespace-separated runs, the possessive glued to the last.
         self.country_words = max((len(n.split()) for n in names), default=1)
-        country = r"(?:" + "|".join(surface_regex(n).replace(r"(?<![\w])", "").replace(r"(?![\w])", "") for n in names) + r")"
+        country = (
+            r"(?:" + "|".join(surface_regex(n).replace(r"(?<![\w])", "").replace(r"(?![\w])", "") for n in names) + r")"
+        )
         self.country_aisi = re.compile(
             rf"(?<![\w.])(?P<c>{country})(?:['’]s)?\s+(?:{AI_PRINTED}\s+(?:Safety|Security)\s+Institute|{AI_PRINTED}SI)(?![\w])",
             re.IGNORECASE,
@@ -68,19 +70,21 @@ class CountryReferences:
         government = "overnment" in text
         # "<country>['s] AISI" and "<country>['s] government" end with those words and start
         # within the country's words before them: only those stretches are searched.
-        for m in (finditer_before(self.country_aisi, AISI_WORDS, text, self.country_words) if aisi else ()):
+        for m in finditer_before(self.country_aisi, AISI_WORDS, text, self.country_words) if aisi else ():
             key = self.kb.link(m.group("c"), kind_hint="ai_safety_institute")
             if key:
                 out.append(Match(m.start(), m.end(), key, EXTRACTOR_COUNTRY, 0.9))
-        for m in (self.country_lists(text) if aisis else ()):
+        for m in self.country_lists(text) if aisis else ():
             for c in self._country_name.finditer(m.group("list")):
                 key = self.kb.link(c.group(0), kind_hint="ai_safety_institute")
                 if key:
                     s = m.start("list") + c.start()
                     out.append(Match(s, s + len(c.group(0)), key, EXTRACTOR_COUNTRY, 0.8))
-        for m in (self._plural_heads.finditer(text) if plural_heads else ()):
+        for m in self._plural_heads.finditer(text) if plural_heads else ():
             out += self._plural_head_parts(m)
-        for m in (finditer_before(self.country_government, GOVERNMENT_WORD, text, self.country_words) if government else ()):
+        for m in (
+            finditer_before(self.country_government, GOVERNMENT_WORD, text, self.country_words) if government else ()
+        ):
             key = self.kb.link(m.group("c"), kind_hint="government_body")
             if key:
                 out.append(Match(m.start(), m.end(), key, EXTRACTOR_COUNTRY, 0.9))

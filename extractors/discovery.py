@@ -113,10 +113,30 @@ LIST_CLASS_NOUNS = frozenset(
 )
 # Head words that make a name an instrument, an event or a document, never an institution.
 INSTRUMENT_HEADS = frozenset(
-    {"act", "treaty", "convention", "compact", "agreement", "framework", "code", "protocol", "declaration",
-     "principles", "recommendation", "regulation", "directive", "order", "charter", "strategy", "plan", "pact"}
+    {
+        "act",
+        "treaty",
+        "convention",
+        "compact",
+        "agreement",
+        "framework",
+        "code",
+        "protocol",
+        "declaration",
+        "principles",
+        "recommendation",
+        "regulation",
+        "directive",
+        "order",
+        "charter",
+        "strategy",
+        "plan",
+        "pact",
+    }
 )
-EVENT_HEADS = frozenset({"summit", "conference", "meeting", "workshop", "dialogue", "process", "review", "report", "series", "course"})
+EVENT_HEADS = frozenset(
+    {"summit", "conference", "meeting", "workshop", "dialogue", "process", "review", "report", "series", "course"}
+)
 _CONNECTORS = frozenset({"of", "for", "on", "and", "the", "de", "du", "la", "pour", "des", "in", "&", "to"})
 # Modifiers that, with an organisational head and nothing else, make a generic phrase
 # ("the Executive Committee", "a Working Group", "Member States", "National Committees").
@@ -260,15 +280,26 @@ def head_word(name: str) -> str | None:
 _KIND_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("company", frozenset("inc inc. ltd ltd. llc plc corp corp. corporation gmbh ag s.a. sa co. company".split())),
     ("ai_safety_institute", frozenset({"aisi"})),
-    ("research_organization", frozenset("university universities universidad université universität college school academy polytechnic".split())),
-    ("government_body", frozenset(
-        "ministry ministries department government parliament senate congress cabinet municipal prefectural ministerial "
-        "minister ministers presidential regulator regulatory ombudsman commissioner police court tribunal embassy mission".split())),
+    (
+        "research_organization",
+        frozenset(
+            "university universities universidad université universität college school academy polytechnic".split()
+        ),
+    ),
+    (
+        "government_body",
+        frozenset(
+            "ministry ministries department government parliament senate congress cabinet municipal prefectural ministerial "
+            "minister ministers presidential regulator regulatory ombudsman commissioner police court tribunal embassy mission".split()
+        ),
+    ),
     ("standards_body", frozenset("standards standardization standardisation normalisation normung".split())),
     ("funder", frozenset({"fund", "funding", "endowment", "philanthropy", "philanthropies"})),
 )
 # Heads that say little alone: the rest of the name decides ("International Advisory Council").
-_WEAK_HEADS = frozenset({"council", "committee", "board", "group", "organisation", "organization", "office", "commission", "secretariat"})
+_WEAK_HEADS = frozenset(
+    {"council", "committee", "board", "group", "organisation", "organization", "office", "commission", "secretariat"}
+)
 _INTERGOVERNMENTAL_WORDS = frozenset("intergovernmental international united nations un multilateral".split())
 
 
@@ -338,9 +369,17 @@ def _trim_name(words: list[str]) -> list[str]:
         if w == "the" or (w == "of" and all(x.lower() in _TITLE_WORDS or x.lower() in _CONNECTORS for x in words[:k])):
             words = words[k + 1 :]
             break
-    while words and (words[0].lower() in _BAD_FIRST or words[0].lower() in _CONNECTORS or words[0].lower() in _LEADING_VERBS
-                     or words[0].lower() in _MONTHS or words[0].isdigit() or words[0].lower() in {"report", "paper"}
-                     and len(words) > 2 and words[1][:1].isupper() and words[1].lower() not in ORG_HEADS):
+    while words and (
+        words[0].lower() in _BAD_FIRST
+        or words[0].lower() in _CONNECTORS
+        or words[0].lower() in _LEADING_VERBS
+        or words[0].lower() in _MONTHS
+        or words[0].isdigit()
+        or words[0].lower() in {"report", "paper"}
+        and len(words) > 2
+        and words[1][:1].isupper()
+        and words[1].lower() not in ORG_HEADS
+    ):
         words = words[1:]
     while words and words[-1].lower() in _CONNECTORS:
         words = words[:-1]
@@ -423,13 +462,17 @@ def _may_name_an_org(run: str) -> bool:
 
 # The rest of a name whose subjects are a list: ", Culture, Sports, Science and Technology".
 _LIST_WORD = r"[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*){0,3}"
-_NAME_LIST_TAIL = re.compile(rf"(?:,[ \t]*{_LIST_WORD})*,?[ \t]+(?:and|&)[ \t]+{_LIST_WORD}|(?:,[ \t]*{_LIST_WORD})+(?=[ \t]+(?:and|&)[ \t]+{_LIST_WORD})")
+_NAME_LIST_TAIL = re.compile(
+    rf"(?:,[ \t]*{_LIST_WORD})*,?[ \t]+(?:and|&)[ \t]+{_LIST_WORD}|(?:,[ \t]*{_LIST_WORD})+(?=[ \t]+(?:and|&)[ \t]+{_LIST_WORD})"
+)
 
 
 # Capitalised words after "in" that are a time, a part of the document or a region the
 # gazetteer (cities, regions, countries) lacks: "in January", "in Annex 2", "in Europe".
-_NOT_SUBJECTS = frozenset("annex appendix chapter section table figure part box article europe africa asia america americas "
-                          "oceania antarctica arctic the this its their".split())
+_NOT_SUBJECTS = frozenset(
+    "annex appendix chapter section table figure part box article europe africa asia america americas "
+    "oceania antarctica arctic the this its their".split()
+)
 
 
 def _subject_in(words: list[str], j: int) -> bool:
@@ -441,7 +484,9 @@ def _subject_in(words: list[str], j: int) -> bool:
     if words[j + 1].lower() in _MONTHS or words[j + 1].lower() in _NOT_SUBJECTS:
         return False
     after = words[j + 1 : j + 4]
-    return not any(place_country(" ".join(after[:n])) or " ".join(after[:n]) in country_names() for n in range(1, len(after) + 1))
+    return not any(
+        place_country(" ".join(after[:n])) or " ".join(after[:n]) in country_names() for n in range(1, len(after) + 1)
+    )
 
 
 def find_org_names(text: str) -> list[Candidate]:
@@ -462,8 +507,11 @@ def find_org_names(text: str) -> list[Candidate]:
                 end = i + 1
                 if end < len(words) and words[end].lower() in {"of", "for", "on"}:
                     j = end + 1
-                    while j < len(words) and (words[j][:1].isupper() or words[j].lower() in {"and", "the", "&", "of", "for", "on"}
-                                              or _subject_in(words, j)):
+                    while j < len(words) and (
+                        words[j][:1].isupper()
+                        or words[j].lower() in {"and", "the", "&", "of", "for", "on"}
+                        or _subject_in(words, j)
+                    ):
                         j += 1
                     end = j
                 prefix = words[lo:i]
@@ -486,7 +534,11 @@ def find_org_names(text: str) -> list[Candidate]:
                     name_words[-1] = _FOOTNOTE.sub("", name_words[-1])  # "Alliance on Widgets12": a note mark
                 if name_words and name_words[0].lower().endswith("ing") and name_words[0].lower() not in ORG_HEADS:
                     break
-                if len(name_words) < 2 or is_generic_name(" ".join(name_words)) or any(x.lower() in _NOT_IN_NAMES for x in name_words):
+                if (
+                    len(name_words) < 2
+                    or is_generic_name(" ".join(name_words))
+                    or any(x.lower() in _NOT_IN_NAMES for x in name_words)
+                ):
                     break
                 name = " ".join(name_words)
                 rel = m.group(0).find(name, search_from)
@@ -574,8 +626,17 @@ def find_stands_for(text: str) -> list[Candidate]:
                 end = start
                 for w in words[:k]:
                     end = text.find(w, end) + len(w.rstrip(".,;:"))
-                out.append(Candidate(" ".join(text[start:end].split()), start, end, "acronym_definition", acronym,
-                                     m.start(1), m.end(1)))
+                out.append(
+                    Candidate(
+                        " ".join(text[start:end].split()),
+                        start,
+                        end,
+                        "acronym_definition",
+                        acronym,
+                        m.start(1),
+                        m.end(1),
+                    )
+                )
                 break
     return out
 
@@ -590,7 +651,9 @@ _LIST_INTRO = re.compile(
 # Each searched alone: `re` finds one word's literal start faster than any of several.
 _INTRO_WORDS_LOWER = tuple(re.compile(w) for w in _INTRO_WORD_LIST)
 # Classes whose members are usually named by a single plain word ("collaborations such as Helix").
-_NAMED_CLASS_NOUNS = frozenset("collaborations consortia laboratories labs networks alliances funders foundations".split())
+_NAMED_CLASS_NOUNS = frozenset(
+    "collaborations consortia laboratories labs networks alliances funders foundations".split()
+)
 _CLAUSE_WORDS = frozenset(
     """to which that who whose where when while would will can could may might should must is are was were be been
     has have had do does did with for in on at by as from but not also then""".split()
@@ -624,7 +687,9 @@ def find_listed_names(text: str) -> list[Candidate]:
                 if len(words) > 4 or words[0].lower() in _CLAUSE_WORDS:
                     break  # running text: the list is over
                 continue  # "the project board": a description, not a name
-            if len(words) > 8 or any(not (w[:1].isupper() or w[:1].isdigit() or w.lower() in _CONNECTORS) for w in words):
+            if len(words) > 8 or any(
+                not (w[:1].isupper() or w[:1].isdigit() or w.lower() in _CONNECTORS) for w in words
+            ):
                 continue  # "the CIO-level board": a description, not a name
             if words[-1].lower() in _CONNECTORS or is_generic_name(" ".join(words)) and len(words) < 3:
                 continue
@@ -632,7 +697,11 @@ def find_listed_names(text: str) -> list[Candidate]:
                 words[-1] = _FOOTNOTE.sub("", words[-1])
             if sum(c.isalpha() for c in " ".join(words)) < 2:
                 continue
-            if len(words) == 1 and not re.search(r".[A-Z0-9]", words[0]) and m.group(1).lower() not in _NAMED_CLASS_NOUNS:
+            if (
+                len(words) == 1
+                and not re.search(r".[A-Z0-9]", words[0])
+                and m.group(1).lower() not in _NAMED_CLASS_NOUNS
+            ):
                 continue  # "national bodies such as Colombia": a plain word after a broad class is often a place
             s = text.find(words[0], start)
             e = s

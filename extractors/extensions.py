@@ -11,7 +11,17 @@ import bisect
 
 from spacy.tokens import Doc, Span
 
-__all__ = ["INSTITUTIONS", "INSTRUMENTS", "PAGE_SEPARATOR", "add_records", "doc_text", "page_at", "page_of", "register", "remember_text"]
+__all__ = [
+    "INSTITUTIONS",
+    "INSTRUMENTS",
+    "PAGE_SEPARATOR",
+    "add_records",
+    "doc_text",
+    "page_at",
+    "page_of",
+    "register",
+    "remember_text",
+]
 
 INSTITUTIONS = "govmap_institutions"
 INSTRUMENTS = "govmap_instruments"

@@ -32,7 +32,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from govmap.sources.misread_ai import I_PRINTED
 
-__all__ = ["WORD_START", "Alternation", "alternations", "finditer_before", "finditer_before_places", "finditer_in_windows", "finditer_word", "lowered_for_scan"]
+__all__ = [
+    "WORD_START",
+    "Alternation",
+    "alternations",
+    "finditer_before",
+    "finditer_before_places",
+    "finditer_in_windows",
+    "finditer_word",
+    "lowered_for_scan",
+]
 
 # How `surface_regex` opens every form: no letter or digit just before it.
 WORD_START = r"(?<![\w])"
@@ -380,12 +389,16 @@ def finditer_before(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str
     return finditer_before_places(pattern, (a.start() for a in anchor.finditer(text)), text, runs)
 
 
-def finditer_before_places(pattern: re.Pattern[str], places: Iterable[int], text: str, runs: int) -> Iterator[re.Match[str]]:
+def finditer_before_places(
+    pattern: re.Pattern[str], places: Iterable[int], text: str, runs: int
+) -> Iterator[re.Match[str]]:
     """`finditer_before` with the anchor's places given (in order), found however is cheapest."""
     return finditer_in_windows(pattern, ((_start_of_runs_before(text, place, runs), place) for place in places), text)
 
 
-def finditer_in_windows(pattern: re.Pattern[str], windows: Iterable[tuple[int, int]], text: str) -> Iterator[re.Match[str]]:
+def finditer_in_windows(
+    pattern: re.Pattern[str], windows: Iterable[tuple[int, int]], text: str
+) -> Iterator[re.Match[str]]:
     """The matches `pattern.finditer(text)` gives, for a pattern that never matches empty text
     and whose every match starts inside one of the `windows` (start, end): only those positions
     are tried, in order (overlapping windows are joined first)."""

@@ -17,7 +17,14 @@ import json
 import os
 from pathlib import Path
 
-__all__ = ["country_names", "place_country", "country_display_name", "places_in", "MIN_CITY_POPULATION", "DOMINANT_CITY_FACTOR"]
+__all__ = [
+    "country_names",
+    "place_country",
+    "country_display_name",
+    "places_in",
+    "MIN_CITY_POPULATION",
+    "DOMINANT_CITY_FACTOR",
+]
 
 # Smaller towns share their names with words and people too often ("Reading", "Bath" stay, but
 # a village called "Union" would not): only cities this large name a country by themselves.
@@ -35,7 +42,19 @@ _SUBDIVISION_TYPES = frozenset(
     Special\ administrative\ region Metropolitan\ city Emirate Governorate Oblast""".replace("\\ ", "\x00").split()
 )
 # How ISO 3166-2 writes a subdivision's type into its name, never printed so in a body's name.
-_SUBDIVISION_SUFFIXES = (" Sheng", " Shi", " Zizhiqu", " Zhuangzu Zizhiqu", " Huizu Zizhiqu", " Uygur Zizhiqu", " SAR", "-do", "-to", "-fu", "-ken")
+_SUBDIVISION_SUFFIXES = (
+    " Sheng",
+    " Shi",
+    " Zizhiqu",
+    " Zhuangzu Zizhiqu",
+    " Huizu Zizhiqu",
+    " Uygur Zizhiqu",
+    " SAR",
+    "-do",
+    "-to",
+    "-fu",
+    "-ken",
+)
 # Subdivisions named by a generic word ("Central", "Western Cape" keeps) say nothing alone.
 _GENERIC_PLACE_WORDS = frozenset(
     "central western eastern northern southern north south east west capital national federal centre center coast "

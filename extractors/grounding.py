@@ -52,8 +52,16 @@ class MentionGrounder:
         self._group: list[Span] | None = None  # the mentions, read when first needed
         self._added = False
 
-    def ground(self, page: int, surface: str, key: str, *, anchor: str | None, extractor: str,
-               confidence: float = DEFAULT_GROUNDED_CONFIDENCE) -> bool:
+    def ground(
+        self,
+        page: int,
+        surface: str,
+        key: str,
+        *,
+        anchor: str | None,
+        extractor: str,
+        confidence: float = DEFAULT_GROUNDED_CONFIDENCE,
+    ) -> bool:
         """`ground_mention` for this document; the span is written by `close`."""
         doc = self.doc
         starts = doc._.govmap_page_starts

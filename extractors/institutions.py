@@ -19,8 +19,14 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from govmap.extractors.body_discovery import discover_bodies
-from govmap.extractors.context_refs import (DEFAULT_HEADS, EXTRACTOR_HEAD, HeadReferences, document_country,
-                                     resolved_in_context, unqualified_matches)
+from govmap.extractors.context_refs import (
+    DEFAULT_HEADS,
+    EXTRACTOR_HEAD,
+    HeadReferences,
+    document_country,
+    resolved_in_context,
+    unqualified_matches,
+)
 from govmap.extractors.country_refs import country_references
 from govmap.extractors.extensions import INSTITUTIONS, doc_text
 from govmap.extractors.kb import DocLinker, KnowledgeBase, load_kb
@@ -48,8 +54,12 @@ class InstitutionFindings:
     assigns=["doc.spans", "doc._.govmap_linker", "doc._.govmap_discoveries"],
     requires=["token.is_sent_start"],
 )
-def make_institution_ruler(nlp: Language, name: str, kb_overlay: str | None, discover: bool, min_head_mentions: int, heads: list[str]) -> "InstitutionRuler":
-    return InstitutionRuler(kb=load_kb(kb_overlay), discover=discover, min_head_mentions=min_head_mentions, heads=tuple(heads))
+def make_institution_ruler(
+    nlp: Language, name: str, kb_overlay: str | None, discover: bool, min_head_mentions: int, heads: list[str]
+) -> "InstitutionRuler":
+    return InstitutionRuler(
+        kb=load_kb(kb_overlay), discover=discover, min_head_mentions=min_head_mentions, heads=tuple(heads)
+    )
 
 
 class InstitutionRuler:
@@ -61,8 +71,14 @@ class InstitutionRuler:
     heads: head words that may stand alone for the document's dominant body ("the Network").
     """
 
-    def __init__(self, *, kb: KnowledgeBase | None = None, discover: bool = True, min_head_mentions: int = 2,
-                 heads: tuple[str, ...] = DEFAULT_HEADS) -> None:
+    def __init__(
+        self,
+        *,
+        kb: KnowledgeBase | None = None,
+        discover: bool = True,
+        min_head_mentions: int = 2,
+        heads: tuple[str, ...] = DEFAULT_HEADS,
+    ) -> None:
         self.kb = kb or load_kb()
         self.discover = discover
         self.min_head_mentions = min_head_mentions
@@ -85,7 +101,9 @@ class InstitutionRuler:
         discoveries: tuple[Discovery, ...] = ()
         acronyms: tuple[tuple[str, str], ...] = ()
         if self.discover:
-            found = discover_bodies(self.kb, text, matches, model_candidates(doc), country, share, self.min_head_mentions)
+            found = discover_bodies(
+                self.kb, text, matches, model_candidates(doc), country, share, self.min_head_mentions
+            )
             matches += found.matches
             discoveries, acronyms = found.discoveries, found.acronyms
         matches += self.head_references.find(text, matches)
@@ -103,7 +121,7 @@ def split_at_pages(doc: Doc, matches: list[Match]) -> list[Match]:
     for m in matches:
         cut = next((s for s in starts if m.start < s < m.end), None)
         if cut is not None:
-            end = m.start + len(text[m.start:cut].rstrip())
+            end = m.start + len(text[m.start : cut].rstrip())
             if end <= m.start:
                 continue
             m = Match(m.start, end, m.key, m.extractor, m.confidence)

@@ -29,9 +29,26 @@ from govmap.extractors.records import Discovery, discovered_key
 
 __all__ = ["InstrumentRuler", "find_instrument_tables", "guess_category", "instrument_key", "plural_regex"]
 
-NAME_HEADERS = frozenset({"instrument", "instruments", "mechanism", "mechanisms", "model", "models", "tool", "tools",
-                          "option", "options", "policy instrument", "governance instrument", "governance mechanism"})
-DESCRIPTION_HEADERS = frozenset({"description", "descriptions", "definition", "explanation", "details", "benefits", "what it is"})
+NAME_HEADERS = frozenset(
+    {
+        "instrument",
+        "instruments",
+        "mechanism",
+        "mechanisms",
+        "model",
+        "models",
+        "tool",
+        "tools",
+        "option",
+        "options",
+        "policy instrument",
+        "governance instrument",
+        "governance mechanism",
+    }
+)
+DESCRIPTION_HEADERS = frozenset(
+    {"description", "descriptions", "definition", "explanation", "details", "benefits", "what it is"}
+)
 # Keywords in an instrument's name or description -> category, first hit wins.
 _CATEGORY_CUES: tuple[tuple[str, str], ...] = (
     (r"legislat|treaty|\blaw\b|\bact\b|legal|licens|regulat|binding", "legal_instrument"),
@@ -84,12 +101,24 @@ def find_instrument_tables(document, kb: KnowledgeBase) -> list[Discovery]:
             name = " ".join(name.split())
             if not name or len(name) > 80:
                 continue
-            desc = rest.strip() or ((row[desc_col] or "").strip() if desc_col is not None and desc_col < len(row) else "")
+            desc = rest.strip() or (
+                (row[desc_col] or "").strip() if desc_col is not None and desc_col < len(row) else ""
+            )
             if desc_col is None and not rest:
                 continue  # a comparison matrix, not a table of definitions
             key = kb.link_instrument(name) or discovered_key(name)
-            out.setdefault(key, Discovery("instrument", key, name, None, guess_category(name, desc), " ".join(desc.split()) or None,
-                                          extractor="instrument_table"))
+            out.setdefault(
+                key,
+                Discovery(
+                    "instrument",
+                    key,
+                    name,
+                    None,
+                    guess_category(name, desc),
+                    " ".join(desc.split()) or None,
+                    extractor="instrument_table",
+                ),
+            )
     return sorted(out.values(), key=lambda d: d.key)
 
 
@@ -117,14 +146,34 @@ def instrument_key(name: str, kb: KnowledgeBase) -> str | None:
 
 @Language.factory(
     "govmap_instrument_ruler",
-    default_config={"kb_overlay": None, "tables": True, "named": True, "definitions": True, "min_type_mentions": 2,
-                    "min_weak_mentions": 2},
+    default_config={
+        "kb_overlay": None,
+        "tables": True,
+        "named": True,
+        "definitions": True,
+        "min_type_mentions": 2,
+        "min_weak_mentions": 2,
+    },
     assigns=["doc.spans", "doc._.govmap_discoveries"],
 )
-def make_instrument_ruler(nlp: Language, name: str, kb_overlay: str | None, tables: bool, named: bool,
-                          definitions: bool, min_type_mentions: int, min_weak_mentions: int) -> "InstrumentRuler":
-    return InstrumentRuler(kb=load_kb(kb_overlay), tables=tables, named=named, definitions=definitions,
-                           min_type_mentions=min_type_mentions, min_weak_mentions=min_weak_mentions)
+def make_instrument_ruler(
+    nlp: Language,
+    name: str,
+    kb_overlay: str | None,
+    tables: bool,
+    named: bool,
+    definitions: bool,
+    min_type_mentions: int,
+    min_weak_mentions: int,
+) -> "InstrumentRuler":
+    return InstrumentRuler(
+        kb=load_kb(kb_overlay),
+        tables=tables,
+        named=named,
+        definitions=definitions,
+        min_type_mentions=min_type_mentions,
+        min_weak_mentions=min_weak_mentions,
+    )
 
 
 class InstrumentRuler:
@@ -142,8 +191,16 @@ class InstrumentRuler:
         defines an acronym for it, for it to count as a named instrument.
     """
 
-    def __init__(self, *, kb: KnowledgeBase | None = None, tables: bool = True, named: bool = True,
-                 definitions: bool = True, min_type_mentions: int = 2, min_weak_mentions: int = 2) -> None:
+    def __init__(
+        self,
+        *,
+        kb: KnowledgeBase | None = None,
+        tables: bool = True,
+        named: bool = True,
+        definitions: bool = True,
+        min_type_mentions: int = 2,
+        min_weak_mentions: int = 2,
+    ) -> None:
         for setting, value in (("min_type_mentions", min_type_mentions), ("min_weak_mentions", min_weak_mentions)):
             if value < 1:
                 raise ValueError(f"{setting} must be at least 1, not {value}")
@@ -197,7 +254,11 @@ class InstrumentRuler:
 
     def _named(self, doc: Doc, text: str) -> tuple[list[Match], list[Discovery]]:
         """Named instruments by their form, their acronyms' later uses, and their definitions."""
-        bodies = Ranges((s.start_char, s.end_char) for s in doc.spans[INSTITUTIONS]) if INSTITUTIONS in doc.spans else Ranges()
+        bodies = (
+            Ranges((s.start_char, s.end_char) for s in doc.spans[INSTITUTIONS])
+            if INSTITUTIONS in doc.spans
+            else Ranges()
+        )
         out: list[Match] = []
         found: dict[str, Discovery] = {}
         acronyms: dict[str, str] = {}
@@ -215,12 +276,20 @@ class InstrumentRuler:
             if n.acronym and n.acronym_start is not None:
                 acronyms.setdefault(n.acronym, key)
             if key not in found:
-                found[key] = Discovery("instrument", key, n.name, n.acronym, n.category, None, extractor="named_instrument")
+                found[key] = Discovery(
+                    "instrument", key, n.name, n.acronym, n.category, None, extractor="named_instrument"
+                )
             elif n.acronym and not found[key].acronym:
                 d = found[key]
                 found[key] = Discovery("instrument", key, d.name, n.acronym, d.kind, None, extractor=d.extractor)
-        weak = {n_key for n_key, d in found.items() if d.key not in self.kb.instruments and not d.acronym
-                and head_of(d.name) in WEAK_HEADS and len(places[n_key]) < self.min_weak_mentions}
+        weak = {
+            n_key
+            for n_key, d in found.items()
+            if d.key not in self.kb.instruments
+            and not d.acronym
+            and head_of(d.name) in WEAK_HEADS
+            and len(places[n_key]) < self.min_weak_mentions
+        }
         if weak:
             out = [m for m in out if m.key not in weak]
             for k in weak:

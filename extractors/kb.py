@@ -233,7 +233,14 @@ class KnowledgeBase:
         path.mkdir(parents=True, exist_ok=True)
         with open(path / "institutions.jsonl", "w", encoding="utf-8") as f:
             for i in self.institutions.values():
-                rec = {"id": i.id, "name": i.name, "acronym": i.acronym, "aliases": list(i.aliases), "kind": i.kind, "country": i.country}
+                rec = {
+                    "id": i.id,
+                    "name": i.name,
+                    "acronym": i.acronym,
+                    "aliases": list(i.aliases),
+                    "kind": i.kind,
+                    "country": i.country,
+                }
                 if i.ambiguous_acronym:
                     rec["ambiguous_acronym"] = True
                 if i.local_aliases:
@@ -241,7 +248,13 @@ class KnowledgeBase:
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
         with open(path / "instruments.jsonl", "w", encoding="utf-8") as f:
             for s in self.instruments.values():
-                f.write(json.dumps({"id": s.id, "name": s.name, "category": s.category, "aliases": list(s.aliases)}, ensure_ascii=False) + "\n")
+                f.write(
+                    json.dumps(
+                        {"id": s.id, "name": s.name, "category": s.category, "aliases": list(s.aliases)},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
         by_code: dict[str, list[str]] = {}
         for name, code in self.countries.items():
             by_code.setdefault(code, []).append(name)
@@ -378,10 +391,15 @@ def state_governments(institutions: Iterable[KBInstitution], countries: Mapping[
         gid = f"{slugify(name)}-government"
         if gid in taken:
             continue
-        out.append(KBInstitution(
-            id=gid, name=f"Government of {name}", kind="government_body", country=code,
-            aliases=(f"{name} government", f"{name}'s government", f"government of {name}"),
-        ))
+        out.append(
+            KBInstitution(
+                id=gid,
+                name=f"Government of {name}",
+                kind="government_body",
+                country=code,
+                aliases=(f"{name} government", f"{name}'s government", f"government of {name}"),
+            )
+        )
     return out
 
 

@@ -59,7 +59,7 @@ class KBMatcher:
                 forms = {form}
                 for a, b in (("US ", "U.S. "), ("UK ", "U.K. ")):
                     if form.startswith(a):
-                        forms.add(b + form[len(a):])
+                        forms.add(b + form[len(a) :])
                 for f in forms:
                     (sensitive if _case_sensitive(f) else insensitive)[f] = None
         self._patterns = [
@@ -93,13 +93,17 @@ _INSTRUMENT_AFTER = re.compile(
 def polities(kb: KnowledgeBase) -> frozenset[str]:
     """Bodies that are polities (named by a country name of the KB, as the EU is "EU"): their
     name qualifies instruments ("EU AI Act") without naming the body."""
-    return frozenset(k for k, i in kb.institutions.items() if i.acronym and i.country and kb.country_of(i.acronym) == i.country)
+    return frozenset(
+        k for k, i in kb.institutions.items() if i.acronym and i.country and kb.country_of(i.acronym) == i.country
+    )
 
 
 def is_ambiguous_acronym(kb: KnowledgeBase, surface: str, key: str) -> bool:
     """Whether `surface` is the acronym of `key` that the KB marks as shared with other things."""
     inst = kb.institutions.get(key)
-    return bool(inst and inst.ambiguous_acronym and inst.acronym and surface.replace(".", "") == inst.acronym.replace(".", ""))
+    return bool(
+        inst and inst.ambiguous_acronym and inst.acronym and surface.replace(".", "") == inst.acronym.replace(".", "")
+    )
 
 
 def kb_candidates(kb: KnowledgeBase, text: str) -> tuple[list[Match], list[tuple[int, int, set[str]]]]:

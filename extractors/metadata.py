@@ -27,8 +27,20 @@ MAX_TITLE_CHARS = 200
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec")]
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
     )
     for m in names
 }
@@ -82,7 +94,9 @@ class MetadataReader:
 
     def __call__(self, doc: Doc) -> Doc:
         document = doc._.govmap_document
-        doc._.govmap_metadata = find_metadata(document, top_lines=self.top_lines) if document is not None else DocMetadata()
+        doc._.govmap_metadata = (
+            find_metadata(document, top_lines=self.top_lines) if document is not None else DocMetadata()
+        )
         return doc
 
 
@@ -203,7 +217,9 @@ def _title(top: list[str], meta_title: str | None, *, prefer_meta: bool = False)
 
 
 # "URL: https://...", "Source: ...", "Retrieved 3 May": where the file came from, never its title.
-_PROVENANCE = re.compile(r"^(?:url|source|link|retrieved|accessed|downloaded|archived|fetched|original)\b\s*:?|^(?:https?://|www\.)", re.I)
+_PROVENANCE = re.compile(
+    r"^(?:url|source|link|retrieved|accessed|downloaded|archived|fetched|original)\b\s*:?|^(?:https?://|www\.)", re.I
+)
 # "layout: post", "title : X": front matter a converter left in the text.
 _KEY_VALUE = re.compile(r"^[a-z_][\w-]*\s*:\s", re.I)
 # A title broken over lines: the first line ends with, or the next opens with, a joining word.

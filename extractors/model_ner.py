@@ -26,7 +26,16 @@ from govmap.errors import ExtractionError
 if TYPE_CHECKING:
     from govmap.extractors.discovery import Candidate
 
-__all__ = ["ModelEntity", "ModelNer", "ModelNotAvailable", "check_model", "load_model", "model_candidates", "model_fingerprint", "model_entities"]
+__all__ = [
+    "ModelEntity",
+    "ModelNer",
+    "ModelNotAvailable",
+    "check_model",
+    "load_model",
+    "model_candidates",
+    "model_fingerprint",
+    "model_entities",
+]
 
 ATTR = "govmap_model_ents"
 DEFAULT_LABELS = ("ORG",)
@@ -75,8 +84,10 @@ def check_model(name: str) -> None:
         return
     if not path.exists() and spacy.util.is_package(name):
         return
-    raise ModelNotAvailable(f"--spacy-model {name}: no installed spaCy pipeline package or saved pipeline folder "
-                            "(with config.cfg) of that name; install it (pip install <package>) or give the folder's path")
+    raise ModelNotAvailable(
+        f"--spacy-model {name}: no installed spaCy pipeline package or saved pipeline folder "
+        "(with config.cfg) of that name; install it (pip install <package>) or give the folder's path"
+    )
 
 
 def load_model(name: str) -> Language:
@@ -85,10 +96,14 @@ def load_model(name: str) -> Language:
         model = spacy.load(name)
     except (OSError, IOError, ImportError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelNotAvailable(f"--spacy-model {name}: cannot load this spaCy pipeline ({first[:200]}); "
-                                "install it (pip install <package>) or give the path of a saved pipeline") from exc
+        raise ModelNotAvailable(
+            f"--spacy-model {name}: cannot load this spaCy pipeline ({first[:200]}); "
+            "install it (pip install <package>) or give the path of a saved pipeline"
+        ) from exc
     if "ner" not in model.pipe_names and "entity_ruler" not in model.pipe_names:
-        raise ModelNotAvailable(f"--spacy-model {name}: the pipeline has no 'ner' component (it has {', '.join(model.pipe_names) or 'none'})")
+        raise ModelNotAvailable(
+            f"--spacy-model {name}: the pipeline has no 'ner' component (it has {', '.join(model.pipe_names) or 'none'})"
+        )
     return model
 
 
@@ -157,4 +172,8 @@ def model_candidates(doc: Doc) -> list["Candidate"]:
     """The model's entities as discovery candidates (empty when no model ran)."""
     from govmap.extractors.discovery import Candidate
 
-    return [Candidate(e.text.strip(), e.start, e.start + len(e.text.rstrip()), "model_ner") for e in model_entities(doc) if e.text.strip()]
+    return [
+        Candidate(e.text.strip(), e.start, e.start + len(e.text.rstrip()), "model_ner")
+        for e in model_entities(doc)
+        if e.text.strip()
+    ]

@@ -25,8 +25,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["NamedInstrument", "find_named_instruments", "find_definitions", "category_of_head", "head_of",
-           "HEAD_CATEGORIES", "WEAK_HEADS"]
+__all__ = [
+    "NamedInstrument",
+    "find_named_instruments",
+    "find_definitions",
+    "category_of_head",
+    "head_of",
+    "HEAD_CATEGORIES",
+    "WEAK_HEADS",
+]
 
 # Head word -> category (the contract's vocabulary).  Laws, treaties and the soft law that states or
 # bodies adopt (principles, guidelines, codes, recommendations) are legal instruments; declarations,
@@ -90,8 +97,23 @@ _OPENING_HEADS = frozenset({"Blueprint", "White Paper"})
 # Numbered acts of an issuer: the words before them name the issuer, not the act.
 _ISSUED_HEADS = frozenset({"Executive Order", "Decree", "Decision", "Resolution"})
 # Heads a number of any form may follow; after the others only a year or a span of years.
-_ANY_NUMBER_HEADS = frozenset({"Act", "Bill", "Executive Order", "Regulation", "Directive", "Decree", "Decision",
-                               "Resolution", "Standard", "Law", "Code", "Convention", "Protocol"})
+_ANY_NUMBER_HEADS = frozenset(
+    {
+        "Act",
+        "Bill",
+        "Executive Order",
+        "Regulation",
+        "Directive",
+        "Decree",
+        "Decision",
+        "Resolution",
+        "Standard",
+        "Law",
+        "Code",
+        "Convention",
+        "Protocol",
+    }
+)
 _YEARS = re.compile(r"(?:19|20)\d\d(?:\s?[-–/]\s?(?:19|20)?\d\d)?")
 
 _HEAD_RX = re.compile(
@@ -130,14 +152,14 @@ _BILL_NUMBER_RX = re.compile(r"(?:SB|AB|HB|H\.R\.|S\.B\.|A\.B\.)\s?\d{1,5}(?![\w
 
 # What may follow a head as its number: "Act 2023", "Order 14110", "Regulation (EU) 2016/679",
 # "Directive 2014/24/EU", "Bill C-27", "Decision No. 45/QD-XY".
-_NUMBER_RX = re.compile(
-    r"(?:\s\((?:EU|EC|EEC|Euratom)\))?\s(?:No\.?\s?|Number\s)?(?:[A-Z]{1,3}-)?\d[\w/\-.–]*"
-)
+_NUMBER_RX = re.compile(r"(?:\s\((?:EU|EC|EEC|Euratom)\))?\s(?:No\.?\s?|Number\s)?(?:[A-Z]{1,3}-)?\d[\w/\-.–]*")
 _ACRONYM_RX = re.compile(r"\s?\(((?:[A-Z][A-Za-z]*){0,1}[A-Z][A-Za-z0-9&\-]{1,10})\)")
 _COMPLEMENT_RX = re.compile(r"[ \t]+(of|on|for|to|against|concerning|between)[ \t]+(?:(the|an|a)[ \t]+)?")
 
 # Lower-case words that may stand inside a name between capitalised ones.
-CONNECTIVES = frozenset({"of", "on", "for", "and", "the", "in", "to", "&", "de", "des", "du", "la", "an", "a", "by", "with"})
+CONNECTIVES = frozenset(
+    {"of", "on", "for", "and", "the", "in", "to", "&", "de", "des", "du", "la", "an", "a", "by", "with"}
+)
 # Those that may stand between capitalised words after a head ("... on Ethics and Data"); not "in"
 # or "by", which go on into dates and authors ("... by the OECD in 2019").
 _RUN_CONNECTIVES = frozenset({"of", "on", "for", "and", "the", "to", "&", "de", "des", "du", "la"})
@@ -228,7 +250,11 @@ def _left_edge(text: str, head_start: int, wrap_lines: bool) -> int | None:
         if "\n" in m.group(2) and not (wrap_lines and _wrapped(text, pos - len(window) + m.end(1))):
             break  # a name wraps only inside a paragraph laid out in lines
         word = m.group(1)
-        if not (_is_cap(word) or word in CONNECTIVES) or word[-1] in ",;:.!?)]" and not re.fullmatch(r"(?:[A-Z]\.)+", word):
+        if (
+            not (_is_cap(word) or word in CONNECTIVES)
+            or word[-1] in ",;:.!?)]"
+            and not re.fullmatch(r"(?:[A-Z]\.)+", word)
+        ):
             break
         if word[0] in "([“\"'‘" or word in _MONTHS:
             break
@@ -263,8 +289,15 @@ def _strip_leading(text: str, start: int, head_start: int) -> int:
         if m is None:
             break
         word = m.group(1)
-        if (word in _LEADING_STOP or word in CONNECTIVES or word.endswith("ing") and word[0].isupper() and word.isalpha()
-                or word.isdigit() and start + m.end() < head_start):
+        if (
+            word in _LEADING_STOP
+            or word in CONNECTIVES
+            or word.endswith("ing")
+            and word[0].isupper()
+            and word.isalpha()
+            or word.isdigit()
+            and start + m.end() < head_start
+        ):
             start += m.end()
             continue
         break
@@ -287,7 +320,7 @@ def _cap_run(text: str, pos: int, limit: int, wrap_lines: bool) -> int:
     comma list that ends in "and" ("Safe, Innovative and Inclusive AI")."""
     end = cursor = pos
     for words in range(limit):
-        m = re.match(r"\S+", text[cursor:cursor + 80]) if words == 0 else _RIGHT_WORD.match(text, cursor)
+        m = re.match(r"\S+", text[cursor : cursor + 80]) if words == 0 else _RIGHT_WORD.match(text, cursor)
         if m is None:
             break
         word = m.group(0) if words == 0 else m.group(2)
@@ -303,11 +336,11 @@ def _cap_run(text: str, pos: int, limit: int, wrap_lines: bool) -> int:
                 cursor = word_start + len(word)
                 continue
             break
-        if not core or word[0] in "(“\"" or not _is_cap(core) or core in _MONTHS or core.isdigit():
+        if not core or word[0] in '(“"' or not _is_cap(core) or core in _MONTHS or core.isdigit():
             break  # a date, a page or footnote number ends the name
         end = cursor = word_start + len(core)
         if core != word:
-            if word[len(core):] == "," and _LIST_TAIL.match(text, end):
+            if word[len(core) :] == "," and _LIST_TAIL.match(text, end):
                 cursor = end + 1
                 continue
             break
@@ -378,7 +411,12 @@ def find_named_instruments(text: str, *, wrap_lines: bool = False) -> list[Named
             continue  # a head alone ("the Strategy") refers back; it names nothing
         if number is None and not complement_words and _generic(modifiers):
             continue
-        if head == "Regulation" and number is None and not complement_words and len([w for w in modifiers if w not in CONNECTIVES]) < 2:
+        if (
+            head == "Regulation"
+            and number is None
+            and not complement_words
+            and len([w for w in modifiers if w not in CONNECTIVES]) < 2
+        ):
             continue  # "AI Regulation" is a topic; "General Data Protection Regulation" a name
         name = " ".join(text[start:end].split())
         if len(name.split()) > _MAX_WORDS + 2:
@@ -475,7 +513,11 @@ def find_definitions(text: str, places: dict[str, list[tuple[int, int]]]) -> dic
             if key in out:
                 break
             before = text[max(0, start - 6) : start]
-            line_start = start == 0 or "\n" in before or re.search(r"(?:^|[.!?]\s+)(?:The\s+|the\s+)?$", text[max(0, start - 8) : start]) is not None
+            line_start = (
+                start == 0
+                or "\n" in before
+                or re.search(r"(?:^|[.!?]\s+)(?:The\s+|the\s+)?$", text[max(0, start - 8) : start]) is not None
+            )
             if not line_start:
                 continue
             d = _DEFINING.match(text, end)
@@ -486,7 +528,9 @@ def find_definitions(text: str, places: dict[str, list[tuple[int, int]]]) -> dic
             sentence_start = start
             if text[max(0, start - 4) : start].strip().lower() == "the":
                 sentence_start = start - 4
-            desc = " ".join(text[sentence_start : stop.start() if stop else min(len(text), end + MAX_DEFINITION_CHARS)].split())
+            desc = " ".join(
+                text[sentence_start : stop.start() if stop else min(len(text), end + MAX_DEFINITION_CHARS)].split()
+            )
             if len(desc) > len(text[start:end]) + 15:
                 out[key] = desc
     return out

@@ -12,6 +12,7 @@ from govmap.extractors.tokenize import TOKENIZER_CACHE_SIZE
 
 __all__ = ["NlpConfig", "DEFAULT_COMPONENTS", "build_nlp"]
 
+
 def build_nlp(config: NlpConfig | None = None) -> Language:
     """A blank English pipeline with govmap's rule components, initialised and ready to run; with
     `config.spacy_model`, also that trained pipeline's NER as a candidate source (loaded here,

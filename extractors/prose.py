@@ -70,7 +70,9 @@ _SPACE = re.compile(r"\s+")
 MAX_FALLBACK_PARTIES = 8
 FALLBACK_FACTOR = 0.8
 # A created body or a co-author stands right after its verb or "by", behind a determiner at most.
-_DIRECT_OBJECT = re.compile(r"^\s*(?:(?:the|a|an|its|their|our|new|two|three|joint|independent|dedicated)\s+)*\[?$", re.I)
+_DIRECT_OBJECT = re.compile(
+    r"^\s*(?:(?:the|a|an|its|their|our|new|two|three|joint|independent|dedicated)\s+)*\[?$", re.I
+)
 # A partner phrase's subject carried from the sentences before, for at most this many sentences,
 # at this fraction of the trigger's strength.
 CARRY_SENTENCES = 2
@@ -80,26 +82,40 @@ _EXAMPLES_ANYWHERE = re.compile(r"\b(?:such as|e\.g\.|for example|for instance|l
 _POSSESSIVE_JOIN = re.compile(r"^['\u2019]s\s+(?:own\s+|new\s+|newly\s+(?:created|established|formed)\s+)?$")
 # "the Policy Program at the Harbour Institute": a unit named with its host (the unit first).
 _UNIT_AT = re.compile(r"^\s+(?:at|of|within|in)\s+(?:the\s+)?$")
-_UNIT_HEADS = re.compile(r"\b(?:Program(?:me)?|School|Centre|Center|Institute|Lab(?:oratory)?|Initiative|Unit|Directorate|Office|Secretariat|Council|Committee|Board|Panel|Group|Division|Department|Faculty)\b")
+_UNIT_HEADS = re.compile(
+    r"\b(?:Program(?:me)?|School|Centre|Center|Institute|Lab(?:oratory)?|Initiative|Unit|Directorate|Office|Secretariat|Council|Committee|Board|Panel|Group|Division|Department|Faculty)\b"
+)
 # "in" places a unit in its host only when the host is an organisation, not a country or city.
-_HOST_HEADS = re.compile(r"\b(?:University|Department|Ministry|Commission|Agency|Office|Institute|Organi[sz]ation|Foundation|College|Academy|Centre|Center|Council|Authority)\b")
+_HOST_HEADS = re.compile(
+    r"\b(?:University|Department|Ministry|Commission|Agency|Office|Institute|Organi[sz]ation|Foundation|College|Academy|Centre|Center|Council|Authority)\b"
+)
 # A footnote or reference line ("166 European Commission, Joint Statement ...", a URL): a citation.
-_CITATION = re.compile(r"https?://|^(?:\d{1,3}\s+)?(?:see|cf\.|source:|for (?:more|further|additional) information)\b|\(information webpage|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d|\bOJ [LC] \d|\bet al\.|\binformation webpage\b|\bavailable (?:at|online)\b", re.I)
+_CITATION = re.compile(
+    r"https?://|^(?:\d{1,3}\s+)?(?:see|cf\.|source:|for (?:more|further|additional) information)\b|\(information webpage|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d|\bOJ [LC] \d|\bet al\.|\binformation webpage\b|\bavailable (?:at|online)\b",
+    re.I,
+)
 # A PDF footnote run into the text: a bare note number, then a capitalised word ("12 The Harbour
 # Institute, Annual Report ..."); numbered list items carry a dot or bracket and are not caught.
 _FOOTNOTE_START = re.compile(r"^\d{1,3}\s+[A-Z\u2018\u201c\"']")
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
 # A sentence about a person: membership and support words there describe a career.
-_PERSON = re.compile(r"\b(?:he|she|his|her|him|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|former|formerly|previously|fellow)\b"
-                     # a person's posts: "Board Member of X", "Consultant at Y", "serves as a member of Z"
-                     r"|\b(?:[Pp]rofessor|[Cc]onsultant|[Aa]dvis[oe]r|[Ll]ecturer|[Cc]hairperson|CEO|[Ff]ounder|Ph\.?D|[Bb]oard [Mm]ember|Associate Member|serves as)\b"
-                     r"|^(?:[-\u2013\u2022*]\s+)?(?:Member|Director|Head|Chair) of\b")
+_PERSON = re.compile(
+    r"\b(?:he|she|his|her|him|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|former|formerly|previously|fellow)\b"
+    # a person's posts: "Board Member of X", "Consultant at Y", "serves as a member of Z"
+    r"|\b(?:[Pp]rofessor|[Cc]onsultant|[Aa]dvis[oe]r|[Ll]ecturer|[Cc]hairperson|CEO|[Ff]ounder|Ph\.?D|[Bb]oard [Mm]ember|Associate Member|serves as)\b"
+    r"|^(?:[-\u2013\u2022*]\s+)?(?:Member|Director|Head|Chair) of\b"
+)
 # A list item: "- Launching ...", "• ...", "3. ...", "(a) ..."
 _LIST_ITEM = re.compile(r"^\s*(?:[-\u2013\u2022*\u25aa\u25cf]|\d{1,2}[.)]|\(?[a-z]\))\s+")
 # "the two institutes", "both countries": the parties of the sentence before.
-_BACK_REFERENCE = re.compile(r"\b(?:(?:the|these|those)\s+(?:two|three|four|five)|both)\s+(?:\w+\s+)?(?:institutes?|institutions|countries|nations|governments|bodies|organi[sz]ations|agencies|parties|partners|sides|offices|AISIs)\b", re.I)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:(?:the|these|those)\s+(?:two|three|four|five)|both)\s+(?:\w+\s+)?(?:institutes?|institutions|countries|nations|governments|bodies|organi[sz]ations|agencies|parties|partners|sides|offices|AISIs)\b",
+    re.I,
+)
 # Between two coordinated institution names: "X, Y and Z", "X and the Y", "X & Y", "X as well as Y".
-_COORDINATION_GAP = re.compile(r"^(?:\s|,|\band\b|&|\bas well as\b|\bthe\b|\bboth\b|\bits\b|\]\([^)]*\)|\[|\(|\))*$", re.I)
+_COORDINATION_GAP = re.compile(
+    r"^(?:\s|,|\band\b|&|\bas well as\b|\bthe\b|\bboth\b|\bits\b|\]\([^)]*\)|\[|\(|\))*$", re.I
+)
 # "X-Y", "X–Y", "X/Y": two institutions joined into one compound name of a bilateral pair.
 _PAIR_JOIN = re.compile(r"^(?:\]\([^)]*\))?\s?[-\u2013/]\s?\[?$")
 # Examples of a category ("agencies like X and Y", "bodies such as X"): they are not each other's partners.
@@ -107,12 +123,15 @@ _EXAMPLES = re.compile(r"\b(?:such as|like|including|e\.g\.,?|for example|for in
 # A participle clause after a comma (", aligning their efforts with ...") leaves the trigger's clause.
 _PARTICIPLE_BREAK = re.compile(r",\s+(?!including\b)[a-z]+ing\b")
 # A heading: a short line without final punctuation, mostly capitalised words.
-_FINAL_PUNCT = tuple(".!?:;\"\u201d)")
+_FINAL_PUNCT = tuple('.!?:;"\u201d)')
 MAX_HEADING_WORDS = 14
 # Sentence-initial pronouns that continue the topic of the previous sentence.
 _PRONOUN_START = re.compile(r"^(?:[-\u2013\u2022*]\s+)?(?P<pronoun>It|Its)\b(?!['\u2019]s)")
 # "It" in "It is unclear whether ..." or "It's also not clear ..." is not a referent.
-_EXPLETIVE_IT = re.compile(r"^(?:[-\u2013\u2022*]\s+)?It\s+(?:is|was|would|could|may|might|seems|remains)\s+(?:\w+\s+)?(?:that|whether|to|unclear|clear|likely|unlikely|possible|important|crucial|essential|necessary)\b", re.I)
+_EXPLETIVE_IT = re.compile(
+    r"^(?:[-\u2013\u2022*]\s+)?It\s+(?:is|was|would|could|may|might|seems|remains)\s+(?:\w+\s+)?(?:that|whether|to|unclear|clear|likely|unlikely|possible|important|crucial|essential|necessary)\b",
+    re.I,
+)
 # A sentence that opens with an institution ("The OECD has ...") makes it the topic.
 _TOPIC_LEAD = 12
 _BETWEEN = re.compile(r"^\W*(?:\(\w+\)\s*)?(?:between|among|amongst)\b", re.I)
@@ -167,7 +186,9 @@ class _Party:
     assigns=["doc._.govmap_collaborations"],
     requires=["token.is_sent_start"],
 )
-def make_prose_collaborations(nlp: Language, name: str, min_confidence: float, max_sentence_chars: int) -> "ProseCollaborations":
+def make_prose_collaborations(
+    nlp: Language, name: str, min_confidence: float, max_sentence_chars: int
+) -> "ProseCollaborations":
     return ProseCollaborations(min_confidence=min_confidence, max_sentence_chars=max_sentence_chars)
 
 
@@ -178,7 +199,9 @@ class ProseCollaborations:
     max_sentence_chars: longer sentences are treated as noise (default 1500).
     """
 
-    def __init__(self, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE, max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS) -> None:
+    def __init__(
+        self, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE, max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS
+    ) -> None:
         if not 0.0 <= min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be in [0, 1], got {min_confidence}")
         if max_sentence_chars < 1:
@@ -207,8 +230,12 @@ class ProseCollaborations:
             for key, surface in zip(c.parties, c.party_surfaces):
                 # Parties read from bare country words ("the UK and Japan") have no ruler span; each
                 # form is grounded once, so the body's aliases hold every form a party was read from.
-                if surface and (key, surface) not in forms_mentioned and grounder.ground(
-                    c.page, surface, key, anchor=None, extractor="prose:party", confidence=c.confidence
+                if (
+                    surface
+                    and (key, surface) not in forms_mentioned
+                    and grounder.ground(
+                        c.page, surface, key, anchor=None, extractor="prose:party", confidence=c.confidence
+                    )
                 ):
                     forms_mentioned.add((key, surface))
         grounder.close()
@@ -252,8 +279,18 @@ class ProseCollaborations:
             page = page_at(page_starts, sent.start_char)[0]
             parties = self._parties(sent, mentions, text, linker)
             carried = _Party(-1, -1, opener.key, "") if opener is not None and opener_age <= CARRY_SENTENCES else None
-            found = self.find_in_sentence(sent, mentions, linker=linker, doc_id=doc_id, page=page, referent=referent,
-                                          text=text, previous=previous, parties=parties, carried=carried)
+            found = self.find_in_sentence(
+                sent,
+                mentions,
+                linker=linker,
+                doc_id=doc_id,
+                page=page,
+                referent=referent,
+                text=text,
+                previous=previous,
+                parties=parties,
+                carried=carried,
+            )
             if parties and parties[0].start <= _TOPIC_LEAD and parties[0].surface and not _is_heading(text):
                 opener, opener_age = parties[0], 1
             else:
@@ -279,13 +316,32 @@ class ProseCollaborations:
             keyed.setdefault(p.key, p.surface)
         status = next((st for rx, st in self._status if rx.search(text)), lead.status)
         keys = tuple(sorted(keyed))
-        return [replace(lead, parties=keys, party_surfaces=tuple(keyed[k] for k in keys),
-                        types=tuple(sorted(types)) or lead.types, status=status, page=page, evidence=_evidence(text),
-                        extractor="prose:list_item", confidence=round(lead.confidence * 0.9, 3))]
+        return [
+            replace(
+                lead,
+                parties=keys,
+                party_surfaces=tuple(keyed[k] for k in keys),
+                types=tuple(sorted(types)) or lead.types,
+                status=status,
+                page=page,
+                evidence=_evidence(text),
+                extractor="prose:list_item",
+                confidence=round(lead.confidence * 0.9, 3),
+            )
+        ]
 
     def find_in_sentence(
-        self, sent: Span, mentions: list[Span], *, linker=None, doc_id: str = "", page: int = 1, referent: Span | None = None,
-        text: str | None = None, previous: tuple["_Party", ...] = (), parties: list["_Party"] | None = None,
+        self,
+        sent: Span,
+        mentions: list[Span],
+        *,
+        linker=None,
+        doc_id: str = "",
+        page: int = 1,
+        referent: Span | None = None,
+        text: str | None = None,
+        previous: tuple["_Party", ...] = (),
+        parties: list["_Party"] | None = None,
         carried: "_Party | None" = None,
     ) -> list[Collaboration]:
         """Collaborations one sentence states, from its institution spans (in any order).
@@ -300,32 +356,64 @@ class ProseCollaborations:
         """
         if text is None:
             text = " ".join(_sentence_text(sent).split())
-        if not text or text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text) or _CITATION.search(_MARKDOWN_LINK_TARGET.sub("]", text)) or _FOOTNOTE_START.match(text):
+        if (
+            not text
+            or text.rstrip().endswith("?")
+            or self._personal.match(text)
+            or _is_heading(text)
+            or _CITATION.search(_MARKDOWN_LINK_TARGET.sub("]", text))
+            or _FOOTNOTE_START.match(text)
+        ):
             return []
         biography = bool(_PERSON.search(text))
         if parties is None:
             parties = self._parties(sent, mentions, text, linker)
-        if referent is not None and (m := _PRONOUN_START.match(text)) and referent.kb_id_ not in {p.key for p in parties[:1]}:
+        if (
+            referent is not None
+            and (m := _PRONOUN_START.match(text))
+            and referent.kb_id_ not in {p.key for p in parties[:1]}
+        ):
             # "It serves as a key UN partner": the pronoun stands for the previous topic.
-            parties = sorted(parties + [_Party(m.start("pronoun"), m.end("pronoun"), referent.kb_id_, "")], key=lambda p: (p.start, p.end))
+            parties = sorted(
+                parties + [_Party(m.start("pronoun"), m.end("pronoun"), referent.kb_id_, "")],
+                key=lambda p: (p.start, p.end),
+            )
         at = _BACK_REFERENCE.search(text) if previous and len({p.key for p in parties}) < 2 else None
         if at:
             # "The two institutes will ...": the parties the sentence before named.
-            parties = sorted(parties + [_Party(at.start(), at.end(), p.key, "") for p in previous],
-                             key=lambda p: (p.start, p.end))
+            parties = sorted(
+                parties + [_Party(at.start(), at.end(), p.key, "") for p in previous], key=lambda p: (p.start, p.end)
+            )
         if len({p.key for p in parties} | ({carried.key} if carried is not None else set())) < 2:
             return []
         found: dict[tuple[str, ...], Collaboration] = {}
         for a, b in zip(parties, parties[1:]):
             # "the OECD's AI Policy Observatory": b is a unit of a (the guideline's named organ).
             gap = text[a.end : b.start] if a.end <= b.start else "x"
-            if a.key != b.key and a.surface and b.surface and (
-                    _POSSESSIVE_JOIN.match(gap) or (_UNIT_AT.match(gap) and _UNIT_HEADS.search(a.surface)
-                                                 and (" in " not in gap or _HOST_HEADS.search(b.surface)))):
+            if (
+                a.key != b.key
+                and a.surface
+                and b.surface
+                and (
+                    _POSSESSIVE_JOIN.match(gap)
+                    or (
+                        _UNIT_AT.match(gap)
+                        and _UNIT_HEADS.search(a.surface)
+                        and (" in " not in gap or _HOST_HEADS.search(b.surface))
+                    )
+                )
+            ):
                 keys = tuple(sorted((a.key, b.key)))
                 found[keys] = Collaboration(
-                    doc_id=doc_id, parties=keys, types=("institutional_integration",), raw_types=(text[a.start : b.end],),
-                    status="existing", page=page, evidence=_evidence(text), extractor="prose:organ", confidence=0.75,
+                    doc_id=doc_id,
+                    parties=keys,
+                    types=("institutional_integration",),
+                    raw_types=(text[a.start : b.end],),
+                    status="existing",
+                    page=page,
+                    evidence=_evidence(text),
+                    extractor="prose:organ",
+                    confidence=0.75,
                     party_surfaces=tuple({a.key: a.surface, b.key: b.surface}[k] for k in keys),
                 )
         # Cue words inside a name ("Center for AI Standards", "Global Partnership on AI") are no cues.
@@ -333,11 +421,20 @@ class ProseCollaborations:
         triggers = [t for t in self._find_triggers(text) if not _inside(t.start, t.end, named)]
         # A creation verb or "a report by" with no body right after it is no trigger at all, and must
         # not cut the clause of the trigger beside it ("X was founded as part of Y").
-        triggers = [t for t in triggers if t.cue.role not in ("founds", "coauthor")
-                    or any(p.start >= t.end and _DIRECT_OBJECT.match(text[t.end : p.start]) for p in parties if p.surface)]
+        triggers = [
+            t
+            for t in triggers
+            if t.cue.role not in ("founds", "coauthor")
+            or any(p.start >= t.end and _DIRECT_OBJECT.match(text[t.end : p.start]) for p in parties if p.surface)
+        ]
         if not triggers:
             return list(found.values())
-        type_hits = [(m.group(0), t) for rx, t in self._types for m in rx.finditer(text) if not _inside(m.start(), m.end(), named)]
+        type_hits = [
+            (m.group(0), t)
+            for rx, t in self._types
+            for m in rx.finditer(text)
+            if not _inside(m.start(), m.end(), named)
+        ]
         for n, trig in enumerate(triggers):
             if self._is_negated(text, trig) or self._hypothetical.search(text, 0, trig.start):
                 continue
@@ -352,8 +449,12 @@ class ProseCollaborations:
                 clause = [p for p in parties if lo <= p.start and p.end <= hi]
                 # "Partnerships with X and Y could ...": X and Y are the partners of someone unnamed.
                 unnamed_subject = trig.text.lower().endswith("with") and all(p.start >= trig.end for p in clause)
-                if (trig.cue.role not in ("directed", "coauthor", "founds") and not unnamed_subject and not _EXAMPLES_ANYWHERE.search(text)
-                        and 2 <= len({p.key for p in clause}) <= MAX_FALLBACK_PARTIES):
+                if (
+                    trig.cue.role not in ("directed", "coauthor", "founds")
+                    and not unnamed_subject
+                    and not _EXAMPLES_ANYWHERE.search(text)
+                    and 2 <= len({p.key for p in clause}) <= MAX_FALLBACK_PARTIES
+                ):
                     groups, structure_penalty = [clause], FALLBACK_FACTOR
                 else:
                     continue
@@ -394,7 +495,12 @@ class ProseCollaborations:
         # Most sentences name no institution: their offsets into `text` are never needed.
         index = _collapsed_offsets(_sentence_text(sent)) if mentions else []
         parties = [
-            _Party(_to_collapsed(index, s.start_char - base), _to_collapsed(index, s.end_char - base), s.kb_id_, " ".join(_span_text(s).split()))
+            _Party(
+                _to_collapsed(index, s.start_char - base),
+                _to_collapsed(index, s.end_char - base),
+                s.kb_id_,
+                " ".join(_span_text(s).split()),
+            )
             for s in mentions
         ]
         # Both country patterns coordinate names with " and " or " & ", and read capitalised
@@ -407,13 +513,15 @@ class ProseCollaborations:
                 for c in _COUNTRY_RE.finditer(m.group("countries")):
                     if c.group(0) in _NOT_COUNTRIES:
                         continue
-                    key = next((k for hint in COUNTRY_KIND_HINTS if (k := linker.link(c.group(0), kind_hint=hint))), None)
+                    key = next(
+                        (k for hint in COUNTRY_KIND_HINTS if (k := linker.link(c.group(0), kind_hint=hint))), None
+                    )
                     if key:
                         start = m.start("countries") + c.start()
                         expanded.append(_Party(start, start + len(c.group(0)), key, c.group(0)))
                 if len(expanded) >= 2:
                     parties = parties + expanded
-            for m in (_PLURAL_AISI.finditer(text) if any(w in text for w in _PLURAL_HEAD_WORDS) else ()):
+            for m in _PLURAL_AISI.finditer(text) if any(w in text for w in _PLURAL_HEAD_WORDS) else ():
                 expanded = []
                 for c in _COUNTRY_RE.finditer(m.group("countries")):
                     if c.group(0) in _NOT_COUNTRIES:
@@ -462,7 +570,9 @@ class ProseCollaborations:
         return trig.cue.status
 
 
-def find_collaborations(doc: Doc, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE, max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS) -> list[Collaboration]:
+def find_collaborations(
+    doc: Doc, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE, max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS
+) -> list[Collaboration]:
     """Collaborations stated in the prose of a doc whose sentences and institution spans are set.
 
     Writes nothing to the doc; the pipeline component does that.
@@ -550,8 +660,9 @@ def _split_compound_pairs(text: str, groups: list[list[_Party]], parties: list[_
     return out
 
 
-def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi: int,
-                  carried: _Party | None = None) -> tuple[list[list[_Party]], float]:
+def _party_groups(
+    text: str, trig: _Trigger, parties: list[_Party], lo: int, hi: int, carried: _Party | None = None
+) -> tuple[list[list[_Party]], float]:
     """Party groups (one per collaboration) around a trigger, and a confidence factor for the structure.
 
     carried: the body the last sentences opened with, the subject of a partner phrase that has
@@ -560,8 +671,11 @@ def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi:
     # The sentence's own subject ("The UK and Canada commit to ... and to jointly identify ...")
     # governs the whole clause; other institutions only the trigger they stand near.
     before = [
-        p for p in parties
-        if lo <= p.start and p.end <= trig.start and trig.start - p.end <= (LEAD_SUBJECT_REACH if _leads(text, parties, p) else SUBJECT_REACH)
+        p
+        for p in parties
+        if lo <= p.start
+        and p.end <= trig.start
+        and trig.start - p.end <= (LEAD_SUBJECT_REACH if _leads(text, parties, p) else SUBJECT_REACH)
     ]
     before = [p for p in before if not _CLAUSE_BREAK.search(text, p.end, trig.start)]
     subjects = _coordinated_backwards(text, before)
@@ -569,11 +683,24 @@ def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi:
         # "X signed an MoU with A and B, enabling collaboration on ...": the participle's subject is
         # the sentence's subject, not the nearest institution.
         lead = parties[0]
-        subjects = _coordinated_forwards(text, [q for q in before if q.start >= lead.start], lead.start) if lead.start <= _TOPIC_LEAD and lead in before else []
+        subjects = (
+            _coordinated_forwards(text, [q for q in before if q.start >= lead.start], lead.start)
+            if lead.start <= _TOPIC_LEAD and lead in before
+            else []
+        )
     after = [p for p in parties if p.start >= trig.end and p.end <= hi]
-    after = [p for p in after if not _CLAUSE_BREAK.search(text, trig.end, p.start) and not _PARTICIPLE_BREAK.search(text, trig.end, p.start)]
+    after = [
+        p
+        for p in after
+        if not _CLAUSE_BREAK.search(text, trig.end, p.start) and not _PARTICIPLE_BREAK.search(text, trig.end, p.start)
+    ]
     after = [p for p in after if not _in_example_parenthesis(text, trig.end, p.start)]
-    if subjects and not text[subjects[-1].end : trig.start].strip() and trig.text.lower().startswith("partner") and not trig.text.lower().endswith("with"):
+    if (
+        subjects
+        and not text[subjects[-1].end : trig.start].strip()
+        and trig.text.lower().startswith("partner")
+        and not trig.text.lower().endswith("with")
+    ):
         # "It is a key UN partner", "The ISC ... as well as being a key UN partner": the institution
         # before the noun "partner" is the counterpart of the sentence's subject.
         lead = parties[0]
@@ -584,7 +711,9 @@ def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi:
         # "the integration of X with Y", "integration of X into Y"
         first = after[0]
         nxt = next((p for p in after[1:] if p.start >= first.end), None)
-        if nxt is not None and re.fullmatch(r"\s*(?:\(\w+\)\s*)?(?:with|into|in|within)\s+(?:the\s+)?", text[first.end : nxt.start]):
+        if nxt is not None and re.fullmatch(
+            r"\s*(?:\(\w+\)\s*)?(?:with|into|in|within)\s+(?:the\s+)?", text[first.end : nxt.start]
+        ):
             return [[first, nxt]], 1.0
     between = bool(_BETWEEN.match(text[trig.end :])) or trig.text.lower().endswith(("between", "among"))
     if after and not between:
@@ -614,7 +743,9 @@ def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi:
     if trig.cue.role == "directed" and not subjects and counterparts and trig.start <= _TOPIC_LEAD:
         # "Supported by X and Y, Z launched ...": the opening phrase's subject follows its comma.
         # The comma reads as coordination, so the subject is the last counterpart after a bare comma.
-        if len(counterparts) >= 2 and re.fullmatch(r",\s+(?:the\s+)?", text[counterparts[-2].end : counterparts[-1].start]):
+        if len(counterparts) >= 2 and re.fullmatch(
+            r",\s+(?:the\s+)?", text[counterparts[-2].end : counterparts[-1].start]
+        ):
             subjects, counterparts = counterparts[-1:], counterparts[:-1]
     if trig.cue.role == "directed":
         return ([subjects + counterparts], 1.0) if subjects and counterparts and not examples else ([], 0.0)
@@ -624,7 +755,12 @@ def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi:
         return ([counterparts], 1.0) if near and not examples else ([], 0.0)
     if trig.cue.role == "founds":
         # "X established the Y Group": Y stands right after the verb; "X established that ..." no.
-        if subjects and counterparts and _DIRECT_OBJECT.match(text[trig.end : counterparts[0].start]) and subjects[-1].key != counterparts[0].key:
+        if (
+            subjects
+            and counterparts
+            and _DIRECT_OBJECT.match(text[trig.end : counterparts[0].start])
+            and subjects[-1].key != counterparts[0].key
+        ):
             return [[subjects[-1], counterparts[0]]], 1.0
         return [], 0.0
     if between and len(counterparts) >= 2 and not examples:
@@ -636,9 +772,15 @@ def _party_groups(text: str, trig: _Trigger, parties: list[_Party], lo: int, hi:
         return [subjects], 0.95
     if len(counterparts) >= 2 and not examples and not with_intro:
         return [counterparts], 0.85
-    if carried is not None and with_intro and not subjects and counterparts and not examples \
-            and not any(lo <= p.start and p.end <= trig.start for p in parties) \
-            and carried.key not in {p.key for p in counterparts}:
+    if (
+        carried is not None
+        and with_intro
+        and not subjects
+        and counterparts
+        and not examples
+        and not any(lo <= p.start and p.end <= trig.start for p in parties)
+        and carried.key not in {p.key for p in counterparts}
+    ):
         return [[carried, *counterparts]], CARRIED_FACTOR
     return [], 0.0
 
@@ -655,8 +797,10 @@ def _leads(text: str, parties: list[_Party], p: _Party) -> bool:
 def _in_example_parenthesis(text: str, lo: int, at: int) -> bool:
     """Whether position `at` sits in a parenthesis of examples "(e.g. the G7 model)" opened after lo."""
     opened = text.rfind("(", lo, at)
-    return opened >= 0 and ")" not in text[opened:at] and bool(
-        re.match(r"\(\s*(?:e\.g\.|i\.e\.|such as|like|for example|for instance|as in)", text[opened:at], re.I)
+    return (
+        opened >= 0
+        and ")" not in text[opened:at]
+        and bool(re.match(r"\(\s*(?:e\.g\.|i\.e\.|such as|like|for example|for instance|as in)", text[opened:at], re.I))
     )
 
 
@@ -666,7 +810,9 @@ def _coordinated_backwards(text: str, before: list[_Party]) -> list[_Party]:
         return []
     group = [before[-1]]
     for p in reversed(before[:-1]):
-        if p.end <= group[0].start and (_COORDINATION_GAP.match(text[p.end : group[0].start]) or _PAIR_JOIN.match(text[p.end : group[0].start])):
+        if p.end <= group[0].start and (
+            _COORDINATION_GAP.match(text[p.end : group[0].start]) or _PAIR_JOIN.match(text[p.end : group[0].start])
+        ):
             group.insert(0, p)
         elif p.end > group[0].start:  # nested or overlapping spans: keep the outer one's group
             continue
@@ -681,7 +827,9 @@ def _coordinated_forwards(text: str, after: list[_Party], trigger_end: int) -> l
         return []
     group = [after[0]]
     for p in after[1:]:
-        if p.start >= group[-1].end and (_COORDINATION_GAP.match(text[group[-1].end : p.start]) or _PAIR_JOIN.match(text[group[-1].end : p.start])):
+        if p.start >= group[-1].end and (
+            _COORDINATION_GAP.match(text[group[-1].end : p.start]) or _PAIR_JOIN.match(text[group[-1].end : p.start])
+        ):
             group.append(p)
         elif p.start < group[-1].end:
             continue

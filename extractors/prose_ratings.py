@@ -84,7 +84,9 @@ PROSE_LIST_EXTRACTOR = "prose:rating-list"
 PROSE_TABLE_ID = "prose"
 # Sentences longer than this are table rows or run-on page text, not one judgement.
 DEFAULT_MAX_SENTENCE_CHARS = 600
-_REASON = re.compile(r"\s*(?:(?:This|That|It)\s+is\s+(?:largely\s+|mainly\s+|partly\s+)?because|Because|The\s+reason\s+is)\b")
+_REASON = re.compile(
+    r"\s*(?:(?:This|That|It)\s+is\s+(?:largely\s+|mainly\s+|partly\s+)?because|Because|The\s+reason\s+is)\b"
+)
 _HEADING_LINE = re.compile(r"^(?:#{1,6}\s*)?(?:\d+(?:\.\d+)*\.?\s+)?([A-Z][^.:;!?\t|]{2,80})$")
 _STOP_HEADING = re.compile(r"^(?:Table|Figure|Box|Source|Note)s?\b", re.I)
 
@@ -159,7 +161,9 @@ def _is_known(subject: str, linker: Linker | None) -> bool:
     return bare in country_names() or (linker is not None and linker.link(bare) is not None)
 
 
-def _subject_key(subject: str, start: int, end: int, spans: list[tuple[int, int, str, str]], linker: Linker | None) -> str | None:
+def _subject_key(
+    subject: str, start: int, end: int, spans: list[tuple[int, int, str, str]], linker: Linker | None
+) -> str | None:
     """The institution key of a subject that names one: a ruler span covering the subject, else
     the linker on the subject's words.  A subject that merely contains a name ("the OECD's
     funding model") is not that institution."""
@@ -172,7 +176,9 @@ def _subject_key(subject: str, start: int, end: int, spans: list[tuple[int, int,
     return None
 
 
-def find_prose_ratings(doc: Doc, *, linker: Linker | None = None, max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS) -> list[Rating]:
+def find_prose_ratings(
+    doc: Doc, *, linker: Linker | None = None, max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS
+) -> list[Rating]:
     """Every rating stated in one sentence of the document (see the module docstring).
 
     linker: turns an institution subject into its key; the ruler's spans are tried first.
@@ -254,7 +260,11 @@ def _heading_of(line: str) -> str | None:
     if not 1 <= len(words) <= 10:
         return None
     # Headings capitalise their content words; a sentence fragment does not.
-    capitalised = sum(1 for w in words if w[:1].isupper() or w.lower() in {"a", "an", "the", "of", "in", "by", "for", "and", "on", "to", "at"})
+    capitalised = sum(
+        1
+        for w in words
+        if w[:1].isupper() or w.lower() in {"a", "an", "the", "of", "in", "by", "for", "and", "on", "to", "at"}
+    )
     return m.group(1).strip() if capitalised == len(words) else None
 
 
@@ -347,7 +357,9 @@ def find_labelled_ratings(document: Document, *, linker: Linker | None = None, m
                     Rating(
                         doc_id=document.doc_id,
                         subject=subject,
-                        subject_key=linker.link(re.sub(r"^the\s+", "", subject, flags=re.I)) if linker is not None else None,
+                        subject_key=linker.link(re.sub(r"^the\s+", "", subject, flags=re.I))
+                        if linker is not None
+                        else None,
                         criterion=criterion,
                         rating=("not " if negated else "") + printed,
                         score=ordinal_score(printed, negated=negated),

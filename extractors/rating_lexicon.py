@@ -44,25 +44,152 @@ PROS_CONS_SCALE = "pros-cons"
 # Lowest first.  Comparatives sit with their positive ("stronger" with "strong"): a comparison
 # says which side of the middle the subject is on, not how far.
 ORDINAL_LEVELS: tuple[frozenset[str], ...] = (
-    frozenset({"very low", "very poor", "very poorly", "very weak", "very weakly", "very limited", "worst", "the worst",
-               "weakest", "the weakest", "lowest", "the lowest", "last", "bottom", "minimal", "little", "no"}),
-    frozenset({"low", "poor", "poorly", "weak", "weakly", "limited", "badly", "worse", "weaker", "lower", "less",
-               "lacks", "lack", "shallow", "narrow", "insufficient", "inadequate", "below average"}),
-    frozenset({"moderate", "moderately", "medium", "mixed", "average", "fair", "fairly", "reasonably", "partial",
-               "partially", "middling", "modest", "some", "low-medium", "medium-high"}),
-    frozenset({"high", "good", "well", "strong", "strongly", "better", "stronger", "higher", "greater", "more",
-               "robust", "solid", "highly", "considerable", "significant", "substantial", "broad", "broader", "extensive",
-               "above average", "sustainable"}),
-    frozenset({"very high", "very strong", "very strongly", "very well", "very good", "excellent", "best", "the best",
-               "strongest", "the strongest", "highest", "the highest", "first", "top", "leading", "world-leading",
-               "exceptional", "outstanding"}),
+    frozenset(
+        {
+            "very low",
+            "very poor",
+            "very poorly",
+            "very weak",
+            "very weakly",
+            "very limited",
+            "worst",
+            "the worst",
+            "weakest",
+            "the weakest",
+            "lowest",
+            "the lowest",
+            "last",
+            "bottom",
+            "minimal",
+            "little",
+            "no",
+        }
+    ),
+    frozenset(
+        {
+            "low",
+            "poor",
+            "poorly",
+            "weak",
+            "weakly",
+            "limited",
+            "badly",
+            "worse",
+            "weaker",
+            "lower",
+            "less",
+            "lacks",
+            "lack",
+            "shallow",
+            "narrow",
+            "insufficient",
+            "inadequate",
+            "below average",
+        }
+    ),
+    frozenset(
+        {
+            "moderate",
+            "moderately",
+            "medium",
+            "mixed",
+            "average",
+            "fair",
+            "fairly",
+            "reasonably",
+            "partial",
+            "partially",
+            "middling",
+            "modest",
+            "some",
+            "low-medium",
+            "medium-high",
+        }
+    ),
+    frozenset(
+        {
+            "high",
+            "good",
+            "well",
+            "strong",
+            "strongly",
+            "better",
+            "stronger",
+            "higher",
+            "greater",
+            "more",
+            "robust",
+            "solid",
+            "highly",
+            "considerable",
+            "significant",
+            "substantial",
+            "broad",
+            "broader",
+            "extensive",
+            "above average",
+            "sustainable",
+        }
+    ),
+    frozenset(
+        {
+            "very high",
+            "very strong",
+            "very strongly",
+            "very well",
+            "very good",
+            "excellent",
+            "best",
+            "the best",
+            "strongest",
+            "the strongest",
+            "highest",
+            "the highest",
+            "first",
+            "top",
+            "leading",
+            "world-leading",
+            "exceptional",
+            "outstanding",
+        }
+    ),
 )
 _LEVEL_OF = {w: i for i, words in enumerate(ORDINAL_LEVELS) for w in words}
-_INTENSIFIERS = re.compile(r"^(?:relatively|particularly|comparatively|rather|quite|somewhat|notably|especially|extremely|fairly|considerably|much|far|even)\s+", re.I)
+_INTENSIFIERS = re.compile(
+    r"^(?:relatively|particularly|comparatively|rather|quite|somewhat|notably|especially|extremely|fairly|considerably|much|far|even)\s+",
+    re.I,
+)
 
-_POSITIVE_LABELS = {"benefit", "benefits", "strength", "strengths", "advantage", "advantages", "pro", "pros", "opportunity", "opportunities"}
-_NEGATIVE_LABELS = {"challenge", "challenges", "weakness", "weaknesses", "disadvantage", "disadvantages", "con", "cons",
-                    "limitation", "limitations", "drawback", "drawbacks", "risk", "risks", "threat", "threats"}
+_POSITIVE_LABELS = {
+    "benefit",
+    "benefits",
+    "strength",
+    "strengths",
+    "advantage",
+    "advantages",
+    "pro",
+    "pros",
+    "opportunity",
+    "opportunities",
+}
+_NEGATIVE_LABELS = {
+    "challenge",
+    "challenges",
+    "weakness",
+    "weaknesses",
+    "disadvantage",
+    "disadvantages",
+    "con",
+    "cons",
+    "limitation",
+    "limitations",
+    "drawback",
+    "drawbacks",
+    "risk",
+    "risks",
+    "threat",
+    "threats",
+}
 
 
 def ordinal_score(printed: str, *, negated: bool = False, polarity: float | None = None) -> float | None:
@@ -94,30 +221,111 @@ def numeric_score(printed: str) -> float | None:
 # Evaluative adjectives and the criterion each names ("more reliable" rates reliability).  The
 # second set are adjectives whose "more" is worse ("more vulnerable" is less robust).
 NOMINALS: dict[str, str] = {
-    "reliable": "reliability", "viable": "viability", "legitimate": "legitimacy", "inclusive": "inclusiveness",
-    "effective": "effectiveness", "efficient": "efficiency", "feasible": "feasibility", "transparent": "transparency",
-    "accountable": "accountability", "independent": "independence", "flexible": "flexibility",
-    "sustainable": "sustainability", "credible": "credibility", "durable": "durability", "scalable": "scalability",
-    "tractable": "tractability", "neutral": "neutrality", "impartial": "impartiality", "robust": "robustness",
-    "agile": "agility", "desirable": "desirability", "suitable": "suitability", "compatible": "compatibility",
-    "representative": "representativeness", "accessible": "accessibility", "enforceable": "enforceability",
-    "adaptable": "adaptability", "resilient": "resilience", "stable": "stability", "equitable": "equity",
-    "affordable": "affordability", "exclusive": "inclusiveness", "vulnerable": "robustness", "costly": "cost",
-    "expensive": "cost", "slow": "speed", "bureaucratic": "agility", "fragile": "robustness", "rigid": "flexibility",
-    "opaque": "transparency", "partial": "impartiality", "politicized": "independence", "politicised": "independence",
+    "reliable": "reliability",
+    "viable": "viability",
+    "legitimate": "legitimacy",
+    "inclusive": "inclusiveness",
+    "effective": "effectiveness",
+    "efficient": "efficiency",
+    "feasible": "feasibility",
+    "transparent": "transparency",
+    "accountable": "accountability",
+    "independent": "independence",
+    "flexible": "flexibility",
+    "sustainable": "sustainability",
+    "credible": "credibility",
+    "durable": "durability",
+    "scalable": "scalability",
+    "tractable": "tractability",
+    "neutral": "neutrality",
+    "impartial": "impartiality",
+    "robust": "robustness",
+    "agile": "agility",
+    "desirable": "desirability",
+    "suitable": "suitability",
+    "compatible": "compatibility",
+    "representative": "representativeness",
+    "accessible": "accessibility",
+    "enforceable": "enforceability",
+    "adaptable": "adaptability",
+    "resilient": "resilience",
+    "stable": "stability",
+    "equitable": "equity",
+    "affordable": "affordability",
+    "exclusive": "inclusiveness",
+    "vulnerable": "robustness",
+    "costly": "cost",
+    "expensive": "cost",
+    "slow": "speed",
+    "bureaucratic": "agility",
+    "fragile": "robustness",
+    "rigid": "flexibility",
+    "opaque": "transparency",
+    "partial": "impartiality",
+    "politicized": "independence",
+    "politicised": "independence",
 }
 # Nouns that name a criterion when a verb of effect takes them ("would increase accountability").
 CRITERION_NOUNS = frozenset(
     {v for v in NOMINALS.values()}
-    | {"trust", "speed", "coordination", "inclusivity", "oversight", "fairness", "coherence", "consistency", "continuity",
-       "cohesion", "political buy-in", "buy-in", "representation", "political commitment", "public trust", "agility",
-       "legitimacy", "accountability", "transparency", "independence", "credibility"}
+    | {
+        "trust",
+        "speed",
+        "coordination",
+        "inclusivity",
+        "oversight",
+        "fairness",
+        "coherence",
+        "consistency",
+        "continuity",
+        "cohesion",
+        "political buy-in",
+        "buy-in",
+        "representation",
+        "political commitment",
+        "public trust",
+        "agility",
+        "legitimacy",
+        "accountability",
+        "transparency",
+        "independence",
+        "credibility",
+    }
 )
-_POSITIVE_EFFECTS = frozenset({"increase", "improve", "strengthen", "enhance", "boost", "ensure", "foster", "promote", "preserve", "safeguard"})
-_INVERSE_ADJECTIVES = frozenset({"exclusive", "vulnerable", "costly", "expensive", "slow", "bureaucratic", "fragile",
-                                 "rigid", "opaque", "partial", "politicized", "politicised"})
-_DEGREE = {"most": 1.0, "highly": 1.0, "very": 1.0, "extremely": 1.0, "more": 0.75, "particularly": 0.75, "fairly": 0.5,
-           "relatively": 0.5, "quite": 0.75, "somewhat": 0.5, "less": 0.25, "least": 0.0, "too": 0.0}
+_POSITIVE_EFFECTS = frozenset(
+    {"increase", "improve", "strengthen", "enhance", "boost", "ensure", "foster", "promote", "preserve", "safeguard"}
+)
+_INVERSE_ADJECTIVES = frozenset(
+    {
+        "exclusive",
+        "vulnerable",
+        "costly",
+        "expensive",
+        "slow",
+        "bureaucratic",
+        "fragile",
+        "rigid",
+        "opaque",
+        "partial",
+        "politicized",
+        "politicised",
+    }
+)
+_DEGREE = {
+    "most": 1.0,
+    "highly": 1.0,
+    "very": 1.0,
+    "extremely": 1.0,
+    "more": 0.75,
+    "particularly": 0.75,
+    "fairly": 0.5,
+    "relatively": 0.5,
+    "quite": 0.75,
+    "somewhat": 0.5,
+    "less": 0.25,
+    "least": 0.0,
+    "too": 0.0,
+}
 
 
 def nominal_score(printed: str, *, negated: bool = False) -> float:
@@ -153,13 +361,88 @@ def label_polarity(label: str) -> float | None:
 
 # --- subjects and criteria ------------------------------------------------------------------------
 
-_PRONOUNS = {"it", "this", "that", "they", "these", "those", "which", "who", "we", "there", "he", "she", "its", "their",
-             "one", "each", "both", "all", "some", "many", "most", "others", "such", "what", "here", "none", "i", "you"}
-_NOT_IN_SUBJECT = {"could", "should", "would", "may", "might", "can", "will", "must", "shall", "to", "is", "are", "was",
-                   "were", "be", "been", "has", "have", "had", "does", "do", "did", "not", "if", "when", "than", "that",
-                   "which", "who", "whose", "because", "such", "also", "it", "they", "we", "there", "these", "those", "score", "scores", "average"}
-_SUBJECT_LEAD = re.compile(r"^(?:(?:and|but|while|whereas|although|though|however|overall|moreover|similarly|by\s+contrast|in\s+contrast|meanwhile|thus|therefore|so|yet),?\s+)+", re.I)
-_SUBJECT_TAIL = re.compile(r"(?:\s+(?:also|still|currently|generally|consistently|therefore|thus|again|typically|clearly|only|already|now|overall|itself|themselves|likewise|too))+$", re.I)
+_PRONOUNS = {
+    "it",
+    "this",
+    "that",
+    "they",
+    "these",
+    "those",
+    "which",
+    "who",
+    "we",
+    "there",
+    "he",
+    "she",
+    "its",
+    "their",
+    "one",
+    "each",
+    "both",
+    "all",
+    "some",
+    "many",
+    "most",
+    "others",
+    "such",
+    "what",
+    "here",
+    "none",
+    "i",
+    "you",
+}
+_NOT_IN_SUBJECT = {
+    "could",
+    "should",
+    "would",
+    "may",
+    "might",
+    "can",
+    "will",
+    "must",
+    "shall",
+    "to",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "does",
+    "do",
+    "did",
+    "not",
+    "if",
+    "when",
+    "than",
+    "that",
+    "which",
+    "who",
+    "whose",
+    "because",
+    "such",
+    "also",
+    "it",
+    "they",
+    "we",
+    "there",
+    "these",
+    "those",
+    "score",
+    "scores",
+    "average",
+}
+_SUBJECT_LEAD = re.compile(
+    r"^(?:(?:and|but|while|whereas|although|though|however|overall|moreover|similarly|by\s+contrast|in\s+contrast|meanwhile|thus|therefore|so|yet),?\s+)+",
+    re.I,
+)
+_SUBJECT_TAIL = re.compile(
+    r"(?:\s+(?:also|still|currently|generally|consistently|therefore|thus|again|typically|clearly|only|already|now|overall|itself|themselves|likewise|too))+$",
+    re.I,
+)
 _CRITERION_CUT = re.compile(
     r"\s+(?:because|due|as|since|compared|relative|than|when|while|whereas|although|though|but|and\s+(?:is|are|has|have|was)|which|that|given|despite|thanks|owing|with|by|for\s+(?:its|their|the)|among|across|globally|overall|in\s+(?:the|its|their|\d{4}))\b.*$",
     re.I,
@@ -183,7 +466,12 @@ def clean_subject(text: str | None) -> str | None:
     if first in _PRONOUNS or (len(words) == 1 and first in {"the", "a", "an"}):
         return None
     head = words[1] if first in {"the", "a", "an"} and len(words) > 1 else words[0]
-    if head.lower() in _PRONOUNS or head.lower() in {"option", "options", "approach", "model"} and len(words) <= 2 and first in {"the", "a", "an", "this"}:
+    if (
+        head.lower() in _PRONOUNS
+        or head.lower() in {"option", "options", "approach", "model"}
+        and len(words) <= 2
+        and first in {"the", "a", "an", "this"}
+    ):
         return None
     if not (words[0][:1].isupper() or first in {"the", "a", "an"} or words[0][:1].isdigit()):
         return None
@@ -221,7 +509,9 @@ def clean_criterion(text: str | None) -> str | None:
 _SUBJ = r"(?P<subject>(?:(?:[Tt]he|[Aa]n?)\s+[\w'’.&/()\-]+|[A-Z0-9][\w'’.&/()\-]*)(?:\s+[\w'’.&/()\-]+){0,7}?)"
 _CLAUSE = r"(?:^|(?<=[,;:(])\s*|(?<=\s)(?:while|whereas|but|and|although|with|that)\s+)\s*"
 _ADV = r"(?:(?:very|relatively|particularly|comparatively|rather|quite|somewhat|notably|especially|extremely|fairly|considerably|much|far)\s+)?"
-_MANNER = r"(?:poorly|well|badly|moderately|strongly|weakly|highly|best|worst|better|worse|reasonably\s+well|fairly\s+well)"
+_MANNER = (
+    r"(?:poorly|well|badly|moderately|strongly|weakly|highly|best|worst|better|worse|reasonably\s+well|fairly\s+well)"
+)
 _PREP = r"(?:on|in|against|at|for|with\s+(?:respect|regard)\s+to|in\s+terms\s+of|when\s+it\s+comes\s+to|regarding)"
 _CRIT = r"(?P<criterion>[A-Za-z][\w'’\-/]*(?:\s+[\w'’\-/]+){0,6}?)(?=\s*(?:[,;.:)(]|$|\s(?:because|due|as|since|compared|relative|than|when|while|whereas|although|but|and\s+(?:is|are|has|have|was|scores?|performs?|fares?)|which|that|given|despite|thanks|with|by)\b))"
 _ADJ = r"(?:weak|strong|weaker|stronger|poor|good|better|limited|excellent|robust|solid|high|low|higher|lower|mixed|moderate|average)"
@@ -240,12 +530,12 @@ _HAVE_VERB = (
 # "a score of 8 or higher" is a threshold, not a subject's score.
 _NOT_A_THRESHOLD = r"(?!\s*(?:or|and)\s+(?:higher|more|above|over|lower|less|below|under))"
 _NUMBER = r"\d{1,3}(?:[.,]\d{1,2})?(?:\s*(?:%|/\s*\d+|out\s+of\s+\d+))?"
-_ORDINAL_RANK = (
-    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|\d{1,3}(?:st|nd|rd|th))"
+_ORDINAL_RANK = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|top|\d{1,3}(?:st|nd|rd|th))"
+
+
+_LEAD_CRITERION = re.compile(
+    r"\s*(?:In|On|For|Within)\s+the\s+(?P<criterion>(?:[A-Z][\w&\-]*\s+){1,5}(?:pillar|dimension|category|indicator|index|component|domain))\s*,"
 )
-
-
-_LEAD_CRITERION = re.compile(r"\s*(?:In|On|For|Within)\s+the\s+(?P<criterion>(?:[A-Z][\w&\-]*\s+){1,5}(?:pillar|dimension|category|indicator|index|component|domain))\s*,")
 _WORLD = re.compile(r"\b(?:globally|worldwide|in\s+the\s+world)\b", re.I)
 
 
@@ -293,18 +583,70 @@ def _rule(name: str, pattern: str, **kw) -> Rule:
     return Rule(name=name, pattern=re.compile(pattern), **kw)
 
 
-_EFFECT_NEEDLES = ("increas", "improv", "strengthen", "enhanc", "boost", "ensur", "foster", "promot", "preserv", "safeguard",
-                   "reduc", "weaken", "undermin", "compromis", "erod", "limit", "threaten", "dilut")
-_ADJ_NEEDLES = ("weak", "strong", "poor", "good", "better", "best", "worst", "limited", "excellent", "robust", "solid",
-                "high", "low", "mixed", "moderate", "average")
-_HAVE_NEEDLES = _ADJ_NEEDLES + ("less", "more", "greater", "little", "considerabl", "significant", "substantial", "medium",
-                                "minimal", "broad", "narrow", "extensive", "sustainable", "fewer")
+_EFFECT_NEEDLES = (
+    "increas",
+    "improv",
+    "strengthen",
+    "enhanc",
+    "boost",
+    "ensur",
+    "foster",
+    "promot",
+    "preserv",
+    "safeguard",
+    "reduc",
+    "weaken",
+    "undermin",
+    "compromis",
+    "erod",
+    "limit",
+    "threaten",
+    "dilut",
+)
+_ADJ_NEEDLES = (
+    "weak",
+    "strong",
+    "poor",
+    "good",
+    "better",
+    "best",
+    "worst",
+    "limited",
+    "excellent",
+    "robust",
+    "solid",
+    "high",
+    "low",
+    "mixed",
+    "moderate",
+    "average",
+)
+_HAVE_NEEDLES = _ADJ_NEEDLES + (
+    "less",
+    "more",
+    "greater",
+    "little",
+    "considerabl",
+    "significant",
+    "substantial",
+    "medium",
+    "minimal",
+    "broad",
+    "narrow",
+    "extensive",
+    "sustainable",
+    "fewer",
+)
 
 RULES: tuple[Rule, ...] = (
     # "X leads the group with a score of 61.2", "X ranks second with a score of 58"
     _rule(
         "with-a-score-of",
-        _CLAUSE + _SUBJ + r"\s+(?:leads?|led|ranks?|ranked|comes?|came|finishes|finished|holds?|held|tops?|topped|places?|placed|sits?|sat|stands?|stood)\b[^,;()]{0,50}?\s+with\s+an?\s+score\s+of\s+(?P<rating>" + _NUMBER + r")\b",
+        _CLAUSE
+        + _SUBJ
+        + r"\s+(?:leads?|led|ranks?|ranked|comes?|came|finishes|finished|holds?|held|tops?|topped|places?|placed|sits?|sat|stands?|stood)\b[^,;()]{0,50}?\s+with\s+an?\s+score\s+of\s+(?P<rating>"
+        + _NUMBER
+        + r")\b",
         fixed_criterion="overall score",
         numeric=True,
         needles=("score of",),
@@ -312,49 +654,94 @@ RULES: tuple[Rule, ...] = (
     # "X ranks first at 84.8" (a rank and the score it is ranked by)
     _rule(
         "ranks-at",
-        _CLAUSE + _SUBJ + r"\s+(?:ranks?|ranked|ranking|comes?|came|coming|places?|placed|placing)\s+(?P<rating>" + _ORDINAL_RANK + r"\s+at\s+" + _NUMBER + r")\b",
+        _CLAUSE
+        + _SUBJ
+        + r"\s+(?:ranks?|ranked|ranking|comes?|came|coming|places?|placed|placing)\s+(?P<rating>"
+        + _ORDINAL_RANK
+        + r"\s+at\s+"
+        + _NUMBER
+        + r")\b",
         fixed_criterion="overall rank",
         needles=("rank", "plac", "came", "come"),
     ),
     # "Globally, X secures the 12th position", "whereas Y holds the 49th spot"
     _rule(
         "holds-position",
-        _CLAUSE + _SUBJ + r"\s+(?:secures?|secured|holds?|held|takes?|took|occupies|occupied|claims?|claimed)\s+the\s+(?P<rating>" + _ORDINAL_RANK + r")\s+(?:position|spot|place|rank)\b",
+        _CLAUSE
+        + _SUBJ
+        + r"\s+(?:secures?|secured|holds?|held|takes?|took|occupies|occupied|claims?|claimed)\s+the\s+(?P<rating>"
+        + _ORDINAL_RANK
+        + r")\s+(?:position|spot|place|rank)\b",
         fixed_criterion="rank",
         needles=("position", "spot", "place", "rank"),
     ),
     # "X scores poorly on legitimacy", "X does not perform well against cost"
     _rule(
         "verb-manner-on",
-        _CLAUSE + _SUBJ + r"(?P<neg>\s+(?:does|do|did|would|could|will|may|might)\s+not)?\s+" + _MODAL + r"(?:scores?|scored|scoring|rates?|rated|rating|performs?|performed|performing|fares?|fared|faring|does|do|did)\s+"
+        _CLAUSE
+        + _SUBJ
+        + r"(?P<neg>\s+(?:does|do|did|would|could|will|may|might)\s+not)?\s+"
+        + _MODAL
+        + r"(?:scores?|scored|scoring|rates?|rated|rating|performs?|performed|performing|fares?|fared|faring|does|do|did)\s+"
         r"(?P<rating>" + _ADV + _MANNER + r")\s+" + _PREP + r"\s+" + _CRIT,
         needles=("scor", "rate", "rating", "perform", "far", "does", "do ", "did "),
     ),
     # "On legitimacy, the rotating model fares poorly"
     _rule(
         "on-criterion-verb",
-        r"(?:^|(?<=[.;:]\s))\s*(?:On|In\s+terms\s+of|Regarding|When\s+it\s+comes\s+to|With\s+(?:respect|regard)\s+to|As\s+for)\s+" + _CRIT.replace("{0,6}?", "{0,5}") + r",\s+"
-        + _SUBJ + r"(?P<neg>\s+(?:does|do|did)\s+not)?\s+(?:scores?|scored|rates?|rated|performs?|performed|fares?|fared|does|do|did|is|are|was|were|ranks?|ranked|comes?|came)\s+(?P<rating>" + _ADV + r"(?:" + _MANNER + r"|" + _ADJ + r"|" + _SUPER + r"|" + _ORDINAL_RANK + r"))\b",
+        r"(?:^|(?<=[.;:]\s))\s*(?:On|In\s+terms\s+of|Regarding|When\s+it\s+comes\s+to|With\s+(?:respect|regard)\s+to|As\s+for)\s+"
+        + _CRIT.replace("{0,6}?", "{0,5}")
+        + r",\s+"
+        + _SUBJ
+        + r"(?P<neg>\s+(?:does|do|did)\s+not)?\s+(?:scores?|scored|rates?|rated|performs?|performed|fares?|fared|does|do|did|is|are|was|were|ranks?|ranked|comes?|came)\s+(?P<rating>"
+        + _ADV
+        + r"(?:"
+        + _MANNER
+        + r"|"
+        + _ADJ
+        + r"|"
+        + _SUPER
+        + r"|"
+        + _ORDINAL_RANK
+        + r"))\b",
         needles=("on ", "in terms of", "regarding", "when it comes", "with respect", "with regard", "as for"),
     ),
     # "X is weak on enforcement", "X is the strongest option on cost", "X is not strong in speed"
     _rule(
         "is-adj-on",
-        _CLAUSE + _SUBJ + r"\s+(?:is|are|was|were|remains?|remained|appears?(?:\s+to\s+be)?|seems?(?:\s+to\s+be)?|looks?|(?:would|will)\s+be)\s+(?P<neg>not\s+)?(?P<rating>" + _ADV + r"(?:" + _ADJ + r"|" + _SUPER + r"))"
-        r"(?:\s+(?:option|choice|candidate|performer|model))?\s+(?:on|in|regarding|with\s+(?:respect|regard)\s+to|in\s+terms\s+of|when\s+it\s+comes\s+to)\s+" + _CRIT,
+        _CLAUSE
+        + _SUBJ
+        + r"\s+(?:is|are|was|were|remains?|remained|appears?(?:\s+to\s+be)?|seems?(?:\s+to\s+be)?|looks?|(?:would|will)\s+be)\s+(?P<neg>not\s+)?(?P<rating>"
+        + _ADV
+        + r"(?:"
+        + _ADJ
+        + r"|"
+        + _SUPER
+        + r"))"
+        r"(?:\s+(?:option|choice|candidate|performer|model))?\s+(?:on|in|regarding|with\s+(?:respect|regard)\s+to|in\s+terms\s+of|when\s+it\s+comes\s+to)\s+"
+        + _CRIT,
         needles=_ADJ_NEEDLES,
     ),
     # "X offers limited flexibility", "X has a strong track record", "X brings less baggage"
     _rule(
         "has-adj-noun",
         _CLAUSE + _SUBJ + r"\s+" + _MODAL + _HAVE_VERB + r"\s+"
-        r"(?:an?\s+|the\s+)?(?P<rating>" + _HAVE_ADJ + r"|(?:considerably|significantly|substantially|much|far)\s+(?:more|less|fewer|greater))(?:\s+(?:level|degree|amount)\s+of)?\s+" + _CRIT,
+        r"(?:an?\s+|the\s+)?(?P<rating>"
+        + _HAVE_ADJ
+        + r"|(?:considerably|significantly|substantially|much|far)\s+(?:more|less|fewer|greater))(?:\s+(?:level|degree|amount)\s+of)?\s+"
+        + _CRIT,
         needles=_HAVE_NEEDLES,
     ),
     # "X brings less baggage but has weaker funding": the second judgement of a coordinated pair
     _rule(
         "has-adj-noun-coordinated",
-        _CLAUSE + _SUBJ + r"\s+" + _MODAL + r"[a-z]+(?:s|ed)\s+[^,;.]{3,80}?,?\s+(?:but|and|yet|while)\s+(?:also\s+|still\s+)?" + _HAVE_VERB + r"\s+"
+        _CLAUSE
+        + _SUBJ
+        + r"\s+"
+        + _MODAL
+        + r"[a-z]+(?:s|ed)\s+[^,;.]{3,80}?,?\s+(?:but|and|yet|while)\s+(?:also\s+|still\s+)?"
+        + _HAVE_VERB
+        + r"\s+"
         r"(?:an?\s+|the\s+)?(?P<rating>" + _HAVE_ADJ + r")(?:\s+(?:level|degree|amount)\s+of)?\s+" + _CRIT,
         needles=_HAVE_NEEDLES,
     ),
@@ -362,7 +749,11 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "weakness-of",
         r"\b(?:[Tt]he|[Aa]|[Oo]ne)\s+(?:main\s+|key\s+|chief\s+|principal\s+|greatest\s+|biggest\s+|major\s+|central\s+)?(?P<pol>weakness|strength|advantage|disadvantage|drawback|limitation|shortcoming|asset)\s+of\s+"
-        + _SUBJ + r"\s+(?:is|was|lies\s+in)\s+(?:its\s+|their\s+|the\s+)?(?P<rating>" + _HAVE_ADJ + r")\s+" + _CRIT,
+        + _SUBJ
+        + r"\s+(?:is|was|lies\s+in)\s+(?:its\s+|their\s+|the\s+)?(?P<rating>"
+        + _HAVE_ADJ
+        + r")\s+"
+        + _CRIT,
         polarity_group="pol",
         needles=("weakness", "strength", "advantage", "drawback", "limitation", "shortcoming", "asset"),
     ),
@@ -370,19 +761,31 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "best-option-for",
         r"\b[Tt]he\s+(?P<rating>strongest|weakest|best|worst|most\s+\w+|least\s+\w+)\s+(?:option|choice|candidate|model|approach|performer)\s+(?:for|on|in\s+terms\s+of|regarding)\s+"
-        + _CRIT.replace("(?=", "(?=\\s+(?:is|was|would\\s+be|remains)\\s|").replace("{0,6}?", "{0,5}?") + r"\s+(?:is|was|would\s+be|remains)\s+" + _SUBJ.replace("{0,7}?", "{0,7}") + r"(?=\s*[,.;]|$)",
+        + _CRIT.replace("(?=", "(?=\\s+(?:is|was|would\\s+be|remains)\\s|").replace("{0,6}?", "{0,5}?")
+        + r"\s+(?:is|was|would\s+be|remains)\s+"
+        + _SUBJ.replace("{0,7}?", "{0,7}")
+        + r"(?=\s*[,.;]|$)",
         needles=("option", "choice", "candidate", "model", "approach", "performer"),
     ),
     # "X ranks first on capacity", "X ranked 12th in the world in the Government pillar"
     _rule(
         "ranks-on",
-        _CLAUSE + _SUBJ + r"\s+(?:ranks?|ranked|ranking|places?|placed|comes?|came|is\s+ranked)\s+(?P<rating>" + _ORDINAL_RANK + r")\s+(?:(?:in\s+the\s+world|globally|worldwide|overall)\s+)?(?:on|in|for)\s+(?:the\s+)?" + _CRIT,
+        _CLAUSE
+        + _SUBJ
+        + r"\s+(?:ranks?|ranked|ranking|places?|placed|comes?|came|is\s+ranked)\s+(?P<rating>"
+        + _ORDINAL_RANK
+        + r")\s+(?:(?:in\s+the\s+world|globally|worldwide|overall)\s+)?(?:on|in|for)\s+(?:the\s+)?"
+        + _CRIT,
         needles=("rank", "plac", "came", "come"),
     ),
     # "X ranks 23rd globally", "X ranked 4th in the world"
     _rule(
         "ranks-globally",
-        _CLAUSE + _SUBJ + r"\s+(?:ranks?|ranked|ranking|placed|places)\s+(?P<rating>" + _ORDINAL_RANK + r")\s+(?:globally|worldwide|in\s+the\s+world|overall)\b(?!\s+(?:on|in|for)\s)",
+        _CLAUSE
+        + _SUBJ
+        + r"\s+(?:ranks?|ranked|ranking|placed|places)\s+(?P<rating>"
+        + _ORDINAL_RANK
+        + r")\s+(?:globally|worldwide|in\s+the\s+world|overall)\b(?!\s+(?:on|in|for)\s)",
         fixed_criterion="global rank",
         needles=("rank", "plac"),
     ),
@@ -400,28 +803,43 @@ RULES: tuple[Rule, ...] = (
     # "X scores 7.5 on openness", "X scored 64% for trust"
     _rule(
         "scores-number-on",
-        _CLAUSE + _SUBJ + r"\s+(?:scores?|scored|scoring|rates?|rated|receives?|received|achieves?|achieved)\s+(?:an?\s+(?:score|rating)\s+of\s+)?(?P<rating>" + _NUMBER + r")\s+(?:points?\s+)?(?:on|in|for)\s+(?:the\s+)?" + _CRIT,
+        _CLAUSE
+        + _SUBJ
+        + r"\s+(?:scores?|scored|scoring|rates?|rated|receives?|received|achieves?|achieved)\s+(?:an?\s+(?:score|rating)\s+of\s+)?(?P<rating>"
+        + _NUMBER
+        + r")\s+(?:points?\s+)?(?:on|in|for)\s+(?:the\s+)?"
+        + _CRIT,
         numeric=True,
         needles=("scor", "rate", "receiv", "achiev"),
     ),
     # "X's overall score of 61.2", "X has a high overall score of 61.2"
     _rule(
         "overall-score-of",
-        _CLAUSE + _SUBJ + r"(?:['’]s\s+|\s+(?:has|had|presents|presented|records|recorded|registers|registered|attains|attained|reports|reported|achieves|achieved|posts|posted)\s+an?\s+|\s+with\s+an?\s+)(?:(?:high|low|strong|weak|impressive|modest)\s+)?(?P<criterion>(?:overall|total|average|composite|index)\s+score)\s+(?:of|at)\s+(?P<rating>" + _NUMBER + r")\b" + _NOT_A_THRESHOLD,
+        _CLAUSE
+        + _SUBJ
+        + r"(?:['’]s\s+|\s+(?:has|had|presents|presented|records|recorded|registers|registered|attains|attained|reports|reported|achieves|achieved|posts|posted)\s+an?\s+|\s+with\s+an?\s+)(?:(?:high|low|strong|weak|impressive|modest)\s+)?(?P<criterion>(?:overall|total|average|composite|index)\s+score)\s+(?:of|at)\s+(?P<rating>"
+        + _NUMBER
+        + r")\b"
+        + _NOT_A_THRESHOLD,
         numeric=True,
         needles=("score",),
     ),
     # "the average score of 43.7 for upper-income countries", "the average score across the region is 54.7"
     _rule(
         "average-score-for",
-        r"\b[Tt]he\s+(?P<criterion>(?:average|mean|median|overall)\s+score)\s+(?:of\s+(?P<rating>" + _NUMBER + r")\s+(?:for|among|across)\s+(?:the\s+)?" + r"(?P<subject>[\w'’\-]+(?:\s+[\w'’\-]+){0,6}?)(?=\s*[,.;)]|\s+(?:is|was|and|which|in)\b)"
+        r"\b[Tt]he\s+(?P<criterion>(?:average|mean|median|overall)\s+score)\s+(?:of\s+(?P<rating>"
+        + _NUMBER
+        + r")\s+(?:for|among|across)\s+(?:the\s+)?"
+        + r"(?P<subject>[\w'’\-]+(?:\s+[\w'’\-]+){0,6}?)(?=\s*[,.;)]|\s+(?:is|was|and|which|in)\b)"
         r")",
         numeric=True,
         needles=("score",),
     ),
     _rule(
         "average-score-across",
-        r"\b[Tt]he\s+(?P<criterion>(?:average|mean|median|overall)\s+score)\s+(?:across|for|among|of)\s+(?:the\s+)?(?P<subject>[\w'’\-]+(?:\s+[\w'’\-]+){0,6}?)\s+(?:(?:this|last|that)\s+year\s+)?(?:is|was|stands\s+at|stood\s+at|of)\s+(?P<rating>" + _NUMBER + r")\b",
+        r"\b[Tt]he\s+(?P<criterion>(?:average|mean|median|overall)\s+score)\s+(?:across|for|among|of)\s+(?:the\s+)?(?P<subject>[\w'’\-]+(?:\s+[\w'’\-]+){0,6}?)\s+(?:(?:this|last|that)\s+year\s+)?(?:is|was|stands\s+at|stood\s+at|of)\s+(?P<rating>"
+        + _NUMBER
+        + r")\b",
         numeric=True,
         needles=("score",),
     ),
@@ -429,7 +847,9 @@ RULES: tuple[Rule, ...] = (
     # comparison or an excess, since a bare "X is accessible" describes more often than it rates.
     _rule(
         "is-evaluative-adjective",
-        _CLAUSE + _SUBJ + r"\s+(?:is|are|was|were|remains?|remained|appears?(?:\s+to\s+be)?|seems?(?:\s+to\s+be)?|(?:would|will)\s+be)\s+"
+        _CLAUSE
+        + _SUBJ
+        + r"\s+(?:is|are|was|were|remains?|remained|appears?(?:\s+to\s+be)?|seems?(?:\s+to\s+be)?|(?:would|will)\s+be)\s+"
         r"(?:arguably\s+|perhaps\s+|probably\s+|likely\s+|also\s+|still\s+|generally\s+)?(?P<neg>not\s+)?(?:(?:a|an|the)\s+)?"
         r"(?P<rating>(?:far\s+|much\s+|even\s+)?(?:more|less|most|least|too)\s+"
         r"(?P<adj>" + "|".join(sorted(NOMINALS, key=len, reverse=True)) + r"))\b(?!-)"
@@ -441,10 +861,13 @@ RULES: tuple[Rule, ...] = (
     # that names a criterion (`CRITERION_NOUNS`); other objects ("improves its website") are not.
     _rule(
         "effect-on-criterion",
-        _CLAUSE + _SUBJ + r"(?P<neg>\s+(?:does|do|did|would|could|will|may|might)\s+not)?\s+(?:(?:would|could|will|may|might|can)\s+)?(?:also\s+|further\s+|likely\s+|significantly\s+|greatly\s+)?"
+        _CLAUSE
+        + _SUBJ
+        + r"(?P<neg>\s+(?:does|do|did|would|could|will|may|might)\s+not)?\s+(?:(?:would|could|will|may|might|can)\s+)?(?:also\s+|further\s+|likely\s+|significantly\s+|greatly\s+)?"
         r"(?P<rating>(?:increase|improve|strengthen|enhance|boost|ensure|foster|promote|preserve|safeguard|reduce|weaken|undermine|compromise|erode|limit|threaten|dilute)(?:s|es|d|ed)?)\s+"
         r"(?:its\s+|their\s+|the\s+|a\s+)?(?:(?:overall|public|political|global|institutional|international|scientific|perceived|democratic|greater|more)\s+)?(?P<criterion>"
-        + "|".join(sorted((re.escape(c) for c in CRITERION_NOUNS), key=len, reverse=True)) + r")\b(?!-)",
+        + "|".join(sorted((re.escape(c) for c in CRITERION_NOUNS), key=len, reverse=True))
+        + r")\b(?!-)",
         effect=True,
         needles=_EFFECT_NEEDLES,
     ),
@@ -472,15 +895,20 @@ LIST_LABEL = re.compile(
     r"^(?P<label>benefits?|strengths?|advantages?|disadvantages?|pros|cons|weaknesses|challenges|limitations|drawbacks|risks|opportunities|threats)\s*:?\s*$",
     re.I,
 )
-LIST_ITEM = re.compile(r"^(?:[-•*▪◦]\s+)?(?:\*\*)?(?P<criterion>[A-Z][^:.!?]{2,70}?)(?:\*\*)?\s*:(?:\*\*)?\s*(?P<rest>.*)$")
+LIST_ITEM = re.compile(
+    r"^(?:[-•*▪◦]\s+)?(?:\*\*)?(?P<criterion>[A-Z][^:.!?]{2,70}?)(?:\*\*)?\s*:(?:\*\*)?\s*(?P<rest>.*)$"
+)
 
 # A paragraph led by a criterion in bold: "**Cost**: The fund is cheapest. The office sits in the middle."
 LABELLED_PARAGRAPH = re.compile(r"^\s*(?:[-*•]\s+)?\*\*(?P<criterion>[^*:]{3,60}?):?\*\*\s*:?\s+(?P<body>[A-Z].*)$")
 # One clause of such a paragraph: a named subject, a verb of position, and the position as printed.
 LABELLED_CLAUSE = re.compile(
-    r"^\s*" + _SUBJ + r"\s+(?P<neg>(?:is|are|was|were)\s+not\s+)?(?:is|are|remains?|occupies|occupy|tilts?|leans?|sits?|falls?|aligns?|bridges?|"
+    r"^\s*"
+    + _SUBJ
+    + r"\s+(?P<neg>(?:is|are|was|were)\s+not\s+)?(?:is|are|remains?|occupies|occupy|tilts?|leans?|sits?|falls?|aligns?|bridges?|"
     r"scores?|ranks?|performs?|fares?|comes?|stands?)\s+(?P<rating>[^,;:.()]{2,70}?)\s*$"
 )
 # Where a labelled paragraph's clauses end: sentence ends and clause-joining commas.
-CLAUSE_SPLIT = re.compile(r"(?<=[a-z0-9)])[.;]\s+|,\s+(?:and|while|whereas|but|though|although)\s+|,\s+(?=[A-Z][a-z]+\s+(?:is|are|occupies|tilts|leans|sits|falls)\b)")
-
+CLAUSE_SPLIT = re.compile(
+    r"(?<=[a-z0-9)])[.;]\s+|,\s+(?:and|while|whereas|but|though|although)\s+|,\s+(?=[A-Z][a-z]+\s+(?:is|are|occupies|tilts|leans|sits|falls)\b)"
+)

@@ -103,7 +103,7 @@ def resolve(extractions: Iterable[Extraction | DocSummary], kb: KnowledgeBase) -
         is_known = lambda k, known=known: k in known  # noqa: E731
         uf = _UnionFind()
         for s in summaries:
-            for (t, key) in s.mentions:
+            for t, key in s.mentions:
                 if t == etype:
                     uf.find(key)
             if etype == "institution":
@@ -164,7 +164,13 @@ def resolve(extractions: Iterable[Extraction | DocSummary], kb: KnowledgeBase) -
                 fid = root
             else:
                 names = Counter(d.name for d in ds)
-                name = max(names, key=lambda n: (names[n], len(n), n)) if names else root[4:] if is_discovered(root) else root
+                name = (
+                    max(names, key=lambda n: (names[n], len(n), n))
+                    if names
+                    else root[4:]
+                    if is_discovered(root)
+                    else root
+                )
                 fid = slugify(name) or slugify(root) or "entity"
                 base, n = fid, 2
                 while fid in taken:
@@ -178,30 +184,75 @@ def resolve(extractions: Iterable[Extraction | DocSummary], kb: KnowledgeBase) -
             if etype == "institution":
                 if root in known:
                     k = known[root]
-                    row = InstitutionRow(fid, k.name, k.acronym, tuple(sorted(aliases or {k.name})), k.kind, k.country, True,
-                                         len(docs[root]), n_mentions[root])
+                    row = InstitutionRow(
+                        fid,
+                        k.name,
+                        k.acronym,
+                        tuple(sorted(aliases or {k.name})),
+                        k.kind,
+                        k.country,
+                        True,
+                        len(docs[root]),
+                        n_mentions[root],
+                    )
                 else:
                     acr = Counter(d.acronym for d in ds if d.acronym)
                     kinds = Counter(d.kind for d in ds if d.kind)
                     countries = Counter(d.country for d in ds if d.country)
-                    nm = max(Counter(d.name for d in ds).items(), key=lambda x: (x[1], len(x[0]), x[0]))[0] if ds else (sorted(aliases)[0] if aliases else fid)
-                    row = InstitutionRow(fid, nm, min(acr, key=lambda a: (-acr[a], a)) if acr else None, tuple(sorted(aliases or {nm})),
-                                         min(kinds, key=lambda a: (-kinds[a], a)) if kinds else guess_kind(nm),
-                                         min(countries, key=lambda c: (-countries[c], c)) if countries else None, False,
-                                         len(docs[root]), n_mentions[root])
+                    nm = (
+                        max(Counter(d.name for d in ds).items(), key=lambda x: (x[1], len(x[0]), x[0]))[0]
+                        if ds
+                        else (sorted(aliases)[0] if aliases else fid)
+                    )
+                    row = InstitutionRow(
+                        fid,
+                        nm,
+                        min(acr, key=lambda a: (-acr[a], a)) if acr else None,
+                        tuple(sorted(aliases or {nm})),
+                        min(kinds, key=lambda a: (-kinds[a], a)) if kinds else guess_kind(nm),
+                        min(countries, key=lambda c: (-countries[c], c)) if countries else None,
+                        False,
+                        len(docs[root]),
+                        n_mentions[root],
+                    )
             else:
                 if root in known:
                     k = known[root]
                     desc = next((d.description for d in ds if d.description), None)
-                    row = InstrumentRow(fid, k.name, k.category, desc, tuple(sorted(aliases or {k.name})), len(docs[root]), n_mentions[root])
+                    row = InstrumentRow(
+                        fid,
+                        k.name,
+                        k.category,
+                        desc,
+                        tuple(sorted(aliases or {k.name})),
+                        len(docs[root]),
+                        n_mentions[root],
+                    )
                 else:
-                    nm = max(Counter(d.name for d in ds).items(), key=lambda x: (x[1], len(x[0]), x[0]))[0] if ds else fid
+                    nm = (
+                        max(Counter(d.name for d in ds).items(), key=lambda x: (x[1], len(x[0]), x[0]))[0]
+                        if ds
+                        else fid
+                    )
                     cats = Counter(d.kind for d in ds if d.kind)
-                    desc = next((d.description for d in sorted(ds, key=lambda d: d.description or "") if d.description), None)
-                    row = InstrumentRow(fid, nm, min(cats, key=lambda a: (-cats[a], a)) if cats else "mechanism_design", desc,
-                                        tuple(sorted(aliases or {nm})), len(docs[root]), n_mentions[root])
+                    desc = next(
+                        (d.description for d in sorted(ds, key=lambda d: d.description or "") if d.description), None
+                    )
+                    row = InstrumentRow(
+                        fid,
+                        nm,
+                        min(cats, key=lambda a: (-cats[a], a)) if cats else "mechanism_design",
+                        desc,
+                        tuple(sorted(aliases or {nm})),
+                        len(docs[root]),
+                        n_mentions[root],
+                    )
             rows.append(row)
-        rows.sort(key=lambda r: r[0] if isinstance(r, tuple) else (r.institution_id if etype == "institution" else r.instrument_id))
+        rows.sort(
+            key=lambda r: (
+                r[0] if isinstance(r, tuple) else (r.institution_id if etype == "institution" else r.instrument_id)
+            )
+        )
         out_rows[etype] = tuple(rows)
         maps[etype] = final
     key_map = dict(maps["instrument"])

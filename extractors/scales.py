@@ -165,23 +165,62 @@ def detect_scale(values: Iterable[str | None], *, min_share: float = DEFAULT_MIN
 NOT_APPLICABLE = frozenset({"n/a", "na", "n.a", "not applicable", "-", "–", "—", "tbd", "?"})
 # Marks that stand for a scale's words.  Harvey balls and traffic lights are ordinal marks.
 _MARK_WORDS = {
-    "✓": "yes", "✔": "yes", "✔️": "yes", "☑": "yes", "✅": "yes", "✗": "no", "✘": "no", "❌": "no", "✖": "no",
-    "✖️": "no", "⚠️": "partial", "⚠": "partial", "~": "partial", "◐": "partial", "◑": "partial",
+    "✓": "yes",
+    "✔": "yes",
+    "✔️": "yes",
+    "☑": "yes",
+    "✅": "yes",
+    "✗": "no",
+    "✘": "no",
+    "❌": "no",
+    "✖": "no",
+    "✖️": "no",
+    "⚠️": "partial",
+    "⚠": "partial",
+    "~": "partial",
+    "◐": "partial",
+    "◑": "partial",
 }
 
 LINE_SCALES: tuple[Scale, ...] = (
-    _ordinal("yes-partial-no", ("no", "partial", "yes"), partly="partial", partially="partial", some="partial",
-             limited="partial", mixed="partial", **{"in part": "partial"}),
-    _ordinal("very-high-to-very-low", ("very low", "low", "medium", "high", "very high"), moderate="medium",
-             med="medium", limited="low", minimal="very low", significant="high", none="very low"),
-    _ordinal("strong-moderate-weak", ("weak", "moderate", "strong"), mixed="moderate", medium="moderate",
-             limited="weak", partial="moderate"),
+    _ordinal(
+        "yes-partial-no",
+        ("no", "partial", "yes"),
+        partly="partial",
+        partially="partial",
+        some="partial",
+        limited="partial",
+        mixed="partial",
+        **{"in part": "partial"},
+    ),
+    _ordinal(
+        "very-high-to-very-low",
+        ("very low", "low", "medium", "high", "very high"),
+        moderate="medium",
+        med="medium",
+        limited="low",
+        minimal="very low",
+        significant="high",
+        none="very low",
+    ),
+    _ordinal(
+        "strong-moderate-weak",
+        ("weak", "moderate", "strong"),
+        mixed="moderate",
+        medium="moderate",
+        limited="weak",
+        partial="moderate",
+    ),
     _ordinal("good-fair-poor", ("poor", "fair", "good"), excellent="good", adequate="fair", weak="poor"),
-    _ordinal("extensive-moderate-minimal", ("minimal", "moderate", "extensive"), limited="minimal",
-             comprehensive="extensive"),
+    _ordinal(
+        "extensive-moderate-minimal", ("minimal", "moderate", "extensive"), limited="minimal", comprehensive="extensive"
+    ),
     _ordinal("harvey-balls", ("○", "◔", "◐", "◕", "●")),
-    _ordinal("green-amber-red", ("red", "amber", "green"), **{"🔴": "red", "🟠": "amber", "🟡": "amber", "🟢": "green",
-                                                              "yellow": "amber"}),
+    _ordinal(
+        "green-amber-red",
+        ("red", "amber", "green"),
+        **{"🔴": "red", "🟠": "amber", "🟡": "amber", "🟢": "green", "yellow": "amber"},
+    ),
 )
 _GRADE = re.compile(r"^([a-f])([+-]?)$")
 _STARS = re.compile(r"^([★⭐✪*]+)([☆✩]*)$")
@@ -228,7 +267,7 @@ def _lead(scale: Scale, key: str) -> float | None:
                 return (scale.values.index(a) + scale.values.index(b)) / (2 * n)
     # The longest value (or synonym) the cell opens with, if a qualifier follows it.
     for word in _words_longest_first(scale):
-        if key.startswith(word) and _QUALIFIER.match(key[len(word):]):
+        if key.startswith(word) and _QUALIFIER.match(key[len(word) :]):
             value = scale.synonyms.get(word, word)
             return scale.values.index(value) / (len(scale.values) - 1)
     return None
@@ -256,7 +295,11 @@ def _judge(scale: Scale, key: str) -> float | None:
     if scale is _FRACTION_SCALE:
         m = _FRACTION.match(key)
         # "73/84" counts documents; a rating is out of a small maximum or out of 100.
-        if m is None or not (0 < float(m.group(2)) <= 10 or float(m.group(2)) == 100) or float(m.group(1)) > float(m.group(2)):
+        if (
+            m is None
+            or not (0 < float(m.group(2)) <= 10 or float(m.group(2)) == 100)
+            or float(m.group(1)) > float(m.group(2))
+        ):
             return None
         return float(m.group(1)) / float(m.group(2))
     return _lead(scale, key)

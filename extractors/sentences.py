@@ -25,12 +25,32 @@ _END = frozenset(".!?:;")
 _INLINE_MARKERS = frozenset({"-", "\u2013", "\u2022", "\u25aa", "\u25e6", "*"})
 # Bullets that open an item wherever they stand (a dash may be a clause dash, so it needs a full stop).
 _BULLETS = frozenset({"\u2022", "\u25aa", "\u25e6"})
-_QUOTES = frozenset('"\u201d\u2019\'')
+_QUOTES = frozenset("\"\u201d\u2019'")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LIST_OPENER = re.compile(r"^\s*([-*•▪◦]|\d{1,2}[.)]|\(?[a-z]\)|#+|\|)\s")
 # Abbreviations that end with a full stop but do not end a sentence.
 _ABBREVIATIONS = frozenset(
-    {"e.g", "i.e", "etc", "et al", "al", "vs", "cf", "no", "fig", "u.s", "u.k", "mr", "ms", "dr", "prof", "inc", "ltd", "co", "st"}
+    {
+        "e.g",
+        "i.e",
+        "etc",
+        "et al",
+        "al",
+        "vs",
+        "cf",
+        "no",
+        "fig",
+        "u.s",
+        "u.k",
+        "mr",
+        "ms",
+        "dr",
+        "prof",
+        "inc",
+        "ltd",
+        "co",
+        "st",
+    }
 )
 
 
@@ -99,7 +119,7 @@ class SentenceSplitter:
         horizon = newline_at + 2000
         if not line or _BLANK_LINE.match(text, newline_at, horizon):
             return True
-        if line[-1] in _END or line.endswith(('."', '.\u201d')):
+        if line[-1] in _END or line.endswith(('."', ".\u201d")):
             return True
         line_end = text.find("\n", newline_at + 1, horizon)
         next_line = text[newline_at + 1 : line_end if line_end >= 0 else horizon]
@@ -130,7 +150,10 @@ class _TokenTable:
         columns = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE])
         idx, length, spacy, is_space = columns.T.tolist()
         return cls(
-            _Words(text, idx, length), list(map(("", " ").__getitem__, spacy)), is_space, idx,
+            _Words(text, idx, length),
+            list(map(("", " ").__getitem__, spacy)),
+            is_space,
+            idx,
             _break_candidates(text, columns[:, 0], columns[:, 1], columns[:, 3]),
         )
 
@@ -144,7 +167,7 @@ class _TokenTable:
         t = self.words[i]
         if t in _INLINE_MARKERS and self.spaces[i]:
             return True  # "... last year. - The UK ...": a list item run into the line
-        return t[:1].isupper() or t[:1].isdigit() or t[:1] in "\"“‘(["
+        return t[:1].isupper() or t[:1].isdigit() or t[:1] in '"“‘(['
 
     def first_non_space(self, i: int) -> int:
         while i < len(self.words) - 1 and self.is_space[i]:

@@ -28,7 +28,8 @@ __all__ = ["StateMention", "StateFinder", "find_states", "is_state_use"]
 
 # Words after a country that make it the subject of a clause: auxiliaries, common reporting
 # verbs, and adverbs that sit between a subject and its verb.
-_VERBISH = frozenset("""
+_VERBISH = frozenset(
+    """
 has have had is are was were will would shall should can could may might must did does do
 also both jointly together already further then now recently today formally officially
 signed agreed announced launched joined committed pledged established created hosted co-hosted
@@ -37,11 +38,14 @@ cooperates cooperated collaborates collaborated supports supported funds funded 
 continued remains remained became becomes welcomed welcome welcomes affirmed reaffirmed
 concluded endorsed adopted released issued convened participated participates took takes
 on in to for at over about regarding through under by as via
-""".split())
+""".split()
+)
 # A partner word before a country makes it a party whatever follows: "with Canada on ...".
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between|among|and|&)\s+(?:the\s+)?$")
 # Before a country: the country places something ("in Canada") or belongs to a title ("of Japan").
-_PLACE_BEFORE = re.compile(r"(?:\b(?:in|across|within|throughout|from|of|at|to|into|outside|inside|around)\s+(?:the\s+)?)$")
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:in|across|within|throughout|from|of|at|to|into|outside|inside|around)\s+(?:the\s+)?)$"
+)
 _ADJECTIVE_ENDING = re.compile(r"(?:an|ese|ish|ch|i|ss)$")
 # Continents and regions a country table may list that never act as one state.
 _NOT_STATES = frozenset({"Europe", "European", "America", "Americas", "Africa", "Asia"})
@@ -63,8 +67,12 @@ class StateFinder:
 
     def __init__(self, country_surfaces: Mapping[str, str]) -> None:
         names = country_names()
-        self.nouns = {name: code for name, code in country_surfaces.items() if name not in _NOT_STATES and (
-            name in names or name.isupper() or "." in name or " " in name or not _ADJECTIVE_ENDING.search(name))}
+        self.nouns = {
+            name: code
+            for name, code in country_surfaces.items()
+            if name not in _NOT_STATES
+            and (name in names or name.isupper() or "." in name or " " in name or not _ADJECTIVE_ENDING.search(name))
+        }
         alternation = "|".join(re.escape(n) for n in sorted(self.nouns, key=len, reverse=True))
         self._pattern = re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
 
@@ -74,8 +82,9 @@ class StateFinder:
         out: list[StateMention] = []
         placed_end = -1  # where the last country read as a place ended: a list after it is places too
         for i, (start, end, name) in enumerate(hits):
-            joined = (bool(out) and out[-1].end <= start and _JOIN.fullmatch(text[out[-1].end:start])) or (
-                i + 1 < len(hits) and _JOIN.fullmatch(text[end:hits[i + 1][0]]))
+            joined = (bool(out) and out[-1].end <= start and _JOIN.fullmatch(text[out[-1].end : start])) or (
+                i + 1 < len(hits) and _JOIN.fullmatch(text[end : hits[i + 1][0]])
+            )
             if placed_end >= 0 and _LIST_GAP.fullmatch(text[placed_end:start]):
                 placed_end = end
                 continue
@@ -93,18 +102,19 @@ def find_states(text: str, country_surfaces: Mapping[str, str]) -> list[StateMen
 
 def is_state_use(text: str, start: int, end: int) -> bool:
     """Whether the country name at text[start:end] stands as a state (not a modifier or place)."""
-    return text[end:end + 1] in ("-", "\u2013") or _stands_alone(text, start, end)
+    return text[end : end + 1] in ("-", "\u2013") or _stands_alone(text, start, end)
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
     if _PLACE_BEFORE.search(text, max(0, start - 16), start):
         return False
-    rest = text[end:end + 40]
+    rest = text[end : end + 40]
     lower_noun_next = re.match(r"\s+[a-z]", rest) and not re.match(r"\s+(?:and|or)\b", rest)
     if _PARTNER_BEFORE.search(text, max(0, start - 16), start) and not (
-            lower_noun_next and rest.split()[0].lower() not in _VERBISH):
+        lower_noun_next and rest.split()[0].lower() not in _VERBISH
+    ):
         return True
-    if not rest.strip() or rest[:1] in ",.;:)]\u201d\"" or rest[:2] in (" (",):
+    if not rest.strip() or rest[:1] in ',.;:)]\u201d"' or rest[:2] in (" (",):
         return True
     m = re.match(r"(['\u2019]s)?\s+(\S+)", rest)
     if not m:

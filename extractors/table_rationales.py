@@ -90,7 +90,13 @@ def _criterion_patterns(criteria: Sequence[str]) -> list[tuple[str, re.Pattern[s
     return out
 
 
-def _match_subject(line: str, subjects: Sequence[str], tokens: Mapping[str, frozenset[str]], keys: Mapping[str, str | None], linker: Linker | None) -> str | None:
+def _match_subject(
+    line: str,
+    subjects: Sequence[str],
+    tokens: Mapping[str, frozenset[str]],
+    keys: Mapping[str, str | None],
+    linker: Linker | None,
+) -> str | None:
     heading = _heading_text(line)
     if not heading or len(heading.split()) > MAX_HEADING_WORDS:
         return None

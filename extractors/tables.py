@@ -47,7 +47,14 @@ from govmap.extractors.scales import (
     normalize_rating,
     read_judgement,
 )
-from govmap.extractors.table_grid import LogicalRow, find_header_row, header_cells, logical_rows, row_evidence, table_id_of
+from govmap.extractors.table_grid import (
+    LogicalRow,
+    find_header_row,
+    header_cells,
+    logical_rows,
+    row_evidence,
+    table_id_of,
+)
 from govmap.extractors.table_rationales import find_rationales
 from govmap.sources.misread_ai import AI_PRINTED, repair_name
 from govmap.sources.model import Document, Table
@@ -76,8 +83,22 @@ PRESENCE_EXTRACTOR = "table:presence"
 COLLABORATION_EXTRACTOR = "table:collaboration"
 # A first header cell with one of these words says the rows are the rated subjects.
 DEFAULT_SUBJECT_HEADERS: tuple[str, ...] = (
-    "host", "option", "candidate", "organisation", "organization", "institution", "body", "proposal",
-    "country", "actor", "subject", "entity", "approach", "alternative", "forum", "model",
+    "host",
+    "option",
+    "candidate",
+    "organisation",
+    "organization",
+    "institution",
+    "body",
+    "proposal",
+    "country",
+    "actor",
+    "subject",
+    "entity",
+    "approach",
+    "alternative",
+    "forum",
+    "model",
 )
 # A table lists collaborations that exist; the grid leaves little room for misreading.
 DEFAULT_COLLABORATION_CONFIDENCE = 0.95
@@ -86,12 +107,17 @@ DEFAULT_COLLABORATION_CONFIDENCE = 0.95
 DEFAULT_AISI_MIN_MENTIONS = 3
 AISI_KIND = "ai_safety_institute"
 
-_AISI = re.compile(rf"\bAISIs?\b|\b{AI_PRINTED}\s+Safety\s+Institutes?\b|\b{AI_PRINTED}\s+Security\s+Institutes?\b|\bSafety\s+Institutes\b")
+_AISI = re.compile(
+    rf"\bAISIs?\b|\b{AI_PRINTED}\s+Safety\s+Institutes?\b|\b{AI_PRINTED}\s+Security\s+Institutes?\b|\bSafety\s+Institutes\b"
+)
 _ACTOR_HEADER = re.compile(
     r"\b(?:actors?|partners?|parties|party|participants?|collaborators?|countries|institutions?|organi[sz]ations?|entities|stakeholders|between)\b",
     re.I,
 )
-_TYPE_HEADER = re.compile(r"\b(?:types?|kinds?|nature|areas?|forms?|focus|collaborations?|cooperation|co-operation|activit(?:y|ies)|modes?)\b", re.I)
+_TYPE_HEADER = re.compile(
+    r"\b(?:types?|kinds?|nature|areas?|forms?|focus|collaborations?|cooperation|co-operation|activit(?:y|ies)|modes?)\b",
+    re.I,
+)
 # "US <> Singapore", "UK ↔ US", "A – B", "A vs B": separators that only ever join actors.
 _STRONG_SEPARATOR = re.compile(r"\s*(?:<\s*-*\s*>|<->|↔|⟷|⇔|⇄|[–—]|\s-\s|\s+vs\.?\s+|\s+x\s+)\s*")
 # "A and B", "A, B and C", "A & B", "A / B": separators that also occur inside names
@@ -138,7 +164,12 @@ def _rows_are_subjects(corner: str, subject_headers: Sequence[str]) -> bool:
     return any(h.rstrip("s") in words for h in subject_headers)
 
 
-def read_matrix(table: Table, *, subject_headers: Sequence[str] = DEFAULT_SUBJECT_HEADERS, min_scale_share: float = DEFAULT_MIN_SCALE_SHARE) -> Matrix | None:
+def read_matrix(
+    table: Table,
+    *,
+    subject_headers: Sequence[str] = DEFAULT_SUBJECT_HEADERS,
+    min_scale_share: float = DEFAULT_MIN_SCALE_SHARE,
+) -> Matrix | None:
     """The table as a rating or presence matrix, or None when it is not one.
 
     A matrix has a header row, at least one value column, and body values on one scale
@@ -157,12 +188,16 @@ def read_matrix(table: Table, *, subject_headers: Sequence[str] = DEFAULT_SUBJEC
     if is_collaboration_table(table):
         # A table of collaborations may still judge each one in a column of its own ("Binding?"):
         # only such columns are read, never the actors or their types.
-        matrix = _read_judgement_lines(table, header, rows, subject_headers=subject_headers, min_scale_share=min_scale_share)
+        matrix = _read_judgement_lines(
+            table, header, rows, subject_headers=subject_headers, min_scale_share=min_scale_share
+        )
         return matrix if matrix is not None and _judged_by_column(matrix, header) else None
     values = [r.text(j) if r.has_cell(j) else None for r in rows for j in columns]
     scale = detect_scale(values, min_share=min_scale_share)
     if scale is None:
-        return _read_judgement_lines(table, header, rows, subject_headers=subject_headers, min_scale_share=min_scale_share)
+        return _read_judgement_lines(
+            table, header, rows, subject_headers=subject_headers, min_scale_share=min_scale_share
+        )
     # Numbers under a numeric "header" are the page numbers of a contents list, not ratings.
     if scale.low is not None and all(re.fullmatch(r"[\d.,\s]+", header[j]) for j in columns):
         return None
@@ -194,11 +229,14 @@ def read_matrix(table: Table, *, subject_headers: Sequence[str] = DEFAULT_SUBJEC
 
 # A column that gives the reasons for the one judgement in its row.
 _RATIONALE_HEADER = re.compile(
-    r"\b(?:rationale|evidence|justification|reasons?|reasoning|explanation|why|basis|comments?|notes?)\b", re.I)
+    r"\b(?:rationale|evidence|justification|reasons?|reasoning|explanation|why|basis|comments?|notes?)\b", re.I
+)
 # A first header cell saying the rows are what the subjects are judged on.
 _CRITERION_CORNER = re.compile(
     r"\b(?:dimensions?|criteri(?:on|a)|features?|indicators?|aspects?|factors?|attributes?|characteristics?|"
-    r"questions?|metrics?|measures?|categor(?:y|ies)|provisions?|elements?|issues?)\b", re.I)
+    r"questions?|metrics?|measures?|categor(?:y|ies)|provisions?|elements?|issues?)\b",
+    re.I,
+)
 # A table whose caption or header says its numbers are scores or an index (a rank alone orders
 # anything: staff, budgets).
 _SCORING = re.compile(r"scor|rating|index|grade|points|percentile", re.I)
@@ -423,7 +461,9 @@ def _continuation(previous: Table, table: Table) -> Table | None:
         title=previous.title,
         bbox=table.bbox,
         pages=table.pages,
-        row_pages=(table.page_of_row(0), *(table.page_of_row(i) for i in range(len(table.rows)))) if table.row_pages else (),
+        row_pages=(table.page_of_row(0), *(table.page_of_row(i) for i in range(len(table.rows))))
+        if table.row_pages
+        else (),
     )
 
 
@@ -623,21 +663,36 @@ def _linked_parts(cell: str, link: Callable[[str], str | None]) -> list[tuple[st
     return linked
 
 
-def _collaboration(document: Document, parties: list[tuple[str, str]], types: tuple[str, ...], raw: tuple[str, ...],
-                   page: int, evidence: str, confidence: float) -> Collaboration | None:
+def _collaboration(
+    document: Document,
+    parties: list[tuple[str, str]],
+    types: tuple[str, ...],
+    raw: tuple[str, ...],
+    page: int,
+    evidence: str,
+    confidence: float,
+) -> Collaboration | None:
     by_key = dict((k, s) for s, k in reversed(parties))
     keys = tuple(sorted(by_key))
     if len(keys) < 2:
         return None
     return Collaboration(
-        doc_id=document.doc_id, parties=keys, types=types, raw_types=raw, status="existing", page=page,
-        evidence=evidence, extractor=COLLABORATION_EXTRACTOR, confidence=confidence,
+        doc_id=document.doc_id,
+        parties=keys,
+        types=types,
+        raw_types=raw,
+        status="existing",
+        page=page,
+        evidence=evidence,
+        extractor=COLLABORATION_EXTRACTOR,
+        confidence=confidence,
         party_surfaces=tuple(by_key[k] for k in keys),
     )
 
 
-def _membership_collaborations(document: Document, table: Table, link: Callable[[str], str | None],
-                               confidence: float) -> list[Collaboration]:
+def _membership_collaborations(
+    document: Document, table: Table, link: Callable[[str], str | None], confidence: float
+) -> list[Collaboration]:
     """A yes/no or presence matrix whose columns are bodies ("EFTA", "OECD") and whose rows are
     members: each row's marked columns are bodies it belongs to, one record per row."""
     grid = table.grid
@@ -667,15 +722,23 @@ def _membership_collaborations(document: Document, table: Table, link: Callable[
         subject_key = link(subject)
         if subject_key is None:
             continue
-        c = _collaboration(document, [(subject, subject_key), *marked], ("institutional_integration",), ("membership",),
-                           page, " | ".join([subject, *printed]), confidence)
+        c = _collaboration(
+            document,
+            [(subject, subject_key), *marked],
+            ("institutional_integration",),
+            ("membership",),
+            page,
+            " | ".join([subject, *printed]),
+            confidence,
+        )
         if c is not None:
             out.append(c)
     return out
 
 
-def _party_column_collaborations(document: Document, table: Table, link: Callable[[str], str | None],
-                                 confidence: float) -> list[Collaboration]:
+def _party_column_collaborations(
+    document: Document, table: Table, link: Callable[[str], str | None], confidence: float
+) -> list[Collaboration]:
     """Rows whose parties column ("Members", "Partners", "Issuer", "Lead agencies") names two or
     more known bodies: one record per row.  Members also join the body the row is about."""
     grid = table.grid
@@ -735,7 +798,9 @@ def _linker_of(doc: Doc) -> Linker:
     assigns=["doc._.govmap_ratings"],
     requires=["doc._.govmap_linker"],  # govmap_document is set by make_doc, not a component
 )
-def make_rating_tables(nlp: Language, name: str, subject_headers: list[str], min_scale_share: float, find_rationale: bool) -> "RatingTables":
+def make_rating_tables(
+    nlp: Language, name: str, subject_headers: list[str], min_scale_share: float, find_rationale: bool
+) -> "RatingTables":
     return RatingTables(subject_headers=subject_headers, min_scale_share=min_scale_share, find_rationale=find_rationale)
 
 
@@ -747,7 +812,13 @@ class RatingTables:
     (default 0.6).  find_rationale: attach reasons printed elsewhere (default True).
     """
 
-    def __init__(self, *, subject_headers: Iterable[str] = DEFAULT_SUBJECT_HEADERS, min_scale_share: float = DEFAULT_MIN_SCALE_SHARE, find_rationale: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        subject_headers: Iterable[str] = DEFAULT_SUBJECT_HEADERS,
+        min_scale_share: float = DEFAULT_MIN_SCALE_SHARE,
+        find_rationale: bool = True,
+    ) -> None:
         if not 0.0 < min_scale_share <= 1.0:
             raise ValueError(f"min_scale_share must be in (0, 1], got {min_scale_share}")
         self.subject_headers = tuple(subject_headers)
@@ -794,7 +865,9 @@ class RatingTables:
     assigns=["doc._.govmap_collaborations"],
     requires=["doc._.govmap_linker"],  # govmap_document is set by make_doc, not a component
 )
-def make_collaboration_tables(nlp: Language, name: str, kind_hint: str | None, aisi_min_mentions: int, confidence: float) -> "CollaborationTables":
+def make_collaboration_tables(
+    nlp: Language, name: str, kind_hint: str | None, aisi_min_mentions: int, confidence: float
+) -> "CollaborationTables":
     return CollaborationTables(kind_hint=kind_hint, aisi_min_mentions=aisi_min_mentions, confidence=confidence)
 
 
@@ -807,7 +880,13 @@ class CollaborationTables:
     confidence: confidence of each record (default 0.95).
     """
 
-    def __init__(self, *, kind_hint: str | None = None, aisi_min_mentions: int = DEFAULT_AISI_MIN_MENTIONS, confidence: float = DEFAULT_COLLABORATION_CONFIDENCE) -> None:
+    def __init__(
+        self,
+        *,
+        kind_hint: str | None = None,
+        aisi_min_mentions: int = DEFAULT_AISI_MIN_MENTIONS,
+        confidence: float = DEFAULT_COLLABORATION_CONFIDENCE,
+    ) -> None:
         if not 0.0 <= confidence <= 1.0:
             raise ValueError(f"confidence must be in [0, 1], got {confidence}")
         if aisi_min_mentions < 0:
@@ -846,4 +925,3 @@ class CollaborationTables:
 
 
 TABLE_CELL_EXTRACTOR = "table:cell"
-

@@ -40,11 +40,19 @@ out_console = new_console()
 err_console = new_console(stderr=True)
 
 # A str, not a Path: a Path cannot hold a URL (Path("s3://b/x") is "s3:/b/x").
-OutOption = Annotated[str, typer.Option("--out", "-o", help="Folder, or object-store URL (s3://bucket/prefix), "
-                                                            "that holds releases/ and latest.")]
+OutOption = Annotated[
+    str,
+    typer.Option(
+        "--out", "-o", help="Folder, or object-store URL (s3://bucket/prefix), that holds releases/ and latest."
+    ),
+]
 ReleaseOption = Annotated[Optional[str], typer.Option("--release", help="Release id (default: latest).")]
-S3EndpointOption = Annotated[Optional[str], typer.Option(
-    "--s3-endpoint", metavar="URL", help="S3 API endpoint for s3:// URLs (default: AWS_ENDPOINT_URL, else AWS).")]
+S3EndpointOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--s3-endpoint", metavar="URL", help="S3 API endpoint for s3:// URLs (default: AWS_ENDPOINT_URL, else AWS)."
+    ),
+]
 DEFAULT_OUT = "datasets"
 
 
@@ -101,14 +109,21 @@ def _connect(out: str, release: str | None, *, allow_files: bool = False) -> Any
 
 
 def sql(
-    query: Annotated[Optional[str], typer.Argument(help="A DuckDB query over the table views. None: list the views.")] = None,
+    query: Annotated[
+        Optional[str], typer.Argument(help="A DuckDB query over the table views. None: list the views.")
+    ] = None,
     out: OutOption = DEFAULT_OUT,
     release: ReleaseOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     s3_endpoint: S3EndpointOption = None,
-    allow_files: Annotated[bool, typer.Option(
-        "--allow-files", help="Let the query use DuckDB's file functions (read_csv, COPY TO, ATTACH). "
-                              "Default: it reads the release's tables and nothing else.")] = False,
+    allow_files: Annotated[
+        bool,
+        typer.Option(
+            "--allow-files",
+            help="Let the query use DuckDB's file functions (read_csv, COPY TO, ATTACH). "
+            "Default: it reads the release's tables and nothing else.",
+        ),
+    ] = False,
 ) -> None:
     """Query the latest release with DuckDB SQL (one view per table); read-only unless --allow-files."""
     from govmap.datasets.query import describe_views, run_sql
@@ -129,8 +144,12 @@ def sql(
         writer.writerow(columns)
         writer.writerows([[_csv(v) for v in row] for row in rows])
     elif fmt is Format.json:
-        sys.stdout.write(json.dumps([dict(zip(columns, row, strict=True)) for row in rows],
-                                    default=str, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                [dict(zip(columns, row, strict=True)) for row in rows], default=str, ensure_ascii=False, indent=2
+            )
+            + "\n"
+        )
     else:
         out_console.print(_table(None, columns, rows))
         out_console.print(f"{len(rows)} rows")
@@ -145,8 +164,12 @@ def _print_collaborations(records: list[dict[str, Any]], who: str, *, with_doc: 
     out_console.print(f"[italic]collaborations ({len(records)})[/]")
     for c in records:
         where = f"{c['doc_id']} p.{c['page']}" if with_doc else f"p.{c['page']}"
-        out_console.print(f"- with {_text(c[who])}: {_text(c['types'])} ({c['status']}) — {where} "
-                          f"[{c['extractor']}, confidence {_text(c['confidence'])}]", soft_wrap=True, markup=False)
+        out_console.print(
+            f"- with {_text(c[who])}: {_text(c['types'])} ({c['status']}) — {where} "
+            f"[{c['extractor']}, confidence {_text(c['confidence'])}]",
+            soft_wrap=True,
+            markup=False,
+        )
         out_console.print(f"    {c['evidence']}", soft_wrap=True, markup=False)
 
 
@@ -159,8 +182,9 @@ def _candidates(exc: Any, columns: list[str]) -> None:
     raise typer.Exit(2)
 
 
-def _profile(profile: Any, key: str, out: str, release: str | None, s3_endpoint: str | None,
-             candidate_columns: list[str]) -> dict[str, Any]:
+def _profile(
+    profile: Any, key: str, out: str, release: str | None, s3_endpoint: str | None, candidate_columns: list[str]
+) -> dict[str, Any]:
     """`profile(con, key)` over the chosen release; no match or several end the command in one line."""
     from govmap.datasets.query import Ambiguous, NotFound
 
@@ -176,7 +200,9 @@ def _profile(profile: Any, key: str, out: str, release: str | None, s3_endpoint:
 
 @show_app.command("institution")
 def show_institution(
-    key: Annotated[str, typer.Argument(metavar="ID_OR_NAME", help="institution_id, name, acronym or alias (any case).")],
+    key: Annotated[
+        str, typer.Argument(metavar="ID_OR_NAME", help="institution_id, name, acronym or alias (any case).")
+    ],
     out: OutOption = DEFAULT_OUT,
     release: ReleaseOption = None,
     s3_endpoint: S3EndpointOption = None,
@@ -184,18 +210,32 @@ def show_institution(
     """Kind, country, aliases, documents, collaborations and ratings of one institution."""
     from govmap.datasets.query import institution_profile
 
-    p = _profile(institution_profile, key, out, release, s3_endpoint, ["institution_id", "name", "acronym", "kind", "country"])
+    p = _profile(
+        institution_profile, key, out, release, s3_endpoint, ["institution_id", "name", "acronym", "kind", "country"]
+    )
     i = p["institution"]
     out_console.print(f"[bold]{escape_markup(i['name'])}[/] ({escape_markup(i['institution_id'])})")
-    for label, value in (("acronym", i["acronym"]), ("kind", i["kind"]), ("country", i["country"]),
-                         ("known", "knowledge base" if i["known"] else "discovered"), ("aliases", i["aliases"]),
-                         ("documents", i["n_documents"]), ("mentions", i["n_mentions"])):
+    for label, value in (
+        ("acronym", i["acronym"]),
+        ("kind", i["kind"]),
+        ("country", i["country"]),
+        ("known", "knowledge base" if i["known"] else "discovered"),
+        ("aliases", i["aliases"]),
+        ("documents", i["n_documents"]),
+        ("mentions", i["n_mentions"]),
+    ):
         out_console.print(f"  {label}: {escape_markup(_text(value))}", soft_wrap=True)
-    out_console.print(_records_table("documents", p["documents"],
-                                     ["doc_id", "title", "mentions", "collaborations", "ratings"]))
+    out_console.print(
+        _records_table("documents", p["documents"], ["doc_id", "title", "mentions", "collaborations", "ratings"])
+    )
     _print_collaborations(p["collaborations"], "partners", with_doc=True)
-    out_console.print(_records_table("ratings received", p["ratings"],
-                                     ["criterion", "rating", "score", "scale", "doc_id", "page", "table_id", "rationale"]))
+    out_console.print(
+        _records_table(
+            "ratings received",
+            p["ratings"],
+            ["criterion", "rating", "score", "scale", "doc_id", "page", "table_id", "rationale"],
+        )
+    )
 
 
 @show_app.command("document")
@@ -210,16 +250,34 @@ def show_document(
 
     p = _profile(document_profile, key, out, release, s3_endpoint, ["doc_id", "source_uri", "title", "status"])
     d = p["document"]
-    out_console.print(f"[bold]{escape_markup(_text(d['title'])) or '(untitled)'}[/] ({escape_markup(d['doc_id'])})", soft_wrap=True)
-    for label in ("source_uri", "media_type", "authors", "publisher", "published", "n_pages", "n_chars",
-                  "status", "error", "ingested_at", "pipeline_version"):
+    out_console.print(
+        f"[bold]{escape_markup(_text(d['title'])) or '(untitled)'}[/] ({escape_markup(d['doc_id'])})", soft_wrap=True
+    )
+    for label in (
+        "source_uri",
+        "media_type",
+        "authors",
+        "publisher",
+        "published",
+        "n_pages",
+        "n_chars",
+        "status",
+        "error",
+        "ingested_at",
+        "pipeline_version",
+    ):
         if d.get(label) not in (None, "", []):
             out_console.print(f"  {label}: {escape_markup(_text(d[label]))}", soft_wrap=True)
     out_console.print("  rows: " + ", ".join(f"{k} {v}" for k, v in p["counts"].items()))
     out_console.print(_records_table("institutions", p["institutions"], ["institution_id", "name", "kind", "mentions"]))
     _print_collaborations(p["collaborations"], "parties", with_doc=False)
-    out_console.print(_records_table("ratings", p["ratings"],
-                                     ["subject", "subject_id", "criterion", "rating", "score", "scale", "page", "table_id"]))
+    out_console.print(
+        _records_table(
+            "ratings",
+            p["ratings"],
+            ["subject", "subject_id", "criterion", "rating", "score", "scale", "page", "table_id"],
+        )
+    )
 
 
 def diff(
@@ -240,25 +298,45 @@ def diff(
         d = diff_releases(*pair)
     except NoPreviousRelease as exc:
         # Right after the first run this is the expected state, not a mistake.
-        out_console.print(f"{exc}: it is the first release; the next run that publishes one will have a diff",
-                          soft_wrap=True, markup=False)
+        out_console.print(
+            f"{exc}: it is the first release; the next run that publishes one will have a diff",
+            soft_wrap=True,
+            markup=False,
+        )
         return
     except GovmapError as exc:
         _fail(str(exc))
     if as_json:
         sys.stdout.write(json.dumps(d.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n")
         return
-    out_console.print(_table(
-        f"{d.old} -> {d.new}", ["table", "old rows", "new rows", "added", "removed", "changed", "e.g."],
-        [[t.table, t.old_rows, t.new_rows, t.added, t.removed, t.changed,
-          ", ".join(t.added_keys[:2] + t.removed_keys[:2] + t.changed_keys[:2])] for t in d.tables]))
+    out_console.print(
+        _table(
+            f"{d.old} -> {d.new}",
+            ["table", "old rows", "new rows", "added", "removed", "changed", "e.g."],
+            [
+                [
+                    t.table,
+                    t.old_rows,
+                    t.new_rows,
+                    t.added,
+                    t.removed,
+                    t.changed,
+                    ", ".join(t.added_keys[:2] + t.removed_keys[:2] + t.changed_keys[:2]),
+                ]
+                for t in d.tables
+            ],
+        )
+    )
     for t in d.tables:
         if t.columns_added or t.columns_removed:
             out_console.print(f"{t.table}: columns added {t.columns_added}, removed {t.columns_removed}", markup=False)
     for label, items in (("appeared", d.institutions_appeared), ("vanished", d.institutions_vanished)):
-        out_console.print(f"institutions {label} ({len(items)}): "
-                          + (", ".join(f"{i['name']} ({i['institution_id']})" for i in items) or "none"), soft_wrap=True,
-                          markup=False)
+        out_console.print(
+            f"institutions {label} ({len(items)}): "
+            + (", ".join(f"{i['name']} ({i['institution_id']})" for i in items) or "none"),
+            soft_wrap=True,
+            markup=False,
+        )
     if d.unchanged:
         out_console.print("no changes")
 

@@ -27,7 +27,6 @@ from govmap.runtime import configure_environment
 __all__ = ["app", "main"]
 
 
-
 def _samples() -> Path:
     """The embedded samples: inside the installed package (the wheel puts them in govmap/samples),
     else the checkout's samples/ (an editable install, or running from the source tree)."""
@@ -67,8 +66,11 @@ def _stop_on_signals() -> None:
 
     def stop(signum: int, frame: object) -> None:
         name = signal.Signals(signum).name
-        err_console.print(f"[bold red]stopped:[/] {name}; no partial release is visible, latest unchanged by this run "
-                          "unless it had already been promoted", soft_wrap=True)
+        err_console.print(
+            f"[bold red]stopped:[/] {name}; no partial release is visible, latest unchanged by this run "
+            "unless it had already been promoted",
+            soft_wrap=True,
+        )
         sys.stderr.flush()
         os._exit(128 + signum)
 
@@ -77,7 +79,9 @@ def _stop_on_signals() -> None:
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     if not verbose:
         # Prefect configures its own loggers when a flow starts; this is the setting it reads.
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -100,29 +104,74 @@ def _reported_in_one_line(record: logging.LogRecord) -> bool:
         return False
     names = {c.__name__ for c in vars(errors).values() if isinstance(c, type) and issubclass(c, expected)}
     message = record.getMessage()
-    return not (message.startswith(("Finished in state Failed", "Encountered exception"))
-                and any(f"{name}:" in message or f"{name}(" in message for name in names))
+    return not (
+        message.startswith(("Finished in state Failed", "Encountered exception"))
+        and any(f"{name}:" in message or f"{name}(" in message for name in names)
+    )
 
 
 @app.command()
 def run(
-    sources: Annotated[Optional[list[str]], typer.Argument(help="Files, folders, http(s) URLs or object-store URLs (s3://bucket/prefix). Default: the embedded samples.")] = None,
+    sources: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            help="Files, folders, http(s) URLs or object-store URLs (s3://bucket/prefix). Default: the embedded samples."
+        ),
+    ] = None,
     out: OutOption = str(DEFAULT_OUT),
     s3_endpoint: S3EndpointOption = None,
-    workers: Annotated[Optional[int], typer.Option(help="Worker processes for parsing and extraction (default: cores).")] = None,
+    workers: Annotated[
+        Optional[int], typer.Option(help="Worker processes for parsing and extraction (default: cores).")
+    ] = None,
     force: Annotated[bool, typer.Option(help="Publish a new release even when the inputs are unchanged.")] = False,
-    wait: Annotated[float, typer.Option(help="Seconds to wait for another run writing to --out, then fail (exit 2).")] = 0.0,
-    registry: Annotated[Optional[Path], typer.Option(help="sources.yaml naming the sources (added to SOURCES).")] = None,
-    task_runner: Annotated[str, typer.Option(help="Where parsing and extraction run: process (a process pool here) or dask.")] = "process",
-    dask_address: Annotated[Optional[str], typer.Option(help="Scheduler of an existing Dask cluster (tcp://host:8786); default: a local cluster.")] = None,
-    spacy_model: Annotated[Optional[str], typer.Option(help="An installed trained spaCy pipeline (package or folder) whose NER adds candidates.")] = None,
-    kb: Annotated[Optional[Path], typer.Option(help="Knowledge-base overlay: a folder of institutions.jsonl / instruments.jsonl / countries.jsonl "
-                                                    "whose entries add to or replace the packaged ones (same id).")] = None,
-    max_rejected: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of any table that rows failing a row check may make up; "
-                                                     "those rows are set aside, more holds the release back (exit 1).")] = 0.01,
-    follow_symlinks: Annotated[bool, typer.Option(help="Read files a source folder links to outside itself (skipped by default).")] = False,
-    allowed_host: Annotated[Optional[list[str]], typer.Option(help="Fetch URLs (and follow redirects) only on this host; repeat for more; *.example.org for a domain.")] = None,
-    curation: Annotated[Optional[Path], typer.Option(help="Curation file of reviewers' decisions to apply (default: the registry's `curation`, if any).")] = None,
+    wait: Annotated[
+        float, typer.Option(help="Seconds to wait for another run writing to --out, then fail (exit 2).")
+    ] = 0.0,
+    registry: Annotated[
+        Optional[Path], typer.Option(help="sources.yaml naming the sources (added to SOURCES).")
+    ] = None,
+    task_runner: Annotated[
+        str, typer.Option(help="Where parsing and extraction run: process (a process pool here) or dask.")
+    ] = "process",
+    dask_address: Annotated[
+        Optional[str],
+        typer.Option(help="Scheduler of an existing Dask cluster (tcp://host:8786); default: a local cluster."),
+    ] = None,
+    spacy_model: Annotated[
+        Optional[str],
+        typer.Option(help="An installed trained spaCy pipeline (package or folder) whose NER adds candidates."),
+    ] = None,
+    kb: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="Knowledge-base overlay: a folder of institutions.jsonl / instruments.jsonl / countries.jsonl "
+            "whose entries add to or replace the packaged ones (same id)."
+        ),
+    ] = None,
+    max_rejected: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Share of any table that rows failing a row check may make up; "
+            "those rows are set aside, more holds the release back (exit 1).",
+        ),
+    ] = 0.01,
+    follow_symlinks: Annotated[
+        bool, typer.Option(help="Read files a source folder links to outside itself (skipped by default).")
+    ] = False,
+    allowed_host: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            help="Fetch URLs (and follow redirects) only on this host; repeat for more; *.example.org for a domain."
+        ),
+    ] = None,
+    curation: Annotated[
+        Optional[Path],
+        typer.Option(
+            help="Curation file of reviewers' decisions to apply (default: the registry's `curation`, if any)."
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every stage.")] = False,
 ) -> None:
     """Ingest SOURCES and publish a validated release under --out."""
@@ -207,8 +256,11 @@ def run(
 
     # With a registry the flow decides: `on_removed: keep` may carry documents over.
     nlp_config = nlp_config_of(spacy_model, kb)
-    if not force and registry is None and (same := unchanged_local_inputs(specs, out, settings, nlp_config=nlp_config,
-                                                                          curation=decisions)):
+    if (
+        not force
+        and registry is None
+        and (same := unchanged_local_inputs(specs, out, settings, nlp_config=nlp_config, curation=decisions))
+    ):
         out_console.print(f"nothing changed since release {same}; no new release published", markup=False)
         return
 
@@ -218,18 +270,30 @@ def run(
     try:
         # progress goes to stderr: stdout carries the summary and stays clean for scripts
         with reporting(ConsoleProgress(err_console)), foreground_run():
-            result = ingest(given, str(out), workers=workers, force=force, wait_seconds=wait, settings=settings,
-                            registry=str(registry) if registry is not None else None,
-                            task_runner=task_runner, dask_address=dask_address, spacy_model=spacy_model,
-                            max_rejected=max_rejected, kb=str(kb.resolve()) if kb is not None else None,
-                            curation=str(curation) if curation is not None else None)
+            result = ingest(
+                given,
+                str(out),
+                workers=workers,
+                force=force,
+                wait_seconds=wait,
+                settings=settings,
+                registry=str(registry) if registry is not None else None,
+                task_runner=task_runner,
+                dask_address=dask_address,
+                spacy_model=spacy_model,
+                max_rejected=max_rejected,
+                kb=str(kb.resolve()) if kb is not None else None,
+                curation=str(curation) if curation is not None else None,
+            )
     except (SourceError, ReleaseLocked, RunnerError, DiskFull) as exc:
         _fail(str(exc), 2)
     except GovmapError as exc:
         _fail(str(exc), 1)
     print_summary(out_console, result.documents, result.outcome)
     if result.outcome is None:
-        out_console.print(f"nothing changed since release {result.unchanged_release}; no new release published", markup=False)
+        out_console.print(
+            f"nothing changed since release {result.unchanged_release}; no new release published", markup=False
+        )
         return
     o = result.outcome
     # plain lines for scripts: never wrapped, whatever the terminal's width
@@ -238,7 +302,9 @@ def run(
     for note in result.notes:  # where an object-store release went
         out_console.print(note, soft_wrap=True, markup=False)
     if not o.promoted:
-        err_console.print("[bold red]validation failed:[/] release written but not promoted; latest unchanged. See the quality report.")
+        err_console.print(
+            "[bold red]validation failed:[/] release written but not promoted; latest unchanged. See the quality report."
+        )
         err_console.print(o.summary, markup=False)
         raise typer.Exit(1)
     out_console.print(f"latest -> {o.release_id}", markup=False)
@@ -261,8 +327,11 @@ def report(out: OutOption = str(DEFAULT_OUT), s3_endpoint: S3EndpointOption = No
     # A local release is a folder; one in object storage is read in place (`quality` is then a URL).
     quality = release / "quality" if isinstance(release, Path) else f"{release.url}/quality"
     try:
-        text = (quality / "report.json").read_text(encoding="utf-8") if isinstance(release, Path) \
+        text = (
+            (quality / "report.json").read_text(encoding="utf-8")
+            if isinstance(release, Path)
             else release.read_text("quality/report.json")
+        )
         data = json.loads(text)
         rep = ValidationReport.from_dict(data["validation"])
     except (OSError, KeyError, ValueError) as exc:
@@ -271,12 +340,17 @@ def report(out: OutOption = str(DEFAULT_OUT), s3_endpoint: S3EndpointOption = No
     out_console.print(summarize(rep), markup=False)
     for doc in data.get("quarantined", []):
         out_console.print(f"  quarantined: {doc.get('error')}", soft_wrap=True, markup=False)
-    out_console.print(f"HTML report: {quality}/report.html", soft_wrap=True, markup=False)  # a path or URL to copy whole
+    out_console.print(
+        f"HTML report: {quality}/report.html", soft_wrap=True, markup=False
+    )  # a path or URL to copy whole
 
 
 @app.command()
 def validate(
-    release: Annotated[Optional[str], typer.Argument(help="A release folder (a downloaded copy), or a release id under --out. Default: latest.")] = None,
+    release: Annotated[
+        Optional[str],
+        typer.Argument(help="A release folder (a downloaded copy), or a release id under --out. Default: latest."),
+    ] = None,
     out: OutOption = str(DEFAULT_OUT),
     s3_endpoint: S3EndpointOption = None,
 ) -> None:
@@ -298,7 +372,9 @@ def validate(
     for problem in check.file_problems:
         out_console.print(f"  {problem}", soft_wrap=True, markup=False)
     if not check.file_problems:
-        out_console.print("files: every table matches manifest.json (size, sha256) and the contract's schema", markup=False)
+        out_console.print(
+            "files: every table matches manifest.json (size, sha256) and the contract's schema", markup=False
+        )
     if check.report is not None:
         out_console.print(summarize(check.report), soft_wrap=True, markup=False)
     out_console.print("PASSED" if check.passed else "FAILED", markup=False)
@@ -307,7 +383,11 @@ def validate(
 
 
 # Modules that add their commands with `register(app)`; each keeps its command group apart.
-_COMMAND_MODULES: tuple[str, ...] = ("govmap.flows.analyst_commands", "govmap.flows.ops_commands", "govmap.flows.review_commands")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "govmap.flows.analyst_commands",
+    "govmap.flows.ops_commands",
+    "govmap.flows.review_commands",
+)
 for _module in _COMMAND_MODULES:
     importlib.import_module(_module).register(app)
 

@@ -78,11 +78,13 @@ class ConsoleProgress:
         if self.plain:
             if summary.status == "ok":
                 how = "cached" if summary.cached else f"{summary.n_pages} pages"
-                self.console.print(f"[{done}/{total}] ok  {summary.source_uri} ({how})", soft_wrap=True, highlight=False,
-                                   markup=False)
+                self.console.print(
+                    f"[{done}/{total}] ok  {summary.source_uri} ({how})", soft_wrap=True, highlight=False, markup=False
+                )
             else:
-                self.console.print(f"[{done}/{total}] quarantined  {summary.error}", soft_wrap=True, highlight=False,
-                                   markup=False)
+                self.console.print(
+                    f"[{done}/{total}] quarantined  {summary.error}", soft_wrap=True, highlight=False, markup=False
+                )
 
     def stage(self, name: str) -> None:
         if self.plain:
@@ -91,7 +93,9 @@ class ConsoleProgress:
         with self._lock:
             if self._progress is not None and "stage" in self._tasks:
                 step = len(STAGES) if name == DONE else STAGES.index(name) if name in STAGES else 0
-                self._progress.update(self._tasks["stage"], description="publish" if name == DONE else name, completed=step)
+                self._progress.update(
+                    self._tasks["stage"], description="publish" if name == DONE else name, completed=step
+                )
 
     def validated(self, table: str) -> None:
         with self._lock:
@@ -113,8 +117,14 @@ class ConsoleProgress:
         with self._lock:
             if self._progress is not None:
                 return
-            progress = Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                console=self.console, transient=False)
+            progress = Progress(
+                TextColumn("{task.description:<16}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=False,
+            )
             self._tasks = {
                 "pull": progress.add_task("pull", total=self._total, completed=self._pulled),
                 "extract": progress.add_task("parse + extract", total=self._total, completed=self._done),
@@ -147,7 +157,9 @@ def print_summary(console: Console, documents: Sequence[DocumentSummary], outcom
             table.add_row("rejected rows", f"{outcome.rejected_rows:,} (failed a row check; quality/rejected.parquet)")
         if outcome.stage_seconds:
             table.add_row("stage times", ", ".join(f"{k} {v:.1f} s" for k, v in outcome.stage_seconds.items()))
-        table.add_row("release", outcome.release_id + ("" if outcome.promoted else " (NOT promoted: validation failed)"))
+        table.add_row(
+            "release", outcome.release_id + ("" if outcome.promoted else " (NOT promoted: validation failed)")
+        )
         table.add_row("quality report", escape_markup(outcome.report_html))
     console.print(table)
     for d in quarantined:

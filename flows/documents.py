@@ -103,8 +103,9 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
-def quarantine(source_uri: str, error: GovmapError | str, *, raw: RawDocument | None = None,
-               transient: bool = False) -> DocumentResult:
+def quarantine(
+    source_uri: str, error: GovmapError | str, *, raw: RawDocument | None = None, transient: bool = False
+) -> DocumentResult:
     """A quarantined document: its one-line reason, and no records.
 
     Without bytes (a pull that failed, an empty file) the identity is the sha256 of the source
@@ -120,9 +121,20 @@ def quarantine(source_uri: str, error: GovmapError | str, *, raw: RawDocument | 
         sha = hashlib.sha256(source_uri.encode()).hexdigest()
         media = raw.media_type if raw is not None else media_type_of_name(source_uri)
     row = DocumentRow(
-        doc_id=doc_id_of(sha), source_uri=source_uri, media_type=media, title=None, authors=(), publisher=None,
-        published=None, n_pages=0, n_chars=0, sha256=sha, status="quarantined", error=message,
-        ingested_at=_now(), pipeline_version=pipeline_version(),
+        doc_id=doc_id_of(sha),
+        source_uri=source_uri,
+        media_type=media,
+        title=None,
+        authors=(),
+        publisher=None,
+        published=None,
+        n_pages=0,
+        n_chars=0,
+        sha256=sha,
+        status="quarantined",
+        error=message,
+        ingested_at=_now(),
+        pipeline_version=pipeline_version(),
     )
     return DocumentResult(row=row, transient=transient)
 
@@ -157,11 +169,15 @@ def _time_budget(uri: str, seconds: float, stage: _Stage) -> Iterator[None]:
 
 def _check_output(uri: str, settings: ParseSettings, *, pages: int = 0, chars: int = 0, mentions: int = 0) -> None:
     """Raise BudgetExceeded when a document's output is over its budget."""
-    for count, limit, what, name in ((pages, settings.max_pages, "pages", "max_pages"),
-                                     (chars, settings.max_chars, "characters of text", "max_chars"),
-                                     (mentions, settings.max_mentions, "mentions", "max_mentions")):
+    for count, limit, what, name in (
+        (pages, settings.max_pages, "pages", "max_pages"),
+        (chars, settings.max_chars, "characters of text", "max_chars"),
+        (mentions, settings.max_mentions, "mentions", "max_mentions"),
+    ):
         if count > limit:
-            raise BudgetExceeded(f"{uri}: {count:,} {what}, over the budget of {limit:,} ({name}); document quarantined")
+            raise BudgetExceeded(
+                f"{uri}: {count:,} {what}, over the budget of {limit:,} ({name}); document quarantined"
+            )
 
 
 def _over_budget(exc: BaseException) -> BaseException | None:
@@ -195,19 +211,35 @@ def process_raw(raw: RawDocument, settings: ParseSettings, nlp: Language) -> Doc
         over = _over_budget(exc)
         if isinstance(over, MemoryError):
             # The worker's address space is capped at its size plus the budget (`init_worker`).
-            over = BudgetExceeded(f"{raw.source_uri}: over {settings.document_memory_mb:,} MB while {stage.name} "
-                                  "(document_memory_mb); document quarantined")
+            over = BudgetExceeded(
+                f"{raw.source_uri}: over {settings.document_memory_mb:,} MB while {stage.name} "
+                "(document_memory_mb); document quarantined"
+            )
         log.warning("%s", over or exc)
         return quarantine(raw.source_uri, over or exc, raw=raw, transient=over is not None)
     except Exception as exc:  # the one catch-all: a bug on one document must not stop the corpus
         log.exception("%s: unexpected error", raw.source_uri)
-        return quarantine(raw.source_uri, f"{raw.source_uri}: internal error {type(exc).__name__}: {exc}; document quarantined", raw=raw)
+        return quarantine(
+            raw.source_uri,
+            f"{raw.source_uri}: internal error {type(exc).__name__}: {exc}; document quarantined",
+            raw=raw,
+        )
     meta = extraction.metadata
     row = DocumentRow(
-        doc_id=document.doc_id, source_uri=raw.source_uri, media_type=raw.media_type, title=meta.title,
-        authors=tuple(meta.authors), publisher=meta.publisher, published=meta.published,
-        n_pages=len(document.pages), n_chars=document.n_chars, sha256=raw.sha256, status="ok", error=None,
-        ingested_at=_now(), pipeline_version=pipeline_version(),
+        doc_id=document.doc_id,
+        source_uri=raw.source_uri,
+        media_type=raw.media_type,
+        title=meta.title,
+        authors=tuple(meta.authors),
+        publisher=meta.publisher,
+        published=meta.published,
+        n_pages=len(document.pages),
+        n_chars=document.n_chars,
+        sha256=raw.sha256,
+        status="ok",
+        error=None,
+        ingested_at=_now(),
+        pipeline_version=pipeline_version(),
     )
     return DocumentResult(row=row, pages=tuple(p.text for p in document.pages), extraction=extraction)
 
@@ -231,8 +263,15 @@ _BUILDS = 0
 # flow's own process never does.
 # The parsers' modules are here because `sources` loads them on first use.  `govmap.flows.worker_preload`,
 # last, builds the default pipeline from them.
-WORKER_MODULES = ("govmap.flows.documents", "govmap.flows.result_cache", *dict.fromkeys(m for m, _ in PARSERS.values()), "govmap.extractors.nlp", "govmap.extractors.extract",
-                  *dict.fromkeys(m for _, m in DEFAULT_COMPONENTS), "govmap.flows.worker_preload")
+WORKER_MODULES = (
+    "govmap.flows.documents",
+    "govmap.flows.result_cache",
+    *dict.fromkeys(m for m, _ in PARSERS.values()),
+    "govmap.extractors.nlp",
+    "govmap.extractors.extract",
+    *dict.fromkeys(m for _, m in DEFAULT_COMPONENTS),
+    "govmap.flows.worker_preload",
+)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -331,8 +370,9 @@ def run_bounded(raw: RawDocument, settings: ParseSettings, nlp_config: NlpConfig
         _DEADLINE[0] = None
 
 
-def run_in_worker(raw: RawDocument, settings: ParseSettings, cache: ResultCache,
-                  nlp_config: NlpConfig | None = None) -> DocumentSummary:
+def run_in_worker(
+    raw: RawDocument, settings: ParseSettings, cache: ResultCache, nlp_config: NlpConfig | None = None
+) -> DocumentSummary:
     """Process one document in a worker: parse, extract, cache the result, return its summary."""
     result = run_bounded(raw, settings, nlp_config)
     cache.put(result)

@@ -76,8 +76,14 @@ def _retry_transient(task, task_run, state) -> bool:
 # Prefect's own task caching is off: per-document results are cached by `ResultCache` under
 # (sha256, pipeline version, settings), which survives across runs without persisting every
 # task result, and a source must be pulled afresh each run to notice that it changed.
-@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5,
-      retry_condition_fn=_retry_transient, task_run_name="pull {ref.uri}")
+@task(
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=exponential_backoff(backoff_factor=1),
+    retry_jitter_factor=0.5,
+    retry_condition_fn=_retry_transient,
+    task_run_name="pull {ref.uri}",
+)
 def pull_task(ref: SourceRef, settings: ParseSettings):
     return pull(ref, settings)
 
@@ -116,8 +122,9 @@ def fetch_task(ref: SourceRef, settings: ParseSettings, cache: ResultCache) -> F
     return _fetch(ref, settings, cache)
 
 
-def _process_documents(refs: Sequence[SourceRef], settings: ParseSettings, cache: ResultCache, extractor: Extractor,
-                       progress: RunProgress) -> tuple[DocumentSummary, ...]:
+def _process_documents(
+    refs: Sequence[SourceRef], settings: ParseSettings, cache: ResultCache, extractor: Extractor, progress: RunProgress
+) -> tuple[DocumentSummary, ...]:
     """Every document's summary, in input order, reported to `progress` as each one finishes.
 
     At most `extractor.window` documents are between their pull and their end at once, so
@@ -184,8 +191,11 @@ def _fingerprint_extra(settings: ParseSettings, nlp_config: NlpConfig | None, cu
     curation file's hash (a changed decision re-publishes; the extraction cache, keyed without
     it, stays valid, so no document is extracted again)."""
     nlp = nlp_config or NlpConfig()
-    return (settings.cache_key() + ("" if nlp == NlpConfig() else nlp.cache_key())
-            + (f"curation:{curation.sha256}" if curation is not None and curation.path is not None else ""))
+    return (
+        settings.cache_key()
+        + ("" if nlp == NlpConfig() else nlp.cache_key())
+        + (f"curation:{curation.sha256}" if curation is not None and curation.path is not None else "")
+    )
 
 
 def _carried(carry: Sequence[dict], cache: ResultCache) -> tuple[DocumentSummary, ...]:
@@ -197,7 +207,10 @@ def _carried(carry: Sequence[dict], cache: ResultCache) -> tuple[DocumentSummary
         if (cached := cache.get(entry["sha256"])) is not None:
             kept.append(replace(summarize(cached, cached=True), source_uri=entry["source_uri"]))
         else:
-            log.warning("%s: removed from its source and no cached extraction for this pipeline version; not carried over", entry["source_uri"])
+            log.warning(
+                "%s: removed from its source and no cached extraction for this pipeline version; not carried over",
+                entry["source_uri"],
+            )
     return tuple(kept)
 
 
@@ -217,12 +230,24 @@ def _load_results(cache: ResultCache, summaries: Sequence[DocumentSummary]) -> I
 
 
 @task(cache_policy=NO_CACHE, task_run_name="publish")
-def publish_task(cache: ResultCache, summaries: Sequence[DocumentSummary], out: Path, fingerprint: str,
-                 max_rejected: float | None = None, kb_overlay: str | None = None,
-                 curation: Curation | None = None) -> PublishOutcome:
-    return publish_release(lambda: _load_results(cache, summaries), out, fingerprint=fingerprint,
-                           pipeline_version=pipeline_version(), max_rejected=max_rejected, kb_overlay=kb_overlay,
-                           curation=curation)
+def publish_task(
+    cache: ResultCache,
+    summaries: Sequence[DocumentSummary],
+    out: Path,
+    fingerprint: str,
+    max_rejected: float | None = None,
+    kb_overlay: str | None = None,
+    curation: Curation | None = None,
+) -> PublishOutcome:
+    return publish_release(
+        lambda: _load_results(cache, summaries),
+        out,
+        fingerprint=fingerprint,
+        pipeline_version=pipeline_version(),
+        max_rejected=max_rejected,
+        kb_overlay=kb_overlay,
+        curation=curation,
+    )
 
 
 def run_ingest(
@@ -254,39 +279,79 @@ def run_ingest(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with release_lock(out, wait_seconds=wait_seconds):
-        return _run_locked(sources, out, settings=settings, nlp_config=nlp_config, workers=workers, force=force, carry=carry,
-                           task_runner=task_runner, dask_address=dask_address, api_url=api_url, max_rejected=max_rejected,
-                           curation=curation)
+        return _run_locked(
+            sources,
+            out,
+            settings=settings,
+            nlp_config=nlp_config,
+            workers=workers,
+            force=force,
+            carry=carry,
+            task_runner=task_runner,
+            dask_address=dask_address,
+            api_url=api_url,
+            max_rejected=max_rejected,
+            curation=curation,
+        )
 
 
-def _run_locked(sources: Sequence[str], out: Path, *, settings: ParseSettings, nlp_config: NlpConfig | None,
-                workers: int | None, force: bool, carry: Sequence[dict] = (), task_runner: str = "process",
-                dask_address: str | None = None, api_url: str | None = None, max_rejected: float | None = None,
-                curation: Curation | None = None) -> RunResult:
+def _run_locked(
+    sources: Sequence[str],
+    out: Path,
+    *,
+    settings: ParseSettings,
+    nlp_config: NlpConfig | None,
+    workers: int | None,
+    force: bool,
+    carry: Sequence[dict] = (),
+    task_runner: str = "process",
+    dask_address: str | None = None,
+    api_url: str | None = None,
+    max_rejected: float | None = None,
+    curation: Curation | None = None,
+) -> RunResult:
     swept = sweep_staging(out)
     for p in swept:
         log.warning("removed %s left by an interrupted run", p)
     refs = list(iter_sources(sources, settings))
     if not refs:
-        raise SourceError(f"{', '.join(map(str, sources))}: no .pdf, .txt, .md or .html documents found; nothing to ingest")
+        raise SourceError(
+            f"{', '.join(map(str, sources))}: no .pdf, .txt, .md or .html documents found; nothing to ingest"
+        )
     cache = ResultCache(out / CACHE_DIR, settings_key=settings.cache_key() + (nlp_config or NlpConfig()).cache_key())
-    with open_extractor(task_runner, cache, settings, nlp_config, workers=workers, dask_address=dask_address,
-                        api_url=api_url) as extractor:
+    with open_extractor(
+        task_runner, cache, settings, nlp_config, workers=workers, dask_address=dask_address, api_url=api_url
+    ) as extractor:
         summaries = _process_documents(refs, settings, cache, extractor, current_progress())
     summaries += _carried(carry, cache)
-    fingerprint = input_fingerprint((s.sha256 for s in summaries), pipeline_version=pipeline_version(),
-                                    extra=_fingerprint_extra(settings, nlp_config, curation))
+    fingerprint = input_fingerprint(
+        (s.sha256 for s in summaries),
+        pipeline_version=pipeline_version(),
+        extra=_fingerprint_extra(settings, nlp_config, curation),
+    )
     unchanged = None if force else unchanged_since_latest(out, fingerprint)
     if unchanged:
         log.info("inputs unchanged since release %s; nothing published", unchanged)
         return RunResult(documents=summaries, outcome=None, unchanged_release=unchanged)
-    outcome = publish_task(quote(cache), quote(summaries), out, fingerprint, max_rejected,
-                           nlp_config.kb_overlay if nlp_config else None, quote(curation))
+    outcome = publish_task(
+        quote(cache),
+        quote(summaries),
+        out,
+        fingerprint,
+        max_rejected,
+        nlp_config.kb_overlay if nlp_config else None,
+        quote(curation),
+    )
     return RunResult(documents=summaries, outcome=outcome)
 
 
-def unchanged_local_inputs(sources: Sequence[str], out: Path | str, settings: ParseSettings | None = None,
-                           nlp_config: NlpConfig | None = None, curation: Curation | None = None) -> str | None:
+def unchanged_local_inputs(
+    sources: Sequence[str],
+    out: Path | str,
+    settings: ParseSettings | None = None,
+    nlp_config: NlpConfig | None = None,
+    curation: Curation | None = None,
+) -> str | None:
     """The latest release's id when every source is a local file whose bytes it was built from.
 
     Lets the CLI answer "nothing changed" by hashing files, without starting Prefect's server
@@ -306,8 +371,9 @@ def unchanged_local_inputs(sources: Sequence[str], out: Path | str, settings: Pa
         except OSError:
             return None
         shas.append(h.hexdigest())
-    fingerprint = input_fingerprint(shas, pipeline_version=pipeline_version(),
-                                    extra=_fingerprint_extra(settings, nlp_config, curation))
+    fingerprint = input_fingerprint(
+        shas, pipeline_version=pipeline_version(), extra=_fingerprint_extra(settings, nlp_config, curation)
+    )
     from govmap.datasets.objectstore import is_remote
 
     if is_remote(out):  # object storage: compare with the release its pointer names
@@ -352,10 +418,21 @@ def _prefect_api_url() -> str | None:
 
 # The flow's own threads pull documents (I/O); `task_runner` chooses where extraction runs.
 @flow(name="govmap-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=False)
-def ingest(sources: list[str], out: str = "datasets", workers: int | None = None, force: bool = False,
-           settings: dict[str, Any] | None = None, wait_seconds: float = 0.0, registry: str | None = None,
-           task_runner: str = "process", dask_address: str | None = None, spacy_model: str | None = None,
-           max_rejected: float | None = None, kb: str | None = None, curation: str | None = None) -> RunResult:
+def ingest(
+    sources: list[str],
+    out: str = "datasets",
+    workers: int | None = None,
+    force: bool = False,
+    settings: dict[str, Any] | None = None,
+    wait_seconds: float = 0.0,
+    registry: str | None = None,
+    task_runner: str = "process",
+    dask_address: str | None = None,
+    spacy_model: str | None = None,
+    max_rejected: float | None = None,
+    kb: str | None = None,
+    curation: str | None = None,
+) -> RunResult:
     """Pull every source, extract its records, and publish a validated release under `out`.
 
     `settings` overrides ParseSettings by name (a dict, so a deployment can carry it as JSON);
@@ -385,9 +462,20 @@ def ingest(sources: list[str], out: str = "datasets", workers: int | None = None
             previous = latest_release(target.local)
             if previous is not None:
                 carry = removed_to_keep(reg, read_manifest(previous).get("inputs", []), sources)
-        return target.publish(run_ingest(sources, target.local, settings=ParseSettings.resolve(settings), workers=workers,
-                                         force=force, wait_seconds=wait_seconds, carry=carry,
-                                         nlp_config=nlp_config_of(spacy_model, kb),
-                                         task_runner=task_runner, dask_address=dask_address, api_url=_prefect_api_url(),
-                                         max_rejected=max_rejected,
-                                         curation=load_curation(curation) if curation is not None else None))
+        return target.publish(
+            run_ingest(
+                sources,
+                target.local,
+                settings=ParseSettings.resolve(settings),
+                workers=workers,
+                force=force,
+                wait_seconds=wait_seconds,
+                carry=carry,
+                nlp_config=nlp_config_of(spacy_model, kb),
+                task_runner=task_runner,
+                dask_address=dask_address,
+                api_url=_prefect_api_url(),
+                max_rejected=max_rejected,
+                curation=load_curation(curation) if curation is not None else None,
+            )
+        )

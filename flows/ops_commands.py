@@ -24,8 +24,16 @@ DEFAULT_DEPLOYMENT = "govmap-scheduled"
 DEFAULT_OUT = Path("datasets")
 
 
-def build_deployment(registry: Path, cron: str, out: Path | str, *, name: str = DEFAULT_DEPLOYMENT,
-                     task_runner: str = "process", dask_address: str | None = None, workers: int | None = None) -> Any:
+def build_deployment(
+    registry: Path,
+    cron: str,
+    out: Path | str,
+    *,
+    name: str = DEFAULT_DEPLOYMENT,
+    task_runner: str = "process",
+    dask_address: str | None = None,
+    workers: int | None = None,
+) -> Any:
     """The Prefect deployment `govmap serve` runs: the ingest flow over the registry on `cron`,
     extracting with `task_runner` (as `govmap run --task-runner`).
 
@@ -42,9 +50,16 @@ def build_deployment(registry: Path, cron: str, out: Path | str, *, name: str = 
     check_runner_options(task_runner, workers=workers, dask_address=dask_address)
     target = str(out) if is_remote(out) else str(Path(out).resolve())
     return ingest.to_deployment(
-        name=name, cron=cron,
-        parameters={"sources": [], "out": target, "registry": str(registry.resolve()), "task_runner": task_runner,
-                    "dask_address": dask_address, "workers": workers},
+        name=name,
+        cron=cron,
+        parameters={
+            "sources": [],
+            "out": target,
+            "registry": str(registry.resolve()),
+            "task_runner": task_runner,
+            "dask_address": dask_address,
+            "workers": workers,
+        },
     )
 
 
@@ -153,8 +168,12 @@ def register(app: typer.Typer) -> None:
         out: OutOption = str(DEFAULT_OUT),
         name: Annotated[str, typer.Option(help="Deployment name.")] = DEFAULT_DEPLOYMENT,
         s3_endpoint: S3EndpointOption = None,
-        task_runner: Annotated[str, typer.Option(help="Where parsing and extraction run: process or dask (see `run`).")] = "process",
-        dask_address: Annotated[Optional[str], typer.Option(help="Scheduler of an existing Dask cluster (tcp://host:8786).")] = None,
+        task_runner: Annotated[
+            str, typer.Option(help="Where parsing and extraction run: process or dask (see `run`).")
+        ] = "process",
+        dask_address: Annotated[
+            Optional[str], typer.Option(help="Scheduler of an existing Dask cluster (tcp://host:8786).")
+        ] = None,
         workers: Annotated[Optional[int], typer.Option(help="Size of the local process pool or Dask cluster.")] = None,
     ) -> None:
         """Serve the ingest flow over REGISTRY on CRON until interrupted."""
@@ -164,8 +183,9 @@ def register(app: typer.Typer) -> None:
         from govmap.errors import RunnerError, SourceError
 
         try:
-            deployment = build_deployment(registry, cron, out, name=name, task_runner=task_runner,
-                                          dask_address=dask_address, workers=workers)
+            deployment = build_deployment(
+                registry, cron, out, name=name, task_runner=task_runner, dask_address=dask_address, workers=workers
+            )
             with _api_server(home, out_console):
                 out_console.print(f"serving {name} on {cron!r}; Ctrl-C to stop", markup=False)
                 serve_until_stopped(deployment)

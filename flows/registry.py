@@ -133,8 +133,10 @@ def _confined(registry_file: Path, registry: Registry, where: str, given: Path) 
     base = registry_file.parent
     target = (base / given).resolve()
     if not registry.allow_absolute_paths and (given.is_absolute() or not target.is_relative_to(base)):
-        raise RegistryError(f"{registry_file}: {where}: {given} is outside {base}; name paths inside the "
-                            "registry's folder or set allow_absolute_paths: true; nothing pulled")
+        raise RegistryError(
+            f"{registry_file}: {where}: {given} is outside {base}; name paths inside the "
+            "registry's folder or set allow_absolute_paths: true; nothing pulled"
+        )
     return target
 
 
@@ -182,7 +184,9 @@ def removed_to_keep(registry: Registry, previous_inputs: list[dict], current_spe
     current = set(current_specs)
     keep = [src for src in registry.sources.values() if src.on_removed == "keep"]
     return [
-        entry for entry in previous_inputs
-        if entry.get("status") == "ok" and entry["source_uri"] not in current
+        entry
+        for entry in previous_inputs
+        if entry.get("status") == "ok"
+        and entry["source_uri"] not in current
         and any(_belongs(src, entry["source_uri"]) for src in keep)
     ]

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from govmap.datasets import record_ids
 from govmap.datasets.contract import TABLES
+
 # Light to import: pandas and matplotlib load where the figures are drawn (see `_FiguresJob`).
 from govmap.datasets.figures import FIGURE_TABLES, render_figures_from_files, warm_up as warm_up_figures
 from govmap.datasets.curate import CurationRun
@@ -88,11 +89,22 @@ def table_rows(result: DocumentResult, resolution: Resolution) -> dict[str, list
         if mention_id in seen:
             continue
         seen.add(mention_id)
-        out["mentions"].append({
-            "mention_id": mention_id, "doc_id": doc_id, "entity_type": m.entity_type, "entity_id": entity_id,
-            "surface": m.surface, "page": m.page, "char_start": m.char_start, "char_end": m.char_end,
-            "sentence": m.sentence, "extractor": m.extractor, "confidence": m.confidence, "review": MACHINE,
-        })
+        out["mentions"].append(
+            {
+                "mention_id": mention_id,
+                "doc_id": doc_id,
+                "entity_type": m.entity_type,
+                "entity_id": entity_id,
+                "surface": m.surface,
+                "page": m.page,
+                "char_start": m.char_start,
+                "char_end": m.char_end,
+                "sentence": m.sentence,
+                "extractor": m.extractor,
+                "confidence": m.confidence,
+                "review": MACHINE,
+            }
+        )
     for c in ex.collaborations:
         parties = sorted({key_map[k] for k in c.parties if k in key_map})
         if len(parties) < 2:  # two names of one body, or a party resolution dropped
@@ -105,22 +117,43 @@ def table_rows(result: DocumentResult, resolution: Resolution) -> dict[str, list
         if collaboration_id in seen:
             continue
         seen.add(collaboration_id)
-        out["collaborations"].append({
-            "collaboration_id": collaboration_id, "doc_id": doc_id, "parties": parties,
-            "types": sorted(set(c.types)), "raw_types": list(c.raw_types), "status": c.status, "page": c.page,
-            "evidence": c.evidence, "extractor": c.extractor, "confidence": c.confidence, "review": MACHINE,
-        })
+        out["collaborations"].append(
+            {
+                "collaboration_id": collaboration_id,
+                "doc_id": doc_id,
+                "parties": parties,
+                "types": sorted(set(c.types)),
+                "raw_types": list(c.raw_types),
+                "status": c.status,
+                "page": c.page,
+                "evidence": c.evidence,
+                "extractor": c.extractor,
+                "confidence": c.confidence,
+                "review": MACHINE,
+            }
+        )
     for r in ex.ratings:
         rating_id = record_ids.rating_id(doc_id, r.table_id, r.subject, r.criterion)
         if rating_id in seen:
             continue
         seen.add(rating_id)
-        out["criteria_ratings"].append({
-            "rating_id": rating_id, "doc_id": doc_id, "subject": r.subject,
-            "subject_id": key_map.get(r.subject_key) if r.subject_key else None, "criterion": r.criterion,
-            "rating": r.rating, "score": r.score, "scale": r.scale, "rationale": r.rationale,
-            "table_id": r.table_id, "page": r.page, "extractor": r.extractor, "review": MACHINE,
-        })
+        out["criteria_ratings"].append(
+            {
+                "rating_id": rating_id,
+                "doc_id": doc_id,
+                "subject": r.subject,
+                "subject_id": key_map.get(r.subject_key) if r.subject_key else None,
+                "criterion": r.criterion,
+                "rating": r.rating,
+                "score": r.score,
+                "scale": r.scale,
+                "rationale": r.rationale,
+                "table_id": r.table_id,
+                "page": r.page,
+                "extractor": r.extractor,
+                "review": MACHINE,
+            }
+        )
     return out
 
 
@@ -248,7 +281,12 @@ def publish_release(
     """
     from govmap.datasets.card import write_release_docs  # lazy, as the next: pandas and GX cost seconds
     from govmap.expectations import (
-        DEFAULT_MAX_REJECTED, check_max_rejected, over_limit_lines, reject_failing_rows, summarize, validate_release,
+        DEFAULT_MAX_REJECTED,
+        check_max_rejected,
+        over_limit_lines,
+        reject_failing_rows,
+        summarize,
+        validate_release,
         write_quality_report,
     )
 
@@ -268,21 +306,37 @@ def publish_release(
     with discard_on_failure(staged):
         inputs: list[dict[str, Any]] = []
         documents: list[dict[str, Any]] = []
-        sinks = {name: TableSink(TABLES[name], staged.table_path(name)) for name in ("pages", "mentions", "collaborations", "criteria_ratings")}
+        sinks = {
+            name: TableSink(TABLES[name], staged.table_path(name))
+            for name in ("pages", "mentions", "collaborations", "criteria_ratings")
+        }
         try:
             for result in load_results():
                 row = _document_row(result)
                 documents.append(row)
-                inputs.append({"doc_id": row["doc_id"], "source_uri": row["source_uri"], "sha256": row["sha256"], "status": row["status"]})
-                for name, rows in curated.document(row["doc_id"], table_rows(result, curated.resolution), result.pages).items():
+                inputs.append(
+                    {
+                        "doc_id": row["doc_id"],
+                        "source_uri": row["source_uri"],
+                        "sha256": row["sha256"],
+                        "status": row["status"],
+                    }
+                )
+                for name, rows in curated.document(
+                    row["doc_id"], table_rows(result, curated.resolution), result.pages
+                ).items():
                     sinks[name].add(rows)
         finally:
             for sink in sinks.values():
                 sink.close()
         pq.write_table(to_arrow(TABLES["documents"], documents), staged.table_path("documents"), compression="zstd")
         institutions, instruments = curated.entity_rows()
-        pq.write_table(to_arrow(TABLES["institutions"], institutions), staged.table_path("institutions"), compression="zstd")
-        pq.write_table(to_arrow(TABLES["instruments"], instruments), staged.table_path("instruments"), compression="zstd")
+        pq.write_table(
+            to_arrow(TABLES["institutions"], institutions), staged.table_path("institutions"), compression="zstd"
+        )
+        pq.write_table(
+            to_arrow(TABLES["instruments"], instruments), staged.table_path("instruments"), compression="zstd"
+        )
         curation_report = curated.report()
         previous_ids = previous_record_ids(latest_release(out))
 
@@ -303,13 +357,33 @@ def publish_release(
             # What does not need the figures is done while they are drawn.
             diff = _diff(out, staged.path, release_id)
             review = review_summary(frames, curation_report, previous_ids)
-            manifest = build_manifest(staged, pipeline_version=pipeline_version, fingerprint=fingerprint, inputs=inputs,
-                                      validation_passed=report.passed, extra={"knowledge_base": kb_manifest(kb, kb_overlay),
-                                             "curation": curation_report.to_dict(), "review": review["counts"]})
-            write_release_docs(staged.path, manifest, frames["documents"])  # README.md + datapackage.json, from the manifest
-            js, html = write_quality_report(report, staged.path, release_id=release_id, documents=frames["documents"],
-                                            row_counts=rows, diff=diff, figures=figures.result(), rejection=rejection,
-                                            max_rejected=max_rejected, review=review)
+            manifest = build_manifest(
+                staged,
+                pipeline_version=pipeline_version,
+                fingerprint=fingerprint,
+                inputs=inputs,
+                validation_passed=report.passed,
+                extra={
+                    "knowledge_base": kb_manifest(kb, kb_overlay),
+                    "curation": curation_report.to_dict(),
+                    "review": review["counts"],
+                },
+            )
+            write_release_docs(
+                staged.path, manifest, frames["documents"]
+            )  # README.md + datapackage.json, from the manifest
+            js, html = write_quality_report(
+                report,
+                staged.path,
+                release_id=release_id,
+                documents=frames["documents"],
+                row_counts=rows,
+                diff=diff,
+                figures=figures.result(),
+                rejection=rejection,
+                max_rejected=max_rejected,
+                review=review,
+            )
         kill_at_test_point("before-commit")
         final = commit_release(staged, manifest)
     if report.passed:
@@ -319,8 +393,13 @@ def publish_release(
         log.error("release %s failed validation; latest unchanged", release_id)
     clock.end(done=True)
     return PublishOutcome(
-        release_id=release_id, path=final, promoted=report.passed, validation_passed=report.passed, rows=rows,
-        report_html=final / html.relative_to(staged.path), report_json=final / js.relative_to(staged.path),
+        release_id=release_id,
+        path=final,
+        promoted=report.passed,
+        validation_passed=report.passed,
+        rows=rows,
+        report_html=final / html.relative_to(staged.path),
+        report_json=final / js.relative_to(staged.path),
         summary="\n".join([summarize(report, rejection, max_rejected), *held_back]),
         rejected_rows=rejection.count if rejection else 0,
         stage_seconds=clock.seconds,

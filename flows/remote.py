@@ -74,8 +74,9 @@ class OutputTarget:
         except GovmapError:
             raise
         except Exception as exc:  # a storage error outside the upload's own translation
-            raise PublishError(f"{self.store.url}: publishing {release_id} failed ({type(exc).__name__}: {exc}); "
-                               "latest unchanged") from exc
+            raise PublishError(
+                f"{self.store.url}: publishing {release_id} failed ({type(exc).__name__}: {exc}); latest unchanged"
+            ) from exc
         marker.unlink()
         _prune_local(self.local, keep={release_id})
         return replace(result, notes=(*result.notes, *notes))
@@ -104,7 +105,9 @@ def output_target(out: str, *, wait_seconds: float = 0.0) -> Iterator[OutputTarg
         except GovmapError:
             raise
         except Exception as exc:  # the store went away between the check and here
-            raise PublishError(f"{out}: cannot prepare the run ({type(exc).__name__}: {exc}); nothing published") from exc
+            raise PublishError(
+                f"{out}: cannot prepare the run ({type(exc).__name__}: {exc}); nothing published"
+            ) from exc
         log.info("%s: working folder %s", out, work)
         yield OutputTarget(out=out, local=work, store=store)
 

@@ -57,8 +57,10 @@ def _plain(value: Any) -> Any:
         return value
     if kind is tuple:
         if value and dataclasses.is_dataclass(value[0]):
-            return [list(map(attrgetter(name), value)) if scalar else [_plain(v) for v in map(attrgetter(name), value)]
-                    for name, scalar in _layout(type(value[0]))]
+            return [
+                list(map(attrgetter(name), value)) if scalar else [_plain(v) for v in map(attrgetter(name), value)]
+                for name, scalar in _layout(type(value[0]))
+            ]
         return [v if type(v) is str else _plain(v) for v in value]
     if kind is dt.datetime:
         return value.isoformat()
@@ -101,7 +103,11 @@ def _invalid(expected: str, value: Any) -> CacheEntryInvalid:
 
 def _scalar_types(annotation: Any) -> frozenset[type] | None:
     """The exact types a scalar field (str, int, float, bool, or one of them | None) may hold."""
-    args = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) else (annotation,)
+    args = (
+        typing.get_args(annotation)
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType)
+        else (annotation,)
+    )
     if all(a in _SCALARS or a is NoneType for a in args):
         return frozenset(args)
     return None
@@ -126,6 +132,7 @@ def _decoder_for(annotation: Any) -> Decoder:
         def decoder(value: Any) -> Any:
             return None if value is None else inner(value)
     elif origin is tuple and args == (str, Ellipsis):
+
         def decoder(value: Any) -> tuple:
             if type(value) is not list or not all(type(v) is str for v in value):
                 raise _invalid("a list of strings", value)
@@ -143,8 +150,12 @@ def _decoder_for(annotation: Any) -> Decoder:
 def _field_specs(cls: type) -> list[tuple[str, frozenset[type] | None, Decoder | None]]:
     """(name, exact types, None) for each scalar field of `cls`, (name, None, decoder) for the rest."""
     hints = typing.get_type_hints(cls)
-    return [(f.name, scalars, None) if (scalars := _scalar_types(hints[f.name])) is not None
-            else (f.name, None, _decoder_for(hints[f.name])) for f in dataclasses.fields(cls)]
+    return [
+        (f.name, scalars, None)
+        if (scalars := _scalar_types(hints[f.name])) is not None
+        else (f.name, None, _decoder_for(hints[f.name]))
+        for f in dataclasses.fields(cls)
+    ]
 
 
 @functools.cache
@@ -170,8 +181,13 @@ def _record_decoder(cls: type) -> Decoder:
     def decode(value: Any) -> Any:
         if type(value) is not list or len(value) != count:
             raise CacheEntryInvalid(f"{cls.__name__}: expected {count} fields")
-        return cls(*(decoder(v) if decoder is not None else _checked_column([v], scalars, cls.__name__)[0]
-                     for v, (_, scalars, decoder) in zip(value, specs)))
+        return cls(
+            *(
+                decoder(v) if decoder is not None else _checked_column([v], scalars, cls.__name__)[0]
+                for v, (_, scalars, decoder) in zip(value, specs)
+            )
+        )
+
     return decode
 
 
@@ -187,9 +203,12 @@ def _records_decoder(cls: type) -> Decoder:
             return ()
         if len(value) != count or any(type(c) is not list or len(c) != len(value[0]) for c in value):
             raise CacheEntryInvalid(f"{cls.__name__}: expected {count} columns of one length")
-        columns = [list(map(decoder, c)) if decoder is not None else _checked_column(c, scalars, cls.__name__)
-                   for c, (_, scalars, decoder) in zip(value, specs)]
+        columns = [
+            list(map(decoder, c)) if decoder is not None else _checked_column(c, scalars, cls.__name__)
+            for c, (_, scalars, decoder) in zip(value, specs)
+        ]
         return tuple(map(cls, *columns))
+
     return decode
 
 

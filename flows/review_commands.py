@@ -21,14 +21,21 @@ from govmap.flows.analyst_commands import DEFAULT_OUT, _fail, _table, out_consol
 
 __all__ = ["register", "review_app"]
 
-review_app = typer.Typer(help="List what deserves a look first, and record review decisions in the curation file.",
-                         no_args_is_help=False, invoke_without_command=True)
+review_app = typer.Typer(
+    help="List what deserves a look first, and record review decisions in the curation file.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
 
 CurationOption = Annotated[Path, typer.Option("--curation", help="The curation file decisions are written to.")]
 OutDir = Annotated[str, typer.Option("--out", "-o", help="Folder that holds releases/ and latest (local).")]
 WhyOption = Annotated[str, typer.Option("--why", help="Why: the reason, kept with the decision.")]
-ByOption = Annotated[Optional[str], typer.Option("--by", help="Who decides (default: $GOVMAP_REVIEWER, else the login name).")]
-WaitOption = Annotated[float, typer.Option("--wait", help="Seconds to wait for a run or another reviewer holding --out's lock.")]
+ByOption = Annotated[
+    Optional[str], typer.Option("--by", help="Who decides (default: $GOVMAP_REVIEWER, else the login name).")
+]
+WaitOption = Annotated[
+    float, typer.Option("--wait", help="Seconds to wait for a run or another reviewer holding --out's lock.")
+]
 EntityOption = Annotated[str, typer.Option("--entity", help="institution or instrument.")]
 DEFAULT_CURATION = Path("curation.yaml")
 
@@ -49,9 +56,13 @@ def _releases(out: str) -> tuple[Path, Path | None]:
 def review(
     ctx: typer.Context,
     out: OutDir = DEFAULT_OUT,
-    document: Annotated[Optional[str], typer.Option(help="Only this document (doc_id prefix, or part of its source).")] = None,
+    document: Annotated[
+        Optional[str], typer.Option(help="Only this document (doc_id prefix, or part of its source).")
+    ] = None,
     kind: Annotated[Optional[str], typer.Option(help="Only institutions of this kind, and records naming one.")] = None,
-    min_confidence: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Only records at least this sure (bodies stay).")] = None,
+    min_confidence: Annotated[
+        Optional[float], typer.Option(min=0.0, max=1.0, help="Only records at least this sure (bodies stay).")
+    ] = None,
     new: Annotated[bool, typer.Option("--new", help="Only records new since the previous release.")] = False,
     limit: Annotated[int, typer.Option(min=1, help="Records to list.")] = 30,
 ) -> None:
@@ -61,15 +72,40 @@ def review(
     from govmap.datasets.review_queue import previous_record_ids, release_frames, review_queue
 
     latest, previous = _releases(out)
-    items = review_queue(release_frames(latest), previous_record_ids(previous), document=document, kind=kind,
-                         min_confidence=min_confidence, new_only=new)
-    rows = [(i.table, i.id, i.what, f"{i.doc_id[:8]} p. {i.page}", "" if i.confidence is None else f"{i.confidence:.2f}",
-             ", ".join(i.reasons), _short(i.evidence)) for i in items[:limit]]
+    items = review_queue(
+        release_frames(latest),
+        previous_record_ids(previous),
+        document=document,
+        kind=kind,
+        min_confidence=min_confidence,
+        new_only=new,
+    )
+    rows = [
+        (
+            i.table,
+            i.id,
+            i.what,
+            f"{i.doc_id[:8]} p. {i.page}",
+            "" if i.confidence is None else f"{i.confidence:.2f}",
+            ", ".join(i.reasons),
+            _short(i.evidence),
+        )
+        for i in items[:limit]
+    ]
     shown = f"{len(rows)} of {len(items)}" if len(items) > len(rows) else str(len(items))
-    out_console.print(_table(f"to review in {latest.name} ({shown})",
-                             ["table", "id", "what", "where", "confidence", "why", "evidence"], rows))
-    out_console.print("decide: govmap review confirm|reject|correct TABLE ID --why ...; merge|split|set|never|add "
-                      "(govmap review --help)", markup=False, soft_wrap=True)
+    out_console.print(
+        _table(
+            f"to review in {latest.name} ({shown})",
+            ["table", "id", "what", "where", "confidence", "why", "evidence"],
+            rows,
+        )
+    )
+    out_console.print(
+        "decide: govmap review confirm|reject|correct TABLE ID --why ...; merge|split|set|never|add "
+        "(govmap review --help)",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def _short(text: str, width: int = 160) -> str:
@@ -97,8 +133,11 @@ def _write(fields: dict[str, Any], *, curation: Path, out: str, by: str | None, 
         _fail(str(exc), 2)
     n = len(written.decisions)
     out_console.print(f"decision {written.describe(n - 1)} written to {curation}", markup=False, soft_wrap=True)
-    out_console.print(f"publish it: govmap run ... --curation {curation}  (no document is extracted again)",
-                      markup=False, soft_wrap=True)
+    out_console.print(
+        f"publish it: govmap run ... --curation {curation}  (no document is extracted again)",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def _values(pairs: list[str] | None) -> dict[str, Any]:
@@ -127,8 +166,15 @@ ValuesArg = Annotated[Optional[list[str]], typer.Argument(help="FIELD=VALUE ... 
 
 
 @review_app.command()
-def confirm(table: TableArg, id: IdArg, why: WhyOption, curation: CurationOption = DEFAULT_CURATION,
-            out: OutDir = DEFAULT_OUT, by: ByOption = None, wait: WaitOption = 30.0) -> None:
+def confirm(
+    table: TableArg,
+    id: IdArg,
+    why: WhyOption,
+    curation: CurationOption = DEFAULT_CURATION,
+    out: OutDir = DEFAULT_OUT,
+    by: ByOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
     """Confirm one record: it stays as found, marked `confirmed`."""
     _write({"op": "confirm", "table": table, "id": id}, curation=curation, out=out, by=by, why=why, wait=wait)
 
@@ -138,10 +184,16 @@ def reject(
     why: WhyOption,
     table: Annotated[Optional[str], typer.Argument(help="mentions, collaborations or criteria_ratings.")] = None,
     id: Annotated[Optional[str], typer.Argument(help="The record's id.")] = None,
-    surface: Annotated[Optional[str], typer.Option(help="Instead of a record: a surface form that is never an institution (or --entity instrument).")] = None,
+    surface: Annotated[
+        Optional[str],
+        typer.Option(help="Instead of a record: a surface form that is never an institution (or --entity instrument)."),
+    ] = None,
     entity: EntityOption = "institution",
     document: Annotated[Optional[str], typer.Option(help="With --surface: only in this document (doc_id).")] = None,
-    curation: CurationOption = DEFAULT_CURATION, out: OutDir = DEFAULT_OUT, by: ByOption = None, wait: WaitOption = 30.0,
+    curation: CurationOption = DEFAULT_CURATION,
+    out: OutDir = DEFAULT_OUT,
+    by: ByOption = None,
+    wait: WaitOption = 30.0,
 ) -> None:
     """Reject one record (TABLE ID), or a surface form everywhere or in one document (--surface)."""
     if surface is not None:
@@ -156,55 +208,125 @@ def reject(
 
 
 @review_app.command()
-def correct(table: TableArg, id: IdArg, values: ValuesArg, why: WhyOption, curation: CurationOption = DEFAULT_CURATION,
-            out: OutDir = DEFAULT_OUT, by: ByOption = None, wait: WaitOption = 30.0) -> None:
+def correct(
+    table: TableArg,
+    id: IdArg,
+    values: ValuesArg,
+    why: WhyOption,
+    curation: CurationOption = DEFAULT_CURATION,
+    out: OutDir = DEFAULT_OUT,
+    by: ByOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
     """Correct one record: parties=a,b types=... status=... (collaborations), score=0.5 subject_id=... rating=...
     (ratings), entity_id=... (mentions)."""
-    _write({"op": "correct", "table": table, "id": id, "values": _values(values)}, curation=curation, out=out, by=by,
-           why=why, wait=wait)
+    _write(
+        {"op": "correct", "table": table, "id": id, "values": _values(values)},
+        curation=curation,
+        out=out,
+        by=by,
+        why=why,
+        wait=wait,
+    )
 
 
 @review_app.command()
-def merge(keep: Annotated[str, typer.Argument(help="The id that stays.")],
-          drop: Annotated[str, typer.Argument(help="The id merged into it.")],
-          why: WhyOption, entity: EntityOption = "institution", curation: CurationOption = DEFAULT_CURATION,
-          out: OutDir = DEFAULT_OUT, by: ByOption = None, wait: WaitOption = 30.0) -> None:
+def merge(
+    keep: Annotated[str, typer.Argument(help="The id that stays.")],
+    drop: Annotated[str, typer.Argument(help="The id merged into it.")],
+    why: WhyOption,
+    entity: EntityOption = "institution",
+    curation: CurationOption = DEFAULT_CURATION,
+    out: OutDir = DEFAULT_OUT,
+    by: ByOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
     """Merge two ids of one body: DROP's aliases and records go to KEEP, whose id stays."""
-    _write({"op": "merge", "entity": entity, "keep": keep, "drop": drop}, curation=curation, out=out, by=by, why=why,
-           wait=wait)
+    _write(
+        {"op": "merge", "entity": entity, "keep": keep, "drop": drop},
+        curation=curation,
+        out=out,
+        by=by,
+        why=why,
+        wait=wait,
+    )
 
 
 @review_app.command()
-def split(id: Annotated[str, typer.Argument(help="The body an alias was wrongly merged into.")],
-          alias: Annotated[str, typer.Argument(help="The alias to split off, as listed in `aliases`.")],
-          why: WhyOption, new_id: Annotated[Optional[str], typer.Option(help="Id of the body it becomes (default: from the alias).")] = None,
-          entity: EntityOption = "institution", curation: CurationOption = DEFAULT_CURATION, out: OutDir = DEFAULT_OUT,
-          by: ByOption = None, wait: WaitOption = 30.0) -> None:
+def split(
+    id: Annotated[str, typer.Argument(help="The body an alias was wrongly merged into.")],
+    alias: Annotated[str, typer.Argument(help="The alias to split off, as listed in `aliases`.")],
+    why: WhyOption,
+    new_id: Annotated[Optional[str], typer.Option(help="Id of the body it becomes (default: from the alias).")] = None,
+    entity: EntityOption = "institution",
+    curation: CurationOption = DEFAULT_CURATION,
+    out: OutDir = DEFAULT_OUT,
+    by: ByOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
     """Split an alias off a body: its mentions and records go to a body of its own."""
-    _write({"op": "split", "entity": entity, "id": id, "alias": alias, "new_id": new_id}, curation=curation, out=out,
-           by=by, why=why, wait=wait)
+    _write(
+        {"op": "split", "entity": entity, "id": id, "alias": alias, "new_id": new_id},
+        curation=curation,
+        out=out,
+        by=by,
+        why=why,
+        wait=wait,
+    )
 
 
 @review_app.command("set")
-def set_(id: Annotated[str, typer.Argument(help="institution_id or instrument_id.")], values: ValuesArg, why: WhyOption,
-         entity: EntityOption = "institution", curation: CurationOption = DEFAULT_CURATION, out: OutDir = DEFAULT_OUT,
-         by: ByOption = None, wait: WaitOption = 30.0) -> None:
+def set_(
+    id: Annotated[str, typer.Argument(help="institution_id or instrument_id.")],
+    values: ValuesArg,
+    why: WhyOption,
+    entity: EntityOption = "institution",
+    curation: CurationOption = DEFAULT_CURATION,
+    out: OutDir = DEFAULT_OUT,
+    by: ByOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
     """Set name=, kind=, country=, acronym= of an institution (name=, category=, description= of an instrument)."""
-    _write({"op": "set", "entity": entity, "id": id, "values": _values(values)}, curation=curation, out=out, by=by,
-           why=why, wait=wait)
+    _write(
+        {"op": "set", "entity": entity, "id": id, "values": _values(values)},
+        curation=curation,
+        out=out,
+        by=by,
+        why=why,
+        wait=wait,
+    )
 
 
 @review_app.command()
-def add(table: TableArg, values: ValuesArg, why: WhyOption,
-        document: Annotated[str, typer.Option(help="doc_id of the document that states it.")],
-        page: Annotated[int, typer.Option(min=1, help="The page, 1-based.")],
-        evidence: Annotated[str, typer.Option(help="The words that state it, as they stand on that page.")],
-        curation: CurationOption = DEFAULT_CURATION, out: OutDir = DEFAULT_OUT, by: ByOption = None,
-        wait: WaitOption = 30.0) -> None:
+def add(
+    table: TableArg,
+    values: ValuesArg,
+    why: WhyOption,
+    document: Annotated[str, typer.Option(help="doc_id of the document that states it.")],
+    page: Annotated[int, typer.Option(min=1, help="The page, 1-based.")],
+    evidence: Annotated[str, typer.Option(help="The words that state it, as they stand on that page.")],
+    curation: CurationOption = DEFAULT_CURATION,
+    out: OutDir = DEFAULT_OUT,
+    by: ByOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
     """Add a record the pipeline missed: entity_id= and optionally surface= (mentions); parties= types= status=
     (collaborations); subject= criterion= rating= and optionally score= subject_id= (ratings)."""
-    _write({"op": "add", "table": table, "document": document, "page": page, "evidence": evidence,
-            "values": _values(values)}, curation=curation, out=out, by=by, why=why, wait=wait)
+    _write(
+        {
+            "op": "add",
+            "table": table,
+            "document": document,
+            "page": page,
+            "evidence": evidence,
+            "values": _values(values),
+        },
+        curation=curation,
+        out=out,
+        by=by,
+        why=why,
+        wait=wait,
+    )
 
 
 def register(app: typer.Typer) -> None:

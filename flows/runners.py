@@ -36,8 +36,17 @@ from prefect.futures import PrefectFuture
 
 from govmap.extractors.config import NlpConfig
 from govmap.flows.documents import (
-    WATCHDOG_GRACE_S, WORKER_OVERTIME_EXIT, DocumentResult, DocumentSummary, init_worker, quarantine, run_alone,
-    run_bounded, run_in_worker, summarize, worker_context,
+    WATCHDOG_GRACE_S,
+    WORKER_OVERTIME_EXIT,
+    DocumentResult,
+    DocumentSummary,
+    init_worker,
+    quarantine,
+    run_alone,
+    run_bounded,
+    run_in_worker,
+    summarize,
+    worker_context,
 )
 from govmap.flows.result_cache import ResultCache
 from govmap.errors import RunnerError
@@ -79,6 +88,7 @@ class Extractor(Protocol):
 
 # --- bounded worker processes --------------------------------------------------------------------
 
+
 class BoundedPool:
     """A process pool whose processes hold each document to its budgets (`init_worker`: the
     time budget by an alarm in the process's main thread and a watchdog, the memory budget by an
@@ -97,8 +107,12 @@ class BoundedPool:
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=worker_context(), initializer=init_worker,
-                                   initargs=(self.nlp_config, self.settings.document_memory_mb))
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=worker_context(),
+            initializer=init_worker,
+            initargs=(self.nlp_config, self.settings.document_memory_mb),
+        )
 
     def submit(self, fn: Any, *args: Any) -> tuple[Future, ProcessPoolExecutor]:
         """`fn(*args)` in a worker: its future, and the pool to name to `replace` if it breaks."""
@@ -129,8 +143,9 @@ class BoundedPool:
         (on Dask, a pool serves every run whose pipeline and memory budget are the same)."""
         context = worker_context()
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=run_alone, args=(raw, settings, self.nlp_config, send),
-                                  name="govmap-retry", daemon=True)
+        process = context.Process(
+            target=run_alone, args=(raw, settings, self.nlp_config, send), name="govmap-retry", daemon=True
+        )
         process.start()
         send.close()  # this end is the child's: with it closed here, the child's death reads as EOF
         result: DocumentResult | None = None
@@ -156,8 +171,10 @@ class BoundedPool:
         elif code == -signal.SIGKILL:
             why = "its worker process was killed (SIGKILL: out of memory?) twice"
         elif code == -signal.SIGABRT:  # what pdfium does when an allocation fails: a decompression bomb
-            why = (f"its worker process aborted twice (SIGABRT: an allocation failed, most likely over the "
-                   f"{settings.document_memory_mb:,} MB budget, document_memory_mb)")
+            why = (
+                f"its worker process aborted twice (SIGABRT: an allocation failed, most likely over the "
+                f"{settings.document_memory_mb:,} MB budget, document_memory_mb)"
+            )
         elif code < 0:
             why = f"its worker process died of signal {-code} twice"
         else:
@@ -168,6 +185,7 @@ class BoundedPool:
 
 
 # --- process pool (one machine) ----------------------------------------------------------------
+
 
 class ProcessExtractor:
     """A `BoundedPool` on this machine whose initializer builds the pipeline; workers write the
@@ -276,21 +294,29 @@ def check_dask_address(address: str, api_url: str | None) -> None:
     try:
         host, port = get_address_host_port(address)
     except ValueError as exc:
-        raise RunnerError(f"--dask-address {address}: not a Dask scheduler address ({exc}); expected e.g. tcp://host:8786") from None
+        raise RunnerError(
+            f"--dask-address {address}: not a Dask scheduler address ({exc}); expected e.g. tcp://host:8786"
+        ) from None
     if not _is_loopback(host) and _is_loopback(urlsplit(api_url).hostname if api_url else None):
         where = api_url or "Prefect's temporary server on this machine"
-        raise RunnerError(f"--dask-address {address}: workers on other machines cannot reach {where}; "
-                          "set PREFECT_API_URL to a Prefect server they can reach")
+        raise RunnerError(
+            f"--dask-address {address}: workers on other machines cannot reach {where}; "
+            "set PREFECT_API_URL to a Prefect server they can reach"
+        )
     try:
         socket.create_connection((host, port), timeout=_CONNECT_TIMEOUT_S).close()  # a refusal, at once
         identity = asyncio.run(asyncio.wait_for(_scheduler_identity(address), _CONNECT_TIMEOUT_S))
     except Exception as exc:  # refused, silent, or not speaking Dask's protocol: all the same to the user
         reason = (str(exc).splitlines() or [""])[0][:160] or type(exc).__name__
-        raise RunnerError(f"--dask-address {address}: no Dask scheduler answers there ({reason}); "
-                          "start one (`dask scheduler`) or leave the option out for a local cluster") from None
+        raise RunnerError(
+            f"--dask-address {address}: no Dask scheduler answers there ({reason}); "
+            "start one (`dask scheduler`) or leave the option out for a local cluster"
+        ) from None
     if identity.get("type") != "Scheduler":
-        raise RunnerError(f"--dask-address {address}: a Dask {identity.get('type')} answers there, not a scheduler; "
-                          "give the scheduler's address")
+        raise RunnerError(
+            f"--dask-address {address}: a Dask {identity.get('type')} answers there, not a scheduler; "
+            "give the scheduler's address"
+        )
 
 
 async def _scheduler_identity(address: str) -> dict:
@@ -311,8 +337,16 @@ def _is_daemonic() -> bool:
 class DaskExtractor:
     """Prefect's DaskTaskRunner: a local cluster of worker processes, or the scheduler at `address`."""
 
-    def __init__(self, cache: ResultCache, settings: ParseSettings, nlp_config: NlpConfig | None, *,
-                 workers: int, address: str | None = None, api_url: str | None = None) -> None:
+    def __init__(
+        self,
+        cache: ResultCache,
+        settings: ParseSettings,
+        nlp_config: NlpConfig | None,
+        *,
+        workers: int,
+        address: str | None = None,
+        api_url: str | None = None,
+    ) -> None:
         self.cache, self.settings, self.nlp_config = cache, settings, nlp_config
         self.workers, self.address, self.api_url = workers, address, api_url
         self.window = 2 * workers
@@ -329,8 +363,14 @@ class DaskExtractor:
             runner = DaskTaskRunner(address=self.address, client_kwargs={"timeout": f"{_CONNECT_TIMEOUT_S}s"})
         else:
             # Processes, one thread each: extraction is pure Python, so threads would share one GIL.
-            runner = DaskTaskRunner(cluster_kwargs={"n_workers": self.workers, "threads_per_worker": 1,
-                                                    "processes": True, "dashboard_address": None})
+            runner = DaskTaskRunner(
+                cluster_kwargs={
+                    "n_workers": self.workers,
+                    "threads_per_worker": 1,
+                    "processes": True,
+                    "dashboard_address": None,
+                }
+            )
             # Not daemonic, so each worker can start the processes its documents are bounded in
             # (read by the nannies as they start their workers, in this process).
             self._stack.enter_context(dask.config.set({"distributed.worker.daemon": False}))
@@ -344,8 +384,11 @@ class DaskExtractor:
             self._check_workers(client)
         except OSError as exc:
             self._stack.close()
-            where = f"--dask-address {self.address}: cannot connect to the Dask scheduler" if self.address \
+            where = (
+                f"--dask-address {self.address}: cannot connect to the Dask scheduler"
+                if self.address
                 else "cannot start a local Dask cluster"
+            )
             raise RunnerError(f"{where} ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
         except BaseException:
             self._stack.close()
@@ -362,18 +405,23 @@ class DaskExtractor:
         try:
             versions = client.run(pipeline_version)
         except (ImportError, AttributeError) as exc:
-            raise RunnerError(f"Dask workers at {self.address}: cannot import govmap ({exc}); "
-                              "install the same govmap on every worker") from None
+            raise RunnerError(
+                f"Dask workers at {self.address}: cannot import govmap ({exc}); install the same govmap on every worker"
+            ) from None
         wrong = {w: v for w, v in versions.items() if v != self._version}
         if wrong:
             worker, version = next(iter(wrong.items()))
-            raise RunnerError(f"Dask worker {worker} runs govmap pipeline {version}, this run {self._version}; "
-                              "install the same govmap version on every worker")
+            raise RunnerError(
+                f"Dask worker {worker} runs govmap pipeline {version}, this run {self._version}; "
+                "install the same govmap version on every worker"
+            )
         daemonic = [w for w, is_daemon in client.run(_is_daemonic).items() if is_daemon]
         if daemonic:
-            raise RunnerError(f"Dask worker {daemonic[0]} is a daemonic process, which cannot start the processes that hold "
-                              "documents to their time and memory budgets; start the workers with "
-                              "DASK_DISTRIBUTED__WORKER__DAEMON=False")
+            raise RunnerError(
+                f"Dask worker {daemonic[0]} is a daemonic process, which cannot start the processes that hold "
+                "documents to their time and memory budgets; start the workers with "
+                "DASK_DISTRIBUTED__WORKER__DAEMON=False"
+            )
 
     def submit(self, raw: RawDocument) -> PrefectFuture[Any]:
         return self._runner.submit(extract_task, {"raw": raw, "settings": self.settings, "nlp_config": self.nlp_config})
@@ -381,8 +429,10 @@ class DaskExtractor:
     def collect(self, future: PrefectFuture[Any]) -> DocumentSummary:
         result: DocumentResult = future.result()
         if result.row.pipeline_version != self._version:  # a worker that joined after the start check
-            raise RunnerError(f"{result.row.source_uri}: extracted by govmap pipeline {result.row.pipeline_version}, "
-                              f"this run {self._version}; install the same govmap version on every Dask worker")
+            raise RunnerError(
+                f"{result.row.source_uri}: extracted by govmap pipeline {result.row.pipeline_version}, "
+                f"this run {self._version}; install the same govmap version on every Dask worker"
+            )
         self.cache.put(result)
         return summarize(result)
 
@@ -396,12 +446,21 @@ def check_runner_options(task_runner: str, *, workers: int | None = None, dask_a
     if task_runner == "process" and dask_address:
         raise RunnerError("--dask-address needs --task-runner dask")
     if dask_address and workers is not None:
-        raise RunnerError(f"--workers sizes a local pool or cluster; the Dask cluster at {dask_address} has its own workers")
+        raise RunnerError(
+            f"--workers sizes a local pool or cluster; the Dask cluster at {dask_address} has its own workers"
+        )
 
 
-def open_extractor(task_runner: str, cache: ResultCache, settings: ParseSettings, nlp_config: NlpConfig | None, *,
-                   workers: int | None = None, dask_address: str | None = None,
-                   api_url: str | None = None) -> ProcessExtractor | DaskExtractor:
+def open_extractor(
+    task_runner: str,
+    cache: ResultCache,
+    settings: ParseSettings,
+    nlp_config: NlpConfig | None,
+    *,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    api_url: str | None = None,
+) -> ProcessExtractor | DaskExtractor:
     """The extractor for `task_runner` ("process" or "dask"), to be entered with `with`.
 
     `workers` sizes the process pool or the local Dask cluster (default: the machine's cores, at
@@ -410,4 +469,6 @@ def open_extractor(task_runner: str, cache: ResultCache, settings: ParseSettings
     check_runner_options(task_runner, workers=workers, dask_address=dask_address)
     if task_runner == "process":
         return ProcessExtractor(cache, settings, nlp_config, workers or default_workers())
-    return DaskExtractor(cache, settings, nlp_config, workers=workers or default_workers(), address=dask_address, api_url=api_url)
+    return DaskExtractor(
+        cache, settings, nlp_config, workers=workers or default_workers(), address=dask_address, api_url=api_url
+    )

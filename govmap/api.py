@@ -39,8 +39,9 @@ def load(table: str, out: str | Path = "datasets", release: str | None = None) -
     return load_table(resolve_release(out, release), table)
 
 
-def connect(out: str | Path = "datasets", release: str | None = None, *,
-            allow_files: bool = False) -> "duckdb.DuckDBPyConnection":
+def connect(
+    out: str | Path = "datasets", release: str | None = None, *, allow_files: bool = False
+) -> "duckdb.DuckDBPyConnection":
     """An in-memory DuckDB connection with one view per table of `release` (default: the promoted one).
 
     It reads the release and nothing else; `allow_files=True` keeps DuckDB's file functions

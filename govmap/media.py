@@ -8,8 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-__all__ = ["MediaType", "MEDIA", "MEDIA_TYPES", "SUFFIX_MEDIA_TYPES", "DECLARED_MEDIA_TYPES", "DOCUMENT_SUFFIXES",
-           "PARSERS", "media_type_of_name"]
+__all__ = [
+    "MediaType",
+    "MEDIA",
+    "MEDIA_TYPES",
+    "SUFFIX_MEDIA_TYPES",
+    "DECLARED_MEDIA_TYPES",
+    "DOCUMENT_SUFFIXES",
+    "PARSERS",
+    "media_type_of_name",
+]
 
 
 @dataclass(frozen=True)
@@ -24,8 +32,15 @@ MEDIA: tuple[MediaType, ...] = (
     MediaType("application/pdf", (".pdf",), ("application/pdf",), ("govmap.sources.pdf", "parse_pdf")),
     MediaType("text/plain", (".txt", ".text"), ("text/plain",), ("govmap.sources.text", "parse_text")),
     # MDX: Markdown with JSX components
-    MediaType("text/markdown", (".md", ".markdown", ".mdx"), ("text/markdown", "text/x-markdown"), ("govmap.sources.text", "parse_text")),
-    MediaType("text/html", (".html", ".htm"), ("text/html", "application/xhtml+xml"), ("govmap.sources.html", "parse_html")),
+    MediaType(
+        "text/markdown",
+        (".md", ".markdown", ".mdx"),
+        ("text/markdown", "text/x-markdown"),
+        ("govmap.sources.text", "parse_text"),
+    ),
+    MediaType(
+        "text/html", (".html", ".htm"), ("text/html", "application/xhtml+xml"), ("govmap.sources.html", "parse_html")
+    ),
 )
 
 MEDIA_TYPES: tuple[str, ...] = tuple(m.name for m in MEDIA)

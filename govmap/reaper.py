@@ -35,7 +35,7 @@ def _stat(pid: int) -> tuple[int, int] | None:
         text = (_PROC / str(pid) / "stat").read_text()
     except OSError:
         return None
-    fields = text[text.rindex(")") + 2:].split()  # the command name may hold spaces and parentheses
+    fields = text[text.rindex(")") + 2 :].split()  # the command name may hold spaces and parentheses
     if fields[0] == "Z":
         return None
     return int(fields[1]), int(fields[19])
@@ -86,10 +86,15 @@ def start_reaper() -> subprocess.Popen | None:
     os.environ[RUN_VARIABLE] = token
     # The watcher itself must not hold the token: it would end itself.
     env = {k: v for k, v in os.environ.items() if k != RUN_VARIABLE}
-    return subprocess.Popen([sys.executable, "-m", "govmap.reaper", str(os.getpid()), token], env=env,
-                            stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                            close_fds=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "govmap.reaper", str(os.getpid()), token],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+    )
 
 
 if __name__ == "__main__":

@@ -53,8 +53,9 @@ def open_filesystem(url: str) -> tuple[Any, str]:
     try:
         return fsspec.core.url_to_fs(url, **storage_options(url_scheme(url)))
     except (ImportError, ValueError) as exc:  # a protocol whose package is not installed, or a bad URL
-        raise SourceError(f"{url}: cannot open ({first_line(exc)}); install the filesystem's package or fix the URL") from exc
-
+        raise SourceError(
+            f"{url}: cannot open ({first_line(exc)}); install the filesystem's package or fix the URL"
+        ) from exc
 
 
 def first_line(exc: BaseException) -> str:

@@ -30,8 +30,11 @@ def pipeline_files() -> list[tuple[str, Path]]:
     out = []
     for part in _PIPELINE_PARTS:
         folder = _part_folder(part)
-        out += [(f"{part}/{path.relative_to(folder).as_posix()}", path) for path in sorted(folder.rglob("*"))
-                if path.is_file() and path.suffix in {".py", ".jsonl", ".json", ".txt"} and "__pycache__" not in path.parts]
+        out += [
+            (f"{part}/{path.relative_to(folder).as_posix()}", path)
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.suffix in {".py", ".jsonl", ".json", ".txt"} and "__pycache__" not in path.parts
+        ]
     return out
 
 

@@ -35,6 +35,7 @@ def __getattr__(name: str) -> Any:
         return parser_for(_LAZY_PARSERS[name])
     raise AttributeError(f"module 'sources' has no attribute {name!r}")
 
+
 __all__ = [
     "BBox",
     "Cell",

@@ -42,7 +42,9 @@ def detect_media_type(data: bytes, name: str, declared: str | None = None) -> st
         if data.startswith(magic):
             raise UnsupportedMediaType(f"{name}: is {what}, not a PDF, text or HTML document; document quarantined")
     if named == "application/pdf" or _declared(declared) == "application/pdf":
-        raise UnsupportedMediaType(f"{name}: named or served as PDF but has no %PDF- header; not a PDF; document quarantined")
+        raise UnsupportedMediaType(
+            f"{name}: named or served as PDF but has no %PDF- header; not a PDF; document quarantined"
+        )
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnsupportedMediaType(f"{name}: binary data (NUL bytes), not a text document; document quarantined")
     if named in ("text/html", "text/markdown"):

@@ -15,7 +15,6 @@ __all__ = ["DOCUMENT_SUFFIXES", "iter_folder", "read_file"]
 log = logging.getLogger(__name__)
 
 
-
 def iter_folder(folder: Path, *, follow_symlinks: bool = False) -> Iterator[Path]:
     """Document files under `folder`, recursively, sorted by relative path (deterministic), and
     the subfolders that cannot be listed (`read_file` says why).
@@ -42,8 +41,12 @@ def iter_folder(folder: Path, *, follow_symlinks: bool = False) -> Iterator[Path
             if name.startswith(".") or path.suffix.lower() not in DOCUMENT_SUFFIXES or not path.is_file():
                 continue
             if not follow_symlinks and path.is_symlink() and not path.resolve().is_relative_to(inside):
-                log.warning("%s: a link to %s, outside the source folder %s; not read (follow_symlinks to read it)",
-                            path.absolute(), path.resolve(), inside)
+                log.warning(
+                    "%s: a link to %s, outside the source folder %s; not read (follow_symlinks to read it)",
+                    path.absolute(),
+                    path.resolve(),
+                    inside,
+                )
                 continue
             found.append((path.relative_to(folder).as_posix(), path))
     for _, path in sorted(found):
@@ -74,6 +77,7 @@ def _raise_for_folder(path: Path) -> NoReturn:
     try:
         os.scandir(path).close()
     except OSError as exc:
-        raise SourceError(f"{path}: folder cannot be listed ({exc.strerror or exc}); check permissions; "
-                          "its documents skipped") from exc
+        raise SourceError(
+            f"{path}: folder cannot be listed ({exc.strerror or exc}); check permissions; its documents skipped"
+        ) from exc
     raise SourceError(f"{path}: a folder, not a document; document skipped")

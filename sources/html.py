@@ -16,12 +16,27 @@ from govmap.sources.settings import ParseSettings
 __all__ = ["parse_html"]
 
 # Not the document's words: code, styling, and the site's own chrome around the article.
-_DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "svg", "iframe",
-         "form", "button", "select")
-_BLOCKS = frozenset("""
+_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "svg",
+    "iframe",
+    "form",
+    "button",
+    "select",
+)
+_BLOCKS = frozenset(
+    """
 address article blockquote body caption dd details dialog div dl dt fieldset figcaption figure h1 h2
 h3 h4 h5 h6 hr li main ol p pre section summary table tbody thead tfoot tr ul
-""".split())
+""".split()
+)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _TABLE_CAPTION = re.compile(r"^\s*Table\s+[0-9A-Z]")
 
@@ -51,9 +66,7 @@ def parse_html(raw: RawDocument, settings: ParseSettings | Mapping[str, Any] | N
     text = _block_text(root)
     [page_text] = normalize_pages([text], settings)
     if not page_text.strip():
-        raise ParseError(
-            f"{where}: no text left after removing scripts, styles and navigation; document quarantined"
-        )
+        raise ParseError(f"{where}: no text left after removing scripts, styles and navigation; document quarantined")
     return Document(
         doc_id=raw.doc_id,
         source_uri=raw.source_uri,
@@ -71,8 +84,16 @@ def parse_html(raw: RawDocument, settings: ParseSettings | Mapping[str, Any] | N
 # Core, Highwire "citation_" tags as scholarly publishers print them).
 _TITLE_KEYS = ("citation_title", "og:title", "dc.title", "twitter:title")
 _AUTHOR_KEYS = ("citation_author", "author", "dc.creator", "article:author")
-_DATE_KEYS = ("citation_publication_date", "citation_date", "article:published_time", "dc.date", "date",
-              "dcterms.created", "publication_date", "article:modified_time")
+_DATE_KEYS = (
+    "citation_publication_date",
+    "citation_date",
+    "article:published_time",
+    "dc.date",
+    "date",
+    "dcterms.created",
+    "publication_date",
+    "article:modified_time",
+)
 _PUBLISHER_KEYS = ("citation_publisher", "dc.publisher", "publisher", "citation_journal_title")
 _SITE_KEYS = ("og:site_name", "application-name", "twitter:site")
 _DOMAIN = re.compile(r"\b[\w-]+\.(?:com|org|net|gov|edu|int|uk|eu|io|ai|cn|de|fr|jp)\b|^@", re.I)

@@ -132,22 +132,28 @@ def _check_status(url: str, response: httpx.Response) -> None:
 
 def _over_deadline(url: str, settings: ParseSettings) -> FetchError:
     # Not transient: three more tries of a server this slow would hold the run four times as long.
-    return FetchError(f"{url}: not fetched within {settings.http_deadline:g} s (http_deadline); download stopped; "
-                      "document skipped", transient=False)
+    return FetchError(
+        f"{url}: not fetched within {settings.http_deadline:g} s (http_deadline); download stopped; document skipped",
+        transient=False,
+    )
 
 
 def _read_limited(url: str, response: httpx.Response, settings: ParseSettings, deadline: float) -> bytes:
     max_bytes = settings.max_bytes
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise SourceTooLarge(f"{url}: {declared} bytes declared, over the {max_bytes}-byte limit (max_bytes); document skipped")
+        raise SourceTooLarge(
+            f"{url}: {declared} bytes declared, over the {max_bytes}-byte limit (max_bytes); document skipped"
+        )
     chunks: list[bytes] = []
     size = 0
     # The limit holds on the decoded body too, so a small gzip bomb cannot exhaust memory.
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > max_bytes:
-            raise SourceTooLarge(f"{url}: body over the {max_bytes}-byte limit (max_bytes); download stopped; document skipped")
+            raise SourceTooLarge(
+                f"{url}: body over the {max_bytes}-byte limit (max_bytes); download stopped; document skipped"
+            )
         if _now() > deadline:
             raise _over_deadline(url, settings)
         chunks.append(chunk)

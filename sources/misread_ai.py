@@ -26,7 +26,8 @@ def repair_name(surface: str) -> str:
 
 # Running text: "Al" is also a name (Al Gore, Al-Jazeera, Al Mansoori), so it is changed only
 # where the context says AI.
-_AI_NOUNS = frozenset("""
+_AI_NOUNS = frozenset(
+    """
 act acts actor actors adoption agent agents alignment application applications assurance audit
 audits capabilities capability chip chips companies company compute deployment deployments
 developer developers development ethics evaluation evaluations expert experts firm firms
@@ -36,18 +37,23 @@ product products regulation regulations regulatory research researcher researche
 safety sector security software startups strategy strategies summit system systems talent tool
 tools technologies technology use uses usage workforce ecosystem ecosystems race readiness
 principles standards standard index investment investments progress creators expertise
-""".split())
-_AI_CAPITALISED_NEXT = frozenset("""
+""".split()
+)
+_AI_CAPITALISED_NEXT = frozenset(
+    """
 Act Action Advisory Alliance Assurance Board Bill Business Code Commission Convention Council
 Ethics Forum Framework Governance Hub Incident Incidents Index Initiative Institute Institutes
 Lab Labs Management Network Observatory Office Pact Partnership Policy Principles Readiness
 Regulation Research Risk Safety Seoul Security Standards Strategy Summit Task Verify Watch
-""".split())
-_AI_PREVIOUS = frozenset("""
+""".split()
+)
+_AI_PREVIOUS = frozenset(
+    """
 generative frontier advanced responsible trustworthy safe ethical narrow general-purpose
 open-source powerful capable agentic sovereign human-centric global of on in for about the and
 using use regulate regulating govern governing national international european eu us uk
-""".split())
+""".split()
+)
 _AL_WORD = re.compile(r"\bAl\b")
 _GLUED_AL = re.compile(r"\b([A-Z][a-z]+|[a-z])Al\b")  # OpenAl, GenAl, xAl
 _AL_SUFFIX = re.compile(r"\bAl(?=-[a-z])")  # Al-driven, Al-generated (but not Al-Jazeera)
@@ -85,5 +91,3 @@ def fix_ai_ocr(text: str) -> str:
         return m.group(0)
 
     return _AL_WORD.sub(replace, text)
-
-

@@ -98,8 +98,16 @@ def remove_soft_hyphens(text: str) -> str:
 
 
 _SPACES = {
-    "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ",
-    "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u200b": None,
+    "\u200c": None,
+    "\u200d": None,
+    "\ufeff": None,
 }
 _SPACE_TABLE = str.maketrans(_SPACES)
 _SPACE_CHAR = re.compile(f"[{''.join(_SPACES)}]")  # as _LIGATURE_CHAR: most pages have none
@@ -143,13 +151,64 @@ _HYPHEN_BREAK = re.compile(r"(-?)\b([A-Za-z]*[a-z])-[ \t]*\n[ \t]*([a-z]+(?:-[A-
 # _HYPHEN_BREAK tries a match at every word; this finds the few pages with a hyphen at a line
 # end by its literal "-", many times faster.
 _HYPHEN_AT_LINE_END = re.compile(r"-[ \t]*\n")
-_KEEP_HYPHEN = frozenset({
-    "self", "non", "co", "cross", "multi", "well", "long", "short", "high", "low", "state", "open",
-    "real", "large", "small", "full", "third", "first", "so", "human", "risk", "rule", "decision",
-    "evidence", "cutting", "far", "wide", "fine", "pre", "post", "anti", "inter", "intra", "sub",
-    "semi", "policy", "data", "mid", "all", "one", "two", "three", "general", "domain", "task",
-    "safety", "value", "end", "top", "bottom", "closed", "private", "public", "for",
-})
+_KEEP_HYPHEN = frozenset(
+    {
+        "self",
+        "non",
+        "co",
+        "cross",
+        "multi",
+        "well",
+        "long",
+        "short",
+        "high",
+        "low",
+        "state",
+        "open",
+        "real",
+        "large",
+        "small",
+        "full",
+        "third",
+        "first",
+        "so",
+        "human",
+        "risk",
+        "rule",
+        "decision",
+        "evidence",
+        "cutting",
+        "far",
+        "wide",
+        "fine",
+        "pre",
+        "post",
+        "anti",
+        "inter",
+        "intra",
+        "sub",
+        "semi",
+        "policy",
+        "data",
+        "mid",
+        "all",
+        "one",
+        "two",
+        "three",
+        "general",
+        "domain",
+        "task",
+        "safety",
+        "value",
+        "end",
+        "top",
+        "bottom",
+        "closed",
+        "private",
+        "public",
+        "for",
+    }
+)
 
 
 def join_hyphenated_words(text: str) -> str:
@@ -242,8 +301,11 @@ def _keeps_marker(page: str, backwards: str, at: int, printed: frozenset[str]) -
     if head is None or tail is None:
         return True  # not between two words: a plain hyphen
     word, before = head.group(1)[::-1], head.group(2) or ""
-    return (not tail.group(1)[0].islower() or _keeps_hyphen(before, word, tail.group(2) or "")
-            or f"{word}-{tail.group(1)}".lower() in printed)
+    return (
+        not tail.group(1)[0].islower()
+        or _keeps_hyphen(before, word, tail.group(2) or "")
+        or f"{word}-{tail.group(1)}".lower() in printed
+    )
 
 
 _PAGE_NUMBER = re.compile(

@@ -29,16 +29,36 @@ __all__ = ["ENDPOINT_ENV", "is_object_url", "open_filesystem", "storage_options"
 
 # Errno values s3fs gives throttling (SlowDown, ServiceUnavailable: EBUSY) and 5xx (EREMOTEIO).
 _TRANSIENT_ERRNO = frozenset(
-    e for e in (errno.EBUSY, getattr(errno, "EREMOTEIO", errno.EIO), errno.EAGAIN, errno.ETIMEDOUT,
-                errno.ECONNRESET, errno.ECONNREFUSED, errno.ECONNABORTED) if e is not None
+    e
+    for e in (
+        errno.EBUSY,
+        getattr(errno, "EREMOTEIO", errno.EIO),
+        errno.EAGAIN,
+        errno.ETIMEDOUT,
+        errno.ECONNRESET,
+        errno.ECONNREFUSED,
+        errno.ECONNABORTED,
+    )
+    if e is not None
 )
 # Connection and timeout errors of botocore, aiohttp and the standard library, by class name so
 # that no storage library has to be imported to recognise them.
-_TRANSIENT_NAMES = frozenset({
-    "ConnectionError", "EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "TimeoutError",
-    "ClientConnectorError", "ServerDisconnectedError", "ClientPayloadError", "IncompleteRead", "FSTimeoutError",
-    "HTTPClientError", "ResponseParserError",
-})
+_TRANSIENT_NAMES = frozenset(
+    {
+        "ConnectionError",
+        "EndpointConnectionError",
+        "ConnectTimeoutError",
+        "ReadTimeoutError",
+        "TimeoutError",
+        "ClientConnectorError",
+        "ServerDisconnectedError",
+        "ClientPayloadError",
+        "IncompleteRead",
+        "FSTimeoutError",
+        "HTTPClientError",
+        "ResponseParserError",
+    }
+)
 
 
 def iter_objects(spec: str) -> Iterator[str]:
@@ -56,9 +76,13 @@ def iter_objects(spec: str) -> Iterator[str]:
         root = path.rstrip("/")
         found = []
         for key in fs.find(root):
-            rel = key[len(root):].lstrip("/") if key.startswith(root) else key
+            rel = key[len(root) :].lstrip("/") if key.startswith(root) else key
             parts = PurePosixPath(rel).parts
-            if not parts or any(p.startswith(".") for p in parts) or PurePosixPath(rel).suffix.lower() not in DOCUMENT_SUFFIXES:
+            if (
+                not parts
+                or any(p.startswith(".") for p in parts)
+                or PurePosixPath(rel).suffix.lower() not in DOCUMENT_SUFFIXES
+            ):
                 continue
             found.append((rel, key))
     except SourceError:
@@ -79,7 +103,9 @@ def read_object(url: str, *, max_bytes: int) -> bytes:
     try:
         size = fs.size(path)
         if size is not None and size > max_bytes:
-            raise SourceTooLarge(f"{url}: {size} bytes is over the {max_bytes}-byte limit (max_bytes); document skipped")
+            raise SourceTooLarge(
+                f"{url}: {size} bytes is over the {max_bytes}-byte limit (max_bytes); document skipped"
+            )
         # One ranged read: an object that grew since it was sized still cannot exceed the limit.
         data = fs.cat_file(path, start=0, end=max_bytes + 1)
     except SourceTooLarge:
@@ -87,12 +113,15 @@ def read_object(url: str, *, max_bytes: int) -> bytes:
     except FileNotFoundError as exc:
         raise FetchError(f"{url}: no such object or bucket; check the URL; document skipped", transient=False) from exc
     except PermissionError as exc:
-        raise FetchError(f"{url}: access denied ({first_line(exc)}); check the credentials; document skipped",
-                         transient=False) from exc
+        raise FetchError(
+            f"{url}: access denied ({first_line(exc)}); check the credentials; document skipped", transient=False
+        ) from exc
     except Exception as exc:
         if is_transient(exc):
             raise FetchError(f"{url}: {_describe(exc)}; may succeed on retry", transient=True) from exc
-        raise FetchError(f"{url}: {_describe(exc)}; will not succeed on retry; document skipped", transient=False) from exc
+        raise FetchError(
+            f"{url}: {_describe(exc)}; will not succeed on retry; document skipped", transient=False
+        ) from exc
     if len(data) > max_bytes:
         raise SourceTooLarge(f"{url}: over the {max_bytes}-byte limit (max_bytes); document skipped")
     return data
@@ -105,7 +134,11 @@ def is_transient(exc: BaseException) -> bool:
             continue
         if isinstance(e, (TimeoutError, ConnectionError)):
             return True
-        if isinstance(e, OSError) and not isinstance(e, (FileNotFoundError, PermissionError)) and e.errno in _TRANSIENT_ERRNO:
+        if (
+            isinstance(e, OSError)
+            and not isinstance(e, (FileNotFoundError, PermissionError))
+            and e.errno in _TRANSIENT_ERRNO
+        ):
             return True
         if any(cls.__name__ in _TRANSIENT_NAMES for cls in type(e).__mro__):
             return True

@@ -12,6 +12,7 @@ from govmap.sources.settings import ParseSettings
 
 __all__ = ["parse", "parser_for", "PARSERS"]
 
+
 def parser_for(media_type: str) -> Callable[..., Document] | None:
     """The parse function for `media_type`, or None for a type govmap does not read."""
     spec = PARSERS.get(media_type)

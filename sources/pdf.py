@@ -89,8 +89,9 @@ def _open_error(where: str, exc: pdfium.PdfiumError) -> ParseError:
     return ParseError(f"{where}: corrupt or truncated PDF ({message}); document quarantined")
 
 
-def _read(data: bytes, where: str, settings: ParseSettings
-          ) -> tuple[list[str], dict[int, list[PdfTablePart]], list[int], dict[str, str]]:
+def _read(
+    data: bytes, where: str, settings: ParseSettings
+) -> tuple[list[str], dict[int, list[PdfTablePart]], list[int], dict[str, str]]:
     """Every page's raw text, the table parts pdfium read (per 1-based page), the pages with a
     grid only pdfplumber can read, and the metadata."""
     try:
@@ -130,8 +131,9 @@ def _read(data: bytes, where: str, settings: ParseSettings
     return texts, parts, for_pdfplumber, meta
 
 
-def _page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int,
-                 settings: ParseSettings) -> list[PdfTablePart] | None:
+def _page_tables(
+    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, settings: ParseSettings
+) -> list[PdfTablePart] | None:
     """The table parts pdfium reads on one page ([] without a ruled grid); None when only
     pdfplumber can read its grid."""
     paths = path_objects(page)  # walked once, for the cheap test and for the cells

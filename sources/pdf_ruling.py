@@ -22,8 +22,16 @@ from pdfplumber.utils import filter_edges, obj_to_bbox
 from govmap.sources import pdfium_calls
 from govmap.sources.settings import ParseSettings
 
-__all__ = ["CellBox", "PathObject", "path_objects", "page_has_ruling", "ruled_cell_groups", "grid_kept", "is_table_grid",
-           "table_settings"]
+__all__ = [
+    "CellBox",
+    "PathObject",
+    "path_objects",
+    "page_has_ruling",
+    "ruled_cell_groups",
+    "grid_kept",
+    "is_table_grid",
+    "table_settings",
+]
 
 # A cell as pdfplumber gives it: (x0, top, x1, bottom) in points from the page's top left.
 CellBox = tuple[float, float, float, float]
@@ -90,8 +98,9 @@ def page_has_ruling(page: pdfium.PdfPage, settings: ParseSettings, paths: list[P
     return _has_grid(horizontal, vertical, settings)
 
 
-def _has_grid(horizontal: list[tuple[float, float, float]], vertical: list[tuple[float, float, float]],
-              settings: ParseSettings) -> bool:
+def _has_grid(
+    horizontal: list[tuple[float, float, float]], vertical: list[tuple[float, float, float]], settings: ParseSettings
+) -> bool:
     """Whether enough horizontal rules, joined, are each crossed by enough vertical ones."""
     tol = settings.table_intersection_tolerance + settings.table_snap_tolerance
     need_h, need_v = settings.table_min_rows + 1, settings.table_min_cols + 1
@@ -103,8 +112,7 @@ def _has_grid(horizontal: list[tuple[float, float, float]], vertical: list[tuple
     cols = [e for e in _join_collinear(vertical, tol) if e[1] - e[0] >= _RULE_MIN_LENGTH]
     ruled_rows: set[int] = set()
     for x0, x1, y in rows:
-        crossings = {round(x / tol) for y0, y1, x in cols
-                     if x0 - tol <= x <= x1 + tol and y0 - tol <= y <= y1 + tol}
+        crossings = {round(x / tol) for y0, y1, x in cols if x0 - tol <= x <= x1 + tol and y0 - tol <= y <= y1 + tol}
         if len(crossings) >= need_v:
             ruled_rows.add(round(y / tol))
             if len(ruled_rows) >= need_h:
@@ -144,8 +152,11 @@ def _walk(count: int, get: Callable[[int], pdfium_calls.Handle], form: Matrix | 
             yield pdfium_calls.typed(obj, pdfium_c.FPDF_PAGEOBJECT), form
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             inner = _matrix(pdfium_calls.typed(obj, pdfium_c.FPDF_PAGEOBJECT))
-            yield from _walk(pdfium_c.FPDFFormObj_CountObjects(pdfium_calls.typed(obj, pdfium_c.FPDF_PAGEOBJECT)),
-                             partial(pdfium_calls.form_object, obj), inner if form is None else _compose(inner, form))
+            yield from _walk(
+                pdfium_c.FPDFFormObj_CountObjects(pdfium_calls.typed(obj, pdfium_c.FPDF_PAGEOBJECT)),
+                partial(pdfium_calls.form_object, obj),
+                inner if form is None else _compose(inner, form),
+            )
 
 
 def _matrix(obj: Any) -> Matrix:
@@ -211,14 +222,37 @@ def _segment_edges(obj: Any, form: Matrix | None, height: float) -> list[dict[st
         for (xa, ya), (xb, yb) in zip(points, points[1:]):
             x0, x1, t, b = min(xa, xb), max(xa, xb), height - max(ya, yb), height - min(ya, yb)
             if abs(ya - yb) <= 0.01 and x1 - x0 > 0.01:
-                edges.append({"x0": x0, "x1": x1, "top": t, "bottom": t, "width": x1 - x0, "height": 0, "orientation": "h", "object_type": "curve_edge"})
+                edges.append(
+                    {
+                        "x0": x0,
+                        "x1": x1,
+                        "top": t,
+                        "bottom": t,
+                        "width": x1 - x0,
+                        "height": 0,
+                        "orientation": "h",
+                        "object_type": "curve_edge",
+                    }
+                )
             elif abs(xa - xb) <= 0.01 and b - t > 0.01:
-                edges.append({"x0": x0, "x1": x0, "top": t, "bottom": b, "width": 0, "height": b - t, "orientation": "v", "object_type": "curve_edge"})
+                edges.append(
+                    {
+                        "x0": x0,
+                        "x1": x0,
+                        "top": t,
+                        "bottom": b,
+                        "width": 0,
+                        "height": b - t,
+                        "orientation": "v",
+                        "object_type": "curve_edge",
+                    }
+                )
     return edges
 
 
-def ruled_cell_groups(page: pdfium.PdfPage, settings: ParseSettings,
-                      paths: list[PathObject] | None = None) -> list[list[CellBox]]:
+def ruled_cell_groups(
+    page: pdfium.PdfPage, settings: ParseSettings, paths: list[PathObject] | None = None
+) -> list[list[CellBox]]:
     """The cells of each ruled table on a pdfium page, as pdfplumber's table finder ("lines"
     strategy) would group them: the same edge filters, snapping, joining, intersections and cell
     grouping, run on the edges pdfium's drawing gives.  `paths` as for `page_has_ruling`."""
@@ -227,7 +261,9 @@ def ruled_cell_groups(page: pdfium.PdfPage, settings: ParseSettings,
     edges = filter_edges(edges, min_length=ts.edge_min_length_prefilter)
     edges = merge_edges(edges, ts.snap_x_tolerance, ts.snap_y_tolerance, ts.join_x_tolerance, ts.join_y_tolerance)
     edges = filter_edges(edges, min_length=ts.edge_min_length)
-    cells = _intersections_to_cells(edges_to_intersections(edges, ts.intersection_x_tolerance, ts.intersection_y_tolerance))
+    cells = _intersections_to_cells(
+        edges_to_intersections(edges, ts.intersection_x_tolerance, ts.intersection_y_tolerance)
+    )
     return cells_to_tables(cells)
 
 
@@ -250,7 +286,7 @@ def _intersections_to_cells(intersections: dict[Point, dict[str, list[dict[str, 
     points = sorted(intersections)
     cells: list[CellBox] = []
     for i, pt in enumerate(points):
-        rest = points[i + 1:]
+        rest = points[i + 1 :]
         below = [p for p in rest if p[0] == pt[0]]
         right = [p for p in rest if p[1] == pt[1]]
         cell = _smallest_cell(pt, below, right, intersections, connects)
@@ -259,8 +295,13 @@ def _intersections_to_cells(intersections: dict[Point, dict[str, list[dict[str, 
     return cells
 
 
-def _smallest_cell(pt: Point, below: list[Point], right: list[Point], intersections: dict[Point, Any],
-                   connects: Callable[[Point, Point], bool]) -> CellBox | None:
+def _smallest_cell(
+    pt: Point,
+    below: list[Point],
+    right: list[Point],
+    intersections: dict[Point, Any],
+    connects: Callable[[Point, Point], bool],
+) -> CellBox | None:
     for below_pt in below:
         if not connects(pt, below_pt):
             continue

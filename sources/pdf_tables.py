@@ -88,8 +88,13 @@ class _CharPage:
 # --- pdfium ------------------------------------------------------------------------------------
 
 
-def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int, settings: ParseSettings,
-                     paths: list[PathObject] | None = None) -> list[PdfTablePart] | None:
+def read_page_tables(
+    page: pdfium.PdfPage,
+    textpage: pdfium.PdfTextPage,
+    number: int,
+    settings: ParseSettings,
+    paths: list[PathObject] | None = None,
+) -> list[PdfTablePart] | None:
     """The table parts on one pdfium page (1-based `number`), top to bottom; None when the page
     needs pdfplumber (see the module docstring).  `paths`: the page's `path_objects`, if known."""
     groups = ruled_cell_groups(page, settings, paths)
@@ -104,8 +109,10 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
         return None  # the grid is the same wherever it is measured from; its place is not
     width, height = page.get_size()
     # The tables' boxes in pdfium's bottom-up coordinates (x0, low, x1, high).
-    boxes = [(min(c[0] for c in g), height - max(c[3] for c in g), max(c[2] for c in g), height - min(c[1] for c in g))
-             for g in groups]
+    boxes = [
+        (min(c[0] for c in g), height - max(c[3] for c in g), max(c[2] for c in g), height - min(c[1] for c in g))
+        for g in groups
+    ]
     # Only characters near a table matter (its cells, the caption band above it); reading the
     # rest of the page through pdfium's per-character calls would cost most of the time here.
     bands = [(low - _BAND_MARGIN, high + settings.caption_max_gap + _BAND_MARGIN) for _, low, _, high in boxes]
@@ -113,7 +120,9 @@ def read_page_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number:
     if chars is None:
         return None
     fontname = _FontNames(textpage)
-    parts = [p for g in groups if (p := _part(number, _cell_table(g, chars), chars, width, settings, fontname)) is not None]
+    parts = [
+        p for g in groups if (p := _part(number, _cell_table(g, chars), chars, width, settings, fontname)) is not None
+    ]
     return _in_page_order(parts)
 
 
@@ -125,8 +134,9 @@ def _cell_table(cells: list[CellBox], chars: list[dict[str, Any]]) -> PlumberTab
     is outside the table is never kept, and dropping those first (the same test) saves a pass
     over the bands' characters for every row."""
     x0, top, x1, bottom = PlumberTable(_CharPage([]), cells).bbox
-    inside = [ch for ch in chars
-              if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom]
+    inside = [
+        ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom
+    ]
     return PlumberTable(_CharPage(inside), cells)
 
 
@@ -137,8 +147,12 @@ def _box_offset(page: pdfium.PdfPage) -> bool:
     return media[0] != 0 or media[1] != 0 or tuple(page.get_cropbox()) != tuple(media)
 
 
-def _page_chars(textpage: pdfium.PdfTextPage, height: float, bands: list[tuple[float, float]],
-                boxes: list[tuple[float, float, float, float]] | None = None) -> list[dict[str, Any]] | None:
+def _page_chars(
+    textpage: pdfium.PdfTextPage,
+    height: float,
+    bands: list[tuple[float, float]],
+    boxes: list[tuple[float, float, float, float]] | None = None,
+) -> list[dict[str, Any]] | None:
     """pdfium's characters as pdfminer would give them to pdfplumber, in top-down coordinates.
 
     A character starts at its origin, ends at the right of pdfium's loose box (its advance) and
@@ -235,8 +249,18 @@ class _Glyph:
 
 
 def _char(text: str, x0: float, x1: float, top: float, bottom: float, index: int) -> dict[str, Any]:
-    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-            "width": x1 - x0, "height": bottom - top, "upright": True, "index": index}
+    return {
+        "text": text,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "upright": True,
+        "index": index,
+    }
 
 
 class _FontNames:
@@ -255,7 +279,9 @@ class _FontNames:
 # --- pdfplumber, for the pages pdfium's objects cannot stand in for ----------------------------
 
 
-def find_tables_pdfplumber(data: bytes, pages: list[int], where: str, settings: ParseSettings) -> dict[int, list[PdfTablePart]]:
+def find_tables_pdfplumber(
+    data: bytes, pages: list[int], where: str, settings: ParseSettings
+) -> dict[int, list[PdfTablePart]]:
     """Table parts of the given pages (1-based) read by pdfplumber, per page."""
     found: dict[int, list[PdfTablePart]] = {}
     try:
@@ -285,8 +311,9 @@ def _plumber_page_parts(pdf: Any, number: int, where: str, settings: ParseSettin
     try:
         found = page.find_tables(table_settings(settings))
         chars = page.chars
-        return _in_page_order([p for t in found
-                               if (p := _part(number, t, chars, page.width, settings, _plumber_font)) is not None])
+        return _in_page_order(
+            [p for t in found if (p := _part(number, t, chars, page.width, settings, _plumber_font)) is not None]
+        )
     except TABLE_ERRORS as exc:
         log.warning("%s page %d: table finder failed (%s); its tables skipped", where, number, exc)
         return []
@@ -309,23 +336,38 @@ def _in_page_order(parts: list[PdfTablePart]) -> list[PdfTablePart]:
     return parts
 
 
-def _part(number: int, table: PlumberTable, chars: list[dict[str, Any]], page_width: float,
-          settings: ParseSettings, fontname: Callable[[dict[str, Any]], str]) -> PdfTablePart | None:
+def _part(
+    number: int,
+    table: PlumberTable,
+    chars: list[dict[str, Any]],
+    page_width: float,
+    settings: ParseSettings,
+    fontname: Callable[[dict[str, Any]], str],
+) -> PdfTablePart | None:
     texts = _extract(table)
     if not is_table_grid([sum(t is not None for t in row) for row in texts], max(map(len, texts), default=0), settings):
         return None  # too small, or boxes around prose rather than a grid of cells
     rows: list[list[Cell]] = []
     for row_texts, row in zip(texts, table.rows):
-        rows.append([
-            Cell(normalize_cell(_UNMAPPED_GLYPH.sub("", text) if text else text), tuple(bbox) if bbox is not None else None)  # type: ignore[arg-type]
-            for text, bbox in zip(row_texts, row.cells)
-        ])
+        rows.append(
+            [
+                Cell(
+                    normalize_cell(_UNMAPPED_GLYPH.sub("", text) if text else text),
+                    tuple(bbox) if bbox is not None else None,
+                )  # type: ignore[arg-type]
+                for text, bbox in zip(row_texts, row.cells)
+            ]
+        )
     cells = [c for row in rows for c in row]
     if all(c.text in (None, "") for c in cells):
         return None  # a ruled frame with nothing in it
     bbox = tuple(float(v) for v in table.bbox)
-    return PdfTablePart(page=number, bbox=bbox, rows=rows,  # type: ignore[arg-type]
-                        title=_caption(chars, bbox, page_width, settings, fontname))  # type: ignore[arg-type]
+    return PdfTablePart(
+        page=number,
+        bbox=bbox,
+        rows=rows,  # type: ignore[arg-type]
+        title=_caption(chars, bbox, page_width, settings, fontname),
+    )  # type: ignore[arg-type]
 
 
 def _extract(table: PlumberTable) -> list[list[str | None]]:
@@ -352,8 +394,13 @@ def _cell_text(cell: CellBox, in_row: list[tuple[dict[str, Any], tuple[float, fl
     return extract_text(in_cell) if in_cell else ""
 
 
-def _caption(chars: list[dict[str, Any]], bbox: BBox, page_width: float, settings: ParseSettings,
-             fontname: Callable[[dict[str, Any]], str]) -> str | None:
+def _caption(
+    chars: list[dict[str, Any]],
+    bbox: BBox,
+    page_width: float,
+    settings: ParseSettings,
+    fontname: Callable[[dict[str, Any]], str],
+) -> str | None:
     """The caption just above a table: lines starting "Table N" (possibly wrapped), else the
     nearest line if it is short and bold; None when the nearest line is body text."""
     x0, top, x1, _ = bbox
@@ -364,8 +411,9 @@ def _caption(chars: list[dict[str, Any]], bbox: BBox, page_width: float, setting
     clipped = _crop(chars, region)
     if not clipped:
         return None
-    textmap = chars_to_textmap(clipped, layout_bbox=region, layout_width=region[2] - region[0],
-                               layout_height=region[3] - region[1])
+    textmap = chars_to_textmap(
+        clipped, layout_bbox=region, layout_width=region[2] - region[0], layout_height=region[3] - region[1]
+    )
     lines = [ln for ln in textmap.extract_text_lines(strip=True, return_chars=True) if ln["text"].strip()]
     lines.sort(key=lambda ln: -ln["bottom"])  # nearest first
     for k, line in enumerate(lines[:3]):
@@ -390,6 +438,7 @@ def _crop(chars: list[dict[str, Any]], region: BBox) -> list[dict[str, Any]]:
 
 
 # --- parts continued across pages --------------------------------------------------------------
+
 
 def _header(part: PdfTablePart | dict) -> list[str | None]:
     rows = part.rows if isinstance(part, PdfTablePart) else part["rows"]
@@ -425,7 +474,12 @@ def merge_parts(parts: list[PdfTablePart], settings: ParseSettings) -> list[Tabl
                 prev.pages.append(part.page)
             prev.last_on_page = part.last_on_page
             if part.page == prev.page:  # restarted right below: the table's box grows
-                prev.bbox = (min(prev.bbox[0], part.bbox[0]), prev.bbox[1], max(prev.bbox[2], part.bbox[2]), part.bbox[3])
+                prev.bbox = (
+                    min(prev.bbox[0], part.bbox[0]),
+                    prev.bbox[1],
+                    max(prev.bbox[2], part.bbox[2]),
+                    part.bbox[3],
+                )
             prev.end_bbox = part.bbox
             continue
         part.row_pages = [part.page] * len(part.rows)

@@ -64,7 +64,9 @@ def _expand(spec: str, *, follow_symlinks: bool = False) -> Iterator[SourceRef]:
         return
     scheme = spec.split("://", 1)[0] if "://" in spec else ""
     if scheme:
-        raise SourceError(f"{spec}: {scheme}:// sources are not supported (files, folders, http(s), fsspec URLs such as s3://); nothing pulled")
+        raise SourceError(
+            f"{spec}: {scheme}:// sources are not supported (files, folders, http(s), fsspec URLs such as s3://); nothing pulled"
+        )
     path = Path(spec)
     if path.is_file():
         yield SourceRef(str(path), "file")
@@ -99,5 +101,7 @@ def pull(
         return RawDocument(source_uri=ref.uri, data=data, media_type=detect_media_type(data, path.name))
     if ref.kind == "object":
         data = read_object(ref.uri, max_bytes=settings.max_bytes)
-        return RawDocument(source_uri=ref.uri, data=data, media_type=detect_media_type(data, ref.uri.rsplit("/", 1)[-1]))
+        return RawDocument(
+            source_uri=ref.uri, data=data, media_type=detect_media_type(data, ref.uri.rsplit("/", 1)[-1])
+        )
     raise SourceError(f"{ref.uri}: unknown source kind {ref.kind!r}; nothing pulled")

@@ -122,12 +122,33 @@ class ParseSettings:
     def __post_init__(self) -> None:
         if isinstance(self.allowed_hosts, list):  # from JSON or YAML
             object.__setattr__(self, "allowed_hosts", tuple(self.allowed_hosts))
-        positive = ("max_bytes", "http_timeout", "http_deadline", "table_min_rows", "table_min_cols",
-                    "caption_max_words", "pullquote_min_words", "header_min_pages", "min_text_chars",
-                    "document_seconds", "document_memory_mb", "max_pages", "max_chars", "max_mentions")
-        non_negative = ("max_redirects", "table_min_rules", "table_min_rects", "table_snap_tolerance",
-                        "table_join_tolerance", "table_intersection_tolerance", "table_merge_max_gap",
-                        "caption_max_gap", "header_zone_lines")
+        positive = (
+            "max_bytes",
+            "http_timeout",
+            "http_deadline",
+            "table_min_rows",
+            "table_min_cols",
+            "caption_max_words",
+            "pullquote_min_words",
+            "header_min_pages",
+            "min_text_chars",
+            "document_seconds",
+            "document_memory_mb",
+            "max_pages",
+            "max_chars",
+            "max_mentions",
+        )
+        non_negative = (
+            "max_redirects",
+            "table_min_rules",
+            "table_min_rects",
+            "table_snap_tolerance",
+            "table_join_tolerance",
+            "table_intersection_tolerance",
+            "table_merge_max_gap",
+            "caption_max_gap",
+            "header_zone_lines",
+        )
         for f in fields(self):
             value = getattr(self, f.name)
             expected = type(f.default) if not isinstance(f.default, float) else (int, float)

@@ -65,7 +65,12 @@ def find_text_tables(text: str) -> list[TextTable]:
     while i < len(lines):
         line = lines[i]
         # A header row: "| a | b |", or "a | b" without the outer pipes (GFM allows both).
-        if _UNESCAPED_PIPE.search(line) and i + 1 < len(lines) and _PIPE_SEPARATOR.match(lines[i + 1]) and "|" in lines[i + 1]:
+        if (
+            _UNESCAPED_PIPE.search(line)
+            and i + 1 < len(lines)
+            and _PIPE_SEPARATOR.match(lines[i + 1])
+            and "|" in lines[i + 1]
+        ):
             outer = bool(_PIPE_ROW.match(line))
             rows = [_split_pipe_row(line)]
             j = i + 2
@@ -113,8 +118,16 @@ def text_tables(pages: list[str], *, first_index: int = 0) -> list[list[Table]]:
             if number not in last["pages"]:
                 last["pages"].append(number)
         else:
-            merged.append({"page": number, "rows": list(t.rows), "title": t.title,
-                           "row_pages": [number] * len(t.rows), "pages": [number], "header": t.rows[0]})
+            merged.append(
+                {
+                    "page": number,
+                    "rows": list(t.rows),
+                    "title": t.title,
+                    "row_pages": [number] * len(t.rows),
+                    "pages": [number],
+                    "header": t.rows[0],
+                }
+            )
         prev_end = (number, t.last_line, t.first_line)
     out: list[list[Table]] = [[] for _ in pages]
     for index, m in enumerate(merged, start=first_index):
@@ -132,8 +145,9 @@ def text_tables(pages: list[str], *, first_index: int = 0) -> list[list[Table]]:
     return out
 
 
-def _continues(last: dict, number: int, t: TextTable, at_top: bool, prev_end: tuple[int, int, int],
-               pages: list[str]) -> bool:
+def _continues(
+    last: dict, number: int, t: TextTable, at_top: bool, prev_end: tuple[int, int, int], pages: list[str]
+) -> bool:
     if t.rows[0] != last["header"] or len(t.rows) < 2 or t.title is not None:
         return False
     prev_page, prev_last_line, _ = prev_end

@@ -41,7 +41,9 @@ def decode_text(data: bytes, where: str) -> str:
             try:
                 return _checked(data.decode(encoding), where, encoding)
             except UnicodeDecodeError as exc:
-                raise ParseError(f"{where}: invalid {encoding} after its byte-order mark; document quarantined") from exc
+                raise ParseError(
+                    f"{where}: invalid {encoding} after its byte-order mark; document quarantined"
+                ) from exc
     try:
         return _checked(data.decode("utf-8"), where, "utf-8")
     except UnicodeDecodeError:
@@ -107,8 +109,20 @@ _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<body>.*?)\r?\n(?:---|\.\
 _TITLE_KEYS = ("title", "headline", "name")
 _AUTHOR_KEYS = ("authors", "author", "creator", "creators", "by")
 # A page's last edit dates it when nothing says when it was published.
-_DATE_KEYS = ("date", "published", "published_at", "published_time", "publication_date", "pubdate", "created",
-              "lastedited", "last_edited", "last_updated", "updated", "modified")
+_DATE_KEYS = (
+    "date",
+    "published",
+    "published_at",
+    "published_time",
+    "publication_date",
+    "pubdate",
+    "created",
+    "lastedited",
+    "last_edited",
+    "last_updated",
+    "updated",
+    "modified",
+)
 _PUBLISHER_KEYS = ("publisher", "organization", "organisation", "site_name", "site", "source", "publication")
 _ISO_DATE = re.compile(r"^((?:19|20)\d{2})(?:-(\d{2}))?(?:-(\d{2}))?")
 _URL = re.compile(r"^(?:https?://|www\.)", re.I)

@@ -39,7 +39,9 @@ def _imports(path: Path) -> list[tuple[int, str]]:
             out += [(node.lineno, a.name) for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             # "from govmap import api" imports the module govmap.api
-            out += [(node.lineno, f"{node.module}.{a.name}" if node.module == "govmap" else node.module) for a in node.names]
+            out += [
+                (node.lineno, f"{node.module}.{a.name}" if node.module == "govmap" else node.module) for a in node.names
+            ]
     return [(n, m) for n, m in out if m.split(".")[0] in PACKAGES]
 
 

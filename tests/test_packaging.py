@@ -69,8 +69,7 @@ def test_pipeline_version_digests_no_developer_tool() -> None:
 def test_wheel_installs_beside_hugging_face_datasets(tmp_path: Path) -> None:
     uv = Path(sys.executable).with_name("uv")
     wheels = tmp_path / "dist"
-    subprocess.run([str(uv), "build", "--wheel", "--out-dir", str(wheels), str(ROOT)], check=True,
-                   capture_output=True)
+    subprocess.run([str(uv), "build", "--wheel", "--out-dir", str(wheels), str(ROOT)], check=True, capture_output=True)
     (wheel,) = wheels.glob("govmap-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         top = {name.split("/")[0] for name in zf.namelist()}
@@ -82,24 +81,44 @@ def test_wheel_installs_beside_hugging_face_datasets(tmp_path: Path) -> None:
 
     # The locked versions of govmap's stack, so the venv is built from uv's cache like the checkout's.
     pins = tmp_path / "pins.txt"
-    subprocess.run([str(uv), "export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes",
-                    "--output-file", str(pins)], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [str(uv), "export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes", "--output-file", str(pins)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     venv = tmp_path / "venv"
     subprocess.run([str(uv), "venv", "--python", sys.executable, str(venv)], check=True, capture_output=True)
     python = venv / "bin" / "python"
-    subprocess.run([str(uv), "pip", "install", "--python", str(python), "-c", str(pins), str(wheel), "datasets"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(uv), "pip", "install", "--python", str(python), "-c", str(pins), str(wheel), "datasets"],
+        check=True,
+        capture_output=True,
+    )
 
-    probe = ("import datasets, govmap, json; import govmap.datasets.contract as c;"
-             "print(json.dumps([hasattr(datasets, 'load_dataset'), c.__name__]))")
-    env = {**os.environ, "DO_NOT_TRACK": "1", "GX_ANALYTICS_ENABLED": "false",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "HF_DATASETS_OFFLINE": "1"}
+    probe = (
+        "import datasets, govmap, json; import govmap.datasets.contract as c;"
+        "print(json.dumps([hasattr(datasets, 'load_dataset'), c.__name__]))"
+    )
+    env = {
+        **os.environ,
+        "DO_NOT_TRACK": "1",
+        "GX_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "HF_DATASETS_OFFLINE": "1",
+    }
     out = subprocess.run([str(python), "-c", probe], cwd=tmp_path, env=env, check=True, capture_output=True, text=True)
     assert json.loads(out.stdout) == [True, "govmap.datasets.contract"]
 
     release = tmp_path / "out"
-    run = subprocess.run([str(venv / "bin" / "govmap"), "run", "--out", str(release)], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [str(venv / "bin" / "govmap"), "run", "--out", str(release)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     # The samples shipped inside the wheel were the input: three documents, institutions found.
     tables = json.loads((release / "latest" / "manifest.json").read_text())["tables"]

@@ -52,7 +52,11 @@ AFTER_TABLE = [
 
 APPENDIX = {
     "OECD": [
-        ("Speed", "High", "An incident monitor and a reporting framework already exist and could be extended within months."),
+        (
+            "Speed",
+            "High",
+            "An incident monitor and a reporting framework already exist and could be extended within months.",
+        ),
         ("Legitimacy", "Medium", "Its membership is limited to a group of mostly high-income countries."),
         ("Expertise", "High", "Its staff have catalogued incidents and built classification schemes for years."),
     ],
@@ -64,7 +68,11 @@ APPENDIX = {
     "New treaty body": [
         ("Speed", "Low", "Negotiating and ratifying a treaty would take several years."),
         ("Legitimacy", "High", "A body created by treaty would carry the consent of its parties."),
-        ("Expertise", "Unclear", "Its expertise would depend on who it could recruit and second from national institutes."),
+        (
+            "Expertise",
+            "Unclear",
+            "Its expertise would depend on who it could recruit and second from national institutes.",
+        ),
     ],
 }
 
@@ -80,23 +88,33 @@ def _header_footer(canvas, doc) -> None:
 def build(out: Path = OUT) -> Path:
     styles = getSampleStyleSheet()
     body = styles["BodyText"]
-    story = [Paragraph(TITLE, styles["Title"]), Paragraph(AUTHORS, styles["Heading3"]), Paragraph(PUBLISHER, body), Spacer(1, 6 * mm)]
+    story = [
+        Paragraph(TITLE, styles["Title"]),
+        Paragraph(AUTHORS, styles["Heading3"]),
+        Paragraph(PUBLISHER, body),
+        Spacer(1, 6 * mm),
+    ]
     story += [Paragraph("Introduction", styles["Heading2"])] + [Paragraph(p, body) for p in INTRO]
     story += [Spacer(1, 4 * mm), Paragraph(f"<b>{TABLE_TITLE}</b>", body), Spacer(1, 2 * mm)]
     table = Table(TABLE, colWidths=[70 * mm, 30 * mm, 30 * mm, 30 * mm])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
     story += [table, Spacer(1, 4 * mm)] + [Paragraph(p, body) for p in AFTER_TABLE]
     story += [PageBreak(), Paragraph("Appendix", styles["Heading2"])]
     for subject, rows in APPENDIX.items():
         story.append(Paragraph(subject, styles["Heading3"]))
         for i, (criterion, rating, reason) in enumerate(rows, start=1):
             story.append(Paragraph(f"Criterion {i}: {criterion} {rating}. {reason}", body))
-    doc = SimpleDocTemplate(str(out), pagesize=A4, title=TITLE, author=AUTHORS,
-                            topMargin=20 * mm, bottomMargin=20 * mm, invariant=1)
+    doc = SimpleDocTemplate(
+        str(out), pagesize=A4, title=TITLE, author=AUTHORS, topMargin=20 * mm, bottomMargin=20 * mm, invariant=1
+    )
     doc.build(story, onFirstPage=_header_footer, onLaterPages=_header_footer)
     return out
 

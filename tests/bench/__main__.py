@@ -19,11 +19,18 @@ from tests.bench.processes import run_measured
 from tests.bench.report import median_run, mib, linear_fit, render
 
 DEFAULT_SIZES = (100, 1000, 5000)
-QUIET_ENV = {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false",
-             "PREFECT_UI_ENABLED": "false", "PREFECT_LOGGING_TO_API_ENABLED": "false"}
-OVERHEAD_DEFINITION = ("Prefect overhead = CLI end-to-end (flow, task runs, server round trips, CLI imports) minus the "
-                       "same work as plain functions in a fresh interpreter (same process pool and worker count, "
-                       "same per-document functions, same publish_release); the server start is reported apart.")
+QUIET_ENV = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    "PREFECT_UI_ENABLED": "false",
+    "PREFECT_LOGGING_TO_API_ENABLED": "false",
+}
+OVERHEAD_DEFINITION = (
+    "Prefect overhead = CLI end-to-end (flow, task runs, server round trips, CLI imports) minus the "
+    "same work as plain functions in a fresh interpreter (same process pool and worker count, "
+    "same per-document functions, same publish_release); the server start is reported apart."
+)
 
 
 # --- one Prefect server for every run ---------------------------------------------------------
@@ -65,13 +72,23 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
     wall, peak, main, largest, cli_out = median_run(cli_runs)
     row["end_to_end_runs_s"] = [round(r[0], 2) for r in cli_runs]
     # what the run says it did: documents ok and quarantined, pages published (the CLI's summary)
-    for key, pattern in (("documents_ok", r"documents(?: ok\W+|: )(\d+)"), ("documents_quarantined", r"(\d+) quarantined|quarantined\W+(\d+)"),
-                         ("pages_published", r"rows: pages\W+([\d,]+)")):
+    for key, pattern in (
+        ("documents_ok", r"documents(?: ok\W+|: )(\d+)"),
+        ("documents_quarantined", r"(\d+) quarantined|quarantined\W+(\d+)"),
+        ("pages_published", r"rows: pages\W+([\d,]+)"),
+    ):
         if m := re.search(pattern, cli_out):
             row[key] = int(next(g for g in m.groups() if g).replace(",", ""))
-    row.update(end_to_end_s=round(wall, 2), pages_per_s=round(pages / wall, 1), peak_rss_mib=mib(peak),
-               cli_process_rss_mib=mib(main), max_worker_rss_mib=mib(largest), vs_floor_a=round(wall / fa, 1), vs_floor_b=round(wall / fb, 3),
-               speedup_vs_floor_b=round(fb / wall, 2))
+    row.update(
+        end_to_end_s=round(wall, 2),
+        pages_per_s=round(pages / wall, 1),
+        peak_rss_mib=mib(peak),
+        cli_process_rss_mib=mib(main),
+        max_worker_rss_mib=mib(largest),
+        vs_floor_a=round(wall / fa, 1),
+        vs_floor_b=round(wall / fb, 3),
+        speedup_vs_floor_b=round(fb / wall, 2),
+    )
 
     rerun, _, _, _, rerun_out = run_measured(cli, env)
     row.update(unchanged_rerun_s=round(rerun, 2), rerun_published_nothing="nothing changed" in rerun_out)
@@ -83,8 +100,12 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
         plain_runs = []
         for _ in range(repeats):
             shutil.rmtree(plain_out, ignore_errors=True)
-            plain_runs.append(run_measured([sys.executable, "-m", "tests.bench.plain", str(folder), str(plain_out),
-                                            "--workers", str(workers)], env))
+            plain_runs.append(
+                run_measured(
+                    [sys.executable, "-m", "tests.bench.plain", str(folder), str(plain_out), "--workers", str(workers)],
+                    env,
+                )
+            )
         shutil.rmtree(plain_out, ignore_errors=True)
         pwall, ppeak, _, _, pout = median_run(plain_runs)
         row["plain_end_to_end_runs_s"] = [round(r[0], 2) for r in plain_runs]
@@ -98,8 +119,13 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
     if dask:
         shutil.rmtree(out, ignore_errors=True)
         dwall, dpeak, dmain, dlargest, _ = run_measured(cli + ["--task-runner", "dask"], env)
-        row["dask"] = {"end_to_end_s": round(dwall, 2), "pages_per_s": round(pages / dwall, 1), "peak_rss_mib": mib(dpeak),
-                       "cli_process_rss_mib": mib(dmain), "max_worker_rss_mib": mib(dlargest)}
+        row["dask"] = {
+            "end_to_end_s": round(dwall, 2),
+            "pages_per_s": round(pages / dwall, 1),
+            "peak_rss_mib": mib(dpeak),
+            "cli_process_rss_mib": mib(dmain),
+            "max_worker_rss_mib": mib(dlargest),
+        }
     shutil.rmtree(out, ignore_errors=True)
     return row
 
@@ -111,24 +137,40 @@ def _curation_rerun(cli: list[str], out: Path, env: dict[str, str], full_s: floa
 
     from govmap.datasets.curation import append_decision, new_decision
 
-    institutions = pq.read_table(out / "latest" / "institutions.parquet", columns=["institution_id", "kind"]).to_pylist()
+    institutions = pq.read_table(
+        out / "latest" / "institutions.parquet", columns=["institution_id", "kind"]
+    ).to_pylist()
     if not institutions:
         return {}
     curation = out.parent / f"curation-{out.name}.yaml"
     curation.unlink(missing_ok=True)
     first = institutions[0]
-    append_decision(curation, new_decision({"op": "set", "id": first["institution_id"],
-                                            "values": {"kind": "other" if first["kind"] != "other" else "company"}},
-                                           by="bench", why="a curation-only re-run"))
+    append_decision(
+        curation,
+        new_decision(
+            {
+                "op": "set",
+                "id": first["institution_id"],
+                "values": {"kind": "other" if first["kind"] != "other" else "company"},
+            },
+            by="bench",
+            why="a curation-only re-run",
+        ),
+    )
     wall, _, _, _, output = run_measured(cli + ["--curation", str(curation)], env)
     curation.unlink(missing_ok=True)
-    return {"curation_rerun_s": round(wall, 2), "curation_rerun_pct": round(100 * wall / full_s, 1),
-            "curation_rerun_published": "latest ->" in output}
+    return {
+        "curation_rerun_s": round(wall, 2),
+        "curation_rerun_pct": round(100 * wall / full_s, 1),
+        "curation_rerun_published": "latest ->" in output,
+    }
 
 
 def _dask_available(env: dict[str, str]) -> bool:
     """Whether this checkout's CLI has `--task-runner` (the Dask task runner)."""
-    r = subprocess.run([sys.executable, "-m", "govmap.flows.cli", "run", "--help"], cwd=ROOT, env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "govmap.flows.cli", "run", "--help"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     return "--task-runner" in r.stdout
 
 
@@ -139,11 +181,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     # Stage times are always measured now; the flag stays accepted for `make bench`.
     ap.add_argument("--stages", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--plain-max-pages", type=int, default=1000,
-                    help="run the Prefect-free comparison (stage times, Prefect overhead) up to this size; it doubles a size's cost")
+    ap.add_argument(
+        "--plain-max-pages",
+        type=int,
+        default=1000,
+        help="run the Prefect-free comparison (stage times, Prefect overhead) up to this size; it doubles a size's cost",
+    )
     ap.add_argument("--repeats", type=int, default=3, help="fresh runs per size (CLI and plain), the median reported")
-    ap.add_argument("--repeat-max-pages", type=int, default=1000, help="sizes above this run once (their runs take a minute)")
-    ap.add_argument("--dask-size", type=int, default=1000, help="also run this size with --task-runner dask when the CLI has it (0: never)")
+    ap.add_argument(
+        "--repeat-max-pages", type=int, default=1000, help="sizes above this run once (their runs take a minute)"
+    )
+    ap.add_argument(
+        "--dask-size",
+        type=int,
+        default=1000,
+        help="also run this size with --task-runner dask when the CLI has it (0: never)",
+    )
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     started = time.perf_counter()
@@ -151,8 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     for pages in sizes:
         build_corpus(pages)
     server = _start_server()
-    results: dict = {"machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-                     "prefect_server_start_s": round(server.seconds, 2), "overhead_definition": OVERHEAD_DEFINITION, "runs": []}
+    results: dict = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "prefect_server_start_s": round(server.seconds, 2),
+        "overhead_definition": OVERHEAD_DEFINITION,
+        "runs": [],
+    }
     print(f"prefect server start: {results['prefect_server_start_s']} s ({server.api_url})", flush=True)
     env = {**os.environ, **QUIET_ENV, "PREFECT_API_URL": server.api_url}
     try:
@@ -160,8 +217,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.dask_size and not dask:
             results["dask_note"] = "Dask task runner: not measured (this checkout's `govmap run` has no --task-runner)."
         for pages in sizes:
-            row = measure(pages, args.workers, env, dask and pages == args.dask_size, pages <= args.plain_max_pages,
-                          repeats=args.repeats if pages <= args.repeat_max_pages else 1)
+            row = measure(
+                pages,
+                args.workers,
+                env,
+                dask and pages == args.dask_size,
+                pages <= args.plain_max_pages,
+                repeats=args.repeats if pages <= args.repeat_max_pages else 1,
+            )
             results["runs"].append(row)
             print(json.dumps(row), flush=True)
     finally:

@@ -1,6 +1,6 @@
 """The pipeline as plain functions, no Prefect: the bench's comparison run.
 
-    python -m tests.bench.plain FOLDER OUT --workers N     # prints the stage seconds as JSON
+python -m tests.bench.plain FOLDER OUT --workers N     # prints the stage seconds as JSON
 """
 
 from __future__ import annotations
@@ -68,8 +68,7 @@ def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
     refs = list(iter_sources([str(folder)], settings))
     prepare_publish()  # as the flow does once a document needs extracting
     times = {"parse": 0.0, "extract": 0.0}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
-                             initializer=_init_plain_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=_init_plain_worker) as pool:
         futures = [(ref, pool.submit(_plain_document, pull(ref, settings), settings, cache)) for ref in refs]
         summaries = []
         for ref, f in futures:
@@ -78,14 +77,22 @@ def plain_run(folder: Path, out: Path, workers: int) -> dict[str, float]:
             for k, v in spent.items():
                 times[k] += v
     pool_s = time.perf_counter() - t0
-    fingerprint = input_fingerprint((s.sha256 for s in summaries), pipeline_version=pipeline_version(), extra=settings.cache_key())
-    outcome = publish_release(lambda: (cache.get(s.sha256) for s in summaries), out, fingerprint=fingerprint,
-                              pipeline_version=pipeline_version())
+    fingerprint = input_fingerprint(
+        (s.sha256 for s in summaries), pipeline_version=pipeline_version(), extra=settings.cache_key()
+    )
+    outcome = publish_release(
+        lambda: (cache.get(s.sha256) for s in summaries),
+        out,
+        fingerprint=fingerprint,
+        pipeline_version=pipeline_version(),
+    )
     return {"pull_parse_extract_wall": pool_s, **times, **outcome.stage_seconds}
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m tests.bench.plain", description="the pipeline as plain functions, no Prefect")
+    ap = argparse.ArgumentParser(
+        prog="python -m tests.bench.plain", description="the pipeline as plain functions, no Prefect"
+    )
     ap.add_argument("folder", type=Path)
     ap.add_argument("out", type=Path)
     ap.add_argument("--workers", type=int, required=True)

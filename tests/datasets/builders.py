@@ -14,8 +14,14 @@ from govmap.datasets.release import build_manifest, commit_release, promote, sta
 from tests.expectations.conftest import DOC_BAD, DOC_OK, QUARANTINE_ERROR, release_rows
 
 __all__ = [
-    "DOC_BAD", "DOC_OK", "QUARANTINE_ERROR", "RELEASE_1", "RELEASE_2",
-    "release_rows", "second_release_rows", "write_release",
+    "DOC_BAD",
+    "DOC_OK",
+    "QUARANTINE_ERROR",
+    "RELEASE_1",
+    "RELEASE_2",
+    "release_rows",
+    "second_release_rows",
+    "write_release",
 ]
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -30,10 +36,13 @@ def write_release(out: Path, rows: Rows, release_id: str, *, promote_it: bool = 
     staged = stage_release(out, release_id)
     for name, tbl in TABLES.items():
         pq.write_table(to_arrow(tbl, rows[name]), staged.table_path(name), compression="zstd")
-    inputs = [{"doc_id": d["doc_id"], "source_uri": d["source_uri"], "sha256": d["sha256"], "status": d["status"]}
-              for d in rows["documents"]]
-    manifest = build_manifest(staged, pipeline_version="0.1.0", fingerprint="f" * 64, inputs=inputs,
-                              validation_passed=True)
+    inputs = [
+        {"doc_id": d["doc_id"], "source_uri": d["source_uri"], "sha256": d["sha256"], "status": d["status"]}
+        for d in rows["documents"]
+    ]
+    manifest = build_manifest(
+        staged, pipeline_version="0.1.0", fingerprint="f" * 64, inputs=inputs, validation_passed=True
+    )
     if docs:
         from govmap.datasets.card import write_release_docs
 
@@ -49,11 +58,20 @@ def second_release_rows() -> Rows:
     a rating changed, a mention swapped."""
     rows = copy.deepcopy(release_rows())
     rows["institutions"][0]["n_mentions"] = 2
-    rows["institutions"].append({
-        "institution_id": "eastgate-lab", "name": "Eastgate Lab", "acronym": "EGL", "aliases": ["Eastgate Lab", "EGL"],
-        "kind": "research_organization", "country": "DE", "known": False, "n_documents": 1, "n_mentions": 1,
-        "review": "machine",
-    })
+    rows["institutions"].append(
+        {
+            "institution_id": "eastgate-lab",
+            "name": "Eastgate Lab",
+            "acronym": "EGL",
+            "aliases": ["Eastgate Lab", "EGL"],
+            "kind": "research_organization",
+            "country": "DE",
+            "known": False,
+            "n_documents": 1,
+            "n_mentions": 1,
+            "review": "machine",
+        }
+    )
     rows["instruments"] = []
     rows["criteria_ratings"][0]["rating"] = "mixed"
     rows["criteria_ratings"][0]["score"] = 0.5

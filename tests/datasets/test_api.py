@@ -20,7 +20,15 @@ from govmap.datasets.query import (
 )
 from govmap.datasets.contract import TABLES
 from govmap.errors import GovmapError
-from tests.datasets.builders import DOC_BAD, DOC_OK, RELEASE_1, RELEASE_2, release_rows, second_release_rows, write_release
+from tests.datasets.builders import (
+    DOC_BAD,
+    DOC_OK,
+    RELEASE_1,
+    RELEASE_2,
+    release_rows,
+    second_release_rows,
+    write_release,
+)
 
 
 @pytest.fixture
@@ -79,11 +87,14 @@ def test_connect_has_one_view_per_table(out: Path) -> None:
     assert con.execute("SELECT count(*) FROM mentions").fetchone()[0] == 3
 
 
-@pytest.mark.parametrize("key", [
-    "harbor-aisi",                     # id
-    "HARBOR AI SAFETY INSTITUTE",      # name, any case
-    "nso",                             # acronym of the other one, checked below
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "harbor-aisi",  # id
+        "HARBOR AI SAFETY INSTITUTE",  # name, any case
+        "nso",  # acronym of the other one, checked below
+    ],
+)
 def test_find_institution_by_id_name_acronym(out: Path, key: str) -> None:
     con = connect_release(resolve_release(out))
     profile = institution_profile(con, key)
@@ -94,8 +105,16 @@ def test_find_institution_by_id_name_acronym(out: Path, key: str) -> None:
 def test_institution_profile_content(out: Path) -> None:
     con = connect_release(resolve_release(out))
     p = institution_profile(con, "harbor-aisi")
-    assert p["documents"] == [{"doc_id": DOC_OK, "title": "Harbor report", "source_uri": "reports/one.txt",
-                               "mentions": 1, "collaborations": 1, "ratings": 1}]
+    assert p["documents"] == [
+        {
+            "doc_id": DOC_OK,
+            "title": "Harbor report",
+            "source_uri": "reports/one.txt",
+            "mentions": 1,
+            "collaborations": 1,
+            "ratings": 1,
+        }
+    ]
     (collab,) = p["collaborations"]
     assert collab["partners"] == ["Northwind Standards Office"]
     assert collab["types"] == ["information_sharing"] and collab["status"] == "announced"

@@ -74,18 +74,31 @@ def test_card_states_counts_versions_and_quarantined_errors(release: Path) -> No
 
 def test_card_escapes_pipes_in_documents(release: Path) -> None:
     manifest = read_manifest(release)
-    documents = pd.DataFrame([{"doc_id": "0" * 16, "source_uri": "a|b.txt", "title": "x", "n_pages": 1,
-                               "status": "quarantined", "error": "bad | worse"}])
+    documents = pd.DataFrame(
+        [
+            {
+                "doc_id": "0" * 16,
+                "source_uri": "a|b.txt",
+                "title": "x",
+                "n_pages": 1,
+                "status": "quarantined",
+                "error": "bad | worse",
+            }
+        ]
+    )
     card = render_card(manifest, documents)
     assert "bad \\| worse" in card and "a\\|b.txt" in card
 
 
-@pytest.mark.parametrize(("rows", "label"), [
-    (0, "n<1K"),            # empty release
-    (999, "n<1K"),          # upper edge of the first bin
-    (1_000, "1K<n<10K"),    # lower edge of the next
-    (2_000_000, "1M<n<10M"),
-])
+@pytest.mark.parametrize(
+    ("rows", "label"),
+    [
+        (0, "n<1K"),  # empty release
+        (999, "n<1K"),  # upper edge of the first bin
+        (1_000, "1K<n<10K"),  # lower edge of the next
+        (2_000_000, "1M<n<10M"),
+    ],
+)
 def test_size_category(rows: int, label: str) -> None:
     assert size_category(rows) == label
 
@@ -111,20 +124,40 @@ def test_card_explains_frictionless_errors_and_govmap_validate(release: Path) ->
     """`frictionless validate` calls every table invalid (list cells, NaN, no byte count): the card
     says why and names the check that does hold."""
     card = (release / CARD).read_text()
-    section = card[card.index("## Checking a copy"):]
+    section = card[card.index("## Checking a copy") :]
     for words in ("frictionless validate datapackage.json", "list cells", "NaN", "govmap validate"):
         assert words in section
 
 
 def test_card_names_local_files_without_the_operators_folders(release: Path) -> None:
-    documents = pd.DataFrame([
-        {"doc_id": "0" * 16, "source_uri": "/home/alice/private/reports/brief.md", "title": "x", "n_pages": 1,
-         "status": "ok", "error": None},
-        {"doc_id": "1" * 16, "source_uri": "https://example.org/a.pdf", "title": "y", "n_pages": 1,
-         "status": "ok", "error": None},
-        {"doc_id": "2" * 16, "source_uri": "/home/alice/private/bad.pdf", "title": None, "n_pages": 0,
-         "status": "quarantined", "error": "/home/alice/private/bad.pdf: encrypted PDF; document quarantined"},
-    ])
+    documents = pd.DataFrame(
+        [
+            {
+                "doc_id": "0" * 16,
+                "source_uri": "/home/alice/private/reports/brief.md",
+                "title": "x",
+                "n_pages": 1,
+                "status": "ok",
+                "error": None,
+            },
+            {
+                "doc_id": "1" * 16,
+                "source_uri": "https://example.org/a.pdf",
+                "title": "y",
+                "n_pages": 1,
+                "status": "ok",
+                "error": None,
+            },
+            {
+                "doc_id": "2" * 16,
+                "source_uri": "/home/alice/private/bad.pdf",
+                "title": None,
+                "n_pages": 0,
+                "status": "quarantined",
+                "error": "/home/alice/private/bad.pdf: encrypted PDF; document quarantined",
+            },
+        ]
+    )
     card = render_card(read_manifest(release), documents)
     assert "/home/alice" not in card and "brief.md" in card and "https://example.org/a.pdf" in card
     assert "bad.pdf: encrypted PDF" in card

@@ -56,7 +56,16 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_every_operation_loads_in_file_order(tmp_path: Path) -> None:
     curation = load_curation(write(tmp_path, EVERY_OP))
-    assert [d.op for d in curation.decisions] == ["merge", "split", "set", "never", "reject", "confirm", "correct", "add"]
+    assert [d.op for d in curation.decisions] == [
+        "merge",
+        "split",
+        "set",
+        "never",
+        "reject",
+        "confirm",
+        "correct",
+        "add",
+    ]
     assert curation.decisions[5].table == "criteria_ratings"  # "ratings" is the table's short name
     assert curation.decisions[0].at == "2026-01-31"  # YAML's date stays the text the reviewer wrote
     assert curation.describe(0) == "#1 merge institution example-institute-2 into example-institute"
@@ -67,19 +76,32 @@ def test_an_empty_file_has_no_decisions(tmp_path: Path) -> None:
     assert load_curation(write(tmp_path, "# nothing decided yet\n")).decisions == ()
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("decisions:\n  - op: merge\n    keep: [a\n", "not valid YAML"),
-    ("decisions:\n  - op: merg\n    keep: a\n", "op must be one of merge, split"),
-    (f"decisions:\n  - op: merge\n    keep: a\n    drop: b\n    colour: red\n    {WHO}", "line 5: decisions.1.colour: unknown key"),
-    (f"decisions:\n  - op: set\n    id: a\n    values: {{kind: planet}}\n    {WHO}", "'planet' is not one of"),
-    (f"decisions:\n  - op: correct\n    table: collaborations\n    id: x\n    values: {{status: maybe}}\n    {WHO}",
-     "values.status: 'maybe' is not one of existing"),
-    (f"decisions:\n  - op: reject\n    table: pages\n    id: x\n    {WHO}", "'pages' is not one of mentions"),
-    ("decisions:\n  - op: reject\n    table: mentions\n    id: x\n    by: ana\n    at: soon\n    why: w\n",
-     "line 6: decisions.1.at: Value error, a date"),
-    ("decisions:\n  - op: reject\n    table: mentions\n    id: x\n    at: 2026-01-01\n    why: w\n", "decisions.1.by: Field required"),
-    ("- op: reject\n", "top level: a mapping"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("decisions:\n  - op: merge\n    keep: [a\n", "not valid YAML"),
+        ("decisions:\n  - op: merg\n    keep: a\n", "op must be one of merge, split"),
+        (
+            f"decisions:\n  - op: merge\n    keep: a\n    drop: b\n    colour: red\n    {WHO}",
+            "line 5: decisions.1.colour: unknown key",
+        ),
+        (f"decisions:\n  - op: set\n    id: a\n    values: {{kind: planet}}\n    {WHO}", "'planet' is not one of"),
+        (
+            f"decisions:\n  - op: correct\n    table: collaborations\n    id: x\n    values: {{status: maybe}}\n    {WHO}",
+            "values.status: 'maybe' is not one of existing",
+        ),
+        (f"decisions:\n  - op: reject\n    table: pages\n    id: x\n    {WHO}", "'pages' is not one of mentions"),
+        (
+            "decisions:\n  - op: reject\n    table: mentions\n    id: x\n    by: ana\n    at: soon\n    why: w\n",
+            "line 6: decisions.1.at: Value error, a date",
+        ),
+        (
+            "decisions:\n  - op: reject\n    table: mentions\n    id: x\n    at: 2026-01-01\n    why: w\n",
+            "decisions.1.by: Field required",
+        ),
+        ("- op: reject\n", "top level: a mapping"),
+    ],
+)
 def test_a_mistake_is_one_line_naming_file_and_key(tmp_path: Path, text: str, expected: str) -> None:
     path = write(tmp_path, text)
     with pytest.raises(CurationError) as info:
@@ -96,8 +118,9 @@ def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
 
 def test_append_keeps_comments_and_order_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     path = write(tmp_path, EVERY_OP.replace("  - op: split", "  # the lab is its own body\n  - op: split"))
-    entry = new_decision({"op": "confirm", "table": "mentions", "id": "9999999999999999"}, by="ben", why="seen it",
-                         at="2026-02-01")
+    entry = new_decision(
+        {"op": "confirm", "table": "mentions", "id": "9999999999999999"}, by="ben", why="seen it", at="2026-02-01"
+    )
     written = append_decision(path, entry)
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# decisions of the example review\n")
@@ -126,8 +149,9 @@ def test_append_refuses_a_broken_file_and_leaves_it_as_it_was(tmp_path: Path) ->
 
 def test_new_decision_checks_what_it_writes() -> None:
     with pytest.raises(CurationError, match="nothing written"):
-        new_decision({"op": "correct", "table": "collaborations", "id": "x", "values": {"types": ["gossip"]}},
-                     by="ana", why="w")
+        new_decision(
+            {"op": "correct", "table": "collaborations", "id": "x", "values": {"types": ["gossip"]}}, by="ana", why="w"
+        )
 
 
 def _writer(args: tuple[str, str, int]) -> None:

@@ -76,8 +76,13 @@ def test_schema_derived_from_contract(release: Path) -> None:
     assert "general_partnership" in collaborations["types"]["arrayItem"]["constraints"]["enum"]
     assert collaborations["confidence"]["constraints"] == {"required": True, "minimum": 0.0, "maximum": 1.0}
     ratings = by_name["criteria_ratings"]
-    assert {"fields": ["subject_id"], "reference": {"resource": "institutions", "fields": ["institution_id"]}} in ratings["foreignKeys"]
-    assert {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}} in ratings["foreignKeys"]
+    assert {
+        "fields": ["subject_id"],
+        "reference": {"resource": "institutions", "fields": ["institution_id"]},
+    } in ratings["foreignKeys"]
+    assert {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}} in ratings[
+        "foreignKeys"
+    ]
     documents = {f["name"]: f for f in by_name["documents"]["fields"]}
     assert documents["ingested_at"]["type"] == "datetime"
     assert documents["doc_id"]["constraints"]["pattern"] == "[0-9a-f]{16}"
@@ -89,12 +94,15 @@ def test_release_data_validates_against_descriptor(release: Path) -> None:
     assert report.valid, report.flatten(["resourceName", "type", "fieldName", "note"])
 
 
-@pytest.mark.parametrize(("table", "column", "value", "error"), [
-    ("institutions", "kind", "think_tank", "constraint-error"),                # outside the vocabulary
-    ("collaborations", "confidence", 1.5, "constraint-error"),                  # above the bound
-    ("criteria_ratings", "subject_id", "nobody", "foreign-key"),                # refers to no institution
-    ("collaborations", "types", ["gossip"], "constraint-error"),                     # list element outside vocabulary
-])
+@pytest.mark.parametrize(
+    ("table", "column", "value", "error"),
+    [
+        ("institutions", "kind", "think_tank", "constraint-error"),  # outside the vocabulary
+        ("collaborations", "confidence", 1.5, "constraint-error"),  # above the bound
+        ("criteria_ratings", "subject_id", "nobody", "foreign-key"),  # refers to no institution
+        ("collaborations", "types", ["gossip"], "constraint-error"),  # list element outside vocabulary
+    ],
+)
 def test_descriptor_catches_bad_data(release: Path, table: str, column: str, value: Any, error: str) -> None:
     descriptor = _inline(to_datapackage(read_manifest(release)), release)
     res = next(r for r in descriptor["resources"] if r["name"] == table)
@@ -104,10 +112,18 @@ def test_descriptor_catches_bad_data(release: Path, table: str, column: str, val
     assert error in {e[0] for e in report.flatten(["type"])}
 
 
-@pytest.mark.parametrize(("arrow_type", "expected"), [
-    (pa.string(), "string"), (pa.int32(), "integer"), (pa.int64(), "integer"), (pa.float32(), "number"),
-    (pa.bool_(), "boolean"), (pa.timestamp("us", tz="UTC"), "datetime"), (pa.list_(pa.string()), "array"),
-])
+@pytest.mark.parametrize(
+    ("arrow_type", "expected"),
+    [
+        (pa.string(), "string"),
+        (pa.int32(), "integer"),
+        (pa.int64(), "integer"),
+        (pa.float32(), "number"),
+        (pa.bool_(), "boolean"),
+        (pa.timestamp("us", tz="UTC"), "datetime"),
+        (pa.list_(pa.string()), "array"),
+    ],
+)
 def test_field_types(arrow_type: pa.DataType, expected: str) -> None:
     assert field_type(arrow_type) == expected
 

@@ -23,32 +23,48 @@ from govmap.escape import escape_html, escape_markdown, escape_markup, escape_ma
 from tests.datasets.builders import RELEASE_1, release_rows, write_release
 
 HOSTILE = [
-    "<script>alert(1)</script>",                      # raw HTML block
-    "<img src=x onerror=alert(1)>",                   # ran in Chromium from the old card
-    "[click](javascript:alert(1))",                    # a link with a script URL
-    "![x](javascript:alert(1))",                       # an image
-    "<javascript:alert(1)>",                           # an autolink
-    "**bold** _em_ `code` ~~gone~~ &lt; | pipe",       # emphasis, code, entity, table pipe
-    "line one\n<b>line two</b>",                       # a line break must not start a block
+    "<script>alert(1)</script>",  # raw HTML block
+    "<img src=x onerror=alert(1)>",  # ran in Chromium from the old card
+    "[click](javascript:alert(1))",  # a link with a script URL
+    "![x](javascript:alert(1))",  # an image
+    "<javascript:alert(1)>",  # an autolink
+    "**bold** _em_ `code` ~~gone~~ &lt; | pipe",  # emphasis, code, entity, table pipe
+    "line one\n<b>line two</b>",  # a line break must not start a block
     "trailing backslash \\",
 ]
 
 
 def _rendered_card(tmp_path: Path, text: str) -> str:
     release = write_release(tmp_path, release_rows(), RELEASE_1, docs=True)
-    documents = pd.DataFrame([
-        {"doc_id": "0" * 16, "source_uri": f"reports/{text}.md", "title": text, "n_pages": 1, "status": "ok", "error": None},
-        {"doc_id": "1" * 16, "source_uri": text, "title": None, "n_pages": 0, "status": "quarantined", "error": text},
-    ])
+    documents = pd.DataFrame(
+        [
+            {
+                "doc_id": "0" * 16,
+                "source_uri": f"reports/{text}.md",
+                "title": text,
+                "n_pages": 1,
+                "status": "ok",
+                "error": None,
+            },
+            {
+                "doc_id": "1" * 16,
+                "source_uri": text,
+                "title": None,
+                "n_pages": 0,
+                "status": "quarantined",
+                "error": text,
+            },
+        ]
+    )
     card = render_card(read_manifest(release), documents)
-    section = card[card.index("## Documents"):card.index("## How to load")]  # the rest is ours
+    section = card[card.index("## Documents") : card.index("## How to load")]  # the rest is ours
     return MarkdownIt("commonmark", {"html": True}).enable("table").render(section)
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_the_card_shows_document_strings_as_text(tmp_path: Path, text: str) -> None:
     html = _rendered_card(tmp_path, text)
-    for construct in ("<script", "<img", "<a ", "<b>", "<strong>", "<em>", "<code>x", "<s>", "javascript:alert(1)\""):
+    for construct in ("<script", "<img", "<a ", "<b>", "<strong>", "<em>", "<code>x", "<s>", 'javascript:alert(1)"'):
         assert construct not in html, (text, construct)
     # The words themselves are all there, as text.
     assert escape_html(text.replace("\n", " ")) in html
@@ -65,8 +81,8 @@ def test_the_report_escapes_html() -> None:
 
 def test_mathtext_in_a_rating_subject_does_not_drop_the_figures(tmp_path: Path) -> None:
     rows = copy.deepcopy(release_rows())
-    rows["criteria_ratings"][0]["subject"] = "$\\frac{a$ Body"      # dropped every figure on the old main
-    rows["criteria_ratings"][1]["criterion"] = "costs $5 and $10"    # balanced: would render as maths
+    rows["criteria_ratings"][0]["subject"] = "$\\frac{a$ Body"  # dropped every figure on the old main
+    rows["criteria_ratings"][1]["criterion"] = "costs $5 and $10"  # balanced: would render as maths
     rows["institutions"][0]["name"] = "$x^2$ Institute"
     release = write_release(tmp_path, rows, RELEASE_1)
     figures = render_figures({name: load_table(release, name) for name in TABLES}, tmp_path / "quality")
@@ -83,8 +99,10 @@ def _plain_console() -> tuple[Console, io.StringIO]:
 @pytest.mark.parametrize("uri", ["reports/[/bold].md", "reports/[x] draft.md", "reports/[bold red]x[/].md", "a\\"])
 def test_progress_and_summary_print_markup_as_text(uri: str) -> None:
     console, buf = _plain_console()
-    docs = [DocumentSummary("a" * 16, uri, "1" * 64, "ok", n_pages=1),
-            DocumentSummary("b" * 16, uri, "2" * 64, "quarantined", error=f"{uri}: junk; document quarantined")]
+    docs = [
+        DocumentSummary("a" * 16, uri, "1" * 64, "ok", n_pages=1),
+        DocumentSummary("b" * 16, uri, "2" * 64, "quarantined", error=f"{uri}: junk; document quarantined"),
+    ]
     progress = ConsoleProgress(console, plain=True)
     progress.start(2)
     for d in docs:

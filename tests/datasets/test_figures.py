@@ -42,9 +42,15 @@ def test_report_html_embeds_diff_and_figures(tmp_path: Path) -> None:
     frames = {name: load_table(release, name) for name in TABLES}
     figures = render_figures(frames, tmp_path / "quality")
     diff = diff_releases(*default_pair(tmp_path)).to_dict()
-    html = render_html(ValidationReport(passed=True, tables=()), release_id=RELEASE_2, quarantined=[], row_counts={},
-                       diff=diff, figures=figures)
+    html = render_html(
+        ValidationReport(passed=True, tables=()),
+        release_id=RELEASE_2,
+        quarantined=[],
+        row_counts={},
+        diff=diff,
+        figures=figures,
+    )
     assert f"Changes since release <code>{RELEASE_1}</code>" in html
     assert "Eastgate Lab (eastgate-lab)" in html
     assert html.count("<svg") == len(figures) and "<?xml" not in html
-    assert "src=\"http" not in html and "href=\"http" not in html.replace('href="http://www.w3.org', "")
+    assert 'src="http' not in html and 'href="http' not in html.replace('href="http://www.w3.org', "")

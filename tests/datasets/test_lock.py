@@ -63,9 +63,11 @@ def test_killed_holder_releases_the_lock_at_once(tmp_path: Path) -> None:
 def test_waiter_gets_the_lock_when_the_holder_finishes(tmp_path: Path) -> None:
     got = threading.Event()
     with release_lock(tmp_path):
+
         def wait_for_it() -> None:
             with release_lock(tmp_path, wait_seconds=10):
                 got.set()
+
         t = threading.Thread(target=wait_for_it)
         t.start()
         time.sleep(0.3)
@@ -109,8 +111,11 @@ def test_nothing_changed_is_not_answered_while_another_run_holds_the_lock(tmp_pa
     out = tmp_path / "out"
     release = out / "releases" / "r1"
     release.mkdir(parents=True)
-    fingerprint = input_fingerprint([hashlib.sha256(source.read_bytes()).hexdigest()], pipeline_version=pipeline_version(),
-                                    extra=_fingerprint_extra(ParseSettings(), None))
+    fingerprint = input_fingerprint(
+        [hashlib.sha256(source.read_bytes()).hexdigest()],
+        pipeline_version=pipeline_version(),
+        extra=_fingerprint_extra(ParseSettings(), None),
+    )
     (release / "manifest.json").write_text(json.dumps({"release_id": "r1", "input_fingerprint": fingerprint}))
     os.symlink("releases/r1", out / "latest")
     assert unchanged_local_inputs([str(source)], out) == "r1"

@@ -46,8 +46,9 @@ def test_readers_resolve_latest_through_the_pointer(store: ReleaseStore, local: 
     _publish(store, local, RELEASE_1)
     assert store.read_pointer() == RELEASE_1
     for name in TABLES:  # the same frames, types included, as from the local folder
-        pd.testing.assert_frame_equal(govmap.load(name, out=store.url),
-                                      load_table(local / "releases" / RELEASE_1, name))
+        pd.testing.assert_frame_equal(
+            govmap.load(name, out=store.url), load_table(local / "releases" / RELEASE_1, name)
+        )
     _publish(store, local, RELEASE_2)
     assert len(govmap.load("institutions", out=store.url)) == 3
     assert len(govmap.load("institutions", out=store.url, release=RELEASE_1)) == 2
@@ -56,16 +57,23 @@ def test_readers_resolve_latest_through_the_pointer(store: ReleaseStore, local: 
     assert store.list_releases() == [RELEASE_1, RELEASE_2]
 
 
-def test_pyarrow_reads_the_published_objects_with_its_own_s3_client(store: ReleaseStore, local: Path,
-                                                                     s3_env: dict[str, str]) -> None:
+def test_pyarrow_reads_the_published_objects_with_its_own_s3_client(
+    store: ReleaseStore, local: Path, s3_env: dict[str, str]
+) -> None:
     _publish(store, local, RELEASE_1)
-    fs = pafs.S3FileSystem(endpoint_override=s3_env["AWS_ENDPOINT_URL"], access_key=s3_env["AWS_ACCESS_KEY_ID"],
-                           secret_key=s3_env["AWS_SECRET_ACCESS_KEY"], region="us-east-1")
+    fs = pafs.S3FileSystem(
+        endpoint_override=s3_env["AWS_ENDPOINT_URL"],
+        access_key=s3_env["AWS_ACCESS_KEY_ID"],
+        secret_key=s3_env["AWS_SECRET_ACCESS_KEY"],
+        region="us-east-1",
+    )
     pointer = fs.open_input_stream(f"{store.root}/latest").read().decode().strip()
     manifest = json.loads(fs.open_input_stream(f"{store.root}/releases/{pointer}/manifest.json").read())
     for _name, entry in manifest["tables"].items():
         table = pq.read_table(f"{store.root}/releases/{pointer}/{entry['path']}", filesystem=fs)
-        assert table.num_rows == entry["rows"] == pq.read_metadata(local / "releases" / pointer / entry["path"]).num_rows
+        assert (
+            table.num_rows == entry["rows"] == pq.read_metadata(local / "releases" / pointer / entry["path"]).num_rows
+        )
 
 
 def test_an_unfinished_upload_is_never_seen(store: ReleaseStore, local: Path) -> None:
@@ -99,8 +107,9 @@ def test_an_object_that_does_not_read_back_as_written_stops_the_publish(store: R
     assert store.read_pointer() == RELEASE_1
 
 
-def test_diff_over_the_store_downloads_the_pair(store: ReleaseStore, local: Path, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_over_the_store_downloads_the_pair(
+    store: ReleaseStore, local: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GOVMAP_CACHE_DIR", str(tmp_path / "cache"))
     _publish(store, local, RELEASE_1)
     with pytest.raises(ReleaseNotFound, match="no release before"):

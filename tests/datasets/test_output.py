@@ -25,10 +25,13 @@ def test_a_file_is_no_output_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux's read-only /sys")
-@pytest.mark.parametrize("target", [
-    Path("/sys/govmap-out"),  # cannot be created (even by root)
-    Path("/sys/kernel"),      # exists, cannot be written
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        Path("/sys/govmap-out"),  # cannot be created (even by root)
+        Path("/sys/kernel"),  # exists, cannot be written
+    ],
+)
 def test_an_unwritable_folder_fails_at_once(target: Path) -> None:
     with pytest.raises(PublishError, match=r"(cannot create the output folder|not writable) \(.+\); nothing done$"):
         prepare_output(target)
@@ -40,8 +43,7 @@ def test_leftover_staging_is_swept_before_space_is_needed(tmp_path: Path, monkey
     staging = tmp_path / "releases" / ".staging-20250101T000000Z-abc"
     staging.mkdir(parents=True)
     (staging / "mentions.parquet").write_bytes(b"x" * 1000)
-    monkeypatch.setattr(release.shutil, "disk_usage",
-                        lambda path: Usage(10**12, 0, 0 if staging.exists() else 10**9))
+    monkeypatch.setattr(release.shutil, "disk_usage", lambda path: Usage(10**12, 0, 0 if staging.exists() else 10**9))
     assert prepare_output(tmp_path) == [staging]
     assert not staging.exists()
 
@@ -55,8 +57,15 @@ def test_a_full_disk_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_cli_out_naming_a_file_exits_2_with_one_line(tmp_path: Path) -> None:
     target = tmp_path / "out.txt"
     target.write_text("x")
-    result = subprocess.run([sys.executable, "-c", "from govmap.flows.cli import app; app()", "run", "--out", str(target)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", "from govmap.flows.cli import app; app()", "run", "--out", str(target)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"error: {target}: is a file, not a folder; give --out a folder; nothing done"]
+    assert result.stderr.strip().splitlines() == [
+        f"error: {target}: is a file, not a folder; give --out a folder; nothing done"
+    ]
     assert target.read_text() == "x"

@@ -34,12 +34,18 @@ def test_discovered_bodies_and_low_confidence_records_come_first() -> None:
 
 def test_new_means_not_in_the_previous_release_and_reviewed_records_leave_the_queue() -> None:
     frames = _frames()
-    previous = {name: set() for name in ("institutions", "mentions", "collaborations", "criteria_ratings", "instruments")}
+    previous = {
+        name: set() for name in ("institutions", "mentions", "collaborations", "criteria_ratings", "instruments")
+    }
     everything = review_queue(frames, previous, new_only=True)
     assert {i.table for i in everything} >= {"mentions", "criteria_ratings"}
-    same = {"mentions": set(frames["mentions"]["mention_id"]), "criteria_ratings": set(frames["criteria_ratings"]["rating_id"]),
-            "institutions": set(frames["institutions"]["institution_id"]),
-            "collaborations": set(frames["collaborations"]["collaboration_id"]), "instruments": set()}
+    same = {
+        "mentions": set(frames["mentions"]["mention_id"]),
+        "criteria_ratings": set(frames["criteria_ratings"]["rating_id"]),
+        "institutions": set(frames["institutions"]["institution_id"]),
+        "collaborations": set(frames["collaborations"]["collaboration_id"]),
+        "instruments": set(),
+    }
     assert review_queue(frames, same, new_only=True) == []
 
     def confirmed(rows):
@@ -65,11 +71,17 @@ def test_page_links_open_the_document_at_its_page() -> None:
 
 def test_the_report_shows_counts_stale_decisions_and_escaped_records() -> None:
     frames = _frames()
-    curation = CurationReport("cur.yaml", "a" * 64, ("#1 confirm mentions m-1",),
-                              (StaleDecision(2, "#2 never '<b>Annex</b>' is no institution", "no mention has this surface form"),))
+    curation = CurationReport(
+        "cur.yaml",
+        "a" * 64,
+        ("#1 confirm mentions m-1",),
+        (StaleDecision(2, "#2 never '<b>Annex</b>' is no institution", "no mention has this surface form"),),
+    )
     review = review_summary(frames, curation, None)
     assert review["counts"]["mentions"]["machine"] == len(frames["mentions"])
-    html = render_html(ValidationReport(passed=True, tables=()), release_id="r", quarantined=[], row_counts={}, review=review)
+    html = render_html(
+        ValidationReport(passed=True, tables=()), release_id="r", quarantined=[], row_counts={}, review=review
+    )
     assert "<h2 id=review>Review</h2>" in html and "1 decisions applied, 1 stale" in html
     assert "&lt;b&gt;Annex&lt;/b&gt;" in html and "<b>Annex" not in html
     assert "To review first" in html

@@ -71,8 +71,18 @@ def test_the_cli_refuses_them_with_one_line_and_exit_2(out: Path) -> None:
 
 
 def test_allow_files_gives_the_file_functions_back(out: Path) -> None:
-    result = CliRunner().invoke(app, ["sql", f"SELECT password FROM read_csv('{out / 'secret.csv'}')", "--out", str(out),
-                                      "--allow-files", "--format", "csv"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "sql",
+            f"SELECT password FROM read_csv('{out / 'secret.csv'}')",
+            "--out",
+            str(out),
+            "--allow-files",
+            "--format",
+            "csv",
+        ],
+    )
     assert result.exit_code == 0 and result.output.splitlines() == ["password", "s3cr3t"]
     con = connect_release(resolve_release(out), allow_files=True)
     con.execute(f"COPY (SELECT 1 AS x) TO '{out / 'written.csv'}'")

@@ -49,11 +49,15 @@ def evaluate_folder(paths: Iterable[Path], annotations: dict[str, dict]) -> list
     from govmap.extractors.nlp import NlpConfig, build_nlp
     from govmap.sources import iter_sources, parse, pull
 
-    nlp = build_nlp(NlpConfig(components=(
-        ("govmap_sentences", "govmap.extractors.sentences"),
-        ("govmap_institution_ruler", "govmap.extractors.institutions"),
-        ("govmap_instrument_ruler", "govmap.extractors.instruments"),
-    )))
+    nlp = build_nlp(
+        NlpConfig(
+            components=(
+                ("govmap_sentences", "govmap.extractors.sentences"),
+                ("govmap_institution_ruler", "govmap.extractors.institutions"),
+                ("govmap_instrument_ruler", "govmap.extractors.instruments"),
+            )
+        )
+    )
     extractions = {}
     for path in sorted(paths):
         ref = next(iter(iter_sources([str(path)], None)))

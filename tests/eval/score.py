@@ -146,16 +146,27 @@ def match_states(mapping: dict[str, int], pred: dict[str, set[str]], gold: list[
     taken = set(mapping.values())
     for key in sorted(pred):
         row = rows.get(key) or {}
-        if key in mapping or row.get("kind") != "government_body" or "government" not in (row.get("name") or "").lower():
+        if (
+            key in mapping
+            or row.get("kind") != "government_body"
+            or "government" not in (row.get("name") or "").lower()
+        ):
             continue
         for i, g in enumerate(gold):
-            if i not in taken and not g.get("core", True) and g.get("kind") == "government_body" and g.get("country") == row.get("country"):
+            if (
+                i not in taken
+                and not g.get("core", True)
+                and g.get("kind") == "government_body"
+                and g.get("country") == row.get("country")
+            ):
                 mapping[key] = i
                 taken.add(i)
                 break
 
 
-def score_entities(pred: dict[str, set[str]], gold: list[dict], required, rows: dict | None = None) -> tuple[PR, dict[str, int]]:
+def score_entities(
+    pred: dict[str, set[str]], gold: list[dict], required, rows: dict | None = None
+) -> tuple[PR, dict[str, int]]:
     mapping = match_entities(pred, gold)
     if rows is not None:
         match_states(mapping, pred, gold, rows)
@@ -179,8 +190,13 @@ def _types_overlap(a, b) -> bool:
     return bool(set(a) & set(b))
 
 
-def score_collaborations(pred_rows: list[dict], gold_rows: list[dict], party_of: dict[str, int],
-                         gold_index: dict[str, int], optional: set[int]) -> tuple[PR, int]:
+def score_collaborations(
+    pred_rows: list[dict],
+    gold_rows: list[dict],
+    party_of: dict[str, int],
+    gold_index: dict[str, int],
+    optional: set[int],
+) -> tuple[PR, int]:
     """One-to-one: the same parties (as gold indexes; `optional` ones, borderline bodies that are
     not states, may be present or not) and a shared type; returns (PR, status right)."""
     pr, status_ok = PR(), 0
@@ -257,8 +273,11 @@ def score_prose_ratings(pred_rows: list[dict], gold_rows: list[dict]) -> PR:
     used: set[int] = set()
     for row in pred_rows:
         for i, g in enumerate(gold_rows):
-            if i not in used and _fuzzy_match(row["subject"], g["subject"], 0.6) and _fuzzy_match(
-                    row["criterion"], g["criterion"], 0.6):
+            if (
+                i not in used
+                and _fuzzy_match(row["subject"], g["subject"], 0.6)
+                and _fuzzy_match(row["criterion"], g["criterion"], 0.6)
+            ):
                 used.add(i)
                 pr.tp += 1
                 break
@@ -337,7 +356,8 @@ def score_document(release: Release, gold: dict) -> DocScore | None:
                 if p not in party_forms:
                     row = release.institutions.get(p, {})
                     party_forms[p] = {normal_form(row.get("name") or p)} | (
-                        {normal_form(row["acronym"])} if row.get("acronym") else set())
+                        {normal_form(row["acronym"])} if row.get("acronym") else set()
+                    )
     party_of = match_entities(party_forms, ginst)
     match_states(party_of, party_forms, ginst, release.institutions)
 
@@ -349,8 +369,11 @@ def score_document(release: Release, gold: dict) -> DocScore | None:
     table_gold = [g for g in gcol if g.get("source") == "table"]
     # Borderline parties other than states (programmes, initiatives, summits) are neither required
     # nor penalised, as the guideline says of borderline institutions.
-    optional = {i for i, g in enumerate(ginst) if not g.get("core", True)
-                and not (g.get("kind") == "government_body" and g.get("country"))}
+    optional = {
+        i
+        for i, g in enumerate(ginst)
+        if not g.get("core", True) and not (g.get("kind") == "government_body" and g.get("country"))
+    }
     prose_c, status_ok = score_collaborations(prose_pred, prose_gold, party_of, gold_index, optional)
     table_c, _ = score_collaborations(table_pred, table_gold, party_of, gold_index, optional)
 
@@ -358,17 +381,24 @@ def score_document(release: Release, gold: dict) -> DocScore | None:
     gr = gold.get("ratings", [])
     sampled_tables = {t.get("table") for t in gold.get("rating_tables", []) if t.get("sampled")}
     listed = [r for r in gr if r.get("table") in sampled_tables]
-    criteria = {normal_form(c) for t in gold.get("rating_tables", []) if t.get("sampled") for c in t.get("criteria", [])}
+    criteria = {
+        normal_form(c) for t in gold.get("rating_tables", []) if t.get("sampled") for c in t.get("criteria", [])
+    }
     sampled = ({normal_form(r["subject"]) for r in listed}, criteria | {normal_form(r["criterion"]) for r in listed})
-    cells = score_ratings([r for r in pr_rows if not r["extractor"].startswith("prose")],
-                          [g for g in gr if g.get("table") != "prose"], sampled if sampled_tables else None)
-    prose_r = score_prose_ratings([r for r in pr_rows if r["extractor"].startswith("prose")],
-                                  [g for g in gr if g.get("table") == "prose"])
+    cells = score_ratings(
+        [r for r in pr_rows if not r["extractor"].startswith("prose")],
+        [g for g in gr if g.get("table") != "prose"],
+        sampled if sampled_tables else None,
+    )
+    prose_r = score_prose_ratings(
+        [r for r in pr_rows if r["extractor"].startswith("prose")], [g for g in gr if g.get("table") == "prose"]
+    )
 
     gtitle = (gold.get("metadata") or {}).get("title")
     title_ok = None if not gtitle else _fuzzy_match(doc.get("title") or "", gtitle, 0.85)
-    return DocScore(name, _fmt(name), inst, instr, prose_c, table_c, cells, prose_r, title_ok, status_ok,
-                    country, kind_ok, kind_n)
+    return DocScore(
+        name, _fmt(name), inst, instr, prose_c, table_c, cells, prose_r, title_ok, status_ok, country, kind_ok, kind_n
+    )
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -386,9 +416,14 @@ def load_gold(folder: Path = GOLD) -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
 
 
-METRICS = [("institutions", "institutions"), ("instruments", "named instruments"),
-           ("prose_collabs", "prose collaborations"), ("table_collabs", "table collaborations"),
-           ("table_cells", "rating-table cells"), ("prose_ratings", "prose ratings")]
+METRICS = [
+    ("institutions", "institutions"),
+    ("instruments", "named instruments"),
+    ("prose_collabs", "prose collaborations"),
+    ("table_collabs", "table collaborations"),
+    ("table_cells", "rating-table cells"),
+    ("prose_ratings", "prose ratings"),
+]
 
 
 def report(scores: list[DocScore], title: str, per_document: bool, out=sys.stdout) -> dict:
@@ -414,10 +449,12 @@ def report(scores: list[DocScore], title: str, per_document: bool, out=sys.stdou
         matched = sum(s.prose_collabs.tp for s in sub)
         status = sum(s.status_ok for s in sub)
         kind_n, kind_ok = sum(s.kind_n for s in sub), sum(s.kind_ok for s in sub)
-        extra = [f"titles {sum(titles)}/{len(titles)}" if titles else "titles -",
-                 f"discovered country {country.tp}/{country.tp + country.fn}",
-                 f"kind {kind_ok}/{kind_n}",
-                 f"collab status right {status}/{matched}"]
+        extra = [
+            f"titles {sum(titles)}/{len(titles)}" if titles else "titles -",
+            f"discovered country {country.tp}/{country.tp + country.fn}",
+            f"kind {kind_ok}/{kind_n}",
+            f"collab status right {status}/{matched}",
+        ]
         summary[gname]["titles"] = (sum(titles), len(titles))
         summary[gname]["status"] = (status, matched)
         summary[gname]["country"] = (country.tp, country.tp + country.fn)
@@ -427,8 +464,11 @@ def report(scores: list[DocScore], title: str, per_document: bool, out=sys.stdou
     if per_document:
         print("  per document (institutions | instruments | prose collabs | table cells | title):", file=out)
         for s in scores:
-            print(f"    {s.name[:60]:60} {s.institutions.cell():26} {s.instruments.cell():26} "
-                  f"{s.prose_collabs.cell():26} {s.table_cells.cell():26} {s.title_ok}", file=out)
+            print(
+                f"    {s.name[:60]:60} {s.institutions.cell():26} {s.instruments.cell():26} "
+                f"{s.prose_collabs.cell():26} {s.table_cells.cell():26} {s.title_ok}",
+                file=out,
+            )
     return summary
 
 

@@ -58,7 +58,10 @@ class TableScores:
 
     @property
     def exact(self) -> bool:
-        return min(self.rating_precision, self.rating_recall, self.collaboration_precision, self.collaboration_recall) == 1.0
+        return (
+            min(self.rating_precision, self.rating_recall, self.collaboration_precision, self.collaboration_recall)
+            == 1.0
+        )
 
 
 def load_table_annotations(folder: Path = DEFAULT_ANNOTATIONS) -> dict[str, dict]:
@@ -84,9 +87,15 @@ def expected_ratings(annotation: Mapping) -> set[RatingKey]:
         for subject, criterion, rating, score in cells:
             out.add(
                 (
-                    table["table_id"], subject, keys.get(subject), criterion, rating,
+                    table["table_id"],
+                    subject,
+                    keys.get(subject),
+                    criterion,
+                    rating,
                     None if score is None else round(float(score), 4),
-                    table["scale"], table["extractor"], opens.get(f"{subject}|{criterion}"),
+                    table["scale"],
+                    table["extractor"],
+                    opens.get(f"{subject}|{criterion}"),
                 )
             )
     return out
@@ -96,15 +105,26 @@ def rating_key(rating: Rating, *, with_rationale: bool = True) -> RatingKey:
     """A rating as the tuple annotations are compared on; the rationale as its first word."""
     opens = rating.rationale.split()[0] if with_rationale and rating.rationale else None
     return (
-        rating.table_id, rating.subject, rating.subject_key, rating.criterion, rating.rating,
+        rating.table_id,
+        rating.subject,
+        rating.subject_key,
+        rating.criterion,
+        rating.rating,
         None if rating.score is None else round(float(rating.score), 4),
-        rating.scale, rating.extractor, opens,
+        rating.scale,
+        rating.extractor,
+        opens,
     )
 
 
 def expected_collaborations(annotation: Mapping) -> set[CollaborationKey]:
     return {
-        (tuple(sorted(c["parties"])), tuple(sorted(c["types"])), tuple(sorted(c["raw_types"])), c.get("status", "existing"))
+        (
+            tuple(sorted(c["parties"])),
+            tuple(sorted(c["types"])),
+            tuple(sorted(c["raw_types"])),
+            c.get("status", "existing"),
+        )
         for c in annotation.get("collaborations", [])
     }
 
@@ -120,7 +140,9 @@ def _pr(found: set, gold: set) -> tuple[float, float]:
     return precision, recall
 
 
-def score_tables(document: str, annotation: Mapping, ratings: Iterable[Rating], collaborations: Iterable[Collaboration]) -> TableScores:
+def score_tables(
+    document: str, annotation: Mapping, ratings: Iterable[Rating], collaborations: Iterable[Collaboration]
+) -> TableScores:
     """Score a document's table records against its annotation.
 
     Only records of the table extractors ("table:...") count; prose collaborations are another
@@ -129,7 +151,9 @@ def score_tables(document: str, annotation: Mapping, ratings: Iterable[Rating], 
     """
     gold_r = expected_ratings(annotation)
     annotated_keys = {(t["table_id"], s) for t in annotation.get("ratings", []) for s in t.get("subject_keys", {})}
-    annotated_opens = {(t["table_id"], *k.split("|")) for t in annotation.get("ratings", []) for k in t.get("rationale_opens", {})}
+    annotated_opens = {
+        (t["table_id"], *k.split("|")) for t in annotation.get("ratings", []) for k in t.get("rationale_opens", {})
+    }
     found_r: set[RatingKey] = set()
     for r in ratings:
         if not r.extractor.startswith("table:"):

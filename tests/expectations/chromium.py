@@ -32,10 +32,22 @@ UNAVAILABLE_NOTE = ROOT / ".artifacts" / "chromium-unavailable"
 # Quiet, offline, reproducible: no background services, no first-run UI, and every host name
 # resolves to nothing, so a page that tried to fetch anything from a network would fail to.
 FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-default-apps", "--disable-extensions", "--metrics-recording-only",
-    "--hide-scrollbars", "--mute-audio", "--disable-dev-shm-usage", "--force-color-profile=srgb",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
+    "--hide-scrollbars",
+    "--mute-audio",
+    "--disable-dev-shm-usage",
+    "--force-color-profile=srgb",
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
 
@@ -75,7 +87,11 @@ class Browser:
         with open(self._log, "wb") as log:
             self._proc = subprocess.Popen(
                 [executable, *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self._profile}", "about:blank"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=wire_pipes, close_fds=False,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                preexec_fn=wire_pipes,
+                close_fds=False,
             )
         os.close(to_child_r)
         os.close(from_child_w)
@@ -107,8 +123,14 @@ class Browser:
                 pass
         shutil.rmtree(self._profile, ignore_errors=True)
 
-    def call(self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None,
-             timeout: float | None = None) -> dict[str, Any]:
+    def call(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        *,
+        session: str | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
         """Send one command and return its result; events that arrive meanwhile go to `events`."""
         self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
@@ -164,8 +186,11 @@ class Browser:
         session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Page", "Network", "Runtime"):
             self.call(f"{domain}.enable", session=session)
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session=session,
+        )
         first_event = len(self.events)
         navigation = self.call("Page.navigate", {"url": url}, session=session)
         if navigation.get("errorText"):
@@ -183,25 +208,38 @@ class Page:
 
     def evaluate(self, expression: str) -> Any:
         """The JSON value of a JavaScript expression evaluated in the page (promises awaited)."""
-        result = self.browser.call("Runtime.evaluate", {
-            "expression": expression, "returnByValue": True, "awaitPromise": True}, session=self.session)
+        result = self.browser.call(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+            session=self.session,
+        )
         if "exceptionDetails" in result:
             details = result["exceptionDetails"]
-            raise BrowserError(f"script failed: {details.get('exception', {}).get('description') or details.get('text')}")
+            raise BrowserError(
+                f"script failed: {details.get('exception', {}).get('description') or details.get('text')}"
+            )
         return result["result"].get("value")
 
     def requested_urls(self) -> list[str]:
         """Every URL the page asked for since it was opened, in order."""
-        return [e["params"]["request"]["url"] for e in self.browser.events[self.first_event:]
-                if e.get("method") == "Network.requestWillBeSent" and e.get("sessionId") == self.session]
+        return [
+            e["params"]["request"]["url"]
+            for e in self.browser.events[self.first_event :]
+            if e.get("method") == "Network.requestWillBeSent" and e.get("sessionId") == self.session
+        ]
 
     def screenshot(self, path: Path) -> tuple[int, int]:
         """Save a PNG of the whole page (not only the viewport) to `path`; returns its (width, height)."""
         size = self.browser.call("Page.getLayoutMetrics", session=self.session)["cssContentSize"]
         width, height = int(size["width"]), int(size["height"])
-        shot = self.browser.call("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
-        }, session=self.session)
+        shot = self.browser.call(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+            },
+            session=self.session,
+        )
         Path(path).write_bytes(base64.b64decode(shot["data"]))
         return width, height

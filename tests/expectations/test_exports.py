@@ -17,4 +17,5 @@ def test_importing_the_package_does_not_import_gx() -> None:
     if "great_expectations" in sys.modules:  # another test already paid for it
         return
     import govmap.expectations.report  # noqa: F401
+
     assert "great_expectations" not in sys.modules

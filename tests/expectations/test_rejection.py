@@ -23,7 +23,8 @@ ROW_ONLY = [case for case in ROW_CASES if case.id != "duplicate-id"]
 @pytest.mark.slow  # two validations per case, seventeen cases
 @pytest.mark.parametrize(("mutate", "expected"), ROW_ONLY)
 def test_rows_failing_a_row_check_are_set_aside_and_the_rest_passes(
-    make_frames: Callable[[Callable[[Rows], None]], Frames], mutate: Callable[[Rows], None],
+    make_frames: Callable[[Callable[[Rows], None]], Frames],
+    mutate: Callable[[Rows], None],
     expected: set[tuple[str, str, str]],
 ) -> None:
     frames = make_frames(mutate)
@@ -31,8 +32,11 @@ def test_rows_failing_a_row_check_are_set_aside_and_the_rest_passes(
     assert not report.passed and report.release_failures == ()
     rejection = reject_rows(frames, report.row_failures)
     # A row failing two checks is set aside once, under the first.
-    direct = {row for row in zip(rejection.rejected["table"], rejection.rejected["check"], rejection.rejected["column"])
-              if row[1] != "depends-on-rejected"}
+    direct = {
+        row
+        for row in zip(rejection.rejected["table"], rejection.rejected["check"], rejection.rejected["column"])
+        if row[1] != "depends-on-rejected"
+    }
     assert direct and direct <= expected
     assert rejection.rejected["reason"].str.len().min() > 0
     assert validate_release(rejection.frames).passed  # what is left holds every check
@@ -49,18 +53,29 @@ def test_dependents_go_with_the_row_they_depend_on(release_frames: Frames) -> No
     # and the rating of it; a document set aside takes everything it holds.
     from govmap.expectations.validate import RowFailure
 
-    institution = RowFailure("institutions", "has-documents", "n_documents", (("institution_id", "harbor-aisi"),), "why")
+    institution = RowFailure(
+        "institutions", "has-documents", "n_documents", (("institution_id", "harbor-aisi"),), "why"
+    )
     rejection = reject_rows(release_frames, [institution])
     gone = set(zip(rejection.rejected["table"], rejection.rejected["key"]))
-    assert gone == {("institutions", "institution_id=harbor-aisi"), ("mentions", "mention_id=m-1"),
-                    ("collaborations", "collaboration_id=c-1"), ("criteria_ratings", "rating_id=r-1")}
+    assert gone == {
+        ("institutions", "institution_id=harbor-aisi"),
+        ("mentions", "mention_id=m-1"),
+        ("collaborations", "collaboration_id=c-1"),
+        ("criteria_ratings", "rating_id=r-1"),
+    }
     assert list(rejection.frames["mentions"]["mention_id"]) == ["m-2", "m-3"]
     assert rejection.per_table() == {"collaborations": 1, "criteria_ratings": 1, "institutions": 1, "mentions": 1}
 
     document = RowFailure("documents", "not-null", "title", (("doc_id", DOC_OK),), "why")
     rejection = reject_rows(release_frames, [document])
     assert {t: len(df) for t, df in rejection.frames.items() if t not in ("institutions", "instruments")} == {
-        "documents": 1, "pages": 0, "mentions": 0, "collaborations": 0, "criteria_ratings": 0}
+        "documents": 1,
+        "pages": 0,
+        "mentions": 0,
+        "collaborations": 0,
+        "criteria_ratings": 0,
+    }
     assert set(rejection.rejected["check"]) == {"not-null", "depends-on-rejected"}
 
 

@@ -13,8 +13,12 @@ Frames = dict[str, pd.DataFrame]
 
 def _write(report: ValidationReport, frames: Frames, tmp_path: Path) -> tuple[Path, Path]:
     return write_quality_report(
-        report, tmp_path, release_id="2025-01-02T030405Z-abc", documents=frames["documents"],
-        row_counts={name: len(df) for name, df in frames.items()})
+        report,
+        tmp_path,
+        release_id="2025-01-02T030405Z-abc",
+        documents=frames["documents"],
+        row_counts={name: len(df) for name, df in frames.items()},
+    )
 
 
 def test_html_has_verdict_and_quarantine_error(release_frames: Frames, tmp_path: Path) -> None:

@@ -147,12 +147,16 @@ def _render(browser: Browser, outcome: PublishOutcome, shots: Path, artifact: st
 
 
 @pytest.fixture(scope="module")
-def passing(browser: Browser, releases: dict[str, PublishOutcome], tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+def passing(
+    browser: Browser, releases: dict[str, PublishOutcome], tmp_path_factory: pytest.TempPathFactory
+) -> Rendered:
     return _render(browser, releases["second"], tmp_path_factory.mktemp("shots"), "quality-report.png")
 
 
 @pytest.fixture(scope="module")
-def failing(browser: Browser, releases: dict[str, PublishOutcome], tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+def failing(
+    browser: Browser, releases: dict[str, PublishOutcome], tmp_path_factory: pytest.TempPathFactory
+) -> Rendered:
     return _render(browser, releases["failed"], tmp_path_factory.mktemp("shots"), "quality-report-failed.png")
 
 
@@ -161,8 +165,9 @@ def _pixels(shot: Path, box: dict[str, float]) -> Counter:
     from PIL import Image
 
     with Image.open(shot) as image:
-        inner = image.convert("RGB").crop((int(box["x"]) + 4, int(box["y"]) + 4,
-                                           int(box["x"] + box["w"]) - 4, int(box["y"] + box["h"]) - 4))
+        inner = image.convert("RGB").crop(
+            (int(box["x"]) + 4, int(box["y"]) + 4, int(box["x"] + box["w"]) - 4, int(box["y"] + box["h"]) - 4)
+        )
         return Counter(dict((colour, n) for n, colour in inner.getcolors(maxcolors=1 << 24)))
 
 
@@ -171,6 +176,7 @@ def _is_near(colour: tuple[int, int, int], target: tuple[int, int, int], toleran
 
 
 # -- the page is self-contained and fits the window --------------------------------------------
+
 
 @pytest.mark.parametrize("case", ["passing", "failing"])
 def test_page_loads_nothing_from_outside(case: str, request: pytest.FixtureRequest) -> None:
@@ -191,6 +197,7 @@ def test_page_fits_the_window(case: str, request: pytest.FixtureRequest) -> None
 
 
 # -- a passing release -------------------------------------------------------------------------
+
 
 def test_passing_verdict_is_shown_in_green(passing: Rendered) -> None:
     verdict = passing.page["verdict"]
@@ -260,6 +267,7 @@ def test_figures_are_painted_in_the_screenshot(passing: Rendered) -> None:
 
 
 # -- a failing release -------------------------------------------------------------------------
+
 
 def test_failing_verdict_is_shown_in_red_with_the_failures(failing: Rendered) -> None:
     verdict = failing.page["verdict"]

@@ -36,8 +36,11 @@ def test_every_contract_constraint_has_an_expectation(table: Table, gx_imported:
 
 def test_list_vocabulary_checks_run_on_exploded_elements(gx_imported: Any) -> None:
     # GX cannot look inside list cells, so collaboration types are checked element by element.
-    (types,) = [e for e in suite_for(TABLES["collaborations"]).expectations
-                if e.meta["slug"] == "in-vocabulary" and e.meta["column"] == "types"]
+    (types,) = [
+        e
+        for e in suite_for(TABLES["collaborations"]).expectations
+        if e.meta["slug"] == "in-vocabulary" and e.meta["column"] == "types"
+    ]
     assert types.meta["frame"] == "elements:types"
 
 

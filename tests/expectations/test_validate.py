@@ -39,63 +39,106 @@ def _duplicate(table: str, index: int) -> Callable[[Rows], None]:
 # Each case breaks one thing; (table, slug, column) is exactly the set of checks that must fail.
 ROW_CASES = [
     # An unknown value in a closed vocabulary.
-    pytest.param(_set("institutions", 0, kind="think_tank"), {("institutions", "in-vocabulary", "kind")}, id="unknown-kind"),
+    pytest.param(
+        _set("institutions", 0, kind="think_tank"), {("institutions", "in-vocabulary", "kind")}, id="unknown-kind"
+    ),
     # The same, inside a list column: only the exploded elements show it.
-    pytest.param(_set("collaborations", 0, types=["joint_research", "gossip"]),
-                 {("collaborations", "in-vocabulary", "types")}, id="unknown-type-in-list"),
+    pytest.param(
+        _set("collaborations", 0, types=["joint_research", "gossip"]),
+        {("collaborations", "in-vocabulary", "types")},
+        id="unknown-type-in-list",
+    ),
     # A duplicated id (the duplicate row is otherwise consistent, so only uniqueness breaks).
     pytest.param(_duplicate("criteria_ratings", 1), {("criteria_ratings", "unique", "rating_id")}, id="duplicate-id"),
     # Normalised scores live in [0, 1].
-    pytest.param(_set("criteria_ratings", 0, score=1.5), {("criteria_ratings", "between", "score")}, id="score-above-one"),
+    pytest.param(
+        _set("criteria_ratings", 0, score=1.5), {("criteria_ratings", "between", "score")}, id="score-above-one"
+    ),
     # A mention whose end runs past its page's text.
-    pytest.param(_set("mentions", 2, char_end=10_000), {("mentions", "offset-in-page", "char_end")}, id="offset-past-page"),
+    pytest.param(
+        _set("mentions", 2, char_end=10_000), {("mentions", "offset-in-page", "char_end")}, id="offset-past-page"
+    ),
     # A mention on a page that does not exist.
     pytest.param(_set("mentions", 2, page=9), {("mentions", "offset-in-page", "char_end")}, id="missing-page"),
     # Offsets inside the page but the surface does not match the text there.
-    pytest.param(_set("mentions", 0, surface="Harbour AI Safety Institute"),
-                 {("mentions", "surface-matches-text", "surface")}, id="surface-mismatch"),
+    pytest.param(
+        _set("mentions", 0, surface="Harbour AI Safety Institute"),
+        {("mentions", "surface-matches-text", "surface")},
+        id="surface-mismatch",
+    ),
     # Parties out of order.
-    pytest.param(_set("collaborations", 0, parties=["northwind-standards-office", "harbor-aisi"]),
-                 {("collaborations", "parties-sorted", "parties")}, id="parties-unsorted"),
+    pytest.param(
+        _set("collaborations", 0, parties=["northwind-standards-office", "harbor-aisi"]),
+        {("collaborations", "parties-sorted", "parties")},
+        id="parties-unsorted",
+    ),
     # A collaboration of one.
-    pytest.param(_set("collaborations", 0, parties=["harbor-aisi"]),
-                 {("collaborations", "parties-count", "parties")}, id="single-party"),
+    pytest.param(
+        _set("collaborations", 0, parties=["harbor-aisi"]),
+        {("collaborations", "parties-count", "parties")},
+        id="single-party",
+    ),
     # The same party twice is neither sorted-unique nor two parties.
-    pytest.param(_set("collaborations", 0, parties=["harbor-aisi", "harbor-aisi"]),
-                 {("collaborations", "parties-sorted", "parties"), ("collaborations", "parties-count", "parties")},
-                 id="repeated-party"),
+    pytest.param(
+        _set("collaborations", 0, parties=["harbor-aisi", "harbor-aisi"]),
+        {("collaborations", "parties-sorted", "parties"), ("collaborations", "parties-count", "parties")},
+        id="repeated-party",
+    ),
     # A party that is not a published institution.
-    pytest.param(_set("collaborations", 0, parties=["harbor-aisi", "zeta-lab"]),
-                 {("collaborations", "reference-exists", "parties")}, id="dangling-party"),
+    pytest.param(
+        _set("collaborations", 0, parties=["harbor-aisi", "zeta-lab"]),
+        {("collaborations", "reference-exists", "parties")},
+        id="dangling-party",
+    ),
     # A rating subject pointing at no institution.
-    pytest.param(_set("criteria_ratings", 0, subject_id="nobody"),
-                 {("criteria_ratings", "reference-exists", "subject_id")}, id="dangling-subject-id"),
+    pytest.param(
+        _set("criteria_ratings", 0, subject_id="nobody"),
+        {("criteria_ratings", "reference-exists", "subject_id")},
+        id="dangling-subject-id",
+    ),
     # An institution id used as an instrument: entity_id is checked against the right table.
-    pytest.param(_set("mentions", 2, entity_id="harbor-aisi"), {("mentions", "reference-exists", "entity_id")},
-                 id="entity-id-wrong-table"),
+    pytest.param(
+        _set("mentions", 2, entity_id="harbor-aisi"),
+        {("mentions", "reference-exists", "entity_id")},
+        id="entity-id-wrong-table",
+    ),
     # A row of a document that is not in documents.
-    pytest.param(_set("pages", 1, doc_id="0123456789abcdef"),
-                 {("pages", "reference-exists", "doc_id"), ("mentions", "offset-in-page", "char_end")},
-                 id="dangling-doc-id"),
+    pytest.param(
+        _set("pages", 1, doc_id="0123456789abcdef"),
+        {("pages", "reference-exists", "doc_id"), ("mentions", "offset-in-page", "char_end")},
+        id="dangling-doc-id",
+    ),
     # A doc_id that is not 16 hex digits.
-    pytest.param(_set("criteria_ratings", 0, doc_id="ABC"),
-                 {("criteria_ratings", "pattern", "doc_id"), ("criteria_ratings", "reference-exists", "doc_id")},
-                 id="bad-doc-id-pattern"),
+    pytest.param(
+        _set("criteria_ratings", 0, doc_id="ABC"),
+        {("criteria_ratings", "pattern", "doc_id"), ("criteria_ratings", "reference-exists", "doc_id")},
+        id="bad-doc-id-pattern",
+    ),
     # More documents than mentions is impossible.
-    pytest.param(_set("instruments", 0, n_documents=2), {("instruments", "counts-consistent", "n_mentions")},
-                 id="documents-exceed-mentions"),
+    pytest.param(
+        _set("instruments", 0, n_documents=2),
+        {("instruments", "counts-consistent", "n_mentions")},
+        id="documents-exceed-mentions",
+    ),
     # A published entity nobody mentions.
-    pytest.param(_set("institutions", 1, n_documents=0, n_mentions=0),
-                 {("institutions", "has-documents", "n_documents")}, id="unmentioned-entity"),
+    pytest.param(
+        _set("institutions", 1, n_documents=0, n_mentions=0),
+        {("institutions", "has-documents", "n_documents")},
+        id="unmentioned-entity",
+    ),
     # A quarantined document must say why.
-    pytest.param(_set("documents", 1, error=None), {("documents", "error-when-quarantined", "error")},
-                 id="quarantined-without-error"),
+    pytest.param(
+        _set("documents", 1, error=None),
+        {("documents", "error-when-quarantined", "error")},
+        id="quarantined-without-error",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("mutate", "expected"), ROW_CASES)
 def test_one_broken_thing_fails_exactly_its_check(
-    make_frames: Callable[[Callable[[Rows], None]], Frames], mutate: Callable[[Rows], None],
+    make_frames: Callable[[Callable[[Rows], None]], Frames],
+    mutate: Callable[[Rows], None],
     expected: set[tuple[str, str, str]],
 ) -> None:
     report = validate_release(make_frames(mutate))
@@ -111,7 +154,7 @@ def test_null_in_required_column(release_frames: Frames) -> None:
     release_frames["mentions"].loc[1, "sentence"] = None
     report = validate_release(release_frames)
     assert {(t, c.slug, c.column) for t, c in report.failures} == {("mentions", "not-null", "sentence")}
-    (_, check), = report.failures
+    ((_, check),) = report.failures
     assert check.unexpected_count == 1
     assert check.examples == ("mention_id=m-2: null",)
 
@@ -128,7 +171,7 @@ def test_list_cells_as_python_lists_or_arrays(release_frames: Frames) -> None:
     collaborations["types"] = [list(v) + ["gossip"] for v in collaborations["types"]]
     collaborations["parties"] = [np.asarray(v) for v in collaborations["parties"]]
     report = validate_release(release_frames)
-    (table, check), = report.failures
+    ((table, check),) = report.failures
     assert (table, check.slug, check.column) == ("collaborations", "in-vocabulary", "types")
     assert check.examples == ("collaboration_id=c-1: 'gossip'",)
 

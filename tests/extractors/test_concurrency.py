@@ -28,8 +28,13 @@ TEXTS = {
 
 
 def _document(doc_id: str, text: str) -> Document:
-    return Document(doc_id=doc_id, source_uri=f"test://{doc_id}", media_type="text/markdown", sha256=doc_id * 8,
-                    pages=(Page(number=1, text=text),))
+    return Document(
+        doc_id=doc_id,
+        source_uri=f"test://{doc_id}",
+        media_type="text/markdown",
+        sha256=doc_id * 8,
+        pages=(Page(number=1, text=text),),
+    )
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,10 @@ from govmap.extractors.discovery import find_affiliations, find_org_names, guess
         # an "and" inside a name joins its subjects
         ("a fellow at the Institute for Harbours and Lakes.", ["Institute for Harbours and Lakes"]),
         # a second body with a head of its own after the "and"
-        ("a fellow at the Lakeside Institute for Rivers and Graduate School of Law.",
-         ["Lakeside Institute for Rivers", "Graduate School of Law"]),
+        (
+            "a fellow at the Lakeside Institute for Rivers and Graduate School of Law.",
+            ["Lakeside Institute for Rivers", "Graduate School of Law"],
+        ),
         # "&" joins partners' names into one firm
         ("a partner at Lake & Rivers.", ["Lake & Rivers"]),
     ],
@@ -25,7 +27,10 @@ def test_affiliations_split_joined_names(text, names):
     "text, names",
     [
         ("In May 2019 Harbour Strategy Council met.", ["Harbour Strategy Council"]),  # a date before the name
-        ("He is Dean at the University of Lakes and Visiting Fellow there.", ["University of Lakes"]),  # a role after "and"
+        (
+            "He is Dean at the University of Lakes and Visiting Fellow there.",
+            ["University of Lakes"],
+        ),  # a role after "and"
         ("She is Chair of the Lakeside Research Council.", ["Lakeside Research Council"]),  # a title before "of the"
         ("Policy Research Institute", ["Policy Research Institute"]),  # a first word that is a real part of the name
     ],
@@ -68,7 +73,10 @@ def test_acronym_definition_prefers_word_initials(text, name):
     "text, names",
     [
         # "in" before a subject belongs to the name; before a place, a month or a region it does not
-        ("Members of the Society for Imaging Informatics in Medicine met.", ["Society for Imaging Informatics in Medicine"]),
+        (
+            "Members of the Society for Imaging Informatics in Medicine met.",
+            ["Society for Imaging Informatics in Medicine"],
+        ),
         ("The Council for Ethics in International Affairs wrote.", ["Council for Ethics in International Affairs"]),
         ("The Institute for Data Policy in Shanghai said so.", ["Institute for Data Policy"]),
         ("The University of Lakeside in January hosted it.", ["University of Lakeside"]),

@@ -45,7 +45,10 @@ def test_reference_corpus_against_the_guideline_annotations(shared_corpus, tmp_p
         total = PR()
         for s in scores:
             total.add(getattr(s, attr))
-        assert total.precision >= p_floor and total.recall >= r_floor, (attr, json.dumps([total.precision, total.recall]))
+        assert total.precision >= p_floor and total.recall >= r_floor, (
+            attr,
+            json.dumps([total.precision, total.recall]),
+        )
 
 
 @pytest.mark.slow

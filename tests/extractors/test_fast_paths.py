@@ -27,7 +27,7 @@ def _tokens(doc) -> list[tuple[str, str, str, int]]:
 
 TEXT = (
     "The U.S. AI Safety Institute (US AISI) can't wait; it's 3:30 p.m. and we're done.\n\n"
-    "See https://example.org/a-b or mail info@example.org :) -- e.g. Dr. Smith's \"quote\".\n"
+    'See https://example.org/a-b or mail info@example.org :) -- e.g. Dr. Smith\'s "quote".\n'
     "Co-operation, non-state actors' views, 10km, $5, (a) item; U.K.'s Office.\n"
 )
 
@@ -42,7 +42,26 @@ def test_tokenize_gives_the_tokens_make_doc_gives(nlp) -> None:
 
 def test_tokenize_on_random_chunks(nlp) -> None:
     rng = random.Random(7)
-    pieces = ["AI", "don't", "U.S.", "(", ")", "e.g.", "x-y", "’s", "\n", "\n\n", " ", "  ", "\t", "10%", "a.m.", ":)", "--", "Inc."]
+    pieces = [
+        "AI",
+        "don't",
+        "U.S.",
+        "(",
+        ")",
+        "e.g.",
+        "x-y",
+        "’s",
+        "\n",
+        "\n\n",
+        " ",
+        "  ",
+        "\t",
+        "10%",
+        "a.m.",
+        ":)",
+        "--",
+        "Inc.",
+    ]
     for _ in range(20):
         text = "".join(rng.choice(pieces) for _ in range(60))
         assert _tokens(tokenize(nlp, text)) == _tokens(nlp.make_doc(text))
@@ -88,12 +107,20 @@ def test_mention_sentences_are_the_spacy_sentences(nlp) -> None:
         source_uri="memory://d1",
         media_type="text/plain",
         sha256="0" * 64,
-        pages=(Page(number=1, text="Intro.\n\nThe UK AI Safety Institute partnered with the OECD. Then UNESCO met the UN."),),
+        pages=(
+            Page(
+                number=1, text="Intro.\n\nThe UK AI Safety Institute partnered with the OECD. Then UNESCO met the UN."
+            ),
+        ),
     )
     doc = nlp(make_doc(nlp, document))
     mentions = mentions_of(doc)
     assert mentions
-    spans = {(s.start_char, s.end_char): s for group in ("govmap_institutions", "govmap_instruments") for s in doc.spans[group]}
+    spans = {
+        (s.start_char, s.end_char): s
+        for group in ("govmap_institutions", "govmap_instruments")
+        for s in doc.spans[group]
+    }
     for m in mentions:
         span = spans[(m.char_start, m.char_end)]
         assert m.sentence == sentence_text(span, span.sent)
@@ -105,8 +132,26 @@ def test_country_references_found_as_by_a_whole_text_scan() -> None:
     from govmap.extractors.kb import load_kb
 
     refs = CountryReferences(load_kb())
-    names = ["United States", "united  states", "South\nKorea", "Japan", "U.K.", "UK", "the UK", "Republic of Korea", "x"]
-    tails = ["AI Safety Institute", "Al Security  Institute", "AISI", "AISIs", "government", "Government", "governments"]
+    names = [
+        "United States",
+        "united  states",
+        "South\nKorea",
+        "Japan",
+        "U.K.",
+        "UK",
+        "the UK",
+        "Republic of Korea",
+        "x",
+    ]
+    tails = [
+        "AI Safety Institute",
+        "Al Security  Institute",
+        "AISI",
+        "AISIs",
+        "government",
+        "Government",
+        "governments",
+    ]
     rng = random.Random(5)
     total = 0
     for _ in range(200):
@@ -119,11 +164,12 @@ def test_country_references_found_as_by_a_whole_text_scan() -> None:
         text = "".join(parts)
         for pattern, anchor in ((refs.country_aisi, AISI_WORDS), (refs.country_government, GOVERNMENT_WORD)):
             expected = [(m.start(), m.end(), m.group("c")) for m in pattern.finditer(text)]
-            found = [(m.start(), m.end(), m.group("c")) for m in finditer_before(pattern, anchor, text, refs.country_words)]
+            found = [
+                (m.start(), m.end(), m.group("c")) for m in finditer_before(pattern, anchor, text, refs.country_words)
+            ]
             assert found == expected
             total += len(expected)
     assert total > 100  # the comparison means something
-
 
 
 # Letters IGNORECASE folds onto ASCII ones (dotless i, long s, Kelvin sign, dotted capital I):
@@ -158,7 +204,24 @@ def test_lowered_for_scan_finds_what_ignorecase_finds() -> None:
 
     words = re.compile(r"such\s+as|including|like|e\.g\.")
     rng = random.Random(2)
-    pieces = ["such", "SUCH", " ", "\n", "\u00a0", "as", "As", "inclu", "ding", "li", "ke", "\u212a", "e.g.", "E.G.", "é", "\u0131"]
+    pieces = [
+        "such",
+        "SUCH",
+        " ",
+        "\n",
+        "\u00a0",
+        "as",
+        "As",
+        "inclu",
+        "ding",
+        "li",
+        "ke",
+        "\u212a",
+        "e.g.",
+        "E.G.",
+        "é",
+        "\u0131",
+    ]
     checked = 0
     for _ in range(2000):
         text = "".join(rng.choice(pieces) for _ in range(12))
@@ -181,8 +244,9 @@ def test_plain_lines_as_the_markdown_pattern_gives() -> None:
         assert _plain(line) == _MARKDOWN_MARKS.sub("", line).strip()
 
 
-def _acronym_matches_as_by_a_whole_text_scan(pattern: re.Pattern[str], anchor: re.Pattern[str], runs: int,
-                                             parts: list[list[str]], rounds: int, seed: int) -> int:
+def _acronym_matches_as_by_a_whole_text_scan(
+    pattern: re.Pattern[str], anchor: re.Pattern[str], runs: int, parts: list[list[str]], rounds: int, seed: int
+) -> int:
     """`finditer_before(pattern, anchor, text, runs)` against `pattern.finditer(text)` on texts of
     six random "acronym, link, name, end" phrases drawn from `parts`; the matches found."""
     from govmap.extractors.fastmatch import finditer_before
@@ -192,7 +256,9 @@ def _acronym_matches_as_by_a_whole_text_scan(pattern: re.Pattern[str], anchor: r
     for _ in range(rounds):
         text = " ".join("".join(rng.choice(part) for part in parts) for _ in range(6))
         expected = [(m.start(), m.end(), m.group(1), m.group(2)) for m in pattern.finditer(text)]
-        assert [(m.start(), m.end(), m.group(1), m.group(2)) for m in finditer_before(pattern, anchor, text, runs)] == expected
+        assert [
+            (m.start(), m.end(), m.group(1), m.group(2)) for m in finditer_before(pattern, anchor, text, runs)
+        ] == expected
         total += len(expected)
     return total
 
@@ -201,7 +267,14 @@ def test_stands_for_found_as_by_a_whole_text_scan() -> None:
     from govmap.extractors.discovery import _STANDS, _STANDS_FOR
 
     acronyms = ["CERN", "W3C", "C4", "GPAI", "Ab", "x", "AIs"]
-    links = [" stands for ", ", which stands for ", " , that stood for ", "\nstands  for the ", " withstands for ", ",stands for "]
+    links = [
+        " stands for ",
+        ", which stands for ",
+        " , that stood for ",
+        "\nstands  for the ",
+        " withstands for ",
+        ",stands for ",
+    ]
     names = ["European Organization for Nuclear Research", "World Wide Web Consortium", "the Thing", "lower case"]
     parts = [acronyms, links, names, [".", ",", "", "\n"]]
     assert _acronym_matches_as_by_a_whole_text_scan(_STANDS_FOR, _STANDS, 3, parts, rounds=300, seed=8) > 300
@@ -214,8 +287,25 @@ def test_head_references_found_as_by_a_whole_text_scan() -> None:
 
     heads = HeadReferences(load_kb())
     rng = random.Random(9)
-    pieces = ["the", "The", "THE", "bathe", "(the", " ", "  ", "\n", "Network", "Networks", "Network-wide", "Forum", "of", "for",
-              "Panel", ".", "-"]
+    pieces = [
+        "the",
+        "The",
+        "THE",
+        "bathe",
+        "(the",
+        " ",
+        "  ",
+        "\n",
+        "Network",
+        "Networks",
+        "Network-wide",
+        "Forum",
+        "of",
+        "for",
+        "Panel",
+        ".",
+        "-",
+    ]
     total = 0
     for _ in range(500):
         text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(30))
@@ -235,7 +325,7 @@ def _line_break_as_first_written(splitter, text: str, idx: int, word: str) -> bo
     after = text[newline_at : newline_at + 2000]
     if not line or _BLANK_LINE.match(after):
         return True
-    if line[-1] in _END or line.endswith(('."', '.\u201d')):
+    if line[-1] in _END or line.endswith(('."', ".\u201d")):
         return True
     next_line = after[1:].split("\n", 1)[0]
     if _LIST_OPENER.match(next_line) or "\t" in line or "\t" in next_line or line.startswith(("#", "|", "**")):
@@ -262,7 +352,7 @@ def _starts_reading_every_token(splitter, doc) -> set[int]:
         t = tokens[i].text
         if t in {"-", "\u2013", "\u2022", "\u25aa", "\u25e6", "*"} and tokens[i].whitespace_:
             return True
-        return t[:1].isupper() or t[:1].isdigit() or t[:1] in "\"“‘(["
+        return t[:1].isupper() or t[:1].isdigit() or t[:1] in '"“‘(['
 
     starts: set[int] = set()
     for i in range(n - 1):
@@ -289,8 +379,39 @@ def _starts_reading_every_token(splitter, doc) -> set[int]:
 def test_sentence_starts_as_reading_every_token(nlp) -> None:
     splitter = nlp.get_pipe("govmap_sentences")
     rng = random.Random(6)
-    pieces = ["The", "UK", "said", "e.g.", "Dr.", "U.S.", "end.", "it", "2024.", "x", "\u2022", "\u25aa", "-", "*", "\"",
-              "\u201d", "\u2019", "'", ".", "!", "?", ":", ";", "(a)", "1.", "#", "|", "\t", "Heading", "Line", "\u00e9t\u00e9."]
+    pieces = [
+        "The",
+        "UK",
+        "said",
+        "e.g.",
+        "Dr.",
+        "U.S.",
+        "end.",
+        "it",
+        "2024.",
+        "x",
+        "\u2022",
+        "\u25aa",
+        "-",
+        "*",
+        '"',
+        "\u201d",
+        "\u2019",
+        "'",
+        ".",
+        "!",
+        "?",
+        ":",
+        ";",
+        "(a)",
+        "1.",
+        "#",
+        "|",
+        "\t",
+        "Heading",
+        "Line",
+        "\u00e9t\u00e9.",
+    ]
     # past the 2,000 characters a line break looks ahead
     pieces += ["x" * 2100, " " * 2100, "\t" * 1999]
     seps = [" ", " ", " ", "", "\n", "\n\n", "  \n", "\n \n", " \t"]
@@ -311,8 +432,29 @@ def test_country_patterns_never_match_where_their_quick_checks_fail() -> None:
     heads = cues.AISI_PLURAL_HEADS.removeprefix("(?:").removesuffix(")").split("|")
     assert all(any(w in head for w in _PLURAL_HEAD_WORDS) for head in heads)
     rng = random.Random(12)
-    pieces = ["The", "the", "UK", "U.S.", "EU", "Japan", "South Korea", "and", "&", ",", " ", "between", "- ", "AISIs",
-              "AI Safety Institutes", "ai safety institutes", "Safety Institutes", "agree", "to", "x", "And"]
+    pieces = [
+        "The",
+        "the",
+        "UK",
+        "U.S.",
+        "EU",
+        "Japan",
+        "South Korea",
+        "and",
+        "&",
+        ",",
+        " ",
+        "between",
+        "- ",
+        "AISIs",
+        "AI Safety Institutes",
+        "ai safety institutes",
+        "Safety Institutes",
+        "agree",
+        "to",
+        "x",
+        "And",
+    ]
     total = 0
     for _ in range(5000):
         text = " ".join(rng.choice(pieces) for _ in range(rng.randint(2, 12)))
@@ -329,10 +471,18 @@ def test_acronym_before_its_name_found_as_by_a_whole_text_scan() -> None:
 
     acronyms = ["CERN", "W3C", "OECD", "AIs", "x", "GPAI-2", "(UN", "Ab"]
     gaps = [" (", "(", "  ( ", " ( the ", "(The ", " (\n", " ((", " (e.g. "]
-    names = ["European Organization for Nuclear Research", "World Wide Web Consortium", "Tiny", "lower case name",
-             "Name (nested) Here", "A" * 130]
+    names = [
+        "European Organization for Nuclear Research",
+        "World Wide Web Consortium",
+        "Tiny",
+        "lower case name",
+        "Name (nested) Here",
+        "A" * 130,
+    ]
     parts = [acronyms, gaps, names, [")", " )", "", ").", "\n)"]]
-    assert _acronym_matches_as_by_a_whole_text_scan(_DEF_BEFORE, _DEF_BEFORE_BRACKET, 1, parts, rounds=400, seed=13) > 300
+    assert (
+        _acronym_matches_as_by_a_whole_text_scan(_DEF_BEFORE, _DEF_BEFORE_BRACKET, 1, parts, rounds=400, seed=13) > 300
+    )
 
 
 def test_country_lists_found_as_by_a_whole_text_scan() -> None:
@@ -340,8 +490,23 @@ def test_country_lists_found_as_by_a_whole_text_scan() -> None:
     from govmap.extractors.kb import load_kb
 
     refs = CountryReferences(load_kb())
-    names = ["United States", "united  states", "the UK", "UK", "U.K.", "Japan", "JAPAN", "South\nKorea", "France", "x",
-             "(Canada", "Canada.", "\u212aenya", "Ru\u017f\u017fia", "India"]
+    names = [
+        "United States",
+        "united  states",
+        "the UK",
+        "UK",
+        "U.K.",
+        "Japan",
+        "JAPAN",
+        "South\nKorea",
+        "France",
+        "x",
+        "(Canada",
+        "Canada.",
+        "\u212aenya",
+        "Ru\u017f\u017fia",
+        "India",
+    ]
     seps = [", ", ",", " , the ", " and ", " & ", " AND the ", ", and ", " ", "; ", " of "]
     tails = [" AISIs", " AI Safety Institutes", "  Al Security\nInstitutes", " AISI", " AISIs.", "AISIs", " AISIsx", ""]
     rng = random.Random(14)
@@ -362,10 +527,34 @@ def test_org_names_as_when_every_run_is_read(monkeypatch) -> None:
     from govmap.extractors import discovery
 
     rng = random.Random(15)
-    pieces = ["Simon", "Institute", "Institute's", "Institutes", "for", "of", "the", "and", "Centre.", "CENTRE", "Ministry",
-              "Foundation,", "Council;", "U.S.", "AI", "Research", "Network", "Global", "Longterm", "Governance", "x", "Making"]
-    texts = [" ".join(rng.choice(pieces) + rng.choice(["", "", "\n", ".", ","]) for _ in range(rng.randint(1, 40)))
-             for _ in range(400)]
+    pieces = [
+        "Simon",
+        "Institute",
+        "Institute's",
+        "Institutes",
+        "for",
+        "of",
+        "the",
+        "and",
+        "Centre.",
+        "CENTRE",
+        "Ministry",
+        "Foundation,",
+        "Council;",
+        "U.S.",
+        "AI",
+        "Research",
+        "Network",
+        "Global",
+        "Longterm",
+        "Governance",
+        "x",
+        "Making",
+    ]
+    texts = [
+        " ".join(rng.choice(pieces) + rng.choice(["", "", "\n", ".", ","]) for _ in range(rng.randint(1, 40)))
+        for _ in range(400)
+    ]
     fast = [discovery.find_org_names(t) for t in texts]
     monkeypatch.setattr(discovery, "_may_name_an_org", lambda run: True)
     assert [discovery.find_org_names(t) for t in texts] == fast
@@ -375,18 +564,40 @@ def test_org_names_as_when_every_run_is_read(monkeypatch) -> None:
 def test_grounder_grounds_as_one_call_per_name(nlp) -> None:
     from govmap.extractors.grounding import MentionGrounder, ground_mention
 
-    pages = ("The OECD and the US met Japan. US <> Singapore\nUK | Japan | US", "Japan and the UK; Singapore, US, OECD.")
-    document = Document(doc_id="d2", source_uri="memory://d2", media_type="text/plain", sha256="0" * 64,
-                        pages=tuple(Page(number=i + 1, text=t) for i, t in enumerate(pages)))
-    requests = [(1, "US", "us-aisi", "US <> Singapore"), (1, "Singapore", "sg-aisi", "US <> Singapore"), (1, "US", "us-aisi", None),
-                (2, "Japan", "japan-gov", None), (2, "Japan", "japan-gov", None), (1, "UK", "uk-aisi", "UK | Japan"),
-                (3, "US", "us-aisi", None), (2, "OECD", "other", None), (1, "Korea", "kr", None), (2, "US", "us-aisi", "x")]
+    pages = (
+        "The OECD and the US met Japan. US <> Singapore\nUK | Japan | US",
+        "Japan and the UK; Singapore, US, OECD.",
+    )
+    document = Document(
+        doc_id="d2",
+        source_uri="memory://d2",
+        media_type="text/plain",
+        sha256="0" * 64,
+        pages=tuple(Page(number=i + 1, text=t) for i, t in enumerate(pages)),
+    )
+    requests = [
+        (1, "US", "us-aisi", "US <> Singapore"),
+        (1, "Singapore", "sg-aisi", "US <> Singapore"),
+        (1, "US", "us-aisi", None),
+        (2, "Japan", "japan-gov", None),
+        (2, "Japan", "japan-gov", None),
+        (1, "UK", "uk-aisi", "UK | Japan"),
+        (3, "US", "us-aisi", None),
+        (2, "OECD", "other", None),
+        (1, "Korea", "kr", None),
+        (2, "US", "us-aisi", "x"),
+    ]
 
     def spans(doc):
-        return [(s.start, s.end, s.kb_id_, s._.govmap_extractor, s._.govmap_confidence) for s in doc.spans["govmap_institutions"]]
+        return [
+            (s.start, s.end, s.kb_id_, s._.govmap_extractor, s._.govmap_confidence)
+            for s in doc.spans["govmap_institutions"]
+        ]
 
     one_by_one, grouped = (nlp(make_doc(nlp, document)) for _ in range(2))
-    singles = [ground_mention(one_by_one, p, s, k, anchor=a, extractor="test", confidence=0.5) for p, s, k, a in requests]
+    singles = [
+        ground_mention(one_by_one, p, s, k, anchor=a, extractor="test", confidence=0.5) for p, s, k, a in requests
+    ]
     grounder = MentionGrounder(grouped)
     together = [grounder.ground(p, s, k, anchor=a, extractor="test", confidence=0.5) for p, s, k, a in requests]
     grounder.close()

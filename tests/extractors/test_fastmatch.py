@@ -57,7 +57,10 @@ def test_written_text_has_matches_to_compare() -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_same_matches_as_one_regex_on_random_kb_text(seed: int) -> None:
     kb = load_kb()
-    forms = sorted({f for i in kb.institutions.values() for f in i.surfaces} | {f for i in kb.instruments.values() for f in i.surfaces})
+    forms = sorted(
+        {f for i in kb.institutions.values() for f in i.surfaces}
+        | {f for i in kb.instruments.values() for f in i.surfaces}
+    )
     text = _random_text(forms, seed)
     for alt in _alternations():
         found = _spans(alt.finditer(text))
@@ -67,7 +70,11 @@ def test_same_matches_as_one_regex_on_random_kb_text(seed: int) -> None:
 def test_priority_order_kept_within_a_first_character() -> None:
     forms = ["UN General Assembly", "UN", "UNESCO"]
     alt = Alternation([(f, surface_regex(f)) for f in forms])
-    assert [m.group(0) for m in alt.finditer("UN General Assembly, UNESCO and UN.")] == ["UN General Assembly", "UNESCO", "UN"]
+    assert [m.group(0) for m in alt.finditer("UN General Assembly, UNESCO and UN.")] == [
+        "UN General Assembly",
+        "UNESCO",
+        "UN",
+    ]
 
 
 def test_ignorecase_plural_forms() -> None:
@@ -88,7 +95,11 @@ def test_form_not_opening_with_a_letter_or_digit_falls_back_to_one_regex() -> No
     forms = ["'t Hooft Institute", "Hooft"]
     alt = Alternation([(f, re.escape(f)) for f in forms])
     text = "the 't Hooft Institute and Hooft"
-    assert _spans(alt.finditer(text)) == _spans(alt.full.finditer(text)) == [(4, 22, "'t Hooft Institute"), (27, 32, "Hooft")]
+    assert (
+        _spans(alt.finditer(text))
+        == _spans(alt.full.finditer(text))
+        == [(4, 22, "'t Hooft Institute"), (27, 32, "Hooft")]
+    )
 
 
 def test_leading_tests_read_from_the_regex_source() -> None:
@@ -128,11 +139,15 @@ def test_lower_casing_keeps_word_characters_and_offsets() -> None:
 def test_letters_ignorecase_folds_onto_ascii_are_found(odd: str) -> None:
     # dotless i, long s, Kelvin sign fold onto i, s, k; U+0130 (dotted capital I) lowers to two
     # characters, so that text is scanned the old way
-    forms = sorted(["institute for safety", "safety institute", "korea safety institute", "AI Safety Institute"],
-                   key=lambda s: (-len(s), s))
+    forms = sorted(
+        ["institute for safety", "safety institute", "korea safety institute", "AI Safety Institute"],
+        key=lambda s: (-len(s), s),
+    )
     alt = Alternation([(f, surface_regex(f)) for f in forms], re.IGNORECASE)
-    text = (f"the {odd}nstitute for {odd}afety, {odd}orea Safety Institute and A{odd} Safety {odd}nstitute; "
-            f"{odd}afety Institute, the Safety Institute")
+    text = (
+        f"the {odd}nstitute for {odd}afety, {odd}orea Safety Institute and A{odd} Safety {odd}nstitute; "
+        f"{odd}afety Institute, the Safety Institute"
+    )
     assert _spans(alt.finditer(text)) == _spans(alt.full.finditer(text))
     assert len(_spans(alt.full.finditer(text))) >= 2
 

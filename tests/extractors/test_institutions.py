@@ -48,8 +48,10 @@ def test_acronym_definition_discovers_body_and_later_uses(nlp):
 
 
 def test_linker_resolves_discoveries_and_heads(nlp):
-    doc = nlp("The AISI Network met. The AISI Network agreed. The Network then adjourned. "
-              "The Lakeside Policy Institute (LPI) commented.")
+    doc = nlp(
+        "The AISI Network met. The AISI Network agreed. The Network then adjourned. "
+        "The Lakeside Policy Institute (LPI) commented."
+    )
     linker = doc._.govmap_linker
     assert linker.link("the Network") == "network-of-aisis"
     assert linker.link("LPI") == "new:lakeside-policy-institute"
@@ -63,7 +65,9 @@ def test_markup_and_urls_are_not_mentions(nlp):
 
 def test_stands_for_definition_with_digit_acronym(nlp):
     # "NC3" = N C C C; "community" is a head only for an explicitly defined name
-    found, doc = keys(nlp, "The pool is run by NC3, which stands for Nordic Compute Coordination Community. NC3 meets monthly.")
+    found, doc = keys(
+        nlp, "The pool is run by NC3, which stands for Nordic Compute Coordination Community. NC3 meets monthly."
+    )
     assert found == {"new:nordic-compute-coordination-community"}
     assert [s.text for s in doc.spans[INSTITUTIONS]] == ["NC3", "Nordic Compute Coordination Community", "NC3"]
     found, _ = keys(nlp, "Here AI stands for Artificial Intelligence. The Research Community agreed.")
@@ -76,8 +80,10 @@ def test_stands_for_definition_with_digit_acronym(nlp):
         # proper names listed as examples of a class of bodies, footnote marks dropped
         ("Research collaborations (such as Helix3 and Northlight) share data.", {"new:helix", "new:northlight"}),
         # a name of generic words counts when listed as a body, a lower-case description does not
-        ("It works through coordination bodies, including the project board and the Technical Steering Committee, to decide.",
-         {"new:technical-steering-committee"}),
+        (
+            "It works through coordination bodies, including the project board and the Technical Steering Committee, to decide.",
+            {"new:technical-steering-committee"},
+        ),
         # countries, events and instruments listed after a class noun are not bodies
         ("Institutions such as the U.S. or UK may lead.", set()),
         ("Alliances like the Hiroshima AI Process matter.", set()),
@@ -92,7 +98,9 @@ def test_listed_names(nlp, text, expected):
 
 
 def test_coordinated_org_names(nlp):
-    found, _ = keys(nlp, "Scientists at the University of Bergen and the Norwegian University of Science and Technology wrote it.")
+    found, _ = keys(
+        nlp, "Scientists at the University of Bergen and the Norwegian University of Science and Technology wrote it."
+    )
     assert found == {"new:university-of-bergen", "new:norwegian-university-of-science-and-technology"}
 
 
@@ -133,7 +141,9 @@ def test_name_broken_by_a_page_break_is_kept_on_its_first_page(nlp):
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("govmap_institution_ruler")
-    document = Document("d", "file:///d", "text/plain", "0" * 64, (Page(1, "Then the US"), Page(2, "government scrapped it.")))
+    document = Document(
+        "d", "file:///d", "text/plain", "0" * 64, (Page(1, "Then the US"), Page(2, "government scrapped it."))
+    )
     doc = nlp(make_doc(nlp, document))
     (m,) = [m for m in mentions_of(doc) if m.entity_type == "institution"]
     assert (m.key, m.page, m.surface) == ("us-government", 1, "US")
@@ -236,7 +246,10 @@ def test_polity_qualifying_an_instrument_is_no_mention(nlp):
         # a person's title before "of"
         ("She is President of Lakeside University.", "Lakeside University"),
         # a list of subjects inside a ministry's name
-        ("The Ministry of Fisheries, Forests, Rivers and Lakes agreed.", "Ministry of Fisheries, Forests, Rivers and Lakes"),
+        (
+            "The Ministry of Fisheries, Forests, Rivers and Lakes agreed.",
+            "Ministry of Fisheries, Forests, Rivers and Lakes",
+        ),
     ],
 )
 def test_discovered_names_are_trimmed(nlp, text, name):
@@ -266,9 +279,19 @@ def test_named_organ_of_a_known_body(nlp):
     "text, name, kind, country",
     [
         # a city in the name
-        ("Work at the University of Lyon Data Institute (ULDI) began.", "University of Lyon Data Institute", "research_organization", "FR"),
+        (
+            "Work at the University of Lyon Data Institute (ULDI) began.",
+            "University of Lyon Data Institute",
+            "research_organization",
+            "FR",
+        ),
         # a national adjective
-        ("The Korean Institute of Harbour Studies (KIHS) wrote.", "Korean Institute of Harbour Studies", "research_organization", "KR"),
+        (
+            "The Korean Institute of Harbour Studies (KIHS) wrote.",
+            "Korean Institute of Harbour Studies",
+            "research_organization",
+            "KR",
+        ),
         # a legal form decides over the head
         ("Lakeside Analytics Inc. (LAI) sells tools.", "Lakeside Analytics Inc.", "company", None),
     ],
@@ -279,14 +302,18 @@ def test_discovered_kind_and_country(nlp, text, name, kind, country):
 
 
 def test_national_body_takes_the_document_country(nlp):
-    doc = nlp("RIKEN, MEXT and the Japan Science and Technology Agency met. The Ministry of Harbours also joined. RIKEN agreed.")
+    doc = nlp(
+        "RIKEN, MEXT and the Japan Science and Technology Agency met. The Ministry of Harbours also joined. RIKEN agreed."
+    )
     d = _discovery(doc, "Ministry of Harbours")
     assert d.country == "JP" and d.key.endswith("@jp")
 
 
 def test_bare_organs_belong_to_the_principal_body(nlp):
-    text = ("UNESCO met. UNESCO agreed. UNESCO wrote. The Executive Board approves texts. "
-            "The Executive Board reports to UNESCO.")
+    text = (
+        "UNESCO met. UNESCO agreed. UNESCO wrote. The Executive Board approves texts. "
+        "The Executive Board reports to UNESCO."
+    )
     doc = nlp(text)
     d = _discovery(doc, "UNESCO Executive Board")
     assert (d.kind, d.country, d.aliases) == ("intergovernmental_organization", None, ("Executive Board",))
@@ -312,8 +339,10 @@ def test_local_aliases_need_the_documents_country(nlp, text, expected):
 
 def test_document_country_needs_a_clear_majority_for_universities(nlp):
     # three Japanese bodies against two American: a ministry is Japan's, a university is nobody's
-    text = ("RIKEN, MEXT and the Japan Science and Technology Agency met NIST and OSTP. "
-            "The Ministry of Harbours and the Lakeside University (LU) joined.")
+    text = (
+        "RIKEN, MEXT and the Japan Science and Technology Agency met NIST and OSTP. "
+        "The Ministry of Harbours and the Lakeside University (LU) joined."
+    )
     doc = nlp(text)
     assert _discovery(doc, "Ministry of Harbours").country == "JP"
     assert _discovery(doc, "Lakeside University").country is None

@@ -126,7 +126,10 @@ def test_same_name_in_two_documents_is_one_instrument():
     nlp.add_pipe("govmap_instrument_ruler")
     docs = [
         Document(c * 16, "mem:", "text/plain", "0" * 64, (Page(1, t, ()),))
-        for c, t in (("a", "The Orchard Data Charter binds members."), ("b", "Members signed the Orchard Data Charter."))
+        for c, t in (
+            ("a", "The Orchard Data Charter binds members."),
+            ("b", "Members signed the Orchard Data Charter."),
+        )
     ]
     res = resolve([extract_document(nlp, d) for d in docs], kb())
     (row,) = [r for r in res.instruments if r.name == "Orchard Data Charter"]
@@ -140,5 +143,9 @@ def test_instrument_table_defines_instruments(nlp):
     document = Document("d" * 16, "mem:", "text/plain", "0" * 64, (Page(1, text, (table,)),))
     doc = nlp(make_doc(nlp, document))
     (d,) = doc._.govmap_discoveries
-    assert (d.key, d.kind, d.description) == ("new:shared-sandbox-pool", "funding_mechanism", "Members fund a common test environment")
+    assert (d.key, d.kind, d.description) == (
+        "new:shared-sandbox-pool",
+        "funding_mechanism",
+        "Members fund a common test environment",
+    )
     assert "new:shared-sandbox-pool" in {s.kb_id_ for s in doc.spans[INSTRUMENTS]}

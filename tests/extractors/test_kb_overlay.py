@@ -11,10 +11,17 @@ import pytest
 from govmap.extractors.config import NlpConfig
 from govmap.extractors.kb import DEFAULT_KB_PATH, kb_manifest, load_kb
 
-TEXT = ("The Quillmere Compute Office (QCO) opened in March. The QCO will publish its first audit "
-        "with the OECD next year.")
-BODY = {"id": "quillmere-compute-office", "name": "Quillmere Compute Office", "acronym": "QCO", "aliases": [],
-        "kind": "government_body", "country": None}
+TEXT = (
+    "The Quillmere Compute Office (QCO) opened in March. The QCO will publish its first audit with the OECD next year."
+)
+BODY = {
+    "id": "quillmere-compute-office",
+    "name": "Quillmere Compute Office",
+    "acronym": "QCO",
+    "aliases": [],
+    "kind": "government_body",
+    "country": None,
+}
 
 
 def _overlay(folder: Path, *records: dict) -> Path:
@@ -46,8 +53,14 @@ def test_an_overlay_body_is_found_and_resolved_under_its_id(tmp_path):
 
 def test_an_overlay_entry_replaces_the_packaged_one_of_its_id(tmp_path):
     packaged = load_kb().institutions["oecd"]
-    renamed = {"id": "oecd", "name": packaged.name, "acronym": packaged.acronym, "aliases": ["Quillmere Club"],
-               "kind": packaged.kind, "country": packaged.country}
+    renamed = {
+        "id": "oecd",
+        "name": packaged.name,
+        "acronym": packaged.acronym,
+        "aliases": ["Quillmere Club"],
+        "kind": packaged.kind,
+        "country": packaged.country,
+    }
     kb = load_kb(_overlay(tmp_path / "kb", renamed))
     assert kb.institutions["oecd"].aliases == ("Quillmere Club",)
     assert kb.link("Quillmere Club") == "oecd"

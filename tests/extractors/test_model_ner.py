@@ -20,13 +20,20 @@ def tiny_model(tmp_path_factory):
 def _doc(nlp, text: str):
     from govmap.extractors.extract import extract_document
 
-    document = Document(doc_id="d" * 16, source_uri="mem://test.txt", media_type="text/plain", sha256="0" * 64,
-                        pages=(Page(number=1, text=text),))
+    document = Document(
+        doc_id="d" * 16,
+        source_uri="mem://test.txt",
+        media_type="text/plain",
+        sha256="0" * 64,
+        pages=(Page(number=1, text=text),),
+    )
     return extract_document(nlp, document)
 
 
-TEXT = ("Quillfeather signed a memorandum with the regulator last spring. Later, a spokesperson for "
-        "Quillfeather declined to comment on the audit. The OECD welcomed the step.")
+TEXT = (
+    "Quillfeather signed a memorandum with the regulator last spring. Later, a spokesperson for "
+    "Quillfeather declined to comment on the audit. The OECD welcomed the step."
+)
 
 
 def _institution_names(extraction) -> dict[str, str]:
@@ -69,8 +76,11 @@ def test_model_choice_and_retraining_change_the_cache_key(tiny_model, tmp_path):
 
 
 def test_a_missing_model_is_one_clear_line(tmp_path, tiny_model):
-    for fails in (lambda: build_nlp(NlpConfig(spacy_model=str(tmp_path / "no-such-model"))),
-                  lambda: check_model(str(tmp_path / "no-such-model")), lambda: check_model("no_such_spacy_package")):
+    for fails in (
+        lambda: build_nlp(NlpConfig(spacy_model=str(tmp_path / "no-such-model"))),
+        lambda: check_model(str(tmp_path / "no-such-model")),
+        lambda: check_model("no_such_spacy_package"),
+    ):
         with pytest.raises(ModelNotAvailable) as err:
             fails()
         message = str(err.value)
@@ -92,4 +102,4 @@ def test_chunks_cover_the_text_at_page_breaks():
     chunks = _chunks(text, starts, limit=70)
     assert all(len(c) <= 70 for _, c in chunks)
     assert "".join(c for _, c in chunks).replace("\n", "") == text.replace("\n", "")
-    assert all(text[o:o + len(c)] == c for o, c in chunks)
+    assert all(text[o : o + len(c)] == c for o, c in chunks)

@@ -14,12 +14,18 @@ def names(text, **kw):
         ("Ministers adopted the Lisbon Declaration yesterday.", ["Lisbon Declaration"]),
         ("Adopting the Tallinn Charter, members met.", ["Tallinn Charter"]),
         # head-first names take their capitalised complement
-        ("They cited the Recommendation on the Ethics of Robotics today.", ["Recommendation on the Ethics of Robotics"]),
+        (
+            "They cited the Recommendation on the Ethics of Robotics today.",
+            ["Recommendation on the Ethics of Robotics"],
+        ),
         # a comma list that ends in "and" stays in the name
         ("The Accord on Safe, Open and Fair Robotics was signed.", ["Accord on Safe, Open and Fair Robotics"]),
         # two names joined by "and the" are two names
         ("See the Rivers Act and the Lakes Pact.", ["Rivers Act", "Lakes Pact"]),
-        ("The Guide for Pilots and the Harbour Safety Framework apply.", ["Guide for Pilots", "Harbour Safety Framework"]),
+        (
+            "The Guide for Pilots and the Harbour Safety Framework apply.",
+            ["Guide for Pilots", "Harbour Safety Framework"],
+        ),
         # numbers that belong to the name
         ("Executive Order 99901 was revoked.", ["Executive Order 99901"]),
         ("Parliament read Bill Q-12 twice.", ["Bill Q-12"]),
@@ -91,8 +97,14 @@ def test_category_of_head(head, name, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("The Orchard Charter means a pact among growers to share data.", "The Orchard Charter means a pact among growers to share data."),
-        ("Orchard Charter: a pact among growers to share data.\nNext line.", "Orchard Charter: a pact among growers to share data."),
+        (
+            "The Orchard Charter means a pact among growers to share data.",
+            "The Orchard Charter means a pact among growers to share data.",
+        ),
+        (
+            "Orchard Charter: a pact among growers to share data.\nNext line.",
+            "Orchard Charter: a pact among growers to share data.",
+        ),
         ("Growers praised the Orchard Charter as a model.", None),  # mentioned, not defined
     ],
 )
@@ -106,7 +118,10 @@ def test_definitions(text, expected):
     "text, expected",
     [
         # a name under a head that also titles chapters counts when named twice ...
-        ("The Tidal Energy Strategy sets goals. Under the Tidal Energy Strategy, ports invest.", {"new:tidal-energy-strategy"}),
+        (
+            "The Tidal Energy Strategy sets goals. Under the Tidal Energy Strategy, ports invest.",
+            {"new:tidal-energy-strategy"},
+        ),
         # ... or when the document gives it an acronym
         ("The Tidal Energy Strategy (TES) sets goals.", {"new:tidal-energy-strategy"}),
         # once, it may be a chapter title or a body's own paper

@@ -65,35 +65,55 @@ def collaborations(nlp: Language, text: str) -> list[Collaboration]:
     ("text", "expected"),
     [
         # A signed MoU is news of an agreement: announced, not yet known to be in force.
-        ("Northland AISI signed a memorandum of understanding with Westwind Labs in March.",
-         [(("northland-aisi", "westwind-labs"), "announced", "general_partnership")]),
+        (
+            "Northland AISI signed a memorandum of understanding with Westwind Labs in March.",
+            [(("northland-aisi", "westwind-labs"), "announced", "general_partnership")],
+        ),
         # Present perfect progressive joint testing is going on now: existing model testing.
-        ("Eastmark Institute and Bluefield AI have been jointly testing frontier systems since 2023.",
-         [(("bluefield-ai", "eastmark-institute"), "existing", "model_testing")]),
+        (
+            "Eastmark Institute and Bluefield AI have been jointly testing frontier systems since 2023.",
+            [(("bluefield-ai", "eastmark-institute"), "existing", "model_testing")],
+        ),
         # "plan to" is a plan.
-        ("Southland AISI plans to partner with Redrock Systems on evaluation tooling.",
-         [(("redrock-systems", "southland-aisi"), "planned", "model_testing")]),
+        (
+            "Southland AISI plans to partner with Redrock Systems on evaluation tooling.",
+            [(("redrock-systems", "southland-aisi"), "planned", "model_testing")],
+        ),
         # "should collaborate" is the authors' recommendation.
-        ("In our view, Global Data Forum should collaborate with Treaty Office on shared reporting.",
-         [(("global-data-forum", "treaty-office"), "proposed", "general_partnership")]),
+        (
+            "In our view, Global Data Forum should collaborate with Treaty Office on shared reporting.",
+            [(("global-data-forum", "treaty-office"), "proposed", "general_partnership")],
+        ),
         # A recommendation spelled out by the authors.
-        ("We recommend that Compute Alliance work with Eastmark Institute to pool infrastructure.",
-         [(("compute-alliance", "eastmark-institute"), "proposed", "resource_sharing")]),
+        (
+            "We recommend that Compute Alliance work with Eastmark Institute to pool infrastructure.",
+            [(("compute-alliance", "eastmark-institute"), "proposed", "resource_sharing")],
+        ),
         # Absorption is institutional integration, whatever the order of the parties.
-        ("Last year Treaty Office absorbed Global Data Forum and took over its staff.",
-         [(("global-data-forum", "treaty-office"), "existing", "institutional_integration")]),
+        (
+            "Last year Treaty Office absorbed Global Data Forum and took over its staff.",
+            [(("global-data-forum", "treaty-office"), "existing", "institutional_integration")],
+        ),
         # Passive integration: "merged into".
-        ("Global Data Forum fully merged into Compute Alliance in 2022.",
-         [(("compute-alliance", "global-data-forum"), "existing", "institutional_integration")]),
+        (
+            "Global Data Forum fully merged into Compute Alliance in 2022.",
+            [(("compute-alliance", "global-data-forum"), "existing", "institutional_integration")],
+        ),
         # "between X and Y" names both sides after the cue.
-        ("A research partnership between Westwind Labs and Bluefield AI was announced on Monday.",
-         [(("bluefield-ai", "westwind-labs"), "announced", "joint_research")]),
+        (
+            "A research partnership between Westwind Labs and Bluefield AI was announced on Monday.",
+            [(("bluefield-ai", "westwind-labs"), "announced", "joint_research")],
+        ),
         # Funding with an amount is a funding commitment.
-        ("Compute Alliance committed $5 million in funding to Southland AISI for safety research.",
-         [(("compute-alliance", "southland-aisi"), "announced", "funding")]),
+        (
+            "Compute Alliance committed $5 million in funding to Southland AISI for safety research.",
+            [(("compute-alliance", "southland-aisi"), "announced", "funding")],
+        ),
         # Personnel exchanges are capacity building.
-        ("Northland AISI and Southland AISI will run personnel exchanges from next spring.",
-         [(("northland-aisi", "southland-aisi"), "planned", "capacity_building")]),
+        (
+            "Northland AISI and Southland AISI will run personnel exchanges from next spring.",
+            [(("northland-aisi", "southland-aisi"), "planned", "capacity_building")],
+        ),
     ],
 )
 def test_one_collaboration(nlp: Language, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
@@ -134,7 +154,9 @@ def test_enumeration_is_one_collaboration_of_all_parties(nlp: Language) -> None:
 
 def test_coordinated_countries_before_plural_aisis(nlp: Language) -> None:
     # No span covers "Northland" or "Eastmark" alone: the plural head makes them institutes.
-    found = collaborations(nlp, "In May, the Northland and Eastmark AISIs signed an MoU for working together to develop tests.")
+    found = collaborations(
+        nlp, "In May, the Northland and Eastmark AISIs signed an MoU for working together to develop tests."
+    )
     assert [c.parties for c in found] == [("eastmark-aisi", "northland-aisi")]
     assert found[0].status == "announced"
     assert "model_testing" in found[0].types
@@ -192,62 +214,100 @@ def test_invalid_settings(settings: dict, message: str) -> None:
     ("text", "expected"),
     [
         # A sentence-initial "It" stands for the institution the previous sentence opened with.
-        ("Eastmark Institute trains auditors. It is a long-standing partner of Westwind Labs.",
-         [(("eastmark-institute", "westwind-labs"), "existing", "general_partnership")]),
+        (
+            "Eastmark Institute trains auditors. It is a long-standing partner of Westwind Labs.",
+            [(("eastmark-institute", "westwind-labs"), "existing", "general_partnership")],
+        ),
         # "Its" continues the topic through a sentence that names nobody.
-        ("Treaty Office keeps registries. Its staff are few. It works closely with Compute Alliance.",
-         [(("compute-alliance", "treaty-office"), "existing", "general_partnership")]),
+        (
+            "Treaty Office keeps registries. Its staff are few. It works closely with Compute Alliance.",
+            [(("compute-alliance", "treaty-office"), "existing", "general_partnership")],
+        ),
         # "a key X partner": X is the partner of the sentence's subject; "its ..." examples are not.
-        ("Eastmark Institute is a key Treaty Office partner on audits, like its Southland AISI pilot.",
-         [(("eastmark-institute", "treaty-office"), "existing", "general_partnership")]),
+        (
+            "Eastmark Institute is a key Treaty Office partner on audits, like its Southland AISI pilot.",
+            [(("eastmark-institute", "treaty-office"), "existing", "general_partnership")],
+        ),
         # Integration cues: "set to operate within", "sits within", "housed in", "as part of".
-        ("Southland AISI opened in May, set to operate within Treaty Office.",
-         [(("southland-aisi", "treaty-office"), "existing", "institutional_integration")]),
-        ("Northland AISI sits within Compute Alliance.",
-         [(("compute-alliance", "northland-aisi"), "existing", "institutional_integration")]),
-        ("Bluefield AI is housed in Eastmark Institute.",
-         [(("bluefield-ai", "eastmark-institute"), "existing", "institutional_integration")]),
-        ("Westwind Labs was founded as part of Global Data Forum.",
-         [(("global-data-forum", "westwind-labs"), "existing", "institutional_integration")]),
+        (
+            "Southland AISI opened in May, set to operate within Treaty Office.",
+            [(("southland-aisi", "treaty-office"), "existing", "institutional_integration")],
+        ),
+        (
+            "Northland AISI sits within Compute Alliance.",
+            [(("compute-alliance", "northland-aisi"), "existing", "institutional_integration")],
+        ),
+        (
+            "Bluefield AI is housed in Eastmark Institute.",
+            [(("bluefield-ai", "eastmark-institute"), "existing", "institutional_integration")],
+        ),
+        (
+            "Westwind Labs was founded as part of Global Data Forum.",
+            [(("global-data-forum", "westwind-labs"), "existing", "institutional_integration")],
+        ),
         # "the integration of X with Y" names both sides after the cue.
-        ("Its record includes the integration of Westwind Labs with Compute Alliance.",
-         [(("compute-alliance", "westwind-labs"), "existing", "institutional_integration")]),
+        (
+            "Its record includes the integration of Westwind Labs with Compute Alliance.",
+            [(("compute-alliance", "westwind-labs"), "existing", "institutional_integration")],
+        ),
         # A compound "X-Y MoU" is one bilateral agreement.
-        ("The Westwind Labs-Bluefield AI MoU was renewed in 2023.",
-         [(("bluefield-ai", "westwind-labs"), "existing", "general_partnership")]),
+        (
+            "The Westwind Labs-Bluefield AI MoU was renewed in 2023.",
+            [(("bluefield-ai", "westwind-labs"), "existing", "general_partnership")],
+        ),
         # Collaborating on a publication is joint research.
-        ("Treaty Office and Global Data Forum have collaborated on an annual report since 2019.",
-         [(("global-data-forum", "treaty-office"), "existing", "joint_research")]),
+        (
+            "Treaty Office and Global Data Forum have collaborated on an annual report since 2019.",
+            [(("global-data-forum", "treaty-office"), "existing", "joint_research")],
+        ),
         # A parenthesised example after the cue is no counterpart.
-        ("Northland AISI should partner with Westwind Labs on audits (e.g. the Treaty Office model).",
-         [(("northland-aisi", "westwind-labs"), "proposed", "general_partnership")]),
+        (
+            "Northland AISI should partner with Westwind Labs on audits (e.g. the Treaty Office model).",
+            [(("northland-aisi", "westwind-labs"), "proposed", "general_partnership")],
+        ),
         # A participle clause after the counterparts belongs to the sentence's subject.
-        ("Northland AISI signed an MoU with Westwind Labs and Bluefield AI, enabling collaboration on audits.",
-         [(("bluefield-ai", "northland-aisi", "westwind-labs"), "announced", "general_partnership")]),
+        (
+            "Northland AISI signed an MoU with Westwind Labs and Bluefield AI, enabling collaboration on audits.",
+            [(("bluefield-ai", "northland-aisi", "westwind-labs"), "announced", "general_partnership")],
+        ),
         # A report by two bodies is their joint work; a report by one is its own.
-        ("A recent report by Westwind Labs and Bluefield AI maps audit tools.",
-         [(("bluefield-ai", "westwind-labs"), "existing", "joint_research")]),
+        (
+            "A recent report by Westwind Labs and Bluefield AI maps audit tools.",
+            [(("bluefield-ai", "westwind-labs"), "existing", "joint_research")],
+        ),
         ("A recent report by Westwind Labs cites Bluefield AI.", []),
         # A body created by another, named right after the verb.
-        ("In 2022 Treaty Office established the Global Data Forum to pool audit data.",
-         [(("global-data-forum", "treaty-office"), "existing", "institutional_integration")]),
+        (
+            "In 2022 Treaty Office established the Global Data Forum to pool audit data.",
+            [(("global-data-forum", "treaty-office"), "existing", "institutional_integration")],
+        ),
         ("Treaty Office established that Global Data Forum keeps no records.", []),
         # An agreement with a body.
-        ("Treaty Office will work towards an agreement with Compute Alliance.",
-         [(("compute-alliance", "treaty-office"), "planned", "general_partnership")]),
+        (
+            "Treaty Office will work towards an agreement with Compute Alliance.",
+            [(("compute-alliance", "treaty-office"), "planned", "general_partnership")],
+        ),
         # A unit placed in its host organisation.
-        ("The Audit Unit in the Treaty Office reviews models.",
-         [(("audit-unit", "treaty-office"), "existing", "institutional_integration")]),
+        (
+            "The Audit Unit in the Treaty Office reviews models.",
+            [(("audit-unit", "treaty-office"), "existing", "institutional_integration")],
+        ),
         # A partner phrase without a subject of its own: the body the sentences before opened with.
-        ("Treaty Office keeps registries. Talks with Compute Alliance are ongoing.",
-         [(("compute-alliance", "treaty-office"), "existing", "information_sharing")]),
+        (
+            "Treaty Office keeps registries. Talks with Compute Alliance are ongoing.",
+            [(("compute-alliance", "treaty-office"), "existing", "information_sharing")],
+        ),
         # Funding needs a funder and a funded body; an opening "Supported by X," names the funder.
-        ("Supported by Westwind Labs, Treaty Office trains auditors.",
-         [(("treaty-office", "westwind-labs"), "existing", "funding")]),
+        (
+            "Supported by Westwind Labs, Treaty Office trains auditors.",
+            [(("treaty-office", "westwind-labs"), "existing", "funding")],
+        ),
         ("Firms such as Westwind Labs and Bluefield AI have invested in audits.", []),
         # Two bodies joining forces work together; a person's posts are a career, not a collaboration.
-        ("Westwind Labs and Bluefield AI joined forces in 2021.",
-         [(("bluefield-ai", "westwind-labs"), "existing", "general_partnership")]),
+        (
+            "Westwind Labs and Bluefield AI joined forces in 2021.",
+            [(("bluefield-ai", "westwind-labs"), "existing", "general_partnership")],
+        ),
         ("Board Member of Treaty Office and Associate Member of Global Data Forum.", []),
         # A footnote run into the text states nothing.
         ("12 Westwind Labs, Annual review of a partnership with Bluefield AI, 2021.", []),
@@ -288,7 +348,10 @@ def test_recommendation_joins_the_subject_and_every_counterpart(nlp: Language) -
 
 
 def test_compound_agreements_give_one_collaboration_per_pair(nlp: Language) -> None:
-    found = collaborations(nlp, "Treaty Office lists MoUs for Treaty Office-Westwind Labs, Treaty Office-Bluefield AI, and Compute Alliance-Redrock Systems.")
+    found = collaborations(
+        nlp,
+        "Treaty Office lists MoUs for Treaty Office-Westwind Labs, Treaty Office-Bluefield AI, and Compute Alliance-Redrock Systems.",
+    )
     assert sorted(c.parties for c in found) == [
         ("bluefield-ai", "treaty-office"),
         ("compute-alliance", "redrock-systems"),
@@ -306,14 +369,21 @@ def test_cue_words_inside_names_give_no_type_or_trigger(nlp: Language) -> None:
 def test_bullets_in_one_line_are_separate_statements(nlp: Language) -> None:
     text = "Two deals were struck. \u2022 Westwind Labs partnered with Bluefield AI. \u2022 Treaty Office partnered with Compute Alliance."
     found = collaborations(nlp, text)
-    assert sorted(c.parties for c in found) == [("bluefield-ai", "westwind-labs"), ("compute-alliance", "treaty-office")]
+    assert sorted(c.parties for c in found) == [
+        ("bluefield-ai", "westwind-labs"),
+        ("compute-alliance", "treaty-office"),
+    ]
     assert all(c.evidence.startswith("\u2022") for c in found)
 
 
 def test_coordinated_countries_after_a_list_marker_or_between(nlp: Language) -> None:
-    found = collaborations(nlp, "- Northland and Southland commit to jointly develop shared evaluations of frontier models.")
+    found = collaborations(
+        nlp, "- Northland and Southland commit to jointly develop shared evaluations of frontier models."
+    )
     assert [c.parties for c in found] == [("northland-aisi", "southland-aisi")]
-    found = collaborations(nlp, "Similar commitments have been made between Northland and Eastmark to promote training.")
+    found = collaborations(
+        nlp, "Similar commitments have been made between Northland and Eastmark to promote training."
+    )
     assert [c.parties for c in found] == [("eastmark-aisi", "northland-aisi")]
 
 
@@ -321,10 +391,12 @@ def test_coordinated_countries_after_a_list_marker_or_between(nlp: Language) -> 
 
 
 def test_list_items_inherit_the_parties_of_their_lead_statement(nlp: Language) -> None:
-    text = ("Northland AISI and Westwind Labs are launching joint work in these areas:\n"
-            "- Expanding training exchanges for engineers.\n"
-            "- Building shared compute for evaluations.\n"
-            "The budget is not yet known.")
+    text = (
+        "Northland AISI and Westwind Labs are launching joint work in these areas:\n"
+        "- Expanding training exchanges for engineers.\n"
+        "- Building shared compute for evaluations.\n"
+        "The budget is not yet known."
+    )
     found = collaborations(nlp, text)
     items = [c for c in found if c.extractor == "prose:list_item"]
     assert [c.parties for c in items] == [("northland-aisi", "westwind-labs")] * 2
@@ -337,7 +409,9 @@ def test_list_items_after_a_plain_sentence_state_nothing(nlp: Language) -> None:
 
 
 def test_the_two_institutes_refers_to_the_sentence_before(nlp: Language) -> None:
-    text = "Northland AISI opened in May and Southland AISI in June. The two institutes will collaborate on evaluations."
+    text = (
+        "Northland AISI opened in May and Southland AISI in June. The two institutes will collaborate on evaluations."
+    )
     found = collaborations(nlp, text)
     assert [(c.parties, c.status) for c in found] == [(("northland-aisi", "southland-aisi"), "planned")]
 
@@ -345,15 +419,19 @@ def test_the_two_institutes_refers_to_the_sentence_before(nlp: Language) -> None
 def test_a_named_organ_of_a_body_is_integrated_with_it(nlp: Language) -> None:
     found = collaborations(nlp, "Reports go to Global Data Forum's Treaty Office every year.")
     assert [(c.parties, c.types, c.extractor) for c in found] == [
-        (("global-data-forum", "treaty-office"), ("institutional_integration",), "prose:organ")]
+        (("global-data-forum", "treaty-office"), ("institutional_integration",), "prose:organ")
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    # A citation names bodies without stating anything of them.
-    "See Northland AISI, Joint report with Westwind Labs (information webpage, 2020).",
-    # A career: a person's memberships, not the bodies'.
-    "She was previously a member of Westwind Labs and joined Northland AISI in 2021.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A citation names bodies without stating anything of them.
+        "See Northland AISI, Joint report with Westwind Labs (information webpage, 2020).",
+        # A career: a person's memberships, not the bodies'.
+        "She was previously a member of Westwind Labs and joined Northland AISI in 2021.",
+    ],
+)
 def test_citations_and_biographies_state_no_collaboration(nlp: Language, text: str) -> None:
     assert collaborations(nlp, text) == []
 
@@ -383,7 +461,16 @@ def test_countries_acting_as_states_are_parties(nlp: Language) -> None:
     for name in nlp.pipe_names:
         nlp_states.add_pipe(name, source=nlp)
     nlp_states.add_pipe("test_fake_kb_linker", after="test_fake_institutions")
-    found = list(nlp_states("Westwind Labs signed a memorandum of understanding with Southland.")._.govmap_collaborations)
+    found = list(
+        nlp_states("Westwind Labs signed a memorandum of understanding with Southland.")._.govmap_collaborations
+    )
     assert [c.parties for c in found] == [("southland-government", "westwind-labs")]
     # "Northland firms" is a modifier, not the state; the adjective never is.
-    assert list(nlp_states("Northland firms and Northlandic labs signed an agreement with Westwind Labs.")._.govmap_collaborations) == []
+    assert (
+        list(
+            nlp_states(
+                "Northland firms and Northlandic labs signed an agreement with Westwind Labs."
+            )._.govmap_collaborations
+        )
+        == []
+    )

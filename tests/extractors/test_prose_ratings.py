@@ -43,27 +43,69 @@ def ratings(nlp: Language, text: str) -> list[Rating]:
     ("text", "subject", "criterion", "rating", "score"),
     [
         # The guideline's own shape: the criterion first, then the subject and how it fares.
-        ("On accountability, the shared desk model fares poorly.", "the shared desk model", "accountability", "poorly", 0.25),
+        (
+            "On accountability, the shared desk model fares poorly.",
+            "the shared desk model",
+            "accountability",
+            "poorly",
+            0.25,
+        ),
         # Verb, manner, criterion.
         ("The pooled fund scores well on predictability.", "The pooled fund", "predictability", "well", 0.75),
         # A negated verb turns a good manner into a low rating.
-        ("The lottery scheme does not perform well against fairness.", "The lottery scheme", "fairness", "does not well", 0.25),
+        (
+            "The lottery scheme does not perform well against fairness.",
+            "The lottery scheme",
+            "fairness",
+            "does not well",
+            0.25,
+        ),
         # "is weak on": an adjective and a preposition.
         ("The charter approach is weak on enforcement.", "The charter approach", "enforcement", "weak", 0.25),
         # A superlative is the top of the scale.
         ("The treaty route is the strongest on durability.", "The treaty route", "durability", "the strongest", 1.0),
         # "offers limited X": the adjective rates the noun after it.
-        ("The voluntary register offers limited transparency.", "The voluntary register", "transparency", "limited", 0.25),
+        (
+            "The voluntary register offers limited transparency.",
+            "The voluntary register",
+            "transparency",
+            "limited",
+            0.25,
+        ),
         # "has a strong X", criterion cut before the clause that explains it.
-        ("Harbour Council has a strong track record because of its staff.", "Harbour Council", "track record", "strong", 0.75),
+        (
+            "Harbour Council has a strong track record because of its staff.",
+            "Harbour Council",
+            "track record",
+            "strong",
+            0.75,
+        ),
         # An intensifier does not change the level.
-        ("The rotating chair is relatively weak on continuity.", "The rotating chair", "continuity", "relatively weak", 0.25),
+        (
+            "The rotating chair is relatively weak on continuity.",
+            "The rotating chair",
+            "continuity",
+            "relatively weak",
+            0.25,
+        ),
         # A number with its range gives a score; without one it is kept as printed.
-        ("The Lakeside Institute scores 4 out of 5 on openness.", "The Lakeside Institute", "openness", "4 out of 5", 0.8),
+        (
+            "The Lakeside Institute scores 4 out of 5 on openness.",
+            "The Lakeside Institute",
+            "openness",
+            "4 out of 5",
+            0.8,
+        ),
         # "the best option for X is Y" names the subject after the criterion.
         ("The best option for speed is the standing committee.", "the standing committee", "speed", "best", 1.0),
         # A weakness spelled out as such.
-        ("The main weakness of the Lakeside Institute is limited reach.", "the Lakeside Institute", "reach", "limited", 0.25),
+        (
+            "The main weakness of the Lakeside Institute is limited reach.",
+            "the Lakeside Institute",
+            "reach",
+            "limited",
+            0.25,
+        ),
     ],
 )
 def test_one_rating(nlp: Language, text: str, subject: str, criterion: str, rating: str, score: float | None) -> None:
@@ -113,12 +155,21 @@ def test_rationale_takes_the_reason_that_follows(nlp: Language) -> None:
 
 def test_numeric_rating_scales(nlp: Language) -> None:
     (r,) = ratings(nlp, "Westmark's overall score of 61.5 places it in the middle.")
-    assert (r.subject, r.criterion, r.rating, r.score, r.scale) == ("Westmark", "overall score", "61.5", None, NUMERIC_SCALE)
+    assert (r.subject, r.criterion, r.rating, r.score, r.scale) == (
+        "Westmark",
+        "overall score",
+        "61.5",
+        None,
+        NUMERIC_SCALE,
+    )
 
 
 def test_two_ratings_in_one_sentence(nlp: Language) -> None:
     found = ratings(nlp, "The craft guild brings less bureaucracy but has weaker funding structures.")
-    assert {(r.subject, r.criterion) for r in found} == {("The craft guild", "bureaucracy"), ("The craft guild", "funding structures")}
+    assert {(r.subject, r.criterion) for r in found} == {
+        ("The craft guild", "bureaucracy"),
+        ("The craft guild", "funding structures"),
+    }
     assert all(r.scale == ORDINAL_SCALE for r in found)
 
 
@@ -152,7 +203,9 @@ def test_clean_subject(text: str, subject: str | None) -> None:
 
 
 def _document(text: str) -> Document:
-    return Document(doc_id="d1", source_uri="x.txt", media_type="text/plain", sha256="0" * 64, pages=(Page(number=1, text=text),))
+    return Document(
+        doc_id="d1", source_uri="x.txt", media_type="text/plain", sha256="0" * 64, pages=(Page(number=1, text=text),)
+    )
 
 
 def test_pros_and_cons_list() -> None:
@@ -229,7 +282,9 @@ def test_no_adjective_or_effect_rating(nlp: Language, text: str) -> None:
 
 
 def test_numeric_ranks(nlp: Language) -> None:
-    found = ratings(nlp, "Globally, Harbour Council secures the 12th position, whereas Lakeside Institute holds the 40th spot.")
+    found = ratings(
+        nlp, "Globally, Harbour Council secures the 12th position, whereas Lakeside Institute holds the 40th spot."
+    )
     assert [(r.subject, r.criterion, r.rating, r.subject_key) for r in found] == [
         ("Harbour Council", "global rank", "12th", "harbour-council"),
         ("Lakeside Institute", "global rank", "40th", "lakeside-institute"),

@@ -8,10 +8,20 @@ def mention(doc, key, surface, etype="institution"):
 
 
 def corpus():
-    a = Extraction("a", mentions=(mention("a", "new:frontier-safety-council", "Frontier Safety Council"), mention("a", "oecd", "OECD")),
-                   discoveries=(Discovery("institution", "new:frontier-safety-council", "Frontier Safety Council", "FSC", "other"),))
-    b = Extraction("b", mentions=(mention("b", "new:fsc", "FSC"), mention("b", "un", "UN"), mention("b", "unesco", "UNESCO")),
-                   collaborations=(Collaboration("b", ("new:only-party", "un"), ("funding",), ("f",), "existing", 1, "e", "t", 1.0),))
+    a = Extraction(
+        "a",
+        mentions=(mention("a", "new:frontier-safety-council", "Frontier Safety Council"), mention("a", "oecd", "OECD")),
+        discoveries=(
+            Discovery("institution", "new:frontier-safety-council", "Frontier Safety Council", "FSC", "other"),
+        ),
+    )
+    b = Extraction(
+        "b",
+        mentions=(mention("b", "new:fsc", "FSC"), mention("b", "un", "UN"), mention("b", "unesco", "UNESCO")),
+        collaborations=(
+            Collaboration("b", ("new:only-party", "un"), ("funding",), ("f",), "existing", 1, "e", "t", 1.0),
+        ),
+    )
     return [a, b]
 
 
@@ -37,8 +47,13 @@ def test_deterministic():
 def test_aliases_leave_out_inline_markup_the_text_carried():
     # a report with underline tags inside a name; the mention keeps them (its offsets point into
     # the page text), the published alias does not
-    a = Extraction("a", mentions=(mention("a", "oecd", "Organisation for Economic</u> Co-operation and <u>Development</u"),
-                                  mention("a", "oecd", "OECD")))
+    a = Extraction(
+        "a",
+        mentions=(
+            mention("a", "oecd", "Organisation for Economic</u> Co-operation and <u>Development</u"),
+            mention("a", "oecd", "OECD"),
+        ),
+    )
     row = next(x for x in resolve([a], load_kb()).institutions if x.institution_id == "oecd")
     assert row.aliases == ("OECD", "Organisation for Economic Co-operation and Development")
 
@@ -47,9 +62,13 @@ def test_a_body_only_a_discovery_names_gets_no_row():
     # A definition whose aliases link to two known bodies joins the first; the second was named
     # by no mention, party or subject, and once got a row with n_documents = 0, which failed
     # validation and blocked the whole batch.
-    a = Extraction("a", mentions=(mention("a", "new:x-council", "X Council"),),
-                   discoveries=(Discovery("institution", "new:x-council", "X Council", "XC", "other",
-                                          aliases=("OECD", "UNESCO")),))
+    a = Extraction(
+        "a",
+        mentions=(mention("a", "new:x-council", "X Council"),),
+        discoveries=(
+            Discovery("institution", "new:x-council", "X Council", "XC", "other", aliases=("OECD", "UNESCO")),
+        ),
+    )
     r = resolve([a], load_kb())
     assert {x.institution_id for x in r.institutions} == {"oecd"}
     assert all(x.n_documents >= 1 for x in r.institutions)
@@ -58,9 +77,20 @@ def test_a_body_only_a_discovery_names_gets_no_row():
 def test_generic_names_keyed_by_document_country_stay_apart():
     # "Ministry of Harbours" in a Japanese and in a Korean report: two bodies, each with its country
     docs = [
-        Extraction(d, mentions=(mention(d, f"new:ministry-of-harbours@{cc}", "Ministry of Harbours"),),
-                   discoveries=(Discovery("institution", f"new:ministry-of-harbours@{cc}", "Ministry of Harbours", None,
-                                          "government_body", country=cc.upper()),))
+        Extraction(
+            d,
+            mentions=(mention(d, f"new:ministry-of-harbours@{cc}", "Ministry of Harbours"),),
+            discoveries=(
+                Discovery(
+                    "institution",
+                    f"new:ministry-of-harbours@{cc}",
+                    "Ministry of Harbours",
+                    None,
+                    "government_body",
+                    country=cc.upper(),
+                ),
+            ),
+        )
         for d, cc in (("a", "jp"), ("b", "kr"))
     ]
     r = resolve(docs, load_kb())
@@ -70,9 +100,20 @@ def test_generic_names_keyed_by_document_country_stay_apart():
 
 def test_discovered_country_is_the_most_common():
     docs = [
-        Extraction(d, mentions=(mention(d, "new:lakeside-institute", "Lakeside Institute"),),
-                   discoveries=(Discovery("institution", "new:lakeside-institute", "Lakeside Institute", None,
-                                          "research_organization", country=cc),))
+        Extraction(
+            d,
+            mentions=(mention(d, "new:lakeside-institute", "Lakeside Institute"),),
+            discoveries=(
+                Discovery(
+                    "institution",
+                    "new:lakeside-institute",
+                    "Lakeside Institute",
+                    None,
+                    "research_organization",
+                    country=cc,
+                ),
+            ),
+        )
         for d, cc in (("a", "US"), ("b", "CA"), ("c", "CA"))
     ]
     row = next(x for x in resolve(docs, load_kb()).institutions if x.name == "Lakeside Institute")

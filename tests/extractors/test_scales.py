@@ -124,8 +124,10 @@ def test_detect_line_scale(values, expected):
         # counts of documents, not ratings out of a maximum
         ["12/40", "31/40", "7/40"],
         # a paragraph of reasons that opens with a rating word is prose
-        ["Strong. The body has run such reports for decades and could do so again with ease.",
-         "Weak. It has no mandate for this and its members would need to agree to a new one first."],
+        [
+            "Strong. The body has run such reports for decades and could do so again with ease.",
+            "Weak. It has no mandate for this and its members would need to agree to a new one first.",
+        ],
         # one judgement alone says nothing about a line
         ["Yes", "Operational since 2021", "Building capacity"],
     ],

@@ -25,20 +25,24 @@ def sentences(nlp: Language, text: str) -> list[str]:
     ("text", "expected"),
     [
         # A dash item after a full stop, in the middle of a line.
-        ("The first item ends here. - The second item starts here.",
-         ["The first item ends here.", "- The second item starts here."]),
+        (
+            "The first item ends here. - The second item starts here.",
+            ["The first item ends here.", "- The second item starts here."],
+        ),
         # An en dash item likewise.
-        ("Budgets grew in 2024. \u2013 Staff numbers fell.",
-         ["Budgets grew in 2024.", "\u2013 Staff numbers fell."]),
+        ("Budgets grew in 2024. \u2013 Staff numbers fell.", ["Budgets grew in 2024.", "\u2013 Staff numbers fell."]),
         # A bullet opens an item even without a full stop before it.
-        ("Three areas stand out \u2022 testing of models \u2022 shared compute",
-         ["Three areas stand out", "\u2022 testing of models", "\u2022 shared compute"]),
+        (
+            "Three areas stand out \u2022 testing of models \u2022 shared compute",
+            ["Three areas stand out", "\u2022 testing of models", "\u2022 shared compute"],
+        ),
         # A closing quote stays with the sentence it closes.
-        ('They aim at "safer systems." - A second plan follows.',
-         ['They aim at "safer systems."', "- A second plan follows."]),
+        (
+            'They aim at "safer systems." - A second plan follows.',
+            ['They aim at "safer systems."', "- A second plan follows."],
+        ),
         # A footnote number after the marker.
-        ("See the annex. - 14 The registry lists each body.",
-         ["See the annex.", "- 14 The registry lists each body."]),
+        ("See the annex. - 14 The registry lists each body.", ["See the annex.", "- 14 The registry lists each body."]),
     ],
 )
 def test_inline_list_items_start_sentences(nlp: Language, text: str, expected: list[str]) -> None:

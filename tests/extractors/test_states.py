@@ -6,23 +6,36 @@ import pytest
 
 from govmap.extractors.states import find_states, is_state_use
 
-SURFACES = {"United States": "US", "US": "US", "India": "IN", "Canada": "CA", "China": "CN", "EU": "EU",
-            "Norway": "NO", "Iceland": "IS", "Japanese": "JP", "Japan": "JP"}
+SURFACES = {
+    "United States": "US",
+    "US": "US",
+    "India": "IN",
+    "Canada": "CA",
+    "China": "CN",
+    "EU": "EU",
+    "Norway": "NO",
+    "Iceland": "IS",
+    "Japanese": "JP",
+    "Japan": "JP",
+}
 
 
-@pytest.mark.parametrize(("text", "states"), [
-    ("The United States and India are launching new initiatives.", ["United States", "India"]),
-    ("talks with Canada on safety", ["Canada"]),
-    ("the US-China dialogue", ["US", "China"]),
-    ("Japan will host the meeting.", ["Japan"]),
-    ("between the EU and Japan.", ["EU", "Japan"]),
-    # modifiers, places, adjectives and compounds are not states
-    ("US companies and EU regulators met.", []),
-    ("firms operating in Norway, Iceland, or Canada", []),
-    ("Japanese firms", []),
-    ("U.S.-based firms", []),
-    ("India's Ministry of Electronics", []),
-])
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("The United States and India are launching new initiatives.", ["United States", "India"]),
+        ("talks with Canada on safety", ["Canada"]),
+        ("the US-China dialogue", ["US", "China"]),
+        ("Japan will host the meeting.", ["Japan"]),
+        ("between the EU and Japan.", ["EU", "Japan"]),
+        # modifiers, places, adjectives and compounds are not states
+        ("US companies and EU regulators met.", []),
+        ("firms operating in Norway, Iceland, or Canada", []),
+        ("Japanese firms", []),
+        ("U.S.-based firms", []),
+        ("India's Ministry of Electronics", []),
+    ],
+)
 def test_find_states(text: str, states: list[str]) -> None:
     assert [s.surface for s in find_states(text, SURFACES)] == states
 

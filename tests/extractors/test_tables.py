@@ -88,7 +88,10 @@ def test_rating_matrix_rows_are_subjects_when_corner_is_empty():
     assert {r.scale for r in found} == {"strong-mixed-weak"}
     assert {r.extractor for r in found} == {"table:rating"}
     assert {r.table_id for r in found} == {"table-4-candidate-hosts"}
-    assert {r.subject: r.subject_key for r in found} == {"Northwind Institute": "northwind", "Harbour Council": "harbour-council"}
+    assert {r.subject: r.subject_key for r in found} == {
+        "Northwind Institute": "northwind",
+        "Harbour Council": "harbour-council",
+    }
 
 
 PRESENCE_GRID = [
@@ -105,27 +108,47 @@ PRESENCE_GRID = [
         (
             PRESENCE_GRID,
             {
-                ("Plan A", "Shared compute", "x", 1.0), ("Plan B", "Shared compute", "", 0.0),
-                ("Northwind Institute", "Shared compute", "x", 1.0), ("Plan A", "Treaty basis", "", 0.0),
-                ("Plan B", "Treaty basis", "x", 1.0), ("Northwind Institute", "Treaty basis", "", 0.0),
+                ("Plan A", "Shared compute", "x", 1.0),
+                ("Plan B", "Shared compute", "", 0.0),
+                ("Northwind Institute", "Shared compute", "x", 1.0),
+                ("Plan A", "Treaty basis", "", 0.0),
+                ("Plan B", "Treaty basis", "x", 1.0),
+                ("Northwind Institute", "Treaty basis", "", 0.0),
             },
         ),
         # corner names a kind of subject ("Proposal"): the rows are the subjects after all
         (
             [["Proposal", "Shared compute", "Treaty basis"], ["Plan A", "x", ""], ["Plan B", "", "x"]],
-            {("Plan A", "Shared compute", "x", 1.0), ("Plan A", "Treaty basis", "", 0.0),
-             ("Plan B", "Shared compute", "", 0.0), ("Plan B", "Treaty basis", "x", 1.0)},
+            {
+                ("Plan A", "Shared compute", "x", 1.0),
+                ("Plan A", "Treaty basis", "", 0.0),
+                ("Plan B", "Shared compute", "", 0.0),
+                ("Plan B", "Treaty basis", "x", 1.0),
+            },
         ),
         # a cell merged away (None) is no statement either way: skipped, not read as absent
         (
             [["Feature", "Plan A", "Plan B"], ["Shared compute", "x", None], ["Treaty basis", "", "x"]],
-            {("Plan A", "Shared compute", "x", 1.0), ("Plan A", "Treaty basis", "", 0.0), ("Plan B", "Treaty basis", "x", 1.0)},
+            {
+                ("Plan A", "Shared compute", "x", 1.0),
+                ("Plan A", "Treaty basis", "", 0.0),
+                ("Plan B", "Treaty basis", "x", 1.0),
+            },
         ),
         # the header row repeated where the table broke over a page is not a criterion
         (
-            [["Feature", "Plan A", "Plan B"], ["Shared compute", "x", ""], ["Feature", "Plan A", "Plan B"], ["Treaty basis", "", "x"]],
-            {("Plan A", "Shared compute", "x", 1.0), ("Plan B", "Shared compute", "", 0.0),
-             ("Plan A", "Treaty basis", "", 0.0), ("Plan B", "Treaty basis", "x", 1.0)},
+            [
+                ["Feature", "Plan A", "Plan B"],
+                ["Shared compute", "x", ""],
+                ["Feature", "Plan A", "Plan B"],
+                ["Treaty basis", "", "x"],
+            ],
+            {
+                ("Plan A", "Shared compute", "x", 1.0),
+                ("Plan B", "Shared compute", "", 0.0),
+                ("Plan A", "Treaty basis", "", 0.0),
+                ("Plan B", "Treaty basis", "x", 1.0),
+            },
         ),
     ],
 )
@@ -138,7 +161,11 @@ def test_presence_matrix(grid, expected):
 def test_presence_subject_keys_and_pages():
     t = table(PRESENCE_GRID, row_pages=(4, 4, 5), page=4)
     found = find_ratings(document(t), linker=FakeLinker())
-    assert {r.subject: r.subject_key for r in found} == {"Plan A": None, "Plan B": None, "Northwind Institute": "northwind"}
+    assert {r.subject: r.subject_key for r in found} == {
+        "Plan A": None,
+        "Plan B": None,
+        "Northwind Institute": "northwind",
+    }
     # each rating is on the page of its row
     assert {r.criterion: r.page for r in found} == {"Shared compute": 4, "Treaty basis": 5}
 
@@ -148,14 +175,22 @@ def test_merged_header_cell_labels_the_columns_it_spans():
     grid = [["", "Capable", None, "Neutral"], ["Plan A", "High", "Low", "Medium"]]
     matrix = read_matrix(table(grid))
     assert matrix is not None and matrix.criteria == ("Capable", "Neutral")
-    assert sorted((c[1], c[2]) for c in matrix.cells) == [("Capable", "High"), ("Capable", "Low"), ("Neutral", "Medium")]
+    assert sorted((c[1], c[2]) for c in matrix.cells) == [
+        ("Capable", "High"),
+        ("Capable", "Low"),
+        ("Neutral", "Medium"),
+    ]
 
 
 @pytest.mark.parametrize(
     "grid",
     [
         # a definition table: the second column is prose
-        [["Instrument", "Description"], ["Compute pool", "Members share clusters under one scheduler"], ["Treaty", "A binding agreement between states"]],
+        [
+            ["Instrument", "Description"],
+            ["Compute pool", "Members share clusters under one scheduler"],
+            ["Treaty", "A binding agreement between states"],
+        ],
         # a collaboration table: types are not ratings
         [["Actors", "Type of collaboration"], ["Freedonia <> Sylvania", "Joint Research Projects"], ["", "Funding"]],
         # a contents list: page numbers are not a 1-10 scale
@@ -212,7 +247,11 @@ Example: A Similar Body
 Some later prose that is not a rationale.
 """
 
-WIDGETS = [["", "Capable", "Neutral", "Durable"], ["Widget Network", "Strong", "Mixed", "Uncertain"], ["Harbour Council", "Weak", "Strong", "Mixed"]]
+WIDGETS = [
+    ["", "Capable", "Neutral", "Durable"],
+    ["Widget Network", "Strong", "Mixed", "Uncertain"],
+    ["Harbour Council", "Weak", "Strong", "Mixed"],
+]
 
 
 def test_rationales_attach_to_their_ratings():
@@ -235,22 +274,32 @@ def test_rationales_attach_to_their_ratings():
 def test_rationale_contradicting_the_table_is_dropped():
     text = "Harbour Council\n\nCriterion 1: Capable\tStrong. Says the opposite of the table.\n"
     found = find_rationales(
-        document(text=text), subjects=["Harbour Council"], criteria=["Capable"],
-        ratings={("Harbour Council", "Capable"): "Weak"}, scale=read_matrix(table(WIDGETS)).scale,
+        document(text=text),
+        subjects=["Harbour Council"],
+        criteria=["Capable"],
+        ratings={("Harbour Council", "Capable"): "Weak"},
+        scale=read_matrix(table(WIDGETS)).scale,
     )
     assert found == {}
 
 
 def test_rationale_across_pages_without_linker():
     pages = ("Widget Network\nCriterion 1: Capable Strong. Begins on one page", "and ends on the next.\n\nOther")
-    found = find_rationales(document(pages=pages), subjects=["Widget Network"], criteria=["Capable"], ratings={("Widget Network", "Capable"): "Strong"})
+    found = find_rationales(
+        document(pages=pages),
+        subjects=["Widget Network"],
+        criteria=["Capable"],
+        ratings={("Widget Network", "Capable"): "Strong"},
+    )
     assert found[("Widget Network", "Capable")].text == "Begins on one page and ends on the next."
     assert found[("Widget Network", "Capable")].page == 1
 
 
 def test_presence_matrix_gets_no_rationale():
     text = "Plan A\n\nShared compute: x. Because.\n"
-    assert all(r.rationale is None for r in find_ratings(document(table(PRESENCE_GRID), text=text), linker=FakeLinker()))
+    assert all(
+        r.rationale is None for r in find_ratings(document(table(PRESENCE_GRID), text=text), linker=FakeLinker())
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,8 +328,15 @@ def test_collaboration_table_with_continuation_rows():
         (("freedonia-aisi", "openai"), ("model_testing",)),
     }
     first = next(c for c in found if "sylvania-aisi" in c.parties)
-    assert first.raw_types == ("Joint Research Projects", "Personnel Exchanges and Capacity Building", "Harmonizing Regulatory Frameworks")
-    assert first.evidence == "Freedonia <> Sylvania | Joint Research Projects | Personnel Exchanges and Capacity Building | Harmonizing Regulatory Frameworks"
+    assert first.raw_types == (
+        "Joint Research Projects",
+        "Personnel Exchanges and Capacity Building",
+        "Harmonizing Regulatory Frameworks",
+    )
+    assert (
+        first.evidence
+        == "Freedonia <> Sylvania | Joint Research Projects | Personnel Exchanges and Capacity Building | Harmonizing Regulatory Frameworks"
+    )
     assert (first.status, first.page, first.extractor, first.confidence) == ("existing", 7, "table:collaboration", 0.95)
     assert first.party_surfaces == ("Freedonia", "Sylvania")
 
@@ -298,26 +354,53 @@ def test_bare_country_names_need_an_aisi_context():
     [
         # en dash, "and", comma lists: all separators of actors
         (
-            [["Partners", "Areas"], ["Acme Labs – Harbour Council", "Funding"], ["Northwind Institute and Acme Labs", "Information sharing"],
-             ["Acme Labs, Harbour Council and NWI", "Compute sharing"]],
-            {(("acme", "harbour-council"), ("funding",)), (("acme", "northwind"), ("information_sharing",)),
-             (("acme", "harbour-council", "northwind"), ("resource_sharing",))},
+            [
+                ["Partners", "Areas"],
+                ["Acme Labs – Harbour Council", "Funding"],
+                ["Northwind Institute and Acme Labs", "Information sharing"],
+                ["Acme Labs, Harbour Council and NWI", "Compute sharing"],
+            ],
+            {
+                (("acme", "harbour-council"), ("funding",)),
+                (("acme", "northwind"), ("information_sharing",)),
+                (("acme", "harbour-council", "northwind"), ("resource_sharing",)),
+            },
         ),
         # "and" inside a name that links whole is not a separator; the pair then has one party: skipped
         ([["Parties", "Type"], ["Organisation for Trade and Development", "Funding"]], set()),
         # an actor no linker knows: the pair is skipped, not invented
-        ([["Actors", "Type"], ["Acme Labs <> Unknown Foundation", "Funding"], ["Acme Labs <> NWI", "Funding"]], {(("acme", "northwind"), ("funding",))}),
+        (
+            [["Actors", "Type"], ["Acme Labs <> Unknown Foundation", "Funding"], ["Acme Labs <> NWI", "Funding"]],
+            {(("acme", "northwind"), ("funding",))},
+        ),
         # the same pair listed twice is one collaboration with both types
-        ([["Actors", "Type"], ["Acme Labs <> NWI", "Funding"], ["NWI <> Acme Labs", "Joint research"]], {(("acme", "northwind"), ("funding", "joint_research"))}),
+        (
+            [["Actors", "Type"], ["Acme Labs <> NWI", "Funding"], ["NWI <> Acme Labs", "Joint research"]],
+            {(("acme", "northwind"), ("funding", "joint_research"))},
+        ),
         # repeated header mid-table is not a pair
-        ([["Actors", "Type"], ["Acme Labs <> NWI", "Funding"], ["Actors", "Type"], ["Acme Labs <> Harbour Council", "Funding"]],
-         {(("acme", "northwind"), ("funding",)), (("acme", "harbour-council"), ("funding",))}),
+        (
+            [
+                ["Actors", "Type"],
+                ["Acme Labs <> NWI", "Funding"],
+                ["Actors", "Type"],
+                ["Acme Labs <> Harbour Council", "Funding"],
+            ],
+            {(("acme", "northwind"), ("funding",)), (("acme", "harbour-council"), ("funding",))},
+        ),
         # no telling header, but a first column of "A <> B" cells
-        ([["Acme Labs <> NWI", "Funding"], ["Acme Labs <> Harbour Council", "Standards"]],
-         {(("acme", "northwind"), ("funding",)), (("acme", "harbour-council"), ("standards_guidelines",))}),
+        (
+            [["Acme Labs <> NWI", "Funding"], ["Acme Labs <> Harbour Council", "Standards"]],
+            {(("acme", "northwind"), ("funding",)), (("acme", "harbour-council"), ("standards_guidelines",))},
+        ),
         # no type column: still a collaboration, of unknown kind
-        ([["Partners"], ["Acme Labs <> NWI"], ["Harbour Council <> NWI"]],
-         {(("acme", "northwind"), ("general_partnership",)), (("harbour-council", "northwind"), ("general_partnership",))}),
+        (
+            [["Partners"], ["Acme Labs <> NWI"], ["Harbour Council <> NWI"]],
+            {
+                (("acme", "northwind"), ("general_partnership",)),
+                (("harbour-council", "northwind"), ("general_partnership",)),
+            },
+        ),
     ],
 )
 def test_collaboration_tables(grid, expected):
@@ -352,7 +435,16 @@ def test_logical_rows_merge_continuations():
     t = table(COLLAB, row_pages=(1, 1, 1, 2, 2))
     rows = logical_rows(t, find_header_row(t.grid))
     assert [(r.first, r.lines(1), r.indices, r.page) for r in rows] == [
-        ("Freedonia <> Sylvania", ("Joint Research Projects", "Personnel Exchanges and Capacity Building", "Harmonizing Regulatory Frameworks"), (1, 2, 3), 1),
+        (
+            "Freedonia <> Sylvania",
+            (
+                "Joint Research Projects",
+                "Personnel Exchanges and Capacity Building",
+                "Harmonizing Regulatory Frameworks",
+            ),
+            (1, 2, 3),
+            1,
+        ),
         ("Freedonia <> Open AI", ("Model Access and Testing",), (4,), 2),
     ]
 
@@ -433,7 +525,11 @@ def test_corpus_rationales_are_the_same_from_text_and_pdf(shared_corpus):
 
     def rationales(path, media_type):
         parsed = parse(RawDocument(str(path), path.read_bytes(), media_type))
-        return {(r.subject, r.criterion): r.rationale for r in find_ratings(parsed, linker=load_kb()) if r.scale != "presence"}
+        return {
+            (r.subject, r.criterion): r.rationale
+            for r in find_ratings(parsed, linker=load_kb())
+            if r.scale != "presence"
+        }
 
     text = rationales(next((shared_corpus / "text").glob("003_*.txt")), "text/plain")
     pdf = rationales(next((shared_corpus / "pdf").glob("003_*.pdf")), "application/pdf")
@@ -446,12 +542,14 @@ def test_corpus_rationales_are_the_same_from_text_and_pdf(shared_corpus):
 
 def test_judged_columns_make_rows_the_subjects():
     # Only the Binding? column holds judgements; the Type column is descriptive.
-    grid = table([
-        ["Mechanism", "Type", "Binding?"],
-        ["Zeta Accord", "Treaty", "Yes (ratified)"],
-        ["Quill Pledge", "Voluntary pledge", "No"],
-        ["Ember Code", "Industry code", "No"],
-    ])
+    grid = table(
+        [
+            ["Mechanism", "Type", "Binding?"],
+            ["Zeta Accord", "Treaty", "Yes (ratified)"],
+            ["Quill Pledge", "Voluntary pledge", "No"],
+            ["Ember Code", "Industry code", "No"],
+        ]
+    )
     m = read_matrix(grid)
     assert m is not None
     assert m.cells == (
@@ -464,12 +562,14 @@ def test_judged_columns_make_rows_the_subjects():
 
 def test_judged_rows_make_columns_the_subjects():
     # Each criterion row has its own scale; the descriptive row is left out.
-    grid = table([
-        ["Dimension", "Freedonia", "Sylvania", "Ruritania"],
-        ["**Model**", "Central agency", "Sector regulators", "Courts"],
-        ["**Openness**", "High; audited", "Medium", "Low (by decree)"],
-        ["**Reach**", "Strong", "Weak", "Moderate"],
-    ])
+    grid = table(
+        [
+            ["Dimension", "Freedonia", "Sylvania", "Ruritania"],
+            ["**Model**", "Central agency", "Sector regulators", "Courts"],
+            ["**Openness**", "High; audited", "Medium", "Low (by decree)"],
+            ["**Reach**", "Strong", "Weak", "Moderate"],
+        ]
+    )
     m = read_matrix(grid)
     assert m is not None
     assert m.subjects == ("Freedonia", "Sylvania", "Ruritania")
@@ -479,16 +579,22 @@ def test_judged_rows_make_columns_the_subjects():
 
 
 def test_descriptive_table_is_not_a_matrix():
-    grid = table([
-        ["Approach", "Strengths", "Weaknesses"],
-        ["Central", "Clear rules; one door", "Slow to adapt"],
-        ["Sectoral", "Expertise near the problem", "Gaps between sectors"],
-    ])
+    grid = table(
+        [
+            ["Approach", "Strengths", "Weaknesses"],
+            ["Central", "Clear rules; one door", "Slow to adapt"],
+            ["Sectoral", "Expertise near the problem", "Gaps between sectors"],
+        ]
+    )
     assert read_matrix(grid) is None
 
 
 def test_numbers_are_ratings_only_in_a_table_of_scores():
-    body = [["1", "Freedonia", "81.20", "77.00"], ["2", "Sylvania", "64.10", "70.50"], ["3", "Ruritania", "40.00", "38.25"]]
+    body = [
+        ["1", "Freedonia", "81.20", "77.00"],
+        ["2", "Sylvania", "64.10", "70.50"],
+        ["3", "Ruritania", "40.00", "38.25"],
+    ]
     scores = table([["Rank", "Country", "Total score", "Policy pillar"], *body])
     counts = table([["Rank", "Country", "Staff", "Budget"], *body])
     m = read_matrix(scores)
@@ -498,8 +604,12 @@ def test_numbers_are_ratings_only_in_a_table_of_scores():
 
 
 def test_matrix_continued_on_the_next_page_keeps_its_header_and_id():
-    first = table([["Rank", "Country", "Score"], ["1", "Freedonia", "80.5"], ["2", "Sylvania", "75.0"]],
-                  title="Annex: Scores", page=3, index=0)
+    first = table(
+        [["Rank", "Country", "Score"], ["1", "Freedonia", "80.5"], ["2", "Sylvania", "75.0"]],
+        title="Annex: Scores",
+        page=3,
+        index=0,
+    )
     rest = table([["3", "Ruritania", "60.0"], ["4", "Arcadia", "55.5"]], page=4, index=1)
     ratings = find_ratings(document(first, rest), linker=None)
     by_subject = {(r.subject, r.criterion): (r.rating, r.table_id, r.page) for r in ratings}
@@ -512,11 +622,13 @@ def test_matrix_continued_on_the_next_page_keeps_its_header_and_id():
 
 def test_membership_matrix_gives_one_record_per_member():
     # Columns are bodies, rows are bodies, "Yes" means membership; the free-text column is ignored.
-    grid = table([
-        ["Body", "Harbour Council", "Widget Network", "Notes"],
-        ["Acme Labs", "Yes", "Yes", "Joined early; active in two working groups"],
-        ["Northwind Institute", "Yes", "No", "Observer status in the network since last year"],
-    ])
+    grid = table(
+        [
+            ["Body", "Harbour Council", "Widget Network", "Notes"],
+            ["Acme Labs", "Yes", "Yes", "Joined early; active in two working groups"],
+            ["Northwind Institute", "Yes", "No", "Observer status in the network since last year"],
+        ]
+    )
     found = find_table_collaborations(document(grid), linker=FakeLinker())
     assert {(c.parties, c.types) for c in found} == {
         (("acme", "harbour-council", "widget-network"), ("institutional_integration",)),
@@ -535,12 +647,14 @@ class StateLinker(FakeLinker):
 
 
 def test_membership_matrix_reads_bare_country_rows_as_states():
-    grid = table([
-        ["Country", "Harbour Council", "Widget Network", "Approach"],
-        ["**Freedonia**", "Yes", "Yes", "Drafting a law of its own; a regulator named last spring"],
-        ["Sylvania", "Yes", "**No**", "Rejected the common rules; sector by sector instead"],
-        ["Atlantis", "Yes", "Yes", "Not a country the linker knows"],
-    ])
+    grid = table(
+        [
+            ["Country", "Harbour Council", "Widget Network", "Approach"],
+            ["**Freedonia**", "Yes", "Yes", "Drafting a law of its own; a regulator named last spring"],
+            ["Sylvania", "Yes", "**No**", "Rejected the common rules; sector by sector instead"],
+            ["Atlantis", "Yes", "Yes", "Not a country the linker knows"],
+        ]
+    )
     found = find_table_collaborations(document(grid), linker=StateLinker())
     assert {c.parties for c in found} == {
         ("freedonia-government", "harbour-council", "widget-network"),
@@ -551,12 +665,14 @@ def test_membership_matrix_reads_bare_country_rows_as_states():
 
 
 def test_party_column_lists_partners_per_row():
-    grid = table([
-        ["Project", "Partners", "Budget"],
-        ["Port sensors", "Acme Labs, Northwind Institute", "2m"],
-        ["Tide models", "Harbour Council and some local firms", "1m"],  # one body and a note: skipped
-        ["Ship registry", "Widget Network", "3m"],  # a single party is no collaboration
-    ])
+    grid = table(
+        [
+            ["Project", "Partners", "Budget"],
+            ["Port sensors", "Acme Labs, Northwind Institute", "2m"],
+            ["Tide models", "Harbour Council and some local firms", "1m"],  # one body and a note: skipped
+            ["Ship registry", "Widget Network", "3m"],  # a single party is no collaboration
+        ]
+    )
     found = find_table_collaborations(document(grid), linker=FakeLinker())
     assert [(c.parties, c.types) for c in found] == [(("acme", "northwind"), ("general_partnership",))]
 
@@ -584,11 +700,13 @@ def test_clean_cell_drops_markup(printed, clean):
 
 
 def test_reasons_column_beside_the_judgement_is_its_rationale():
-    grid = table([
-        ["Option", "Feasibility", "Evidence"],
-        ["Shared registry", "High", "Two ports already run one together"],
-        ["Joint patrols", "Low", "No budget line for it"],
-    ])
+    grid = table(
+        [
+            ["Option", "Feasibility", "Evidence"],
+            ["Shared registry", "High", "Two ports already run one together"],
+            ["Joint patrols", "Low", "No budget line for it"],
+        ]
+    )
     ratings = find_ratings(document(grid), linker=None)
     assert {(r.subject, r.rating, r.rationale) for r in ratings} == {
         ("Shared registry", "High", "Two ports already run one together"),
@@ -598,11 +716,13 @@ def test_reasons_column_beside_the_judgement_is_its_rationale():
 
 def test_collaboration_table_keeps_its_judged_column_only():
     # The actors and their types are the collaboration reader's; a Binding? column is a rating.
-    grid = table([
-        ["Initiative", "Participants", "Type", "Binding?"],
-        ["Port pact", "Acme Labs, OpenAI", "Joint research", "Yes (signed)"],
-        ["Tide forum", "Harbour Council, Acme Labs", "Information sharing", "No"],
-    ])
+    grid = table(
+        [
+            ["Initiative", "Participants", "Type", "Binding?"],
+            ["Port pact", "Acme Labs, OpenAI", "Joint research", "Yes (signed)"],
+            ["Tide forum", "Harbour Council, Acme Labs", "Information sharing", "No"],
+        ]
+    )
     assert is_collaboration_table(grid)
     m = read_matrix(grid)
     assert m is not None and m.criteria == ("Binding?",)

@@ -69,7 +69,10 @@ def write_bad_inputs(folder: Path, *, max_bytes: int) -> list[BadInput]:
         corrupted[i] = (corrupted[i] * 7 + 13) % 256
     cases: dict[str, tuple[bytes, BadInput]] = {
         "empty.pdf": (b"", BadInput("empty.pdf", "quarantined", "empty file")),
-        "truncated.pdf": (good_pdf[: len(good_pdf) // 3], BadInput("truncated.pdf", "quarantined", "corrupt or truncated")),
+        "truncated.pdf": (
+            good_pdf[: len(good_pdf) // 3],
+            BadInput("truncated.pdf", "quarantined", "corrupt or truncated"),
+        ),
         "corrupted.pdf": (bytes(corrupted), BadInput("corrupted.pdf", "quarantined", "corrupt or truncated")),
         "encrypted.pdf": (text_pdf(_REPORT, encrypt="s3cret"), BadInput("encrypted.pdf", "quarantined", "encrypted")),
         "scanned.pdf": (image_only_pdf(), BadInput("scanned.pdf", "quarantined", "needs OCR")),
@@ -77,26 +80,39 @@ def write_bad_inputs(folder: Path, *, max_bytes: int) -> list[BadInput]:
         "huge.txt": (b"governance " * (max_bytes // 10 + 50), BadInput("huge.txt", "quarantined", "max_bytes")),
         # latin-1 is not valid UTF-8; charset detection must read it, not quarantine it.
         "latin1.txt": (
-            ("Rapport sur la coopération réglementaire entre l'Agence européenne et le Comité "
-             "d'évaluation des modèles. Les deux organismes échangent des données d'incidents.\n" * 4).encode("latin-1"),
+            (
+                "Rapport sur la coopération réglementaire entre l'Agence européenne et le Comité "
+                "d'évaluation des modèles. Les deux organismes échangent des données d'incidents.\n" * 4
+            ).encode("latin-1"),
             BadInput("latin1.txt", "ok"),
         ),
-        "garbage.txt": (bytes(random.Random(2).randbytes(3000)).replace(b"\x00", b"\x01"),
-                        BadInput("garbage.txt", "quarantined", "not text")),
+        "garbage.txt": (
+            bytes(random.Random(2).randbytes(3000)).replace(b"\x00", b"\x01"),
+            BadInput("garbage.txt", "quarantined", "not text"),
+        ),
         "scripts.html": (_scripts_html(), BadInput("scripts.html", "ok")),
-        "only-scripts.html": (b"<html><head><script>var a=1;</script></head><body><script>"
-                              + b"document.write('x');" * 200 + b"</script></body></html>",
-                              BadInput("only-scripts.html", "quarantined", "no text left")),
+        "only-scripts.html": (
+            b"<html><head><script>var a=1;</script></head><body><script>"
+            + b"document.write('x');" * 200
+            + b"</script></body></html>",
+            BadInput("only-scripts.html", "quarantined", "no text left"),
+        ),
         # Names that look like path traversal or shell injection are opaque names, nothing more.
         # A leading dot makes a hidden file, which folder walks skip on purpose (.git, .cache), so
         # the run names "..%2F..%2Fetc.pdf" explicitly (HIDDEN_NAMES).
-        "report%2F..%2F..%2Fetc%2Fpasswd.txt": (b"A note on the Standards Forum and incident data sharing.\n",
-                                                 BadInput("report%2F..%2F..%2Fetc%2Fpasswd.txt", "ok")),
+        "report%2F..%2F..%2Fetc%2Fpasswd.txt": (
+            b"A note on the Standards Forum and incident data sharing.\n",
+            BadInput("report%2F..%2F..%2Fetc%2Fpasswd.txt", "ok"),
+        ),
         "..%2F..%2Fetc.pdf": (b"not a pdf at all\n", BadInput("..%2F..%2Fetc.pdf", "quarantined", "PDF")),
-        "a;rm -rf.txt": (b"A plain note about the Standards Forum and its assessment process.\n",
-                         BadInput("a;rm -rf.txt", "ok")),
-        "$(touch pwned).md": (b"# Note\n\nThe Global Compute Registry met the Standards Forum.\n",
-                              BadInput("$(touch pwned).md", "ok")),
+        "a;rm -rf.txt": (
+            b"A plain note about the Standards Forum and its assessment process.\n",
+            BadInput("a;rm -rf.txt", "ok"),
+        ),
+        "$(touch pwned).md": (
+            b"# Note\n\nThe Global Compute Registry met the Standards Forum.\n",
+            BadInput("$(touch pwned).md", "ok"),
+        ),
     }
     for name, (data, _) in cases.items():
         (folder / name).write_bytes(data)
@@ -106,11 +122,14 @@ def write_bad_inputs(folder: Path, *, max_bytes: int) -> list[BadInput]:
 def _scripts_html() -> bytes:
     scripts = "".join(f"<script>window.t{i} = '{'x' * 200}'; alert({i});</script>" for i in range(200))
     return (
-        "<!doctype html><html><head><title>Script-heavy page</title>" + scripts
-        + "<style>body{color:red}</style></head><body>" + scripts
+        "<!doctype html><html><head><title>Script-heavy page</title>"
+        + scripts
+        + "<style>body{color:red}</style></head><body>"
+        + scripts
         + "<article><h1>Incident data sharing</h1><p>The Global Compute Registry and the Standards Forum "
         "agreed to share incident data and to publish a joint assessment process.</p></article>"
-        + scripts + "</body></html>"
+        + scripts
+        + "</body></html>"
     ).encode()
 
 
@@ -124,7 +143,7 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
         for _ in range(rng.randint(1, 32)):
             b[rng.randrange(len(b))] = rng.randrange(256)
     elif kind == 1:
-        del b[rng.randrange(len(b)):]
+        del b[rng.randrange(len(b)) :]
     elif kind == 2:
         i, j = sorted(rng.randrange(len(b)) for _ in range(2))
         chunk = b[i:j]
@@ -135,5 +154,5 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
         b[k:k] = rng.randbytes(rng.randint(1, 256))
     else:
         i = rng.randrange(len(b))
-        b[i:i + rng.randint(1, 512)] = bytes(min(512, len(b) - i))
+        b[i : i + rng.randint(1, 512)] = bytes(min(512, len(b) - i))
     return bytes(b)

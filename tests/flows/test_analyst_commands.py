@@ -14,7 +14,15 @@ from typer.testing import CliRunner
 import govmap.flows.analyst_commands as analyst_commands
 
 from govmap.flows.cli import app
-from tests.datasets.builders import DOC_BAD, DOC_OK, RELEASE_1, RELEASE_2, release_rows, second_release_rows, write_release
+from tests.datasets.builders import (
+    DOC_BAD,
+    DOC_OK,
+    RELEASE_1,
+    RELEASE_2,
+    release_rows,
+    second_release_rows,
+    write_release,
+)
 
 runner = CliRunner()
 
@@ -43,7 +51,9 @@ def test_sql_table_output(out: Path) -> None:
 
 
 def test_sql_csv_and_json(out: Path) -> None:
-    result = invoke("sql", "SELECT institution_id, aliases FROM institutions ORDER BY 1", "--out", str(out), "--format", "csv")
+    result = invoke(
+        "sql", "SELECT institution_id, aliases FROM institutions ORDER BY 1", "--out", str(out), "--format", "csv"
+    )
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["institution_id", "aliases"] and rows[1][0] == "harbor-aisi"
@@ -73,8 +83,14 @@ def test_no_release_exits_2(tmp_path: Path) -> None:
 def test_show_institution(out: Path) -> None:
     result = invoke("show", "institution", "nso", "--out", str(out))
     assert result.exit_code == 0, result.output
-    for text in ("Northwind Standards Office", "standards_body", "with Harbor AI Safety Institute",
-                 "information_sharing", "announced", DOC_OK):
+    for text in (
+        "Northwind Standards Office",
+        "standards_body",
+        "with Harbor AI Safety Institute",
+        "information_sharing",
+        "announced",
+        DOC_OK,
+    ):
         assert text in result.output
 
 
@@ -113,7 +129,8 @@ def test_diff_of_the_first_release_is_one_friendly_line(out: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines() == [
         f"{out}: no release before {RELEASE_1} to compare with: it is the first release; the next run that "
-        "publishes one will have a diff"]
+        "publishes one will have a diff"
+    ]
 
 
 def test_diff_of_an_unknown_release_exits_2(out: Path) -> None:

@@ -16,8 +16,13 @@ from govmap.flows.release import PublishOutcome
 DOCS = (
     DocumentSummary(doc_id="a" * 16, source_uri="reports/one.pdf", sha256="1" * 64, status="ok", n_pages=12),
     DocumentSummary(doc_id="b" * 16, source_uri="reports/two.md", sha256="2" * 64, status="ok", n_pages=1, cached=True),
-    DocumentSummary(doc_id="c" * 16, source_uri="reports/bad.pdf", sha256="3" * 64, status="quarantined",
-                    error="reports/bad.pdf: encrypted PDF; document quarantined"),
+    DocumentSummary(
+        doc_id="c" * 16,
+        source_uri="reports/bad.pdf",
+        sha256="3" * 64,
+        status="quarantined",
+        error="reports/bad.pdf: encrypted PDF; document quarantined",
+    ),
 )
 
 
@@ -96,34 +101,64 @@ def test_reporting_installs_and_restores_the_reporter():
 
 def test_summary_names_counts_release_and_report():
     console, buf = _console(terminal=False)
-    outcome = PublishOutcome(release_id="2026-11-23T10-00-00Z-abc", path=Path("out/releases/x"), promoted=True,
-                             validation_passed=True, rows={"documents": 3, "mentions": 1234}, report_html=Path("out/report.html"),
-                             report_json=Path("out/report.json"), summary="", stage_seconds={"resolve": 0.5, "validate": 4.25})
+    outcome = PublishOutcome(
+        release_id="2026-11-23T10-00-00Z-abc",
+        path=Path("out/releases/x"),
+        promoted=True,
+        validation_passed=True,
+        rows={"documents": 3, "mentions": 1234},
+        report_html=Path("out/report.html"),
+        report_json=Path("out/report.json"),
+        summary="",
+        stage_seconds={"resolve": 0.5, "validate": 4.25},
+    )
     print_summary(console, DOCS, outcome)
     out = buf.getvalue()
-    for expected in ("documents ok", "2 (1 unchanged, from the cache)", "quarantined", "rows: mentions", "1,234",
-                     "resolve 0.5 s, validate 4.2 s", "2026-11-23T10-00-00Z-abc", "out/report.html",
-                     "quarantined: reports/bad.pdf: encrypted PDF; document quarantined"):
+    for expected in (
+        "documents ok",
+        "2 (1 unchanged, from the cache)",
+        "quarantined",
+        "rows: mentions",
+        "1,234",
+        "resolve 0.5 s, validate 4.2 s",
+        "2026-11-23T10-00-00Z-abc",
+        "out/report.html",
+        "quarantined: reports/bad.pdf: encrypted PDF; document quarantined",
+    ):
         assert expected in out, expected
     assert "NOT promoted" not in out
 
 
 def test_summary_says_when_a_release_was_not_promoted():
     console, buf = _console(terminal=False)
-    outcome = PublishOutcome(release_id="r1", path=Path("x"), promoted=False, validation_passed=False, rows={},
-                             report_html=Path("x/report.html"), report_json=Path("x/report.json"), summary="")
+    outcome = PublishOutcome(
+        release_id="r1",
+        path=Path("x"),
+        promoted=False,
+        validation_passed=False,
+        rows={},
+        report_html=Path("x/report.html"),
+        report_json=Path("x/report.json"),
+        summary="",
+    )
     print_summary(console, DOCS[:1], outcome)
     assert "NOT promoted: validation failed" in buf.getvalue()
 
 
 def test_quarantine_count_is_the_documents_tables():
     # The same corrupt bytes under two names are one documents row; the summary said 2.
-    twin = DocumentSummary(doc_id="c" * 16, source_uri="copies/bad.pdf", sha256="3" * 64, status="quarantined",
-                           error="copies/bad.pdf: encrypted PDF; document quarantined")
+    twin = DocumentSummary(
+        doc_id="c" * 16,
+        source_uri="copies/bad.pdf",
+        sha256="3" * 64,
+        status="quarantined",
+        error="copies/bad.pdf: encrypted PDF; document quarantined",
+    )
     console, buf = _console(terminal=False)
     print_summary(console, (*DOCS, twin), None)
-    assert [line.strip("│ ").split() for line in buf.getvalue().splitlines() if "│ quarantined " in line] == \
-        [["quarantined", "│", "1"]]
+    assert [line.strip("│ ").split() for line in buf.getvalue().splitlines() if "│ quarantined " in line] == [
+        ["quarantined", "│", "1"]
+    ]
 
 
 def test_expected_source_failures_are_no_error_lines():
@@ -141,11 +176,18 @@ def test_expected_source_failures_are_no_error_lines():
 
     fetch = FetchError("https://example.org/x.pdf: HTTP 404 Not Found; will not succeed on retry; document skipped")
     assert not _expected_source_failure(record("Task run failed with exception: ... - Retries are exhausted", fetch))
-    assert not _expected_source_failure(record("Finished in state Failed('Task run encountered an exception "
-                                               "FetchError: https://example.org/x.pdf: HTTP 404')"))
+    assert not _expected_source_failure(
+        record(
+            "Finished in state Failed('Task run encountered an exception "
+            "FetchError: https://example.org/x.pdf: HTTP 404')"
+        )
+    )
     full = DiskFull("out: the disk filled while writing release r (No space left on device); nothing published, ...")
     assert not _expected_source_failure(record("Encountered exception during execution: DiskFull('out: ...')", full))
-    assert not _expected_source_failure(record("Finished in state Failed('Task run encountered an exception "
-                                               "DiskFull: out: the disk filled')"))
+    assert not _expected_source_failure(
+        record("Finished in state Failed('Task run encountered an exception DiskFull: out: the disk filled')")
+    )
     assert _expected_source_failure(record("Task run failed with exception: ...", ValueError("a bug")))
-    assert _expected_source_failure(record("Finished in state Failed('Task run encountered an exception ValueError: x')"))
+    assert _expected_source_failure(
+        record("Finished in state Failed('Task run encountered an exception ValueError: x')")
+    )

@@ -21,11 +21,14 @@ from tests.flows.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 
-def _cli(args: list[str], env: dict[str, str], *, kill_after: float | None = None) -> subprocess.CompletedProcess | None:
+def _cli(
+    args: list[str], env: dict[str, str], *, kill_after: float | None = None
+) -> subprocess.CompletedProcess | None:
     """Run `govmap ARGS`; with `kill_after`, SIGKILL its whole process group then (returns None)."""
     cmd = [sys.executable, "-c", "from govmap.flows.cli import app; app()", *args]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         out, err = proc.communicate(timeout=kill_after if kill_after is not None else 300)
     except subprocess.TimeoutExpired:

@@ -66,8 +66,11 @@ def cluster() -> Iterator:
 
     # As an operator starts workers for govmap (README): not daemonic, so that they can start the
     # processes that hold each document to its budgets.
-    with dask.config.set({"distributed.worker.daemon": False}), \
-            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, Client(c) as client:
+    with (
+        dask.config.set({"distributed.worker.daemon": False}),
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c,
+        Client(c) as client,
+    ):
         yield c, client
 
 
@@ -78,8 +81,10 @@ def runs(shared_corpus: Path, prefect_server: str, cluster, tmp_path_factory: py
     local_cluster, client = cluster
     return {
         "process": (*_run(corpus, root / "process", workers=2), root / "process"),
-        "dask": (*_run(corpus, root / "dask", task_runner="dask", dask_address=local_cluster.scheduler_address),
-                 root / "dask"),
+        "dask": (
+            *_run(corpus, root / "dask", task_runner="dask", dask_address=local_cluster.scheduler_address),
+            root / "dask",
+        ),
         "corpus": corpus,
         "root": root,
     }
@@ -103,7 +108,9 @@ def test_dask_and_process_pool_publish_identical_tables(runs: dict) -> None:
     assert expected["mentions"].num_rows > 0 and expected["institutions"].num_rows > 0
     for name in TABLES:
         assert got[name].schema == expected[name].schema, name
-        assert got[name].to_pylist() == expected[name].to_pylist(), f"{name} differs between the Dask and process runners"
+        assert got[name].to_pylist() == expected[name].to_pylist(), (
+            f"{name} differs between the Dask and process runners"
+        )
 
 
 def _bounded_state() -> tuple[list[int], int]:
@@ -158,9 +165,13 @@ def test_dask_workers_hold_documents_to_their_time_and_memory_budgets(cluster) -
     slow, heavy, fine = (f.result(timeout=600) for f in (slow, heavy, fine))
     assert slow.row.status == "quarantined" and slow.transient
     assert slow.row.error.startswith("long.md: ") and "exceeded 0.05 s (document_seconds)" in slow.row.error
-    assert (heavy.row.status, heavy.row.error) == ("quarantined", (
-        "bomb.pdf: its worker process aborted twice (SIGABRT: an allocation failed, most likely "
-        "over the 128 MB budget, document_memory_mb); document quarantined"))
+    assert (heavy.row.status, heavy.row.error) == (
+        "quarantined",
+        (
+            "bomb.pdf: its worker process aborted twice (SIGABRT: an allocation failed, most likely "
+            "over the 128 MB budget, document_memory_mb); document quarantined"
+        ),
+    )
     assert fine.row.status == "ok" and fine.extraction is not None and fine.extraction.mentions
 
 
@@ -173,12 +184,23 @@ def test_a_daemonic_dask_cluster_is_refused_in_one_line(prefect_server: str) -> 
     from govmap.flows.runners import DaskExtractor, RunnerError
     from govmap.sources import ParseSettings
 
-    with dask.config.set({"distributed.worker.daemon": True}), \
-            LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as c:
-        extractor = DaskExtractor(ResultCache(Path("/nonexistent")), ParseSettings(), None, workers=1,
-                                  address=c.scheduler_address, api_url=prefect_server)
-        with pytest.raises(RunnerError, match=r"^Dask worker tcp://\S+ is a daemonic process, .*"
-                                              r"DASK_DISTRIBUTED__WORKER__DAEMON=False$"):
+    with (
+        dask.config.set({"distributed.worker.daemon": True}),
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as c,
+    ):
+        extractor = DaskExtractor(
+            ResultCache(Path("/nonexistent")),
+            ParseSettings(),
+            None,
+            workers=1,
+            address=c.scheduler_address,
+            api_url=prefect_server,
+        )
+        with pytest.raises(
+            RunnerError,
+            match=r"^Dask worker tcp://\S+ is a daemonic process, .*"
+            r"DASK_DISTRIBUTED__WORKER__DAEMON=False$",
+        ):
             with extractor:
                 pass
 
@@ -210,7 +232,8 @@ def test_cli_runs_on_a_local_dask_cluster(runs: dict, prefect_server: str, sampl
     from tests.flows.test_end_to_end import query, run_cli
 
     out = runs["root"] / "cli"
-    done = run_cli("run", str(samples_folder), "--out", str(out), "--task-runner", "dask", "--workers", "2",
-                   api_url=prefect_server)
+    done = run_cli(
+        "run", str(samples_folder), "--out", str(out), "--task-runner", "dask", "--workers", "2", api_url=prefect_server
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert query(out, "SELECT status, count(*) FROM documents GROUP BY status") == [("ok", 3)]

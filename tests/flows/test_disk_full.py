@@ -24,11 +24,14 @@ from govmap.errors import DiskFull
 from tests.flows.conftest import ROOT
 from tests.flows.test_release import publish, result
 
-pytestmark = pytest.mark.skipif(not (Path("/dev/full").exists() and Path("/dev/full").is_char_device()),
-                                reason="needs /dev/full (Linux)")
+pytestmark = pytest.mark.skipif(
+    not (Path("/dev/full").exists() and Path("/dev/full").is_char_device()), reason="needs /dev/full (Linux)"
+)
 
-FULL = r"the disk filled while {doing} \(No space left on device\); nothing published, latest unchanged; " \
-       r"free some space and run again$"
+FULL = (
+    r"the disk filled while {doing} \(No space left on device\); nothing published, latest unchanged; "
+    r"free some space and run again$"
+)
 
 
 def _dev_full(fd: int, mode: str = "rb", *args: object, **kwargs: object):
@@ -55,6 +58,7 @@ def _full(where: object, name: str) -> object:
 def _full_table(real, name: str):
     def write_table(table, where, *args, **kwargs):
         return real(table, _full(where, name), *args, **kwargs)
+
     return write_table
 
 
@@ -64,6 +68,7 @@ def _full_file(real, name: str):
             return real(self, *args, **kwargs)
         with open("/dev/full", "w") as f:  # the error comes when the buffer is written, at close
             return f.write(*args[:1])
+
     return write_text
 
 
@@ -74,16 +79,20 @@ def _no_space(*args: object, **kwargs: object) -> None:
 
 
 @pytest.mark.slow  # each point validates a release (great-expectations)
-@pytest.mark.parametrize(("point", "doing"), [
-    ("documents table", r"writing release \S+"),
-    ("pages table (streamed)", r"writing release \S+"),
-    ("quality report", r"writing release \S+"),
-    ("manifest", r"writing release \S+"),
-    ("flush to disk", r"writing release \S+"),
-    ("latest switch", r"switching latest to \S+"),
-])
-def test_a_disk_that_fills_while_publishing_leaves_nothing(published: Path, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch, point: str, doing: str) -> None:
+@pytest.mark.parametrize(
+    ("point", "doing"),
+    [
+        ("documents table", r"writing release \S+"),
+        ("pages table (streamed)", r"writing release \S+"),
+        ("quality report", r"writing release \S+"),
+        ("manifest", r"writing release \S+"),
+        ("flush to disk", r"writing release \S+"),
+        ("latest switch", r"switching latest to \S+"),
+    ],
+)
+def test_a_disk_that_fills_while_publishing_leaves_nothing(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, point: str, doing: str
+) -> None:
     import pyarrow.parquet as pq
 
     out = tmp_path / "out"
@@ -93,7 +102,9 @@ def test_a_disk_that_fills_while_publishing_leaves_nothing(published: Path, tmp_
         monkeypatch.setattr(pq, "write_table", _full_table(pq.write_table, "documents.parquet"))
     elif point == "pages table (streamed)":
         real_writer = pq.ParquetWriter
-        monkeypatch.setattr(pq, "ParquetWriter", lambda where, *a, **k: real_writer(_full(where, "pages.parquet"), *a, **k))
+        monkeypatch.setattr(
+            pq, "ParquetWriter", lambda where, *a, **k: real_writer(_full(where, "pages.parquet"), *a, **k)
+        )
     elif point == "quality report":
         monkeypatch.setattr(pathlib.Path, "write_text", _full_file(pathlib.Path.write_text, "report.html"))
     elif point == "manifest":
@@ -160,10 +171,19 @@ main()
 
 
 @pytest.mark.slow  # two whole CLI runs
-def test_cli_disk_full_mid_run_exits_2_in_one_line(tmp_path: Path, samples_folder: Path,
-                                                  prefect_api_env: dict[str, str]) -> None:
+def test_cli_disk_full_mid_run_exits_2_in_one_line(
+    tmp_path: Path, samples_folder: Path, prefect_api_env: dict[str, str]
+) -> None:
     out = tmp_path / "out"
-    cli = [sys.executable, "-c", "from govmap.flows.cli import main; main()", "run", str(samples_folder), "--out", str(out)]
+    cli = [
+        sys.executable,
+        "-c",
+        "from govmap.flows.cli import main; main()",
+        "run",
+        str(samples_folder),
+        "--out",
+        str(out),
+    ]
     first = subprocess.run(cli, cwd=ROOT, env=prefect_api_env, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr[-3000:]
     before = os.readlink(out / LATEST)
@@ -172,6 +192,8 @@ def test_cli_disk_full_mid_run_exits_2_in_one_line(tmp_path: Path, samples_folde
     assert done.returncode == 2, done.stdout + done.stderr[-3000:]
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     errors = [line for line in done.stderr.splitlines() if "disk filled" in line]
-    assert len(errors) == 1 and errors[0].startswith(f"error: {out.resolve()}: the disk filled while writing release "), done.stderr
+    assert len(errors) == 1 and errors[0].startswith(
+        f"error: {out.resolve()}: the disk filled while writing release "
+    ), done.stderr
     assert not [p for p in (out / RELEASES).iterdir() if p.name.startswith(".")]
     assert os.readlink(out / LATEST) == before

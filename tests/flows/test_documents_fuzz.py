@@ -48,7 +48,9 @@ def test_mutated_inputs_parse_or_quarantine_with_one_line(tmp_path: Path, nlp) -
 
     rng = random.Random(606)
     seeds = {p.name: p.read_bytes() for p in SAMPLES.iterdir() if p.is_file()}
-    seeds["generated.pdf"] = text_pdf(["The Global Compute Registry and the Standards Forum share incident data."], pages=2)
+    seeds["generated.pdf"] = text_pdf(
+        ["The Global Compute Registry and the Standards Forum share incident data."], pages=2
+    )
     settings = ParseSettings(max_bytes=1_000_000)
     outcomes = {"ok": 0, "quarantined": 0}
     untranslated: dict[tuple[str, str], str] = {}  # (type, where) -> first file

@@ -26,10 +26,17 @@ GOVMAP = [sys.executable, "-m", "govmap.flows.cli"]
 pytestmark = pytest.mark.slow
 
 
-def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 900, api_url: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path = ROOT, timeout: int = 900, api_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """`govmap ARGS` in a subprocess; with `api_url` it uses the session's Prefect server
     instead of starting its own (which costs 12-40 s per run)."""
-    env = {**os.environ, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "GX_ANALYTICS_ENABLED": "false",
+    }
     if api_url:
         env["PREFECT_API_URL"] = api_url
     return subprocess.run([*GOVMAP, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
@@ -88,9 +95,12 @@ def test_all_three_sample_documents_ingested(samples_out: Path) -> None:
 
 
 def test_rating_table_from_the_sample_pdf(samples_out: Path) -> None:
-    rows = query(samples_out, """
+    rows = query(
+        samples_out,
+        """
         SELECT subject, subject_id, criterion, rating, score, scale, rationale IS NOT NULL
-        FROM criteria_ratings WHERE scale <> 'presence' AND extractor LIKE 'table:%' ORDER BY subject, criterion""")
+        FROM criteria_ratings WHERE scale <> 'presence' AND extractor LIKE 'table:%' ORDER BY subject, criterion""",
+    )
     assert len(rows) == 9
     by_cell = {(r[0], r[2]): r for r in rows}
     assert by_cell[("OECD", "Speed")][1:6] == ("oecd", "Speed", "High", 1.0, "high-medium-low")
@@ -103,9 +113,12 @@ def test_rating_table_from_the_sample_pdf(samples_out: Path) -> None:
 
 
 def test_presence_matrix_from_the_sample_html(samples_out: Path) -> None:
-    rows = query(samples_out, """
+    rows = query(
+        samples_out,
+        """
         SELECT subject, criterion, rating, score FROM criteria_ratings
-        WHERE scale = 'presence' ORDER BY criterion, subject""")
+        WHERE scale = 'presence' ORDER BY criterion, subject""",
+    )
     assert len(rows) == 9
     cells = {(s, c): (r, sc) for s, c, r, sc in rows}
     assert cells[("Treaty Annex", "Binding obligations")] == ("x", 1.0)
@@ -116,7 +129,10 @@ def test_collaborations_from_table_and_prose(samples_out: Path) -> None:
     rows = query(samples_out, "SELECT parties, types, status, extractor FROM collaborations")
     found = {(tuple(p), s): (set(t), e) for p, t, s, e in rows}
     # Markdown table: a pair followed by a continuation row naming one more type.
-    assert found[(("canada-aisi", "uk-aisi"), "existing")] == ({"joint_research", "capacity_building"}, "table:collaboration")
+    assert found[(("canada-aisi", "uk-aisi"), "existing")] == (
+        {"joint_research", "capacity_building"},
+        "table:collaboration",
+    )
     assert found[(("japan-aisi", "uk-aisi"), "existing")][0] == {"model_testing"}
     # Prose: integration, and an announcement.
     assert "institutional_integration" in found[(("gpai", "oecd"), "existing")][0]
@@ -126,14 +142,19 @@ def test_collaborations_from_table_and_prose(samples_out: Path) -> None:
 
 
 def test_discovered_institution_gets_a_stable_id(samples_out: Path) -> None:
-    rows = query(samples_out, "SELECT institution_id, acronym, known FROM institutions WHERE name = 'Global Compute Observatory'")
+    rows = query(
+        samples_out, "SELECT institution_id, acronym, known FROM institutions WHERE name = 'Global Compute Observatory'"
+    )
     assert rows == [("global-compute-observatory", "GCO", False)]
 
 
 def test_mention_offsets_point_into_published_page_text(samples_out: Path) -> None:
-    bad = query(samples_out, """
+    bad = query(
+        samples_out,
+        """
         SELECT m.mention_id FROM mentions m JOIN pages p USING (doc_id, page)
-        WHERE substr(p.text, m.char_start + 1, m.char_end - m.char_start) <> m.surface""")
+        WHERE substr(p.text, m.char_start + 1, m.char_end - m.char_start) <> m.surface""",
+    )
     assert bad == []
     assert query(samples_out, "SELECT count(*) FROM mentions")[0][0] > 20
 

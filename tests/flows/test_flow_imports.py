@@ -13,9 +13,11 @@ WORKERS_ONLY = ("spacy", "pdfplumber", "pypdfium2", "bs4", "pandas", "matplotlib
 
 
 def test_the_flow_process_loads_none_of_the_workers_libraries() -> None:
-    code = ("import json, sys\n"
-            "import govmap.flows.cli, govmap.flows.ingest, govmap.flows.runners, govmap.flows.release, govmap.flows.documents\n"
-            f"print(json.dumps([m for m in {WORKERS_ONLY!r} if m in sys.modules]))")
+    code = (
+        "import json, sys\n"
+        "import govmap.flows.cli, govmap.flows.ingest, govmap.flows.runners, govmap.flows.release, govmap.flows.documents\n"
+        f"print(json.dumps([m for m in {WORKERS_ONLY!r} if m in sys.modules]))"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []

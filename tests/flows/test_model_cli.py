@@ -31,8 +31,11 @@ def test_a_trained_model_adds_institutions_to_the_release(tmp_path, prefect_serv
     out = tmp_path / "model"
     result = run_cli("run", str(corpus), "--out", str(out), "--spacy-model", str(model), api_url=prefect_server)
     assert result.returncode == 0, result.stdout + result.stderr
-    rows = query(out, "SELECT m.extractor, count(*) FROM mentions m JOIN institutions i ON m.entity_id = i.institution_id "
-                      "WHERE i.name = 'Quillfeather' GROUP BY m.extractor")
+    rows = query(
+        out,
+        "SELECT m.extractor, count(*) FROM mentions m JOIN institutions i ON m.entity_id = i.institution_id "
+        "WHERE i.name = 'Quillfeather' GROUP BY m.extractor",
+    )
     assert rows and {r[0] for r in rows} == {"discovery.model_ner"} and sum(r[1] for r in rows) == 2
     assert query(out, "SELECT count(*) FROM institutions WHERE acronym = 'OECD'") == [(1,)]
 

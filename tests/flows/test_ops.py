@@ -67,8 +67,12 @@ def test_registry_expands_folders_with_globs_files_and_urls(tree: Path) -> None:
     )
     reg = load_registry(path)
     assert reg.sources["r"].on_removed == "keep" and reg.sources["f"].on_removed == "drop"
-    assert registry_specs(reg) == [str(tree / "reports/a.pdf"), str(tree / "reports/b.md"), str(tree / "one.txt"),
-                                   "https://example.org/x.html"]
+    assert registry_specs(reg) == [
+        str(tree / "reports/a.pdf"),
+        str(tree / "reports/b.md"),
+        str(tree / "one.txt"),
+        "https://example.org/x.html",
+    ]
 
 
 def test_missing_registry_file(tmp_path: Path) -> None:
@@ -125,13 +129,16 @@ def test_serve_refuses_a_bad_registry(tree: Path) -> None:
         build_deployment(path, "0 6 * * *", tree / "out")
 
 
-@pytest.mark.parametrize("entry", [
-    "folder: /etc",                  # absolute
-    "folder: ../outside",            # climbs out
-    "files: [/etc/passwd]",          # absolute file
-    "files: [reports/../../x.txt]",  # climbs out through a name inside
-    "folder: out-link",              # a link inside the folder that leads out of it
-])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "folder: /etc",  # absolute
+        "folder: ../outside",  # climbs out
+        "files: [/etc/passwd]",  # absolute file
+        "files: [reports/../../x.txt]",  # climbs out through a name inside
+        "folder: out-link",  # a link inside the folder that leads out of it
+    ],
+)
 def test_registry_paths_stay_inside_its_folder(tree: Path, entry: str) -> None:
     (tree.parent / "outside").mkdir(exist_ok=True)
     (tree.parent / "x.txt").write_text("x")

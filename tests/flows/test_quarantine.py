@@ -109,7 +109,9 @@ def hostile_run(prefect_server: str, hostile_server: str, tmp_path_factory: pyte
     out = root / "out"
     started = time.monotonic()
     result = ingest(
-        [str(folder), *(str(folder / name) for name in HIDDEN_NAMES), *urls], str(out), workers=2,
+        [str(folder), *(str(folder / name) for name in HIDDEN_NAMES), *urls],
+        str(out),
+        workers=2,
         settings={"max_bytes": MAX_BYTES, "http_timeout": HTTP_TIMEOUT, "max_redirects": 3},
     )
     print(f"hostile flow run: {time.monotonic() - started:.1f} s")

@@ -30,8 +30,10 @@ def _processes_of(run: subprocess.Popen) -> list[str]:
         if not entry.name.isdigit():
             continue
         try:
-            if needle in (entry / "environ").read_bytes().split(b"\0") \
-                    and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            if (
+                needle in (entry / "environ").read_bytes().split(b"\0")
+                and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+            ):
                 found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120])
         except OSError:
             continue
@@ -42,8 +44,15 @@ def _start(folder: Path, out: Path, env: dict[str, str]) -> subprocess.Popen:
     # The mark is the pid of a shell that execs the run, so the run's pid is in its own mark.
     cmd = [sys.executable, "-c", "from govmap.flows.cli import app; app()", "run", str(folder), "--out", str(out)]
     script = f'export {_MARK}=$$; exec "$@"'
-    return subprocess.Popen(["sh", "-c", script, "sh", *cmd], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        ["sh", "-c", script, "sh", *cmd],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _own_server_env() -> dict[str, str]:
@@ -74,8 +83,9 @@ def test_sigkill_at_any_instant_leaves_no_process(tmp_path: Path, samples_folder
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
-def test_sigterm_and_sigint_stop_a_run_at_once(tmp_path: Path, samples_folder: Path,
-                                               prefect_api_env: dict[str, str], signum: int, code: int) -> None:
+def test_sigterm_and_sigint_stop_a_run_at_once(
+    tmp_path: Path, samples_folder: Path, prefect_api_env: dict[str, str], signum: int, code: int
+) -> None:
     out = tmp_path / "out"
     proc = _start(samples_folder, out, prefect_api_env)
     time.sleep(4.0)

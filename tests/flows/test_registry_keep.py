@@ -29,13 +29,17 @@ def test_removed_to_keep(tmp_path: Path, on_removed: str, status: str, carried: 
     registry = load_registry(_registry(tmp_path, on_removed))
     gone = str(tmp_path / "in" / "old.md")
     elsewhere = str(tmp_path / "other" / "x.md")  # not under any registered source
-    inputs = [{"source_uri": gone, "sha256": "a" * 64, "status": status},
-              {"source_uri": elsewhere, "sha256": "b" * 64, "status": "ok"}]
+    inputs = [
+        {"source_uri": gone, "sha256": "a" * 64, "status": status},
+        {"source_uri": elsewhere, "sha256": "b" * 64, "status": "ok"},
+    ]
     assert [e["source_uri"] for e in removed_to_keep(registry, inputs, current_specs=[])] == ([gone] if carried else [])
 
 
 @pytest.mark.slow
-def test_keep_carries_a_removed_document_through_the_flow(tmp_path: Path, samples_folder: Path, prefect_server: str) -> None:
+def test_keep_carries_a_removed_document_through_the_flow(
+    tmp_path: Path, samples_folder: Path, prefect_server: str
+) -> None:
     from govmap.flows.ingest import ingest
 
     shutil.move(str(samples_folder), tmp_path / "in")

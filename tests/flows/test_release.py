@@ -22,14 +22,36 @@ PAGE = "The Frontier Review Board (FRB) met the OECD in spring."
 def result(*, char_end: int = 25, sha: str = "a" * 64) -> DocumentResult:
     doc_id = sha[:16]
     row = DocumentRow(
-        doc_id=doc_id, source_uri="memo.txt", media_type="text/plain", title="Memo", authors=(), publisher=None,
-        published="2025", n_pages=1, n_chars=len(PAGE), sha256=sha, status="ok", error=None,
-        ingested_at=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc), pipeline_version="test",
+        doc_id=doc_id,
+        source_uri="memo.txt",
+        media_type="text/plain",
+        title="Memo",
+        authors=(),
+        publisher=None,
+        published="2025",
+        n_pages=1,
+        n_chars=len(PAGE),
+        sha256=sha,
+        status="ok",
+        error=None,
+        ingested_at=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc),
+        pipeline_version="test",
     )
-    mention = Mention(doc_id, "institution", "oecd", "OECD", 1, PAGE.index("OECD"), PAGE.index("OECD") + 4,
-                      PAGE, "kb:test", 1.0)
-    frb = Mention(doc_id, "institution", "new:frontier-review-board", "Frontier Review Board", 1, 4, char_end,
-                  PAGE, "discovery:test", 0.8)
+    mention = Mention(
+        doc_id, "institution", "oecd", "OECD", 1, PAGE.index("OECD"), PAGE.index("OECD") + 4, PAGE, "kb:test", 1.0
+    )
+    frb = Mention(
+        doc_id,
+        "institution",
+        "new:frontier-review-board",
+        "Frontier Review Board",
+        1,
+        4,
+        char_end,
+        PAGE,
+        "discovery:test",
+        0.8,
+    )
     return DocumentResult(row=row, pages=(PAGE,), extraction=Extraction(doc_id, DocMetadata(), (frb, mention)))
 
 
@@ -68,8 +90,18 @@ def test_figures_drawn_beside_validation_reach_the_report(tmp_path: Path, prepar
     from govmap.flows.release import prepare_publish
 
     base = result()
-    collaboration = Collaboration(base.row.doc_id, ("new:frontier-review-board", "oecd"), ("joint_research",),
-                                  ("met",), "existing", 1, PAGE, "prose:test", 0.9, ("Frontier Review Board", "OECD"))
+    collaboration = Collaboration(
+        base.row.doc_id,
+        ("new:frontier-review-board", "oecd"),
+        ("joint_research",),
+        ("met",),
+        "existing",
+        1,
+        PAGE,
+        "prose:test",
+        0.9,
+        ("Frontier Review Board", "OECD"),
+    )
     with_collaboration = replace(base, extraction=replace(base.extraction, collaborations=(collaboration,)))
     if prepared:
         prepare_publish()
@@ -90,8 +122,9 @@ def test_a_bad_row_is_set_aside_and_the_rest_promoted(tmp_path: Path) -> None:
 
     good, bad = result(), result(char_end=len(PAGE) + 40, sha="b" * 64)
     fingerprint = input_fingerprint(["a" * 64, "b" * 64], pipeline_version="test", extra="rows")
-    outcome = publish_release(lambda: iter([good, bad]), tmp_path, fingerprint=fingerprint, pipeline_version="test",
-                              max_rejected=0.5)
+    outcome = publish_release(
+        lambda: iter([good, bad]), tmp_path, fingerprint=fingerprint, pipeline_version="test", max_rejected=0.5
+    )
     assert outcome.promoted and latest_release(tmp_path) == outcome.path
     assert outcome.rejected_rows == 1 and outcome.rows["mentions"] == 3
     assert outcome.summary.startswith("validation PASSED with 1 rejected row")
@@ -105,7 +138,9 @@ def test_a_bad_row_is_set_aside_and_the_rest_promoted(tmp_path: Path) -> None:
     assert "Rejected rows (1)" in outcome.report_html.read_text()
 
     # The default limit (1 % of any table) is far below one mention in four: not promoted.
-    second = publish_release(lambda: iter([good, bad]), tmp_path, fingerprint=fingerprint + "x", pipeline_version="test")
+    second = publish_release(
+        lambda: iter([good, bad]), tmp_path, fingerprint=fingerprint + "x", pipeline_version="test"
+    )
     assert not second.promoted and latest_release(tmp_path) == outcome.path
     assert "more than 1%" in second.summary
 
@@ -119,15 +154,19 @@ def test_credentials_and_tokens_are_not_published(tmp_path: Path) -> None:
     uri = "http://alice:s3cr3t@host.example/doc.md?token=abc123"
     ok = result()
     ok = replace(ok, row=replace(ok.row, source_uri=uri))
-    failed = quarantine(uri.replace("doc.md", "gone.md"), f"{uri.replace('doc.md', 'gone.md')}: HTTP 404; document quarantined")
+    failed = quarantine(
+        uri.replace("doc.md", "gone.md"), f"{uri.replace('doc.md', 'gone.md')}: HTTP 404; document quarantined"
+    )
     outcome = publish(tmp_path, [ok, failed], "secrets")
     published = [p for p in outcome.path.rglob("*") if p.is_file()]
     for path in published:
         data = path.read_bytes()
         assert b"s3cr3t" not in data and b"abc123" not in data and b"alice" not in data, path
     documents = pq.read_table(outcome.path / "documents.parquet").to_pylist()
-    assert {d["source_uri"] for d in documents} == {"http://host.example/doc.md?token=REDACTED",
-                                                    "http://host.example/gone.md?token=REDACTED"}
+    assert {d["source_uri"] for d in documents} == {
+        "http://host.example/doc.md?token=REDACTED",
+        "http://host.example/gone.md?token=REDACTED",
+    }
 
 
 @pytest.mark.slow  # great-expectations validation costs a few seconds
@@ -136,15 +175,26 @@ def test_a_kb_overlay_body_reaches_the_release_and_its_manifest(tmp_path: Path) 
 
     overlay = tmp_path / "kb"
     overlay.mkdir()
-    body = {"id": "frontier-review-board", "name": "Frontier Review Board", "acronym": "FRB", "aliases": [],
-            "kind": "government_body", "country": None}
+    body = {
+        "id": "frontier-review-board",
+        "name": "Frontier Review Board",
+        "acronym": "FRB",
+        "aliases": [],
+        "kind": "government_body",
+        "country": None,
+    }
     (overlay / "institutions.jsonl").write_text(json.dumps(body) + "\n")
     base = result()
     frb = replace(base.extraction.mentions[0], key="frontier-review-board", extractor="kb:test")
     linked = replace(base, extraction=replace(base.extraction, mentions=(frb, base.extraction.mentions[1])))
     fingerprint = input_fingerprint(["a" * 64], pipeline_version="test", extra="overlay")
-    outcome = publish_release(lambda: iter([linked]), tmp_path / "out", fingerprint=fingerprint,
-                              pipeline_version="test", kb_overlay=str(overlay))
+    outcome = publish_release(
+        lambda: iter([linked]),
+        tmp_path / "out",
+        fingerprint=fingerprint,
+        pipeline_version="test",
+        kb_overlay=str(overlay),
+    )
     assert outcome.promoted
     rows = pq.read_table(outcome.path / "institutions.parquet").to_pylist()
     (row,) = [r for r in rows if r["institution_id"] == "frontier-review-board"]

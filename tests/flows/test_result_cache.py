@@ -24,18 +24,47 @@ SHA = "c" * 64
 
 def full_result(sha: str = SHA) -> DocumentResult:
     doc_id = sha[:16]
-    row = DocumentRow(doc_id=doc_id, source_uri="memo.md", media_type="text/markdown", title="Memo",
-                      authors=("A. Author", "B. Author"), publisher="Lab", published="2025-01", n_pages=1,
-                      n_chars=len(PAGE), sha256=sha, status="ok", error=None,
-                      ingested_at=dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc), pipeline_version="test")
+    row = DocumentRow(
+        doc_id=doc_id,
+        source_uri="memo.md",
+        media_type="text/markdown",
+        title="Memo",
+        authors=("A. Author", "B. Author"),
+        publisher="Lab",
+        published="2025-01",
+        n_pages=1,
+        n_chars=len(PAGE),
+        sha256=sha,
+        status="ok",
+        error=None,
+        ingested_at=dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc),
+        pipeline_version="test",
+    )
     extraction = Extraction(
-        doc_id, DocMetadata("Memo", ("A. Author",), "Lab", "2025-01"),
+        doc_id,
+        DocMetadata("Memo", ("A. Author",), "Lab", "2025-01"),
         mentions=(Mention(doc_id, "institution", "oecd", "OECD", 1, 4, 8, PAGE, "kb:test", 1.0),),
-        collaborations=(Collaboration(doc_id, ("oecd", "uk-aisi"), ("mou",), ("memorandum",), "signed", 1, PAGE,
-                                      "prose:test", 0.9, ("OECD", "UK AISI")),),
-        ratings=(Rating(doc_id, "OECD", "oecd", "Openness", "high", None, "lmh", "why \ud800", "t0", 1, "table:test"),
-                 Rating(doc_id, "OECD", None, "Reach", "3", 3, "numeric", None, "t0", 1, "table:test")),
-        discoveries=(Discovery("institution", "new:x", "X Board", "XB", "agency", None, ("X",), "GB", "discovery:test"),),
+        collaborations=(
+            Collaboration(
+                doc_id,
+                ("oecd", "uk-aisi"),
+                ("mou",),
+                ("memorandum",),
+                "signed",
+                1,
+                PAGE,
+                "prose:test",
+                0.9,
+                ("OECD", "UK AISI"),
+            ),
+        ),
+        ratings=(
+            Rating(doc_id, "OECD", "oecd", "Openness", "high", None, "lmh", "why \ud800", "t0", 1, "table:test"),
+            Rating(doc_id, "OECD", None, "Reach", "3", 3, "numeric", None, "t0", 1, "table:test"),
+        ),
+        discoveries=(
+            Discovery("institution", "new:x", "X Board", "XB", "agency", None, ("X",), "GB", "discovery:test"),
+        ),
     )
     return DocumentResult(row=row, pages=(PAGE, "página dos"), extraction=extraction)
 
@@ -66,17 +95,22 @@ def _tampered_value(entry: bytes) -> bytes:
     return entry.replace(b'"Memo"', b'"Forged"', 1)  # checksum left as it was
 
 
-@pytest.mark.parametrize("make_entry", [
-    pytest.param(lambda good: pickle.dumps(Boom()), id="a pickle that runs a command (the old format)"),
-    pytest.param(lambda good: b"", id="empty: a writer killed before the atomic rename existed"),
-    pytest.param(lambda good: good[: len(good) // 2], id="truncated"),
-    pytest.param(_tampered_value, id="a value edited, checksum not updated"),
-    pytest.param(lambda good: _reseal(b'["govmap-result/1",[]]'), id="another format version"),
-    pytest.param(lambda good: _reseal(b'{"not": "ours"}'), id="valid JSON that is not an entry"),
-    pytest.param(lambda good: _reseal(good.split(b"\n", 1)[1].replace(b'"Memo"', b"12", 1)),
-                 id="resealed with a wrongly typed field"),
-    pytest.param(lambda good: encode_result(full_result("d" * 64)), id="another document's entry copied here"),
-])
+@pytest.mark.parametrize(
+    "make_entry",
+    [
+        pytest.param(lambda good: pickle.dumps(Boom()), id="a pickle that runs a command (the old format)"),
+        pytest.param(lambda good: b"", id="empty: a writer killed before the atomic rename existed"),
+        pytest.param(lambda good: good[: len(good) // 2], id="truncated"),
+        pytest.param(_tampered_value, id="a value edited, checksum not updated"),
+        pytest.param(lambda good: _reseal(b'["govmap-result/1",[]]'), id="another format version"),
+        pytest.param(lambda good: _reseal(b'{"not": "ours"}'), id="valid JSON that is not an entry"),
+        pytest.param(
+            lambda good: _reseal(good.split(b"\n", 1)[1].replace(b'"Memo"', b"12", 1)),
+            id="resealed with a wrongly typed field",
+        ),
+        pytest.param(lambda good: encode_result(full_result("d" * 64)), id="another document's entry copied here"),
+    ],
+)
 def test_a_bad_entry_is_a_logged_miss(tmp_path: Path, monkeypatch, caplog, make_entry) -> None:
     monkeypatch.chdir(tmp_path)
     cache = ResultCache(tmp_path / ".cache")

@@ -30,7 +30,8 @@ def _ids(release: Path, table: str, key: str) -> list[str]:
 
 @pytest.mark.slow
 def test_decisions_made_with_the_cli_reach_the_next_release_without_extracting_again(
-        tmp_path: Path, samples_folder: Path, prefect_server: str, prefect_api_env: dict[str, str]) -> None:
+    tmp_path: Path, samples_folder: Path, prefect_server: str, prefect_api_env: dict[str, str]
+) -> None:
     from govmap.flows.ingest import ingest
 
     out, curation = tmp_path / "out", tmp_path / "curation.yaml"
@@ -43,17 +44,21 @@ def test_decisions_made_with_the_cli_reach_the_next_release_without_extracting_a
     collaboration = _ids(release, "collaborations", "collaboration_id")[0]
     rating = _ids(release, "criteria_ratings", "rating_id")[0]
     common = ["--out", str(out), "--curation", str(curation), "--by", "tester"]
-    for args in (["reject", "collaborations", collaboration, "--why", "not stated"],
-                 ["confirm", "ratings", rating, "--why", "matches the table"],
-                 ["confirm", "mentions", "0" * 16, "--why", "no such record"]):
+    for args in (
+        ["reject", "collaborations", collaboration, "--why", "not stated"],
+        ["confirm", "ratings", rating, "--why", "matches the table"],
+        ["confirm", "mentions", "0" * 16, "--why", "no such record"],
+    ):
         code, output = review(*args, *common)
         assert (code == 0) == (args[2] != "0" * 16), output
     assert len(load_curation(curation).decisions) == 2  # the typo was refused, nothing written
 
     # One more decision written by hand, on a record this release does not hold: stale, not lost.
     with curation.open("a", encoding="utf-8") as f:
-        f.write("  - op: reject\n    table: mentions\n    id: 'ffffffffffffffff'\n    by: tester\n    at: 2026-01-01\n"
-                "    why: left from an older release\n")
+        f.write(
+            "  - op: reject\n    table: mentions\n    id: 'ffffffffffffffff'\n    by: tester\n    at: 2026-01-01\n"
+            "    why: left from an older release\n"
+        )
     second = ingest([str(samples_folder)], str(out), curation=str(curation))
     assert all(s.cached for s in second.documents)  # no document extracted again
     assert second.outcome is not None and second.outcome.promoted
@@ -72,19 +77,33 @@ def test_decisions_made_with_the_cli_reach_the_next_release_without_extracting_a
     assert "stale: #3 reject mentions" in (new / "README.md").read_text()
 
     # Unchanged inputs and curation file: nothing to publish.
-    assert ingest([str(samples_folder)], str(out), curation=str(curation)).unchanged_release == second.outcome.release_id
+    assert (
+        ingest([str(samples_folder)], str(out), curation=str(curation)).unchanged_release == second.outcome.release_id
+    )
 
     # A syntax error is one line and exit 2, before any work.
     broken = tmp_path / "broken.yaml"
     broken.write_text("decisions:\n  - op: merge\n    keep: [a\n", encoding="utf-8")
-    run = subprocess.run([*GOVMAP, "run", str(samples_folder), "--out", str(out), "--curation", str(broken)],
-                         capture_output=True, text=True, env=prefect_api_env, timeout=300)
+    run = subprocess.run(
+        [*GOVMAP, "run", str(samples_folder), "--out", str(out), "--curation", str(broken)],
+        capture_output=True,
+        text=True,
+        env=prefect_api_env,
+        timeout=300,
+    )
     assert run.returncode == 2
     assert run.stderr.strip().count("\n") == 0 and "not valid YAML" in run.stderr and str(broken) in run.stderr
 
     # Four reviewers at once: every decision lands, none overwrites another.
     ratings = _ids(new, "criteria_ratings", "rating_id")[1:5]
-    procs = [subprocess.Popen([*GOVMAP, "review", "confirm", "ratings", r, "--why", "seen", *common],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=prefect_api_env) for r in ratings]
+    procs = [
+        subprocess.Popen(
+            [*GOVMAP, "review", "confirm", "ratings", r, "--why", "seen", *common],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=prefect_api_env,
+        )
+        for r in ratings
+    ]
     assert [p.wait(timeout=300) for p in procs] == [0] * len(ratings)
     assert sorted(d.id for d in load_curation(curation).decisions[3:]) == sorted(ratings)

@@ -43,19 +43,36 @@ def world(tmp_path_factory: pytest.TempPathFactory, s3_server: str, prefect_serv
     root = tmp_path_factory.mktemp("s3-cli")
     folder = root / "in"
     shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("src"))
-    env = {**os.environ, **S3_TEST_ENV, "PREFECT_API_URL": prefect_server, "PYTHONUNBUFFERED": "1",
-           "GOVMAP_CACHE_DIR": str(root / "cache")}
+    env = {
+        **os.environ,
+        **S3_TEST_ENV,
+        "PREFECT_API_URL": prefect_server,
+        "PYTHONUNBUFFERED": "1",
+        "GOVMAP_CACHE_DIR": str(root / "cache"),
+    }
     for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "GOVMAP_TEST_KILL_AT"):
         env.pop(key, None)
     bucket = f"govmap-{uuid.uuid4().hex[:12]}"
-    fs = fsspec.filesystem("s3", endpoint_url=s3_server, key=S3_TEST_ENV["AWS_ACCESS_KEY_ID"],
-                           secret=S3_TEST_ENV["AWS_SECRET_ACCESS_KEY"], skip_instance_cache=True,
-                           use_listings_cache=False)  # the test lists again after each run
+    fs = fsspec.filesystem(
+        "s3",
+        endpoint_url=s3_server,
+        key=S3_TEST_ENV["AWS_ACCESS_KEY_ID"],
+        secret=S3_TEST_ENV["AWS_SECRET_ACCESS_KEY"],
+        skip_instance_cache=True,
+        use_listings_cache=False,
+    )  # the test lists again after each run
     fs.mkdir(bucket)
     for p in sorted(folder.iterdir()):
         fs.put_file(str(p), f"{bucket}/in/{p.name}")
-    return {"root": root, "folder": folder, "env": env, "bucket": bucket, "fs": fs, "endpoint": s3_server,
-            "url": f"s3://{bucket}/govmap"}
+    return {
+        "root": root,
+        "folder": folder,
+        "env": env,
+        "bucket": bucket,
+        "fs": fs,
+        "endpoint": s3_server,
+        "url": f"s3://{bucket}/govmap",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +100,9 @@ def test_s3_release_has_the_tables_of_the_local_one(world: dict, runs: dict, s3_
     assert f"release: {release}" in stdout and f"{world['url']}/latest -> {release}" in stdout
     local = world["root"] / "local-out"
     for name in TABLES:
-        pd.testing.assert_frame_equal(_frame(govmap.load(name, out=world["url"]), name),
-                                      _frame(govmap.load(name, out=local), name), obj=name)
+        pd.testing.assert_frame_equal(
+            _frame(govmap.load(name, out=world["url"]), name), _frame(govmap.load(name, out=local), name), obj=name
+        )
 
 
 def test_s3_sources_give_the_tables_of_local_files(world: dict, runs: dict) -> None:
@@ -92,13 +110,20 @@ def test_s3_sources_give_the_tables_of_local_files(world: dict, runs: dict) -> N
     uris = govmap.load("documents", out=from_s3)["source_uri"]
     assert sorted(uris) == sorted(f"s3://{world['bucket']}/in/{p.name}" for p in world["folder"].iterdir())
     for name in TABLES:
-        pd.testing.assert_frame_equal(_frame(govmap.load(name, out=from_s3), name, ("ingested_at", "source_uri")),
-                                      _frame(govmap.load(name, out=local), name, ("ingested_at", "source_uri")), obj=name)
+        pd.testing.assert_frame_equal(
+            _frame(govmap.load(name, out=from_s3), name, ("ingested_at", "source_uri")),
+            _frame(govmap.load(name, out=local), name, ("ingested_at", "source_uri")),
+            obj=name,
+        )
 
 
 def test_pyarrow_and_duckdb_read_the_release_over_s3(world: dict, runs: dict, s3_env: dict[str, str]) -> None:
-    fs = pafs.S3FileSystem(endpoint_override=world["endpoint"], access_key=S3_TEST_ENV["AWS_ACCESS_KEY_ID"],
-                           secret_key=S3_TEST_ENV["AWS_SECRET_ACCESS_KEY"], region="us-east-1")
+    fs = pafs.S3FileSystem(
+        endpoint_override=world["endpoint"],
+        access_key=S3_TEST_ENV["AWS_ACCESS_KEY_ID"],
+        secret_key=S3_TEST_ENV["AWS_SECRET_ACCESS_KEY"],
+        region="us-east-1",
+    )
     base = f"{world['bucket']}/govmap/releases/{_pointer(world)}"
     manifest = json.loads(fs.open_input_stream(f"{base}/manifest.json").read())
     assert manifest["validation_passed"] is True
@@ -107,22 +132,36 @@ def test_pyarrow_and_duckdb_read_the_release_over_s3(world: dict, runs: dict, s3
     con = govmap.connect(out=world["url"])
     rows = con.execute("SELECT media_type, status FROM documents ORDER BY media_type").fetchall()
     assert rows == [("application/pdf", "ok"), ("text/html", "ok"), ("text/markdown", "ok")]
-    result = _cli(["sql", "SELECT count(*) AS n FROM institutions", "--out", world["url"], "--format", "csv",
-                   "--s3-endpoint", world["endpoint"]], world["env"])
+    result = _cli(
+        [
+            "sql",
+            "SELECT count(*) AS n FROM institutions",
+            "--out",
+            world["url"],
+            "--format",
+            "csv",
+            "--s3-endpoint",
+            world["endpoint"],
+        ],
+        world["env"],
+    )
     assert result is not None and result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["n", str(manifest["tables"]["institutions"]["rows"])]
 
 
 def test_unchanged_inputs_publish_nothing(world: dict, runs: dict) -> None:
     before = _pointer(world)
-    result = _cli(["run", str(world["folder"]), "--out", world["url"], "--s3-endpoint", world["endpoint"]], world["env"])
+    result = _cli(
+        ["run", str(world["folder"]), "--out", world["url"], "--s3-endpoint", world["endpoint"]], world["env"]
+    )
     assert result is not None and result.returncode == 0, result.stderr[-3000:]
     assert f"nothing changed since release {before}" in result.stdout
     assert _pointer(world) == before
 
 
-def test_killed_uploads_leave_the_previous_release_and_the_next_run_publishes(world: dict, runs: dict,
-                                                                             s3_env: dict[str, str]) -> None:
+def test_killed_uploads_leave_the_previous_release_and_the_next_run_publishes(
+    world: dict, runs: dict, s3_env: dict[str, str]
+) -> None:
     fs, bucket = world["fs"], world["bucket"]
     first = _pointer(world)
     n_docs = len(govmap.load("documents", out=world["url"]))
@@ -156,4 +195,6 @@ def test_killed_uploads_leave_the_previous_release_and_the_next_run_publishes(wo
     assert (json.loads(diff.stdout)["old"], json.loads(diff.stdout)["new"]) == (first, final)
     report = _cli(["report", "--out", world["url"], "--s3-endpoint", world["endpoint"]], world["env"])
     assert report is not None and report.returncode == 0, report.stderr
-    assert f"release: {final}" in report.stdout and f"{world['url']}/releases/{final}/quality/report.html" in report.stdout
+    assert (
+        f"release: {final}" in report.stdout and f"{world['url']}/releases/{final}/quality/report.html" in report.stdout
+    )

@@ -28,9 +28,16 @@ def url(s3_bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def _run(local: Path, release_id: str, rows: dict, *, passed: bool = True) -> RunResult:
     """What `run_ingest` returns after publishing `release_id` in `local` (promoted when `passed`)."""
     path = write_release(local, rows, release_id, promote_it=passed)
-    outcome = PublishOutcome(release_id=release_id, path=path, promoted=passed, validation_passed=passed, rows={},
-                             report_html=path / "quality" / "report.html", report_json=path / "quality" / "report.json",
-                             summary="")
+    outcome = PublishOutcome(
+        release_id=release_id,
+        path=path,
+        promoted=passed,
+        validation_passed=passed,
+        rows={},
+        report_html=path / "quality" / "report.html",
+        report_json=path / "quality" / "report.json",
+        summary="",
+    )
     return RunResult(documents=(), outcome=outcome)
 
 
@@ -48,8 +55,9 @@ def test_publish_points_only_at_validated_releases(url: str) -> None:
     assert any("unchanged (validation failed)" in note for note in result.notes)
 
 
-def test_a_new_working_folder_starts_from_the_store_pointer(url: str, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_working_folder_starts_from_the_store_pointer(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with remote.output_target(url) as target:
         target.publish(_run(target.local, RELEASE_1, release_rows()))
     monkeypatch.setenv("GOVMAP_CACHE_DIR", str(tmp_path / "another-machine"))

@@ -23,14 +23,18 @@ def gold(stem: str) -> dict:
 @pytest.fixture(scope="module")
 def corpus_out(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory, prefect_server: str) -> Path:
     out = tmp_path_factory.mktemp("corpus-release")
-    result = run_cli("run", str(shared_corpus / "text"), str(shared_corpus / "pdf"), "--out", str(out), api_url=prefect_server)
+    result = run_cli(
+        "run", str(shared_corpus / "text"), str(shared_corpus / "pdf"), "--out", str(out), api_url=prefect_server
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
 
 def doc_ids(out: Path, stem: str) -> list[str]:
     """The text and the PDF version of one corpus document."""
-    rows = query(out, f"SELECT doc_id FROM documents WHERE source_uri LIKE '%/{stem}_%' AND status = 'ok' ORDER BY media_type")
+    rows = query(
+        out, f"SELECT doc_id FROM documents WHERE source_uri LIKE '%/{stem}_%' AND status = 'ok' ORDER BY media_type"
+    )
     assert len(rows) == 2, rows
     return [r[0] for r in rows]
 
@@ -45,9 +49,12 @@ def test_host_ratings_with_rationales_exact(corpus_out: Path) -> None:
     table = gold("003")["ratings"][0]
     expected = {(s, c, r, sc, table["subject_keys"][s]) for s, c, r, sc in table["cells"]}
     for doc_id in doc_ids(corpus_out, "003"):
-        rows = query(corpus_out, f"""
+        rows = query(
+            corpus_out,
+            f"""
             SELECT subject, criterion, rating, score, subject_id, rationale, table_id, scale FROM criteria_ratings
-            WHERE doc_id = '{doc_id}' AND extractor LIKE 'table:%'""")  # prose ratings: make eval
+            WHERE doc_id = '{doc_id}' AND extractor LIKE 'table:%'""",
+        )  # prose ratings: make eval
         assert {r[:5] for r in rows} == expected
         assert {r[6] for r in rows} == {table["table_id"]} and {r[7] for r in rows} == {table["scale"]}
         for subject, criterion, *_rest, rationale, _t, _s in rows:
@@ -59,13 +66,17 @@ def test_proposal_instrument_presence_matrix_exact(corpus_out: Path) -> None:
     table = gold("000")["ratings"][0]
     expected = {
         (s, c, "x" if c in table["marked"].get(s, []) else "", 1.0 if c in table["marked"].get(s, []) else 0.0)
-        for s in table["subjects"] for c in table["criteria"]
+        for s in table["subjects"]
+        for c in table["criteria"]
     }
     assert len(expected) == 60
     for doc_id in doc_ids(corpus_out, "000"):
-        rows = query(corpus_out, f"""
+        rows = query(
+            corpus_out,
+            f"""
             SELECT subject, criterion, rating, score FROM criteria_ratings
-            WHERE doc_id = '{doc_id}' AND scale = 'presence'""")
+            WHERE doc_id = '{doc_id}' AND scale = 'presence'""",
+        )
         assert set(rows) == expected and len(rows) == 60
 
 
@@ -82,9 +93,12 @@ def test_collaboration_table_exact(corpus_out: Path) -> None:
     expected = {(tuple(c["parties"]), tuple(c["types"])) for c in gold("004")["collaborations"]}
     assert len(expected) == 17
     for doc_id in doc_ids(corpus_out, "004"):
-        rows = query(corpus_out, f"""
+        rows = query(
+            corpus_out,
+            f"""
             SELECT parties, types, status FROM collaborations
-            WHERE doc_id = '{doc_id}' AND extractor = 'table:collaboration'""")
+            WHERE doc_id = '{doc_id}' AND extractor = 'table:collaboration'""",
+        )
         assert {(tuple(p), tuple(t)) for p, t, _ in rows} == expected
         assert {s for *_x, s in rows} == {"existing"}
 

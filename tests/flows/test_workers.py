@@ -41,14 +41,21 @@ def _bomb(*_: object) -> None:
         raise ParseError("bomb.pdf: no text layer; document quarantined") from exc
 
 
-@pytest.mark.parametrize(("parse", "settings", "reason"), [
-    # Over the time budget while parsing.
-    (_spin, {"document_seconds": 0.2}, "memo.txt: parsing exceeded 0.2 s (document_seconds); document quarantined"),
-    # Over the memory budget (the worker's cap turns it into MemoryError).
-    (_allocate, {}, "memo.txt: over 2,048 MB while parsing (document_memory_mb); document quarantined"),
-    # A memory failure a parser wrapped is still a memory budget, not "no text layer".
-    (_bomb, {"document_memory_mb": 512}, "memo.txt: over 512 MB while parsing (document_memory_mb); document quarantined"),
-])
+@pytest.mark.parametrize(
+    ("parse", "settings", "reason"),
+    [
+        # Over the time budget while parsing.
+        (_spin, {"document_seconds": 0.2}, "memo.txt: parsing exceeded 0.2 s (document_seconds); document quarantined"),
+        # Over the memory budget (the worker's cap turns it into MemoryError).
+        (_allocate, {}, "memo.txt: over 2,048 MB while parsing (document_memory_mb); document quarantined"),
+        # A memory failure a parser wrapped is still a memory budget, not "no text layer".
+        (
+            _bomb,
+            {"document_memory_mb": 512},
+            "memo.txt: over 512 MB while parsing (document_memory_mb); document quarantined",
+        ),
+    ],
+)
 def test_over_budget_is_quarantined_with_its_reason(monkeypatch, parse, settings, reason) -> None:
     monkeypatch.setattr(documents, "parse", parse)
     result = process_raw(_raw(), ParseSettings.resolve(settings), nlp=None)  # never reaches extraction
@@ -57,7 +64,9 @@ def test_over_budget_is_quarantined_with_its_reason(monkeypatch, parse, settings
 
 def test_output_over_budget_is_quarantined_before_extraction() -> None:
     result = process_raw(_raw(text="x" * 50), ParseSettings(max_chars=10), nlp=None)
-    assert result.row.error == "memo.txt: 50 characters of text, over the budget of 10 (max_chars); document quarantined"
+    assert (
+        result.row.error == "memo.txt: 50 characters of text, over the budget of 10 (max_chars); document quarantined"
+    )
     assert result.transient
 
 
@@ -72,20 +81,33 @@ def test_a_parse_error_is_not_transient(monkeypatch) -> None:
 
 def test_memory_cap_turns_an_allocation_into_memory_error() -> None:
     # In a fresh process: the cap lasts for the life of the process that sets it.
-    code = ("from govmap.flows.documents import _cap_memory\n_cap_memory(64)\n"
-            "try:\n    bytearray(512 * 2**20)\nexcept MemoryError:\n    raise SystemExit(7)\n")
+    code = (
+        "from govmap.flows.documents import _cap_memory\n_cap_memory(64)\n"
+        "try:\n    bytearray(512 * 2**20)\nexcept MemoryError:\n    raise SystemExit(7)\n"
+    )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 7
 
 
 @pytest.mark.slow  # a whole CLI run
-def test_a_dead_worker_costs_one_document(tmp_path: Path, samples_folder: Path, prefect_api_env: dict[str, str]) -> None:
+def test_a_dead_worker_costs_one_document(
+    tmp_path: Path, samples_folder: Path, prefect_api_env: dict[str, str]
+) -> None:
     # The worker given poison.md is SIGKILLed (as the OOM killer or a crash in C would), in the
     # pool and again alone: the run goes on, publishes the other documents and exits 0.
     (samples_folder / "poison.md").write_text("# Poison\n\nThe Harbor Board met the Northwind Office.\n")
     out = tmp_path / "out"
     env = {**prefect_api_env, "GOVMAP_TEST_KILL_AT": "worker:poison.md"}
-    cmd = [sys.executable, "-c", "from govmap.flows.cli import app; app()", "run", str(samples_folder), "--out", str(out),
-           "--workers", "2"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from govmap.flows.cli import app; app()",
+        "run",
+        str(samples_folder),
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+    ]
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     import pyarrow.parquet as pq
@@ -94,7 +116,8 @@ def test_a_dead_worker_costs_one_document(tmp_path: Path, samples_folder: Path, 
     assert set(rows) == {"poison.md", *(p.name for p in samples_folder.iterdir() if p.name != "poison.md")}
     assert rows["poison.md"]["status"] == "quarantined"
     assert rows["poison.md"]["error"].endswith(
-        "poison.md: its worker process was killed (SIGKILL: out of memory?) twice; document quarantined")
+        "poison.md: its worker process was killed (SIGKILL: out of memory?) twice; document quarantined"
+    )
     assert all(r["status"] == "ok" for name, r in rows.items() if name != "poison.md")
 
 
@@ -105,11 +128,14 @@ def test_two_empty_files_get_a_row_each() -> None:
     assert [r.error.split(":")[0] for r in rows] == ["a.txt", "b.txt"]
 
 
-@pytest.mark.parametrize(("uri", "media_type"), [
-    ("https://example.org/gone.pdf?token=x", "application/pdf"),  # the query is no part of the name
-    ("reports/notes.mdx", "text/markdown"),  # every suffix the sources read, as detection names it
-    ("https://example.org/page", "text/plain"),  # no suffix: nothing better to say
-])
+@pytest.mark.parametrize(
+    ("uri", "media_type"),
+    [
+        ("https://example.org/gone.pdf?token=x", "application/pdf"),  # the query is no part of the name
+        ("reports/notes.mdx", "text/markdown"),  # every suffix the sources read, as detection names it
+        ("https://example.org/page", "text/plain"),  # no suffix: nothing better to say
+    ],
+)
 def test_a_failed_pull_takes_its_media_type_from_the_name(uri: str, media_type: str) -> None:
     assert quarantine(uri, f"{uri}: HTTP 404; document skipped").row.media_type == media_type
 
@@ -120,15 +146,20 @@ def _pdf_bomb(inflated_mb: int) -> bytes:
 
     packer = zlib.compressobj(9)
     stream = b"".join([*(packer.compress(b" " * 2**20) for _ in range(inflated_mb)), packer.flush()])
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
     xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(
+        b"%010d 00000 n \n" % o for o in offsets
+    )
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
 
@@ -150,6 +181,8 @@ def test_a_decompression_bomb_is_over_the_memory_budget_not_image_only(tmp_path:
         summaries = [extractor.collect(f) for f in futures]
         assert extractor.replaced == 1
     assert summaries[0].status == "quarantined"
-    assert summaries[0].error == ("bomb.pdf: its worker process aborted twice (SIGABRT: an allocation failed, most likely "
-                                  "over the 128 MB budget, document_memory_mb); document quarantined")
+    assert summaries[0].error == (
+        "bomb.pdf: its worker process aborted twice (SIGABRT: an allocation failed, most likely "
+        "over the 128 MB budget, document_memory_mb); document quarantined"
+    )
     assert summaries[1].status == "ok"

@@ -218,8 +218,11 @@ def _difference(plumber: list[list[str | None]], govmap: list[list[str | None]])
     return "?"
 
 
-def _compare_tables(result: FileResult, plumber_pages: list[list[tuple[tuple[float, ...], list[list[str | None]]]]],
-                    govmap_pages: dict[int, list[tuple[tuple[float, ...] | None, list[list[str | None]]]]]) -> None:
+def _compare_tables(
+    result: FileResult,
+    plumber_pages: list[list[tuple[tuple[float, ...], list[list[str | None]]]]],
+    govmap_pages: dict[int, list[tuple[tuple[float, ...] | None, list[list[str | None]]]]],
+) -> None:
     from govmap.sources.normalize import normalize_cell
 
     for number, plumber in enumerate(plumber_pages, start=1):
@@ -306,7 +309,11 @@ def _compare_text(result: FileResult, pdfium_texts: list[str], govmap_texts: lis
                 continue
             if _PAGE_NUMBER.match(line):
                 result.lines_lost_page_number += 1
-            elif line in edge and len(pdfium_texts) >= 3 and edge_counts[re.sub(r"\d+", "#", _line_key(line))] >= 0.5 * len(pdfium_texts):
+            elif (
+                line in edge
+                and len(pdfium_texts) >= 3
+                and edge_counts[re.sub(r"\d+", "#", _line_key(line))] >= 0.5 * len(pdfium_texts)
+            ):
                 result.lines_lost_running += 1
             else:
                 result.lines_lost_other.append(line.strip()[:60])
@@ -355,16 +362,20 @@ def report(results: list[FileResult], *, verbose: bool = True) -> str:
     slowest = min(ratios) if ratios else (0.0, "")
     out = []
     if verbose:
-        out.append(f"{'file':44} {'pg':>3} {'real':>4} {'eq':>3} {'eq~':>3} {'diff':>4} {'miss':>4} {'xtra':>4} "
-                   f"{'fhyph':>5} {'lost':>4} {'ctl':>3} {'plumb':>4} {'x':>6}")
+        out.append(
+            f"{'file':44} {'pg':>3} {'real':>4} {'eq':>3} {'eq~':>3} {'diff':>4} {'miss':>4} {'xtra':>4} "
+            f"{'fhyph':>5} {'lost':>4} {'ctl':>3} {'plumb':>4} {'x':>6}"
+        )
         for r in results:
             if r.error:
                 out.append(f"{r.name[:44]:44} {r.error[:80]}")
                 continue
             x = r.plumber_s / r.govmap_s if r.govmap_s else 0.0
-            out.append(f"{r.name[:44]:44} {r.pages:3} {r.real_tables:4} {r.equal:3} {r.equal_nospace:3} {r.different:4} "
-                       f"{r.missed:4} {r.extra:4} {len(r.false_hyphens):5} {len(r.lines_lost_other):4} "
-                       f"{r.control_chars:3} {r.pdfplumber_pages:4} {x:6.1f}")
+            out.append(
+                f"{r.name[:44]:44} {r.pages:3} {r.real_tables:4} {r.equal:3} {r.equal_nospace:3} {r.different:4} "
+                f"{r.missed:4} {r.extra:4} {len(r.false_hyphens):5} {len(r.lines_lost_other):4} "
+                f"{r.control_chars:3} {r.pdfplumber_pages:4} {x:6.1f}"
+            )
         out.append("")
         out.append("differences, by file:")
         for r in ok:
@@ -416,10 +427,12 @@ def main(argv: list[str] | None = None) -> int:
     folders = args.folders or [DEFAULT_FOLDER]
     missing = [f for f in folders if not f.exists()]
     if missing:
-        print(f"{missing[0]}: not found.  pdfplumber's test PDFs: git clone --depth 1 "
-              f"https://github.com/jsvine/pdfplumber /tmp/pdfplumber && mkdir -p {DEFAULT_FOLDER.parent} && "
-              f"cp -r /tmp/pdfplumber/tests/pdfs {DEFAULT_FOLDER.parent}/  (or name any folder of PDFs)",
-              file=sys.stderr)
+        print(
+            f"{missing[0]}: not found.  pdfplumber's test PDFs: git clone --depth 1 "
+            f"https://github.com/jsvine/pdfplumber /tmp/pdfplumber && mkdir -p {DEFAULT_FOLDER.parent} && "
+            f"cp -r /tmp/pdfplumber/tests/pdfs {DEFAULT_FOLDER.parent}/  (or name any folder of PDFs)",
+            file=sys.stderr,
+        )
         return 2
     import logging
 

@@ -32,10 +32,14 @@ def main(argv: list[str] | None = None) -> int:
         extraction = extract_document(nlp, parse(RawDocument(str(path), path.read_bytes(), "application/pdf")))
         ratings += [(path.name, repr(r)) for r in extraction.ratings if r.extractor.startswith("table:")]
         collaborations += [(path.name, repr(c)) for c in extraction.collaborations if c.extractor.startswith("table:")]
-        definitions += [(path.name, repr(d)) for d in extraction.discoveries
-                        if d.entity_type == "instrument" and d.description]
-    for name, records in (("ratings", ratings), ("table collaborations", collaborations),
-                          ("instrument definitions", definitions)):
+        definitions += [
+            (path.name, repr(d)) for d in extraction.discoveries if d.entity_type == "instrument" and d.description
+        ]
+    for name, records in (
+        ("ratings", ratings),
+        ("table collaborations", collaborations),
+        ("instrument definitions", definitions),
+    ):
         digest = hashlib.sha256("\n".join(sorted(map(str, records))).encode()).hexdigest()[:16]
         print(f"{name}: {len(records)}  sha256 {digest}")
     return 0

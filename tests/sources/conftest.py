@@ -11,8 +11,15 @@ from typing import Iterator
 import pytest
 
 
-def write_pdf(path: Path, pages: list[list[str]], *, encrypt: str | None = None, title: str | None = None,
-              author: str | None = None, header: str | None = None) -> Path:
+def write_pdf(
+    path: Path,
+    pages: list[list[str]],
+    *,
+    encrypt: str | None = None,
+    title: str | None = None,
+    author: str | None = None,
+    header: str | None = None,
+) -> Path:
     """A text PDF: one list of lines per page, an optional running header and page numbers."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -38,8 +45,15 @@ def write_pdf(path: Path, pages: list[list[str]], *, encrypt: str | None = None,
     return path
 
 
-def draw_table(c, x: float, top: float, rows: list[list[str]], col_widths: list[float], row_height: float = 18,
-               merge_down_first_col: bool = False) -> float:
+def draw_table(
+    c,
+    x: float,
+    top: float,
+    rows: list[list[str]],
+    col_widths: list[float],
+    row_height: float = 18,
+    merge_down_first_col: bool = False,
+) -> float:
     """Draw a ruled grid with text; returns the y below it.  `merge_down_first_col` leaves out the
     rule between rows in the first column where its cell is empty (a rowspan)."""
     n = len(rows)

@@ -22,8 +22,8 @@ def linked(tmp_path: Path) -> Path:
     folder = tmp_path / "reports"
     folder.mkdir()
     (folder / "a.md").write_text("# A\n")
-    (folder / "alias.md").symlink_to(folder / "a.md")               # a link within the folder: read
-    (folder / "passwd.txt").symlink_to(outside / "secret.txt")       # a link out of it: skipped
+    (folder / "alias.md").symlink_to(folder / "a.md")  # a link within the folder: read
+    (folder / "passwd.txt").symlink_to(outside / "secret.txt")  # a link out of it: skipped
     return folder
 
 
@@ -53,25 +53,32 @@ def _redirecting_to(location: str) -> httpx.Client:
         if request.url.path == "/start":
             return httpx.Response(302, headers={"location": location})
         return httpx.Response(200, content=b"# fetched")
+
     return _client(handler)
 
 
-@pytest.mark.parametrize("location", [
-    "file:///etc/passwd",        # off http(s)
-    "ftp://example.org/x.md",    # another scheme
-])
+@pytest.mark.parametrize(
+    "location",
+    [
+        "file:///etc/passwd",  # off http(s)
+        "ftp://example.org/x.md",  # another scheme
+    ],
+)
 def test_redirects_stay_on_http(location: str) -> None:
     with pytest.raises(FetchError, match="redirected to non-HTTP"):
         pull(SourceRef("https://example.org/start", "url"), client=_redirecting_to(location))
 
 
-@pytest.mark.parametrize(("start", "location", "allowed"), [
-    ("https://example.org/start", "/ok.md", True),                        # same host
-    ("https://example.org/start", "https://cdn.example.org/ok.md", True),  # a host under *.example.org
-    ("https://example.org/start", "http://127.0.0.1:8500/v1/kv", False),   # the machine's own services
-    ("https://example.org/start", "https://example.org.evil.test/x.md", False),
-    ("https://elsewhere.test/start", "https://example.org/ok.md", False),  # the URL itself is not allowed
-])
+@pytest.mark.parametrize(
+    ("start", "location", "allowed"),
+    [
+        ("https://example.org/start", "/ok.md", True),  # same host
+        ("https://example.org/start", "https://cdn.example.org/ok.md", True),  # a host under *.example.org
+        ("https://example.org/start", "http://127.0.0.1:8500/v1/kv", False),  # the machine's own services
+        ("https://example.org/start", "https://example.org.evil.test/x.md", False),
+        ("https://elsewhere.test/start", "https://example.org/ok.md", False),  # the URL itself is not allowed
+    ],
+)
 def test_allowed_hosts_hold_for_every_redirect(start: str, location: str, allowed: bool) -> None:
     settings = {"allowed_hosts": ["example.org", "*.example.org"]}
     ref = SourceRef(start, "url")

@@ -113,7 +113,11 @@ def test_deep_nesting_keeps_the_text_and_its_order() -> None:
     "head, h1, title",
     [
         # a site's name after a dash, named by og:site_name
-        ('<title>Harbour Rules - Port Portal</title><meta property="og:site_name" content="Port Portal">', "", "Harbour Rules"),
+        (
+            '<title>Harbour Rules - Port Portal</title><meta property="og:site_name" content="Port Portal">',
+            "",
+            "Harbour Rules",
+        ),
         # a domain after the separator
         ("<title>Harbour Rules - PORTS.EXAMPLE.ORG</title>", "", "Harbour Rules"),
         # what stands before the separator is the page's own <h1>

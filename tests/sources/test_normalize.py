@@ -76,7 +76,10 @@ def test_pdfium_line_end_hyphen_marker(given: str, expected: str) -> None:
 def test_join_marked_hyphens_uses_the_documents_compounds() -> None:
     # "centre-village" is printed with a real hyphen on page 1, so the marker on page 2 keeps it;
     # "6-" before a word is a number's hyphen, not a compound's.
-    pages = ["The centre-village road.", "A new centre\ufffevillage square, 6-phospho\ufffefructose and con\ufffestruct."]
+    pages = [
+        "The centre-village road.",
+        "A new centre\ufffevillage square, 6-phospho\ufffefructose and con\ufffestruct.",
+    ]
     out = join_marked_hyphens(pages, ParseSettings())
     assert out[1] == "A new centre-village square, 6-phosphofructose and construct."
     assert out[0] == pages[0]
@@ -238,8 +241,12 @@ def test_strip_running_lines_roman_numbers_as_printed() -> None:
 def test_strip_running_lines_needs_the_same_side() -> None:
     # The same line at the top of two pages and the bottom of two others is not a running head
     # (four pages: it would take three at one side).
-    pages = ["Harbour notes\nA.\nB.\nC.\nD.", "Harbour notes\nE.\nF.\nG.\nH.",
-             "I.\nJ.\nK.\nL.\nHarbour notes", "M.\nN.\nO.\nP.\nHarbour notes"]
+    pages = [
+        "Harbour notes\nA.\nB.\nC.\nD.",
+        "Harbour notes\nE.\nF.\nG.\nH.",
+        "I.\nJ.\nK.\nL.\nHarbour notes",
+        "M.\nN.\nO.\nP.\nHarbour notes",
+    ]
     assert strip_running_lines(pages, ParseSettings()) == pages
 
 
@@ -265,9 +272,11 @@ def test_repairs_order_is_declared_once() -> None:
 
 
 def test_normalize_pages_end_to_end() -> None:
-    pages = ["Harbour Review\r\nThe \ufb01rst gover-\r\nnance rule on Al systems.\r\n1",
-             "Harbour Review\r\nSecond page.\r\n2",
-             "Harbour Review\r\nThird page.\r\n3"]
+    pages = [
+        "Harbour Review\r\nThe \ufb01rst gover-\r\nnance rule on Al systems.\r\n1",
+        "Harbour Review\r\nSecond page.\r\n2",
+        "Harbour Review\r\nThird page.\r\n3",
+    ]
     out = normalize_pages(pages, ParseSettings())
     assert out[0] == "The first governance\nrule on AI systems."
     assert out[1:] == ["Second page.", "Third page."]
@@ -309,9 +318,34 @@ def test_pdf_line_recurring_mid_sentence_is_kept() -> None:
 # Pieces that make the repairs act (ligatures, odd spaces, soft hyphens, "Al" in every context
 # fix_ai_ocr knows, hyphens at line ends, trailing spaces, blank lines) and pieces that look
 # close but must be left alone.
-_PIECES = ["Al", "Also", "Open", " Al", "Al-driven", "-Jazeera", "(Al)", "AlSI", "/ML", "Gen", "model",
-           "gover-", "nance", "long-", " \n", "\n", "\n\n\n", " ", "\t", "\u00ad", "\ufb01", "\ufb03",
-           "\u00a0", "\u200b", "\u2009", "x."]
+_PIECES = [
+    "Al",
+    "Also",
+    "Open",
+    " Al",
+    "Al-driven",
+    "-Jazeera",
+    "(Al)",
+    "AlSI",
+    "/ML",
+    "Gen",
+    "model",
+    "gover-",
+    "nance",
+    "long-",
+    " \n",
+    "\n",
+    "\n\n\n",
+    " ",
+    "\t",
+    "\u00ad",
+    "\ufb01",
+    "\ufb03",
+    "\u00a0",
+    "\u200b",
+    "\u2009",
+    "x.",
+]
 
 
 def _texts() -> list[str]:

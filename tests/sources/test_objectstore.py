@@ -56,10 +56,13 @@ def test_missing_prefix_fails_the_spec_in_one_line(bucket: str) -> None:
     assert f"s3://{bucket}/nothing-here" in str(info.value) and "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize("key", [
-    "in/gone.md",  # listed once, deleted before the pull
-    None,  # a bucket that does not exist
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "in/gone.md",  # listed once, deleted before the pull
+        None,  # a bucket that does not exist
+    ],
+)
 def test_missing_object_is_a_permanent_fetch_error_and_a_quarantined_row(bucket: str, key: str | None) -> None:
     uri = f"s3://{bucket}/{key}" if key else "s3://govmap-no-such-bucket/a.md"
     with pytest.raises(FetchError) as info:
@@ -87,15 +90,18 @@ def test_unreachable_endpoint_is_transient(s3_env: dict[str, str], monkeypatch: 
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize(("exc", "transient"), [
-    (OSError(errno.EBUSY, "SlowDown"), True),  # s3fs's mapping of S3 throttling (503 SlowDown)
-    (OSError(getattr(errno, "EREMOTEIO", errno.EIO), "InternalError"), True),  # a 500 from the store
-    (TimeoutError("read timed out"), True),
-    (ConnectionResetError("reset by peer"), True),
-    (FileNotFoundError("no such key"), False),  # missing key or bucket
-    (PermissionError("AccessDenied"), False),  # wrong credentials stay wrong
-    (ValueError("bad range"), False),
-])
+@pytest.mark.parametrize(
+    ("exc", "transient"),
+    [
+        (OSError(errno.EBUSY, "SlowDown"), True),  # s3fs's mapping of S3 throttling (503 SlowDown)
+        (OSError(getattr(errno, "EREMOTEIO", errno.EIO), "InternalError"), True),  # a 500 from the store
+        (TimeoutError("read timed out"), True),
+        (ConnectionResetError("reset by peer"), True),
+        (FileNotFoundError("no such key"), False),  # missing key or bucket
+        (PermissionError("AccessDenied"), False),  # wrong credentials stay wrong
+        (ValueError("bad range"), False),
+    ],
+)
 def test_transient_classification(exc: BaseException, transient: bool) -> None:
     assert is_transient(exc) is transient
 
@@ -110,13 +116,16 @@ def test_other_fsspec_urls_are_sources() -> None:
         fs.rm("/govmap-test-src", recursive=True)
 
 
-@pytest.mark.parametrize(("spec", "expected"), [
-    ("s3://bucket/key.pdf", True),
-    ("memory://x", True),
-    ("https://example.org/a.pdf", False),  # http(s) keeps its own client
-    ("file:///tmp/a.pdf", False),
-    ("nosuchscheme://x", False),  # unknown to fsspec: an unsupported-scheme error, not an import error
-    ("reports/a.pdf", False),
-])
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("s3://bucket/key.pdf", True),
+        ("memory://x", True),
+        ("https://example.org/a.pdf", False),  # http(s) keeps its own client
+        ("file:///tmp/a.pdf", False),
+        ("nosuchscheme://x", False),  # unknown to fsspec: an unsupported-scheme error, not an import error
+        ("reports/a.pdf", False),
+    ],
+)
 def test_is_object_url(spec: str, expected: bool) -> None:
     assert is_object_url(spec) is expected

@@ -23,8 +23,9 @@ def test_text_metadata_and_running_headers(tmp_path: Path) -> None:
         ["Tides and locks are logged daily."],
         ["Pilots board at the outer buoy."],
     ]
-    path = write_pdf(tmp_path / "ports.pdf", pages, title="North Coast Ports", author="Harbour Office",
-                     header="Harbour Review 2031")
+    path = write_pdf(
+        tmp_path / "ports.pdf", pages, title="North Coast Ports", author="Harbour Office", header="Harbour Review 2031"
+    )
     doc = parse_pdf(_raw(path))
     assert [p.number for p in doc.pages] == [1, 2, 3]
     assert doc.meta_title == "North Coast Ports" and doc.meta_author == "Harbour Office"
@@ -136,8 +137,14 @@ def _one_page_table(path: Path, above: list[tuple[str, str]], parts: int = 1) ->
 @pytest.mark.parametrize(
     ("above", "title"),
     [
-        ([("Helvetica", "Some body text before it."), ("Helvetica-Bold", "Depths of small ports")], "Depths of small ports"),  # short bold line
-        ([("Helvetica", "Table 7. Depths of"), ("Helvetica", "small ports")], "Table 7. Depths of small ports"),  # wrapped "Table N" caption
+        (
+            [("Helvetica", "Some body text before it."), ("Helvetica-Bold", "Depths of small ports")],
+            "Depths of small ports",
+        ),  # short bold line
+        (
+            [("Helvetica", "Table 7. Depths of"), ("Helvetica", "small ports")],
+            "Table 7. Depths of small ports",
+        ),  # wrapped "Table N" caption
         ([("Helvetica", "A plain sentence of body text sits right above the grid.")], None),  # body text is no caption
         ([], None),  # nothing above
     ],

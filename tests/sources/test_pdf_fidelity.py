@@ -29,8 +29,9 @@ def _parse(path: Path) -> Document:
     return parse_pdf(RawDocument(path.name, path.read_bytes(), "application/pdf"))
 
 
-def _grid_lines(x: float, top: float, n_rows: int, col_widths: list[float], row_height: float = 18
-                ) -> tuple[list[float], list[float]]:
+def _grid_lines(
+    x: float, top: float, n_rows: int, col_widths: list[float], row_height: float = 18
+) -> tuple[list[float], list[float]]:
     xs = [x]
     for w in col_widths:
         xs.append(xs[-1] + w)
@@ -60,8 +61,14 @@ def test_line_end_hyphen_marker_joins_the_word(tmp_path: Path) -> None:
     # pdfium hands "con-" at a line end as "con\ufffestructed", the line break removed.
     c = _canvas(tmp_path / "hyphens.pdf")
     c.setFont("Helvetica", 10)
-    for i, line in enumerate(["The harbour wall was con-", "structed in one year and is well-",
-                              "known to sailors as a state-of-the-", "art breakwater."]):
+    for i, line in enumerate(
+        [
+            "The harbour wall was con-",
+            "structed in one year and is well-",
+            "known to sailors as a state-of-the-",
+            "art breakwater.",
+        ]
+    ):
         c.drawString(72, 700 - 14 * i, line)
     c.save()
     text = _parse(tmp_path / "hyphens.pdf").pages[0].text
@@ -97,8 +104,12 @@ def test_control_characters_are_removed(tmp_path: Path) -> None:
 def test_dates_and_chart_values_at_page_feet_are_kept(tmp_path: Path) -> None:
     # Every page ends with a data row (a date) and a chart value, at the same place: content, not
     # a running foot (no words) and not a page number (the values do not count pages).
-    bodies = [["Arrivals at North Quay."], ["Arrivals at South Quay."], ["Arrivals at East Quay."],
-              ["Arrivals at West Quay."]]
+    bodies = [
+        ["Arrivals at North Quay."],
+        ["Arrivals at South Quay."],
+        ["Arrivals at East Quay."],
+        ["Arrivals at West Quay."],
+    ]
     path = write_pdf(tmp_path / "feet.pdf", [b + ["03/25/2016", ["120", "80"][n % 2]] for n, b in enumerate(bodies, 1)])
     texts = [p.text for p in _parse(path).pages]
     assert all("03/25/2016" in t for t in texts)
@@ -114,9 +125,18 @@ def test_running_heads_and_page_numbers_still_go(tmp_path: Path) -> None:
 def test_repeated_source_note_is_kept(tmp_path: Path) -> None:
     # The same note under a table on every page is body text, not a pull quote set apart.
     note = "Source: Harbour Office survey of every quay, figures in tonnes."
-    bodies = [[f"Tonnage of quay {q} rose again this year.", "More ships called.", "Fewer left.", note,
-               f"Quay {q} is dredged in spring.", f"Quay {q} has two cranes.", f"Quay {q} closes at dusk."]
-              for q in ("A", "B", "C")]
+    bodies = [
+        [
+            f"Tonnage of quay {q} rose again this year.",
+            "More ships called.",
+            "Fewer left.",
+            note,
+            f"Quay {q} is dredged in spring.",
+            f"Quay {q} has two cranes.",
+            f"Quay {q} closes at dusk.",
+        ]
+        for q in ("A", "B", "C")
+    ]
     path = write_pdf(tmp_path / "notes.pdf", bodies)
     assert all(note in p.text for p in _parse(path).pages)
 
@@ -243,7 +263,9 @@ def test_rotated_page_without_ruling_never_opens_pdfplumber(tmp_path: Path, monk
     assert "Quarterly figures for the Harbor Board" in doc.pages[0].text
 
 
-def _spanning_table(c, x: float, top: float, rows: list[list[str]], col_widths: list[float], row_height: float = 18) -> None:
+def _spanning_table(
+    c, x: float, top: float, rows: list[list[str]], col_widths: list[float], row_height: float = 18
+) -> None:
     """A ruled table where an empty cell continues the cell above it (a row span): no rule
     between them."""
     xs, ys = _grid_lines(x, top, len(rows), col_widths, row_height)
@@ -261,15 +283,21 @@ def test_merged_cells_kept_layout_boxes_dropped(tmp_path: Path) -> None:
     # A table whose first column spans all eight rows and whose second spans four: nearly half
     # its grid slots are merged (None), and it is still a table (README, "Reading PDFs").
     c = _canvas(tmp_path / "merged.pdf")
-    rows = [["Region", "Group", "Quay"]] + [["North" if i == 0 else "", ("Inner" if i < 4 else "Outer") if i % 4 == 0 else "",
-                                             f"Quay {i}"] for i in range(8)]
+    rows = [["Region", "Group", "Quay"]] + [
+        ["North" if i == 0 else "", ("Inner" if i < 4 else "Outer") if i % 4 == 0 else "", f"Quay {i}"]
+        for i in range(8)
+    ]
     _spanning_table(c, 72, 780, rows, COLS)
     # Below it, a page layout of ruled boxes around prose: one wide box, two side by side, one
     # wide box.  A grid of 3 x 2 slots, but only one row split in two: not a table.
     c.setLineWidth(0.5)
     c.setFont("Helvetica", 9)
-    for x, top, w, text in [(72, 500, 280, "A note on tides and locks."), (72, 460, 140, "Pilots board here."),
-                            (212, 460, 140, "Fees are due."), (72, 420, 280, "A note on the winter closures.")]:
+    for x, top, w, text in [
+        (72, 500, 280, "A note on tides and locks."),
+        (72, 460, 140, "Pilots board here."),
+        (212, 460, 140, "Fees are due."),
+        (72, 420, 280, "A note on the winter closures."),
+    ]:
         c.rect(x, top - 40, w, 40)
         c.drawString(x + 4, top - 20, text)
     c.save()
@@ -292,9 +320,13 @@ def test_cell_spaces_between_scripts(tmp_path: Path) -> None:
     c = _canvas(tmp_path / "scripts.pdf")
     xs, ys = _grid_lines(72, 700, 3, [120.0, 120.0])
     _rule_grid(c, xs, ys)
-    for row, (first, second, font, gap) in enumerate([("Rate", "of", "Helvetica", 2.4),
-                                                     ("\u4e0a\u5347", "5.72", "STSong-Light", 2.4),
-                                                     ("Depth", "m", "Helvetica", 3.5)]):
+    for row, (first, second, font, gap) in enumerate(
+        [
+            ("Rate", "of", "Helvetica", 2.4),
+            ("\u4e0a\u5347", "5.72", "STSong-Light", 2.4),
+            ("Depth", "m", "Helvetica", 3.5),
+        ]
+    ):
         c.setFont(font, 9)
         c.drawString(xs[0] + 3, ys[row] - 13, first)
         c.drawString(xs[0] + 3 + c.stringWidth(first, font, 9) + gap, ys[row] - 13, second)

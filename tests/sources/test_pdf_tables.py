@@ -58,10 +58,12 @@ def _mixed_tables_pdf(path: Path) -> Path:
     c.drawString(60, height - 70, "Table 2. Ferry crossings rated by the island councils")
     top = height - 80
     xs = [60, 180, 350, 440]
-    rows = [["Crossing", "Council view", "Rating"],
-            ["Gull Sound", "Cheap; slow in (winter) fog", "3/5"],
-            ["Rook Narrows", "Needs a second vessel", "High"],
-            ["Tern Race", "Closed 12-14 May", "n/a"]]
+    rows = [
+        ["Crossing", "Council view", "Rating"],
+        ["Gull Sound", "Cheap; slow in (winter) fog", "3/5"],
+        ["Rook Narrows", "Needs a second vessel", "High"],
+        ["Tern Race", "Closed 12-14 May", "n/a"],
+    ]
     row_height = 30
     c.setLineWidth(0.6)
     for i in range(len(rows) + 1):
@@ -82,8 +84,13 @@ def _mixed_tables_pdf(path: Path) -> Path:
     c.drawString(60, body_y, "Body text between the two tables, long enough to be a sentence of prose.")
     c.setFont("Courier-Bold", 9)
     c.drawString(60, body_y - 30, "Pier fees")
-    draw_table(c, 60, body_y - 36, [["Pier", "Fee (EUR)", "Since"], ["East", "1,200", "2029"], ["West", "950.50", "2031"]],
-               [100, 100, 80])
+    draw_table(
+        c,
+        60,
+        body_y - 36,
+        [["Pier", "Fee (EUR)", "Since"], ["East", "1,200", "2029"], ["West", "950.50", "2031"]],
+        [100, 100, 80],
+    )
     c.showPage()
     c.save()
     return path
@@ -207,10 +214,12 @@ def test_table_reads_the_same_from_only_the_characters_inside_it(tmp_path: Path,
             x0, top, x1, bottom = PlumberTable(_CharPage([]), cells).bbox
             # Characters whose middle falls on the table's edges: pdfplumber keeps those on the
             # top and left edges, not those on the bottom and right ones.
-            edge_chars = [_char("L", x0 - 1, x0 + 1, top + 4, top + 8, -1),
-                          _char("R", x1 - 1, x1 + 1, top + 4, top + 8, -1),
-                          _char("T", x0 + 4, x0 + 8, top - 1, top + 1, -1),
-                          _char("B", x0 + 4, x0 + 8, bottom - 1, bottom + 1, -1)]
+            edge_chars = [
+                _char("L", x0 - 1, x0 + 1, top + 4, top + 8, -1),
+                _char("R", x1 - 1, x1 + 1, top + 4, top + 8, -1),
+                _char("T", x0 + 4, x0 + 8, top - 1, top + 1, -1),
+                _char("B", x0 + 4, x0 + 8, bottom - 1, bottom + 1, -1),
+            ]
             page_chars = chars + edge_chars
             full = PlumberTable(_CharPage(page_chars), cells).extract()
             assert _cell_table(cells, page_chars).extract() == full
@@ -243,10 +252,21 @@ def test_caption_crop_takes_the_characters_pdfplumber_takes() -> None:
 
     region = (0.0, 50.0, 300.0, 80.0)
     edges = [40.0, 49.0, 50.0, 51.0, 65.0, 79.0, 80.0, 81.0, 90.0]
-    chars = [_char("x", x0, x1, top, bottom, 0)
-             for top in edges for bottom in edges if bottom >= top
-             for x0, x1 in [(-5.0, -1.0), (-1.0, 0.0), (0.0, 0.0), (10.0, 12.0), (299.0, 301.0), (300.0, 300.0),
-                            (301.0, 305.0)]]
+    chars = [
+        _char("x", x0, x1, top, bottom, 0)
+        for top in edges
+        for bottom in edges
+        if bottom >= top
+        for x0, x1 in [
+            (-5.0, -1.0),
+            (-1.0, 0.0),
+            (0.0, 0.0),
+            (10.0, 12.0),
+            (299.0, 301.0),
+            (300.0, 300.0),
+            (301.0, 305.0),
+        ]
+    ]
     cropped = _crop(chars, region)
     assert cropped == crop_to_bbox(chars, region)
     assert 0 < len(cropped) < len(chars)
@@ -255,6 +275,7 @@ def test_caption_crop_takes_the_characters_pdfplumber_takes() -> None:
 def _lattice_edges(rng, n: int) -> list[dict]:
     """Horizontal and vertical rules on a coarse lattice, some missing or cut short, some
     crossing, some duplicated: grids with merged cells, loose boxes and stray lines."""
+
     def h(x0, x1, y):
         return {"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0, "orientation": "h"}
 

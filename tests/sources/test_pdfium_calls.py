@@ -74,8 +74,12 @@ def test_character_getters_answer_as_pypdfium2(drawn_pdf: Path) -> None:
             box, fast_box = pdfium_c.FS_RECTF(), pdfium_c.FS_RECTF()
             assert pdfium_c.FPDFText_GetLooseCharBox(raw, i, box)
             assert pdfium_calls.char_loose_box(tp, i, ctypes.byref(fast_box))
-            assert ((fast_box.left, fast_box.bottom, fast_box.right, fast_box.top)
-                    == (box.left, box.bottom, box.right, box.top))
+            assert (fast_box.left, fast_box.bottom, fast_box.right, fast_box.top) == (
+                box.left,
+                box.bottom,
+                box.right,
+                box.top,
+            )
             assert pdfium_calls.char_text_object(tp, i) == _address(pdfium_c.FPDFText_GetTextObject(raw, i))
     finally:
         pdf.close()
@@ -88,8 +92,11 @@ def test_pdfium_generates_only_spaces_and_line_breaks(drawn_pdf: Path) -> None:
     try:
         textpage = pdf[0].get_textpage()
         raw = textpage.raw
-        generated = {pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(pdfium_c.FPDFText_CountChars(raw))
-                     if pdfium_c.FPDFText_IsGenerated(raw, i) == 1}
+        generated = {
+            pdfium_c.FPDFText_GetUnicode(raw, i)
+            for i in range(pdfium_c.FPDFText_CountChars(raw))
+            if pdfium_c.FPDFText_IsGenerated(raw, i) == 1
+        }
     finally:
         pdf.close()
     assert 0x20 in generated and 0x0A in generated  # the page has both kinds
@@ -106,9 +113,11 @@ def _check_objects(count: int, typed_get, fast_get) -> list[int]:
         assert kind == pdfium_c.FPDFPageObj_GetType(typed)
         kinds.append(kind)
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            kinds += _check_objects(pdfium_c.FPDFFormObj_CountObjects(typed),
-                                    lambda k, form=typed: pdfium_c.FPDFFormObj_GetObject(form, k),
-                                    lambda k, form=fast: pdfium_calls.form_object(form, k))
+            kinds += _check_objects(
+                pdfium_c.FPDFFormObj_CountObjects(typed),
+                lambda k, form=typed: pdfium_c.FPDFFormObj_GetObject(form, k),
+                lambda k, form=fast: pdfium_calls.form_object(form, k),
+            )
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             _check_segments(typed, fast)
     return kinds
@@ -130,9 +139,11 @@ def test_object_getters_answer_as_pypdfium2(drawn_pdf: Path) -> None:
     pdf = pdfium.PdfDocument(drawn_pdf)
     try:
         page = pdf[0]
-        kinds = _check_objects(pdfium_c.FPDFPage_CountObjects(page.raw),
-                               lambda i: pdfium_c.FPDFPage_GetObject(page.raw, i),
-                               lambda i: pdfium_calls.page_object(pdfium_calls.handle(page.raw), i))
+        kinds = _check_objects(
+            pdfium_c.FPDFPage_CountObjects(page.raw),
+            lambda i: pdfium_c.FPDFPage_GetObject(page.raw, i),
+            lambda i: pdfium_calls.page_object(pdfium_calls.handle(page.raw), i),
+        )
         assert {pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM} <= set(kinds)
     finally:
         pdf.close()

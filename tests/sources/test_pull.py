@@ -83,7 +83,11 @@ def _client(handler) -> httpx.Client:
 
 
 def test_mock_fetch_pdf_by_content() -> None:
-    client = _client(lambda request: httpx.Response(200, content=b"%PDF-1.7\n...", headers={"content-type": "application/octet-stream"}))
+    client = _client(
+        lambda request: httpx.Response(
+            200, content=b"%PDF-1.7\n...", headers={"content-type": "application/octet-stream"}
+        )
+    )
     raw = pull(SourceRef("https://example.org/download?id=3", "url"), client=client)
     assert raw.media_type == "application/pdf" and raw.source_uri == "https://example.org/download?id=3"
 

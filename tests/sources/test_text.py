@@ -139,15 +139,21 @@ def test_unreadable_text_is_quarantined(data: bytes, match: str) -> None:
     "text, expected",
     [
         # Jekyll-style keys with a space before the colon, a datetime, "A and B" authors
-        ("---\nlayout: post\ntitle : Harbour Rules Revisited\nauthor: Ada Quill and Bo Stern\n"
-         "date  : 2024-05-24 12:00:00 +0800\n---\nBody.\n",
-         FrontMatter("Harbour Rules Revisited", "Ada Quill and Bo Stern", "2024-05-24", None)),
+        (
+            "---\nlayout: post\ntitle : Harbour Rules Revisited\nauthor: Ada Quill and Bo Stern\n"
+            "date  : 2024-05-24 12:00:00 +0800\n---\nBody.\n",
+            FrontMatter("Harbour Rules Revisited", "Ada Quill and Bo Stern", "2024-05-24", None),
+        ),
         # a quoted title folded over two lines; a list of authors; a URL source is no publisher
-        ('---\ntitle: "NOTE: Pilots and\\\n  \\ Ports"\nauthors:\n  - Kim Park\n  - Lee Moss\nsource: https://example.org/x\n---\n',
-         FrontMatter("NOTE: Pilots and Ports", "Kim Park, Lee Moss", None, None)),
+        (
+            '---\ntitle: "NOTE: Pilots and\\\n  \\ Ports"\nauthors:\n  - Kim Park\n  - Lee Moss\nsource: https://example.org/x\n---\n',
+            FrontMatter("NOTE: Pilots and Ports", "Kim Park, Lee Moss", None, None),
+        ),
         # only a last-edited date, and a publisher by name
-        ("---\ntitle: Wiki Page\nlastEdited: '2025-12-28'\npublisher: Lantern Trust\n---\n",
-         FrontMatter("Wiki Page", None, "2025-12-28", "Lantern Trust")),
+        (
+            "---\ntitle: Wiki Page\nlastEdited: '2025-12-28'\npublisher: Lantern Trust\n---\n",
+            FrontMatter("Wiki Page", None, "2025-12-28", "Lantern Trust"),
+        ),
         # no front matter at all, or YAML that does not parse
         ("# Just a heading\n", FrontMatter()),
         ("---\ntitle: [unclosed\n---\n", FrontMatter()),
@@ -158,8 +164,14 @@ def test_read_front_matter(text: str, expected: FrontMatter) -> None:
 
 
 def test_markdown_front_matter_beats_a_section_heading() -> None:
-    doc = parse_text(_raw("---\ntitle: Five Notes on Ports\nauthor: Rui Costa\ndate: 2024-02-01\n---\n\n"
-                          "### Introduction\n\nShips arrive.\n", "text/markdown", "n.md"))
+    doc = parse_text(
+        _raw(
+            "---\ntitle: Five Notes on Ports\nauthor: Rui Costa\ndate: 2024-02-01\n---\n\n"
+            "### Introduction\n\nShips arrive.\n",
+            "text/markdown",
+            "n.md",
+        )
+    )
     assert doc.meta_title == "Five Notes on Ports"
     assert doc.meta_author == "Rui Costa" and doc.meta_published == "2024-02-01"
 
@@ -171,7 +183,8 @@ def test_pipe_table_without_outer_pipes() -> None:
 
 
 def test_markdown_table_becomes_a_table_of_the_page() -> None:
-    doc = parse_text(_raw("# Ports\n\n| Port | Open? |\n|---|---|\n| North | **Yes** |\n| South | No |\n",
-                          "text/markdown", "p.mdx"))
+    doc = parse_text(
+        _raw("# Ports\n\n| Port | Open? |\n|---|---|\n| North | **Yes** |\n| South | No |\n", "text/markdown", "p.mdx")
+    )
     [t] = doc.pages[0].tables
     assert t.grid == [["Port", "Open?"], ["North", "**Yes**"], ["South", "No"]]
