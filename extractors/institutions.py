@@ -30,7 +30,7 @@ from govmap.extractors.context_refs import (
 from govmap.extractors.country_refs import country_references
 from govmap.extractors.extensions import INSTITUTIONS, doc_text
 from govmap.extractors.kb import DocLinker, KnowledgeBase, load_kb
-from govmap.extractors.kb_mentions import EXTRACTOR_KB, kb_candidates
+from govmap.extractors.kb_mentions import EXTRACTOR_KB, kb_candidates, kb_matcher, polities
 from govmap.extractors.mentions import Match, char_span, text_without_links
 from govmap.extractors.model_ner import model_candidates
 from govmap.extractors.records import Discovery
@@ -84,6 +84,10 @@ class InstitutionRuler:
         self.min_head_mentions = min_head_mentions
         self.head_references = HeadReferences(self.kb, heads, min_head_mentions)
         self.country_references = country_references(self.kb)
+        # Compiled now, with the pipeline, not at the first document: a pool's workers fork from a
+        # process that built the pipeline, so they share the seconds of regex compilation.
+        kb_matcher(self.kb)
+        polities(self.kb)
 
     def __call__(self, doc: Doc) -> Doc:
         set_annotations(doc, self.kb, self.find(doc))
