@@ -217,7 +217,11 @@ def _second_keys(form: str, fold: bool) -> frozenset[str] | None:
     return frozenset(k.lower() for k in keys) if fold else frozenset(keys)
 
 
-def _compile_any(sources: list[str], flags: int) -> re.Pattern[str] | None:
+@functools.lru_cache(maxsize=None)
+def _compile_any(sources: tuple[str, ...], flags: int) -> re.Pattern[str] | None:
+    """The sources as one alternation, compiled the first time some text needs it: a large
+    knowledge base has hundreds of (first, second character) groups, seconds of compilation that
+    a document needs only a part of."""
     return re.compile("|".join(sources), flags) if sources else None
 
 
@@ -234,11 +238,12 @@ class Alternation:
         self._sources = [src for _, src in items]
         self._full: re.Pattern[str] | None = None
         self._fold = bool(flags & re.IGNORECASE)
-        self._groups: dict[str, re.Pattern[str]] | None = None
+        # first character -> the sources of the forms that start with it
+        self._groups: dict[str, tuple[str, ...]] | None = None
         # first character -> next character -> the group's forms that can go on with it
-        self._pairs: dict[str, dict[str, re.Pattern[str] | None]] = {}
+        self._pairs: dict[str, dict[str, tuple[str, ...]]] = {}
         # first character -> the group's forms whose second character is not a fixed one
-        self._unpaired: dict[str, re.Pattern[str] | None] = {}
+        self._unpaired: dict[str, tuple[str, ...]] = {}
         self._starts: re.Pattern[str] | None = None
         # Places some form's first characters stand; None: scan with _starts.
         self._scan: _PrefixScan | None = None
@@ -247,7 +252,7 @@ class Alternation:
             by_char: dict[str, list[tuple[str, str]]] = {}
             for form, src in items:
                 by_char.setdefault(self._key(form[0]), []).append((form, src))
-            self._groups = {c: re.compile("|".join(src for _, src in group), flags) for c, group in by_char.items()}
+            self._groups = {c: tuple(src for _, src in group) for c, group in by_char.items()}
             for c, group in by_char.items():
                 self._index_second_characters(c, group)
             chars = "".join(sorted({form[0] for form, _ in items}))
@@ -259,10 +264,8 @@ class Alternation:
     def _index_second_characters(self, first: str, group: list[tuple[str, str]]) -> None:
         keyed = [(_second_keys(form, self._fold), src) for form, src in group]
         seconds = {k for keys, _ in keyed if keys is not None for k in keys}
-        self._pairs[first] = {
-            k: _compile_any([src for keys, src in keyed if keys is None or k in keys], self.flags) for k in seconds
-        }
-        self._unpaired[first] = _compile_any([src for keys, src in keyed if keys is None], self.flags)
+        self._pairs[first] = {k: tuple(src for keys, src in keyed if keys is None or k in keys) for k in seconds}
+        self._unpaired[first] = tuple(src for keys, src in keyed if keys is None)
 
     @property
     def dispatches(self) -> bool:
@@ -291,11 +294,11 @@ class Alternation:
         first = ch.lower() if self._fold else ch
         nxt = prefix[1:]
         if not nxt.isascii():  # the same folding question for the second character
-            return self._groups.get(first) if self._groups is not None else None
+            return _compile_any(self._groups.get(first, ()), self.flags) if self._groups is not None else None
         pairs = self._pairs.get(first)
         if pairs is None:
             return None
-        return pairs.get(nxt.lower() if self._fold else nxt, self._unpaired[first])
+        return _compile_any(pairs.get(nxt.lower() if self._fold else nxt, self._unpaired[first]), self.flags)
 
     def _places(self, text: str) -> Iterator[re.Match[str]]:
         """Where a form may start: `_scan`'s places when it can tell, else `_starts`'."""
