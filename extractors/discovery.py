@@ -476,7 +476,7 @@ _NOT_SUBJECTS = frozenset(
 
 
 def _subject_in(words: list[str], j: int) -> bool:
-    """Whether the "in" at `words[j]` joins a name's subject ("Society for Imaging in Medicine"),
+    """Whether the "in" at `words[j]` joins a name's subject ("Society for Wave Studies in Medicine"),
     not its place ("Institute for Data in Ruritania", "... in Lakeside City"): a capitalised word
     follows that begins no city, region or country."""
     if words[j] != "in" or j + 1 >= len(words) or not words[j + 1][:1].isupper():

@@ -74,10 +74,10 @@ def test_acronym_definition_prefers_word_initials(text, name):
     [
         # "in" before a subject belongs to the name; before a place, a month or a region it does not
         (
-            "Members of the Society for Imaging Informatics in Medicine met.",
-            ["Society for Imaging Informatics in Medicine"],
+            "Members of the Society for Wave Informatics in Medicine met.",
+            ["Society for Wave Informatics in Medicine"],
         ),
-        ("The Council for Ethics in International Affairs wrote.", ["Council for Ethics in International Affairs"]),
+        ("The Council for Candour in Maritime Affairs wrote.", ["Council for Candour in Maritime Affairs"]),
         ("The Institute for Data Policy in Shanghai said so.", ["Institute for Data Policy"]),
         ("The University of Lakeside in January hosted it.", ["University of Lakeside"]),
         ("The Institute of Science in Europe said so.", ["Institute of Science"]),

@@ -33,7 +33,7 @@ SURFACES = {
         ("firms operating in Norway, Iceland, or Canada", []),
         ("Japanese firms", []),
         ("U.S.-based firms", []),
-        ("India's Ministry of Electronics", []),
+        ("India's Ministry of Harbours", []),
     ],
 )
 def test_find_states(text: str, states: list[str]) -> None:
