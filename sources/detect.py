@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from govmap.errors import UnsupportedMediaType
-from govmap.media import DECLARED_MEDIA_TYPES, SUFFIX_MEDIA_TYPES, media_type_of_name
+from govmap.media import DECLARED_MEDIA_TYPES, media_type_of_name
 
-__all__ = ["detect_media_type", "SUFFIX_MEDIA_TYPES"]
+__all__ = ["detect_media_type"]
 
 # The PDF spec lets the header start anywhere in the first 1024 bytes (some writers prepend junk).
 _PDF_MAGIC = b"%PDF-"
