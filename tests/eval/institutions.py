@@ -41,18 +41,13 @@ def load_annotations(folder: Path = ANNOTATIONS) -> dict[str, dict]:
 def evaluate_folder(paths: Iterable[Path], annotations: dict[str, dict]) -> list[Score]:
     """Parse and extract every document, resolve them together, score those with annotations."""
     from govmap.extractors.extract import extract_document
+    from govmap.extractors.config import DEFAULT_COMPONENTS, KB_COMPONENTS
     from govmap.extractors.nlp import NlpConfig, build_nlp
     from govmap.sources import iter_sources, parse, pull
 
-    nlp = build_nlp(
-        NlpConfig(
-            components=(
-                ("govmap_sentences", "govmap.extractors.sentences"),
-                ("govmap_institution_ruler", "govmap.extractors.institutions"),
-                ("govmap_instrument_ruler", "govmap.extractors.instruments"),
-            )
-        )
-    )
+    # Sentences and the two KB rulers: all that institution and instrument mentions need.
+    wanted = {"govmap_sentences", *KB_COMPONENTS}
+    nlp = build_nlp(NlpConfig(components=tuple(c for c in DEFAULT_COMPONENTS if c[0] in wanted)))
     extractions = {}
     for path in sorted(paths):
         ref = next(iter(iter_sources([str(path)], None)))
