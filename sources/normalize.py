@@ -36,7 +36,6 @@ __all__ = [
     "drop_control_chars",
     "drop_noise_lines",
     "join_hyphenated_words",
-    "fix_ai_ocr",
     "tidy_whitespace",
     "strip_running_lines",
     "drop_repeated_paragraphs",
