@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from govmap.sources.pdf import parse_pdf
     from govmap.sources.text import parse_text
 
-_LAZY_PARSERS = {function: media for media, (_, function) in reversed(PARSERS.items())}
+_LAZY_PARSERS = {function: media for media, (_, function) in PARSERS.items()}  # any of its types: one parser
 
 
 def __getattr__(name: str) -> Any:
