@@ -55,10 +55,8 @@ def detect_media_type(data: bytes, name: str, declared: str | None = None) -> st
         head = head.lstrip()[:64]
     if _HTML_SNIFF.match(head.lstrip()) if named == "text/plain" else _HTML_SNIFF.search(head):
         return "text/html"
-    media = _declared(declared)
-    if media in ("text/html", "text/markdown"):
-        return media
-    return "text/plain"
+    # A declared PDF without a header was refused above; any other declared type stands.
+    return _declared(declared) or "text/plain"
 
 
 def _declared(content_type: str | None) -> str | None:
