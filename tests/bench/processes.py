@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.bench.corpora import ROOT
+from tests import ROOT
 
 
 def _processes() -> tuple[dict[int, list[int]], dict[int, int]]:

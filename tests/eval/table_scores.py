@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from govmap.extractors.records import Collaboration, Rating
+from tests import ROOT, SHARED_CORPUS
 
 __all__ = [
     "TableScores",
@@ -36,9 +37,8 @@ __all__ = [
     "main",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ANNOTATIONS = ROOT / "tests" / "eval" / "tables"
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPUS = SHARED_CORPUS
 log = logging.getLogger(__name__)
 
 RatingKey = tuple
