@@ -26,11 +26,11 @@ if TYPE_CHECKING:
     from govmap.sources.pdf import parse_pdf
     from govmap.sources.text import parse_text
 
-_LAZY_PARSERS = {function: media for media, (_, function) in reversed(PARSERS.items())}
+_LAZY_PARSERS = {function: media for media, (_, function) in PARSERS.items()}  # any of its types: one parser
 
 
 def __getattr__(name: str) -> Any:
-    """`parse_html`, `parse_pdf` and `parse_text`, loaded on first use (see `govmap.sources.parse.PARSERS`)."""
+    """`parse_html`, `parse_pdf` and `parse_text`, loaded on first use (see `govmap.media.PARSERS`)."""
     if name in _LAZY_PARSERS:
         return parser_for(_LAZY_PARSERS[name])
     raise AttributeError(f"module 'sources' has no attribute {name!r}")

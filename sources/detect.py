@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from govmap.errors import UnsupportedMediaType
-from govmap.media import DECLARED_MEDIA_TYPES, SUFFIX_MEDIA_TYPES, media_type_of_name
+from govmap.media import DECLARED_MEDIA_TYPES, media_type_of_name
 
-__all__ = ["detect_media_type", "SUFFIX_MEDIA_TYPES"]
+__all__ = ["detect_media_type"]
 
 # The PDF spec lets the header start anywhere in the first 1024 bytes (some writers prepend junk).
 _PDF_MAGIC = b"%PDF-"
@@ -55,10 +55,8 @@ def detect_media_type(data: bytes, name: str, declared: str | None = None) -> st
         head = head.lstrip()[:64]
     if _HTML_SNIFF.match(head.lstrip()) if named == "text/plain" else _HTML_SNIFF.search(head):
         return "text/html"
-    media = _declared(declared)
-    if media in ("text/html", "text/markdown"):
-        return media
-    return "text/plain"
+    # A declared PDF without a header was refused above; any other declared type stands.
+    return _declared(declared) or "text/plain"
 
 
 def _declared(content_type: str | None) -> str | None:

@@ -11,7 +11,7 @@ from typing import Iterator, NoReturn
 from govmap.errors import SourceError, SourceTooLarge
 from govmap.media import DOCUMENT_SUFFIXES
 
-__all__ = ["DOCUMENT_SUFFIXES", "iter_folder", "read_file"]
+__all__ = ["iter_folder", "read_file"]
 log = logging.getLogger(__name__)
 
 

@@ -36,7 +36,6 @@ __all__ = [
     "drop_control_chars",
     "drop_noise_lines",
     "join_hyphenated_words",
-    "fix_ai_ocr",
     "tidy_whitespace",
     "strip_running_lines",
     "drop_repeated_paragraphs",
@@ -309,7 +308,7 @@ def _keeps_marker(page: str, backwards: str, at: int, printed: frozenset[str]) -
 
 
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-–—]\s*)?(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
+    r"^\s*(?:[-–—]\s*)?(?:page\s+)?(?P<numeral>\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")
@@ -323,16 +322,15 @@ def _line_key(line: str) -> str:
 # A running line has words: a line of only numbers, dates or symbols that recurs ("12/03/2024",
 # "100", "#.#%") is a table row or a chart value, whatever its position.
 _HAS_LETTERS = re.compile(r"[^\W\d_]{2}")
-# The first numeral of a page-number line ("Page" and "of" hold no roman digit).
-_NUMERAL = re.compile(r"\d+|[ivxlcdm]+", re.IGNORECASE)
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 
 def _page_number(line: str) -> int | None:
     """The number a page-number line prints ("7", "- 7 -", "Page 7 of 20", "vii", "ii of 20"), else None."""
-    if not _PAGE_NUMBER.match(line):
+    found = _PAGE_NUMBER.match(line)
+    if found is None:
         return None
-    numeral = _NUMERAL.search(line).group(0).lower()  # type: ignore[union-attr]  # the line has one
+    numeral = found.group("numeral").lower()
     if numeral.isdigit():
         return int(numeral)
     values = [_ROMAN[ch] for ch in numeral]

@@ -21,11 +21,11 @@ from pathlib import PurePosixPath
 
 from govmap.errors import FetchError, SourceError, SourceTooLarge
 from govmap.media import DOCUMENT_SUFFIXES
-from govmap.storage import ENDPOINT_ENV, first_line, is_object_url, open_filesystem, storage_options
+from govmap.storage import first_line, open_filesystem
 
-# ENDPOINT_ENV, is_object_url, open_filesystem and storage_options live in govmap.storage (one place
-# for fsspec, shared with govmap.datasets.objectstore); named here too for the readers of sources.
-__all__ = ["ENDPOINT_ENV", "is_object_url", "open_filesystem", "storage_options", "iter_objects", "read_object"]
+# Which URLs are object stores, and the fsspec filesystem for one, are govmap.storage's (shared with
+# govmap.datasets.objectstore).
+__all__ = ["iter_objects", "read_object", "is_transient"]
 
 # Errno values s3fs gives throttling (SlowDown, ServiceUnavailable: EBUSY) and 5xx (EREMOTEIO).
 _TRANSIENT_ERRNO = frozenset(

@@ -48,8 +48,8 @@ _PDFIUM_CODES = {0x02: "-", 0xFFFE: "-"}
 # pdfium inserts a space wherever it sees a gap; pdfminer has only the PDF's own space glyphs,
 # which pdfium drops when it has put its own there.  A gap this wide (in ems) is a space glyph's
 # width: pdfium's space there stands for a real one.  Narrower gaps (tracking, kerning) are not.
-# Condensed fonts space words by about a sixth of an em ("United States" set at 0.17 em), where
-# pdfplumber's fixed x_tolerance of 3 points reads one word; kerning and tracking stay under a tenth.
+# Condensed fonts space words by about a sixth of an em (0.17 em is common), where pdfplumber's
+# fixed x_tolerance of 3 points reads one word; kerning and tracking stay under a tenth.
 _WORD_GAP_EM = 0.15
 # Between a CJK character and its neighbour a gap is the typesetter's spacing between scripts,
 # not a word space (CJK text has none): pdfium's space there counts only past pdfplumber's

@@ -14,8 +14,9 @@ from govmap.sources.detect import detect_media_type
 from govmap.sources.folder import iter_folder, read_file
 from govmap.sources.http import fetch_url, is_url
 from govmap.sources.model import RawDocument
-from govmap.sources.objectstore import is_object_url, iter_objects, read_object
+from govmap.sources.objectstore import iter_objects, read_object
 from govmap.sources.settings import ParseSettings
+from govmap.storage import is_object_url
 
 __all__ = ["SourceRef", "iter_sources", "pull"]
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+from tests import SHARED_CORPUS
 
 # Nothing may phone home, in any test.
 os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -32,7 +32,8 @@ def _layer(module: str) -> int:
     return {"govmap (base)": 0, "govmap (facade)": 4}.get(unit) if unit.startswith("govmap") else LAYERS[unit]
 
 
-def _imports(path: Path) -> list[tuple[int, str]]:
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of each absolute import of one of `PACKAGES` in the file at `path`."""
     out = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -55,7 +56,7 @@ def violations() -> list[str]:
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             module = _module_of(path)
-            for line, target in _imports(path):
+            for line, target in imported_modules(path):
                 if _unit(target) != _unit(module) and _layer(target) >= _layer(module):
                     found.append(f"{path.relative_to(ROOT)}:{line}: {module} imports {target}")
     return found
@@ -68,5 +69,5 @@ def test_packages_import_downwards_only():
 def test_the_check_sees_a_lazy_upward_import(tmp_path, monkeypatch):
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "x.py").write_text("def f():\n    from govmap.flows.cli import app\n    return app\n")
-    assert _imports(tmp_path / "sources" / "x.py") == [(2, "govmap.flows.cli")]
+    assert imported_modules(tmp_path / "sources" / "x.py") == [(2, "govmap.flows.cli")]
     assert _layer("govmap.flows.cli") > _layer("sources.x")

@@ -14,20 +14,10 @@ from pathlib import Path
 import pytest
 
 from govmap.version import pipeline_files
+from tests.test_import_layers import LAYERS, imported_modules
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("flows", "extractors", "sources", "datasets", "expectations")
-
-
-def _imported_names(path: Path) -> list[tuple[int, str]]:
-    tree = ast.parse(path.read_text(), filename=str(path))
-    found: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.append((node.lineno, node.module))
-    return found
+STAGES = tuple(LAYERS)  # the stage folders
 
 
 def test_no_module_imports_a_stage_as_a_top_level_name() -> None:
@@ -37,7 +27,7 @@ def test_no_module_imports_a_stage_as_a_top_level_name() -> None:
         f"{path.relative_to(ROOT)}:{line}: {name}"
         for folder in ("govmap", *STAGES, "tests", "samples")
         for path in sorted((ROOT / folder).rglob("*.py"))
-        for line, name in _imported_names(path)
+        for line, name in imported_modules(path)
         if name.split(".")[0] in STAGES
     ]
     assert offenders == []
@@ -120,7 +110,7 @@ def test_wheel_installs_beside_hugging_face_datasets(tmp_path: Path) -> None:
         timeout=900,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    # The samples shipped inside the wheel were the input: three documents, institutions found.
+    # The samples shipped inside the wheel were the input: one document each, institutions found.
     tables = json.loads((release / "latest" / "manifest.json").read_text())["tables"]
-    assert tables["documents"]["rows"] == len([p for p in (ROOT / "samples").iterdir() if p.is_file()])
+    assert tables["documents"]["rows"] == len(samples)
     assert tables["institutions"]["rows"] > 0

@@ -8,17 +8,22 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from tests.bench import __doc__ as BENCH_DOC
-from tests.bench.corpora import BENCH, FLOOR_B_MAX_PAGES, ROOT, build_corpus, floor_pdfium, floor_pdfplumber
+from tests.bench.corpora import (
+    BENCH,
+    DEFAULT_SIZES,
+    FLOOR_B_MAX_PAGES,
+    build_corpus,
+    floor_pdfium,
+    floor_pdfplumber,
+)
 from tests.bench.processes import run_measured
 from tests.bench.report import median_run, mib, linear_fit, render
 
-DEFAULT_SIZES = (100, 1000, 5000)
 QUIET_ENV = {
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -96,7 +101,6 @@ def measure(pages: int, workers: int, env: dict[str, str], dask: bool, plain: bo
 
     if plain:
         plain_out = BENCH / f"plain-{pages}"
-        shutil.rmtree(plain_out, ignore_errors=True)
         plain_runs = []
         for _ in range(repeats):
             shutil.rmtree(plain_out, ignore_errors=True)
@@ -166,21 +170,11 @@ def _curation_rerun(cli: list[str], out: Path, env: dict[str, str], full_s: floa
     }
 
 
-def _dask_available(env: dict[str, str]) -> bool:
-    """Whether this checkout's CLI has `--task-runner` (the Dask task runner)."""
-    r = subprocess.run(
-        [sys.executable, "-m", "govmap.flows.cli", "run", "--help"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    return "--task-runner" in r.stdout
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     ap = argparse.ArgumentParser(prog="python -m tests.bench", description=BENCH_DOC.splitlines()[0])
     ap.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", ",".join(map(str, DEFAULT_SIZES))))
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    # Stage times are always measured now; the flag stays accepted for `make bench`.
-    ap.add_argument("--stages", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument(
         "--plain-max-pages",
         type=int,
@@ -195,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         "--dask-size",
         type=int,
         default=1000,
-        help="also run this size with --task-runner dask when the CLI has it (0: never)",
+        help="also run this size with --task-runner dask (0: never)",
     )
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -213,15 +207,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"prefect server start: {results['prefect_server_start_s']} s ({server.api_url})", flush=True)
     env = {**os.environ, **QUIET_ENV, "PREFECT_API_URL": server.api_url}
     try:
-        dask = bool(args.dask_size) and args.dask_size in sizes and _dask_available(env)
-        if args.dask_size and not dask:
-            results["dask_note"] = "Dask task runner: not measured (this checkout's `govmap run` has no --task-runner)."
         for pages in sizes:
             row = measure(
                 pages,
                 args.workers,
                 env,
-                dask and pages == args.dask_size,
+                pages == args.dask_size,
                 pages <= args.plain_max_pages,
                 repeats=args.repeats if pages <= args.repeat_max_pages else 1,
             )

@@ -6,9 +6,10 @@ import shutil
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import ROOT, SHARED_CORPUS
+
 BENCH = ROOT / ".bench"
-SEED_DIRS = (ROOT.parent / "shared" / "corpus" / "pdf", ROOT.parent / "shared" / "corpus" / "real", ROOT / "samples")
+SEED_DIRS = (SHARED_CORPUS / "pdf", SHARED_CORPUS / "real", ROOT / "samples")
 PAGES_PER_FILE = 50
 DEFAULT_SIZES = (100, 1000, 5000)
 FLOOR_B_MAX_PAGES = 1000  # larger corpora: floor (b) extrapolated from the 1,000-page rate

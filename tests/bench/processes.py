@@ -8,8 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BENCH = ROOT / ".bench"
+from tests import ROOT
 
 
 def _processes() -> tuple[dict[int, list[int]], dict[int, int]]:

@@ -145,7 +145,5 @@ def render(results: dict) -> str:
             "Curation-only re-run (one review decision added, nothing else changed; no document extracted "
             "again): " + "; ".join(curated) + ".",
         ]
-    if results.get("dask_note"):
-        parts += ["", results["dask_note"]]
     parts += ["", f"Bench wall time: {results['bench_wall_s']} s."]
     return "\n".join(parts) + "\n"

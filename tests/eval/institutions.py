@@ -8,13 +8,13 @@ stem.  Scores are per document, on the set of entity ids after corpus-wide resol
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from govmap.extractors.kb import load_kb
 from govmap.extractors.resolve import resolve, summarize
+from tests.eval.table_scores import load_table_annotations, precision_recall
 
 __all__ = ["ANNOTATIONS", "UNSEEN", "Score", "load_annotations", "evaluate_folder"]
 
@@ -35,29 +35,19 @@ class Score:
 
 def load_annotations(folder: Path = ANNOTATIONS) -> dict[str, dict]:
     """Annotations by document stem."""
-    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
-
-
-def _score(pred: set[str], gold: set[str]) -> tuple[float, float]:
-    tp = len(pred & gold)
-    return (tp / len(pred) if pred else 1.0), (tp / len(gold) if gold else 1.0)
+    return load_table_annotations(folder)
 
 
 def evaluate_folder(paths: Iterable[Path], annotations: dict[str, dict]) -> list[Score]:
     """Parse and extract every document, resolve them together, score those with annotations."""
     from govmap.extractors.extract import extract_document
+    from govmap.extractors.config import DEFAULT_COMPONENTS, KB_COMPONENTS
     from govmap.extractors.nlp import NlpConfig, build_nlp
     from govmap.sources import iter_sources, parse, pull
 
-    nlp = build_nlp(
-        NlpConfig(
-            components=(
-                ("govmap_sentences", "govmap.extractors.sentences"),
-                ("govmap_institution_ruler", "govmap.extractors.institutions"),
-                ("govmap_instrument_ruler", "govmap.extractors.instruments"),
-            )
-        )
-    )
+    # Sentences and the two KB rulers: all that institution and instrument mentions need.
+    wanted = {"govmap_sentences", *KB_COMPONENTS}
+    nlp = build_nlp(NlpConfig(components=tuple(c for c in DEFAULT_COMPONENTS if c[0] in wanted)))
     extractions = {}
     for path in sorted(paths):
         ref = next(iter(iter_sources([str(path)], None)))
@@ -74,6 +64,6 @@ def evaluate_folder(paths: Iterable[Path], annotations: dict[str, dict]) -> list
             kmap = resolution.key_map if etype == "institution" else resolution.instrument_key_map
             pred = {kmap.get(m.key, m.key) for m in ex.mentions if m.entity_type == etype}
             gold = set(ann[field])
-            p, r = _score(pred, gold)
+            p, r = precision_recall(pred, gold)
             scores.append(Score(stem, etype, p, r, tuple(sorted(pred - gold)), tuple(sorted(gold - pred))))
     return scores

@@ -15,8 +15,8 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "corpus"
+from tests import ROOT, SHARED_CORPUS
+
 CORPORA = ("text", "pdf", "dev", "real")
 
 
@@ -65,7 +65,7 @@ def build(corpus: str, paths: list[Path], out: Path, workers: int) -> Path:
 
 
 def corpus_paths(corpus: str) -> list[Path]:
-    folder = SHARED / corpus
+    folder = SHARED_CORPUS / corpus
     return sorted(p for p in folder.iterdir() if p.is_file() and p.name != "README.md")
 
 
@@ -75,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / ".eval")
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args(argv)
-    if not SHARED.is_dir():
-        print(f"no shared corpus at {SHARED}: nothing to evaluate", file=sys.stderr)
+    if not SHARED_CORPUS.is_dir():
+        print(f"no shared corpus at {SHARED_CORPUS}: nothing to evaluate", file=sys.stderr)
         return 2
     for corpus in args.corpus:
         target = build(corpus, corpus_paths(corpus), args.out, args.workers)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from govmap.extractors.records import Collaboration, Rating
+from tests import ROOT, SHARED_CORPUS
 
 __all__ = [
     "TableScores",
@@ -30,14 +31,14 @@ __all__ = [
     "expected_collaborations",
     "rating_key",
     "collaboration_key",
+    "precision_recall",
     "score_tables",
     "evaluate_corpus",
     "main",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ANNOTATIONS = ROOT / "tests" / "eval" / "tables"
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPUS = SHARED_CORPUS
 log = logging.getLogger(__name__)
 
 RatingKey = tuple
@@ -133,7 +134,8 @@ def collaboration_key(collaboration: Collaboration) -> CollaborationKey:
     return (collaboration.parties, collaboration.types, tuple(sorted(collaboration.raw_types)), collaboration.status)
 
 
-def _pr(found: set, gold: set) -> tuple[float, float]:
+def precision_recall(found: set, gold: set) -> tuple[float, float]:
+    """Precision and recall of a found set against the gold set (1.0 where either is empty)."""
     tp = len(found & gold)
     precision = tp / len(found) if found else 1.0
     recall = tp / len(gold) if gold else 1.0
@@ -166,8 +168,8 @@ def score_tables(
         found_r.add(tuple(key))
     gold_c = expected_collaborations(annotation)
     found_c = {collaboration_key(c) for c in collaborations if c.extractor.startswith("table:")}
-    rp, rr = _pr(found_r, gold_r)
-    cp, cr = _pr(found_c, gold_c)
+    rp, rr = precision_recall(found_r, gold_r)
+    cp, cr = precision_recall(found_c, gold_c)
     fp = tuple(sorted(map(repr, (found_r - gold_r) | (found_c - gold_c))))
     fn = tuple(sorted(map(repr, (gold_r - found_r) | (gold_c - found_c))))
     return TableScores(document, rp, rr, cp, cr, fp, fn)

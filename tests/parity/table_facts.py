@@ -14,8 +14,9 @@ import logging
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_FOLDER = ROOT.parent / "shared" / "corpus" / "pdf"
+from tests import SHARED_CORPUS
+
+DEFAULT_FOLDER = SHARED_CORPUS / "pdf"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,16 @@ def write_pdf(
     return path
 
 
+def grid_lines(
+    x: float, top: float, n_rows: int, col_widths: list[float], row_height: float = 18
+) -> tuple[list[float], list[float]]:
+    """The x of every column rule and the y of every row rule of a grid whose top left is (x, top)."""
+    xs = [x]
+    for w in col_widths:
+        xs.append(xs[-1] + w)
+    return xs, [top - i * row_height for i in range(n_rows + 1)]
+
+
 def draw_table(
     c,
     x: float,
@@ -58,10 +68,7 @@ def draw_table(
     rule between rows in the first column where its cell is empty (a rowspan)."""
     n = len(rows)
     total = sum(col_widths)
-    xs = [x]
-    for w in col_widths:
-        xs.append(xs[-1] + w)
-    ys = [top - i * row_height for i in range(n + 1)]
+    xs, ys = grid_lines(x, top, n, col_widths, row_height)
     c.setLineWidth(0.5)
     for i, yy in enumerate(ys):
         start = x

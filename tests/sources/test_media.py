@@ -7,7 +7,6 @@ import pytest
 from govmap.datasets.contract import TABLES
 from govmap.media import DOCUMENT_SUFFIXES, MEDIA, MEDIA_TYPES, media_type_of_name
 from govmap.sources import detect_media_type, parser_for
-from govmap.sources.misread_ai import AI_PRINTED, repair_name
 
 
 def test_the_contract_vocabulary_is_the_table():
@@ -29,9 +28,3 @@ def test_each_type_has_a_parser_suffixes_and_declared_types(media):
 def test_a_name_with_no_known_suffix_is_plain_text_or_the_default():
     assert media_type_of_name("notes.rtf") == "text/plain"
     assert media_type_of_name("notes.rtf", None) is None
-
-
-def test_the_ai_misread_rule_for_names():
-    assert repair_name("OpenAl and the Al Safety Institute") == "OpenAI and the AI Safety Institute"
-    assert repair_name("Also All") == "Also All"
-    assert AI_PRINTED == "A[Il]"

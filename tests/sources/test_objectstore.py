@@ -13,7 +13,8 @@ import pytest
 from govmap.flows.documents import quarantine
 from govmap.errors import FetchError, SourceError, SourceTooLarge
 from govmap.sources import ParseSettings, SourceRef, iter_sources, pull
-from govmap.sources.objectstore import is_object_url, is_transient
+from govmap.sources.objectstore import is_transient
+from govmap.storage import is_object_url
 
 MD = b"# Harbour note\n\nThe Standards Office met the Safety Institute.\n"
 

@@ -12,7 +12,7 @@ from govmap.sources.model import Document, RawDocument
 from govmap.sources.pdf import parse_pdf
 from govmap.sources.pdf_ruling import page_has_ruling
 from govmap.sources.settings import ParseSettings
-from tests.sources.conftest import draw_table, write_pdf
+from tests.sources.conftest import draw_table, grid_lines, write_pdf
 
 A4 = (595.27, 841.89)
 ROWS = [["Quay", "Cranes", "Depth"], ["North", "4", "12 m"], ["South", "2", "9 m"], ["East", "7", "14 m"]]
@@ -27,15 +27,6 @@ def _canvas(path: Path):
 
 def _parse(path: Path) -> Document:
     return parse_pdf(RawDocument(path.name, path.read_bytes(), "application/pdf"))
-
-
-def _grid_lines(
-    x: float, top: float, n_rows: int, col_widths: list[float], row_height: float = 18
-) -> tuple[list[float], list[float]]:
-    xs = [x]
-    for w in col_widths:
-        xs.append(xs[-1] + w)
-    return xs, [top - i * row_height for i in range(n_rows + 1)]
 
 
 def _rule_grid(c, xs: list[float], ys: list[float], width: float = 0.5) -> None:
@@ -156,7 +147,7 @@ def test_cells_keep_stars_and_spaced_dashes(tmp_path: Path) -> None:
 def _compound_grid(path: Path) -> Path:
     """The whole grid drawn as one path object (one stroke of many sub-paths)."""
     c = _canvas(path)
-    xs, ys = _grid_lines(72, 700, len(ROWS), COLS)
+    xs, ys = grid_lines(72, 700, len(ROWS), COLS)
     p = c.beginPath()
     for y in ys:
         p.moveTo(xs[0], y)
@@ -174,7 +165,7 @@ def _compound_grid(path: Path) -> Path:
 def _segmented_grid(path: Path) -> Path:
     """Each rule drawn as separate pieces 4 pt long (shorter than a rule on its own)."""
     c = _canvas(path)
-    xs, ys = _grid_lines(72, 700, len(ROWS), COLS)
+    xs, ys = grid_lines(72, 700, len(ROWS), COLS)
     c.setLineWidth(0.5)
     for y in ys:
         x = xs[0]
@@ -195,7 +186,7 @@ def _thick_grid(path: Path) -> Path:
     """Rules stroked 5 pt wide: wider than pdfplumber's snap tolerance, so a stroke's two sides
     taken as edges would make an empty row and column beside every rule."""
     c = _canvas(path)
-    xs, ys = _grid_lines(72, 700, len(ROWS), COLS, row_height=24)
+    xs, ys = grid_lines(72, 700, len(ROWS), COLS, row_height=24)
     _rule_grid(c, xs, ys, width=5)
     _write_cells(c, xs, ys, ROWS, row_height=24)
     c.save()
@@ -268,7 +259,7 @@ def _spanning_table(
 ) -> None:
     """A ruled table where an empty cell continues the cell above it (a row span): no rule
     between them."""
-    xs, ys = _grid_lines(x, top, len(rows), col_widths, row_height)
+    xs, ys = grid_lines(x, top, len(rows), col_widths, row_height)
     c.setLineWidth(0.5)
     for i, y in enumerate(ys):
         for j in range(len(col_widths)):
@@ -318,7 +309,7 @@ def test_cell_spaces_between_scripts(tmp_path: Path) -> None:
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     c = _canvas(tmp_path / "scripts.pdf")
-    xs, ys = _grid_lines(72, 700, 3, [120.0, 120.0])
+    xs, ys = grid_lines(72, 700, 3, [120.0, 120.0])
     _rule_grid(c, xs, ys)
     for row, (first, second, font, gap) in enumerate(
         [
