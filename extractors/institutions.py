@@ -11,6 +11,7 @@ findings and its Doc, never on the component, so threads may share one pipeline.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -123,7 +124,8 @@ def split_at_pages(doc: Doc, matches: list[Match]) -> list[Match]:
     out = []
     text = doc_text(doc)
     for m in matches:
-        cut = next((s for s in starts if m.start < s < m.end), None)
+        i = bisect.bisect_right(starts, m.start)
+        cut = starts[i] if i < len(starts) and starts[i] < m.end else None
         if cut is not None:
             end = m.start + len(text[m.start : cut].rstrip())
             if end <= m.start:
