@@ -206,11 +206,11 @@ TRIGGER_CUES: tuple[Cue, ...] = (
         0.85,
         role="absorb",
     ),
-    # "X, set to operate within Y", "X as part of Y", "X sits within Y", "X is hosted by Y": X is
-    # (or will be) a unit of Y.
+    # "X, set to operate within Y", "X as part of Y", "X sits within Y": X is (or will be) a unit
+    # of Y ("X is hosted by Y" is the cue above).
     Cue(
         "integration",
-        r"\b(?:operat(?:e|es|ed|ing)|sit(?:s|ting)?|situated|located|placed|nested) (?:with)?in\b|\b(?:as|is|are|was|were|became|becomes) (?:a |an )?(?:formal |integral )?part of\b|\b(?:housed|hosted|embedded) (?:by|within|in|at)\b|\bunder the (?:auspices|umbrella) of\b",
+        r"\b(?:operat(?:e|es|ed|ing)|sit(?:s|ting)?|situated|located|placed|nested) (?:with)?in\b|\b(?:as|is|are|was|were|became|becomes) (?:a |an )?(?:formal |integral )?part of\b|\bunder the (?:auspices|umbrella) of\b",
         ("institutional_integration",),
         "existing",
         0.8,

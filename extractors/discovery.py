@@ -17,6 +17,7 @@ candidates to keep (it drops those the KB already knows or that overlap a known 
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 from collections.abc import Iterator
@@ -210,7 +211,7 @@ def initials_match(name: str, acronym: str) -> bool:
     if not letters or not words:
         return False
 
-    @__import__("functools").lru_cache(maxsize=None)
+    @functools.cache
     def go(wi: int, li: int) -> bool:
         if li == len(letters):
             return all(w.lower() in _CONNECTORS for w in words[wi:])

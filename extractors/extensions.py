@@ -8,6 +8,7 @@ entity key in ``span.kb_id_`` and the entity type in ``span.label_``.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
@@ -47,8 +48,8 @@ def remember_text(doc: Doc, text: str) -> None:
     doc.user_data[_TEXT_KEY] = text
 
 
-def add_records(doc: Doc, attr: str, records: list) -> None:
-    """Append `records` to the list extension `attr` ("govmap_ratings", "govmap_collaborations"),
+def add_records(doc: Doc, attr: str, records: Iterable) -> None:
+    """Append `records` to the list extension `attr` ("govmap_ratings", "govmap_discoveries"),
     keeping what earlier components put there."""
     if getattr(doc._, attr) is None:
         setattr(doc._, attr, [])

@@ -14,38 +14,14 @@ from spacy.tokens import Doc, Span
 
 from govmap.extractors.extensions import INSTITUTIONS, doc_text
 
-__all__ = ["ground_mention", "MentionGrounder", "DEFAULT_GROUNDED_CONFIDENCE"]
+__all__ = ["MentionGrounder", "DEFAULT_GROUNDED_CONFIDENCE"]
 
 DEFAULT_GROUNDED_CONFIDENCE = 0.9
 
 
-def ground_mention(
-    doc: Doc,
-    page: int,
-    surface: str,
-    key: str,
-    *,
-    anchor: str | None,
-    extractor: str,
-    confidence: float = DEFAULT_GROUNDED_CONFIDENCE,
-) -> bool:
-    """Mark `surface` on `page` as an institution mention of `key`.
-
-    `anchor` (e.g. the whole actor cell, "US <> Singapore") narrows the search to where the
-    record was found, so an earlier, unrelated use of the same word is not taken; None searches
-    the whole page.  Nothing is added when a ruler already marked the words or the text is not
-    on the page.  Returns whether a span was added.
-    """
-    grounder = MentionGrounder(doc)
-    added = grounder.ground(page, surface, key, anchor=anchor, extractor=extractor, confidence=confidence)
-    grounder.close()
-    return added
-
-
 class MentionGrounder:
-    """`ground_mention` for a run of names, as many calls of it would: the document's mentions
-    are read once and written back once, by `close` (each read or write copies every span, and
-    a table grounds a name per row)."""
+    """Grounds a run of names in one document: its mentions are read once and written back
+    once, by `close` (each read or write copies every span, and a table grounds a name per row)."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
@@ -62,14 +38,21 @@ class MentionGrounder:
         extractor: str,
         confidence: float = DEFAULT_GROUNDED_CONFIDENCE,
     ) -> bool:
-        """`ground_mention` for this document; the span is written by `close`."""
+        """Mark `surface` on `page` as an institution mention of `key`; the span is written by `close`.
+
+        `anchor` (e.g. the whole actor cell, "A <> B") narrows the search to where the record
+        was found, so an earlier, unrelated use of the same word is not taken; None searches
+        the whole page.  Nothing is added when a ruler already marked the words or the text is
+        not on the page.  Returns whether a span was added.
+        """
         doc = self.doc
         starts = doc._.govmap_page_starts
         if not 1 <= page <= len(starts):
             return False
         page_start = starts[page - 1]
-        page_end = starts[page] if page < len(starts) else len(doc_text(doc))
-        text = doc_text(doc)[page_start:page_end]
+        full = doc_text(doc)
+        page_end = starts[page] if page < len(starts) else len(full)
+        text = full[page_start:page_end]
         lo, hi = 0, len(text)
         if anchor is not None:
             lo = text.find(anchor)

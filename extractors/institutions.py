@@ -11,6 +11,7 @@ findings and its Doc, never on the component, so threads may share one pipeline.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -28,7 +29,7 @@ from govmap.extractors.context_refs import (
     unqualified_matches,
 )
 from govmap.extractors.country_refs import country_references
-from govmap.extractors.extensions import INSTITUTIONS, doc_text
+from govmap.extractors.extensions import INSTITUTIONS, add_records, doc_text
 from govmap.extractors.kb import DocLinker, KnowledgeBase, load_kb
 from govmap.extractors.kb_mentions import EXTRACTOR_KB, kb_candidates, kb_matcher, polities
 from govmap.extractors.mentions import Match, char_span, text_without_links
@@ -123,7 +124,8 @@ def split_at_pages(doc: Doc, matches: list[Match]) -> list[Match]:
     out = []
     text = doc_text(doc)
     for m in matches:
-        cut = next((s for s in starts if m.start < s < m.end), None)
+        i = bisect.bisect_right(starts, m.start)
+        cut = starts[i] if i < len(starts) and starts[i] < m.end else None
         if cut is not None:
             end = m.start + len(text[m.start : cut].rstrip())
             if end <= m.start:
@@ -169,8 +171,7 @@ def set_annotations(doc: Doc, kb: KnowledgeBase, findings: InstitutionFindings) 
     kept = sorted(kept + _compound_parties(doc, spans, kept), key=lambda s: (s.start, s.end))
     group = list(doc.spans[INSTITUTIONS]) if INSTITUTIONS in doc.spans else []
     doc.spans[INSTITUTIONS] = group + kept
-    existing = list(doc._.govmap_discoveries or [])
-    doc._.govmap_discoveries = existing + list(findings.discoveries)
+    add_records(doc, "govmap_discoveries", findings.discoveries)
     linker = DocLinker(kb)
     for d in findings.discoveries:
         linker.add_discovery(d.key, d.name, d.acronym, d.aliases)

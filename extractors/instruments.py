@@ -19,7 +19,7 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from govmap.extractors.extensions import INSTITUTIONS, INSTRUMENTS, doc_text
+from govmap.extractors.extensions import INSTITUTIONS, INSTRUMENTS, add_records, doc_text
 from govmap.extractors.fastmatch import Alternation, alternations, finditer_word
 from govmap.extractors.kb_mentions import surface_regex
 from govmap.extractors.mentions import Match, Ranges, char_span, text_without_links
@@ -322,4 +322,4 @@ class InstrumentRuler:
                 kept.append(s)
         group = list(doc.spans[INSTRUMENTS]) if INSTRUMENTS in doc.spans else []
         doc.spans[INSTRUMENTS] = group + sorted(filter_spans(kept), key=lambda s: (s.start, s.end))
-        doc._.govmap_discoveries = list(doc._.govmap_discoveries or []) + discoveries
+        add_records(doc, "govmap_discoveries", discoveries)

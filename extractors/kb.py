@@ -29,7 +29,7 @@ from typing import Iterable, Mapping
 
 from govmap.datasets.contract import INSTITUTION_KINDS, INSTRUMENT_CATEGORIES
 from govmap.extractors.gazetteer import country_display_name, country_names, places_in
-from govmap.extractors.records import slugify
+from govmap.text import slugify
 from govmap.extractors.states import StateFinder
 from govmap.sources.misread_ai import repair_name
 

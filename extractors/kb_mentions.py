@@ -124,5 +124,6 @@ def kb_candidates(kb: KnowledgeBase, text: str) -> tuple[list[Match], list[tuple
                 pending.append((start, end, found))
     # An ambiguous acronym ("ESG", "SI") only counts where the document also names the body
     # another way (its full name or an alias).
-    named = {m.key for m in out if not is_ambiguous_acronym(kb, text[m.start : m.end], m.key)}
-    return [m for m in out if m.key in named or not is_ambiguous_acronym(kb, text[m.start : m.end], m.key)], pending
+    ambiguous = [is_ambiguous_acronym(kb, text[m.start : m.end], m.key) for m in out]
+    named = {m.key for m, shared in zip(out, ambiguous) if not shared}
+    return [m for m, shared in zip(out, ambiguous) if not shared or m.key in named], pending

@@ -44,6 +44,7 @@ from spacy.tokens import Doc, Span
 
 from govmap.extractors import cues as cue_lexicon
 from govmap.extractors.grounding import MentionGrounder
+from govmap.extractors.linking import Linker
 from govmap.extractors.extensions import INSTITUTIONS, add_records, doc_text, page_at
 from govmap.extractors.records import Collaboration
 from govmap.extractors.states import is_state_use
@@ -175,6 +176,21 @@ class _Party:
     end: int
     key: str
     surface: str
+
+
+def _listed_countries(m: re.Match[str], linker: Linker, hints: tuple[str, ...], suffix: str = "") -> list[_Party]:
+    """The parties a coordinated list of countries (`m`'s "countries" group) names: each country
+    linked with the first of `hints` that links it, its surface followed by `suffix`."""
+    out = []
+    for c in _COUNTRY_RE.finditer(m.group("countries")):
+        name = c.group(0)
+        if name in _NOT_COUNTRIES:
+            continue
+        key = next((k for hint in hints if (k := linker.link(name, kind_hint=hint))), None)
+        if key:
+            start = m.start("countries") + c.start()
+            out.append(_Party(start, start + len(name), key, name + suffix))
+    return out
 
 
 @Language.factory(
@@ -509,27 +525,11 @@ class ProseCollaborations:
             for m in _COUNTRY_SUBJECT.finditer(text):
                 if any(not (q.end <= m.start("countries") or q.start >= m.end()) for q in parties):
                     continue
-                expanded = []
-                for c in _COUNTRY_RE.finditer(m.group("countries")):
-                    if c.group(0) in _NOT_COUNTRIES:
-                        continue
-                    key = next(
-                        (k for hint in COUNTRY_KIND_HINTS if (k := linker.link(c.group(0), kind_hint=hint))), None
-                    )
-                    if key:
-                        start = m.start("countries") + c.start()
-                        expanded.append(_Party(start, start + len(c.group(0)), key, c.group(0)))
+                expanded = _listed_countries(m, linker, COUNTRY_KIND_HINTS)
                 if len(expanded) >= 2:
                     parties = parties + expanded
             for m in _PLURAL_AISI.finditer(text) if any(w in text for w in _PLURAL_HEAD_WORDS) else ():
-                expanded = []
-                for c in _COUNTRY_RE.finditer(m.group("countries")):
-                    if c.group(0) in _NOT_COUNTRIES:
-                        continue
-                    key = linker.link(c.group(0), kind_hint="ai_safety_institute")
-                    if key:
-                        start = m.start("countries") + c.start()
-                        expanded.append(_Party(start, start + len(c.group(0)), key, f"{c.group(0)} AISI"))
+                expanded = _listed_countries(m, linker, ("ai_safety_institute",), suffix=" AISI")
                 if len(expanded) >= 2:
                     parties = [p for p in parties if p.end <= m.start() or p.start >= m.end()] + expanded
         kb = getattr(linker, "kb", None)

@@ -458,7 +458,6 @@ def clean_subject(text: str | None) -> str | None:
     text = " ".join(text.split()).strip(" ,;:.-–—\"'“”")
     text = _SUBJECT_LEAD.sub("", text)
     text = _SUBJECT_TAIL.sub("", text)
-    text = re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0), text)
     words = text.split()
     if not words or len(words) > 8:
         return None

@@ -18,7 +18,6 @@ __all__ = [
     "Discovery",
     "DocMetadata",
     "Extraction",
-    "slugify",
     "discovered_key",
     "is_discovered",
 ]

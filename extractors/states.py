@@ -24,7 +24,7 @@ from typing import Mapping
 
 from govmap.extractors.gazetteer import country_names
 
-__all__ = ["StateMention", "StateFinder", "find_states", "is_state_use"]
+__all__ = ["StateMention", "StateFinder", "is_state_use"]
 
 # Words after a country that make it the subject of a clause: auxiliaries, common reporting
 # verbs, and adverbs that sit between a subject and its verb.
@@ -93,11 +93,6 @@ class StateFinder:
             elif _PLACE_BEFORE.search(text, max(0, start - 16), start):
                 placed_end = end
         return out
-
-
-def find_states(text: str, country_surfaces: Mapping[str, str]) -> list[StateMention]:
-    """`StateFinder(country_surfaces).find(text)`, for one-off use; components keep a finder."""
-    return StateFinder(country_surfaces).find(text)
 
 
 def is_state_use(text: str, start: int, end: int) -> bool:

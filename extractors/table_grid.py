@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from govmap.extractors.records import slugify
+from govmap.text import slugify
 from govmap.sources.model import Table
 
 __all__ = [

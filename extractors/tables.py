@@ -22,6 +22,7 @@ Each component is ``find`` (a pure function of the parsed `Document` and a linke
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -556,12 +557,14 @@ def _party_linker(linker: Linker, kind_hint: str | None) -> Callable[[str], str 
     return link
 
 
-def _aisi_context(document: Document, table: Table, min_mentions: int) -> bool:
-    """Whether bare country names in this table mean those countries' AI safety institutes: the
-    caption or header says so, or the document is about AISIs (named `min_mentions` times)."""
+def _aisi_table(table: Table) -> bool:
+    """Whether the table's caption or header names AI safety institutes."""
     near = " ".join(filter(None, [table.title or "", *(c or "" for c in (table.grid[0] if table.rows else []))]))
-    if _AISI.search(near):
-        return True
+    return _AISI.search(near) is not None
+
+
+def _about_aisis(document: Document, min_mentions: int) -> bool:
+    """Whether the document names AI safety institutes at least `min_mentions` times."""
     count = 0
     for page in document.pages:
         count += len(_AISI.findall(page.text))
@@ -588,6 +591,8 @@ def find_table_collaborations(
     if linker is None:
         return []
     out: list[Collaboration] = []
+    # Read from the pages once, at the first table that needs it.
+    about_aisis = functools.cache(lambda: _about_aisis(document, aisi_min_mentions))
     for table in document.tables:
         columns = _collaboration_columns(table)
         if columns is None:
@@ -596,7 +601,9 @@ def find_table_collaborations(
             out.extend(_party_column_collaborations(document, table, plain, confidence))
             continue
         header_i, actor_j, type_j = columns
-        hint = kind_hint or (AISI_KIND if _aisi_context(document, table, aisi_min_mentions) else None)
+        # Bare country names mean those countries' AI safety institutes when the table or the
+        # document is about them.
+        hint = kind_hint or (AISI_KIND if _aisi_table(table) or about_aisis() else None)
         link = _party_linker(linker, hint)
         merged: dict[tuple[str, ...], list] = {}
         for row in logical_rows(table, header_i if header_i >= 0 else None):

@@ -561,8 +561,14 @@ def test_org_names_as_when_every_run_is_read(monkeypatch) -> None:
     assert sum(map(len, fast)) > 100
 
 
-def test_grounder_grounds_as_one_call_per_name(nlp) -> None:
-    from govmap.extractors.grounding import MentionGrounder, ground_mention
+def test_grounder_grounds_as_one_grounder_per_name(nlp) -> None:
+    from govmap.extractors.grounding import MentionGrounder
+
+    def ground_one(doc, *request) -> bool:
+        grounder = MentionGrounder(doc)
+        added = grounder.ground(*request[:3], anchor=request[3], extractor="test", confidence=0.5)
+        grounder.close()
+        return added
 
     pages = (
         "The OECD and the US met Japan. US <> Singapore\nUK | Japan | US",
@@ -595,9 +601,7 @@ def test_grounder_grounds_as_one_call_per_name(nlp) -> None:
         ]
 
     one_by_one, grouped = (nlp(make_doc(nlp, document)) for _ in range(2))
-    singles = [
-        ground_mention(one_by_one, p, s, k, anchor=a, extractor="test", confidence=0.5) for p, s, k, a in requests
-    ]
+    singles = [ground_one(one_by_one, *request) for request in requests]
     grounder = MentionGrounder(grouped)
     together = [grounder.ground(p, s, k, anchor=a, extractor="test", confidence=0.5) for p, s, k, a in requests]
     grounder.close()

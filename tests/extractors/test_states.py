@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govmap.extractors.states import find_states, is_state_use
+from govmap.extractors.states import StateFinder, is_state_use
 
 SURFACES = {
     "United States": "US",
@@ -37,7 +37,7 @@ SURFACES = {
     ],
 )
 def test_find_states(text: str, states: list[str]) -> None:
-    assert [s.surface for s in find_states(text, SURFACES)] == states
+    assert [s.surface for s in StateFinder(SURFACES).find(text)] == states
 
 
 def test_is_state_use_of_a_named_body() -> None:
