@@ -227,7 +227,7 @@ TRIGGER_CUES: tuple[Cue, ...] = (
     # --- membership, hosting, secretariat, reporting lines (ANNOTATION.md: institutional_integration)
     Cue(
         "membership",
-        r"\b(?:(?:a |an |the )?(?:founding |full |permanent |associate )?members? of|membership (?:of|in)|(?:has |have )?join(?:s|ed|ing)?|(?:its |their )?members (?:include|are|comprise))\b",
+        r"\b(?:(?:a |an |the )?(?:founding |full |permanent |associate )?members? of|membership (?:of|in)|(?:has |have )?join(?:s|ed|ing)?|(?:its |their )?members (?:include|are|comprise)|(?:presidency|chairmanship|chair) of)\b",
         ("institutional_integration",),
         "existing",
         0.7,
@@ -250,6 +250,14 @@ TRIGGER_CUES: tuple[Cue, ...] = (
         role="directed",
     ),
     Cue("partnership", r"\bjoin(?:s|ed|ing)? forces\b", ("general_partnership",), "existing", 0.85),
+    # "X takes part in the work of Y", "X participates in Y discussions": a party to Y's work.
+    Cue(
+        "participation",
+        r"\b(?:participat(?:e|es|ed|ing)|(?:take|takes|took|taking) part)\s+(?:actively\s+|fully\s+|as (?:an? )?(?:observers?|members?)\s+)?in\b",
+        ("information_sharing",),
+        "existing",
+        0.6,
+    ),
     # --- dialogue and exchange ------------------------------------------------------------------
     Cue(
         "dialogue",

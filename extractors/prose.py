@@ -107,7 +107,17 @@ _PERSON = re.compile(
     r"|^(?:[-\u2013\u2022*]\s+)?(?:Member|Director|Head|Chair) of\b"
 )
 # A list item: "- Launching ...", "• ...", "3. ...", "(a) ..."
-_LIST_ITEM = re.compile(r"^\s*(?:[-\u2013\u2022*\u25aa\u25cf]|\d{1,2}[.)]|\(?[a-z]\))\s+")
+_LIST_ITEM = re.compile(r"^\s*(?:[-\u2013\u2022*\u25aa\u25cf\uf020-\uf0ff]|\d{1,2}[.)]|\(?[a-z]\))\s+")
+# A bracketed list of names ("[MEXT, METI]", "(OECD, UNESCO, WHO)"): a tag of the bodies
+# responsible for a line, or an enumeration of examples, never bodies acting together.  A
+# Markdown link's text ("[name](url)") is not one.
+_BRACKETED_LIST = re.compile(
+    r"\[(?P<square>[^\[\]().;:]{1,120}?,[^\[\]().;:]{1,120}?)\](?!\()|\((?P<round>[^()\[\].;:]{1,120}?,[^()\[\].;:]{1,120}?)\)"
+)
+# Each item of such a list is a short name: at most this many words, no lower-case verb phrase.
+_LIST_NAME = re.compile(r"^\s*(?:and\s+|&\s+)?(?:the\s+)?[A-Z][\w.&'\u2019-]*(?:\s+[\w.&'\u2019-]+){0,4}\s*$")
+# Diagram source and front matter that a Markdown page carries as text (Mermaid nodes, YAML keys).
+_CODE_LINE = re.compile(r"<br\s*/?>|-->|\bsubgraph\b|\b[a-z]+[A-Z]\w*:\s")
 # "the two institutes", "both countries": the parties of the sentence before.
 _BACK_REFERENCE = re.compile(
     r"\b(?:(?:the|these|those)\s+(?:two|three|four|five)|both)\s+(?:\w+\s+)?(?:institutes?|institutions|countries|nations|governments|bodies|organi[sz]ations|agencies|parties|partners|sides|offices|AISIs)\b",
@@ -279,6 +289,7 @@ class ProseCollaborations:
         lead: Collaboration | None = None  # a statement ending in ":" whose list items it governs
         opener: _Party | None = None  # the body a recent sentence opened with ("The EU has ...")
         opener_age = 0
+        stated: set[tuple[tuple[str, ...], str]] = set()  # (parties, evidence) already recorded
         for i, sent in enumerate(sentences):
             mentions = by_sentence.get(i, [])
             sent_text = _sentence_text(sent)
@@ -313,6 +324,9 @@ class ProseCollaborations:
                 opener_age += 1
             if not found and lead is not None:
                 found = self._list_item(lead, text, parties, page)
+            # A sentence printed twice (a PDF text layer laid down twice, a repeated summary) is one statement.
+            found = [c for c in found if (c.parties, c.evidence) not in stated]
+            stated.update((c.parties, c.evidence) for c in found)
             out.extend(found)
             if found and text.endswith(":"):
                 lead = found[0]
@@ -379,6 +393,7 @@ class ProseCollaborations:
             or _is_heading(text)
             or _CITATION.search(_MARKDOWN_LINK_TARGET.sub("]", text))
             or _FOOTNOTE_START.match(text)
+            or _CODE_LINE.search(text)
         ):
             return []
         biography = bool(_PERSON.search(text))
@@ -466,7 +481,8 @@ class ProseCollaborations:
                 # "Partnerships with X and Y could ...": X and Y are the partners of someone unnamed.
                 unnamed_subject = trig.text.lower().endswith("with") and all(p.start >= trig.end for p in clause)
                 if (
-                    trig.cue.role not in ("directed", "coauthor", "founds")
+                    trig.cue.role not in ("directed", "coauthor", "founds", "absorb")
+                    and trig.cue.rule != "membership"  # a member and its body stand in roles, never just together
                     and not unnamed_subject
                     and not _EXAMPLES_ANYWHERE.search(text)
                     and 2 <= len({p.key for p in clause}) <= MAX_FALLBACK_PARTIES
@@ -543,6 +559,9 @@ class ProseCollaborations:
                 key = linker.link("EU") if state.code == "EU" else kb.body_of_country(state.code, "government_body")
                 if key:
                     parties.append(_Party(state.start, state.end, key, state.surface))
+        if "," in text and ("[" in text or "(" in text):
+            tagged = _bracketed_lists(text)
+            parties = [p for p in parties if not any(lo <= p.start and p.end <= hi for lo, hi in tagged)]
         return sorted(parties, key=lambda p: (p.start, p.end))
 
     def _find_triggers(self, text: str) -> list[_Trigger]:
@@ -627,6 +646,16 @@ def _is_heading(text: str) -> bool:
         return False
     capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
     return capitalised * 2 >= len(words)
+
+
+def _bracketed_lists(text: str) -> list[tuple[int, int]]:
+    """The spans of bracketed lists of names in `text` (see `_BRACKETED_LIST`)."""
+    spans = []
+    for m in _BRACKETED_LIST.finditer(text):
+        group = "square" if m.group("square") is not None else "round"
+        if all(_LIST_NAME.match(item) for item in m.group(group).split(",")):
+            spans.append((m.start(group), m.end(group)))
+    return spans
 
 
 def _refers_back(text: str) -> bool:
@@ -729,13 +758,19 @@ def _party_groups(
     # subject, or examples of a category, never each other's partners.
     examples = bool(_EXAMPLES.search(lead_in))
     with_intro = trig.text.lower().endswith("with") or bool(_WITH.search(lead_in))
+    if trig.cue.role == "absorb" and not subjects and trig.start <= _TOPIC_LEAD:
+        # "Housed in X of Y, Z is ...": the fronted participle's subject follows its comma.
+        comma = text.find(",", trig.end)
+        hosts = [p for p in parties if p.start >= trig.end and 0 <= comma and p.end <= comma]
+        subject = next((p for p in parties if p.start > comma >= 0), None)
+        if hosts and subject is not None and re.fullmatch(r",\s+(?:the\s+)?", text[comma : subject.start]):
+            return [[subject, *hosts]], 0.9
     if trig.cue.role == "absorb":
         if subjects and counterparts:
             return [[subjects[-1], counterparts[0]]], 1.0
         if len(counterparts) >= 2:
             return [counterparts[:2]], 0.9
-        if len(subjects) >= 2:
-            return [subjects[-2:]], 0.85
+        # "X and Y sit within ...": two units of a third body, not of each other.
         return [], 0.0
     # "companies such as X and Y have invested": examples of a category, not a body acting.
     if subjects and _EXAMPLES.search(text, max(0, subjects[0].start - 25), subjects[0].start):
@@ -768,7 +803,8 @@ def _party_groups(
     if subjects and counterparts:
         # "X signed MoUs with A and B" is one statement of three parties, as the guideline reads it.
         return [subjects + counterparts], 1.0
-    if len(subjects) >= 2:
+    if len(subjects) >= 2 and trig.cue.rule != "membership":
+        # "X and Y joined ...", "X and Y are members of ...": each joined something unnamed.
         return [subjects], 0.95
     if len(counterparts) >= 2 and not examples and not with_intro:
         return [counterparts], 0.85

@@ -23,11 +23,14 @@ __all__ = ["SentenceSplitter"]
 _END = frozenset(".!?:;")
 # Markers that open a list item in the middle of a line ("... in 2024. - The UK ..." or "• ...").
 _INLINE_MARKERS = frozenset({"-", "\u2013", "\u2022", "\u25aa", "\u25e6", "*"})
+# PDF text drawn in a symbol font (Symbol, Wingdings) maps its bullets and arrows into this
+# private-use block; a lone glyph of it in running text is a list marker, never a word.
+_SYMBOL_FONT_GLYPHS = frozenset(chr(c) for c in range(0xF020, 0xF100))
 # Bullets that open an item wherever they stand (a dash may be a clause dash, so it needs a full stop).
-_BULLETS = frozenset({"\u2022", "\u25aa", "\u25e6"})
+_BULLETS = frozenset({"\u2022", "\u25aa", "\u25e6"}) | _SYMBOL_FONT_GLYPHS
 _QUOTES = frozenset("\"\u201d\u2019'")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_LIST_OPENER = re.compile(r"^\s*([-*•▪◦]|\d{1,2}[.)]|\(?[a-z]\)|#+|\|)\s")
+_LIST_OPENER = re.compile(r"^\s*([-*•▪◦\uf020-\uf0ff]|\d{1,2}[.)]|\(?[a-z]\)|#+|\|)\s")
 # Abbreviations that end with a full stop but do not end a sentence.
 _ABBREVIATIONS = frozenset(
     {

@@ -334,10 +334,48 @@ def test_layout_and_wording_rules(nlp: Language, text: str, expected: list[tuple
         "## The Westwind Labs and Bluefield AI Partnership",
         # "It" in "It is unclear whether ..." refers to nothing.
         "Eastmark Institute trains auditors. It is unclear whether anyone works with Westwind Labs.",
+        # A bracketed tag of the bodies responsible for a line, or a parenthesised list of examples.
+        "Joint research on tidal forecasting models (2025) [Treaty Office, Audit Unit]",
+        "Adopting principles set by international bodies (Global Data Forum, Compute Alliance, Treaty Office), the charter aims to cooperate widely.",
+        # Diagram source and front matter carried as text.
+        'subgraph HUBS["Hubs"] A[Westwind Labs<br/>partner] B[Bluefield AI<br/>partner] end collaboration',
+        "lastEdited: '2031-01-01' pageSummary: >- Westwind Labs works with Bluefield AI.",
+        # Coordinated subjects that joined or sit within something unnamed are not each other's members.
+        "Westwind Labs and Bluefield AI are either excluded or invited to join.",
+        "Westwind Labs and Bluefield AI operate within a tense context.",
     ],
 )
 def test_no_collaboration_from_layout_or_examples(nlp: Language, text: str) -> None:
     assert collaborations(nlp, text) == []
+
+
+def test_a_sentence_printed_twice_is_one_statement(nlp: Language) -> None:
+    sentence = "Westwind Labs signed a memorandum of understanding with Bluefield AI."
+    found = collaborations(nlp, f"{sentence}\n\nThe text layer repeats.\n\n{sentence}")
+    assert [c.parties for c in found] == [("bluefield-ai", "westwind-labs")]
+
+
+def test_taking_part_in_a_body_s_work_is_a_collaboration(nlp: Language) -> None:
+    for text in (
+        "Eastmark Institute takes part in the work of the Global Data Forum.",
+        "Treaty Office is actively participating in Compute Alliance discussions.",
+        "Northland AISI participates as an observer in the Global Data Forum.",
+    ):
+        found = collaborations(nlp, text)
+        assert len(found) == 1 and found[0].types == ("information_sharing",), text
+
+
+def test_a_fronted_hosting_participle_takes_the_subject_after_its_comma(nlp: Language) -> None:
+    found = collaborations(nlp, "Housed in the Global Data Forum, Audit Unit is one of few such teams.")
+    assert [(c.parties, c.types) for c in found] == [
+        (("audit-unit", "global-data-forum"), ("institutional_integration",))
+    ]
+
+
+def test_a_presidency_of_a_body_is_membership(nlp: Language) -> None:
+    found = collaborations(nlp, "The code followed Northland AISI's chairmanship of the Compute Alliance.")
+    assert [c.parties for c in found] == [("compute-alliance", "northland-aisi")]
+    assert "institutional_integration" in found[0].types
 
 
 def test_recommendation_joins_the_subject_and_every_counterpart(nlp: Language) -> None:

@@ -43,6 +43,11 @@ def sentences(nlp: Language, text: str) -> list[str]:
         ),
         # A footnote number after the marker.
         ("See the annex. - 14 The registry lists each body.", ["See the annex.", "- 14 The registry lists each body."]),
+        # A symbol-font bullet (a private-use glyph in PDF text) opens an item like a bullet.
+        (
+            "Pilot schemes for harbours (FY 2024) \uf09e Training for pilots (FY 2025)",
+            ["Pilot schemes for harbours (FY 2024)", "\uf09e Training for pilots (FY 2025)"],
+        ),
     ],
 )
 def test_inline_list_items_start_sentences(nlp: Language, text: str, expected: list[str]) -> None:
