@@ -383,6 +383,7 @@ def publish_release(
                 rejection=rejection,
                 max_rejected=max_rejected,
                 review=review,
+                ratings=frames["criteria_ratings"],
             )
         kill_at_test_point("before-commit")
         final = commit_release(staged, manifest)
