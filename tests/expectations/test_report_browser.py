@@ -243,8 +243,11 @@ def test_figures_are_drawn(passing: Rendered) -> None:
     network, heat_map = passing.page["figures"]
     assert network["caption"] == "Collaboration network"
     assert heat_map["caption"] == "Ratings: table-1 in memo-two.txt"
-    for figure in (network, heat_map):
-        assert figure["shown"] and figure["box"]["w"] > 250 and figure["box"]["h"] > 150, figure
+    assert network["shown"] and network["box"]["w"] > 250 and network["box"]["h"] > 150, network
+    # A header row and one row per subject, each a line of text.
+    assert heat_map["shown"] and heat_map["box"]["w"] > 250 and heat_map["box"]["h"] > 20 * (len(SUBJECTS) + 1), (
+        heat_map
+    )
     # The network names every body and its legend the kinds; the heat table its subjects and
     # criteria, and each cell the rating as printed, as text a reader can select.
     assert network["kind"] == "svg" and heat_map["kind"] == "table"
