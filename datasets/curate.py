@@ -216,7 +216,7 @@ class CurationRun:
     def document(
         self, doc_id: str, rows: Mapping[str, list[dict[str, Any]]], pages: Sequence[str]
     ) -> dict[str, list[dict[str, Any]]]:
-        """One document's rows (`govmap.flows.release.table_rows`) with the decisions applied."""
+        """One document's rows (`govmap.extractors.rows.record_rows`) with the decisions applied."""
         out = {name: list(value) for name, value in rows.items()}
         change = _DocChange()
         out["mentions"] = self._mentions(doc_id, out.get("mentions", []), change)

@@ -1,4 +1,4 @@
-"""Figures for the quality report: the collaboration network and one heat map per rating table.
+"""Figures for the quality report: the collaboration network.
 
 Each figure is saved as SVG and PNG in the release's ``quality/`` folder; `render_figures`
 returns them as `Figure` records whose SVG text the HTML report embeds inline.  matplotlib
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 __all__ = ["FIGURE_TABLES", "Figure", "render_figures", "render_figures_from_files", "warm_up"]
 
 UNKNOWN = "#9a9a9a"  # colour of a kind or type the contract does not know
-MAX_ANNOTATED_CELLS = 400  # past this a heat map's cells are too small to carry text
 
 
 @dataclass(frozen=True)
@@ -127,74 +126,14 @@ def _network(institutions: pd.DataFrame, collaborations: pd.DataFrame, folder: P
     return _save(fig, folder, "collaboration_network", "Collaboration network")
 
 
-def _document_names(documents: pd.DataFrame) -> dict[str, str]:
-    """doc_id -> the document's file name, which a reader recognises (doc_id is a hash)."""
-    if documents.empty:
-        return {}
-    return {d: Path(str(uri)).name or d for d, uri in zip(documents["doc_id"], documents["source_uri"], strict=True)}
-
-
-def _heat_maps(ratings: pd.DataFrame, documents: pd.DataFrame, folder: Path) -> list[Figure]:
-    import pandas as pd
-
-    if ratings.empty:
-        return []
-    plt = _pyplot()
-    names = _document_names(documents)
-    cmap = plt.get_cmap("viridis").with_extremes(bad="#e6e6e6")  # no score: a light grey cell
-    figures = []
-    for index, ((doc_id, table_id), group) in enumerate(ratings.groupby(["doc_id", "table_id"], sort=True)):
-        grid = group.pivot_table(
-            index="subject", columns="criterion", values="score", aggfunc="mean", sort=False, dropna=False
-        )
-        if grid.empty:
-            continue
-        printed = group.pivot_table(
-            index="subject", columns="criterion", values="rating", aggfunc="first", sort=False, dropna=False
-        ).reindex(index=grid.index, columns=grid.columns)
-        fig, ax = plt.subplots(figsize=(2.6 + 1.0 * grid.shape[1], 1.2 + 0.5 * grid.shape[0]))
-        scores = grid.to_numpy(dtype=float)
-        image = ax.imshow(scores, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
-        ax.set_xticks(
-            range(grid.shape[1]), [escape_mathtext(c) for c in grid.columns], rotation=40, ha="right", fontsize=8
-        )
-        ax.set_yticks(range(grid.shape[0]), [escape_mathtext(s) for s in grid.index], fontsize=8)
-        if grid.size <= MAX_ANNOTATED_CELLS:  # the rating as printed, so the colours can be checked
-            for row in range(grid.shape[0]):
-                for col in range(grid.shape[1]):
-                    text = printed.iat[row, col]
-                    if pd.isna(text):  # the table does not rate this subject on this criterion
-                        continue
-                    dark = bool(scores[row, col] < 0.6)  # False for NaN: no score sits on light grey
-                    ax.text(
-                        col,
-                        row,
-                        escape_mathtext(str(text)[:12]) or "(blank)",
-                        ha="center",
-                        va="center",
-                        fontsize=7,
-                        color="white" if dark else "#222222",
-                    )
-        document = names.get(doc_id, doc_id)
-        ax.set_title(escape_mathtext(f"{table_id} in {document}"), fontsize=9)
-        fig.colorbar(image, ax=ax, label="score")
-        figures.append(_save(fig, folder, f"ratings_{index:02d}", f"Ratings: {table_id} in {document}"))
-    return figures
-
-
 def render_figures(frames: dict[str, pd.DataFrame], folder: Path) -> list[Figure]:
-    """The collaboration network and one heat map per rating table, saved under `folder`."""
-    figures = []
+    """The collaboration network, saved under `folder` (none when there are no collaborations).
+    The rating tables are HTML on the report page (`govmap.expectations.rating_grids`)."""
     network = _network(frames["institutions"], frames["collaborations"], folder)
-    if network is not None:
-        figures.append(network)
-    import pandas as pd
-
-    figures.extend(_heat_maps(frames["criteria_ratings"], frames.get("documents", pd.DataFrame()), folder))
-    return figures
+    return [network] if network is not None else []
 
 
-FIGURE_TABLES = ("institutions", "collaborations", "criteria_ratings", "documents")
+FIGURE_TABLES = ("institutions", "collaborations")
 
 
 def warm_up() -> None:

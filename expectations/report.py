@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from govmap.datasets.contract import CONTRACT_VERSION
+from govmap.expectations.rating_grids import CSS as _GRID_CSS, rating_grids_html
 from govmap.expectations.rejection import DEFAULT_MAX_REJECTED, REJECTED_FILE, Rejection
 from govmap.expectations.suites import SLUGS
 from govmap.expectations.validate import CheckResult, TableResult, ValidationReport
@@ -80,12 +81,14 @@ def write_quality_report(
     rejection: Rejection | None = None,
     max_rejected: float = DEFAULT_MAX_REJECTED,
     review: Mapping[str, Any] | None = None,
+    ratings: pd.DataFrame | None = None,
 ) -> tuple[Path, Path]:
     """Write ``<out_dir>/quality/report.json`` and ``report.html``; returns (json_path, html_path).
 
     `out_dir` is the release folder, `documents` the release's documents table (quarantined rows
     are listed with their error) and `row_counts` the rows written per table.  `diff` (a
-    ``ReleaseDiff.to_dict()``) and `figures` (records with ``title`` and ``svg``) are optional.
+    ``ReleaseDiff.to_dict()``) and `figures` (records with ``title`` and ``svg``) are optional;
+    `ratings` (the criteria_ratings table) gives the page one heat table per rating table.
     `rejection` holds the rows set aside by row checks: they are written to
     ``quality/rejected.parquet`` and listed; more than `max_rejected` of a table fails the verdict.
     `review` (``govmap.datasets.review_queue.review_summary``) gives the review section: rows per review
@@ -127,6 +130,7 @@ def write_quality_report(
             figures=figures,
             rejected=rejected,
             review=review,
+            rating_grids=rating_grids_html(ratings, documents),
         ),
         encoding="utf-8",
     )
@@ -397,12 +401,13 @@ def render_html(
     figures: Sequence[Any] = (),
     rejected: Mapping[str, Any] | None = None,
     review: Mapping[str, Any] | None = None,
+    rating_grids: str = "",
 ) -> str:
     """The report page as one self-contained HTML string (inline CSS, no scripts).
 
     Reading order is a reviewer's: the verdict (with each failing check under it), the tables at a
-    glance, quarantined documents, the review section, every table's checks, then the diff and
-    the figures.
+    glance, quarantined documents, the review section, every table's checks, then the diff, the
+    figures and the rating tables (`rating_grids`: `rating_grids_html`'s section).
     """
     failures = report.failures
     if passed(report, rejected) and rejected:
@@ -437,7 +442,7 @@ def render_html(
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>govmap data quality — {_e(release_id)}</title>
-<style>{_CSS}</style></head>
+<style>{_CSS}{_GRID_CSS}</style></head>
 <body>
 <h1>Data-quality report</h1>
 <p class="meta">release <code>{_e(release_id)}</code> · contract {_e(CONTRACT_VERSION)}{f" · {_e(created_at)}" if created_at else ""}</p>
@@ -452,5 +457,6 @@ def render_html(
 {tables}
 {_diff_section(diff)}
 {_figures_section(figures)}
+{rating_grids}
 </body></html>
 """

@@ -20,7 +20,6 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from govmap.datasets import record_ids
 from govmap.datasets.contract import TABLES
 
 # Light to import: pandas and matplotlib load where the figures are drawn (see `_FiguresJob`).
@@ -39,17 +38,15 @@ from govmap.datasets.release import (
     read_manifest,
     stage_release,
 )
-from govmap.extractors.records import Extraction
 from govmap.extractors.kb import kb_manifest, load_kb
 from govmap.extractors.resolve import Resolution, resolve, summarize as summarize_extraction
+from govmap.extractors.rows import record_rows
 from govmap.flows.documents import DocumentResult
 from govmap.flows.progress import DONE, current_progress
 from govmap.runtime import kill_at_test_point
 from govmap.sources.redact import redact_uris
 
-__all__ = ["PublishOutcome", "prepare_publish", "publish_release", "table_rows"]
-
-MACHINE = "machine"  # the review state of a record no decision touched
+__all__ = ["PublishOutcome", "prepare_publish", "publish_release"]
 
 log = logging.getLogger(__name__)
 
@@ -67,94 +64,6 @@ class PublishOutcome:
     rejected_rows: int = 0  # rows set aside by row checks (quality/rejected.parquet)
     # wall seconds of each corpus-wide stage (govmap.flows.progress.STAGES), for the summary and the bench
     stage_seconds: dict[str, float] = field(default_factory=dict)
-
-
-def table_rows(result: DocumentResult, resolution: Resolution) -> dict[str, list[dict[str, Any]]]:
-    """The pages, mentions, collaborations and criteria_ratings rows of one document."""
-    doc_id = result.row.doc_id
-    key_map = resolution.key_map
-    out: dict[str, list[dict[str, Any]]] = {"pages": [], "mentions": [], "collaborations": [], "criteria_ratings": []}
-    out["pages"] = [{"doc_id": doc_id, "page": i, "text": text} for i, text in enumerate(result.pages, start=1)]
-    ex: Extraction | None = result.extraction
-    if ex is None:
-        return out
-    seen: set[str] = set()
-    seen_statements: set[tuple] = set()  # two extraction keys of one body state one collaboration
-    for m in ex.mentions:
-        entity_map = resolution.instrument_key_map if m.entity_type == "instrument" else key_map
-        entity_id = entity_map.get(m.key)
-        if entity_id is None:
-            continue
-        mention_id = record_ids.mention_id(doc_id, m.entity_type, m.page, m.char_start, m.char_end)
-        if mention_id in seen:
-            continue
-        seen.add(mention_id)
-        out["mentions"].append(
-            {
-                "mention_id": mention_id,
-                "doc_id": doc_id,
-                "entity_type": m.entity_type,
-                "entity_id": entity_id,
-                "surface": m.surface,
-                "page": m.page,
-                "char_start": m.char_start,
-                "char_end": m.char_end,
-                "sentence": m.sentence,
-                "extractor": m.extractor,
-                "confidence": m.confidence,
-                "review": MACHINE,
-            }
-        )
-    for c in ex.collaborations:
-        parties = sorted({key_map[k] for k in c.parties if k in key_map})
-        if len(parties) < 2:  # two names of one body, or a party resolution dropped
-            continue
-        if (tuple(parties), c.page, c.evidence) in seen_statements:
-            continue
-        seen_statements.add((tuple(parties), c.page, c.evidence))
-        named = [s or k for k, s in zip(c.parties, c.party_surfaces)] if c.party_surfaces else list(c.parties)
-        collaboration_id = record_ids.collaboration_id(doc_id, c.page, c.evidence, named)
-        if collaboration_id in seen:
-            continue
-        seen.add(collaboration_id)
-        out["collaborations"].append(
-            {
-                "collaboration_id": collaboration_id,
-                "doc_id": doc_id,
-                "parties": parties,
-                "types": sorted(set(c.types)),
-                "raw_types": list(c.raw_types),
-                "status": c.status,
-                "page": c.page,
-                "evidence": c.evidence,
-                "extractor": c.extractor,
-                "confidence": c.confidence,
-                "review": MACHINE,
-            }
-        )
-    for r in ex.ratings:
-        rating_id = record_ids.rating_id(doc_id, r.table_id, r.subject, r.criterion)
-        if rating_id in seen:
-            continue
-        seen.add(rating_id)
-        out["criteria_ratings"].append(
-            {
-                "rating_id": rating_id,
-                "doc_id": doc_id,
-                "subject": r.subject,
-                "subject_id": key_map.get(r.subject_key) if r.subject_key else None,
-                "criterion": r.criterion,
-                "rating": r.rating,
-                "score": r.score,
-                "scale": r.scale,
-                "rationale": r.rationale,
-                "table_id": r.table_id,
-                "page": r.page,
-                "extractor": r.extractor,
-                "review": MACHINE,
-            }
-        )
-    return out
 
 
 def _document_row(result: DocumentResult) -> dict[str, Any]:
@@ -323,7 +232,9 @@ def publish_release(
                     }
                 )
                 for name, rows in curated.document(
-                    row["doc_id"], table_rows(result, curated.resolution), result.pages
+                    row["doc_id"],
+                    record_rows(row["doc_id"], result.pages, result.extraction, curated.resolution),
+                    result.pages,
                 ).items():
                     sinks[name].add(rows)
         finally:
@@ -383,6 +294,7 @@ def publish_release(
                 rejection=rejection,
                 max_rejected=max_rejected,
                 review=review,
+                ratings=frames["criteria_ratings"],
             )
         kill_at_test_point("before-commit")
         final = commit_release(staged, manifest)

@@ -16,7 +16,7 @@ from govmap.extractors.kb import load_kb
 from govmap.extractors.records import Collaboration, DocMetadata, Extraction, Mention, Rating
 from govmap.extractors.resolve import resolve
 from govmap.flows.documents import DocumentResult, DocumentRow
-from govmap.flows.release import table_rows
+from govmap.extractors.rows import record_rows
 
 # Invented bodies: two names of one council the knowledge base does not know, and the OECD.
 PAGE_A = (
@@ -131,7 +131,9 @@ def publish(
         "criteria_ratings": [],
     }
     for r in results:
-        for name, rows in run.document(r.row.doc_id, table_rows(r, run.resolution), r.pages).items():
+        for name, rows in run.document(
+            r.row.doc_id, record_rows(r.row.doc_id, r.pages, r.extraction, run.resolution), r.pages
+        ).items():
             tables[name] += rows
     tables["institutions"], tables["instruments"] = run.entity_rows()
     return tables, run.report()

@@ -79,15 +79,14 @@ def test_the_report_escapes_html() -> None:
     assert escape_html('<img src="x" onerror=alert(1)>') == "&lt;img src=&quot;x&quot; onerror=alert(1)&gt;"
 
 
-def test_mathtext_in_a_rating_subject_does_not_drop_the_figures(tmp_path: Path) -> None:
+def test_mathtext_in_names_does_not_drop_the_figures(tmp_path: Path) -> None:
     rows = copy.deepcopy(release_rows())
-    rows["criteria_ratings"][0]["subject"] = "$\\frac{a$ Body"  # dropped every figure on the old main
-    rows["criteria_ratings"][1]["criterion"] = "costs $5 and $10"  # balanced: would render as maths
-    rows["institutions"][0]["name"] = "$x^2$ Institute"
+    rows["institutions"][0]["name"] = "$\\frac{a$ Institute"  # dropped every figure on an old main
+    rows["institutions"][1]["acronym"] = "costs $5 and $10"  # balanced: would render as maths
     release = write_release(tmp_path, rows, RELEASE_1)
     figures = render_figures({name: load_table(release, name) for name in TABLES}, tmp_path / "quality")
-    assert [f.name for f in figures] == ["collaboration_network", "ratings_00"]
-    assert "$\\frac{a$ Body" in figures[1].svg and "costs $5 and $10" in figures[1].svg
+    assert [f.name for f in figures] == ["collaboration_network"]
+    assert "$\\frac{a$ Institute" in figures[0].svg and "costs $5 and $10" in figures[0].svg
     assert escape_mathtext("$5") == "\\$5"
 
 

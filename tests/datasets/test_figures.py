@@ -1,4 +1,4 @@
-"""Report figures (network, rating heat maps) and the report's diff section, with no Prefect."""
+"""Report figures (the collaboration network) and the report's diff section, with no Prefect."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_figures_saved_as_svg_and_png(tmp_path: Path) -> None:
     release = write_release(tmp_path, release_rows(), RELEASE_1)
     frames = {name: load_table(release, name) for name in TABLES}
     figures = render_figures(frames, tmp_path / "quality")
-    assert [f.name for f in figures] == ["collaboration_network", "ratings_00"]
+    assert [f.name for f in figures] == ["collaboration_network"]  # rating tables are HTML (rating_grids)
     for f in figures:
         assert f.svg_path.is_file() and f.png_path.read_bytes()[:4] == b"\x89PNG"
         assert "<svg" in f.svg

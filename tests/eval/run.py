@@ -4,7 +4,7 @@ and without validation, so an extraction change is scored in seconds.
     python -m tests.eval.run [--corpus text|pdf|dev|real ...] [--out .eval] [--workers 2]
 
 Each corpus becomes `<out>/<corpus>/` holding the seven tables as Parquet, written by the same
-`process_raw`, `resolve` and `table_rows` a published release uses.  `make eval` runs this, then
+`process_raw`, `resolve` and `record_rows` a published release uses.  `make eval` runs this, then
 `tests.eval.score` on the releases.
 """
 
@@ -36,7 +36,8 @@ def build(corpus: str, paths: list[Path], out: Path, workers: int) -> Path:
     from govmap.datasets.parquet import to_arrow
     from govmap.extractors.kb import load_kb
     from govmap.extractors.resolve import resolve, summarize
-    from govmap.flows.release import _document_row, table_rows
+    from govmap.extractors.rows import record_rows
+    from govmap.flows.release import _document_row
     from govmap.sources import ParseSettings, iter_sources, pull
 
     # Scores must not depend on how busy the machine is: no wall-time budget for evaluation runs.
@@ -53,7 +54,9 @@ def build(corpus: str, paths: list[Path], out: Path, workers: int) -> Path:
     for r in results:
         row = _document_row(r)
         tables["documents"].append(row)
-        for name, rows in curated.document(row["doc_id"], table_rows(r, curated.resolution), r.pages).items():
+        for name, rows in curated.document(
+            row["doc_id"], record_rows(row["doc_id"], r.pages, r.extraction, curated.resolution), r.pages
+        ).items():
             tables[name].extend(rows)
     tables["institutions"], tables["instruments"] = curated.entity_rows()
     for name, rows in tables.items():

@@ -54,7 +54,9 @@ PROBE = r"""
   const verdict = document.querySelector('.verdict');
   const figures = [];
   for (const f of document.querySelectorAll('figure')) {
-    const svg = f.querySelector('svg');
+    // A figure is a drawing (SVG) or a heat table (HTML table of rating cells).
+    const svg = f.querySelector('svg'), grid = f.querySelector('table');
+    const art = svg || grid;
     const images = [];
     for (const i of svg ? svg.querySelectorAll('image') : []) {
       const img = new Image();
@@ -63,9 +65,11 @@ PROBE = r"""
     }
     figures.push({
       caption: f.querySelector('figcaption')?.innerText.trim(),
-      box: svg ? box(svg) : null,
-      shown: !!svg && shown(svg),
-      texts: svg ? [...svg.querySelectorAll('text')].filter(t => t.getBBox().width > 0).map(t => t.textContent.trim()) : [],
+      kind: svg ? 'svg' : grid ? 'table' : null,
+      box: art ? box(art) : null,
+      shown: !!art && shown(art),
+      texts: svg ? [...svg.querySelectorAll('text')].filter(t => t.getBBox().width > 0).map(t => t.textContent.trim())
+                 : grid ? [...grid.querySelectorAll('th, td')].filter(shown).map(c => c.innerText.trim()) : [],
       shapes: svg ? svg.querySelectorAll('path, use').length : 0,
       images,
     });
@@ -239,15 +243,18 @@ def test_figures_are_drawn(passing: Rendered) -> None:
     network, heat_map = passing.page["figures"]
     assert network["caption"] == "Collaboration network"
     assert heat_map["caption"] == "Ratings: table-1 in memo-two.txt"
-    for figure in (network, heat_map):
-        assert figure["shown"] and figure["box"]["w"] > 250 and figure["box"]["h"] > 150, figure
-    # The network names every body and its legend the kinds; the heat map its subjects and criteria.
+    assert network["shown"] and network["box"]["w"] > 250 and network["box"]["h"] > 150, network
+    # A header row and one row per subject, each a line of text.
+    assert heat_map["shown"] and heat_map["box"]["w"] > 250 and heat_map["box"]["h"] > 20 * (len(SUBJECTS) + 1), (
+        heat_map
+    )
+    # The network names every body and its legend the kinds; the heat table its subjects and
+    # criteria, and each cell the rating as printed, as text a reader can select.
+    assert network["kind"] == "svg" and heat_map["kind"] == "table"
     assert set(SUBJECTS) <= set(network["texts"])
     assert {"ai_safety_institute", "standards_body", "research_organization", "joint_research"} <= set(network["texts"])
     assert set(SUBJECTS) | set(CRITERIA) <= set(heat_map["texts"])
     assert {"strong", "mixed", "weak", "(blank)"} <= set(heat_map["texts"])
-    # matplotlib embeds the heat map's cells as a PNG; it must decode to a real picture.
-    assert heat_map["images"] and all(w > 0 and h > 0 for w, h in heat_map["images"])
 
 
 def test_figures_are_painted_in_the_screenshot(passing: Rendered) -> None:
