@@ -282,6 +282,7 @@ class ProseCollaborations:
         previous: tuple[_Party, ...] = ()  # distinct parties of the sentence before
         lead: Collaboration | None = None  # a statement ending in ":" whose list items it governs
         lead_subject: tuple[_Party, ...] = ()  # "The Commission will:": the subject of the items below
+        lead_status = ""  # the status the lead's modal gives its items
         opener: _Party | None = None  # the body a recent sentence opened with ("The EU has ...")
         opener_age = 0
         stated: set[tuple[tuple[str, ...], str]] = set()  # (parties, evidence) already recorded
@@ -336,6 +337,9 @@ class ProseCollaborations:
                     text=text,
                     parties=sorted([*lead_subject, *parties], key=lambda p: (p.start, p.end)),
                 )
+                # "X will:" makes every item a plan, unless the item says otherwise.
+                if lead_status and not any(rx.search(text) for rx, _ in self._status):
+                    found = [replace(c, status=lead_status) for c in found]
             # A sentence printed twice (a PDF text layer laid down twice, a repeated summary) is one statement.
             found = [c for c in found if (c.parties, c.evidence) not in stated]
             stated.update((c.parties, c.evidence) for c in found)
@@ -344,6 +348,7 @@ class ProseCollaborations:
                 lead = found[0]
             elif text.endswith(":") and not is_item:
                 lead_subject = _lead_subject(text, parties)
+                lead_status = next((st for rx, st in self._status if rx.search(text)), "")
             previous = tuple({p.key: p for p in parties}.values())
         return out
 
