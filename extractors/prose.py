@@ -324,9 +324,10 @@ class ProseCollaborations:
                 opener, opener_age = parties[0], 1
             else:
                 opener_age += 1
-            if not found and lead is not None:
+            # A continuation keeps the list going but restates nothing of the lead's on its own.
+            if not found and lead is not None and not continued:
                 found = self._list_item(lead, text, parties, page)
-            if not found and lead_subject and is_item:
+            if not found and lead_subject and is_item and not continued:
                 # "- launch a joint programme with Y" under "X will:": the lead's subject acts.
                 found = self.find_in_sentence(
                     sent,
@@ -417,7 +418,7 @@ class ProseCollaborations:
         # A body named as another's organ is a statement wherever it stands: headings, affiliation
         # lines and biographies too.
         found: dict[tuple[str, ...], Collaboration] = {}
-        for chain in organ_chains(text, parties):
+        for chain in organ_chains(text, parties) if len(parties) > 1 else ():
             keyed = {p.key: p.surface for p in reversed(chain)}
             keys = tuple(sorted(keyed))
             found[keys] = Collaboration(
@@ -666,8 +667,9 @@ def _bracketed_lists(text: str) -> list[tuple[int, int]]:
 
 def _starts_line(text: str, at: int) -> bool:
     """Whether offset `at` of the doc's text opens a line (only spaces before it on its line)."""
-    line_start = text.rfind("\n", 0, at) + 1
-    return not text[line_start:at].strip()
+    while at > 0 and text[at - 1] in " \t":
+        at -= 1
+    return at == 0 or text[at - 1] == "\n"
 
 
 def _lead_subject(text: str, parties: list[_Party]) -> tuple[_Party, ...]:
