@@ -38,6 +38,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -308,18 +309,8 @@ class ProseCollaborations:
             page = page_at(page_starts, sent.start_char)[0]
             parties = self._parties(sent, mentions, text, linker)
             carried = _Party(-1, -1, opener.key, "") if opener is not None and opener_age <= CARRY_SENTENCES else None
-            found = self.find_in_sentence(
-                sent,
-                mentions,
-                linker=linker,
-                doc_id=doc_id,
-                page=page,
-                referent=referent,
-                text=text,
-                previous=previous,
-                parties=parties,
-                carried=carried,
-            )
+            read = partial(self.find_in_sentence, sent, mentions, linker=linker, doc_id=doc_id, page=page, text=text)
+            found = read(referent=referent, previous=previous, parties=parties, carried=carried)
             if parties and parties[0].start <= _TOPIC_LEAD and parties[0].surface and not _is_heading(text):
                 opener, opener_age = parties[0], 1
             else:
@@ -329,15 +320,7 @@ class ProseCollaborations:
                 found = self._list_item(lead, text, parties, page)
             if not found and lead_subject and is_item and not continued:
                 # "- launch a joint programme with Y" under "X will:": the lead's subject acts.
-                found = self.find_in_sentence(
-                    sent,
-                    mentions,
-                    linker=linker,
-                    doc_id=doc_id,
-                    page=page,
-                    text=text,
-                    parties=sorted([*lead_subject, *parties], key=lambda p: (p.start, p.end)),
-                )
+                found = read(parties=sorted([*lead_subject, *parties], key=lambda p: (p.start, p.end)))
                 # "X will:" makes every item a plan, unless the item says otherwise.
                 if lead_status and not any(rx.search(text) for rx, _ in self._status):
                     found = [replace(c, status=lead_status) for c in found]
