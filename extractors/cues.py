@@ -324,7 +324,7 @@ TRIGGER_CUES: tuple[Cue, ...] = (
     # "X established the Y Group", "X set up a Y Office": Y is X's creation (institutional_integration).
     Cue(
         "founds",
-        r"\b(?:(?:has|have|had)\s+)?(?:established|created|set up|founded|launched|convened|establish(?:es|ing)?|creat(?:es|ing)|found(?:s|ing))\b",
+        r"\b(?:(?:has|have|had)\s+)?(?:established|created|set up|founded|launch(?:ed|es)?|convened|establish(?:es|ing)?|creat(?:e|es|ing)|found(?:s|ing))\b",
         ("institutional_integration",),
         "existing",
         0.7,

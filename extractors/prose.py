@@ -38,6 +38,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -45,6 +46,7 @@ from spacy.tokens import Doc, Span
 from govmap.extractors import cues as cue_lexicon
 from govmap.extractors.grounding import MentionGrounder
 from govmap.extractors.linking import Linker
+from govmap.extractors.organs import organ_chains
 from govmap.extractors.extensions import INSTITUTIONS, add_records, doc_text, page_at
 from govmap.extractors.records import Collaboration
 from govmap.extractors.states import is_state_use
@@ -79,17 +81,6 @@ _DIRECT_OBJECT = re.compile(
 CARRY_SENTENCES = 2
 CARRIED_FACTOR = 0.8
 _EXAMPLES_ANYWHERE = re.compile(r"\b(?:such as|e\.g\.|for example|for instance|like the)\b", re.I)
-# "the OECD's AI Policy Observatory": a body named as another's organ or unit.
-_POSSESSIVE_JOIN = re.compile(r"^['\u2019]s\s+(?:own\s+|new\s+|newly\s+(?:created|established|formed)\s+)?$")
-# "the Policy Program at the Harbour Institute": a unit named with its host (the unit first).
-_UNIT_AT = re.compile(r"^\s+(?:at|of|within|in)\s+(?:the\s+)?$")
-_UNIT_HEADS = re.compile(
-    r"\b(?:Program(?:me)?|School|Centre|Center|Institute|Lab(?:oratory)?|Initiative|Unit|Directorate|Office|Secretariat|Council|Committee|Board|Panel|Group|Division|Department|Faculty)\b"
-)
-# "in" places a unit in its host only when the host is an organisation, not a country or city.
-_HOST_HEADS = re.compile(
-    r"\b(?:University|Department|Ministry|Commission|Agency|Office|Institute|Organi[sz]ation|Foundation|College|Academy|Centre|Center|Council|Authority)\b"
-)
 # A footnote or reference line ("166 European Commission, Joint Statement ...", a URL): a citation.
 _CITATION = re.compile(
     r"https?://|^(?:\d{1,3}\s+)?(?:see|cf\.|source:|for (?:more|further|additional) information)\b|\(information webpage|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d|\bOJ [LC] \d|\bet al\.|\binformation webpage\b|\bavailable (?:at|online)\b",
@@ -145,6 +136,10 @@ _EXPLETIVE_IT = re.compile(
 )
 # A sentence that opens with an institution ("The OECD has ...") makes it the topic.
 _TOPIC_LEAD = 12
+# A lead sentence that leaves its predicate to the list items below it.
+_SUBJECT_LEAD = re.compile(
+    r"\b(?:will|shall|should|intends? to|plans? to|aims? to|agreed to|commit(?:s|ted)? to|pledged to|decided to)(?:\s+(?:also|further|jointly|together|continue to))*\s*:$"
+)
 _BETWEEN = re.compile(r"^\W*(?:\(\w+\)\s*)?(?:between|among|amongst)\b", re.I)
 _WITH = re.compile(r"\bwith\b", re.I)
 _CLAUSE_BREAK = re.compile(r";|:|\u2014|\s-\s|\bwhile\b|\bwhereas\b|\bwhich\b")
@@ -287,18 +282,26 @@ class ProseCollaborations:
         topic: Span | None = None  # the institution the last sentences are about
         previous: tuple[_Party, ...] = ()  # distinct parties of the sentence before
         lead: Collaboration | None = None  # a statement ending in ":" whose list items it governs
+        lead_subject: tuple[_Party, ...] = ()  # "The Commission will:": the subject of the items below
+        lead_status = ""  # the status the lead's modal gives its items
         opener: _Party | None = None  # the body a recent sentence opened with ("The EU has ...")
         opener_age = 0
         stated: set[tuple[tuple[str, ...], str]] = set()  # (parties, evidence) already recorded
+        full_text = doc_text(doc)
+        in_item = False  # the sentence before belongs to a list item
         for i, sent in enumerate(sentences):
             mentions = by_sentence.get(i, [])
             sent_text = _sentence_text(sent)
             text = " ".join(sent_text.split())
             referent = topic if _refers_back(text) else None
             topic = _topic_of(sent, mentions, text) or referent
-            is_item = bool(_LIST_ITEM.match(sent_text))
-            if lead is not None and not is_item:
-                lead = None
+            # A second sentence of a list item ("- Expanding X. Both sides will ...") continues it.
+            continued = in_item and not _starts_line(full_text, sent.start_char)
+            is_item = bool(_LIST_ITEM.match(sent_text)) or continued
+            in_item = is_item
+            # A heading inside the list ("**Space**" between groups of items) does not end it.
+            if not is_item and not _is_heading(text):
+                lead, lead_subject = None, ()
             if (not mentions and linker is None) or len(sent_text) > self.max_sentence_chars:
                 previous = ()
                 opener_age += 1
@@ -306,30 +309,30 @@ class ProseCollaborations:
             page = page_at(page_starts, sent.start_char)[0]
             parties = self._parties(sent, mentions, text, linker)
             carried = _Party(-1, -1, opener.key, "") if opener is not None and opener_age <= CARRY_SENTENCES else None
-            found = self.find_in_sentence(
-                sent,
-                mentions,
-                linker=linker,
-                doc_id=doc_id,
-                page=page,
-                referent=referent,
-                text=text,
-                previous=previous,
-                parties=parties,
-                carried=carried,
-            )
+            read = partial(self.find_in_sentence, sent, mentions, linker=linker, doc_id=doc_id, page=page, text=text)
+            found = read(referent=referent, previous=previous, parties=parties, carried=carried)
             if parties and parties[0].start <= _TOPIC_LEAD and parties[0].surface and not _is_heading(text):
                 opener, opener_age = parties[0], 1
             else:
                 opener_age += 1
-            if not found and lead is not None:
+            # A continuation keeps the list going but restates nothing of the lead's on its own.
+            if not found and lead is not None and not continued:
                 found = self._list_item(lead, text, parties, page)
+            if not found and lead_subject and is_item and not continued:
+                # "- launch a joint programme with Y" under "X will:": the lead's subject acts.
+                found = read(parties=sorted([*lead_subject, *parties], key=lambda p: (p.start, p.end)))
+                # "X will:" makes every item a plan, unless the item says otherwise.
+                if lead_status and not any(rx.search(text) for rx, _ in self._status):
+                    found = [replace(c, status=lead_status) for c in found]
             # A sentence printed twice (a PDF text layer laid down twice, a repeated summary) is one statement.
             found = [c for c in found if (c.parties, c.evidence) not in stated]
             stated.update((c.parties, c.evidence) for c in found)
             out.extend(found)
             if found and text.endswith(":"):
                 lead = found[0]
+            elif text.endswith(":") and not is_item:
+                lead_subject = _lead_subject(text, parties)
+                lead_status = next((st for rx, st in self._status if rx.search(text)), "")
             previous = tuple({p.key: p for p in parties}.values())
         return out
 
@@ -388,17 +391,34 @@ class ProseCollaborations:
             text = " ".join(_sentence_text(sent).split())
         if (
             not text
-            or text.rstrip().endswith("?")
-            or self._personal.match(text)
-            or _is_heading(text)
             or _CITATION.search(_MARKDOWN_LINK_TARGET.sub("]", text))
             or _FOOTNOTE_START.match(text)
             or _CODE_LINE.search(text)
         ):
             return []
-        biography = bool(_PERSON.search(text))
         if parties is None:
             parties = self._parties(sent, mentions, text, linker)
+        # A body named as another's organ is a statement wherever it stands: headings, affiliation
+        # lines and biographies too.
+        found: dict[tuple[str, ...], Collaboration] = {}
+        for chain in organ_chains(text, parties) if len(parties) > 1 else ():
+            keyed = {p.key: p.surface for p in reversed(chain)}
+            keys = tuple(sorted(keyed))
+            found[keys] = Collaboration(
+                doc_id=doc_id,
+                parties=keys,
+                types=("institutional_integration",),
+                raw_types=(text[chain[0].start : chain[-1].end],),
+                status="existing",
+                page=page,
+                evidence=_evidence(text),
+                extractor="prose:organ",
+                confidence=0.75,
+                party_surfaces=tuple(keyed[k] for k in keys),
+            )
+        if text.rstrip().endswith("?") or self._personal.match(text) or _is_heading(text):
+            return list(found.values())
+        biography = bool(_PERSON.search(text))
         if (
             referent is not None
             and (m := _PRONOUN_START.match(text))
@@ -416,37 +436,7 @@ class ProseCollaborations:
                 parties + [_Party(at.start(), at.end(), p.key, "") for p in previous], key=lambda p: (p.start, p.end)
             )
         if len({p.key for p in parties} | ({carried.key} if carried is not None else set())) < 2:
-            return []
-        found: dict[tuple[str, ...], Collaboration] = {}
-        for a, b in zip(parties, parties[1:]):
-            # "the OECD's AI Policy Observatory": b is a unit of a (the guideline's named organ).
-            gap = text[a.end : b.start] if a.end <= b.start else "x"
-            if (
-                a.key != b.key
-                and a.surface
-                and b.surface
-                and (
-                    _POSSESSIVE_JOIN.match(gap)
-                    or (
-                        _UNIT_AT.match(gap)
-                        and _UNIT_HEADS.search(a.surface)
-                        and (" in " not in gap or _HOST_HEADS.search(b.surface))
-                    )
-                )
-            ):
-                keys = tuple(sorted((a.key, b.key)))
-                found[keys] = Collaboration(
-                    doc_id=doc_id,
-                    parties=keys,
-                    types=("institutional_integration",),
-                    raw_types=(text[a.start : b.end],),
-                    status="existing",
-                    page=page,
-                    evidence=_evidence(text),
-                    extractor="prose:organ",
-                    confidence=0.75,
-                    party_surfaces=tuple({a.key: a.surface, b.key: b.surface}[k] for k in keys),
-                )
+            return list(found.values())
         # Cue words inside a name ("Center for AI Standards", "Global Partnership on AI") are no cues.
         named = [(p.start, p.end) for p in parties if p.surface]
         triggers = [t for t in self._find_triggers(text) if not _inside(t.start, t.end, named)]
@@ -656,6 +646,24 @@ def _bracketed_lists(text: str) -> list[tuple[int, int]]:
         if all(_LIST_NAME.match(item) for item in m.group(group).split(",")):
             spans.append((m.start(group), m.end(group)))
     return spans
+
+
+def _starts_line(text: str, at: int) -> bool:
+    """Whether offset `at` of the doc's text opens a line (only spaces before it on its line)."""
+    while at > 0 and text[at - 1] in " \t":
+        at -= 1
+    return at == 0 or text[at - 1] == "\n"
+
+
+def _lead_subject(text: str, parties: list[_Party]) -> tuple[_Party, ...]:
+    """The subject of a lead sentence whose list items are its predicates ("The Commission will:",
+    "X and Y intend to:"), as parties standing at the start of each item."""
+    m = _SUBJECT_LEAD.search(text)
+    if m is None:
+        return ()
+    before = [p for p in parties if p.end <= m.start() and m.start() - p.end <= SUBJECT_REACH and p.surface]
+    before = [p for p in before if not _CLAUSE_BREAK.search(text, p.end, m.start())]
+    return tuple(_Party(0, 0, p.key, "") for p in _coordinated_backwards(text, before))
 
 
 def _refers_back(text: str) -> bool:

@@ -32,6 +32,14 @@ NAMES = {
     # Names holding cue words ("Standards", "Partnership"): the words are part of a name, no cue.
     "Southland Standards and Research Centre": "southland-src",
     "Eastmark Partnership on AI": "eastmark-pai",
+    # Units and their hosts.
+    "Ethics Lab": "ethics-lab",
+    "Policy Centre": "policy-centre",
+    "University of Northvale": "northvale-university",
+    "review panel": "review-panel",
+    "computing laboratory": "computing-lab",
+    "CLX": "computing-lab",
+    "Polytechnic of Southmere": "southmere-polytechnic",
 }
 COUNTRY_AISI = {"Northland": "northland-aisi", "Southland": "southland-aisi", "Eastmark": "eastmark-aisi"}
 
@@ -512,3 +520,75 @@ def test_countries_acting_as_states_are_parties(nlp: Language) -> None:
         )
         == []
     )
+
+
+# --- organs, list leads (issue 16: recall of collaborations stated in prose) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A unit, a comma, its academic host: an affiliation line names the unit's parent.
+        ("Dana Reyes, Ethics Lab, University of Northvale, 1200 Northvale", [("ethics-lab", "northvale-university")]),
+        # Lower-case unit heads, and a name with its bracketed acronym before "of the".
+        (
+            "The review panel of Global Data Forum met twice.",
+            [("global-data-forum", "review-panel")],
+        ),
+        (
+            "She works at the computing laboratory (CLX) of the Polytechnic of Southmere.",
+            [("computing-lab", "southmere-polytechnic")],
+        ),
+        # Joins that follow each other are one statement of three bodies.
+        (
+            "He directs the Policy Centre at Eastmark Institute, University of Northvale.",
+            [("eastmark-institute", "northvale-university", "policy-centre")],
+        ),
+    ],
+)
+def test_organ_links(nlp: Language, text: str, expected: list[tuple[str, ...]]) -> None:
+    found = [c for c in collaborations(nlp, text) if c.extractor == "prose:organ"]
+    assert [c.parties for c in found] == expected
+    assert all(c.types == ("institutional_integration",) for c in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A list of names is no affiliation.
+        "Researchers at Ethics Lab, University of Northvale, and Eastmark Institute helped.",
+        "We thank Policy Centre, University of Northvale, Ethics Lab and others.",
+        # A comma before a body that is not academic is a list, not a host.
+        "Ethics Lab, Global Data Forum and Treaty Office met in May.",
+    ],
+)
+def test_no_organ_link_in_lists(nlp: Language, text: str) -> None:
+    assert [c for c in collaborations(nlp, text) if c.extractor == "prose:organ"] == []
+
+
+def test_list_items_keep_their_lead_across_headings_and_continued_items(nlp: Language) -> None:
+    text = (
+        "Northland AISI and Westwind Labs are launching joint work in these areas:\n"
+        "**Talent**\n"
+        "- Expanding training exchanges for engineers. Both sides will fund fellowships.\n"
+        "**Compute**\n"
+        "- Building shared compute for evaluations.\n"
+        "The budget is not yet known.\n"
+        "- Writing a charter.\n"
+    )
+    items = [c for c in collaborations(nlp, text) if c.extractor == "prose:list_item"]
+    assert [c.evidence for c in items] == [
+        "- Expanding training exchanges for engineers.",
+        "- Building shared compute for evaluations.",
+    ]
+    assert {c.parties for c in items} == {("northland-aisi", "westwind-labs")}
+
+
+def test_a_lead_subject_acts_in_each_list_item(nlp: Language) -> None:
+    text = (
+        "Over the next year, Treaty Office will:\n"
+        "- launch a joint programme with Bluefield AI on audits;\n"
+        "- publish its annual report.\n"
+    )
+    found = collaborations(nlp, text)
+    assert [(c.parties, c.status) for c in found] == [(("bluefield-ai", "treaty-office"), "planned")]
