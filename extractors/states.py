@@ -104,6 +104,11 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     if _PLACE_BEFORE.search(text, max(0, start - 16), start):
         return False
     rest = text[end : end + 40]
+    m = re.match(r"(['\u2019]s)?\s+(\S+)", rest)
+    if m and m.group(1):
+        # "the UK's partnership with ..." is the state's; "India's Ministry" names a body (the
+        # country is its `country`), also after a partner phrase ("... and the UK's DSIT").
+        return m.group(2).strip(",.;:")[:1].islower()
     lower_noun_next = re.match(r"\s+[a-z]", rest) and not re.match(r"\s+(?:and|or)\b", rest)
     if _PARTNER_BEFORE.search(text, max(0, start - 16), start) and not (
         lower_noun_next and rest.split()[0].lower() not in _VERBISH
@@ -111,10 +116,7 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
         return True
     if not rest.strip() or rest[:1] in ',.;:)]\u201d"' or rest[:2] in (" (",):
         return True
-    m = re.match(r"(['\u2019]s)?\s+(\S+)", rest)
     if not m:
         return False
     word = m.group(2).strip(",.;:")
-    if m.group(1):  # "the UK's partnership with ..." is the state's; "India's Ministry" names a body
-        return word[:1].islower()
     return word in ("and", "&", "or") or word.lower() in _VERBISH

@@ -522,6 +522,23 @@ def test_countries_acting_as_states_are_parties(nlp: Language) -> None:
     )
 
 
+register_name_ruler("test_fake_institutions_and_a_country", {**NAMES, "Southland": "southland-government"}, FakeLinker)
+
+
+def test_a_countrys_possessive_is_its_bodys_country_not_an_organ_link() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("govmap_sentences")
+    nlp.add_pipe("test_fake_institutions_and_a_country")
+    nlp.add_pipe("test_fake_kb_linker")
+    nlp.add_pipe("govmap_prose_collaborations")
+    # "... and Southland's Treaty Office": after a partner phrase too, the possessive is no state
+    found = collaborations(nlp, "Global Data Forum signed an agreement with Southland's Treaty Office.")
+    assert [c.parties for c in found] == [("global-data-forum", "treaty-office")]
+    # a body's possessive still names its organ
+    found = collaborations(nlp, "Global Data Forum's Treaty Office met twice.")
+    assert [(c.parties, c.extractor) for c in found] == [(("global-data-forum", "treaty-office"), "prose:organ")]
+
+
 # --- organs, list leads (issue 16: recall of collaborations stated in prose) ---------------------
 
 

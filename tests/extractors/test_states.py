@@ -34,6 +34,11 @@ SURFACES = {
         ("Japanese firms", []),
         ("U.S.-based firms", []),
         ("India's Ministry of Harbours", []),
+        # a possessive before a name says where the body is rooted, after a partner phrase too
+        ("talks with Canada's Harbour Office", []),
+        ("the Harbour Office and the US's Tide Agency agreed", []),
+        # a possessive before a common noun is the state's own
+        ("Canada's partnership with India", ["Canada", "India"]),
     ],
 )
 def test_find_states(text: str, states: list[str]) -> None:
