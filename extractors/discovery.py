@@ -461,11 +461,48 @@ def _may_name_an_org(run: str) -> bool:
     return len(words) >= 2 and any(w.rstrip(".,;:").lower() in ORG_HEADS for w in words)
 
 
-# The rest of a name whose subjects are a list: ", Culture, Sports, Science and Technology".
+# The rest of a name whose subjects are a list: ", Culture, Sports, Science and Technology".  A
+# PDF line may break anywhere in the list ("Science, Technology and" | "Innovation").
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 _LIST_WORD = r"[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*){0,3}"
 _NAME_LIST_TAIL = re.compile(
-    rf"(?:,[ \t]*{_LIST_WORD})*,?[ \t]+(?:and|&)[ \t]+{_LIST_WORD}|(?:,[ \t]*{_LIST_WORD})+(?=[ \t]+(?:and|&)[ \t]+{_LIST_WORD})"
+    rf"(?:,{_GAP}?{_LIST_WORD})*,?{_GAP}(?:and|&){_GAP}{_LIST_WORD}"
+    rf"|(?:,{_GAP}?{_LIST_WORD})+(?={_GAP}(?:and|&){_GAP}{_LIST_WORD})"
 )
+
+
+# Nouns for what a body publishes, which follow its name but never end it.
+_DOCUMENT_WORDS = frozenset("guidance guidelines paper papers report reports statement notice".split())
+
+
+def _with_subject_list(text: str, start: int, end: int) -> tuple[str, int]:
+    """The name at `text[start:end]` with the rest of its list of subjects when it stops at the
+    list's first comma ("Ministry of Science" | ", Technology and Innovation"): its name and end."""
+    if re.search(r"\s(?:of|for|on)\s", text[start:end]):
+        more = _NAME_LIST_TAIL.match(text, end)
+        if more and _subject_list(more.group(0)):
+            end = more.end()
+            # the last item may run into what the body wrote ("... and Regulatory Reform Guidance")
+            last = text[start:end].rsplit(None, 1)[-1]
+            if last.lower() in INSTRUMENT_HEADS or last.lower() in EVENT_HEADS or last.lower() in _DOCUMENT_WORDS:
+                end = start + len(text[start:end][: -len(last)].rstrip())
+    return " ".join(text[start:end].split()), end
+
+
+def _subject_list(tail: str) -> bool:
+    """Whether the items of a list after a name ("Culture, Sports and Technology") are subjects
+    of that name, not other parties of the sentence ("..., Ruritania and the Harbour Board"): no
+    item is or opens with a country, most are not places (a subject may spell one: "Rivers"), and none of
+    several words has an organisational head (one word is a subject: "Technology and Society")."""
+    items = [" ".join(x.split()) for x in re.split(r"\s*,\s*|\s+(?:and|&)\s+", tail.strip(" \t\n,"))]
+    items = [x for x in items if x and x.lower() not in {"and", "&"}]
+    for item in items:
+        words = item.split()
+        if any(" ".join(words[:n]) in country_names() for n in range(1, min(3, len(words)) + 1)):
+            return False  # a country, or a name that starts with one ("Ruritania National ...")
+        if len(words) > 1 and any(w.lower() in ORG_HEADS for w in words):
+            return False
+    return 2 * sum(1 for x in items if place_country(x)) <= len(items)
 
 
 # Capitalised words after "in" that are a time, a part of the document or a region the
@@ -546,11 +583,8 @@ def find_org_names(text: str) -> list[Candidate]:
                 if rel >= 0:
                     start = m.start() + rel
                     end = start + len(name)
-                    if end == m.end() and re.search(r"\s(?:of|for)\s", name):
-                        more = _NAME_LIST_TAIL.match(text, end)
-                        if more:  # the run ended at a comma inside the name's list of subjects
-                            end = more.end()
-                            name = " ".join(text[start:end].split())
+                    if end == m.end():
+                        name, end = _with_subject_list(text, start, end)
                     out.append(Candidate(name, start, end, "org_pattern"))
                     search_from = rel + len(name)
                 if not coordinated:
@@ -581,8 +615,9 @@ def find_affiliations(text: str) -> list[Candidate]:
             start = text.find(name, search_from)
             if start < 0:
                 continue
-            out.append(Candidate(name, start, start + len(name), "affiliation"))
-            search_from = start + len(name)
+            name, end = _with_subject_list(text, start, start + len(name))
+            out.append(Candidate(name, start, end, "affiliation"))
+            search_from = end
     return out
 
 
