@@ -135,14 +135,18 @@ def _acronym_definitions(
     kb = ctx.kb
     new: list[Match] = []
     acronyms: dict[str, str] = {}
-    for c in disc.find_acronym_definitions(text) + disc.find_stands_for(text):
+    for c in disc.find_acronym_definitions(text) + disc.find_stands_for(text) + disc.find_glossary_lines(text):
         head = disc.head_word(c.name) or disc.defined_head(c.name)
         if head in disc.INSTRUMENT_HEADS or head in disc.EVENT_HEADS or kb.country_of(c.name):
             continue
-        known_key = kb.link(c.name) or (kb.link(c.acronym) if c.acronym else None)
+        known_key = kb.link(c.name) or _linked_acronym(ctx, c.acronym)
         if known_key:
-            # the KB knows it: the definition only adds an alias for this document
+            # the KB knows it: the definition adds an alias for this document, and names it when
+            # the name is one of the body's ("Ministry of Tides" for "Ministry of Tides of Ruritania")
             acronyms.setdefault(c.acronym or "", known_key)
+            if _names_known_body(kb, known_key, c.name) and not taken.overlaps(c.start, c.end):
+                new.append(Match(c.start, c.end, known_key, "discovery.acronym_definition", 0.85))
+                taken.add(c.start, c.end)
             continue
         if (
             (head not in disc.ORG_HEADS and head not in disc.DEFINED_HEADS)
@@ -160,6 +164,26 @@ def _acronym_definitions(
             new.append(Match(c.start, c.end, key, "discovery.acronym_definition", 0.85))
             taken.add(c.start, c.end)
     return new, acronyms
+
+
+def _linked_acronym(ctx: _Context, acronym: str | None) -> str | None:
+    """The known body an acronym a document defines stands for, unless that body belongs to
+    another country than the document's: "MOD" defined in a report on Japan is not the UK's."""
+    key = ctx.kb.link(acronym) if acronym else None
+    home = ctx.kb.institutions[key].country if key in ctx.kb.institutions else None
+    if key and home and ctx.country and home != ctx.country:
+        return None
+    return key
+
+
+def _names_known_body(kb: KnowledgeBase, key: str, name: str) -> bool:
+    """Whether `name` is one of the known body's names or the start of one: an acronym two bodies
+    share ("American Academy of ..." and "American Association for ...") links to only one."""
+    words = normalize_surface(name).split()
+    inst = kb.institutions.get(key)
+    return inst is not None and any(
+        normalize_surface(form).split()[: len(words)] == words for form in (inst.name, *inst.surfaces)
+    )
 
 
 def _named_candidates(

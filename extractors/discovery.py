@@ -35,6 +35,7 @@ __all__ = [
     "find_org_names",
     "find_affiliations",
     "find_stands_for",
+    "find_glossary_lines",
     "find_listed_names",
     "DEFINED_HEADS",
     "LIST_CLASS_NOUNS",
@@ -331,10 +332,17 @@ def defined_head(name: str) -> str | None:
     return _last_in(_first_part(name), DEFINED_HEADS)
 
 
+# Heads whose complement is a portfolio: "Ministry of Public Security" names one ministry, however
+# generic the words of its portfolio.
+_PORTFOLIO_HEADS = frozenset({"ministry", "department"})
+
+
 def is_generic_name(name: str) -> bool:
     """True for phrases made only of generic words and an org head ("Executive Committee")."""
     words = [w.lower().strip("'’.,") for w in _words(name)]
     content = [w for w in words if w not in _CONNECTORS]
+    if len(words) > 2 and words[0] in _PORTFOLIO_HEADS and words[1] in {"of", "for"}:
+        return False
     return all(w in _GENERIC_WORDS or w in ORG_HEADS for w in content)
 
 
@@ -421,6 +429,25 @@ def find_acronym_definitions(text: str) -> list[Candidate]:
         if initials_match(name, acronym):
             s = m.start(2) + m.group(2).find(name)
             out.append(Candidate(name, s, s + len(name), "acronym_definition", acronym, m.start(1), m.end(1)))
+    return out
+
+
+# A line of a list of abbreviations: the acronym, perhaps a colon or dash, and the full name alone
+# ("HPA  Harbour Pilots Authority").
+_GLOSSARY_LINE = re.compile(
+    rf"^[ \t]*({_ACRONYM})[ \t]*(?:[:=–—-][ \t]*|[ \t])[ \t]*((?:the[ \t]+)?[A-Z][^\n]{{3,120}}?)[ \t.;]*$", re.M
+)
+
+
+def find_glossary_lines(text: str) -> list[Candidate]:
+    """Lines of a list of abbreviations, "ACR Full Name", whose initials give the acronym: a
+    definition with neither brackets nor "stands for"."""
+    out: list[Candidate] = []
+    for m in _GLOSSARY_LINE.finditer(text):
+        acronym, name = m.group(1), re.sub(r"^the\s+", "", m.group(2))
+        if initials_match(name, acronym):
+            start = m.end(2) - len(name)
+            out.append(Candidate(name, start, m.end(2), "acronym_definition", acronym, m.start(1), m.end(1)))
     return out
 
 
