@@ -151,6 +151,9 @@ def instrument_key(name: str, kb: KnowledgeBase) -> str | None:
     return discovered_key(_YEAR.sub("", bare))
 
 
+# A year or span of years after a name dates a plan or strategy as one document ("Harbour Strategy
+# 2030"): named, not a chapter's title.
+_DATED = re.compile(r"\s(?:19|20)\d\d(?:\s?[-–/]\s?(?:19|20)?\d\d)?$")
 # What joins a name to the body it is about ("Charter of the Harbour Union"): the body ends it.
 _OBJECT_OF = re.compile(r"(?:\b(?:of|for|on|to|by|with|and|&|the|an?)|['’]s?)\s*$", re.IGNORECASE)
 
@@ -316,6 +319,7 @@ class InstrumentRuler:
             if d.key not in self.kb.instruments
             and not d.acronym
             and head_of(d.name) in WEAK_HEADS
+            and not _DATED.search(d.name)
             and len(places[n_key]) < self.min_weak_mentions
         }
         if weak:

@@ -170,7 +170,7 @@ _LEADING_STOP = frozenset(
     If Unlike Like Following Including Regarding According Adopting Implementing Applying Signing Introducing
     Under Amend Amending Adopt Implement Apply Sign Endorse Endorsing Approve Approving Approves Adopts Adopted
     Signed Launched Launches Launch Publish Published Publishes Support Supports Supporting Its It New More Most Less
-    Other Several Many Some Various Two Three Four Five Six Seven Eight Nine Ten Key Areas Main""".split()
+    Other Several Many Some Various Two Three Four Five Six Seven Eight Nine Ten Key Areas Main Communication""".split()
 )
 # Modifiers that alone make a generic phrase, not a name ("Action Plan", "Regulatory Framework").
 _GENERIC_MODIFIERS = frozenset(

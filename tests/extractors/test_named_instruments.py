@@ -45,6 +45,9 @@ def names(text, **kw):
         ("Lakeside Developing Guidelines", []),
         # Markdown emphasis ends a name without hiding its last word
         ("6. **Lake — Principles for Democratic Harbours** (May 2031)", ["Principles for Democratic Harbours"]),
+        # the kind of paper that carries a strategy is not part of its name
+        ("See the Communication on Harbour Safety Strategy.", ["Harbour Safety Strategy"]),
+        ("Lakeside Commission, Communication Annual Harbour Strategy 2031", ["Annual Harbour Strategy 2031"]),
         # a section number before a heading is not part of the name
         ("1.3 Guiding Principles for the Harbour Framework\nText", ["Guiding Principles for the Harbour Framework"]),
     ],
@@ -137,6 +140,8 @@ def test_definitions(text, expected):
         ("The Tidal Energy Strategy (TES) sets goals.", {"new:tidal-energy-strategy"}),
         # once, it may be a chapter title or a body's own paper
         ("The Tidal Energy Strategy sets goals.", set()),
+        # ... but not when dated: a year names one plan
+        ("The Tidal Energy Strategy 2031 sets goals.", {"new:tidal-energy-strategy"}),
         # other heads count from the first mention
         ("The Tidal Energy Act sets goals.", {"new:tidal-energy-act"}),
     ],
