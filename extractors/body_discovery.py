@@ -54,6 +54,10 @@ _ORGAN_HEADS = (
 )
 # What names an organ after its parent's name: capitalised words ending in an organ's head.
 _ORGAN_AFTER = re.compile(rf"(?:['’]s)?[ \t]+(?:[A-Z][\w\-]*[ \t]+){{0,4}}?{_ORGAN_HEADS}(?![\w\-])")
+# A subject after an organ's head: "... Committee on Tides", "... Group of Experts on ...".
+_ORGAN_SUBJECT = re.compile(
+    r"[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?[A-Z][\w\-]*(?:[ \t]+(?:(?:and|&|of|for|on|the)[ \t]+)*[A-Z][\w\-]*)*"
+)
 # "the Executive Council", "the Secretariat": capitalised, not "the Council of ..." (a full name).
 _BARE_ORGAN = re.compile(
     rf"\b[Tt]he[ \t]+((?:[A-Z][a-z\-]+[ \t]+){{0,2}}{_ORGAN_HEADS})(?![\w\-])(?![ \t]+(?:of|for|on)[ \t])"
@@ -232,7 +236,13 @@ def _named_organs(ctx: _Context, text: str, known: list[Match], found: dict[str,
         organ = _ORGAN_AFTER.match(text, m.end) if parent and m.extractor == EXTRACTOR_KB else None
         if organ is None:
             continue
-        name = " ".join(text[m.start : organ.end()].split())
+        subject = _ORGAN_SUBJECT.match(text, organ.end())
+        start = m.start
+        if subject:
+            # "the Harbour Union Ad Hoc Committee on Tides": the organ has a full name of its
+            # own ("Ad Hoc Committee on Tides"), and the parent is named beside it
+            start = organ.start() + len(organ.group(0)) - len(organ.group(0).lstrip("'’s \t"))
+        name = " ".join(text[start : (subject or organ).end()].split())
         key = kb.link(name) or discovered_key(name)
         if key.startswith("new:"):
             head = disc.head_word(name)
@@ -240,7 +250,7 @@ def _named_organs(ctx: _Context, text: str, known: list[Match], found: dict[str,
             found.setdefault(
                 key, Discovery("institution", key, name, None, kind, country=parent.country, extractor="organ")
             )
-        new.append(Match(m.start, organ.end(), key, "discovery.organ", 0.8))
+        new.append(Match(start, (subject or organ).end(), key, "discovery.organ", 0.8))
     return new
 
 

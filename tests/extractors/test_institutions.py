@@ -275,6 +275,13 @@ def test_named_organ_of_a_known_body(nlp):
     assert _discovery(doc, "UNESCO Drafting Committee").kind == "intergovernmental_organization"
 
 
+def test_organ_with_a_subject_is_named_beside_its_parent(nlp):
+    # the organ's own name runs on after its head; the parent stays a mention of its own
+    found, doc = keys(nlp, "The OECD Ad Hoc Panel on Lakes and Rivers met in May.")
+    assert "oecd" in found
+    assert _discovery(doc, "Ad Hoc Panel on Lakes and Rivers").kind == "intergovernmental_organization"
+
+
 @pytest.mark.parametrize(
     "text, name, kind, country",
     [
