@@ -505,7 +505,9 @@ _DOCUMENT_WORDS = frozenset("guidance guidelines paper papers report reports sta
 def _with_subject_list(text: str, start: int, end: int) -> tuple[str, int]:
     """The name at `text[start:end]` with the rest of its list of subjects when it stops at the
     list's first comma ("Ministry of Science" | ", Technology and Innovation"): its name and end."""
-    if re.search(r"\s(?:of|for|on)\s", text[start:end]):
+    name = text[start:end]
+    # (the subjects follow the head: "Forum of Lakes, Rivers and Seas", not "Lake of Tides Forum")
+    if re.search(r"\s(?:of|for|on)\s", name) and name.split()[-1].lower() not in ORG_HEADS:
         more = _NAME_LIST_TAIL.match(text, end)
         if more and _subject_list(more.group(0)):
             end = more.end()

@@ -54,6 +54,8 @@ def test_org_names_trimmed(text, names):
         # places and other bodies after the comma are parties of the sentence, not subjects
         ("the Committee on Harbours, Paris and Lyon agreed", "Committee on Harbours"),
         ("the Ministry of Harbours, France and Germany agreed", "Ministry of Harbours"),
+        # the name ends in its head: what follows the comma are other bodies
+        ("summaries by the Lake of Tides Forum, Brook Harlow, and Finch & Reed.", "Lake of Tides Forum"),
         # what the body published follows its name
         (
             "the Department of Harbours, Tides and Canal Works Guidance on locks",
