@@ -226,6 +226,13 @@ def test_the_government_is_the_document_countrys(nlp):
     assert "uk-government" in found
 
 
+def test_the_government_opening_a_longer_name_is_that_name(nlp):
+    text = "DSIT wrote to Ofcom and the CMA. DSIT agreed. The Government Office for Tidal Studies will respond."
+    found, doc = keys(nlp, text)
+    assert "uk-government" not in found
+    assert "Government Office for Tidal Studies" in {d.name for d in doc._.govmap_discoveries}
+
+
 def test_shared_surface_resolved_by_document_country(nlp):
     # "Datatilsynet" is the Norwegian and the Danish authority: the document is Norwegian
     text = "Nkom and Digdir met. Nkom then wrote to Datatilsynet."
