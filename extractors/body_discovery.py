@@ -54,6 +54,10 @@ _ORGAN_HEADS = (
 )
 # What names an organ after its parent's name: capitalised words ending in an organ's head.
 _ORGAN_AFTER = re.compile(rf"(?:['’]s)?[ \t]+(?:[A-Z][\w\-]*[ \t]+){{0,4}}?{_ORGAN_HEADS}(?![\w\-])")
+# A subject after an organ's head: "... Committee on Tides", "... Group of Experts on ...".
+_ORGAN_SUBJECT = re.compile(
+    r"[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?[A-Z][\w\-]*(?:[ \t]+(?:(?:and|&|of|for|on|the)[ \t]+)*[A-Z][\w\-]*)*"
+)
 # "the Executive Council", "the Secretariat": capitalised, not "the Council of ..." (a full name).
 _BARE_ORGAN = re.compile(
     rf"\b[Tt]he[ \t]+((?:[A-Z][a-z\-]+[ \t]+){{0,2}}{_ORGAN_HEADS})(?![\w\-])(?![ \t]+(?:of|for|on)[ \t])"
@@ -135,14 +139,18 @@ def _acronym_definitions(
     kb = ctx.kb
     new: list[Match] = []
     acronyms: dict[str, str] = {}
-    for c in disc.find_acronym_definitions(text) + disc.find_stands_for(text):
+    for c in disc.find_acronym_definitions(text) + disc.find_stands_for(text) + disc.find_glossary_lines(text):
         head = disc.head_word(c.name) or disc.defined_head(c.name)
         if head in disc.INSTRUMENT_HEADS or head in disc.EVENT_HEADS or kb.country_of(c.name):
             continue
-        known_key = kb.link(c.name) or (kb.link(c.acronym) if c.acronym else None)
+        known_key = kb.link(c.name) or _linked_acronym(ctx, c.acronym)
         if known_key:
-            # the KB knows it: the definition only adds an alias for this document
+            # the KB knows it: the definition adds an alias for this document, and names it when
+            # the name is one of the body's ("Ministry of Tides" for "Ministry of Tides of Ruritania")
             acronyms.setdefault(c.acronym or "", known_key)
+            if _names_known_body(kb, known_key, c.name) and not taken.overlaps(c.start, c.end):
+                new.append(Match(c.start, c.end, known_key, "discovery.acronym_definition", 0.85))
+                taken.add(c.start, c.end)
             continue
         if (
             (head not in disc.ORG_HEADS and head not in disc.DEFINED_HEADS)
@@ -160,6 +168,26 @@ def _acronym_definitions(
             new.append(Match(c.start, c.end, key, "discovery.acronym_definition", 0.85))
             taken.add(c.start, c.end)
     return new, acronyms
+
+
+def _linked_acronym(ctx: _Context, acronym: str | None) -> str | None:
+    """The known body an acronym a document defines stands for, unless that body belongs to
+    another country than the document's: "MOD" defined in a report on Japan is not the UK's."""
+    key = ctx.kb.link(acronym) if acronym else None
+    home = ctx.kb.institutions[key].country if key in ctx.kb.institutions else None
+    if key and home and ctx.country and home != ctx.country:
+        return None
+    return key
+
+
+def _names_known_body(kb: KnowledgeBase, key: str, name: str) -> bool:
+    """Whether `name` is one of the known body's names or the start of one: an acronym two bodies
+    share ("American Academy of ..." and "American Association for ...") links to only one."""
+    words = normalize_surface(name).split()
+    inst = kb.institutions.get(key)
+    return inst is not None and any(
+        normalize_surface(form).split()[: len(words)] == words for form in (inst.name, *inst.surfaces)
+    )
 
 
 def _named_candidates(
@@ -208,7 +236,13 @@ def _named_organs(ctx: _Context, text: str, known: list[Match], found: dict[str,
         organ = _ORGAN_AFTER.match(text, m.end) if parent and m.extractor == EXTRACTOR_KB else None
         if organ is None:
             continue
-        name = " ".join(text[m.start : organ.end()].split())
+        subject = _ORGAN_SUBJECT.match(text, organ.end())
+        start = m.start
+        if subject:
+            # "the Harbour Union Ad Hoc Committee on Tides": the organ has a full name of its
+            # own ("Ad Hoc Committee on Tides"), and the parent is named beside it
+            start = organ.start() + len(organ.group(0)) - len(organ.group(0).lstrip("'’s \t"))
+        name = " ".join(text[start : (subject or organ).end()].split())
         key = kb.link(name) or discovered_key(name)
         if key.startswith("new:"):
             head = disc.head_word(name)
@@ -216,7 +250,7 @@ def _named_organs(ctx: _Context, text: str, known: list[Match], found: dict[str,
             found.setdefault(
                 key, Discovery("institution", key, name, None, kind, country=parent.country, extractor="organ")
             )
-        new.append(Match(m.start, organ.end(), key, "discovery.organ", 0.8))
+        new.append(Match(start, (subject or organ).end(), key, "discovery.organ", 0.8))
     return new
 
 

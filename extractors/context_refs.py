@@ -54,8 +54,11 @@ DEFAULT_HEADS = (
 _UNQUALIFIED_AISI = re.compile(
     rf"\b[Tt]he\s+({AI_PRINTED}\s+(?:Safety|Security)\s+Institute|{AI_PRINTED}SI)(?![\w’'-])"
 )
-# "the Government" (capitalised, not "the Government of X"), "the Federal Government".
-_THE_GOVERNMENT = re.compile(r"\b[Tt]he\s+((?:Federal\s+|National\s+|Central\s+)?Government)(?![\w’'-])(?!\s+of\b)")
+# "the Government" (capitalised, not "the Government of X"), "the Federal Government"; not the
+# first word of a longer name ("the Government Office for Tides", "the Government Harbour Unit").
+_THE_GOVERNMENT = re.compile(
+    r"\b[Tt]he\s+((?:Federal\s+|National\s+|Central\s+)?Government)(?![\w’'-])(?!\s+of\b)(?![ \t]+[A-Z])"
+)
 
 
 def document_country(kb: KnowledgeBase, matches: list[Match]) -> tuple[str | None, float]:

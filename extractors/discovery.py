@@ -35,6 +35,7 @@ __all__ = [
     "find_org_names",
     "find_affiliations",
     "find_stands_for",
+    "find_glossary_lines",
     "find_listed_names",
     "DEFINED_HEADS",
     "LIST_CLASS_NOUNS",
@@ -331,10 +332,17 @@ def defined_head(name: str) -> str | None:
     return _last_in(_first_part(name), DEFINED_HEADS)
 
 
+# Heads whose complement is a portfolio: "Ministry of Public Security" names one ministry, however
+# generic the words of its portfolio.
+_PORTFOLIO_HEADS = frozenset({"ministry", "department"})
+
+
 def is_generic_name(name: str) -> bool:
     """True for phrases made only of generic words and an org head ("Executive Committee")."""
     words = [w.lower().strip("'’.,") for w in _words(name)]
     content = [w for w in words if w not in _CONNECTORS]
+    if len(words) > 2 and words[0] in _PORTFOLIO_HEADS and words[1] in {"of", "for"}:
+        return False
     return all(w in _GENERIC_WORDS or w in ORG_HEADS for w in content)
 
 
@@ -424,6 +432,25 @@ def find_acronym_definitions(text: str) -> list[Candidate]:
     return out
 
 
+# A line of a list of abbreviations: the acronym, perhaps a colon or dash, and the full name alone
+# ("HPA  Harbour Pilots Authority").
+_GLOSSARY_LINE = re.compile(
+    rf"^[ \t]*({_ACRONYM})[ \t]*(?:[:=–—-][ \t]*|[ \t])[ \t]*((?:the[ \t]+)?[A-Z][^\n]{{3,120}}?)[ \t.;]*$", re.M
+)
+
+
+def find_glossary_lines(text: str) -> list[Candidate]:
+    """Lines of a list of abbreviations, "ACR Full Name", whose initials give the acronym: a
+    definition with neither brackets nor "stands for"."""
+    out: list[Candidate] = []
+    for m in _GLOSSARY_LINE.finditer(text):
+        acronym, name = m.group(1), re.sub(r"^the\s+", "", m.group(2))
+        if initials_match(name, acronym):
+            start = m.end(2) - len(name)
+            out.append(Candidate(name, start, m.end(2), "acronym_definition", acronym, m.start(1), m.end(1)))
+    return out
+
+
 def _word_initials(name: str) -> str:
     """The initials of a name's content words, upper case: 'Institute for Harbour Studies' -> 'IHS'."""
     return "".join(w[0] for w in re.split(r"[\s\-/]+", name) if w and w.lower() not in _CONNECTORS).upper()
@@ -461,11 +488,50 @@ def _may_name_an_org(run: str) -> bool:
     return len(words) >= 2 and any(w.rstrip(".,;:").lower() in ORG_HEADS for w in words)
 
 
-# The rest of a name whose subjects are a list: ", Culture, Sports, Science and Technology".
+# The rest of a name whose subjects are a list: ", Culture, Sports, Science and Technology".  A
+# PDF line may break anywhere in the list ("Science, Technology and" | "Innovation").
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 _LIST_WORD = r"[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*){0,3}"
 _NAME_LIST_TAIL = re.compile(
-    rf"(?:,[ \t]*{_LIST_WORD})*,?[ \t]+(?:and|&)[ \t]+{_LIST_WORD}|(?:,[ \t]*{_LIST_WORD})+(?=[ \t]+(?:and|&)[ \t]+{_LIST_WORD})"
+    rf"(?:,{_GAP}?{_LIST_WORD})*,?{_GAP}(?:and|&){_GAP}{_LIST_WORD}"
+    rf"|(?:,{_GAP}?{_LIST_WORD})+(?={_GAP}(?:and|&){_GAP}{_LIST_WORD})"
 )
+
+
+# Nouns for what a body publishes, which follow its name but never end it.
+_DOCUMENT_WORDS = frozenset("guidance guidelines paper papers report reports statement notice".split())
+
+
+def _with_subject_list(text: str, start: int, end: int) -> tuple[str, int]:
+    """The name at `text[start:end]` with the rest of its list of subjects when it stops at the
+    list's first comma ("Ministry of Science" | ", Technology and Innovation"): its name and end."""
+    name = text[start:end]
+    # (the subjects follow the head: "Forum of Lakes, Rivers and Seas", not "Lake of Tides Forum")
+    if re.search(r"\s(?:of|for|on)\s", name) and name.split()[-1].lower() not in ORG_HEADS:
+        more = _NAME_LIST_TAIL.match(text, end)
+        if more and _subject_list(more.group(0)):
+            end = more.end()
+            # the last item may run into what the body wrote ("... and Regulatory Reform Guidance")
+            last = text[start:end].rsplit(None, 1)[-1]
+            if last.lower() in INSTRUMENT_HEADS or last.lower() in EVENT_HEADS or last.lower() in _DOCUMENT_WORDS:
+                end = start + len(text[start:end][: -len(last)].rstrip())
+    return " ".join(text[start:end].split()), end
+
+
+def _subject_list(tail: str) -> bool:
+    """Whether the items of a list after a name ("Culture, Sports and Technology") are subjects
+    of that name, not other parties of the sentence ("..., Ruritania and the Harbour Board"): no
+    item is or opens with a country, most are not places (a subject may spell one: "Rivers"), and none of
+    several words has an organisational head (one word is a subject: "Technology and Society")."""
+    items = [" ".join(x.split()) for x in re.split(r"\s*,\s*|\s+(?:and|&)\s+", tail.strip(" \t\n,"))]
+    items = [x for x in items if x and x.lower() not in {"and", "&"}]
+    for item in items:
+        words = item.split()
+        if any(" ".join(words[:n]) in country_names() for n in range(1, min(3, len(words)) + 1)):
+            return False  # a country, or a name that starts with one ("Ruritania National ...")
+        if len(words) > 1 and any(w.lower() in ORG_HEADS for w in words):
+            return False
+    return 2 * sum(1 for x in items if place_country(x)) <= len(items)
 
 
 # Capitalised words after "in" that are a time, a part of the document or a region the
@@ -546,11 +612,8 @@ def find_org_names(text: str) -> list[Candidate]:
                 if rel >= 0:
                     start = m.start() + rel
                     end = start + len(name)
-                    if end == m.end() and re.search(r"\s(?:of|for)\s", name):
-                        more = _NAME_LIST_TAIL.match(text, end)
-                        if more:  # the run ended at a comma inside the name's list of subjects
-                            end = more.end()
-                            name = " ".join(text[start:end].split())
+                    if end == m.end():
+                        name, end = _with_subject_list(text, start, end)
                     out.append(Candidate(name, start, end, "org_pattern"))
                     search_from = rel + len(name)
                 if not coordinated:
@@ -581,8 +644,9 @@ def find_affiliations(text: str) -> list[Candidate]:
             start = text.find(name, search_from)
             if start < 0:
                 continue
-            out.append(Candidate(name, start, start + len(name), "affiliation"))
-            search_from = start + len(name)
+            name, end = _with_subject_list(text, start, start + len(name))
+            out.append(Candidate(name, start, end, "affiliation"))
+            search_from = end
     return out
 
 

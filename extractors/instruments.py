@@ -13,6 +13,7 @@ glossary line) keeps that text as its description.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 
@@ -24,7 +25,13 @@ from govmap.extractors.fastmatch import Alternation, alternations, finditer_word
 from govmap.extractors.kb_mentions import surface_regex
 from govmap.extractors.mentions import Match, Ranges, char_span, text_without_links
 from govmap.extractors.kb import KnowledgeBase, load_kb, normalize_surface
-from govmap.extractors.named_instruments import WEAK_HEADS, find_definitions, find_named_instruments, head_of
+from govmap.extractors.named_instruments import (
+    WEAK_HEADS,
+    NamedInstrument,
+    find_definitions,
+    find_named_instruments,
+    head_of,
+)
 from govmap.extractors.records import Discovery, discovered_key
 
 __all__ = ["InstrumentRuler", "find_instrument_tables", "guess_category", "instrument_key", "plural_regex"]
@@ -142,6 +149,28 @@ def instrument_key(name: str, kb: KnowledgeBase) -> str | None:
         if key:
             return key if any(c.isupper() for c in kb.instruments[key].name) else None
     return discovered_key(_YEAR.sub("", bare))
+
+
+# A year or span of years after a name dates a plan or strategy as one document ("Harbour Strategy
+# 2030"): named, not a chapter's title.
+_DATED = re.compile(r"\s(?:19|20)\d\d(?:\s?[-–/]\s?(?:19|20)?\d\d)?$")
+# What joins a name to the body it is about ("Charter of the Harbour Union"): the body ends it.
+_OBJECT_OF = re.compile(r"(?:\b(?:of|for|on|to|by|with|and|&|the|an?)|['’]s?)\s*$", re.IGNORECASE)
+
+
+def _before_issuer(n: NamedInstrument, text: str, body_starts: list[int]) -> NamedInstrument:
+    """The name cut before a body named right after it, in a list or table row of titles and
+    their issuers ("Ethics Guidelines for Harbours Harbour Pilots Society"); not when the body is
+    the object of the name ("Charter of the Harbour Union")."""
+    i = bisect.bisect_right(body_starts, n.start)
+    if i == len(body_starts) or body_starts[i] >= n.end:
+        return n
+    cut = body_starts[i]
+    kept = text[n.start : cut].rstrip(" \t\n,;:-–")
+    if not kept[-1:].isalnum() or _OBJECT_OF.search(kept) or head_of(kept) != n.head:
+        return n  # "Regulation (EU) 2016/679", "Directive 2014/53/EU": the body is in its number
+    end = n.start + len(kept)
+    return NamedInstrument(n.start, end, " ".join(kept.split()), n.head, n.category)
 
 
 @Language.factory(
@@ -265,9 +294,11 @@ class InstrumentRuler:
         places: dict[str, list[tuple[int, int]]] = {}
         document = doc._.govmap_document
         wrap = document is not None and getattr(document, "media_type", "") == "application/pdf"
+        body_starts = sorted(s.start_char for s in doc.spans[INSTITUTIONS]) if INSTITUTIONS in doc.spans else []
         for n in find_named_instruments(text, wrap_lines=wrap):
             if bodies.covers(n.start, n.end):
                 continue  # a word of an organisation's name ("the Paris Agreement Secretariat")
+            n = _before_issuer(n, text, body_starts)
             key = instrument_key(n.name, self.kb)
             if key is None:
                 continue  # a generic KB phrase in capitals ("International Code of Conduct")
@@ -288,6 +319,7 @@ class InstrumentRuler:
             if d.key not in self.kb.instruments
             and not d.acronym
             and head_of(d.name) in WEAK_HEADS
+            and not _DATED.search(d.name)
             and len(places[n_key]) < self.min_weak_mentions
         }
         if weak:

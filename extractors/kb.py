@@ -65,8 +65,10 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 def normalize_surface(text: str) -> str:
     """Comparable form of a surface: ASCII, OCR "Al" repaired, no "the"/possessive/dots, lower case.
 
-    'the U.S. AI Safety Institute' -> 'us ai safety institute'; "Japan's AISI" -> 'japan aisi'.
+    'the U.S. AI Safety Institute' -> 'us ai safety institute'; "Japan's AISI" and "Japan’s AISI" -> 'japan aisi'.
     """
+    # a typographic apostrophe is an apostrophe: the ASCII step would drop it and keep its "s"
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = repair_name(text.strip())
     text = _LEADING_THE.sub("", text)

@@ -170,7 +170,7 @@ _LEADING_STOP = frozenset(
     If Unlike Like Following Including Regarding According Adopting Implementing Applying Signing Introducing
     Under Amend Amending Adopt Implement Apply Sign Endorse Endorsing Approve Approving Approves Adopts Adopted
     Signed Launched Launches Launch Publish Published Publishes Support Supports Supporting Its It New More Most Less
-    Other Several Many Some Various Two Three Four Five Six Seven Eight Nine Ten Key Areas Main""".split()
+    Other Several Many Some Various Two Three Four Five Six Seven Eight Nine Ten Key Areas Main Communication""".split()
 )
 # Modifiers that alone make a generic phrase, not a name ("Action Plan", "Regulatory Framework").
 _GENERIC_MODIFIERS = frozenset(
@@ -231,7 +231,14 @@ _BODY_HEADS = frozenset(
     College Academy Society Association Agency Authority Board Court Secretariat Bureau Foundation Doctor Master
     Bachelor Professor Rule""".split()
 )
+# Words in -ing that modify the head of a name, not verbs before it ("Guiding Principles",
+# "Transparency Recording Standard", "Machine Learning Framework").
+_ING_IN_NAMES = frozenset(
+    """Guiding Founding Governing Binding Recording Reporting Learning Computing Processing Engineering
+    Banking Accounting Manufacturing Operating Testing Training Trading Marketing Networking Licensing""".split()
+)
 _ARTICLES = frozenset({"the", "a", "an"})
+_SECTION_NUMBER = re.compile(r"\d+(?:\.\d+)+\.?")
 _GLUED_NUMBER = re.compile(r"[a-z]\d{1,3}$")
 _PREPOSITIONS = frozenset({"of", "on", "for", "to", "in", "by", "with"})
 
@@ -250,6 +257,10 @@ def _left_edge(text: str, head_start: int, wrap_lines: bool) -> int | None:
         if "\n" in m.group(2) and not (wrap_lines and _wrapped(text, pos - len(window) + m.end(1))):
             break  # a name wraps only inside a paragraph laid out in lines
         word = m.group(1)
+        inner = word.lstrip("([“\"'‘")
+        if inner != word and _is_cap(inner) and inner[-1] not in ",;:.!?)]" and inner not in _LEADING_STOP:
+            start = pos - len(window) + m.start(1) + len(word) - len(inner)
+            break  # the name opens with a quote or bracket: (“Harbour Safety Framework”)
         if (
             not (_is_cap(word) or word in CONNECTIVES)
             or word[-1] in ",;:.!?)]"
@@ -258,15 +269,15 @@ def _left_edge(text: str, head_start: int, wrap_lines: bool) -> int | None:
             break
         if word[0] in "([“\"'‘" or word in _MONTHS:
             break
-        if word.isdigit() and (words or not _YEAR.match(word)):
-            break  # a footnote number or a date before the name
+        if word.isdigit() and (words or not _YEAR.match(word)) or _SECTION_NUMBER.fullmatch(word):
+            break  # a footnote, section number or a date before the name
         if word in ("and", "&", "or") and prev in _ARTICLES:
             break  # "A and the B Act": two names, not one
         if word in _PREPOSITIONS and prev in _ARTICLES:
             break  # "Article 5 of the AI Act", "Overview of the Code": the name starts after "the"
         if prev in ("of", "for", "on") and word in _BODY_HEADS:
             return None  # "Graduate School of Law", "Institute for AI Policy and Strategy": a body
-        if word.endswith("ing") and word.isalpha() and word[0].isupper() and word not in _BODY_HEADS:
+        if word.endswith("ing") and word.isalpha() and word[0].isupper() and word not in _ING_IN_NAMES:
             break  # "X Developing Guidelines": a verb, not a word of the name
         if words and _HEAD_RX.fullmatch(word):
             break  # another instrument's head ends that name ("... Act and Data Protection Act")
@@ -295,6 +306,7 @@ def _strip_leading(text: str, start: int, head_start: int) -> int:
             or word.endswith("ing")
             and word[0].isupper()
             and word.isalpha()
+            and word not in _ING_IN_NAMES
             or word.isdigit()
             and start + m.end() < head_start
         ):
@@ -327,7 +339,7 @@ def _cap_run(text: str, pos: int, limit: int, wrap_lines: bool) -> int:
         word_start = cursor if words == 0 else m.start(2)
         if words and "\n" in m.group(1) and not (wrap_lines and _wrapped(text, m.start(1))):
             break
-        core = word.rstrip(",;:.!?)]”\"'’")
+        core = word.rstrip(",;:.!?)]”\"'’*_")  # (and Markdown emphasis: "**Harbour Act on Tides**")
         if core in _RUN_CONNECTIVES and core == word and words:
             nxt = _RIGHT_WORD.match(text, word_start + len(word))
             if nxt and nxt.group(2) in ("the", "a", "an") and word not in ("the", "a", "an"):

@@ -40,6 +40,41 @@ def test_org_names_trimmed(text, names):
 
 
 @pytest.mark.parametrize(
+    "text, name",
+    [
+        # "on" opens a list of subjects as "of" does; an Oxford comma before the "and"
+        (
+            "He sat on the Commission on Tides, Currents, and Waves until 2010.",
+            "Commission on Tides, Currents, and Waves",
+        ),
+        # the line breaks inside the list
+        ("the Ministry of Harbours, Canals and\nLighthouses said", "Ministry of Harbours, Canals and Lighthouses"),
+        # a one-word subject that is also a head ("Society") is still a subject
+        ("the Department of Tides, Waves and Society met", "Department of Tides, Waves and Society"),
+        # places and other bodies after the comma are parties of the sentence, not subjects
+        ("the Committee on Harbours, Paris and Lyon agreed", "Committee on Harbours"),
+        ("the Ministry of Harbours, France and Germany agreed", "Ministry of Harbours"),
+        # the name ends in its head: what follows the comma are other bodies
+        ("summaries by the Lake of Tides Forum, Brook Harlow, and Finch & Reed.", "Lake of Tides Forum"),
+        # what the body published follows its name
+        (
+            "the Department of Harbours, Tides and Canal Works Guidance on locks",
+            "Department of Harbours, Tides and Canal Works",
+        ),
+        ("the Ministry of Harbours, Canal Board and Lock Agency", "Ministry of Harbours"),
+    ],
+)
+def test_org_names_keep_their_list_of_subjects(text, name):
+    # (later candidates inside a longer one are dropped by discovery, which keeps the first)
+    assert find_org_names(text)[0].name == name
+
+
+def test_affiliations_keep_their_list_of_subjects():
+    text = "an adviser at the Ministry of Tides, Currents, Waves and\nLighthouses, where she led"
+    assert [c.name for c in find_affiliations(text)] == ["Ministry of Tides, Currents, Waves and Lighthouses"]
+
+
+@pytest.mark.parametrize(
     "name, kind",
     [
         ("Ministry of Harbours", "government_body"),  # a state's word anywhere

@@ -226,6 +226,13 @@ def test_the_government_is_the_document_countrys(nlp):
     assert "uk-government" in found
 
 
+def test_the_government_opening_a_longer_name_is_that_name(nlp):
+    text = "DSIT wrote to Ofcom and the CMA. DSIT agreed. The Government Office for Tidal Studies will respond."
+    found, doc = keys(nlp, text)
+    assert "uk-government" not in found
+    assert "Government Office for Tidal Studies" in {d.name for d in doc._.govmap_discoveries}
+
+
 def test_shared_surface_resolved_by_document_country(nlp):
     # "Datatilsynet" is the Norwegian and the Danish authority: the document is Norwegian
     text = "Nkom and Digdir met. Nkom then wrote to Datatilsynet."
@@ -273,6 +280,13 @@ def test_named_organ_of_a_known_body(nlp):
     names = {d.name for d in doc._.govmap_discoveries}
     assert "UNESCO Drafting Committee" in names
     assert _discovery(doc, "UNESCO Drafting Committee").kind == "intergovernmental_organization"
+
+
+def test_organ_with_a_subject_is_named_beside_its_parent(nlp):
+    # the organ's own name runs on after its head; the parent stays a mention of its own
+    found, doc = keys(nlp, "The OECD Ad Hoc Panel on Lakes and Rivers met in May.")
+    assert "oecd" in found
+    assert _discovery(doc, "Ad Hoc Panel on Lakes and Rivers").kind == "intergovernmental_organization"
 
 
 @pytest.mark.parametrize(

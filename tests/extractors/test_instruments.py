@@ -104,6 +104,36 @@ def test_instrument_word_inside_a_body_name_is_not_an_instrument():
 
 
 @pytest.mark.parametrize(
+    "text, body, name",
+    [
+        # a list of titles and their issuers: the body after the title is not part of it
+        (
+            "Ethical Guidelines for Harbour Pilots Lakeside Pilots Association (LPA), 2019",
+            "Lakeside Pilots Association",
+            "Ethical Guidelines for Harbour Pilots",
+        ),
+        # the body is what the name is about
+        ("They signed the Charter of the Lakeside Pilots Association.", "Lakeside Pilots Association", None),
+        # the body stands in the name's number
+        ("It follows Directive 2031/7/LPA on pilots.", "LPA", None),
+    ],
+)
+def test_named_instrument_ends_before_its_issuer(text, body, name):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("govmap_instrument_ruler")
+    doc = nlp.make_doc(text)
+    from govmap.extractors.extensions import INSTITUTIONS
+
+    start = text.index(body)
+    alone = nlp(nlp.make_doc(text))
+    whole = [s.text for s in alone.spans[INSTRUMENTS]]
+    doc.spans[INSTITUTIONS] = [doc.char_span(start, start + len(body), label="institution", kb_id="new:x")]
+    doc = nlp(doc)
+    found = [s.text for s in doc.spans[INSTRUMENTS]]
+    assert found == ([name] if name else whole) and found
+
+
+@pytest.mark.parametrize(
     "name, expected",
     [
         ("the UK's Online Safety Act", "uk-online-safety-act"),  # an owner before a known name

@@ -36,6 +36,20 @@ def names(text, **kw):
         ("Nevada SB 404 stalled.", ["Nevada SB 404"]),
         # the issuer of a numbered act is not part of its name
         ("The Cabinet Resolution No. 77/XY-Z was issued.", ["Resolution No. 77/XY-Z"]),
+        # a name in quotes or brackets keeps its first word
+        ('the supply chain ("Tidal Harbour Safety Framework") was', ["Tidal Harbour Safety Framework"]),
+        ("the Office released “Coastal Principles of Safe Pilotage” in May", ["Coastal Principles of Safe Pilotage"]),
+        # modifiers in -ing that are words of the name, not verbs before it
+        ("the Harbour Guiding Principles apply", ["Harbour Guiding Principles"]),
+        ("the Tide Recording Standard (TRS) register", ["Tide Recording Standard"]),
+        ("Lakeside Developing Guidelines", []),
+        # Markdown emphasis ends a name without hiding its last word
+        ("6. **Lake — Principles for Democratic Harbours** (May 2031)", ["Principles for Democratic Harbours"]),
+        # the kind of paper that carries a strategy is not part of its name
+        ("See the Communication on Harbour Safety Strategy.", ["Harbour Safety Strategy"]),
+        ("Lakeside Commission, Communication Annual Harbour Strategy 2031", ["Annual Harbour Strategy 2031"]),
+        # a section number before a heading is not part of the name
+        ("1.3 Guiding Principles for the Harbour Framework\nText", ["Guiding Principles for the Harbour Framework"]),
     ],
 )
 def test_boundaries(text, expected):
@@ -126,6 +140,8 @@ def test_definitions(text, expected):
         ("The Tidal Energy Strategy (TES) sets goals.", {"new:tidal-energy-strategy"}),
         # once, it may be a chapter title or a body's own paper
         ("The Tidal Energy Strategy sets goals.", set()),
+        # ... but not when dated: a year names one plan
+        ("The Tidal Energy Strategy 2031 sets goals.", {"new:tidal-energy-strategy"}),
         # other heads count from the first mention
         ("The Tidal Energy Act sets goals.", {"new:tidal-energy-act"}),
     ],
