@@ -285,14 +285,42 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+_SERVER_PARENT: list[threading.Thread] = []
+_SERVER_PARENT_LOCK = threading.Lock()
+
+
 def start_worker_server() -> None:
-    """Start the forkserver now: it spends seconds importing the pipeline's modules, which then
-    overlap whatever the caller loads next (the CLI: Prefect) instead of delaying the first
-    worker."""
+    """Start the forkserver now, from a thread that lives as long as this process.
+
+    The forkserver dies with the thread that started it (`govmap.flows.worker_preload` asks
+    for that: a killed run must not leave it, nor the workers that die with it, re-parented to
+    init), and the kernel's parent-death signal follows the *thread* that forked: started from
+    a Dask task's thread or a flow's, it would die when that thread ends.  Started now, it
+    spends seconds importing the pipeline's modules while the caller loads what it needs next
+    (the CLI: Prefect) instead of delaying the first worker."""
     from multiprocessing import forkserver
 
     worker_context()  # sets the preload list the server is started with
-    forkserver.ensure_running()
+    with _SERVER_PARENT_LOCK:
+        if not _SERVER_PARENT:
+            started = threading.Event()
+            parent = threading.Thread(
+                target=_forkserver_parent, args=(started,), name="govmap-forkserver-parent", daemon=True
+            )
+            parent.start()
+            started.wait()
+            _SERVER_PARENT.append(parent)
+    forkserver.ensure_running()  # again if the server has died since (the OOM killer)
+
+
+def _forkserver_parent(started: threading.Event) -> None:
+    from multiprocessing import forkserver
+
+    try:
+        forkserver.ensure_running()
+    finally:
+        started.set()
+    threading.Event().wait()  # never returns: the thread's end would end the forkserver
 
 
 # A worker still on one document this long after its time budget is stuck in a C call that no

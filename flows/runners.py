@@ -27,6 +27,7 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
+from multiprocessing.util import Finalize
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -45,6 +46,7 @@ from govmap.flows.documents import (
     run_alone,
     run_bounded,
     run_in_worker,
+    start_worker_server,
     summarize,
     worker_context,
 )
@@ -203,6 +205,7 @@ class ProcessExtractor:
         return self._pool.replaced if self._pool is not None else 0
 
     def __enter__(self) -> ProcessExtractor:
+        start_worker_server()  # the CLI started it already; a flow run in `serve` or a test did not
         self._pool = BoundedPool(self.settings, self.nlp_config, self.workers)
         return self
 
@@ -238,6 +241,19 @@ class ProcessExtractor:
 # long-lived worker serving runs with other settings swaps it, never keeps two.
 _DASK_POOL: list[tuple[tuple[str, int], BoundedPool]] = []
 _DASK_POOL_LOCK = threading.Lock()
+_DASK_POOL_CLOSER: list[Finalize] = []
+
+
+def _close_dask_pool() -> None:
+    """Shut this Dask worker's pool down as the worker process exits.
+
+    A multiprocessing child (what a nanny starts) joins its non-daemonic children before the
+    interpreter's own exit hooks would stop a pool: without this, a worker whose pool holds a
+    process never exits, its nanny kills it after a few seconds, and the pool's processes and
+    forkserver were left behind (now they die with it too: `start_worker_server`)."""
+    with _DASK_POOL_LOCK:
+        while _DASK_POOL:
+            _DASK_POOL.pop()[1].shutdown(wait=True)
 
 
 def _dask_worker_pool(settings: ParseSettings, nlp_config: NlpConfig | None) -> BoundedPool:
@@ -254,6 +270,11 @@ def _dask_worker_pool(settings: ParseSettings, nlp_config: NlpConfig | None) -> 
             threads = get_worker().state.nthreads
         except ValueError:  # not on a Dask worker (a test calling the task's function)
             threads = 1
+        start_worker_server()  # from a thread of its own, not this task's (see its doc)
+        if not _DASK_POOL_CLOSER:
+            # Priority >= 0: before the exiting process joins its children; above the 10 of a
+            # queue's feeder thread, which must still be there to send the pool's stop signals.
+            _DASK_POOL_CLOSER.append(Finalize(None, _close_dask_pool, exitpriority=100))
         pool = BoundedPool(settings, nlp_config, max(1, threads))
         _DASK_POOL.append((key, pool))
         return pool

@@ -8,6 +8,12 @@ reported) by the worker instead: the forkserver must come up whatever happens.
 """
 
 from govmap.flows.documents import worker_nlp
+from govmap.runtime import die_with_parent
+
+# The server ends with the thread that started it (`start_worker_server`), and its workers end
+# with it (`init_worker`): nothing of a killed run, or of a Dask worker its nanny killed, lives on.
+# It would otherwise never end: each worker holds the server's "alive" pipe open, by design.
+die_with_parent()
 
 try:
     worker_nlp()

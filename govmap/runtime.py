@@ -37,9 +37,11 @@ def configure_environment(prefect_home: Path | None = None) -> None:
 def die_with_parent(signum: int = signal.SIGKILL) -> bool:
     """Have the kernel send this process `signum` when its parent dies, even by SIGKILL.
 
-    A pool worker (whose parent is the forkserver, which ends with the run) otherwise lives on,
-    re-parented to init, after the run is killed.  Linux only (prctl through ctypes); returns
-    whether it is set.
+    Called by the worker forkserver (`govmap.flows.worker_preload`) and by each pool worker it
+    forks (`init_worker`), which otherwise live on, re-parented to init, after the run (or the
+    Dask worker) that started them is killed.  The kernel watches the parent *thread*: the
+    forkserver is started from a thread that lasts as long as its process
+    (`start_worker_server`).  Linux only (prctl through ctypes); returns whether it is set.
     If the parent is already gone, this process exits at once.
     """
     if not sys.platform.startswith("linux"):
