@@ -156,6 +156,7 @@ def _acronym_definitions(
             (head not in disc.ORG_HEADS and head not in disc.DEFINED_HEADS)
             or disc.is_generic_name(c.name)
             or (c.acronym and c.acronym.endswith("s") and c.name.endswith("s"))
+            or written_as_common_noun(text, c.name)
         ):
             continue  # "Artificial Intelligence (AI)", "AI Safety Institutes (AISIs)": not a body
         key, kind, home = _new_body(ctx, c.name)
@@ -168,6 +169,17 @@ def _acronym_definitions(
             new.append(Match(c.start, c.end, key, "discovery.acronym_definition", 0.85))
             taken.add(c.start, c.end)
     return new, acronyms
+
+
+def written_as_common_noun(text: str, name: str) -> bool:
+    """Whether the document also writes the capitalised `name` in lower case, as running text
+    ("a Foundation Model (FM)" beside "foundation models"): a term set in title case, not a body's
+    name, which is written the same way everywhere."""
+    words = name.split()
+    if len(words) < 2 or not all(w[:1].isupper() for w in words) or not any(w[1:].islower() for w in words):
+        return False  # one word, an acronym or a name with lower-case words ("Ministry of X") says nothing
+    lowered = r"\s+".join(re.escape(w.lower()) for w in words)
+    return re.search(r"(?<![\w-])" + lowered + r"s?(?![\w-])", text) is not None
 
 
 def _linked_acronym(ctx: _Context, acronym: str | None) -> str | None:
@@ -219,6 +231,8 @@ def _named_candidates(
             if rule == "model_ner" and not _model_candidate_ok(kb, c, head, model):
                 continue
             key = kb.link(c.name) or _variant_of(kb, c.name, named)
+            if not key and written_as_common_noun(text, c.name):
+                continue
             if not key:
                 key, kind, home = _new_body(ctx, c.name)
                 found.setdefault(key, Discovery("institution", key, c.name, None, kind, country=home, extractor=rule))

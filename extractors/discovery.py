@@ -174,7 +174,8 @@ _AFFILIATION = re.compile(
     r"\b(?:fellow|researcher|director|manager|lead|associate|professor|candidate|scholar|adviser|advisor|"
     r"analyst|chair|co-chair|co-founder|founder|ceo|affiliate|member|head|officer|scientist|lecturer|"
     r"student|postdoc|intern|assistant|president|partner|consultant|engineer|counsel|coordinator)"
-    r"\b[^.\n]{0,80}?\b(?:at|with|of)\s+(?:the\s+)?(" + _CAP + r"(?:[ \t]+" + _WORD + r")*)"
+    # a role word before a plural ("member states", "partner countries") is a modifier, no one's role
+    r"\b(?!\s+[a-z]+[^s\W]s\b)[^.\n]{0,80}?\b(?:at|with|of)\s+(?:the\s+)?(" + _CAP + r"(?:[ \t]+" + _WORD + r")*)"
 )
 
 

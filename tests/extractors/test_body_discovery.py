@@ -85,3 +85,11 @@ def test_a_ministrys_portfolio_is_never_generic():
 
 def test_typographic_apostrophe_is_an_apostrophe():
     assert normalize_surface("Harbour Commissioner’s Office") == normalize_surface("Harbour Commissioner's Office")
+
+
+def test_a_term_the_document_also_writes_in_lower_case_is_no_body(kb):
+    text = "The Wave Foundation Model (WFM) is large. Several wave foundation models exist; the WFM grows."
+    assert discover_bodies(kb, text, []).discoveries == ()
+    # written the same way everywhere, the name stands
+    named = "The Wave Foundation (WF) funds research. The WF met the Wave Foundation again."
+    assert [d.name for d in discover_bodies(kb, named, []).discoveries] == ["Wave Foundation"]

@@ -17,6 +17,10 @@ from govmap.extractors.discovery import find_affiliations, find_org_names, guess
         ),
         # "&" joins partners' names into one firm
         ("a partner at Lake & Rivers.", ["Lake & Rivers"]),
+        # a role word before a plural is a modifier: no one's affiliation
+        ("help member states with uses of Tide Models, which", []),
+        ("partner countries of the Tide Alliance", []),
+        ("a member of the Tide Alliance", ["Tide Alliance"]),
     ],
 )
 def test_affiliations_split_joined_names(text, names):
