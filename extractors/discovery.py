@@ -160,7 +160,11 @@ _BAD_FIRST = frozenset(
 )
 
 # Words that occur in titles and headings but not in the names of bodies.
-_NOT_IN_NAMES = frozenset("too any one very more most not no all be is are can could should would how why what".split())
+_NOT_IN_NAMES = frozenset(
+    "too any one very more most not no all be is are can could should would how why what".split()
+    # a headline's verbs ("Harbour Labs Expands Partnership with ..."): a cited title, no name
+    + "announces launches expands signs joins unveils introduces acquires invests warns wins".split()
+)
 _CAP = r"[A-Z][\w'’.\-]*"
 _WORD = rf"(?:{_CAP}|[A-Z0-9][A-Z0-9&\-]+|of|for|on|and|the|de|du|la|pour|des|in|&)"
 # A run of words that starts and ends capitalised, on one line.

@@ -37,6 +37,7 @@ def test_affiliations_split_joined_names(text, names):
         ),  # a role after "and"
         ("She is Chair of the Lakeside Research Council.", ["Lakeside Research Council"]),  # a title before "of the"
         ("Policy Research Institute", ["Policy Research Institute"]),  # a first word that is a real part of the name
+        ("12 Harbour Labs Expands Partnership with Tide Office, 2024.", ["Tide Office"]),  # a cited headline
     ],
 )
 def test_org_names_trimmed(text, names):
