@@ -177,6 +177,10 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[Optional[int], typer.Option(help="Size of the local process pool or Dask cluster.")] = None,
     ) -> None:
         """Serve the ingest flow over REGISTRY on CRON until interrupted."""
+        from govmap.reaper import start_reaper
+
+        # First, as `run` does: a killed serve takes its Prefect server and its runs' processes with it.
+        start_reaper()
         use_s3_endpoint(s3_endpoint)
         home = _local_folder(out) / ".prefect"
         configure_environment(home)

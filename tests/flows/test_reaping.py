@@ -40,9 +40,10 @@ def _processes_of(run: subprocess.Popen) -> list[str]:
     return found
 
 
-def _start(folder: Path, out: Path, env: dict[str, str]) -> subprocess.Popen:
+def _start(folder: Path, out: Path, env: dict[str, str], command: tuple[str, ...] = ()) -> subprocess.Popen:
     # The mark is the pid of a shell that execs the run, so the run's pid is in its own mark.
-    cmd = [sys.executable, "-c", "from govmap.flows.cli import app; app()", "run", str(folder), "--out", str(out)]
+    args = command or ("run", str(folder), "--out", str(out))
+    cmd = [sys.executable, "-c", "from govmap.flows.cli import app; app()", *args]
     script = f'export {_MARK}=$$; exec "$@"'
     return subprocess.Popen(
         ["sh", "-c", script, "sh", *cmd],
@@ -53,6 +54,16 @@ def _start(folder: Path, out: Path, env: dict[str, str]) -> subprocess.Popen:
         text=True,
         start_new_session=True,
     )
+
+
+def _kill_marked(run: subprocess.Popen) -> None:
+    """SIGKILL whatever of the run is left, so that a failing test never leaks into the session."""
+    for pid in (int(p) for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            if f"{_MARK}={run.pid}".encode() in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"):
+                os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _own_server_env() -> dict[str, str]:
@@ -74,12 +85,30 @@ def test_sigkill_at_any_instant_leaves_no_process(tmp_path: Path, samples_folder
             time.sleep(0.25)
         assert left == []
     finally:
-        for pid in (int(p) for p in os.listdir("/proc") if p.isdigit()):  # never leak into the session
-            try:
-                if f"{_MARK}={proc.pid}".encode() in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"):
-                    os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        _kill_marked(proc)
+
+
+def test_a_killed_serve_leaves_no_server(tmp_path: Path, samples_folder: Path) -> None:
+    # `govmap serve` starts Prefect's temporary server; killed (as the OOM killer would), it must
+    # not leave that server listening, as the run's watcher sees to for `govmap run`.
+    registry = tmp_path / "sources.yaml"
+    registry.write_text(f"allow_absolute_paths: true\nsources:\n  s:\n    folder: {samples_folder}\n")
+    serve = ("serve", "--registry", str(registry), "--cron", "0 6 1 1 *", "--out", str(tmp_path / "out"))
+    proc = _start(samples_folder, tmp_path / "out", _own_server_env(), serve)
+    try:
+        deadline = time.monotonic() + 120.0
+        while not any("server start" in c for c in _processes_of(proc)) and time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stderr.read()[-2000:]
+            time.sleep(0.5)
+        assert any("server start" in c for c in _processes_of(proc)), "the serve never started its server"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 5.0
+        while (left := _processes_of(proc)) and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert left == []
+    finally:
+        _kill_marked(proc)
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
