@@ -56,6 +56,16 @@ def _start(folder: Path, out: Path, env: dict[str, str], command: tuple[str, ...
     )
 
 
+def _left_after_sigkill(run: subprocess.Popen, grace: float = 5.0) -> list[str]:
+    """SIGKILL the run alone (as the OOM killer would: not its group); what of it is left after `grace`."""
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + grace
+    while (left := _processes_of(run)) and time.monotonic() < deadline:
+        time.sleep(0.25)
+    return left
+
+
 def _kill_marked(run: subprocess.Popen) -> None:
     """SIGKILL whatever of the run is left, so that a failing test never leaks into the session."""
     for pid in (int(p) for p in os.listdir("/proc") if p.isdigit()):
@@ -78,12 +88,7 @@ def test_sigkill_at_any_instant_leaves_no_process(tmp_path: Path, samples_folder
     proc = _start(samples_folder, tmp_path / "out", _own_server_env())
     try:
         time.sleep(after)
-        os.kill(proc.pid, signal.SIGKILL)  # the run alone, as the OOM killer would: not its group
-        proc.wait()
-        deadline = time.monotonic() + 5.0
-        while (left := _processes_of(proc)) and time.monotonic() < deadline:
-            time.sleep(0.25)
-        assert left == []
+        assert _left_after_sigkill(proc) == []
     finally:
         _kill_marked(proc)
 
@@ -101,12 +106,7 @@ def test_a_killed_serve_leaves_no_server(tmp_path: Path, samples_folder: Path) -
             assert proc.poll() is None, proc.stderr.read()[-2000:]
             time.sleep(0.5)
         assert any("server start" in c for c in _processes_of(proc)), "the serve never started its server"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        deadline = time.monotonic() + 5.0
-        while (left := _processes_of(proc)) and time.monotonic() < deadline:
-            time.sleep(0.25)
-        assert left == []
+        assert _left_after_sigkill(proc) == []
     finally:
         _kill_marked(proc)
 
