@@ -30,7 +30,13 @@ Report wording and layout:
   each other's partners, nor are counterparts after "with" that have no subject;
 * a participle clause (", enabling ...") belongs to the sentence's subject, not the nearest name;
 * headings (short lines without final punctuation, mostly capitalised) state nothing;
-* cue words inside an institution's name ("Center for AI Standards") are neither triggers nor types.
+* cue words inside an institution's name ("Center for AI Standards") are neither triggers nor types;
+* a list item under a statement ending in ":" restates it only with a kind of work, a party or an
+  activity of its own ("(a) the need for amendments" is a topic of the lead's one statement);
+* a body named after an alignment phrase ("consistent with Y's recommendations") or whose policy
+  a support verb endorses ("supported Y's approach") is no party;
+* a sentence that announces ("Today we are announcing ...") makes its collaborations announced; a
+  signing or forming dated in a past year ("entered into ... in 2019") makes them existing.
 """
 
 from __future__ import annotations
@@ -99,6 +105,11 @@ _PERSON = re.compile(
 )
 # A list item: "- Launching ...", "• ...", "3. ...", "(a) ..."
 _LIST_ITEM = re.compile(r"^\s*(?:[-\u2013\u2022*\u25aa\u25cf\uf020-\uf0ff]|\d{1,2}[.)]|\(?[a-z]\))\s+")
+# A list item that opens with an activity ("- Launching a new bridge ...", "(b) Developing ..."):
+# one of the things the lead's parties do together.
+_ACTIVITY_ITEM = re.compile(
+    r"^\s*(?:[-\u2013\u2022*\u25aa\u25cf\uf020-\uf0ff]|\d{1,2}[.)]|\(?[a-z]\))\s+(?:[A-Z][a-z]+ly\s+)?[A-Z][a-z]+ing\b"
+)
 # A bracketed list of names ("[MEXT, METI]", "(OECD, UNESCO, WHO)"): a tag of the bodies
 # responsible for a line, or an enumeration of examples, never bodies acting together.  A
 # Markdown link's text ("[name](url)") is not one.
@@ -235,6 +246,11 @@ class ProseCollaborations:
         self._negation = _compile(cue_lexicon.NEGATION_CUES)
         self._hypothetical = _compile(cue_lexicon.HYPOTHETICAL_CUES)
         self._personal = re.compile(cue_lexicon.PERSONAL_SUBJECT)
+        self._announcing = _compile(cue_lexicon.ANNOUNCING_CUES)
+        self._dated_past = _compile(cue_lexicon.DATED_PAST_CUES)
+        self._alignment = _compile(cue_lexicon.ALIGNMENT_CUES)
+        self._endorsed_after = re.compile(rf"['\u2019]s\s+(?:[\w-]+\s+){{0,2}}?{cue_lexicon.ENDORSED_NOUNS}\b", re.I)
+        self._endorsed_before = re.compile(rf"\b{cue_lexicon.ENDORSED_NOUNS}\s+(?:of|by|from)\s+(?:the\s+)?$", re.I)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.find(doc))
@@ -345,6 +361,11 @@ class ProseCollaborations:
         named = [(p.start, p.end) for p in parties if p.surface]
         types = {t for rx, t in self._types for m in rx.finditer(text) if not _inside(m.start(), m.end(), named)}
         keyed = dict(zip(lead.parties, lead.party_surfaces))
+        if not types and all(p.key in keyed for p in parties) and not _ACTIVITY_ITEM.match(text):
+            # "... shall report to Y on the following: (a) the need for amendments ...": an item
+            # that adds no kind of work, no party and no activity names a topic of the lead's one
+            # statement (or quotes its text), not a statement of its own.
+            return []
         for p in parties:
             keyed.setdefault(p.key, p.surface)
         status = next((st for rx, st in self._status if rx.search(text)), lead.status)
@@ -463,11 +484,12 @@ class ProseCollaborations:
                 continue  # "she was a member of X", "before joining Y": a person's career, not the bodies
             lo = triggers[n - 1].end if n else 0
             hi = triggers[n + 1].start if n + 1 < len(triggers) else len(text)
-            groups, structure_penalty = _party_groups(text, trig, parties, lo, hi, carried)
+            acting = self._acting(text, trig, parties)
+            groups, structure_penalty = _party_groups(text, trig, acting, lo, hi, carried)
             if not groups:
                 # Recall first: no subject/object structure was read, but the trigger's clause names
                 # a few parties and no examples ("such as X and Y"): one statement among them all.
-                clause = [p for p in parties if lo <= p.start and p.end <= hi]
+                clause = [p for p in acting if lo <= p.start and p.end <= hi]
                 # "Partnerships with X and Y could ...": X and Y are the partners of someone unnamed.
                 unnamed_subject = trig.text.lower().endswith("with") and all(p.start >= trig.end for p in clause)
                 if (
@@ -554,6 +576,23 @@ class ProseCollaborations:
             parties = [p for p in parties if not any(lo <= p.start and p.end <= hi for lo, hi in tagged)]
         return sorted(parties, key=lambda p: (p.start, p.end))
 
+    def _acting(self, text: str, trig: _Trigger, parties: list[_Party]) -> list[_Party]:
+        """The parties that can act in the trigger's statement: not those after a reference the
+        work follows ("consistent with Y's recommendations"), nor, after a support verb whose
+        object is a body's policy ("supported Y's approach"), that body or any named after it."""
+        cut = m.start() if (m := self._alignment.search(text, trig.end)) else len(text)
+        after = [p for p in parties if p.start >= trig.end]
+        if trig.cue.rule == "support" and after:
+            obj = after[0]
+            gap = text[trig.end : obj.start]
+            # The endorsed policy is the verb's object itself: "supported Y's approach", not
+            # "supported the revision of Y's principles" (work on Y's text).
+            if (
+                _DIRECT_OBJECT.match(gap) and self._endorsed_after.match(text, obj.end)
+            ) or self._endorsed_before.search(gap):
+                cut = min(cut, obj.start)
+        return [p for p in parties if p.start < trig.end or p.start < cut]
+
     def _find_triggers(self, text: str) -> list[_Trigger]:
         hits = [_Trigger(c, m.start(), m.end(), m.group(0)) for c, rx in self._triggers for m in rx.finditer(text)]
         # Overlapping cues describe one trigger; the strongest (then longest) names it.
@@ -573,10 +612,12 @@ class ProseCollaborations:
         window = text[max(0, first - STATUS_LOOKBEHIND) : last + STATUS_LOOKAHEAD]
         if trig.cue.role == "recommend":
             return "proposed"
-        for rx, status in self._status:
-            if rx.search(window):
-                return status
-        return trig.cue.status
+        if self._announcing.search(text, 0, trig.start):
+            return "announced"
+        status = next((st for rx, st in self._status if rx.search(window)), trig.cue.status)
+        if status == "announced" and self._dated_past.search(window):
+            return "existing"
+        return status
 
 
 def find_collaborations(

@@ -609,3 +609,57 @@ def test_a_lead_subject_acts_in_each_list_item(nlp: Language) -> None:
     )
     found = collaborations(nlp, text)
     assert [(c.parties, c.status) for c in found] == [(("bluefield-ai", "treaty-office"), "planned")]
+
+
+# --- precision on published reports (issue #16) -------------------------------------------------
+
+
+def test_list_items_naming_topics_of_the_lead_restate_nothing(nlp: Language) -> None:
+    lead = "Treaty Office shall report to Westwind Labs on the following:\n"
+    found = collaborations(
+        nlp, lead + "(a) the need for amendments to the annex;\n(b) Launching a review of the register.\n"
+    )
+    assert [(c.extractor, c.evidence[:3]) for c in found] == [("prose:membership", "Tre"), ("prose:list_item", "(b)")]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # The sentence announces: "will" plans and far-off triggers inside it are announced.
+        (
+            "Today we are announcing several new initiatives, including funds for skills and a partnership "
+            "between Westwind Labs and Bluefield AI.",
+            "announced",
+        ),
+        # A signing or forming dated in a past year is done: in place.
+        ("Westwind Labs entered into a partnership with Bluefield AI in 2019.", "existing"),
+        ("In June 2023, Westwind Labs signed a memorandum of understanding with Bluefield AI.", "existing"),
+        # A launch still to come is no past act.
+        ("Westwind Labs is launching a partnership with Bluefield AI in September 2031.", "announced"),
+    ],
+)
+def test_status_of_announcements_and_dated_acts(nlp: Language, text: str, status: str) -> None:
+    assert [c.status for c in collaborations(nlp, text)] == [status]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Westwind Labs and Bluefield AI both supported Treaty Office's approach.", []),
+        ("Westwind Labs supported the proposal of Treaty Office, as did Audit Unit's staff.", []),
+        ("Westwind Labs supported Treaty Office with staff.", [("treaty-office", "westwind-labs")]),
+        # Work on a body's text is work with it, not agreement with its policy.
+        (
+            "Westwind Labs will support the revision of Treaty Office's principles.",
+            [("treaty-office", "westwind-labs")],
+        ),
+        # A reference the work follows is no party to it.
+        (
+            "The toolkit was built by Westwind Labs in collaboration with industry and consistent with the "
+            "Treaty Office recommendations.",
+            [],
+        ),
+    ],
+)
+def test_endorsement_and_alignment_are_no_collaboration(nlp: Language, text: str, expected: list) -> None:
+    assert [c.parties for c in collaborations(nlp, text)] == expected
