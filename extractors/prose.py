@@ -125,9 +125,11 @@ _BACK_REFERENCE = re.compile(
     r"\b(?:(?:the|these|those)\s+(?:two|three|four|five)|both)\s+(?:\w+\s+)?(?:institutes?|institutions|countries|nations|governments|bodies|organi[sz]ations|agencies|parties|partners|sides|offices|AISIs)\b",
     re.I,
 )
-# Between two coordinated institution names: "X, Y and Z", "X and the Y", "X & Y", "X as well as Y".
+# Between two coordinated institution names: "X, Y and Z", "X and the Y", "X & Y", "X as well as Y",
+# "to X and to Y" (the preposition repeated after "and").
 _COORDINATION_GAP = re.compile(
-    r"^(?:\s|,|\band\b|&|\bas well as\b|\bthe\b|\bboth\b|\bits\b|\]\([^)]*\)|\[|\(|\))*$", re.I
+    r"^(?:\s|,|\band\b(?:\s+(?:to|with|by|for|from)\b)?|&|\bas well as\b|\bthe\b|\bboth\b|\bits\b|\]\([^)]*\)|\[|\(|\))*$",
+    re.I,
 )
 # "X-Y", "X–Y", "X/Y": two institutions joined into one compound name of a bilateral pair.
 _PAIR_JOIN = re.compile(r"^(?:\]\([^)]*\))?\s?[-\u2013/]\s?\[?$")

@@ -663,3 +663,14 @@ def test_status_of_announcements_and_dated_acts(nlp: Language, text: str, status
 )
 def test_endorsement_and_alignment_are_no_collaboration(nlp: Language, text: str, expected: list) -> None:
     assert [c.parties for c in collaborations(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treaty Office shall submit the report to Westwind Labs and to Bluefield AI.",
+        "Treaty Office works closely with Westwind Labs and with Bluefield AI.",
+    ],
+)
+def test_a_preposition_repeated_after_and_keeps_the_party_list(nlp: Language, text: str) -> None:
+    assert [c.parties for c in collaborations(nlp, text)] == [("bluefield-ai", "treaty-office", "westwind-labs")]
