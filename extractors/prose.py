@@ -573,6 +573,9 @@ class ProseCollaborations:
                 key = linker.link("EU") if state.code == "EU" else kb.body_of_country(state.code, "government_body")
                 if key:
                     parties.append(_Party(state.start, state.end, key, state.surface))
+        # "deploys Azure cloud alongside an HPE system": a name after "a"/"an" and before a common
+        # noun qualifies a product or a kind of body, the body itself takes no part.
+        parties = [p for p in parties if not _is_attributive(text, p)]
         if "," in text and ("[" in text or "(" in text):
             tagged = _bracketed_lists(text)
             parties = [p for p in parties if not any(lo <= p.start and p.end <= hi for lo, hi in tagged)]
@@ -707,6 +710,20 @@ def _lead_subject(text: str, parties: list[_Party]) -> tuple[_Party, ...]:
     before = [p for p in parties if p.end <= m.start() and m.start() - p.end <= SUBJECT_REACH and p.surface]
     before = [p for p in before if not _CLAUSE_BREAK.search(text, p.end, m.start())]
     return tuple(_Party(0, 0, p.key, "") for p in _coordinated_backwards(text, before))
+
+
+_INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+$", re.I)
+# A common noun after the name: not a preposition, relative or verb that would make the name a
+# head, nor a part of the body ("a Y team" is Y's people).
+_NOUN_AFTER = re.compile(
+    r"\s+(?!(?:for|to|of|in|on|at|with|by|from|that|which|who|and|or|as|is|are|was|were|will|has|have"
+    r"|team|teams|staff|researchers?|experts?|delegation|group|unit|lab|office|division|subsidiary)\b)[a-z]"
+)
+
+
+def _is_attributive(text: str, p: "_Party") -> bool:
+    """Whether party p stands as a modifier between an indefinite article and a noun ("an X system")."""
+    return bool(_INDEFINITE_BEFORE.search(text, max(0, p.start - 4), p.start) and _NOUN_AFTER.match(text, p.end))
 
 
 def _refers_back(text: str) -> bool:

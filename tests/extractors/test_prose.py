@@ -674,3 +674,16 @@ def test_endorsement_and_alignment_are_no_collaboration(nlp: Language, text: str
 )
 def test_a_preposition_repeated_after_and_keeps_the_party_list(nlp: Language, text: str) -> None:
     assert [c.parties for c in collaborations(nlp, text)] == [("bluefield-ai", "treaty-office", "westwind-labs")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A name between "an" and a common noun qualifies a product: the body takes no part.
+        ("Westwind Labs runs its models alongside a Bluefield AI system.", []),
+        ("Westwind Labs works with a Bluefield AI team.", [("bluefield-ai", "westwind-labs")]),
+        ("Westwind Labs partners with a Bluefield AI for every region.", [("bluefield-ai", "westwind-labs")]),
+    ],
+)
+def test_a_name_qualifying_a_product_is_no_party(nlp: Language, text: str, expected: list) -> None:
+    assert [c.parties for c in collaborations(nlp, text)] == expected
