@@ -381,7 +381,8 @@ TYPE_CUES: tuple[tuple[str, str], ...] = (
         "information_sharing",
     ),
     (
-        r"\b(?:members?|membership|host(?:s|ed|ing)?|secretariat|chair(?:s|ed|ing)?|merg\w+|absorb\w*|affiliated|part of|reports? to|under the auspices)\b",
+        # "as part of our Y Fund", "is part of a wider push": an activity's frame, not membership.
+        r"\b(?:members?|membership|host(?:s|ed|ing)?|secretariat|chair(?:s|ed|ing)?|merg\w+|absorb\w*|affiliated|(?<!\bas )part of(?! (?:an?|our|their|its|this|these|wider|broader|ongoing)\b)|reports? to|under the auspices)\b",
         "institutional_integration",
     ),
 )

@@ -35,6 +35,9 @@ Report wording and layout:
   activity of its own ("(a) the need for amendments" is a topic of the lead's one statement);
 * a body named after an alignment phrase ("consistent with Y's recommendations") or whose policy
   a support verb endorses ("supported Y's approach") is no party;
+* "as part of Y" after an activity ("a partnership with X as part of the Y Fund") makes nobody a
+  unit of Y; "X, as part of Y" and "X was founded as part of Y" do;
+* reference entries ("Harbour Press (2031) Title ...", "Regulation (EU) 2031/77 of ...") state nothing;
 * a sentence that announces ("Today we are announcing ...") makes its collaborations announced; a
   signing or forming dated in a past year ("entered into ... in 2019") makes them existing.
 """
@@ -89,12 +92,19 @@ CARRIED_FACTOR = 0.8
 _EXAMPLES_ANYWHERE = re.compile(r"\b(?:such as|e\.g\.|for example|for instance|like the)\b", re.I)
 # A footnote or reference line ("166 European Commission, Joint Statement ...", a URL): a citation.
 _CITATION = re.compile(
-    r"https?://|^(?:\d{1,3}\s+)?(?:see|cf\.|source:|for (?:more|further|additional) information)\b|\(information webpage|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d|\bOJ [LC] \d|\bet al\.|\binformation webpage\b|\bavailable (?:at|online)\b",
+    r"https?://|^(?:\d{1,3}\s+)?(?:see|cf\.|c\.f\.|source:|for (?:more|further|additional) information)(?!\w)|\(information webpage|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d|\bOJ [LC] \d|\bet al\.|\binformation webpage\b|\bavailable (?:at|online)\b",
     re.I,
 )
 # A PDF footnote run into the text: a bare note number, then a capitalised word ("12 The Harbour
 # Institute, Annual Report ..."); numbered list items carry a dot or bracket and are not caught.
 _FOOTNOTE_START = re.compile(r"^\d{1,3}\s+[A-Z\u2018\u201c\"']")
+# A reference entry: an author and a year in brackets before a title ("Harbour Labs (2023) Harbour
+# Labs Expands ...", "Northvale Blog (2022), ..."), or a legal act cited with its number
+# ("Regulation (EU) 2031/77 of ..."): the entry's title names bodies, it states nothing.
+_REFERENCE_ENTRY = re.compile(
+    r"^(?:\(?\d{1,3}[.)]?\s+)?(?:[A-Z][\w.&'\u2019-]*\s+){1,6}\((?:19|20)\d\d[a-z]?\)[,.:]?\s+[A-Z\u2018\u201c\"']"
+    r"|^(?:\(?\d{1,3}[.)]?\s+)?(?:Regulation|Directive|Decision|Council Decision|Commission Decision)\s+\((?:EU|EC|EEC|Euratom)\)\s+(?:No\s+)?\d+/\d+"
+)
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
 # A sentence about a person: membership and support words there describe a career.
 _PERSON = re.compile(
@@ -130,6 +140,10 @@ _BACK_REFERENCE = re.compile(
 _COORDINATION_GAP = re.compile(
     r"^(?:\s|,|\band\b(?:\s+(?:to|with|by|for|from)\b)?|&|\bas well as\b|\bthe\b|\bboth\b|\bits\b|\]\([^)]*\)|\[|\(|\))*$",
     re.I,
+)
+# Between a body and "as part of" that places the body itself: "X, as part of", "X was founded as part of".
+_PLACED_AS = re.compile(
+    r"[\s,(]*(?:(?:is|are|was|were|has been|have been|had been)\s+)?(?:\w+ed|set up|built|run|made)?\s*", re.I
 )
 # "X-Y", "X–Y", "X/Y": two institutions joined into one compound name of a bilateral pair.
 _PAIR_JOIN = re.compile(r"^(?:\]\([^)]*\))?\s?[-\u2013/]\s?\[?$")
@@ -416,6 +430,7 @@ class ProseCollaborations:
             not text
             or _CITATION.search(_MARKDOWN_LINK_TARGET.sub("]", text))
             or _FOOTNOTE_START.match(text)
+            or _REFERENCE_ENTRY.match(text)
             or _CODE_LINE.search(text)
         ):
             return []
@@ -834,6 +849,13 @@ def _party_groups(
         if hosts and subject is not None and re.fullmatch(r",\s+(?:the\s+)?", text[comma : subject.start]):
             return [[subject, *hosts]], 0.9
     if trig.cue.role == "absorb":
+        if trig.text.lower().startswith("as ") and not (
+            subjects and _PLACED_AS.fullmatch(text[subjects[-1].end : trig.start])
+        ):
+            # "a partnership with X on AI as part of the Y Fund", "... as part of their Y
+            # Presidency": an activity done within a programme, not X made a unit of Y.  Only
+            # "X, as part of Y" or "X was founded as part of Y" places X itself.
+            return [], 0.0
         if subjects and counterparts:
             return [[subjects[-1], counterparts[0]]], 1.0
         if len(counterparts) >= 2:

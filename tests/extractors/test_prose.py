@@ -687,3 +687,39 @@ def test_a_preposition_repeated_after_and_keeps_the_party_list(nlp: Language, te
 )
 def test_a_name_qualifying_a_product_is_no_party(nlp: Language, text: str, expected: list) -> None:
     assert [c.parties for c in collaborations(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Work done within a programme does not make the partner a unit of the programme's owner.
+        (
+            "Westwind Labs launched a partnership with Bluefield AI on audits as part of the Treaty Office programme.",
+            [(("bluefield-ai", "westwind-labs"), ("general_partnership",))],
+        ),
+        (
+            "Westwind Labs, as part of Treaty Office, runs audits.",
+            [(("treaty-office", "westwind-labs"), ("institutional_integration",))],
+        ),
+        # "part of a wider push" frames the activity: no integration type.
+        (
+            "Westwind Labs works with Bluefield AI on audits, which is part of a wider push on trust.",
+            [(("bluefield-ai", "westwind-labs"), ("general_partnership",))],
+        ),
+    ],
+)
+def test_as_part_of_a_programme_is_no_integration(nlp: Language, text: str, expected: list) -> None:
+    assert [(c.parties, c.types) for c in collaborations(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harbour Press (2031) Westwind Labs Expands Partnership with Bluefield AI, Signs New Deal.",
+        "Northvale Blog (2030), Westwind Labs and Bluefield AI partner to share compute.",
+        "Regulation (EU) 2031/77 of Westwind Labs and of Bluefield AI establishing a Treaty Office.",
+        "C.f. growing use of shared compute - Westwind Labs Works with Bluefield AI on Audits.",
+    ],
+)
+def test_reference_entries_state_nothing(nlp: Language, text: str) -> None:
+    assert collaborations(nlp, text) == []
