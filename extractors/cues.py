@@ -348,7 +348,8 @@ TRIGGER_CUES: tuple[Cue, ...] = (
 # Words that add a type once a trigger has found a collaboration in the sentence.
 TYPE_CUES: tuple[tuple[str, str], ...] = (
     (
-        r"\b(?:test(?:s|ing)?|evaluat\w*|red[- ]team\w*|safety assessments?|model access|benchmarking)\b",
+        # "shall evaluate and report to Y", "an evaluation report": a review of a policy, no model test.
+        r"\b(?:test(?:s|ing)?|evaluat\w*(?!\s+(?:and\s+)?report)|red[- ]team\w*|safety assessments?|model access|benchmarking)\b",
         "model_testing",
     ),
     # "research" names joint research, not the research bodies or infrastructures in the sentence.

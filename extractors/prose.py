@@ -508,7 +508,9 @@ class ProseCollaborations:
                 # a few parties and no examples ("such as X and Y"): one statement among them all.
                 clause = [p for p in acting if lo <= p.start and p.end <= hi]
                 # "Partnerships with X and Y could ...": X and Y are the partners of someone unnamed.
-                unnamed_subject = trig.text.lower().endswith("with") and all(p.start >= trig.end for p in clause)
+                # "authorities should cooperate with X ... and inform Y": the subject is no named body.
+                with_next = trig.text.lower().endswith("with") or text.startswith(" with ", trig.end)
+                unnamed_subject = with_next and all(p.start >= trig.end for p in clause)
                 if (
                     trig.cue.role not in ("directed", "coauthor", "founds", "absorb")
                     and trig.cue.rule != "membership"  # a member and its body stand in roles, never just together

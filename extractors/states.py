@@ -95,12 +95,18 @@ class StateFinder:
         return out
 
 
+# "Regulation (EU) 2019/1020": a bracketed country before a number labels a legal act.
+_ACT_LABEL = re.compile(r"\)\s*(?:No\.?\s*)?\d")
+
+
 def is_state_use(text: str, start: int, end: int) -> bool:
     """Whether the country name at text[start:end] stands as a state (not a modifier or place)."""
     return text[end : end + 1] in ("-", "\u2013") or _stands_alone(text, start, end)
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
+    if text[start - 1 : start] == "(" and _ACT_LABEL.match(text, end):
+        return False
     if _PLACE_BEFORE.search(text, max(0, start - 16), start):
         return False
     rest = text[end : end + 40]

@@ -723,3 +723,15 @@ def test_as_part_of_a_programme_is_no_integration(nlp: Language, text: str, expe
 )
 def test_reference_entries_state_nothing(nlp: Language, text: str) -> None:
     assert collaborations(nlp, text) == []
+
+
+def test_partners_of_an_unnamed_subject_after_a_recommendation_are_not_each_others(nlp: Language) -> None:
+    text = "National authorities should cooperate with Treaty Office on audits and inform Westwind Labs of results."
+    assert collaborations(nlp, text) == []
+
+
+def test_evaluate_and_report_is_no_model_testing(nlp: Language) -> None:
+    found = collaborations(nlp, "Treaty Office shall evaluate and report to Westwind Labs on the annex.")
+    assert [(c.parties, c.types) for c in found] == [
+        (("treaty-office", "westwind-labs"), ("institutional_integration",))
+    ]

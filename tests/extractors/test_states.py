@@ -37,6 +37,9 @@ SURFACES = {
         # a possessive before a name says where the body is rooted, after a partner phrase too
         ("talks with Canada's Harbour Office", []),
         ("the Harbour Office and the US's Tide Agency agreed", []),
+        # a bracketed country before a number labels a legal act
+        ("under Regulation (EU) 2031/17 and Directive (EU) No 12/2030", []),
+        ("talks with Japan (and Canada) continue", ["Japan", "Canada"]),
         # a possessive before a common noun is the state's own
         ("Canada's partnership with India", ["Canada", "India"]),
     ],
