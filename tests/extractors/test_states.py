@@ -42,6 +42,8 @@ SURFACES = {
         ("talks with Japan (and Canada) continue", ["Japan", "Canada"]),
         # a possessive before a common noun is the state's own
         ("Canada's partnership with India", ["Canada", "India"]),
+        # ... but a thing the country has places it: no state acts
+        ("to reduce Canada's carbon impacts and India's wisdom", []),
     ],
 )
 def test_find_states(text: str, states: list[str]) -> None:
