@@ -582,7 +582,14 @@ class ProseCollaborations:
         kb = getattr(linker, "kb", None)
         if kb is not None:
             # A country-named body ("EU") only where it stands as a state: not "EU level", "EU support".
-            parties = [p for p in parties if p.surface not in kb.country_surfaces or is_state_use(text, p.start, p.end)]
+            # Other names of the EU ("the Union") too: "across the Union" is a place, "Union AI
+            # structures" a modifier.
+            eu = linker.link("EU")
+            parties = [
+                p
+                for p in parties
+                if (p.surface not in kb.country_surfaces and p.key != eu) or is_state_use(text, p.start, p.end)
+            ]
             # Countries acting as states ("India and Japan agreed", "talks with Canada").
             for state in kb.states.find(text):
                 if any(q.start < state.end and state.start < q.end for q in parties):

@@ -525,12 +525,16 @@ def test_countries_acting_as_states_are_parties(nlp: Language) -> None:
 register_name_ruler("test_fake_institutions_and_a_country", {**NAMES, "Southland": "southland-government"}, FakeLinker)
 
 
-def test_a_countrys_possessive_is_its_bodys_country_not_an_organ_link() -> None:
+def _with_countries(ruler: str) -> Language:
+    """A pipeline whose names come from `ruler` and whose linker knows the fake countries."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("govmap_sentences")
-    nlp.add_pipe("test_fake_institutions_and_a_country")
-    nlp.add_pipe("test_fake_kb_linker")
-    nlp.add_pipe("govmap_prose_collaborations")
+    for name in ("govmap_sentences", ruler, "test_fake_kb_linker", "govmap_prose_collaborations"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def test_a_countrys_possessive_is_its_bodys_country_not_an_organ_link() -> None:
+    nlp = _with_countries("test_fake_institutions_and_a_country")
     # "... and Southland's Treaty Office": after a partner phrase too, the possessive is no state
     found = collaborations(nlp, "Global Data Forum signed an agreement with Southland's Treaty Office.")
     assert [c.parties for c in found] == [("global-data-forum", "treaty-office")]
@@ -735,3 +739,20 @@ def test_evaluate_and_report_is_no_model_testing(nlp: Language) -> None:
     assert [(c.parties, c.types) for c in found] == [
         (("treaty-office", "westwind-labs"), ("institutional_integration",))
     ]
+
+
+class _UnionLinker(FakeLinker):
+    def link(self, surface: str, *, kind_hint: str | None = None) -> str | None:
+        return "union-of-states" if surface == "EU" else super().link(surface, kind_hint=kind_hint)
+
+
+register_name_ruler("test_fake_institutions_and_a_union", {**NAMES, "Union": "union-of-states"}, _UnionLinker)
+
+
+def test_other_names_of_the_eu_stand_as_the_state_only() -> None:
+    nlp = _with_countries("test_fake_institutions_and_a_union")
+    # a place ("across the Union") or a modifier ("Union audit structures") is no party
+    text = "Sandboxes are recognised across the Union and set up by Treaty Office."
+    assert collaborations(nlp, text) == []
+    found = collaborations(nlp, "The Union signed an agreement with Treaty Office.")
+    assert [c.parties for c in found] == [("treaty-office", "union-of-states")]
