@@ -31,6 +31,10 @@ __all__ = [
     "STATUS_CUES",
     "NEGATION_CUES",
     "HYPOTHETICAL_CUES",
+    "ANNOUNCING_CUES",
+    "ALIGNMENT_CUES",
+    "ENDORSED_NOUNS",
+    "DATED_PAST_CUES",
     "AISI_PLURAL_HEADS",
     "PERSONAL_SUBJECT",
     "SPECIFIC_OVER_GENERAL",
@@ -344,7 +348,8 @@ TRIGGER_CUES: tuple[Cue, ...] = (
 # Words that add a type once a trigger has found a collaboration in the sentence.
 TYPE_CUES: tuple[tuple[str, str], ...] = (
     (
-        r"\b(?:test(?:s|ing)?|evaluat\w*|red[- ]team\w*|safety assessments?|model access|benchmarking)\b",
+        # "shall evaluate and report to Y", "an evaluation report": a review of a policy, no model test.
+        r"\b(?:test(?:s|ing)?|evaluat\w*(?!\s+(?:and\s+)?report)|red[- ]team\w*|safety assessments?|model access|benchmarking)\b",
         "model_testing",
     ),
     # "research" names joint research, not the research bodies or infrastructures in the sentence.
@@ -377,7 +382,8 @@ TYPE_CUES: tuple[tuple[str, str], ...] = (
         "information_sharing",
     ),
     (
-        r"\b(?:members?|membership|host(?:s|ed|ing)?|secretariat|chair(?:s|ed|ing)?|merg\w+|absorb\w*|affiliated|part of|reports? to|under the auspices)\b",
+        # "as part of our Y Fund", "is part of a wider push": an activity's frame, not membership.
+        r"\b(?:members?|membership|host(?:s|ed|ing)?|secretariat|chair(?:s|ed|ing)?|merg\w+|absorb\w*|affiliated|(?<!\bas )part of(?! (?:an?|our|their|its|this|these|wider|broader|ongoing)\b)|reports? to|under the auspices)\b",
         "institutional_integration",
     ),
 )
@@ -405,6 +411,27 @@ STATUS_CUES: tuple[tuple[str, str], ...] = (
         "existing",
     ),
 )
+
+# An announcement made by the sentence itself ("Today we are announcing ... a partnership with Y"):
+# everything it announces is announced, also "will" plans inside it (ANNOTATION.md: "will launch"
+# in an announcement), however far the announcing words stand from the trigger.
+ANNOUNCING_CUES = r"\b(?:today,?\s+(?:[\w'\u2019]+\s+){0,3}|(?:we|I)\s+(?:are|am)\s+(?:(?:also|now|pleased|proud|delighted|happy)\s+(?:to\s+)?)*|hereby\s+)announc(?:e|es|ed|ing)\b"
+
+# A signing or forming in the past tense, dated in a year ("entered into a partnership with Y in
+# 2019", "was established in 2020", "In 2021, X and Y agreed ..."): done, so the collaboration is
+# in place.  "launching in September 2024" is no past act.
+_PAST_ACT = r"(?:signed|launched|announced|agreed|concluded|entered into|established|formed|forged|unveiled|founded|created|set up)"
+_DATE = r"(?:in|since) (?:(?:early|mid|late)[- ])?(?:(?:January|February|March|April|May|June|July|August|September|October|November|December) )?(?:19|20)\d\d\b"
+DATED_PAST_CUES = rf"\b{_PAST_ACT}\b[^;]{{0,100}}?\b{_DATE}|\b{_DATE},?\s[^;]{{0,100}}?\b{_PAST_ACT}\b"
+
+# A body named after one of these, past the trigger, is only a reference the work follows
+# ("developed in collaboration with industry and consistent with the Y recommendations"), not a
+# party to it.
+ALIGNMENT_CUES = r"\b(?:consistent with|in (?:line|keeping|accordance|conformity) with|aligned with|in alignment with|as called for by|called for by|pursuant to|as (?:set out|described|defined|required) (?:in|by)|according to|in response to)\b"
+
+# What a supporter endorses rather than works with: "X supported Y's approach", "backing the
+# proposal of Y".  Supporting a body's policy is agreement with it, not work with it.
+ENDORSED_NOUNS = r"(?:approach(?:es)?|proposals?|positions?|stances?|views?|plans?|agendas?|visions?|calls?|decisions?|ideas?|recommendations?|conclusions?|principles|statements?|declarations?|strateg(?:y|ies)|direction|leadership|candidacy|bid)"
 
 # A trigger in the scope of one of these states no collaboration (scope: the few words before it).
 NEGATION_CUES = r"\b(?:not|never|no|neither|nor|declined to|refused to|failed to|without|ceased|ended|withdr[ae]wn?|cancel(?:led|ed))\b|n't\b"

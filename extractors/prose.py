@@ -30,7 +30,16 @@ Report wording and layout:
   each other's partners, nor are counterparts after "with" that have no subject;
 * a participle clause (", enabling ...") belongs to the sentence's subject, not the nearest name;
 * headings (short lines without final punctuation, mostly capitalised) state nothing;
-* cue words inside an institution's name ("Center for AI Standards") are neither triggers nor types.
+* cue words inside an institution's name ("Center for AI Standards") are neither triggers nor types;
+* a list item under a statement ending in ":" restates it only with a kind of work, a party or an
+  activity of its own ("(a) the need for amendments" is a topic of the lead's one statement);
+* a body named after an alignment phrase ("consistent with Y's recommendations") or whose policy
+  a support verb endorses ("supported Y's approach") is no party;
+* "as part of Y" after an activity ("a partnership with X as part of the Y Fund") makes nobody a
+  unit of Y; "X, as part of Y" and "X was founded as part of Y" do;
+* reference entries ("Harbour Press (2031) Title ...", "Regulation (EU) 2031/77 of ...") state nothing;
+* a sentence that announces ("Today we are announcing ...") makes its collaborations announced; a
+  signing or forming dated in a past year ("entered into ... in 2019") makes them existing.
 """
 
 from __future__ import annotations
@@ -83,12 +92,19 @@ CARRIED_FACTOR = 0.8
 _EXAMPLES_ANYWHERE = re.compile(r"\b(?:such as|e\.g\.|for example|for instance|like the)\b", re.I)
 # A footnote or reference line ("166 European Commission, Joint Statement ...", a URL): a citation.
 _CITATION = re.compile(
-    r"https?://|^(?:\d{1,3}\s+)?(?:see|cf\.|source:|for (?:more|further|additional) information)\b|\(information webpage|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d|\bOJ [LC] \d|\bet al\.|\binformation webpage\b|\bavailable (?:at|online)\b",
+    r"https?://|^(?:\d{1,3}\s+)?(?:see|cf\.|c\.f\.|source:|for (?:more|further|additional) information)(?!\w)|\(information webpage|\b(?:retrieved|accessed) (?:on|from)\b|\bdoi:|\bpp?\.\s?\d|\bOJ [LC] \d|\bet al\.|\binformation webpage\b|\bavailable (?:at|online)\b",
     re.I,
 )
 # A PDF footnote run into the text: a bare note number, then a capitalised word ("12 The Harbour
 # Institute, Annual Report ..."); numbered list items carry a dot or bracket and are not caught.
 _FOOTNOTE_START = re.compile(r"^\d{1,3}\s+[A-Z\u2018\u201c\"']")
+# A reference entry: an author and a year in brackets before a title ("Harbour Labs (2023) Harbour
+# Labs Expands ...", "Northvale Blog (2022), ..."), or a legal act cited with its number
+# ("Regulation (EU) 2031/77 of ..."): the entry's title names bodies, it states nothing.
+_REFERENCE_ENTRY = re.compile(
+    r"^(?:\(?\d{1,3}[.)]?\s+)?(?:[A-Z][\w.&'\u2019-]*\s+){1,6}\((?:19|20)\d\d[a-z]?\)[,.:]?\s+[A-Z\u2018\u201c\"']"
+    r"|^(?:\(?\d{1,3}[.)]?\s+)?(?:Regulation|Directive|Decision|Council Decision|Commission Decision)\s+\((?:EU|EC|EEC|Euratom)\)\s+(?:No\s+)?\d+/\d+"
+)
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
 # A sentence about a person: membership and support words there describe a career.
 _PERSON = re.compile(
@@ -99,6 +115,11 @@ _PERSON = re.compile(
 )
 # A list item: "- Launching ...", "• ...", "3. ...", "(a) ..."
 _LIST_ITEM = re.compile(r"^\s*(?:[-\u2013\u2022*\u25aa\u25cf\uf020-\uf0ff]|\d{1,2}[.)]|\(?[a-z]\))\s+")
+# A list item that opens with an activity ("- Launching a new bridge ...", "(b) Developing ..."):
+# one of the things the lead's parties do together.
+_ACTIVITY_ITEM = re.compile(
+    r"^\s*(?:[-\u2013\u2022*\u25aa\u25cf\uf020-\uf0ff]|\d{1,2}[.)]|\(?[a-z]\))\s+(?:[A-Z][a-z]+ly\s+)?[A-Z][a-z]+ing\b"
+)
 # A bracketed list of names ("[MEXT, METI]", "(OECD, UNESCO, WHO)"): a tag of the bodies
 # responsible for a line, or an enumeration of examples, never bodies acting together.  A
 # Markdown link's text ("[name](url)") is not one.
@@ -114,9 +135,15 @@ _BACK_REFERENCE = re.compile(
     r"\b(?:(?:the|these|those)\s+(?:two|three|four|five)|both)\s+(?:\w+\s+)?(?:institutes?|institutions|countries|nations|governments|bodies|organi[sz]ations|agencies|parties|partners|sides|offices|AISIs)\b",
     re.I,
 )
-# Between two coordinated institution names: "X, Y and Z", "X and the Y", "X & Y", "X as well as Y".
+# Between two coordinated institution names: "X, Y and Z", "X and the Y", "X & Y", "X as well as Y",
+# "to X and to Y" (the preposition repeated after "and").
 _COORDINATION_GAP = re.compile(
-    r"^(?:\s|,|\band\b|&|\bas well as\b|\bthe\b|\bboth\b|\bits\b|\]\([^)]*\)|\[|\(|\))*$", re.I
+    r"^(?:\s|,|\band\b(?:\s+(?:to|with|by|for|from)\b)?|&|\bas well as\b|\bthe\b|\bboth\b|\bits\b|\]\([^)]*\)|\[|\(|\))*$",
+    re.I,
+)
+# Between a body and "as part of" that places the body itself: "X, as part of", "X was founded as part of".
+_PLACED_AS = re.compile(
+    r"[\s,(]*(?:(?:is|are|was|were|has been|have been|had been)\s+)?(?:\w+ed|set up|built|run|made)?\s*", re.I
 )
 # "X-Y", "X–Y", "X/Y": two institutions joined into one compound name of a bilateral pair.
 _PAIR_JOIN = re.compile(r"^(?:\]\([^)]*\))?\s?[-\u2013/]\s?\[?$")
@@ -235,6 +262,11 @@ class ProseCollaborations:
         self._negation = _compile(cue_lexicon.NEGATION_CUES)
         self._hypothetical = _compile(cue_lexicon.HYPOTHETICAL_CUES)
         self._personal = re.compile(cue_lexicon.PERSONAL_SUBJECT)
+        self._announcing = _compile(cue_lexicon.ANNOUNCING_CUES)
+        self._dated_past = _compile(cue_lexicon.DATED_PAST_CUES)
+        self._alignment = _compile(cue_lexicon.ALIGNMENT_CUES)
+        self._endorsed_after = re.compile(rf"['\u2019]s\s+(?:[\w-]+\s+){{0,2}}?{cue_lexicon.ENDORSED_NOUNS}\b", re.I)
+        self._endorsed_before = re.compile(rf"\b{cue_lexicon.ENDORSED_NOUNS}\s+(?:of|by|from)\s+(?:the\s+)?$", re.I)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.find(doc))
@@ -345,6 +377,11 @@ class ProseCollaborations:
         named = [(p.start, p.end) for p in parties if p.surface]
         types = {t for rx, t in self._types for m in rx.finditer(text) if not _inside(m.start(), m.end(), named)}
         keyed = dict(zip(lead.parties, lead.party_surfaces))
+        if not types and all(p.key in keyed for p in parties) and not _ACTIVITY_ITEM.match(text):
+            # "... shall report to Y on the following: (a) the need for amendments ...": an item
+            # that adds no kind of work, no party and no activity names a topic of the lead's one
+            # statement (or quotes its text), not a statement of its own.
+            return []
         for p in parties:
             keyed.setdefault(p.key, p.surface)
         status = next((st for rx, st in self._status if rx.search(text)), lead.status)
@@ -393,6 +430,7 @@ class ProseCollaborations:
             not text
             or _CITATION.search(_MARKDOWN_LINK_TARGET.sub("]", text))
             or _FOOTNOTE_START.match(text)
+            or _REFERENCE_ENTRY.match(text)
             or _CODE_LINE.search(text)
         ):
             return []
@@ -463,13 +501,16 @@ class ProseCollaborations:
                 continue  # "she was a member of X", "before joining Y": a person's career, not the bodies
             lo = triggers[n - 1].end if n else 0
             hi = triggers[n + 1].start if n + 1 < len(triggers) else len(text)
-            groups, structure_penalty = _party_groups(text, trig, parties, lo, hi, carried)
+            acting = self._acting(text, trig, parties)
+            groups, structure_penalty = _party_groups(text, trig, acting, lo, hi, carried)
             if not groups:
                 # Recall first: no subject/object structure was read, but the trigger's clause names
                 # a few parties and no examples ("such as X and Y"): one statement among them all.
-                clause = [p for p in parties if lo <= p.start and p.end <= hi]
+                clause = [p for p in acting if lo <= p.start and p.end <= hi]
                 # "Partnerships with X and Y could ...": X and Y are the partners of someone unnamed.
-                unnamed_subject = trig.text.lower().endswith("with") and all(p.start >= trig.end for p in clause)
+                # "authorities should cooperate with X ... and inform Y": the subject is no named body.
+                with_next = trig.text.lower().endswith("with") or text.startswith(" with ", trig.end)
+                unnamed_subject = with_next and all(p.start >= trig.end for p in clause)
                 if (
                     trig.cue.role not in ("directed", "coauthor", "founds", "absorb")
                     and trig.cue.rule != "membership"  # a member and its body stand in roles, never just together
@@ -541,7 +582,14 @@ class ProseCollaborations:
         kb = getattr(linker, "kb", None)
         if kb is not None:
             # A country-named body ("EU") only where it stands as a state: not "EU level", "EU support".
-            parties = [p for p in parties if p.surface not in kb.country_surfaces or is_state_use(text, p.start, p.end)]
+            # Other names of the EU ("the Union") too: "across the Union" is a place, "Union AI
+            # structures" a modifier.
+            eu = linker.link("EU")
+            parties = [
+                p
+                for p in parties
+                if (p.surface not in kb.country_surfaces and p.key != eu) or is_state_use(text, p.start, p.end)
+            ]
             # Countries acting as states ("India and Japan agreed", "talks with Canada").
             for state in kb.states.find(text):
                 if any(q.start < state.end and state.start < q.end for q in parties):
@@ -549,10 +597,30 @@ class ProseCollaborations:
                 key = linker.link("EU") if state.code == "EU" else kb.body_of_country(state.code, "government_body")
                 if key:
                     parties.append(_Party(state.start, state.end, key, state.surface))
+        # "deploys Azure cloud alongside an HPE system": a name after "a"/"an" and before a common
+        # noun qualifies a product or a kind of body, the body itself takes no part.
+        parties = [p for p in parties if not _is_attributive(text, p)]
         if "," in text and ("[" in text or "(" in text):
             tagged = _bracketed_lists(text)
             parties = [p for p in parties if not any(lo <= p.start and p.end <= hi for lo, hi in tagged)]
         return sorted(parties, key=lambda p: (p.start, p.end))
+
+    def _acting(self, text: str, trig: _Trigger, parties: list[_Party]) -> list[_Party]:
+        """The parties that can act in the trigger's statement: not those after a reference the
+        work follows ("consistent with Y's recommendations"), nor, after a support verb whose
+        object is a body's policy ("supported Y's approach"), that body or any named after it."""
+        cut = m.start() if (m := self._alignment.search(text, trig.end)) else len(text)
+        after = [p for p in parties if p.start >= trig.end]
+        if trig.cue.rule == "support" and after:
+            obj = after[0]
+            gap = text[trig.end : obj.start]
+            # The endorsed policy is the verb's object itself: "supported Y's approach", not
+            # "supported the revision of Y's principles" (work on Y's text).
+            if (
+                _DIRECT_OBJECT.match(gap) and self._endorsed_after.match(text, obj.end)
+            ) or self._endorsed_before.search(gap):
+                cut = min(cut, obj.start)
+        return [p for p in parties if p.start < trig.end or p.start < cut]
 
     def _find_triggers(self, text: str) -> list[_Trigger]:
         hits = [_Trigger(c, m.start(), m.end(), m.group(0)) for c, rx in self._triggers for m in rx.finditer(text)]
@@ -573,10 +641,12 @@ class ProseCollaborations:
         window = text[max(0, first - STATUS_LOOKBEHIND) : last + STATUS_LOOKAHEAD]
         if trig.cue.role == "recommend":
             return "proposed"
-        for rx, status in self._status:
-            if rx.search(window):
-                return status
-        return trig.cue.status
+        if self._announcing.search(text, 0, trig.start):
+            return "announced"
+        status = next((st for rx, st in self._status if rx.search(window)), trig.cue.status)
+        if status == "announced" and self._dated_past.search(window):
+            return "existing"
+        return status
 
 
 def find_collaborations(
@@ -664,6 +734,20 @@ def _lead_subject(text: str, parties: list[_Party]) -> tuple[_Party, ...]:
     before = [p for p in parties if p.end <= m.start() and m.start() - p.end <= SUBJECT_REACH and p.surface]
     before = [p for p in before if not _CLAUSE_BREAK.search(text, p.end, m.start())]
     return tuple(_Party(0, 0, p.key, "") for p in _coordinated_backwards(text, before))
+
+
+_INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+$", re.I)
+# A common noun after the name: not a preposition, relative or verb that would make the name a
+# head, nor a part of the body ("a Y team" is Y's people).
+_NOUN_AFTER = re.compile(
+    r"\s+(?!(?:for|to|of|in|on|at|with|by|from|that|which|who|and|or|as|is|are|was|were|will|has|have"
+    r"|team|teams|staff|researchers?|experts?|delegation|group|unit|lab|office|division|subsidiary)\b)[a-z]"
+)
+
+
+def _is_attributive(text: str, p: "_Party") -> bool:
+    """Whether party p stands as a modifier between an indefinite article and a noun ("an X system")."""
+    return bool(_INDEFINITE_BEFORE.search(text, max(0, p.start - 4), p.start) and _NOUN_AFTER.match(text, p.end))
 
 
 def _refers_back(text: str) -> bool:
@@ -774,6 +858,13 @@ def _party_groups(
         if hosts and subject is not None and re.fullmatch(r",\s+(?:the\s+)?", text[comma : subject.start]):
             return [[subject, *hosts]], 0.9
     if trig.cue.role == "absorb":
+        if trig.text.lower().startswith("as ") and not (
+            subjects and _PLACED_AS.fullmatch(text[subjects[-1].end : trig.start])
+        ):
+            # "a partnership with X on AI as part of the Y Fund", "... as part of their Y
+            # Presidency": an activity done within a programme, not X made a unit of Y.  Only
+            # "X, as part of Y" or "X was founded as part of Y" places X itself.
+            return [], 0.0
         if subjects and counterparts:
             return [[subjects[-1], counterparts[0]]], 1.0
         if len(counterparts) >= 2:

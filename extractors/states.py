@@ -10,7 +10,8 @@ else or places it:
 * adjectives ("Japanese", "British") never are.
 
 What follows a state noun is punctuation, a conjunction, a verb ("India announced", "Japan will
-...") or a possessive with a common noun ("the UK's partnership").  Two countries joined by a
+...") or a possessive with a common noun of what a state does ("the UK's partnership"), not of what a
+country has ("the UK's carbon impacts").  Two countries joined by a
 hyphen or dash ("US-China", "EU–Japan") are both states.  The state links to its government
 through the linker (`state_governments` in `govmap.extractors.kb` gives every country one); the
 knowledge base keeps one `StateFinder` (`KnowledgeBase.states`).
@@ -95,12 +96,26 @@ class StateFinder:
         return out
 
 
+# What a country's possessive names when the country acts as a state ("the UK's partnership with").
+_STATE_ACT = re.compile(
+    r"(?:partner|cooperat|co-operat|collaborat|agreement|dialogue|support|fund|invest|engag|work|effort|commit|contribut"
+    r"|presiden|chair|leader|lead|government|delegat|approach|participat|role|relation|ties|member|initiativ|propos"
+    r"|position|offer|pledge|bid|plan|strateg|decision|request|call|response|negotiat|talks|mission|embass|minist"
+    r"|national|own|new|bilateral|joint|recent|first|continued|long|strong|close)",
+    re.I,
+)
+# "Regulation (EU) 2019/1020": a bracketed country before a number labels a legal act.
+_ACT_LABEL = re.compile(r"\)\s*(?:No\.?\s*)?\d")
+
+
 def is_state_use(text: str, start: int, end: int) -> bool:
     """Whether the country name at text[start:end] stands as a state (not a modifier or place)."""
     return text[end : end + 1] in ("-", "\u2013") or _stands_alone(text, start, end)
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
+    if text[start - 1 : start] == "(" and _ACT_LABEL.match(text, end):
+        return False
     if _PLACE_BEFORE.search(text, max(0, start - 16), start):
         return False
     rest = text[end : end + 40]
@@ -108,7 +123,10 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     if m and m.group(1):
         # "the UK's partnership with ..." is the state's; "India's Ministry" names a body (the
         # country is its `country`), also after a partner phrase ("... and the UK's DSIT").
-        return m.group(2).strip(",.;:")[:1].islower()
+        # "the UK's carbon impacts", "Canada's economy": a possessive of a thing the country has
+        # places it; only what a state does or holds as an actor makes it a party.
+        word = m.group(2).strip(",.;:")
+        return word[:1].islower() and bool(_STATE_ACT.match(word))
     lower_noun_next = re.match(r"\s+[a-z]", rest) and not re.match(r"\s+(?:and|or)\b", rest)
     if _PARTNER_BEFORE.search(text, max(0, start - 16), start) and not (
         lower_noun_next and rest.split()[0].lower() not in _VERBISH

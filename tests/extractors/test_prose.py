@@ -525,12 +525,16 @@ def test_countries_acting_as_states_are_parties(nlp: Language) -> None:
 register_name_ruler("test_fake_institutions_and_a_country", {**NAMES, "Southland": "southland-government"}, FakeLinker)
 
 
-def test_a_countrys_possessive_is_its_bodys_country_not_an_organ_link() -> None:
+def _with_countries(ruler: str) -> Language:
+    """A pipeline whose names come from `ruler` and whose linker knows the fake countries."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("govmap_sentences")
-    nlp.add_pipe("test_fake_institutions_and_a_country")
-    nlp.add_pipe("test_fake_kb_linker")
-    nlp.add_pipe("govmap_prose_collaborations")
+    for name in ("govmap_sentences", ruler, "test_fake_kb_linker", "govmap_prose_collaborations"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def test_a_countrys_possessive_is_its_bodys_country_not_an_organ_link() -> None:
+    nlp = _with_countries("test_fake_institutions_and_a_country")
     # "... and Southland's Treaty Office": after a partner phrase too, the possessive is no state
     found = collaborations(nlp, "Global Data Forum signed an agreement with Southland's Treaty Office.")
     assert [c.parties for c in found] == [("global-data-forum", "treaty-office")]
@@ -609,3 +613,146 @@ def test_a_lead_subject_acts_in_each_list_item(nlp: Language) -> None:
     )
     found = collaborations(nlp, text)
     assert [(c.parties, c.status) for c in found] == [(("bluefield-ai", "treaty-office"), "planned")]
+
+
+# --- precision on published reports (issue #16) -------------------------------------------------
+
+
+def test_list_items_naming_topics_of_the_lead_restate_nothing(nlp: Language) -> None:
+    lead = "Treaty Office shall report to Westwind Labs on the following:\n"
+    found = collaborations(
+        nlp, lead + "(a) the need for amendments to the annex;\n(b) Launching a review of the register.\n"
+    )
+    assert [(c.extractor, c.evidence[:3]) for c in found] == [("prose:membership", "Tre"), ("prose:list_item", "(b)")]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # The sentence announces: "will" plans and far-off triggers inside it are announced.
+        (
+            "Today we are announcing several new initiatives, including funds for skills and a partnership "
+            "between Westwind Labs and Bluefield AI.",
+            "announced",
+        ),
+        # A signing or forming dated in a past year is done: in place.
+        ("Westwind Labs entered into a partnership with Bluefield AI in 2019.", "existing"),
+        ("In June 2023, Westwind Labs signed a memorandum of understanding with Bluefield AI.", "existing"),
+        # A launch still to come is no past act.
+        ("Westwind Labs is launching a partnership with Bluefield AI in September 2031.", "announced"),
+    ],
+)
+def test_status_of_announcements_and_dated_acts(nlp: Language, text: str, status: str) -> None:
+    assert [c.status for c in collaborations(nlp, text)] == [status]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Westwind Labs and Bluefield AI both supported Treaty Office's approach.", []),
+        ("Westwind Labs supported the proposal of Treaty Office, as did Audit Unit's staff.", []),
+        ("Westwind Labs supported Treaty Office with staff.", [("treaty-office", "westwind-labs")]),
+        # Work on a body's text is work with it, not agreement with its policy.
+        (
+            "Westwind Labs will support the revision of Treaty Office's principles.",
+            [("treaty-office", "westwind-labs")],
+        ),
+        # A reference the work follows is no party to it.
+        (
+            "The toolkit was built by Westwind Labs in collaboration with industry and consistent with the "
+            "Treaty Office recommendations.",
+            [],
+        ),
+    ],
+)
+def test_endorsement_and_alignment_are_no_collaboration(nlp: Language, text: str, expected: list) -> None:
+    assert [c.parties for c in collaborations(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Treaty Office shall submit the report to Westwind Labs and to Bluefield AI.",
+        "Treaty Office works closely with Westwind Labs and with Bluefield AI.",
+    ],
+)
+def test_a_preposition_repeated_after_and_keeps_the_party_list(nlp: Language, text: str) -> None:
+    assert [c.parties for c in collaborations(nlp, text)] == [("bluefield-ai", "treaty-office", "westwind-labs")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A name between "an" and a common noun qualifies a product: the body takes no part.
+        ("Westwind Labs runs its models alongside a Bluefield AI system.", []),
+        ("Westwind Labs works with a Bluefield AI team.", [("bluefield-ai", "westwind-labs")]),
+        ("Westwind Labs partners with a Bluefield AI for every region.", [("bluefield-ai", "westwind-labs")]),
+    ],
+)
+def test_a_name_qualifying_a_product_is_no_party(nlp: Language, text: str, expected: list) -> None:
+    assert [c.parties for c in collaborations(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Work done within a programme does not make the partner a unit of the programme's owner.
+        (
+            "Westwind Labs launched a partnership with Bluefield AI on audits as part of the Treaty Office programme.",
+            [(("bluefield-ai", "westwind-labs"), ("general_partnership",))],
+        ),
+        (
+            "Westwind Labs, as part of Treaty Office, runs audits.",
+            [(("treaty-office", "westwind-labs"), ("institutional_integration",))],
+        ),
+        # "part of a wider push" frames the activity: no integration type.
+        (
+            "Westwind Labs works with Bluefield AI on audits, which is part of a wider push on trust.",
+            [(("bluefield-ai", "westwind-labs"), ("general_partnership",))],
+        ),
+    ],
+)
+def test_as_part_of_a_programme_is_no_integration(nlp: Language, text: str, expected: list) -> None:
+    assert [(c.parties, c.types) for c in collaborations(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Harbour Press (2031) Westwind Labs Expands Partnership with Bluefield AI, Signs New Deal.",
+        "Northvale Blog (2030), Westwind Labs and Bluefield AI partner to share compute.",
+        "Regulation (EU) 2031/77 of Westwind Labs and of Bluefield AI establishing a Treaty Office.",
+        "C.f. growing use of shared compute - Westwind Labs Works with Bluefield AI on Audits.",
+    ],
+)
+def test_reference_entries_state_nothing(nlp: Language, text: str) -> None:
+    assert collaborations(nlp, text) == []
+
+
+def test_partners_of_an_unnamed_subject_after_a_recommendation_are_not_each_others(nlp: Language) -> None:
+    text = "National authorities should cooperate with Treaty Office on audits and inform Westwind Labs of results."
+    assert collaborations(nlp, text) == []
+
+
+def test_evaluate_and_report_is_no_model_testing(nlp: Language) -> None:
+    found = collaborations(nlp, "Treaty Office shall evaluate and report to Westwind Labs on the annex.")
+    assert [(c.parties, c.types) for c in found] == [
+        (("treaty-office", "westwind-labs"), ("institutional_integration",))
+    ]
+
+
+class _UnionLinker(FakeLinker):
+    def link(self, surface: str, *, kind_hint: str | None = None) -> str | None:
+        return "union-of-states" if surface == "EU" else super().link(surface, kind_hint=kind_hint)
+
+
+register_name_ruler("test_fake_institutions_and_a_union", {**NAMES, "Union": "union-of-states"}, _UnionLinker)
+
+
+def test_other_names_of_the_eu_stand_as_the_state_only() -> None:
+    nlp = _with_countries("test_fake_institutions_and_a_union")
+    # a place ("across the Union") or a modifier ("Union audit structures") is no party
+    text = "Sandboxes are recognised across the Union and set up by Treaty Office."
+    assert collaborations(nlp, text) == []
+    found = collaborations(nlp, "The Union signed an agreement with Treaty Office.")
+    assert [c.parties for c in found] == [("treaty-office", "union-of-states")]

@@ -37,8 +37,13 @@ SURFACES = {
         # a possessive before a name says where the body is rooted, after a partner phrase too
         ("talks with Canada's Harbour Office", []),
         ("the Harbour Office and the US's Tide Agency agreed", []),
+        # a bracketed country before a number labels a legal act
+        ("under Regulation (EU) 2031/17 and Directive (EU) No 12/2030", []),
+        ("talks with Japan (and Canada) continue", ["Japan", "Canada"]),
         # a possessive before a common noun is the state's own
         ("Canada's partnership with India", ["Canada", "India"]),
+        # ... but a thing the country has places it: no state acts
+        ("to reduce Canada's carbon impacts and India's wisdom", []),
     ],
 )
 def test_find_states(text: str, states: list[str]) -> None:
