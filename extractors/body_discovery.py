@@ -173,7 +173,7 @@ def _acronym_definitions(
 
 def written_as_common_noun(text: str, name: str) -> bool:
     """Whether the document also writes the capitalised `name` in lower case, as running text
-    ("a Foundation Model (FM)" beside "foundation models"): a term set in title case, not a body's
+    ("a Tide Model (TM)" beside "tide models"): a term set in title case, not a body's
     name, which is written the same way everywhere."""
     words = name.split()
     if len(words) < 2 or not all(w[:1].isupper() for w in words) or not any(w[1:].islower() for w in words):
@@ -184,7 +184,7 @@ def written_as_common_noun(text: str, name: str) -> bool:
 
 def _linked_acronym(ctx: _Context, acronym: str | None) -> str | None:
     """The known body an acronym a document defines stands for, unless that body belongs to
-    another country than the document's: "MOD" defined in a report on Japan is not the UK's."""
+    another country than the document's: "MOT" defined in a report on Ruritania is not another country's Ministry of Tides."""
     key = ctx.kb.link(acronym) if acronym else None
     home = ctx.kb.institutions[key].country if key in ctx.kb.institutions else None
     if key and home and ctx.country and home != ctx.country:

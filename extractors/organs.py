@@ -1,4 +1,4 @@
-"""Named organs and units written next to their parent body: "the OECD's AI Policy Observatory",
+"""Named organs and units written next to their parent body: "the Harbour Union's Data Observatory",
 "the Policy Lab at the Harbour Institute", "the Ethics Lab, University of Northvale".
 
 ANNOTATION.md counts a named organ as its own body, linked to its parent by an
@@ -40,7 +40,7 @@ _HOST_HEADS = re.compile(
 )
 # A comma affiliation's host is academic: the pattern of author and staff affiliations.
 _ACADEMIC_HOST = re.compile(
-    r"\b(?:Universit(?:y|ies|é|ät|at|à|ad|ade|eit)|College|Polytechnic|Institute of Technology|ETH|EPFL)\b"
+    r"\b(?:Universit(?:y|ies|é|ät|at|à|ad|ade|eit)|College|Polytechnic|Institute of Technology)\b"
 )
 # What may follow a comma affiliation's host: the end, punctuation, a place or a bracket; not
 # "and", which makes the names a list ("X Institute, Y University, and the Z").

@@ -117,10 +117,8 @@ _PERSON = re.compile(
 _LIST_ITEM = re.compile(r"^\s*(?:[-\u2013\u2022*\u25aa\u25cf\uf020-\uf0ff]|\d{1,2}[.)]|\(?[a-z]\))\s+")
 # A list item that opens with an activity ("- Launching a new bridge ...", "(b) Developing ..."):
 # one of the things the lead's parties do together.
-_ACTIVITY_ITEM = re.compile(
-    r"^\s*(?:[-\u2013\u2022*\u25aa\u25cf\uf020-\uf0ff]|\d{1,2}[.)]|\(?[a-z]\))\s+(?:[A-Z][a-z]+ly\s+)?[A-Z][a-z]+ing\b"
-)
-# A bracketed list of names ("[MEXT, METI]", "(OECD, UNESCO, WHO)"): a tag of the bodies
+_ACTIVITY_ITEM = re.compile(_LIST_ITEM.pattern + r"(?:[A-Z][a-z]+ly\s+)?[A-Z][a-z]+ing\b")
+# A bracketed list of names ("[MOT, MOH]", "(Harbour Union, Tide Office, Data Forum)"): a tag of the bodies
 # responsible for a line, or an enumeration of examples, never bodies acting together.  A
 # Markdown link's text ("[name](url)") is not one.
 _BRACKETED_LIST = re.compile(
@@ -597,7 +595,7 @@ class ProseCollaborations:
                 key = linker.link("EU") if state.code == "EU" else kb.body_of_country(state.code, "government_body")
                 if key:
                     parties.append(_Party(state.start, state.end, key, state.surface))
-        # "deploys Azure cloud alongside an HPE system": a name after "a"/"an" and before a common
+        # "runs its models alongside a Westwind system": a name after "a"/"an" and before a common
         # noun qualifies a product or a kind of body, the body itself takes no part.
         parties = [p for p in parties if not _is_attributive(text, p)]
         if "," in text and ("[" in text or "(" in text):

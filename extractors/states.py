@@ -122,7 +122,7 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     m = re.match(r"(['\u2019]s)?\s+(\S+)", rest)
     if m and m.group(1):
         # "the UK's partnership with ..." is the state's; "India's Ministry" names a body (the
-        # country is its `country`), also after a partner phrase ("... and the UK's DSIT").
+        # country is its `country`), also after a partner phrase ("... and Northland's Data Office").
         # "the UK's carbon impacts", "Canada's economy": a possessive of a thing the country has
         # places it; only what a state does or holds as an actor makes it a party.
         word = m.group(2).strip(",.;:")

@@ -166,10 +166,10 @@ def match_states(mapping: dict[str, int], pred: dict[str, set[str]], gold: list[
 
 def map_other_names(mapping: dict[str, int], pred: dict[str, set[str]], gold: list[dict], rows: dict) -> None:
     """For collaborations only: a predicted id left unmapped because another predicted id of the
-    same gold body took its entry (the knowledge base keeps apart what an annotator wrote as one
-    body's aliases: "the Biden administration" and "the US", both the US acting as a state) maps
-    to that entry too, by an exact form or as its country's government.  Entity precision and
-    recall stay one to one (`score_entities`)."""
+    same gold body took its entry (the knowledge base keeps apart two names an annotator wrote as
+    aliases of one body, such as a country and its administration acting as a state) maps to that
+    entry too, by an exact form or as its country's government.  Entity precision and recall stay
+    one to one (`score_entities`)."""
     gforms = [_gold_forms(g) for g in gold]
     for key, forms in sorted(pred.items()):
         if key in mapping:
